@@ -1,0 +1,26 @@
+// The one Prisma client, shared across hot reloads in development.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import { env } from "./env";
+
+function createClient() {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the portal with `npm start`, which provides it.");
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+}
+
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    globalForPrisma.prisma ??= createClient();
+    const value = Reflect.get(globalForPrisma.prisma, property);
+    return typeof value === "function" ? value.bind(globalForPrisma.prisma) : value;
+  },
+});
+
+/** Closes the pool (scripts and tests; the server keeps it for its lifetime). */
+export async function disconnectDb() {
+  await globalForPrisma.prisma?.$disconnect();
+  globalForPrisma.prisma = undefined;
+}

@@ -1,0 +1,4 @@
+export * from "./groups";
+export * from "./parties";
+export * from "./party-rule";
+export * from "./quarter";

@@ -1,0 +1,73 @@
+// The one place that reads process.env. Every variable is validated with zod; a bad one stops
+// the process with a message naming it.
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false"])
+  .transform((value) => value === "1" || value === "true");
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// or postgresql:// connection URL")
+      .optional(),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOSTNAME: optionalText,
+    NEXTAUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    OIDC_ISSUER: z.url("must be the issuer URL of your OpenID Connect provider").optional(),
+    OIDC_CLIENT_ID: optionalText,
+    OIDC_CLIENT_SECRET: optionalText,
+    OIDC_NAME: z.string().trim().min(1).max(40).default("SSO"),
+    PATCHPARTY_DATA_DIR: z.string().trim().min(1).default(".data"),
+    PATCHPARTY_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    PATCHPARTY_EPHEMERAL_DB: flag.default(false),
+    PATCHPARTY_SEED: z.enum(["auto", "never"]).default("auto"),
+    PATCHPARTY_LOG_QUERIES: flag.default(false),
+  })
+  .superRefine((env, ctx) => {
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      for (const key of ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when SSO is configured" });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new EnvError(`Invalid environment variables:\n${lines.join("\n")}`);
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Whether SSO through an OpenID Connect provider is configured. */
+export function oidcConfig(current: Env = env()) {
+  if (!current.OIDC_ISSUER || !current.OIDC_CLIENT_ID || !current.OIDC_CLIENT_SECRET) return null;
+  return {
+    issuer: current.OIDC_ISSUER,
+    clientId: current.OIDC_CLIENT_ID,
+    clientSecret: current.OIDC_CLIENT_SECRET,
+    name: current.OIDC_NAME,
+  };
+}
