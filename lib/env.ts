@@ -61,6 +61,12 @@ export function env(): Env {
   return cached;
 }
 
+/** Scripts that start the embedded server tell the rest of the process where it is. */
+export function useDatabaseUrl(url: string) {
+  process.env.DATABASE_URL = url;
+  cached = { ...env(), DATABASE_URL: url };
+}
+
 /** Whether SSO through an OpenID Connect provider is configured. */
 export function oidcConfig(current: Env = env()) {
   if (!current.OIDC_ISSUER || !current.OIDC_CLIENT_ID || !current.OIDC_CLIENT_SECRET) return null;

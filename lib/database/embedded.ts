@@ -1,6 +1,8 @@
 // The embedded PostgreSQL server used when DATABASE_URL is not set (docs/decisions/001).
 // It runs as its own OS process; callers start it from a script, never inside the web server.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+// The process that started it records its pid in pg-owner.pid; other scripts share the running
+// server, and a server whose owner was killed is adopted rather than left holding the port.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,20 +36,21 @@ async function waitForExit(pid: number, ms: number) {
   return !isAlive(pid);
 }
 
-/**
- * A server orphaned by a killed parent still holds the data folder and the port; the next
- * start would fail with an opaque error, so shut it down first.
- */
-async function stopOrphan(dir: string, log: (line: string) => void) {
-  const pidFile = path.join(dir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  log(`Stopping a PostgreSQL server left running by an earlier start (pid ${pid}).`);
-  process.kill(pid, "SIGINT");
-  if (!(await waitForExit(pid, 10_000))) {
-    throw new Error(`PostgreSQL (pid ${pid}) still holds ${dir}; stop it and start again.`);
-  }
+type Running = { pid: number; port: number };
+
+/** The server already running on this data folder, if any (postmaster.pid: pid first, port fourth). */
+function runningServer(pgDir: string): Running | null {
+  const pidFile = path.join(pgDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && Number.isInteger(port) ? { pid, port } : null;
+}
+
+function readOwner(ownerFile: string) {
+  const pid = existsSync(ownerFile) ? Number(readFileSync(ownerFile, "utf8").trim()) : NaN;
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : null;
 }
 
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedServer> {
@@ -58,7 +61,29 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
   mkdirSync(path.dirname(pgDir), { recursive: true });
   // As root the server runs as the "postgres" OS user, which must be able to reach the folder.
   if (ephemeral) chmodSync(dir, 0o755);
-  await stopOrphan(pgDir, log);
+  const ownerFile = path.join(dir, "pg-owner.pid");
+  const url = (port: number) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+
+  const running = ephemeral ? null : runningServer(pgDir);
+  if (running) {
+    const owner = readOwner(ownerFile);
+    if (owner) {
+      // Another PatchParty process (npm start, a script) runs this server: share it, leave it running.
+      log(`Using the embedded PostgreSQL server already started by process ${owner}.`);
+      return { url: url(running.port), stop: async () => {} };
+    }
+    // Left behind by a process that was killed: adopt it, and stop it when we are done.
+    log(`Adopting the embedded PostgreSQL server left running by an earlier start (pid ${running.pid}).`);
+    writeFileSync(ownerFile, String(process.pid));
+    return {
+      url: url(running.port),
+      async stop() {
+        process.kill(running.pid, "SIGINT");
+        await waitForExit(running.pid, 15_000);
+        rmSync(ownerFile, { force: true });
+      },
+    };
+  }
 
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -79,15 +104,16 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
   if (fresh) await server.initialise();
   await server.start();
   if (fresh) await server.createDatabase(DATABASE);
+  writeFileSync(ownerFile, String(process.pid));
 
   let stopped = false;
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
+    url: url(options.port),
     async stop() {
       if (stopped) return;
       stopped = true;
       await server.stop();
-      if (ephemeral) rmSync(dir, { recursive: true, force: true });
+      rmSync(ephemeral ? dir : ownerFile, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import { NextPartyCard } from "@/components/parties/next-party-card";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/session";
+import { getFleetSummary, getLastCompletedParty, getOutcomeCounts } from "@/lib/data/fleet";
+import { getNextParties } from "@/lib/data/parties";
+import { viewerTimeZone } from "@/lib/viewer";
+
+export const metadata: Metadata = { title: "Home" };
+
+function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <Card className="px-5 py-4">
+      <p className="text-sm text-slate-500">{label}</p>
+      <p className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{value}</p>
+      {hint ? <p className="mt-0.5 text-xs text-slate-500">{hint}</p> : null}
+    </Card>
+  );
+}
+
+export default async function HomePage() {
+  const user = await requireUser();
+  const now = new Date();
+  const [next, fleet, last, zone] = await Promise.all([getNextParties(now), getFleetSummary(), getLastCompletedParty(now), viewerTimeZone()]);
+  const outcomes = last ? await getOutcomeCounts(last.id) : null;
+  const attempted = outcomes ? outcomes.PATCHED + outcomes.FAILED : 0;
+  return (
+    <>
+      <PageHeader title={`Welcome, ${user.name.split(" ")[0]}`} description="The next Patch Parties and how many resources take part in each group slot." />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <NextPartyCard kind="qa" next={next.qa} now={now} viewerZone={zone} />
+        <NextPartyCard kind="production" next={next.production} now={now} viewerZone={zone} />
+      </div>
+      <h2 className="mb-3 mt-10 text-sm font-semibold uppercase tracking-wide text-slate-500">Fleet</h2>
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <Stat label="Resources" value={fleet.total.toLocaleString("en")} hint={`${fleet.production.toLocaleString("en")} production · ${fleet.nonProduction.toLocaleString("en")} non-production`} />
+        <Stat label="Excluded from patching" value={fleet.excluded.toLocaleString("en")} hint={fleet.total ? `${((fleet.excluded / fleet.total) * 100).toFixed(1)}% of the fleet` : undefined} />
+        <Stat
+          label={last ? `Last party (${last.tag} ${last.kind === "QA" ? "QA" : "production"})` : "Last party"}
+          value={outcomes && attempted ? `${((outcomes.PATCHED / attempted) * 100).toFixed(1)}%` : "–"}
+          hint={outcomes ? `${outcomes.PATCHED.toLocaleString("en")} patched · ${outcomes.FAILED} failed · ${outcomes.SKIPPED} skipped` : "No party has run yet"}
+        />
+        <Stat label="Your time zone" value={zone} hint="Times show in UTC and in this zone" />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import Image from "next/image";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { Alert } from "@/components/ui/alert";
+import { getCurrentUser } from "@/lib/auth/session";
+import { oidcConfig } from "@/lib/env";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+/** Only paths inside the portal, so the form cannot be used to send people elsewhere. */
+function safeCallback(value: string | string[] | undefined) {
+  const url = typeof value === "string" ? value : "/";
+  return url.startsWith("/") && !url.startsWith("//") ? url : "/";
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallback(params.callbackUrl);
+  if (await getCurrentUser()) redirect(callbackUrl);
+  const sso = oidcConfig();
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-indigo-700 via-indigo-600 to-violet-600 px-4">
+      <div className="w-full max-w-sm rounded-2xl bg-white p-8 shadow-xl">
+        <div className="mb-6 flex items-center gap-3">
+          <Image src="/logo.svg" alt="" width={36} height={36} priority />
+          <div>
+            <h1 className="text-xl font-semibold tracking-tight">Sign in to PatchParty</h1>
+            <p className="text-sm text-slate-500">Plan, run and audit your fleet&apos;s patching.</p>
+          </div>
+        </div>
+        {params.error === "AccessDenied" ? (
+          <div className="mb-4">
+            <Alert tone="error">Your single sign-on account has no PatchParty access. Ask an admin to add you.</Alert>
+          </div>
+        ) : null}
+        <SignInForm callbackUrl={callbackUrl} sso={sso ? { name: sso.name } : null} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,53 @@
+import Image from "next/image";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { can, ROLE_LABELS, type CurrentUser } from "@/lib/auth/permissions";
+import { SignOutButton } from "../auth/sign-out-button";
+import { NavLinks, type NavItem } from "./nav-links";
+import { TimeZoneSync } from "./time-zone-sync";
+
+export function AppShell({ user, teams, viewerZone, children }: { user: CurrentUser; teams: string[]; viewerZone: string; children: ReactNode }) {
+  const items: NavItem[] = [
+    { href: "/", label: "Home" },
+    { href: "/calendar", label: "Calendar" },
+    { href: "/resources", label: "Resources" },
+    { href: "/policies", label: "Policies" },
+    { href: "/audit", label: "Audit" },
+    ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
+  ];
+  return (
+    <div className="min-h-screen">
+      <TimeZoneSync current={viewerZone} />
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="bg-indigo-700 shadow">
+        <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center justify-between gap-6 px-4 py-2.5 sm:px-6">
+          <div className="flex items-center gap-6">
+            <Link href="/" className="flex items-center gap-2 text-white">
+              <Image src="/logo.svg" alt="" width={28} height={28} priority />
+              <span className="text-lg font-semibold tracking-tight">PatchParty</span>
+            </Link>
+            <NavLinks items={items} />
+          </div>
+          <div className="flex items-center gap-3">
+            <div className="text-right leading-tight" data-testid="current-user">
+              <p className="text-sm font-medium text-white">{user.name}</p>
+              <p className="text-xs text-indigo-200">
+                {ROLE_LABELS[user.role]}
+                {teams.length ? ` · ${teams.join(", ")}` : ""}
+              </p>
+            </div>
+            <SignOutButton />
+          </div>
+        </nav>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
+        {children}
+      </main>
+      <footer className="mx-auto max-w-7xl px-4 pb-8 text-xs text-slate-400 sm:px-6">
+        Times are stored in UTC and shown in UTC and in your time zone ({viewerZone}).
+      </footer>
+    </div>
+  );
+}

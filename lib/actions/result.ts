@@ -1,0 +1,16 @@
+import type { z } from "zod";
+
+/** What every form action returns. */
+export type FormResult<T = undefined> = {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  data?: T;
+};
+
+export function invalid<T>(error: z.ZodError): FormResult<T> {
+  const flat = error.flatten();
+  return { ok: false, message: "Check the highlighted fields.", fieldErrors: flat.fieldErrors as Record<string, string[] | undefined> };
+}
+
+export const forbidden = <T>(message: string): FormResult<T> => ({ ok: false, message });

@@ -1,0 +1,157 @@
+// Parties: stored ones plus the rule's projection, generation, and per-slot counts.
+import type { Party as PartyRow, PartySlot, Prisma } from "@prisma/client";
+import { db } from "../db";
+import {
+  partiesInRange,
+  planGeneration,
+  type CalendarParty,
+  type PartyKind,
+  type PartyStatus,
+  type PatchGroup,
+  type PlannedParty,
+  type StoredParty,
+} from "../domain";
+import { recordAudit, type Actor } from "./audit";
+import { getPartyRule } from "./party-rule";
+
+export const toDbKind = (kind: PartyKind): PartyRow["kind"] => (kind === "qa" ? "QA" : "PRODUCTION");
+export const fromDbKind = (kind: PartyRow["kind"]): PartyKind => (kind === "QA" ? "qa" : "production");
+
+export function toStoredParty(row: PartyRow & { slots: PartySlot[] }): StoredParty {
+  return {
+    id: row.id,
+    tag: row.tag,
+    kind: fromDbKind(row.kind),
+    localDate: row.localDate,
+    timeZone: row.timeZone,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    status: row.status.toLowerCase() as PartyStatus,
+    sequence: row.sequence,
+    manualReason: row.manualReason,
+    slots: [...row.slots].sort((a, b) => a.group - b.group).map((s) => ({ group: s.group as PatchGroup, startsAt: s.startsAt, endsAt: s.endsAt })),
+  };
+}
+
+async function storedPartiesOverlapping(client: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
+  // Parties last less than a day; the margin catches ones starting just before `from`.
+  const rows = await client.party.findMany({
+    where: { startsAt: { lt: to, gte: new Date(from.getTime() - 2 * 86_400_000) } },
+    include: { slots: true },
+    orderBy: { startsAt: "asc" },
+  });
+  return rows.map(toStoredParty);
+}
+
+/** Every party of [from, to): stored ones as stored, the rest projected from the rule. */
+export async function listParties(from: Date, to: Date): Promise<CalendarParty[]> {
+  const [rule, stored] = await Promise.all([getPartyRule(), storedPartiesOverlapping(db, from, to)]);
+  return partiesInRange(rule, stored, from, to);
+}
+
+const GENERATION_LOCK = 72_616_002;
+
+function slotRows(party: PlannedParty) {
+  return party.slots.map((s) => ({ group: s.group, startsAt: s.startsAt, endsAt: s.endsAt }));
+}
+
+/**
+ * Stores the parties of [from, to). Safe to run twice and from several instances at once
+ * (one transaction under an advisory lock); past parties are never moved.
+ */
+export async function generateParties(
+  from: Date,
+  to: Date,
+  now: Date,
+  actor: Actor,
+  options: { includePast?: boolean } = {},
+): Promise<{ created: number; moved: number }> {
+  const rule = await getPartyRule();
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${GENERATION_LOCK})`;
+      const stored = await storedPartiesOverlapping(tx, from, to);
+      const plan = planGeneration(rule, stored, from, to, now, options);
+      for (const party of plan.create) {
+        const created = await tx.party.create({
+          data: {
+            tag: party.tag,
+            kind: toDbKind(party.kind),
+            localDate: party.localDate,
+            timeZone: party.timeZone,
+            startsAt: party.startsAt,
+            endsAt: party.endsAt,
+            status: party.endsAt <= now ? "COMPLETED" : "PLANNED",
+            slots: { create: slotRows(party) },
+          },
+          select: { id: true },
+        });
+        await recordAudit(tx, {
+          actor,
+          action: "party.generate",
+          entityType: "party",
+          entityId: created.id,
+          entityLabel: `${party.tag} ${party.kind}`,
+          after: { localDate: party.localDate, startsAt: party.startsAt.toISOString(), endsAt: party.endsAt.toISOString() },
+        });
+      }
+      for (const move of plan.move) {
+        const before = stored.find((p) => p.id === move.id);
+        await tx.partySlot.deleteMany({ where: { partyId: move.id } });
+        await tx.party.update({
+          where: { id: move.id },
+          data: {
+            localDate: move.party.localDate,
+            timeZone: move.party.timeZone,
+            startsAt: move.party.startsAt,
+            endsAt: move.party.endsAt,
+            sequence: move.sequence,
+            slots: { create: slotRows(move.party) },
+          },
+        });
+        await recordAudit(tx, {
+          actor,
+          action: "party.reschedule",
+          entityType: "party",
+          entityId: move.id,
+          entityLabel: `${move.party.tag} ${move.party.kind}`,
+          before: before ? { localDate: before.localDate, startsAt: before.startsAt.toISOString() } : undefined,
+          after: { localDate: move.party.localDate, startsAt: move.party.startsAt.toISOString() },
+          reason: "The party rule changed",
+        });
+      }
+      return { created: plan.create.length, moved: plan.move.length };
+    },
+    { timeout: 60_000 },
+  );
+}
+
+export type SlotCounts = Record<PatchGroup, number>;
+
+/**
+ * Resources that take part in an upcoming party of `kind`, per group: not excluded, in the
+ * party's environment. One aggregate query.
+ */
+export async function countIncludedByGroup(kind: PartyKind): Promise<SlotCounts> {
+  const rows = await db.resource.groupBy({
+    by: ["patchGroup"],
+    where: { environment: kind === "production" ? "PRODUCTION" : "NON_PRODUCTION", excluded: false },
+    _count: { _all: true },
+  });
+  const counts: SlotCounts = { 1: 0, 2: 0, 3: 0 };
+  for (const row of rows) counts[row.patchGroup as PatchGroup] = row._count._all;
+  return counts;
+}
+
+/** The next QA and production parties that have not ended, with their included counts. */
+export async function getNextParties(now: Date) {
+  const parties = await listParties(now, new Date(now.getTime() + 400 * 86_400_000));
+  const open = parties.filter((p) => p.status !== "cancelled" && p.status !== "completed" && p.endsAt > now);
+  const qa = open.find((p) => p.kind === "qa") ?? null;
+  const production = open.find((p) => p.kind === "production") ?? null;
+  const [qaCounts, productionCounts] = await Promise.all([countIncludedByGroup("qa"), countIncludedByGroup("production")]);
+  return {
+    qa: qa && { party: qa, counts: qaCounts },
+    production: production && { party: production, counts: productionCounts },
+  };
+}

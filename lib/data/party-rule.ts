@@ -1,0 +1,36 @@
+import type { Prisma } from "@prisma/client";
+import { db } from "../db";
+import { DEFAULT_PARTY_RULE, type PartyRule, type SlotRule } from "../domain";
+
+type RuleRow = Prisma.PartyRuleGetPayload<object>;
+
+export function ruleFromRow(row: RuleRow | null): PartyRule {
+  if (!row) return DEFAULT_PARTY_RULE;
+  return {
+    timeZone: row.timeZone,
+    qaMonthOfQuarter: row.qaMonthOfQuarter as PartyRule["qaMonthOfQuarter"],
+    qaThursdayOfMonth: row.qaThursdayOfMonth as PartyRule["qaThursdayOfMonth"],
+    businessHours: { start: row.businessHoursStart, end: row.businessHoursEnd },
+    productionMinGapDays: row.productionMinGapDays,
+    qaSlots: row.qaSlots as SlotRule[],
+    productionSlots: row.productionSlots as SlotRule[],
+  };
+}
+
+export function ruleToRow(rule: PartyRule) {
+  return {
+    timeZone: rule.timeZone,
+    qaMonthOfQuarter: rule.qaMonthOfQuarter,
+    qaThursdayOfMonth: rule.qaThursdayOfMonth,
+    businessHoursStart: rule.businessHours.start,
+    businessHoursEnd: rule.businessHours.end,
+    productionMinGapDays: rule.productionMinGapDays,
+    qaSlots: rule.qaSlots,
+    productionSlots: rule.productionSlots,
+  };
+}
+
+/** The stored rule, or the default one until an admin saves theirs. */
+export async function getPartyRule(): Promise<PartyRule> {
+  return ruleFromRow(await db.partyRule.findUnique({ where: { id: "default" } }));
+}

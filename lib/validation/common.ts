@@ -1,0 +1,17 @@
+import { DateTime } from "luxon";
+import { z } from "zod";
+
+/** A calendar day "YYYY-MM-DD" that exists, as the UTC midnight it starts at. */
+export const IsoDateSchema = z
+  .string({ error: "must be a date (YYYY-MM-DD)" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
+  .refine((value) => DateTime.fromISO(value, { zone: "UTC" }).isValid, "is not a real calendar date")
+  .transform((value) => DateTime.fromISO(value, { zone: "UTC" }).toJSDate());
+
+/** The first issue of a failed parse, as "name: message". */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid input";
+  const path = issue.path.join(".");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,291 @@
+// Demo data: a believable fleet of about 2,000 resources over 12 teams, two years of past
+// parties with outcomes and two years ahead. Deterministic, and running it twice changes nothing.
+import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
+import { hashPassword } from "../lib/auth/password";
+import { db } from "../lib/db";
+import { generateParties } from "../lib/data/parties";
+import { assignClusterGroups, type PatchGroup } from "../lib/domain";
+
+export const DEMO_PASSWORD = "patchparty";
+
+export const DEMO_USERS = [
+  { email: "viewer@example.com", name: "Vera Viewer", role: "VIEWER" },
+  { email: "owner@example.com", name: "Omar Owner", role: "OWNER" },
+  { email: "approver@example.com", name: "Ada Approver", role: "APPROVER" },
+  { email: "admin@example.com", name: "Alex Admin", role: "ADMIN" },
+] as const;
+
+const TEAMS = [
+  ["payments", "Payments"],
+  ["identity", "Identity"],
+  ["data-platform", "Data Platform"],
+  ["messaging", "Messaging"],
+  ["storage", "Storage"],
+  ["observability", "Observability"],
+  ["web", "Web Frontend"],
+  ["billing", "Billing"],
+  ["search", "Search"],
+  ["network", "Networking"],
+  ["analytics", "Analytics"],
+  ["core-infra", "Core Infrastructure"],
+] as const;
+
+const SERVICE_SUFFIXES = ["api", "portal", "worker", "gateway", "core", "sync", "reports"];
+
+const KIND_CODES: Record<ResourceKind, string> = {
+  SERVER: "srv",
+  VM: "vm",
+  HYPERVISOR: "hv",
+  CONTAINER_NODE: "k8s",
+  DATABASE_NODE: "db",
+  BROKER_NODE: "mq",
+  STORAGE_NODE: "st",
+  VIRTUAL_APPLIANCE: "va",
+};
+
+const CLUSTERED: ResourceKind[] = ["CONTAINER_NODE", "DATABASE_NODE", "BROKER_NODE", "STORAGE_NODE"];
+const STANDALONE: ResourceKind[] = ["SERVER", "VM", "VM", "VM", "HYPERVISOR", "VIRTUAL_APPLIANCE"];
+
+const EXCLUSION_REASONS = [
+  "Vendor support case open: kernel update breaks the storage driver",
+  "Quarter-end closing: no reboot before the 5th",
+  "Decommissioning planned this quarter",
+  "Application certified on the current OS patch level only",
+  "Customer freeze requested for a product launch",
+  "Waiting for a firmware update from the vendor",
+];
+
+const FAILURE_MESSAGES = [
+  "Reboot timed out after 15 minutes",
+  "Package conflict: libssl3 held back",
+  "Not enough disk space on /var",
+  "Health check failed after reboot",
+];
+
+const TAGS = ["pci", "gdpr", "critical", "internal", "customer-facing", "legacy", "linux", "windows"];
+
+/** Small deterministic PRNG (mulberry32), so every run builds the same fleet. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
+    chance: (p: number) => next() < p,
+  };
+}
+
+type PlannedResource = {
+  name: string;
+  kind: ResourceKind;
+  environment: Environment;
+  team: string;
+  service: string;
+  cluster: string | null;
+  clusterRole: string | null;
+  patchGroup: PatchGroup;
+  tags: string[];
+  version: string;
+  exclusion: { reason: string; daysAgo: number } | null;
+};
+
+function planFleet(): { services: { name: string; team: string }[]; clusters: string[]; resources: PlannedResource[] } {
+  const rng = random(20221);
+  const services: { name: string; team: string }[] = [];
+  const clusters: string[] = [];
+  const resources: PlannedResource[] = [];
+  const add = (r: Omit<PlannedResource, "tags" | "version" | "exclusion">) => {
+    const tags = TAGS.filter(() => rng.chance(0.18));
+    const excluded = rng.chance(r.environment === "PRODUCTION" ? 0.03 : 0.04);
+    resources.push({
+      ...r,
+      tags,
+      version: `${rng.int(1, 3)}.${rng.int(0, 9)}.${rng.int(0, 20)}`,
+      exclusion: excluded ? { reason: rng.pick(EXCLUSION_REASONS), daysAgo: rng.int(3, 300) } : null,
+    });
+  };
+  for (const [slug] of TEAMS) {
+    const serviceCount = rng.int(3, 5);
+    for (let s = 0; s < serviceCount; s++) {
+      const service = `${slug}-${SERVICE_SUFFIXES[s % SERVICE_SUFFIXES.length]}`;
+      services.push({ name: service, team: slug });
+      for (const environment of ["PRODUCTION", "NON_PRODUCTION"] as const) {
+        const env = environment === "PRODUCTION" ? "prd" : "qa";
+        // Clusters of 2–5 nodes, groups spread so the cluster stays available.
+        const clusterCount = rng.int(1, 3);
+        for (let c = 1; c <= clusterCount; c++) {
+          const kind = rng.pick(CLUSTERED);
+          const cluster = `${env}-${service}-${KIND_CODES[kind]}-c${c}`;
+          clusters.push(cluster);
+          const size = rng.int(2, 5);
+          const groups = assignClusterGroups(Array.from({ length: size }, (_, i) => ({ id: String(i), group: null })));
+          for (let n = 0; n < size; n++) {
+            add({
+              name: `${cluster}-n${n + 1}`,
+              kind,
+              environment,
+              team: slug,
+              service,
+              cluster,
+              clusterRole: n === 0 ? "primary" : "secondary",
+              patchGroup: groups.get(String(n)) ?? 1,
+            });
+          }
+        }
+        const standalone = rng.int(environment === "PRODUCTION" ? 11 : 7, environment === "PRODUCTION" ? 21 : 14);
+        for (let i = 1; i <= standalone; i++) {
+          const kind = rng.pick(STANDALONE);
+          add({
+            name: `${env}-${service}-${KIND_CODES[kind]}-${String(i).padStart(2, "0")}`,
+            kind,
+            environment,
+            team: slug,
+            service,
+            cluster: null,
+            clusterRole: null,
+            patchGroup: ((i - 1) % 3) + 1 as PatchGroup,
+          });
+        }
+      }
+    }
+  }
+  return { services, clusters, resources };
+}
+
+const DAY = 86_400_000;
+
+export async function seedDemoData(now: Date, log: (line: string) => void = () => {}) {
+  const started = Date.now();
+  const rng = random(42);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  await db.team.createMany({ data: TEAMS.map(([slug, name]) => ({ slug, name })), skipDuplicates: true });
+  const teams = new Map((await db.team.findMany({ select: { id: true, slug: true } })).map((t) => [t.slug, t.id]));
+  const teamId = (slug: string) => teams.get(slug) ?? "";
+
+  await db.user.createMany({
+    data: [
+      ...DEMO_USERS.map((u) => ({ ...u, passwordHash })),
+      ...TEAMS.map(([slug, name]) => ({ email: `owner.${slug}@example.com`, name: `${name} owner`, role: "OWNER" as const, passwordHash })),
+    ],
+    skipDuplicates: true,
+  });
+  const users = new Map((await db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.email, u.id]));
+  await db.teamMembership.createMany({
+    data: [
+      { userId: users.get("owner@example.com") ?? "", teamId: teamId("payments") },
+      { userId: users.get("owner@example.com") ?? "", teamId: teamId("identity") },
+      ...TEAMS.map(([slug]) => ({ userId: users.get(`owner.${slug}@example.com`) ?? "", teamId: teamId(slug) })),
+    ],
+    skipDuplicates: true,
+  });
+  await db.teamContact.createMany({
+    data: TEAMS.flatMap(([slug, name]) => [
+      { teamId: teamId(slug), name: `${name} service desk`, email: `${slug}-desk@customer.example.com` },
+      { teamId: teamId(slug), name: `${name} on-call`, email: `${slug}-oncall@example.com` },
+    ]),
+    skipDuplicates: true,
+  });
+
+  const fleet = planFleet();
+  await db.service.createMany({ data: fleet.services.map((s) => ({ name: s.name, teamId: teamId(s.team) })), skipDuplicates: true });
+  await db.cluster.createMany({ data: fleet.clusters.map((name) => ({ name })), skipDuplicates: true });
+  const services = new Map((await db.service.findMany({ select: { id: true, name: true } })).map((s) => [s.name, s.id]));
+  const clusters = new Map((await db.cluster.findMany({ select: { id: true, name: true } })).map((c) => [c.name, c.id]));
+  const ownerOf = (team: string) => users.get(team === "payments" ? "owner@example.com" : `owner.${team}@example.com`) ?? null;
+
+  const inserted = await db.resource.createMany({
+    data: fleet.resources.map((r) => ({
+      name: r.name,
+      kind: r.kind,
+      environment: r.environment,
+      teamId: teamId(r.team),
+      serviceId: services.get(r.service) ?? "",
+      clusterId: r.cluster ? (clusters.get(r.cluster) ?? null) : null,
+      clusterRole: r.clusterRole,
+      patchGroup: r.patchGroup,
+      tags: r.tags,
+      version: r.version,
+      excluded: r.exclusion !== null,
+      excludedById: r.exclusion ? ownerOf(r.team) : null,
+      excludedAt: r.exclusion ? new Date(now.getTime() - r.exclusion.daysAgo * DAY) : null,
+      exclusionReason: r.exclusion?.reason ?? null,
+      createdAt: new Date(now.getTime() - 3 * 365 * DAY),
+    })),
+    skipDuplicates: true,
+  });
+  const resources = await db.resource.findMany({
+    select: { id: true, name: true, environment: true, patchGroup: true, excluded: true, excludedAt: true, exclusionReason: true, excludedById: true, team: { select: { slug: true } } },
+  });
+  await db.exclusionEvent.createMany({
+    data: resources
+      .filter((r) => r.excluded && r.excludedAt)
+      .map((r) => ({
+        id: `seed-exclusion-${r.id}`,
+        resourceId: r.id,
+        action: "EXCLUDE" as const,
+        reason: r.exclusionReason,
+        actorId: r.excludedById,
+        actorLabel: r.team.slug === "payments" ? "owner@example.com" : `owner.${r.team.slug}@example.com`,
+        at: r.excludedAt ?? now,
+      })),
+    skipDuplicates: true,
+  });
+
+  const generated = await generateParties(new Date(now.getTime() - 730 * DAY), new Date(now.getTime() + 730 * DAY), now, { id: null, label: "seed" }, { includePast: true });
+
+  // Outcomes of every party that has ended: most patched, a few failures, excluded ones skipped.
+  const past = await db.party.findMany({ where: { endsAt: { lte: now } }, include: { slots: true }, orderBy: { startsAt: "asc" } });
+  const outcomes: { resourceId: string; partyId: string; group: number; status: OutcomeStatus; message: string | null; startedAt: Date; finishedAt: Date }[] = [];
+  for (const party of past) {
+    const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
+    for (const resource of resources) {
+      if (resource.environment !== environment) continue;
+      const slot = party.slots.find((s) => s.group === resource.patchGroup);
+      if (!slot) continue;
+      const skipped = resource.excluded && resource.excludedAt !== null && resource.excludedAt < party.startsAt;
+      const failed = !skipped && rng.chance(party.kind === "QA" ? 0.04 : 0.015);
+      const startedAt = new Date(slot.startsAt.getTime() + rng.int(0, 90) * 60_000);
+      outcomes.push({
+        resourceId: resource.id,
+        partyId: party.id,
+        group: resource.patchGroup,
+        status: skipped ? "SKIPPED" : failed ? "FAILED" : "PATCHED",
+        message: skipped ? "Excluded from the Patch Party" : failed ? rng.pick(FAILURE_MESSAGES) : null,
+        startedAt,
+        finishedAt: new Date(startedAt.getTime() + rng.int(4, 40) * 60_000),
+      });
+    }
+  }
+  let outcomesInserted = 0;
+  for (let i = 0; i < outcomes.length; i += 5_000) {
+    outcomesInserted += (await db.patchOutcome.createMany({ data: outcomes.slice(i, i + 5_000), skipDuplicates: true })).count;
+  }
+  // The list filters on the latest outcome, so keep it on the resource.
+  await db.$executeRaw`
+    UPDATE "Resource" r SET "lastOutcome" = o.status, "lastPatchedAt" = p."finishedAt", "lastPatchTag" = p.tag
+    FROM (SELECT DISTINCT ON ("resourceId") "resourceId", status FROM "PatchOutcome" ORDER BY "resourceId", "finishedAt" DESC) o
+    LEFT JOIN LATERAL (
+      SELECT po."finishedAt", pa.tag FROM "PatchOutcome" po JOIN "Party" pa ON pa.id = po."partyId"
+      WHERE po."resourceId" = o."resourceId" AND po.status = 'PATCHED' ORDER BY po."finishedAt" DESC LIMIT 1
+    ) p ON true
+    WHERE r.id = o."resourceId"
+      AND (r."lastOutcome" IS DISTINCT FROM o.status OR r."lastPatchedAt" IS DISTINCT FROM p."finishedAt" OR r."lastPatchTag" IS DISTINCT FROM p.tag)`;
+
+  log(
+    `Demo data: ${inserted.count} resources, ${generated.created} parties, ${outcomesInserted} outcomes added ` +
+      `(${resources.length} resources in all) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
+  return { resources: inserted.count, parties: generated.created, outcomes: outcomesInserted };
+}
+
+export async function isEmpty() {
+  return (await db.user.count()) === 0;
+}

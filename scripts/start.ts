@@ -1,0 +1,84 @@
+// `npm start`: the database (embedded unless DATABASE_URL is set), pending migrations, demo data
+// on an empty database, upcoming parties, then the Next.js server. Ctrl-C stops everything.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { migrate } from "../lib/database/migrate";
+import { generateParties } from "../lib/data/parties";
+import { disconnectDb } from "../lib/db";
+import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemoData } from "../prisma/seed";
+import { log, withDatabase } from "./run";
+
+const dev = process.argv.includes("--dev");
+const nextBin = path.resolve("node_modules/next/dist/bin/next");
+const DAY = 86_400_000;
+
+function authSecret(dataDir: string, given: string | undefined) {
+  if (given) return given;
+  // A secret of this installation's own, kept beside its data, so sessions survive restarts.
+  const file = path.resolve(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function waitUntilReady(url: string, child: { exitCode: number | null }) {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+await withDatabase(async (url, env) => {
+  const applied = await migrate(url);
+  if (applied.length) log(`Applied ${applied.length} migration(s).`);
+  const now = new Date();
+  if (env.PATCHPARTY_SEED === "auto" && (await isEmpty())) {
+    log("The database is empty: loading the demo data.");
+    await seedDemoData(now, log);
+  }
+  await generateParties(now, new Date(now.getTime() + 730 * DAY), now, { id: null, label: "scheduler" });
+  await disconnectDb();
+
+  if (!dev && !existsSync(".next/BUILD_ID")) {
+    log("No production build yet: running `next build` first.");
+    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit" });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+
+  const port = String(env.PORT);
+  const baseUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port, ...(env.HOSTNAME ? ["-H", env.HOSTNAME] : [])], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      NEXTAUTH_URL: baseUrl,
+      NEXTAUTH_SECRET: authSecret(env.PATCHPARTY_DATA_DIR, env.NEXTAUTH_SECRET),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null) child.kill(signal);
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+
+  if (await waitUntilReady(`http://127.0.0.1:${port}/api/health`, child)) {
+    log(`\nPatchParty is ready at ${baseUrl}`);
+    if (env.PATCHPARTY_SEED === "auto") {
+      log(`Demo sign-ins (demo data only), password "${DEMO_PASSWORD}":`);
+      for (const user of DEMO_USERS) log(`  ${user.email.padEnd(22)} ${user.role.toLowerCase()}`);
+    }
+  }
+  const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 0)));
+  process.exitCode = code;
+});

@@ -1,0 +1,36 @@
+import { expect, test } from "@playwright/test";
+import { failOnConsoleErrors, signIn } from "./helpers";
+
+test("every section of the navigation opens", async ({ page }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "viewer@example.com");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const [link, heading] of [
+    ["Calendar", "Patch calendar"],
+    ["Resources", "Resources"],
+    ["Policies", "Maintenance policies"],
+    ["Audit", "Audit"],
+  ] as const) {
+    await nav.getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(nav.getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
+    await page.screenshot({ path: testInfo.outputPath(`${link.toLowerCase()}.png`), fullPage: true });
+  }
+  noErrors();
+});
+
+test("the resource list pages through the fleet and searches by name", async ({ page }) => {
+  await signIn(page, "viewer@example.com");
+  await page.goto("/resources");
+  const firstName = await page.getByRole("row").nth(1).getByRole("cell").first().innerText();
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page).toHaveURL(/after=/);
+  const secondPageFirst = await page.getByRole("row").nth(1).getByRole("cell").first().innerText();
+  expect(secondPageFirst > firstName).toBe(true);
+  await page.getByLabel("Name starts with").fill("prd-payments");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/q=prd-payments/);
+  const names = await page.getByRole("row").locator("td:first-child").allInnerTexts();
+  expect(names.length).toBeGreaterThan(0);
+  expect(names.every((n) => n.startsWith("prd-payments"))).toBe(true);
+});

@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { failOnConsoleErrors, signIn } from "./helpers";
+
+test("a signed-out visitor is sent to sign in, and the API answers 401", async ({ page, request }) => {
+  await page.goto("/resources");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fresources/);
+  await expect(page.getByRole("heading", { name: "Sign in to PatchParty" })).toBeVisible();
+  const api = await request.get("/api/v1/parties?from=2026-01-01&to=2026-12-31");
+  expect(api.status()).toBe(401);
+});
+
+test("a wrong password gets a message that does not say which part was wrong", async ({ page }) => {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail").fill("admin@example.com");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.locator("#signin-error")).toHaveText("Wrong e-mail or password.");
+  await page.getByLabel("E-mail").fill("nobody@example.com");
+  await page.getByLabel("Password").fill("patchparty");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.locator("#signin-error")).toHaveText("Wrong e-mail or password.");
+  await expect(page).toHaveURL(/\/signin/);
+});
+
+const roles = [
+  { email: "viewer@example.com", label: "Viewer" },
+  { email: "owner@example.com", label: "Resource owner" },
+  { email: "approver@example.com", label: "Approver (CAB)" },
+  { email: "admin@example.com", label: "Admin" },
+];
+
+for (const role of roles) {
+  test(`${role.email} signs in and sees the next parties with their group slots`, async ({ page }, testInfo) => {
+    const noErrors = failOnConsoleErrors(page);
+    await signIn(page, role.email);
+    await expect(page.getByTestId("current-user")).toContainText(role.label);
+    for (const kind of ["qa", "production"] as const) {
+      const card = page.getByTestId(`next-party-${kind}`);
+      await expect(card).toBeVisible();
+      await expect(card.getByRole("row")).toHaveCount(4);
+      for (const group of [1, 2, 3]) {
+        const count = Number((await card.getByTestId(`slot-count-${kind}-${group}`).innerText()).replace(/,/g, ""));
+        expect(count).toBeGreaterThan(0);
+      }
+    }
+    await expect(page.getByTestId("next-party-production")).toContainText(/\d{4}-Q[1-4]/);
+    await expect(page.getByRole("link", { name: "API tokens" })).toHaveCount(role.label === "Admin" ? 1 : 0);
+    await page.screenshot({ path: testInfo.outputPath("home.png"), fullPage: true });
+    noErrors();
+  });
+}
+
+test("the owner sees their teams, and signing out ends the session", async ({ page }) => {
+  await signIn(page, "owner@example.com");
+  await expect(page.getByTestId("current-user")).toContainText("Identity, Payments");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/signin/);
+});
