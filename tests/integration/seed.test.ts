@@ -1,0 +1,134 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { hashToken } from "@/lib/auth/api-tokens";
+import { verifyPassword } from "@/lib/auth/password";
+import { createApiToken, findUserByToken, revokeApiToken } from "@/lib/data/api-tokens";
+import { generateParties, getNextParties, listParties } from "@/lib/data/parties";
+import { db } from "@/lib/db";
+import { clusterGroupViolations, type PatchGroup } from "@/lib/domain";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from "@/prisma/seed";
+
+const NOW = new Date("2026-11-25T10:00:00Z");
+const DAY = 86_400_000;
+
+async function snapshot() {
+  const [resources, parties, slots, outcomes, exclusions, users, audit] = await Promise.all([
+    db.resource.count(),
+    db.party.count(),
+    db.partySlot.count(),
+    db.patchOutcome.count(),
+    db.exclusionEvent.count(),
+    db.user.count(),
+    db.auditEvent.count(),
+  ]);
+  const lastPatched = await db.resource.aggregate({ _max: { lastPatchedAt: true }, _count: { lastPatchTag: true } });
+  return { resources, parties, slots, outcomes, exclusions, users, audit, lastPatched };
+}
+
+describe("demo data", () => {
+  beforeAll(async () => {
+    await seedDemoData(NOW);
+  }, 120_000);
+
+  it("is a believable fleet", async () => {
+    const resources = await db.resource.count();
+    expect(resources).toBeGreaterThan(1_700);
+    expect(resources).toBeLessThan(2_300);
+    expect(await db.team.count()).toBe(12);
+    const kinds = await db.resource.groupBy({ by: ["kind"], _count: { _all: true } });
+    expect(kinds).toHaveLength(8);
+    const envs = await db.resource.groupBy({ by: ["environment"], _count: { _all: true } });
+    expect(envs).toHaveLength(2);
+    const excluded = await db.resource.findMany({ where: { excluded: true }, select: { exclusionReason: true, excludedById: true, excludedAt: true } });
+    expect(excluded.length).toBeGreaterThan(20);
+    expect(excluded.every((r) => r.exclusionReason && r.excludedById && r.excludedAt)).toBe(true);
+    expect(await db.patchOutcome.count({ where: { status: "FAILED" } })).toBeGreaterThan(0);
+  });
+
+  it("gives every cluster 2–5 nodes with valid groups", async () => {
+    const clusters = await db.cluster.findMany({ select: { name: true, nodes: { select: { id: true, name: true, patchGroup: true } } } });
+    expect(clusters.length).toBeGreaterThan(50);
+    for (const cluster of clusters) {
+      expect(cluster.nodes.length).toBeGreaterThanOrEqual(2);
+      expect(cluster.nodes.length).toBeLessThanOrEqual(5);
+      expect(clusterGroupViolations(cluster.nodes.map((n) => ({ ...n, group: n.patchGroup as PatchGroup })))).toEqual([]);
+    }
+  });
+
+  it("has two years of past parties with outcomes and two years ahead", async () => {
+    const past = await db.party.count({ where: { endsAt: { lte: NOW } } });
+    const ahead = await db.party.count({ where: { startsAt: { gt: NOW } } });
+    expect(past).toBe(16);
+    expect(ahead).toBe(16);
+    const withoutOutcomes = await db.party.count({ where: { endsAt: { lte: NOW }, outcomes: { none: {} } } });
+    expect(withoutOutcomes).toBe(0);
+    const tags = await db.resource.findFirst({ where: { lastPatchTag: { not: null } }, select: { lastPatchTag: true } });
+    expect(tags?.lastPatchTag).toMatch(/^\d{4}-Q[1-4]$/);
+  });
+
+  it("signs in the demo users with the demo password", async () => {
+    for (const user of DEMO_USERS) {
+      const row = await db.user.findUniqueOrThrow({ where: { email: user.email } });
+      expect(row.role).toBe(user.role);
+      expect(row.passwordHash).not.toContain(DEMO_PASSWORD);
+      expect(await verifyPassword(DEMO_PASSWORD, row.passwordHash!)).toBe(true);
+      expect(await verifyPassword("wrong", row.passwordHash!)).toBe(false);
+    }
+    const owner = await db.user.findUniqueOrThrow({ where: { email: "owner@example.com" }, include: { memberships: true } });
+    expect(owner.memberships.length).toBeGreaterThan(0);
+  });
+
+  it("changes nothing when it runs again", async () => {
+    const before = await snapshot();
+    await seedDemoData(NOW);
+    expect(await snapshot()).toEqual(before);
+  }, 120_000);
+});
+
+describe("parties in the database", () => {
+  it("generating twice creates nothing twice, and never touches the past", async () => {
+    const pastBefore = await db.party.findMany({ where: { startsAt: { lte: NOW } }, orderBy: { id: "asc" } });
+    const from = new Date(NOW.getTime() - 800 * DAY);
+    const to = new Date(NOW.getTime() + 1_500 * DAY);
+    const first = await generateParties(from, to, NOW, { id: null, label: "test" });
+    expect(first.moved).toBe(0);
+    const again = await Promise.all([
+      generateParties(from, to, NOW, { id: null, label: "test" }),
+      generateParties(from, to, NOW, { id: null, label: "test" }),
+    ]);
+    expect(again).toEqual([
+      { created: 0, moved: 0 },
+      { created: 0, moved: 0 },
+    ]);
+    expect(await db.party.findMany({ where: { startsAt: { lte: NOW } }, orderBy: { id: "asc" } })).toEqual(pastBefore);
+    const duplicates = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM (SELECT tag, kind FROM "Party" GROUP BY tag, kind HAVING count(*) > 1) d`;
+    expect(Number(duplicates[0]?.n)).toBe(0);
+  });
+
+  it("lists stored and projected parties, and counts the next parties' slots from the resources", async () => {
+    const parties = await listParties(new Date("2026-01-01T00:00:00Z"), new Date("2036-01-01T00:00:00Z"));
+    expect(parties).toHaveLength(80);
+    expect(parties.some((p) => p.stored) && parties.some((p) => !p.stored)).toBe(true);
+    const next = await getNextParties(NOW);
+    expect(next.production?.party.localDate).toBe("2026-12-06");
+    const included = await db.resource.count({ where: { environment: "PRODUCTION", excluded: false, patchGroup: 2 } });
+    expect(next.production?.counts[2]).toBe(included);
+  });
+});
+
+describe("API tokens", () => {
+  it("stores only a hash, finds the user by the secret, and stops working once revoked", async () => {
+    const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@example.com" } });
+    const token = await createApiToken(admin.id, "integration", { id: admin.id, label: admin.email });
+    const row = await db.apiToken.findUniqueOrThrow({ where: { id: token.id } });
+    expect(row.tokenHash).toBe(hashToken(token.secret));
+    expect(JSON.stringify(row)).not.toContain(token.secret);
+    expect((await findUserByToken(token.secret))?.email).toBe("admin@example.com");
+    expect(await findUserByToken(token.secret + "x")).toBeNull();
+    expect(await revokeApiToken(token.id, { id: admin.id, label: admin.email })).toBe("revoked");
+    expect(await revokeApiToken(token.id, { id: admin.id, label: admin.email })).toBe("already-revoked");
+    expect(await findUserByToken(token.secret)).toBeNull();
+    const audit = await db.auditEvent.findMany({ where: { entityId: token.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["api-token.create", "api-token.revoke"]);
+    expect(JSON.stringify(audit, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(token.secret);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { can, type CurrentUser, type Permission } from "@/lib/auth/permissions";
+
+const user = (role: CurrentUser["role"], teamIds: string[] = []): CurrentUser => ({ id: role, email: `${role}@x`, name: role, role, teamIds });
+
+describe("can", () => {
+  const adminOnly: Permission[] = [
+    { action: "policy:create" },
+    { action: "policy:edit" },
+    { action: "policy:delete" },
+    { action: "token:manage" },
+    { action: "party-rule:edit" },
+    { action: "resource:import" },
+    { action: "upgrade:force" },
+  ];
+
+  it("lets only admins manage policies, tokens and the party rule", () => {
+    for (const permission of adminOnly) {
+      expect(can(user("ADMIN"), permission)).toBe(true);
+      for (const role of ["VIEWER", "OWNER", "APPROVER"] as const) expect(can(user(role, ["t1"]), permission)).toBe(false);
+    }
+  });
+
+  it("lets owners change their own team's resources only", () => {
+    const target = { teamId: "t1" };
+    expect(can(user("OWNER", ["t1"]), { action: "resource:change", target })).toBe(true);
+    expect(can(user("OWNER", ["t2"]), { action: "resource:change", target })).toBe(false);
+    expect(can(user("VIEWER", ["t1"]), { action: "resource:change", target })).toBe(false);
+    expect(can(user("ADMIN"), { action: "resource:change", target })).toBe(true);
+  });
+
+  it("lets approvers decide changes, and nobody signed out do anything", () => {
+    expect(can(user("APPROVER"), { action: "change:decide" })).toBe(true);
+    expect(can(user("OWNER", ["t1"]), { action: "change:decide" })).toBe(false);
+    expect(can(null, { action: "portal:read" })).toBe(false);
+  });
+});

@@ -1,0 +1,58 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "@/lib/env";
+import { firstIssue } from "@/lib/validation/common";
+import { PartiesQuerySchema } from "@/lib/validation/parties";
+
+describe("GET /api/v1/parties query", () => {
+  it("takes two days, both included", () => {
+    const parsed = PartiesQuerySchema.parse({ from: "2026-01-01", to: "2026-01-01" });
+    expect(parsed.from.toISOString()).toBe("2026-01-01T00:00:00.000Z");
+    expect(parsed.end.toISOString()).toBe("2026-01-02T00:00:00.000Z");
+  });
+
+  it.each([
+    [{ from: "2026-13-01", to: "2026-12-31" }, "from: is not a real calendar date"],
+    [{ from: "2026-02-30", to: "2026-12-31" }, "from: is not a real calendar date"],
+    [{ from: "2026-01-01" }, "to: must be a date (YYYY-MM-DD)"],
+    [{ from: "yesterday", to: "2026-12-31" }, "from: must be a date (YYYY-MM-DD)"],
+    [{ from: "2026-05-01", to: "2026-04-30" }, "to: must be on or after from"],
+    [{ from: "2000-01-01", to: "2026-01-01" }, "to: must be at most 3700 days after from"],
+    [{ from: ["2026-01-01", "2026-02-01"], to: "2026-12-31" }, "from: must be a date (YYYY-MM-DD)"],
+  ])("refuses %j with a message naming the parameter", (query, message) => {
+    const parsed = PartiesQuerySchema.safeParse(query);
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(firstIssue(parsed.error)).toBe(message);
+  });
+
+  it("never throws, whatever it is given (property)", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()))), (query) => {
+        const parsed = PartiesQuerySchema.safeParse(query);
+        if (!parsed.success) expect(firstIssue(parsed.error)).toMatch(/\S/);
+      }),
+    );
+  });
+});
+
+describe("environment", () => {
+  it("has defaults that start the portal on the embedded database", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PORT).toBe(3000);
+    expect(env.PATCHPARTY_SEED).toBe("auto");
+  });
+
+  it("names the bad variable", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(EnvError);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow("DATABASE_URL: must be a postgres:// or postgresql:// connection URL");
+    expect(() => parseEnv({ PORT: "eighty" })).toThrow(/PORT: /);
+    expect(() => parseEnv({ NEXTAUTH_SECRET: "short" })).toThrow("NEXTAUTH_SECRET: must be at least 32 characters");
+  });
+
+  it("wants all three OIDC variables or none", () => {
+    expect(() => parseEnv({ OIDC_ISSUER: "https://sso.example.com" })).toThrow(/OIDC_CLIENT_ID: is required when SSO is configured/);
+    const env = parseEnv({ OIDC_ISSUER: "https://sso.example.com", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "s3cret" });
+    expect(env.OIDC_NAME).toBe("SSO");
+  });
+});
