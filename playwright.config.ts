@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { OIDC } from "./tests/e2e/oidc-provider";
 
 const PORT = 3100;
 const chromium = process.env.PLAYWRIGHT_CHROMIUM ?? "/usr/bin/chromium";
@@ -39,6 +40,11 @@ export default defineConfig({
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
       NEXTAUTH_URL: `http://localhost:${PORT}`,
       NEXT_TELEMETRY_DISABLED: "1",
+      // SSO against the local provider that tests/e2e/sso.spec.ts starts.
+      OIDC_ISSUER: OIDC.issuer,
+      OIDC_CLIENT_ID: OIDC.clientId,
+      OIDC_CLIENT_SECRET: OIDC.clientSecret,
+      OIDC_NAME: OIDC.name,
     },
   },
 });
