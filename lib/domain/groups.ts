@@ -41,7 +41,8 @@ export function clusterGroupViolations(nodes: readonly ClusterNode[]): GroupViol
 
 export function describeViolation(violation: GroupViolation): string {
   const free = violation.freeGroups.map((g) => `group ${g}`).join(" or ");
-  return `${violation.nodes.join(" and ")} would all be in group ${violation.group} while ${free} is free: the cluster would lose ${violation.nodes.length} nodes at once. Pick ${free}.`;
+  const names = violation.nodes.length > 1 ? `${violation.nodes.slice(0, -1).join(", ")} and ${violation.nodes.at(-1)}` : (violation.nodes[0] ?? "");
+  return `${names} would all be in group ${violation.group} while ${free} is free: the cluster would lose ${violation.nodes.length} nodes at once. Pick ${free}.`;
 }
 
 export type GroupChangeCheck =

@@ -2,3 +2,4 @@ export * from "./groups";
 export * from "./parties";
 export * from "./party-rule";
 export * from "./quarter";
+export * from "./resources";

@@ -1,0 +1,137 @@
+// Bulk include/exclude of a selection (ids, or every resource matching a filter). Works in
+// batches of one transaction each, touches only what the caller may change, and reports what it
+// refused and why.
+import type { Prisma } from "@prisma/client";
+import { db } from "../db";
+import { can, type CurrentUser } from "../auth/permissions";
+import { checkGroupChange, type ClusterNode, type PatchGroup } from "../domain";
+import type { BulkActionInput } from "../validation/resources";
+import { refuse, succeed, type Outcome } from "./outcome";
+import { listMatchingBatch } from "./resource-list";
+
+const BATCH = 500;
+const REFUSALS_LISTED = 200;
+
+export type BulkResult = { changed: number; unchanged: number; refusedCount: number; refused: { name: string; reason: string }[] };
+
+async function* batches(selection: BulkActionInput["selection"]): AsyncGenerator<string[]> {
+  if (selection.mode === "ids") {
+    const ids = [...new Set(selection.ids)];
+    for (let i = 0; i < ids.length; i += BATCH) yield ids.slice(i, i + BATCH);
+    return;
+  }
+  let after: string | null = null;
+  for (;;) {
+    const rows = await listMatchingBatch(selection.filters, after, BATCH);
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.id);
+    after = rows[rows.length - 1]?.name ?? null;
+  }
+}
+
+type Row = { id: string; name: string; teamId: string; clusterId: string | null; patchGroup: number; excluded: boolean; exclusionReason: string | null; exclusionUntil: Date | null };
+
+async function clusterNodes(tx: Prisma.TransactionClient, clusterIds: string[]) {
+  const byCluster = new Map<string, ClusterNode[]>();
+  if (clusterIds.length === 0) return byCluster;
+  await tx.$queryRaw`SELECT id FROM "Cluster" WHERE id = ANY(${clusterIds}) ORDER BY id FOR UPDATE`;
+  const nodes = await tx.resource.findMany({ where: { clusterId: { in: clusterIds } }, select: { id: true, name: true, patchGroup: true, clusterId: true } });
+  for (const n of nodes) {
+    const list = byCluster.get(n.clusterId!) ?? [];
+    list.push({ id: n.id, name: n.name, group: n.patchGroup as PatchGroup });
+    byCluster.set(n.clusterId!, list);
+  }
+  return byCluster;
+}
+
+export async function bulkChangeResources(user: CurrentUser, input: BulkActionInput, now: Date): Promise<Outcome<BulkResult>> {
+  if (input.action === "exclude" && input.until && input.until <= now) return refuse(400, "invalid", "The expiry must be in the future.");
+  if (user.role !== "ADMIN" && user.role !== "OWNER") return refuse(403, "forbidden", "Your role cannot change resources.");
+  const result: BulkResult = { changed: 0, unchanged: 0, refusedCount: 0, refused: [] };
+  const refuseRow = (name: string, reason: string) => {
+    result.refusedCount += 1;
+    if (result.refused.length < REFUSALS_LISTED) result.refused.push({ name, reason });
+  };
+
+  for await (const ids of batches(input.selection)) {
+    await db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "Resource" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+        const rows: Row[] = await tx.resource.findMany({
+          where: { id: { in: ids } },
+          orderBy: { name: "asc" },
+          select: { id: true, name: true, teamId: true, clusterId: true, patchGroup: true, excluded: true, exclusionReason: true, exclusionUntil: true },
+        });
+        const allowed = rows.filter((r) => {
+          if (can(user, { action: "resource:change", target: { teamId: r.teamId } })) return true;
+          refuseRow(r.name, "not a resource of your teams");
+          return false;
+        });
+        const changing: Row[] = [];
+        if (input.action === "exclude") {
+          // An exclusion already in place keeps its own reason and author.
+          for (const r of allowed) {
+            if (r.excluded) result.unchanged += 1;
+            else changing.push(r);
+          }
+        } else {
+          const clusters = await clusterNodes(tx, [...new Set(allowed.flatMap((r) => (r.clusterId ? [r.clusterId] : [])))]);
+          for (const r of allowed) {
+            if (!r.excluded && r.patchGroup === input.group) {
+              result.unchanged += 1;
+              continue;
+            }
+            const nodes = r.clusterId ? clusters.get(r.clusterId) : undefined;
+            if (nodes) {
+              const check = checkGroupChange(nodes, r.id, input.group);
+              if (!check.ok) {
+                refuseRow(r.name, check.message);
+                continue;
+              }
+              // Later rows of the same cluster are checked against this move.
+              const node = nodes.find((n) => n.id === r.id);
+              if (node) node.group = input.group;
+            }
+            changing.push(r);
+          }
+        }
+        if (changing.length === 0) return;
+        const changingIds = changing.map((r) => r.id);
+        const after =
+          input.action === "exclude"
+            ? { excluded: true, exclusionReason: input.reason, exclusionUntil: input.until ?? null, excludedAt: now, excludedById: user.id }
+            : { excluded: false, patchGroup: input.group, exclusionReason: null, exclusionUntil: null, excludedAt: null, excludedById: null };
+        await tx.resource.updateMany({ where: { id: { in: changingIds } }, data: { ...after, revision: { increment: 1 } } });
+        await tx.exclusionEvent.createMany({
+          data: changing.map((r) => ({
+            resourceId: r.id,
+            action: input.action === "exclude" ? ("EXCLUDE" as const) : ("INCLUDE" as const),
+            reason: input.action === "exclude" ? input.reason : null,
+            until: input.action === "exclude" ? (input.until ?? null) : null,
+            group: input.action === "include" ? input.group : null,
+            actorId: user.id,
+            actorLabel: user.email,
+            at: now,
+          })),
+        });
+        await tx.auditEvent.createMany({
+          data: changing.map((r) => ({
+            actorId: user.id,
+            actorLabel: user.email,
+            action: `resource.${input.action}`,
+            entityType: "resource",
+            entityId: r.id,
+            entityLabel: r.name,
+            before: { excluded: r.excluded, group: r.patchGroup },
+            after: input.action === "exclude" ? { excluded: true, group: r.patchGroup, reason: input.reason, until: input.until?.toISOString() ?? null } : { excluded: false, group: input.group },
+            reason: input.action === "exclude" ? input.reason : "bulk include",
+            at: now,
+          })),
+        });
+        result.changed += changing.length;
+      },
+      { timeout: 60_000 },
+    );
+  }
+  return succeed(result);
+}

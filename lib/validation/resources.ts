@@ -1,0 +1,118 @@
+// Resource inputs: list filters (URL and API), exclusion, inclusion, group changes, bulk actions.
+import { z } from "zod";
+import { PATCH_GROUPS } from "../domain/groups";
+
+export const REASON_MIN = 3;
+export const REASON_MAX = 500;
+export const BULK_MAX_IDS = 1_000;
+export const LIST_LIMIT_MAX = 200;
+
+export const ENVIRONMENTS = { production: "PRODUCTION", "non-production": "NON_PRODUCTION" } as const;
+export const KINDS = {
+  server: "SERVER",
+  vm: "VM",
+  hypervisor: "HYPERVISOR",
+  "container-node": "CONTAINER_NODE",
+  "database-node": "DATABASE_NODE",
+  "broker-node": "BROKER_NODE",
+  "storage-node": "STORAGE_NODE",
+  "virtual-appliance": "VIRTUAL_APPLIANCE",
+} as const;
+export const KIND_LABELS: Record<keyof typeof KINDS, string> = {
+  server: "Server",
+  vm: "VM",
+  hypervisor: "Hypervisor",
+  "container-node": "Container node",
+  "database-node": "Database node",
+  "broker-node": "Broker node",
+  "storage-node": "Storage node",
+  "virtual-appliance": "Virtual appliance",
+};
+export const SORTS = ["name", "-name", "group", "kind", "environment", "-lastPatched", "lastPatched"] as const;
+export type Sort = (typeof SORTS)[number];
+
+export const ReasonSchema = z
+  .string({ error: "Give a reason." })
+  .trim()
+  .min(REASON_MIN, `The reason must be at least ${REASON_MIN} characters.`)
+  .max(REASON_MAX, `The reason must be at most ${REASON_MAX} characters.`);
+
+export const GroupSchema = z.coerce
+  .number({ error: "Pick patch group 1, 2 or 3." })
+  .int("Pick patch group 1, 2 or 3.")
+  .refine((g): g is 1 | 2 | 3 => (PATCH_GROUPS as readonly number[]).includes(g), "Pick patch group 1, 2 or 3.")
+  .transform((g) => g as 1 | 2 | 3);
+
+/** "YYYY-MM-DD" (end of that UTC day) or a full ISO-8601 instant; empty means none. */
+const UntilSchema = z
+  .union([z.literal("").transform(() => undefined), z.iso.date().transform((d) => new Date(`${d}T23:59:59.999Z`)), z.iso.datetime({ offset: true }).transform((d) => new Date(d))], {
+    error: "The expiry must be a date (YYYY-MM-DD).",
+  })
+  .optional()
+  .refine((d) => d === undefined || d.getUTCFullYear() < 2200, "The expiry must be before 2200.");
+
+const RevisionSchema = z.coerce.number().int().min(1).max(2_147_483_647).optional();
+
+export const ExcludeSchema = z.object({ reason: ReasonSchema, until: UntilSchema, revision: RevisionSchema });
+export type ExcludeInput = z.infer<typeof ExcludeSchema>;
+
+const OverrideSchema = z
+  .union([z.literal("").transform(() => undefined), ReasonSchema])
+  .optional();
+
+export const GroupChangeSchema = z.object({ group: GroupSchema, revision: RevisionSchema, overrideReason: OverrideSchema });
+export type GroupChangeInput = z.infer<typeof GroupChangeSchema>;
+
+const trimmedOptional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((v) => (v === "" ? undefined : v));
+
+const flagSchema = z.enum(["1", "true"]).optional().transform((v) => (v ? true : undefined));
+
+/** The list's filters, as they appear in the URL and the API's query string. */
+export const ResourceFiltersSchema = z.object({
+  q: trimmedOptional(200),
+  environment: z.enum(Object.keys(ENVIRONMENTS) as [keyof typeof ENVIRONMENTS], { error: "must be production or non-production" }).optional(),
+  kind: z.enum(Object.keys(KINDS) as [keyof typeof KINDS], { error: `must be one of ${Object.keys(KINDS).join(", ")}` }).optional(),
+  team: trimmedOptional(100),
+  cluster: trimmedOptional(200),
+  group: z.enum(["1", "2", "3"], { error: "must be 1, 2 or 3" }).transform(Number).optional(),
+  state: z.enum(["included", "excluded"], { error: "must be included or excluded" }).optional(),
+  lastTag: z.string().regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q3").optional(),
+  never: flagSchema,
+  failed: flagSchema,
+});
+export type ResourceFilters = z.infer<typeof ResourceFiltersSchema>;
+
+export const ResourceListQuerySchema = ResourceFiltersSchema.extend({
+  sort: z.enum(SORTS, { error: `must be one of ${SORTS.join(", ")}` }).default("name"),
+  cursor: z.string().max(600).optional(),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX, `must be at most ${LIST_LIMIT_MAX}`).default(50),
+}).strict();
+export type ResourceListQuery = z.infer<typeof ResourceListQuerySchema>;
+
+/** The same filters read leniently from a page URL: an unknown value is dropped, not an error. */
+export function filtersFromSearchParams(params: Record<string, string | string[] | undefined>): ResourceListQuery {
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) if (typeof value === "string" && value !== "") clean[key] = value;
+  const result = ResourceListQuerySchema.safeParse(clean);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) delete clean[String(issue.path[0])];
+  return ResourceListQuerySchema.parse(Object.fromEntries(Object.entries(clean).filter(([k]) => k in ResourceListQuerySchema.shape)));
+}
+
+export const BulkSelectionSchema = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("ids"), ids: z.array(z.string().min(1).max(40)).min(1, "Select at least one resource.").max(BULK_MAX_IDS, `Select at most ${BULK_MAX_IDS} resources, or use "all matching".`) }),
+  z.object({ mode: z.literal("filter"), filters: ResourceFiltersSchema }),
+]);
+export type BulkSelection = z.infer<typeof BulkSelectionSchema>;
+
+export const BulkActionSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("exclude"), selection: BulkSelectionSchema, reason: ReasonSchema, until: UntilSchema }),
+  z.object({ action: z.literal("include"), selection: BulkSelectionSchema, group: GroupSchema }),
+]);
+export type BulkActionInput = z.infer<typeof BulkActionSchema>;
