@@ -34,3 +34,55 @@ export function Field({
     </div>
   );
 }
+
+/** A labelled textarea with its error and hint next to it. */
+export function TextAreaField({
+  label,
+  name,
+  error,
+  hint,
+  ...rest
+}: { label: ReactNode; name: string; error?: string; hint?: ReactNode } & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = `field-${name}`;
+  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <textarea id={id} name={name} rows={3} aria-invalid={error ? true : undefined} aria-describedby={described} {...rest} className={cx(inputClass, "mt-1")} />
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-xs text-rose-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Patch group 1, 2 or 3 as radio buttons in a fieldset. */
+export function GroupPicker({ name = "group", defaultValue, error, legend = "Patch group" }: { name?: string; defaultValue?: number; error?: string; legend?: string }) {
+  return (
+    <fieldset aria-describedby={error ? `${name}-error` : undefined}>
+      <legend className="text-sm font-medium text-slate-800">{legend}</legend>
+      <div className="mt-2 flex gap-2">
+        {[1, 2, 3].map((g) => (
+          <label key={g} className="flex cursor-pointer items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-300 has-[:checked]:bg-indigo-50 has-[:checked]:ring-2 has-[:checked]:ring-indigo-600">
+            <input type="radio" name={name} value={g} defaultChecked={defaultValue === g} className="accent-indigo-600" />
+            Group {g}
+          </label>
+        ))}
+      </div>
+      {error ? (
+        <p id={`${name}-error`} className="mt-1 text-xs text-rose-700">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -21,3 +21,25 @@ export function queryObject(url: URL): Record<string, string | string[]> {
   }
   return out;
 }
+
+const MAX_BODY = 64 * 1024;
+
+/** The request's JSON body, or a 400 answer saying what is wrong with it. */
+export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+  const text = await request.text();
+  if (text.length > MAX_BODY) return { ok: false, response: apiError(400, `body: must be at most ${MAX_BODY} bytes`) };
+  if (text.trim() === "") return { ok: true, body: {} };
+  try {
+    return { ok: true, body: JSON.parse(text) };
+  } catch {
+    return { ok: false, response: apiError(400, "body: must be JSON") };
+  }
+}
+
+/** `If-Match: "7"` (or 7) as a revision; undefined when absent. */
+export function ifMatchRevision(request: Request): number | undefined | "invalid" {
+  const header = request.headers.get("if-match");
+  if (header === null) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,10})"?\s*$/.exec(header);
+  return match ? Number(match[1]) : "invalid";
+}

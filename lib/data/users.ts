@@ -39,3 +39,7 @@ export async function listTeamNames(ids: string[]): Promise<string[]> {
   const rows = await db.team.findMany({ where: { id: { in: ids } }, select: { name: true }, orderBy: { name: "asc" } });
   return rows.map((r) => r.name);
 }
+
+export function listTeams() {
+  return db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, slug: true, name: true } });
+}

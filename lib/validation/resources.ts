@@ -45,7 +45,7 @@ export const GroupSchema = z.coerce
 
 /** "YYYY-MM-DD" (end of that UTC day) or a full ISO-8601 instant; empty means none. */
 const UntilSchema = z
-  .union([z.literal("").transform(() => undefined), z.iso.date().transform((d) => new Date(`${d}T23:59:59.999Z`)), z.iso.datetime({ offset: true }).transform((d) => new Date(d))], {
+  .union([z.literal("").transform(() => undefined), z.null().transform(() => undefined), z.iso.date().transform((d) => new Date(`${d}T23:59:59.999Z`)), z.iso.datetime({ offset: true }).transform((d) => new Date(d))], {
     error: "The expiry must be a date (YYYY-MM-DD).",
   })
   .optional()
@@ -68,10 +68,10 @@ const trimmedOptional = (max: number) =>
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
-    .optional()
-    .transform((v) => (v === "" ? undefined : v));
+    .transform((v) => (v === "" ? undefined : v))
+    .optional();
 
-const flagSchema = z.enum(["1", "true"]).optional().transform((v) => (v ? true : undefined));
+const flagSchema = z.enum(["1", "true"], { error: "must be 1 or true" }).transform(() => true as const).optional();
 
 /** The list's filters, as they appear in the URL and the API's query string. */
 export const ResourceFiltersSchema = z.object({

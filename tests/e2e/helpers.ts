@@ -10,11 +10,14 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
 
-/** Fails the test on any browser console error. */
+/** Fails the test on any browser console error or failed response, naming the URL. */
 export function failOnConsoleErrors(page: Page) {
   const errors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
   page.on("pageerror", (error) => errors.push(error.message));
   return () => expect(errors, "browser console errors").toEqual([]);

@@ -24,11 +24,11 @@ test("the resource list pages through the fleet and searches by name", async ({ 
   await page.goto("/resources");
   const firstName = await page.getByRole("row").nth(1).getByRole("cell").first().innerText();
   await page.getByRole("link", { name: "Next page" }).click();
-  await expect(page).toHaveURL(/after=/);
+  await expect(page).toHaveURL(/cursor=/);
   const secondPageFirst = await page.getByRole("row").nth(1).getByRole("cell").first().innerText();
   expect(secondPageFirst > firstName).toBe(true);
-  await page.getByLabel("Name starts with").fill("prd-payments");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByLabel("Name or tag").fill("prd-payments");
+  await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/q=prd-payments/);
   const names = await page.getByRole("row").locator("td:first-child").allInnerTexts();
   expect(names.length).toBeGreaterThan(0);

@@ -1,19 +1,20 @@
 import type { Metadata } from "next";
-import { z } from "zod";
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import { ButtonLink } from "@/components/ui/button";
+import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { inputClass } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { listAuditEvents } from "@/lib/data/audit-log";
 import { formatDateTime } from "@/lib/format";
+import { AUDIT_ACTIONS, auditQueryFromSearchParams } from "@/lib/validation/audit";
 import { viewerTimeZone } from "@/lib/viewer";
 
 export const metadata: Metadata = { title: "Audit" };
-
-const QuerySchema = z.object({ before: z.string().regex(/^\d{1,18}$/).transform(BigInt).optional().catch(undefined) });
 
 function summary(value: unknown) {
   if (value === null || value === undefined) return "–";
@@ -22,15 +23,64 @@ function summary(value: unknown) {
     .join(", ");
 }
 
+function Filter({ label, name, value, type = "text", placeholder }: { label: string; name: string; value?: string; type?: string; placeholder?: string }) {
+  return (
+    <div>
+      <label htmlFor={`audit-${name}`} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <input id={`audit-${name}`} name={name} type={type} defaultValue={value} placeholder={placeholder} className={`${inputClass} mt-1`} />
+    </div>
+  );
+}
+
+const isoDay = (d?: Date) => d?.toISOString().slice(0, 10);
+
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();
-  const { before } = QuerySchema.parse(await searchParams);
-  const [{ rows, next }, zone] = await Promise.all([listAuditEvents({ before }), viewerTimeZone()]);
+  const query = auditQueryFromSearchParams(await searchParams);
+  const [{ rows, nextCursor }, zone] = await Promise.all([listAuditEvents(query), viewerTimeZone()]);
+  const params = new URLSearchParams();
+  if (query.actor) params.set("actor", query.actor);
+  if (query.resource) params.set("resource", query.resource);
+  if (query.action) params.set("action", query.action);
+  if (query.from) params.set("from", isoDay(query.from)!);
+  if (query.to) params.set("to", isoDay(query.to)!);
+  const base = params.toString();
+  const nextParams = new URLSearchParams(params);
+  if (nextCursor) nextParams.set("cursor", nextCursor);
   return (
     <>
-      <PageHeader title="Audit" description="Every change a person or the scheduler made: who, what, before and after, when." />
+      <PageHeader title="Audit" description="Every change a person or the scheduler made: who, what, before and after, why, when." />
+      <form role="search" aria-label="Filter the audit" action="/audit" className="mb-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6">
+        <Filter label="Person (e-mail)" name="actor" value={query.actor} placeholder="owner@example.com" />
+        <Filter label="Resource" name="resource" value={query.resource} placeholder="exact name" />
+        <div>
+          <label htmlFor="audit-action" className="block text-xs font-medium text-slate-600">
+            Action
+          </label>
+          <select id="audit-action" name="action" defaultValue={query.action ?? ""} className={`${inputClass} mt-1`}>
+            <option value="">Any</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Filter label="From (UTC day)" name="from" type="date" value={isoDay(query.from)} />
+        <Filter label="To (UTC day)" name="to" type="date" value={isoDay(query.to)} />
+        <div className="flex items-end gap-2">
+          <button type="submit" className={buttonClass("primary")}>
+            Filter
+          </button>
+          <Link href="/audit" className={buttonClass("ghost")}>
+            Clear
+          </Link>
+        </div>
+      </form>
       {rows.length === 0 ? (
-        <EmptyState title="Nothing recorded yet" />
+        <EmptyState title="Nothing recorded matches">Loosen the filters, or clear them.</EmptyState>
       ) : (
         <Card>
           <Table caption="Audit events, newest first">
@@ -43,7 +93,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <Th>Before → after</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100" data-testid="audit-rows">
               {rows.map((e) => (
                 <tr key={String(e.id)}>
                   <Td className="whitespace-nowrap tabular-nums">
@@ -54,7 +104,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <Td>
                     <Badge>{e.action}</Badge>
                   </Td>
-                  <Td className="font-medium text-slate-900">{e.entityLabel}</Td>
+                  <Td className="font-medium text-slate-900">
+                    {e.entityType === "resource" ? (
+                      <Link href={`/resources/${encodeURIComponent(e.entityLabel)}`} className="font-mono text-xs text-indigo-700 hover:underline">
+                        {e.entityLabel}
+                      </Link>
+                    ) : (
+                      e.entityLabel
+                    )}
+                  </Td>
                   <Td className="max-w-md text-xs text-slate-600">
                     {summary(e.before)} → {summary(e.after)}
                     {e.reason ? <span className="block italic">Reason: {e.reason}</span> : null}
@@ -65,10 +123,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Table>
         </Card>
       )}
-      <nav aria-label="Pages" className="mt-4 flex gap-2">
-        {before ? <ButtonLink href="/audit">Newest</ButtonLink> : null}
-        {next ? <ButtonLink href={`/audit?before=${next}`}>Older</ButtonLink> : null}
-      </nav>
+      <Pager firstHref={query.cursor ? `/audit${base ? `?${base}` : ""}` : null} firstLabel="Newest" nextHref={nextCursor ? `/audit?${nextParams}` : null} nextLabel="Older" />
     </>
   );
 }

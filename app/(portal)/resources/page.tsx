@@ -1,97 +1,80 @@
 import type { Metadata } from "next";
-import { z } from "zod";
-import { Badge } from "@/components/ui/badge";
+import { kindLabel } from "@/components/resources/labels";
+import { ResourceFilterBar } from "@/components/resources/resource-filters";
+import { ResourceTable, type ResourceRowView } from "@/components/resources/resource-table";
+import { Alert } from "@/components/ui/alert";
 import { ButtonLink, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { inputClass } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Pager } from "@/components/ui/pager";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
-import { listResources } from "@/lib/data/resources";
+import { countMatching, listResourcePage } from "@/lib/data/resource-list";
+import { listTeams } from "@/lib/data/users";
+import { resourceQueryString } from "@/lib/resource-query";
+import { filtersFromSearchParams } from "@/lib/validation/resources";
 
 export const metadata: Metadata = { title: "Resources" };
 
-const SearchSchema = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
-  after: z.string().max(300).optional().catch(undefined),
-});
-
-const KIND_LABELS: Record<string, string> = {
-  SERVER: "Server",
-  VM: "VM",
-  HYPERVISOR: "Hypervisor",
-  CONTAINER_NODE: "Container node",
-  DATABASE_NODE: "Database node",
-  BROKER_NODE: "Broker node",
-  STORAGE_NODE: "Storage node",
-  VIRTUAL_APPLIANCE: "Virtual appliance",
-};
-
 export default async function ResourcesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
-  const { q, after } = SearchSchema.parse(await searchParams);
-  const { rows, next } = await listResources({ q: q || undefined, after });
-  const nextHref = next ? `/resources?${new URLSearchParams({ ...(q ? { q } : {}), after: next })}` : null;
+  const user = await requireUser();
+  const query = filtersFromSearchParams(await searchParams);
+  const { sort, cursor, limit, ...filters } = query;
+  const [page, matching, teams] = await Promise.all([listResourcePage(filters, sort, cursor, limit), countMatching(filters), listTeams()]);
+  const qs = resourceQueryString(query);
+  const canBulk = user.role === "ADMIN" || user.role === "OWNER";
+  const matchingLabel = `${matching.count.toLocaleString("en")}${matching.capped ? "+" : ""}`;
+  const rows: ResourceRowView[] =
+    "error" in page
+      ? []
+      : page.rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          kindLabel: kindLabel(r.kind),
+          production: r.environment === "PRODUCTION",
+          teamName: r.teamName,
+          clusterName: r.clusterName,
+          patchGroup: r.patchGroup,
+          excluded: r.excluded,
+          exclusionReason: r.exclusionReason,
+          lastPatchTag: r.lastPatchTag,
+          lastPatched: r.lastPatchedAt?.toISOString() ?? null,
+          failedLast: r.lastOutcome === "FAILED",
+        }));
   return (
     <>
-      <PageHeader title="Resources" description="Every server, VM, node and appliance in the fleet, with its patch group and patch state." />
-      <form role="search" className="mb-4 flex max-w-lg gap-2" action="/resources">
-        <label htmlFor="resource-search" className="sr-only">
-          Name starts with
-        </label>
-        <input id="resource-search" name="q" defaultValue={q} placeholder="Name starts with… (e.g. prd-payments)" className={inputClass} />
-        <button type="submit" className={buttonClass("secondary")}>
-          Search
-        </button>
-      </form>
-      {rows.length === 0 ? (
-        <EmptyState title="No resources match">Try the beginning of another name.</EmptyState>
+      <PageHeader
+        title="Resources"
+        description="Every server, VM, node and appliance in the fleet, with its patch group and patch state."
+        actions={
+          <>
+            {/* A plain link: a download, not a page to prefetch. */}
+            <a href={`/api/v1/resources.csv${qs ? `?${qs}` : ""}`} download className={buttonClass("secondary")}>
+              Export CSV
+            </a>
+            {can(user, { action: "resource:import" }) ? (
+              <ButtonLink href="/resources/import" variant="primary">
+                Import CSV
+              </ButtonLink>
+            ) : null}
+          </>
+        }
+      />
+      <ResourceFilterBar query={query} teams={teams} />
+      <p className="mb-3 text-sm text-slate-600" data-testid="match-count">
+        {matchingLabel} {matching.count === 1 ? "resource matches" : "resources match"}
+      </p>
+      {"error" in page ? (
+        <Alert tone="error">This page link is out of date. Start again from the first page.</Alert>
+      ) : rows.length === 0 ? (
+        <EmptyState title="No resources match">Loosen the filters, or clear them.</EmptyState>
       ) : (
         <Card>
-          <Table caption="Resources">
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Kind</Th>
-                <Th>Environment</Th>
-                <Th>Team</Th>
-                <Th>Cluster</Th>
-                <Th>Group</Th>
-                <Th>Patching</Th>
-                <Th>Last patch</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <Td className="font-mono text-xs text-slate-900">{r.name}</Td>
-                  <Td>{KIND_LABELS[r.kind] ?? r.kind}</Td>
-                  <Td>
-                    <Badge tone={r.environment === "PRODUCTION" ? "production" : "qa"}>{r.environment === "PRODUCTION" ? "production" : "non-production"}</Badge>
-                  </Td>
-                  <Td>{r.team.name}</Td>
-                  <Td className="font-mono text-xs">{r.cluster?.name ?? "–"}</Td>
-                  <Td>{r.patchGroup}</Td>
-                  <Td>{r.excluded ? <Badge tone="warning">excluded</Badge> : <Badge tone="success">included</Badge>}</Td>
-                  <Td>
-                    {r.lastPatchTag ?? "never"}
-                    {r.lastOutcome === "FAILED" ? (
-                      <Badge tone="danger" className="ml-2">
-                        failed last time
-                      </Badge>
-                    ) : null}
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <ResourceTable rows={rows} canBulk={canBulk} filters={filters} matching={matchingLabel} matchingCount={matching.count} />
         </Card>
       )}
-      <nav aria-label="Pages" className="mt-4 flex gap-2">
-        {after ? <ButtonLink href={q ? `/resources?q=${encodeURIComponent(q)}` : "/resources"}>First page</ButtonLink> : null}
-        {nextHref ? <ButtonLink href={nextHref}>Next page</ButtonLink> : null}
-      </nav>
+      <Pager firstHref={cursor ? `/resources${qs ? `?${qs}` : ""}` : null} nextHref={"error" in page || !page.nextCursor ? null : `/resources?${resourceQueryString(query, { cursor: page.nextCursor })}`} />
     </>
   );
 }

@@ -1,0 +1,73 @@
+import { apiError, badRequest, queryObject, unauthorized } from "@/lib/api/respond";
+import { can } from "@/lib/auth/permissions";
+import { authenticateRequest } from "@/lib/auth/session";
+import { applyImport, checkImport, exportResourcesCsv, type ImportProgress } from "@/lib/data/resource-csv";
+import { MAX_IMPORT_BYTES } from "@/lib/validation/resource-csv";
+import { ResourceListQuerySchema } from "@/lib/validation/resources";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/v1/resources.csv?<the list's filters>: the inventory as CSV, streamed. */
+export async function GET(request: Request) {
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
+  const query = ResourceListQuerySchema.safeParse(queryObject(new URL(request.url)));
+  if (!query.success) return badRequest(query.error);
+  const { sort: _sort, cursor: _cursor, limit: _limit, ...filters } = query.data;
+  const lines = exportResourcesCsv(filters);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await lines.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="patchparty-resources-${stamp}.csv"` },
+  });
+}
+
+/**
+ * POST /api/v1/resources.csv (admins; body: the CSV): checks every row, then upserts all of them
+ * by name or none. With `Accept: application/x-ndjson` it streams progress lines as it works.
+ */
+export async function POST(request: Request) {
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
+  if (!can(user, { action: "resource:import" })) return apiError(403, "Only admins can import resources.");
+  const size = Number(request.headers.get("content-length") ?? "0");
+  if (size > MAX_IMPORT_BYTES) return apiError(400, `body: the file must be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+  const csv = await request.text();
+  if (csv.length > MAX_IMPORT_BYTES) return apiError(400, `body: the file must be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+
+  if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
+    const plan = await checkImport(csv);
+    if (plan.errors.length) return Response.json({ error: "The file has errors; nothing was imported.", errors: plan.errors }, { status: 400 });
+    return Response.json(await applyImport(user, plan.rows, () => {}));
+  }
+
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (line: object) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+      try {
+        send({ phase: "validate", done: 0, total: 0 });
+        const plan = await checkImport(csv);
+        send({ phase: "validate", done: plan.rows.length, total: plan.rows.length });
+        if (plan.errors.length) {
+          send({ phase: "error", message: "The file has errors; nothing was imported.", errors: plan.errors });
+        } else {
+          const summary = await applyImport(user, plan.rows, (p: ImportProgress) => send(p));
+          send({ phase: "done", ...summary });
+        }
+      } catch (error) {
+        console.error("CSV import failed", error);
+        send({ phase: "error", message: "The import failed on the server; nothing was imported.", errors: [] });
+      }
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" } });
+}

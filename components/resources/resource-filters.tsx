@@ -1,0 +1,82 @@
+import Link from "next/link";
+import { ENVIRONMENTS, KIND_LABELS, KINDS, type ResourceListQuery } from "@/lib/validation/resources";
+import { buttonClass } from "../ui/button";
+import { inputClass } from "../ui/field";
+
+const SORT_LABELS = {
+  name: "Name A–Z",
+  "-name": "Name Z–A",
+  group: "Patch group",
+  kind: "Kind",
+  environment: "Environment",
+  "-lastPatched": "Recently patched first",
+  lastPatched: "Longest unpatched first",
+} as const;
+
+function Select({ label, name, value, options }: { label: string; name: string; value?: string | number; options: [string, string][] }) {
+  return (
+    <div>
+      <label htmlFor={`filter-${name}`} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <select id={`filter-${name}`} name={name} defaultValue={value === undefined ? "" : String(value)} className={`${inputClass} mt-1`}>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The list's filters as a plain GET form: every view is a URL that can be shared. */
+export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; teams: { slug: string; name: string }[] }) {
+  return (
+    <form role="search" aria-label="Filter resources" action="/resources" className="mb-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
+        <div className="lg:col-span-2">
+          <label htmlFor="filter-q" className="block text-xs font-medium text-slate-600">
+            Name or tag
+          </label>
+          <input id="filter-q" name="q" type="search" defaultValue={query.q} placeholder="e.g. payments, pci" className={`${inputClass} mt-1`} />
+        </div>
+        <Select label="Environment" name="environment" value={query.environment} options={[["", "Any"], ...Object.keys(ENVIRONMENTS).map((e): [string, string] => [e, e])]} />
+        <Select label="Kind" name="kind" value={query.kind} options={[["", "Any"], ...Object.keys(KINDS).map((k): [string, string] => [k, KIND_LABELS[k as keyof typeof KINDS]])]} />
+        <Select label="Team" name="team" value={query.team} options={[["", "Any"], ...teams.map((t): [string, string] => [t.slug, t.name])]} />
+        <Select label="Patch group" name="group" value={query.group} options={[["", "Any"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]]} />
+        <Select label="Patching" name="state" value={query.state} options={[["", "Included or excluded"], ["included", "Included"], ["excluded", "Excluded"]]} />
+        <div>
+          <label htmlFor="filter-cluster" className="block text-xs font-medium text-slate-600">
+            Cluster
+          </label>
+          <input id="filter-cluster" name="cluster" defaultValue={query.cluster} placeholder="exact name" className={`${inputClass} mt-1`} />
+        </div>
+        <div>
+          <label htmlFor="filter-lastTag" className="block text-xs font-medium text-slate-600">
+            Last patched in
+          </label>
+          <input id="filter-lastTag" name="lastTag" defaultValue={query.lastTag} placeholder="2026-Q3" pattern="\d{4}-Q[1-4]" className={`${inputClass} mt-1`} />
+        </div>
+        <Select label="Sort" name="sort" value={query.sort} options={Object.entries(SORT_LABELS)} />
+        <fieldset className="flex items-end gap-4 pb-2 text-sm lg:col-span-2">
+          <legend className="sr-only">Patch results</legend>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="never" value="1" defaultChecked={query.never} className="accent-indigo-600" /> Never patched
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="failed" value="1" defaultChecked={query.failed} className="accent-indigo-600" /> Failed last time
+          </label>
+        </fieldset>
+      </div>
+      <div className="mt-3 flex gap-2">
+        <button type="submit" className={buttonClass("primary")}>
+          Apply filters
+        </button>
+        <Link href="/resources" className={buttonClass("ghost")}>
+          Clear
+        </Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+// Shared by the /api/v1/resources/{name} handlers: who is calling, the body, the revision, and
+// the answer after a change (the resource as GET shows it).
+import type { z } from "zod";
+import type { CurrentUser } from "../auth/permissions";
+import { authenticateRequest } from "../auth/session";
+import type { Outcome } from "../data/outcome";
+import { getPatchStatus, getResource } from "../data/resource-detail";
+import { apiError, badRequest, ifMatchRevision, readJson, unauthorized } from "./respond";
+import { resourceJson } from "./resources";
+
+export type NameParams = { params: Promise<{ name: string }> };
+
+export async function resourceResponse(name: string, now: Date) {
+  const resource = await getResource(name);
+  if (!resource) return apiError(404, `No resource is named ${name}.`);
+  const status = await getPatchStatus(resource, now);
+  return Response.json(resourceJson(resource, status), { headers: { ETag: `"${resource.revision}"` } });
+}
+
+/** Authenticates, parses the JSON body with `schema` (If-Match fills `revision`), runs `change`. */
+export async function handleChange<S extends z.ZodType>(
+  request: Request,
+  { params }: NameParams,
+  schema: S,
+  change: (user: CurrentUser, name: string, input: z.infer<S>, now: Date) => Promise<Outcome<unknown>>,
+) {
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
+  const name = decodeURIComponent((await params).name);
+  const body = await readJson(request);
+  if (!body.ok) return body.response;
+  const ifMatch = ifMatchRevision(request);
+  if (ifMatch === "invalid") return apiError(400, 'If-Match: must be a revision such as "3"');
+  const raw = typeof body.body === "object" && body.body !== null && !Array.isArray(body.body) ? body.body : null;
+  if (!raw) return apiError(400, "body: must be a JSON object");
+  const parsed = schema.safeParse(ifMatch !== undefined ? { ...raw, revision: ifMatch } : raw);
+  if (!parsed.success) return badRequest(parsed.error);
+  const now = new Date();
+  const result = await change(user, name, parsed.data, now);
+  if (!result.ok) return apiError(result.status, result.message);
+  return resourceResponse(name, now);
+}

@@ -1,0 +1,222 @@
+// CSV export and import of the inventory. Import checks every row (shape, teams, duplicates, the
+// cluster rule) before it writes anything, then upserts by name in one transaction.
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@prisma/client";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { db } from "../db";
+import type { CurrentUser } from "../auth/permissions";
+import { clusterGroupViolations, describeViolation, type PatchGroup } from "../domain";
+import { CSV_COLUMNS, CsvRowSchema, REQUIRED_COLUMNS, type CsvRow } from "../validation/resource-csv";
+import { ENVIRONMENTS, KINDS, type ResourceFilters } from "../validation/resources";
+import { recordAudit } from "./audit";
+import { filterSql } from "./resource-list";
+
+const EXPORT_BATCH = 2_000;
+const APPLY_BATCH = 1_000;
+
+const kindSlug = (db: string) => Object.entries(KINDS).find(([, v]) => v === db)?.[0] ?? db;
+const envSlug = (db: string) => (db === "PRODUCTION" ? "production" : "non-production");
+
+type ExportRow = { name: string; kind: string; environment: string; team: string; service: string; cluster: string | null; patchGroup: number; tags: string[] };
+
+/** The matching inventory as CSV, in name order, a batch at a time. */
+export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenerator<string> {
+  yield stringify([CSV_COLUMNS as unknown as string[]]);
+  let after: string | null = null;
+  for (;;) {
+    const rows: ExportRow[] = await db.$queryRaw<ExportRow[]>`
+      SELECT r.name, r.kind::text AS kind, r.environment::text AS environment, t.slug AS team, s.name AS service, c.name AS cluster, r."patchGroup", r.tags
+      FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
+      WHERE ${filterSql(filters)} ${after !== null ? Prisma.sql`AND r.name > ${after}` : Prisma.empty}
+      ORDER BY r.name LIMIT ${EXPORT_BATCH}`;
+    if (rows.length === 0) return;
+    yield stringify(rows.map((r) => [r.name, kindSlug(r.kind), envSlug(r.environment), r.team, r.service, r.cluster ?? "", r.patchGroup, r.tags.join(";")]));
+    after = rows[rows.length - 1]?.name ?? null;
+  }
+}
+
+export type ImportError = { line: number; column: string; message: string };
+export type ImportPlan = { rows: (CsvRow & { line: number })[]; errors: ImportError[] };
+export type ImportProgress = { phase: "validate" | "apply"; done: number; total: number };
+export type ImportSummary = { created: number; updated: number; unchanged: number };
+
+const MAX_ERRORS = 500;
+
+/** Parses and checks the whole file; nothing is written. */
+export async function checkImport(csv: string): Promise<ImportPlan> {
+  const errors: ImportError[] = [];
+  const add = (e: ImportError) => errors.length < MAX_ERRORS && errors.push(e);
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, bom: true, info: true, relax_column_count: false });
+  } catch (error) {
+    const e = error as { lines?: number; message: string };
+    return { rows: [], errors: [{ line: e.lines ?? 1, column: "", message: e.message.replace(/^Invalid Record Length: /, "") }] };
+  }
+  const header = csv.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0]?.split(",").map((h) => h.trim().toLowerCase().replace(/^"|"$/g, "")) ?? [];
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  const unknown = header.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
+  if (missing.length || unknown.length) {
+    return {
+      rows: [],
+      errors: [
+        ...missing.map((c) => ({ line: 1, column: c, message: `the header has no "${c}" column` })),
+        ...unknown.map((c) => ({ line: 1, column: c, message: `unknown column (expected ${CSV_COLUMNS.join(", ")})` })),
+      ],
+    };
+  }
+  if (records.length === 0) return { rows: [], errors: [{ line: 2, column: "", message: "the file has no rows" }] };
+
+  const rows: (CsvRow & { line: number })[] = [];
+  const seen = new Map<string, number>();
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const parsed = CsvRowSchema.safeParse(record);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) add({ line, column: String(issue.path[0] ?? ""), message: issue.message });
+      continue;
+    }
+    const first = seen.get(parsed.data.name);
+    if (first !== undefined) {
+      add({ line, column: "name", message: `${parsed.data.name} is already on line ${first}` });
+      continue;
+    }
+    seen.set(parsed.data.name, line);
+    rows.push({ ...parsed.data, line });
+  }
+
+  const teams = new Set((await db.team.findMany({ select: { slug: true } })).map((t) => t.slug));
+  for (const row of rows) if (!teams.has(row.team)) add({ line: row.line, column: "team", message: `no team has the short name "${row.team}"` });
+
+  // The cluster rule on the groups the clusters would have after the import.
+  const clusterNames = [...new Set(rows.flatMap((r) => (r.cluster ? [r.cluster] : [])))];
+  const existingNodes = clusterNames.length
+    ? await db.resource.findMany({ where: { cluster: { name: { in: clusterNames } } }, select: { id: true, name: true, patchGroup: true, cluster: { select: { name: true } } } })
+    : [];
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const clusters = new Map<string, { id: string; name: string; group: PatchGroup }[]>();
+  for (const node of existingNodes) {
+    if (byName.has(node.name)) continue;
+    const list = clusters.get(node.cluster!.name) ?? [];
+    list.push({ id: node.name, name: node.name, group: node.patchGroup as PatchGroup });
+    clusters.set(node.cluster!.name, list);
+  }
+  for (const row of rows) {
+    if (!row.cluster) continue;
+    const list = clusters.get(row.cluster) ?? [];
+    list.push({ id: row.name, name: row.name, group: row.group });
+    clusters.set(row.cluster, list);
+  }
+  for (const [cluster, nodes] of clusters) {
+    for (const violation of clusterGroupViolations(nodes)) {
+      for (const nodeName of violation.nodes) {
+        const row = byName.get(nodeName);
+        if (row) add({ line: row.line, column: "group", message: `cluster ${cluster}: ${describeViolation(violation)}` });
+      }
+    }
+  }
+  errors.sort((a, b) => a.line - b.line);
+  return { rows, errors };
+}
+
+type Existing = { id: string; name: string; kind: string; environment: string; teamId: string; serviceId: string; clusterId: string | null; patchGroup: number; tags: string[] };
+
+/** Writes a checked plan in one transaction: all rows or none. */
+export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+  return db.$transaction(
+    async (tx) => {
+      const teams = new Map((await tx.team.findMany({ select: { id: true, slug: true } })).map((t) => [t.slug, t.id]));
+      const serviceNames = [...new Set(rows.map((r) => r.service ?? `${r.team}-unassigned`))];
+      await tx.service.createMany({
+        data: serviceNames.map((name) => ({ name, teamId: teams.get(rows.find((r) => (r.service ?? `${r.team}-unassigned`) === name)!.team)! })),
+        skipDuplicates: true,
+      });
+      const services = new Map((await tx.service.findMany({ where: { name: { in: serviceNames } }, select: { id: true, name: true } })).map((s) => [s.name, s.id]));
+      const clusterNames = [...new Set(rows.flatMap((r) => (r.cluster ? [r.cluster] : [])))];
+      await tx.cluster.createMany({ data: clusterNames.map((name) => ({ name })), skipDuplicates: true });
+      const clusters = new Map((await tx.cluster.findMany({ where: { name: { in: clusterNames } }, select: { id: true, name: true } })).map((c) => [c.name, c.id]));
+
+      const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
+      for (let i = 0; i < rows.length; i += APPLY_BATCH) {
+        const batch = rows.slice(i, i + APPLY_BATCH);
+        const existing = new Map(
+          (
+            await tx.$queryRaw<Existing[]>`
+              SELECT id, name, kind::text AS kind, environment::text AS environment, "teamId", "serviceId", "clusterId", "patchGroup", tags
+              FROM "Resource" WHERE name = ANY(${batch.map((r) => r.name)}) FOR UPDATE`
+          ).map((e) => [e.name, e]),
+        );
+        const audits: Prisma.AuditEventCreateManyInput[] = [];
+        const upserts = batch.flatMap((row) => {
+          const next = {
+            id: existing.get(row.name)?.id ?? randomUUID(),
+            name: row.name,
+            kind: KINDS[row.kind],
+            environment: ENVIRONMENTS[row.environment],
+            teamId: teams.get(row.team)!,
+            serviceId: row.service ? services.get(row.service)! : (existing.get(row.name)?.serviceId ?? services.get(`${row.team}-unassigned`)!),
+            clusterId: row.cluster ? clusters.get(row.cluster)! : null,
+            patchGroup: row.group,
+            tags: row.tags,
+          };
+          const before = existing.get(row.name);
+          const same =
+            before &&
+            before.kind === next.kind &&
+            before.environment === next.environment &&
+            before.teamId === next.teamId &&
+            before.serviceId === next.serviceId &&
+            before.clusterId === next.clusterId &&
+            before.patchGroup === next.patchGroup &&
+            before.tags.join(";") === next.tags.join(";");
+          if (same) {
+            summary.unchanged += 1;
+            return [];
+          }
+          if (before) summary.updated += 1;
+          else summary.created += 1;
+          const view = (r: typeof next | Existing) => ({ kind: r.kind, environment: r.environment, team: r.teamId, service: r.serviceId, cluster: r.clusterId, group: r.patchGroup, tags: r.tags });
+          audits.push({
+            actorId: user.id,
+            actorLabel: user.email,
+            action: before ? "resource.update" : "resource.create",
+            entityType: "resource",
+            entityId: next.id,
+            entityLabel: next.name,
+            before: before ? view(before) : Prisma.JsonNull,
+            after: view(next),
+            reason: "CSV import",
+          });
+          return [next];
+        });
+        if (upserts.length) {
+          await tx.$executeRaw`
+            INSERT INTO "Resource" (id, name, kind, environment, "teamId", "serviceId", "clusterId", "patchGroup", tags, "updatedAt")
+            SELECT u.id, u.name, u.kind::"ResourceKind", u.environment::"Environment", u.team, u.service, u.cluster, u.grp,
+                   CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, ';') END, now()
+            FROM unnest(${upserts.map((u) => u.id)}::text[], ${upserts.map((u) => u.name)}::text[], ${upserts.map((u) => u.kind)}::text[],
+                        ${upserts.map((u) => u.environment)}::text[], ${upserts.map((u) => u.teamId)}::text[], ${upserts.map((u) => u.serviceId)}::text[],
+                        ${upserts.map((u) => u.clusterId)}::text[], ${upserts.map((u) => u.patchGroup)}::int[], ${upserts.map((u) => u.tags.join(";"))}::text[])
+                 AS u(id, name, kind, environment, team, service, cluster, grp, tags)
+            ON CONFLICT (name) DO UPDATE SET
+              kind = EXCLUDED.kind, environment = EXCLUDED.environment, "teamId" = EXCLUDED."teamId", "serviceId" = EXCLUDED."serviceId",
+              "clusterId" = EXCLUDED."clusterId", "patchGroup" = EXCLUDED."patchGroup", tags = EXCLUDED.tags,
+              revision = "Resource".revision + 1, "updatedAt" = now()`;
+          await tx.auditEvent.createMany({ data: audits });
+        }
+        onProgress({ phase: "apply", done: Math.min(i + APPLY_BATCH, rows.length), total: rows.length });
+      }
+      await recordAudit(tx, {
+        actor: { id: user.id, label: user.email },
+        action: "resource.import",
+        entityType: "inventory",
+        entityId: "csv",
+        entityLabel: "CSV import",
+        after: summary,
+      });
+      return summary;
+    },
+    { timeout: 10 * 60_000, maxWait: 30_000 },
+  );
+}

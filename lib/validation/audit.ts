@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { IsoDateSchema } from "./common";
+
+export const AUDIT_ACTIONS = [
+  "resource.exclude",
+  "resource.include",
+  "resource.regroup",
+  "resource.create",
+  "resource.update",
+  "resource.import",
+  "resource.expire",
+  "party.generate",
+  "party.reschedule",
+  "api-token.create",
+  "api-token.revoke",
+] as const;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => (v === "" ? undefined : v))
+    .optional();
+
+export const AuditQuerySchema = z.object({
+  actor: text(254),
+  resource: text(200),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  from: IsoDateSchema.optional(),
+  to: IsoDateSchema.optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{13}_\d{1,18}$/)
+    .optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+/** Lenient parse for page URLs: a bad value is dropped, not an error page. */
+export function auditQueryFromSearchParams(params: Record<string, string | string[] | undefined>): AuditQuery {
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) if (typeof value === "string" && value !== "" && key in AuditQuerySchema.shape) clean[key] = value;
+  for (let i = 0; i < 8; i++) {
+    const result = AuditQuerySchema.safeParse(clean);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) delete clean[String(issue.path[0])];
+  }
+  return {};
+}
