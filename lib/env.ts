@@ -32,6 +32,7 @@ export const EnvSchema = z
     PATCHPARTY_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     PATCHPARTY_EPHEMERAL_DB: flag.default(false),
     PATCHPARTY_SEED: z.enum(["auto", "never"]).default("auto"),
+    PATCHPARTY_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_LOG_QUERIES: flag.default(false),
   })
   .superRefine((env, ctx) => {

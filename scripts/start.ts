@@ -1,10 +1,12 @@
 // `npm start`: the database (embedded unless DATABASE_URL is set), pending migrations, demo data
-// on an empty database, upcoming parties, then the Next.js server. Ctrl-C stops everything.
+// on an empty database, upcoming parties, then the Next.js server and a job runner beside it.
+// Ctrl-C stops everything.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "../lib/database/migrate";
+import { startWorker } from "../lib/jobs/worker";
 import { generateParties } from "../lib/data/parties";
 import { disconnectDb } from "../lib/db";
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemoData } from "../prisma/seed";
@@ -79,6 +81,9 @@ await withDatabase(async (url, env) => {
       for (const user of DEMO_USERS) log(`  ${user.email.padEnd(22)} ${user.role.toLowerCase()}`);
     }
   }
+  // The job runner (exclusion expiry, party generation) beside the web server.
+  const worker = env.PATCHPARTY_WORKER === "on" ? await startWorker(url) : null;
   const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 0)));
+  await worker?.stop();
   process.exitCode = code;
 });

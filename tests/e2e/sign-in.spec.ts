@@ -5,8 +5,10 @@ test("a signed-out visitor is sent to sign in, and the API answers 401", async (
   await page.goto("/resources");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fresources/);
   await expect(page.getByRole("heading", { name: "Sign in to PatchParty" })).toBeVisible();
-  const api = await request.get("/api/v1/parties?from=2026-01-01&to=2026-12-31");
-  expect(api.status()).toBe(401);
+  for (const path of ["/api/v1/parties?from=2026-01-01&to=2026-12-31", "/api/v1/resources", "/api/v1/resources/anything", "/api/v1/resources.csv"]) {
+    expect((await request.get(path)).status(), path).toBe(401);
+  }
+  expect((await request.put("/api/v1/resources/anything/exclusion", { data: { reason: "signed out" } })).status()).toBe(401);
 });
 
 test("a wrong password gets a message that does not say which part was wrong", async ({ page }) => {

@@ -1,0 +1,15 @@
+// npm run worker: the job runner alone (npm start runs one beside the web server already).
+import { migrate } from "../lib/database/migrate";
+import { startWorker } from "../lib/jobs/worker";
+import { log, withDatabase } from "./run";
+
+await withDatabase(async (url) => {
+  await migrate(url);
+  const runner = await startWorker(url);
+  log("The PatchParty worker is running. Ctrl-C stops it.");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await runner.stop();
+});

@@ -1,0 +1,38 @@
+import { quickAddJob, runOnce } from "graphile-worker";
+import { beforeEach, describe, expect, inject, it } from "vitest";
+import { expireExclusions } from "@/lib/data/exclusion-expiry";
+import { db } from "@/lib/db";
+import { taskList } from "@/lib/jobs/tasks";
+import { makeFleet } from "./fixtures/fleet";
+
+let f: Awaited<ReturnType<typeof makeFleet>>;
+const NOW = new Date("2026-11-25T10:00:00Z");
+
+beforeEach(async () => {
+  f = await makeFleet();
+});
+
+async function excludeUntil(id: string, until: Date) {
+  await db.resource.update({ where: { id }, data: { excluded: true, exclusionReason: "Freeze", exclusionUntil: until, excludedAt: new Date("2026-11-01T00:00:00Z"), excludedById: f.owner.id } });
+}
+
+describe("exclusion expiry", () => {
+  it("includes again, once, the resources whose exclusion has ended, and audits it as the scheduler", async () => {
+    await excludeUntil(f.web.id, new Date("2026-11-25T09:59:59Z"));
+    await excludeUntil(f.other.id, new Date("2026-11-26T00:00:00Z"));
+    const runs = await Promise.all([expireExclusions(NOW), expireExclusions(NOW), expireExclusions(NOW)]);
+    expect(runs.flat().filter((n) => n.startsWith(f.prefix))).toEqual([f.web.name]);
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id } })).toMatchObject({ excluded: false, exclusionReason: null, patchGroup: 2, revision: 2 });
+    expect((await db.resource.findUniqueOrThrow({ where: { id: f.other.id } })).excluded).toBe(true);
+    const audit = await db.auditEvent.findMany({ where: { entityId: f.web.id } });
+    expect(audit).toMatchObject([{ action: "resource.expire", actorLabel: "scheduler", actorId: null, before: { excluded: true, reason: "Freeze" }, after: { excluded: false, group: 2 } }]);
+  });
+
+  it("runs as a graphile-worker job", async () => {
+    await excludeUntil(f.web.id, new Date(Date.now() - 60_000));
+    const connectionString = inject("databaseUrl");
+    await quickAddJob({ connectionString }, "expire_exclusions", {});
+    await runOnce({ connectionString, taskList, logger: undefined });
+    expect((await db.resource.findUniqueOrThrow({ where: { id: f.web.id } })).excluded).toBe(false);
+  });
+});

@@ -1,0 +1,9 @@
+import { parseCrontab } from "graphile-worker";
+import { expect, it } from "vitest";
+import { crontab, taskList } from "@/lib/jobs/tasks";
+
+it("schedules every task it names, and only tasks that exist", () => {
+  const items = parseCrontab(crontab);
+  expect(items.map((i) => i.task).sort()).toEqual(["expire_exclusions", "generate_parties"]);
+  for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");
+});
