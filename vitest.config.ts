@@ -13,6 +13,7 @@ export default defineConfig({
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
           setupFiles: ["tests/setup/fail-on-console-error.ts"],
+          sequence: { shuffle: true },
         },
       },
       {
@@ -24,6 +25,8 @@ export default defineConfig({
           globalSetup: ["tests/setup/database.ts"],
           setupFiles: ["tests/setup/fail-on-console-error.ts", "tests/setup/use-database.ts"],
           fileParallelism: false,
+          // Tests must not depend on each other's order.
+          sequence: { shuffle: true },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -15,7 +15,7 @@ export const DEMO_USERS = [
   { email: "admin@example.com", name: "Alex Admin", role: "ADMIN" },
 ] as const;
 
-const TEAMS = [
+export const DEMO_TEAMS = [
   ["payments", "Payments"],
   ["identity", "Identity"],
   ["data-platform", "Data Platform"],
@@ -111,7 +111,7 @@ function planFleet(): { services: { name: string; team: string }[]; clusters: st
       exclusion: excluded ? { reason: rng.pick(EXCLUSION_REASONS), daysAgo: rng.int(3, 300) } : null,
     });
   };
-  for (const [slug] of TEAMS) {
+  for (const [slug] of DEMO_TEAMS) {
     const serviceCount = rng.int(3, 5);
     for (let s = 0; s < serviceCount; s++) {
       const service = `${slug}-${SERVICE_SUFFIXES[s % SERVICE_SUFFIXES.length]}`;
@@ -166,14 +166,14 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
   const rng = random(42);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
-  await db.team.createMany({ data: TEAMS.map(([slug, name]) => ({ slug, name })), skipDuplicates: true });
+  await db.team.createMany({ data: DEMO_TEAMS.map(([slug, name]) => ({ slug, name })), skipDuplicates: true });
   const teams = new Map((await db.team.findMany({ select: { id: true, slug: true } })).map((t) => [t.slug, t.id]));
   const teamId = (slug: string) => teams.get(slug) ?? "";
 
   await db.user.createMany({
     data: [
       ...DEMO_USERS.map((u) => ({ ...u, passwordHash })),
-      ...TEAMS.map(([slug, name]) => ({ email: `owner.${slug}@example.com`, name: `${name} owner`, role: "OWNER" as const, passwordHash })),
+      ...DEMO_TEAMS.map(([slug, name]) => ({ email: `owner.${slug}@example.com`, name: `${name} owner`, role: "OWNER" as const, passwordHash })),
     ],
     skipDuplicates: true,
   });
@@ -182,12 +182,12 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
     data: [
       { userId: users.get("owner@example.com") ?? "", teamId: teamId("payments") },
       { userId: users.get("owner@example.com") ?? "", teamId: teamId("identity") },
-      ...TEAMS.map(([slug]) => ({ userId: users.get(`owner.${slug}@example.com`) ?? "", teamId: teamId(slug) })),
+      ...DEMO_TEAMS.map(([slug]) => ({ userId: users.get(`owner.${slug}@example.com`) ?? "", teamId: teamId(slug) })),
     ],
     skipDuplicates: true,
   });
   await db.teamContact.createMany({
-    data: TEAMS.flatMap(([slug, name]) => [
+    data: DEMO_TEAMS.flatMap(([slug, name]) => [
       { teamId: teamId(slug), name: `${name} service desk`, email: `${slug}-desk@customer.example.com` },
       { teamId: teamId(slug), name: `${name} on-call`, email: `${slug}-oncall@example.com` },
     ]),

@@ -10,4 +10,4 @@ await withDatabase(async (url) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-});
+}, { handleSignals: false });

@@ -5,7 +5,11 @@ import { env, EnvError, useDatabaseUrl, type Env } from "../lib/env";
 
 export const log = (line: string) => process.stdout.write(`${line}\n`);
 
-export async function withDatabase<T>(work: (url: string, env: Env) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with a database. Unless the caller handles signals itself (`handleSignals: false`),
+ * Ctrl-C stops the embedded server before the process exits.
+ */
+export async function withDatabase<T>(work: (url: string, env: Env) => Promise<T>, options: { handleSignals?: boolean } = {}): Promise<T> {
   let current: Env;
   try {
     current = env();
@@ -15,6 +19,11 @@ export async function withDatabase<T>(work: (url: string, env: Env) => Promise<T
   }
   const database = await resolveDatabase(current, log).catch((error: Error) => fail(error.message));
   useDatabaseUrl(database.url);
+  if (options.handleSignals !== false) {
+    const stop = (code: number) => () => void database.stop().finally(() => process.exit(code));
+    process.once("SIGINT", stop(130));
+    process.once("SIGTERM", stop(143));
+  }
   try {
     return await work(database.url, current);
   } finally {

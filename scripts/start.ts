@@ -86,4 +86,4 @@ await withDatabase(async (url, env) => {
   const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 0)));
   await worker?.stop();
   process.exitCode = code;
-});
+}, { handleSignals: false });

@@ -12,4 +12,4 @@ await withDatabase(async (url) => {
     process.once("SIGTERM", resolve);
   });
   await runner.stop();
-});
+}, { handleSignals: false });

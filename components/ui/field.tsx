@@ -1,18 +1,16 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 import { cx } from "./cx";
 
 export const inputClass =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid=true]:ring-rose-500";
 
-/** A labelled input with its error next to it (aria-describedby). */
-export function Field({
-  label,
-  name,
-  error,
-  hint,
-  className,
-  ...input
-}: { label: ReactNode; name: string; error?: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+type FrameProps = { label: ReactNode; name: string; error?: string; hint?: ReactNode };
+
+/**
+ * Label, control, hint and error of one form field, wired together: the control gets the id,
+ * aria-invalid and aria-describedby it needs.
+ */
+function FieldFrame({ label, name, error, hint, className, control }: FrameProps & { className?: string; control: (a11y: { id: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode }) {
   const id = `field-${name}`;
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
@@ -20,7 +18,7 @@ export function Field({
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} className={cx(inputClass, "mt-1")} />
+      {control({ id, "aria-invalid": error ? true : undefined, "aria-describedby": described })}
       {hint ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           {hint}
@@ -35,34 +33,14 @@ export function Field({
   );
 }
 
-/** A labelled textarea with its error and hint next to it. */
-export function TextAreaField({
-  label,
-  name,
-  error,
-  hint,
-  ...rest
-}: { label: ReactNode; name: string; error?: string; hint?: ReactNode } & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = `field-${name}`;
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <textarea id={id} name={name} rows={3} aria-invalid={error ? true : undefined} aria-describedby={described} {...rest} className={cx(inputClass, "mt-1")} />
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-xs text-rose-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
+/** A labelled input with its hint and error next to it. */
+export function Field({ label, name, error, hint, className, ...input }: FrameProps & InputHTMLAttributes<HTMLInputElement>) {
+  return <FieldFrame label={label} name={name} error={error} hint={hint} className={className} control={(a11y) => <input {...a11y} name={name} {...input} className={cx(inputClass, "mt-1")} />} />;
+}
+
+/** A labelled textarea with its hint and error next to it. */
+export function TextAreaField({ label, name, error, hint, ...rest }: FrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <FieldFrame label={label} name={name} error={error} hint={hint} control={(a11y) => <textarea {...a11y} name={name} rows={3} {...rest} className={cx(inputClass, "mt-1")} />} />;
 }
 
 /** Patch group 1, 2 or 3 as radio buttons in a fieldset. */

@@ -50,7 +50,7 @@ async function checkCluster(tx: Tx, user: CurrentUser, resource: Locked, group: 
   if (!resource.clusterId || resource.patchGroup === group) return succeed(null);
   // Serialise changes within one cluster, so two concurrent moves cannot both pass the check.
   await tx.$queryRaw`SELECT id FROM "Cluster" WHERE id = ${resource.clusterId} FOR UPDATE`;
-  const nodes = await tx.resource.findMany({ where: { clusterId: resource.clusterId }, select: { id: true, name: true, patchGroup: true } });
+  const nodes = await tx.resource.findMany({ where: { clusterId: resource.clusterId }, orderBy: { name: "asc" }, select: { id: true, name: true, patchGroup: true } });
   const check = checkGroupChange(
     nodes.map((n) => ({ id: n.id, name: n.name, group: n.patchGroup as PatchGroup })),
     resource.id,

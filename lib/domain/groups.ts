@@ -34,7 +34,7 @@ export function clusterGroupViolations(nodes: readonly ClusterNode[]): GroupViol
   if (freeGroups.length === 0) return [];
   return PATCH_GROUPS.filter((g) => (perGroup.get(g) ?? 0) > 1).map((group) => ({
     group,
-    nodes: nodes.filter((n) => n.group === group).map((n) => n.name),
+    nodes: nodes.filter((n) => n.group === group).map((n) => n.name).sort(),
     freeGroups,
   }));
 }

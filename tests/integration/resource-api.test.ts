@@ -1,6 +1,6 @@
 // The /api/v1/resources route handlers, called as Next calls them, with bearer tokens (calls
 // without any credentials need a request scope for the session cookie: tests/e2e covers them).
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { GET as getList } from "@/app/api/v1/resources/route";
 import { GET as getOne, PATCH } from "@/app/api/v1/resources/[name]/route";
 import { DELETE, PUT } from "@/app/api/v1/resources/[name]/exclusion/route";
@@ -10,7 +10,7 @@ import { makeFleet } from "./fixtures/fleet";
 let f: Awaited<ReturnType<typeof makeFleet>>;
 const tokens: Record<string, string> = {};
 
-beforeAll(async () => {
+beforeEach(async () => {
   f = await makeFleet();
   for (const who of ["admin", "owner", "ownerB", "viewer"] as const) {
     tokens[who] = (await createApiToken(f[who].id, "test", { id: null, label: "test" })).secret;
