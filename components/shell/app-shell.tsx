@@ -10,9 +10,11 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
   const items: NavItem[] = [
     { href: "/", label: "Home" },
     { href: "/calendar", label: "Calendar" },
+    ...(user.teamIds.length ? [{ href: "/my-patch-day", label: "My patch day" }] : []),
     { href: "/resources", label: "Resources" },
     { href: "/policies", label: "Policies" },
     { href: "/audit", label: "Audit" },
+    ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
     ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
   ];
   return (

@@ -1,3 +1,4 @@
+export * from "./calendar";
 export * from "./groups";
 export * from "./parties";
 export * from "./party-rule";

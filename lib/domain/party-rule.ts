@@ -109,6 +109,12 @@ function buildParty(tag: string, kind: PartyKind, day: DateTime, slotRules: Slot
   };
 }
 
+/** A party of `kind` placed on a given local day ("YYYY-MM-DD"), with the rule's slot times. */
+export function partyOnDay(rule: PartyRule, tag: string, kind: PartyKind, localDate: string): PlannedParty {
+  const day = DateTime.fromISO(localDate, { zone: rule.timeZone });
+  return buildParty(tag, kind, day, kind === "qa" ? rule.qaSlots : rule.productionSlots, rule.timeZone);
+}
+
 /** The QA and production parties the rule gives a quarter. */
 export function partiesOfQuarter(rule: PartyRule, quarter: Quarter): [PlannedParty, PlannedParty] {
   const tag = patchTag(quarter);

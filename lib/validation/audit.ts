@@ -11,6 +11,11 @@ export const AUDIT_ACTIONS = [
   "resource.expire",
   "party.generate",
   "party.reschedule",
+  "party.move",
+  "party.cancel",
+  "party-rule.update",
+  "calendar-feed.create",
+  "calendar-feed.revoke",
   "api-token.create",
   "api-token.revoke",
 ] as const;

@@ -1,77 +1,194 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DateTime } from "luxon";
+import { FeedPanel } from "@/components/calendar/feed-panel";
+import { MonthGrid } from "@/components/calendar/month-grid";
 import { PartyKindBadge } from "@/components/parties/party-kind-badge";
 import { Badge } from "@/components/ui/badge";
-import { Card } from "@/components/ui/card";
+import { buttonClass } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
+import { inputClass } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
+import { listFeeds } from "@/lib/data/calendar-feed";
 import { listParties } from "@/lib/data/parties";
+import { slotCounts } from "@/lib/data/party-detail";
+import { listTeams } from "@/lib/data/users";
+import { monthGrid, partyKey, quarterGrids, viewRange, type CalendarParty } from "@/lib/domain";
+import { env } from "@/lib/env";
+import { zoneAbbreviation } from "@/lib/format";
+import { calendarHref, calendarPageQuery } from "@/lib/validation/calendar-page";
 import { viewerTimeZone } from "@/lib/viewer";
 
 export const metadata: Metadata = { title: "Calendar" };
 
-const DAY = 86_400_000;
-
-export default async function CalendarPage() {
-  await requireUser();
+export default async function CalendarPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser();
+  const query = calendarPageQuery(await searchParams);
   const now = new Date();
-  const [parties, zone] = await Promise.all([listParties(new Date(now.getTime() - 365 * DAY), new Date(now.getTime() + 730 * DAY)), viewerTimeZone()]);
+  const viewerZone = await viewerTimeZone();
+  const zone = query.tz === "local" ? viewerZone : "UTC";
+  const range = viewRange(query.view, query.date ?? DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM"), zone, now);
+  const teams = await listTeams();
+  const team = teams.find((t) => t.slug === query.team);
+  const [all, feeds] = await Promise.all([listParties(range.from, range.to), listFeeds(user.id)]);
+  const parties: CalendarParty[] = all
+    .filter((p) => !query.environment || p.kind === (query.environment === "production" ? "production" : "qa"))
+    .map((p) => (query.group ? { ...p, slots: p.slots.filter((s) => s.group === query.group) } : p));
+  const counts = await slotCounts(parties, now, team?.id);
+  const filterQs = new URLSearchParams(Object.entries({ environment: query.environment, team: query.team, group: query.group }).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+  const anchor = DateTime.fromISO(range.anchor);
   return (
     <>
       <PageHeader
         title="Patch calendar"
-        description="QA parties run on a Thursday during business hours for non-production resources; production parties on the first Sunday at least three weeks later. Each patch group has its own slot."
+        description="QA parties run on a Thursday during business hours for non-production resources; production parties on the first Sunday at least three weeks later. Each patch group has its own slot; the number is how many resources it patches."
         actions={
-          <div className="flex items-center gap-3 text-xs text-slate-600" aria-label="Legend">
-            <PartyKindBadge kind="qa" /> QA party
-            <PartyKindBadge kind="production" /> Production party
-          </div>
+          <a href={`/api/v1/calendar.ics${filterQs ? `?${filterQs}` : ""}`} download className={buttonClass("secondary")}>
+            Download .ics
+          </a>
         }
       />
-      {parties.length === 0 ? (
-        <EmptyState title="No parties in this period" />
-      ) : (
-        <Card>
-          <Table caption="Patch Parties from a year ago to two years ahead">
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <nav aria-label="Calendar period" className="flex items-center gap-2">
+          <Link href={calendarHref(query, { date: range.previous })} className={buttonClass("secondary")} aria-label={`Previous ${query.view === "agenda" ? "six months" : query.view}`}>
+            ←
+          </Link>
+          <Link href={calendarHref(query, { date: range.today })} className={buttonClass("secondary")}>
+            Today
+          </Link>
+          <Link href={calendarHref(query, { date: range.next })} className={buttonClass("secondary")} aria-label={`Next ${query.view === "agenda" ? "six months" : query.view}`}>
+            →
+          </Link>
+          <h2 className="ml-2 text-lg font-semibold text-slate-900" aria-live="polite" data-testid="calendar-title">
+            {range.title}
+          </h2>
+        </nav>
+        <div className="flex flex-wrap items-center gap-3">
+          <div role="group" aria-label="View" className="inline-flex rounded-md shadow-sm">
+            {(["month", "quarter", "agenda"] as const).map((view, i) => (
+              <Link
+                key={view}
+                href={calendarHref(query, { view })}
+                aria-current={query.view === view ? "page" : undefined}
+                className={cx("px-3 py-2 text-sm font-medium ring-1 ring-inset ring-slate-300", i === 0 && "rounded-l-md", i === 2 && "rounded-r-md", query.view === view ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 hover:bg-slate-50")}
+              >
+                {view[0]!.toUpperCase() + view.slice(1)}
+              </Link>
+            ))}
+          </div>
+          <div role="group" aria-label="Time zone" className="inline-flex rounded-md shadow-sm">
+            {(["utc", "local"] as const).map((tz, i) => (
+              <Link
+                key={tz}
+                href={calendarHref(query, { tz })}
+                aria-current={query.tz === tz ? "true" : undefined}
+                className={cx("px-3 py-2 text-sm font-medium ring-1 ring-inset ring-slate-300", i === 0 ? "rounded-l-md" : "rounded-r-md", query.tz === tz ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 hover:bg-slate-50")}
+              >
+                {tz === "utc" ? "UTC" : `My time (${viewerZone})`}
+              </Link>
+            ))}
+          </div>
+        </div>
+      </div>
+      <form role="search" aria-label="Filter the calendar" action="/calendar" className="mb-4 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+        <input type="hidden" name="view" value={query.view} />
+        <input type="hidden" name="date" value={range.anchor} />
+        <input type="hidden" name="tz" value={query.tz} />
+        {[
+          { name: "environment", label: "Environment", value: query.environment, options: [["", "Both"], ["production", "Production"], ["non-production", "Non-production (QA)"]] },
+          { name: "team", label: "Team", value: query.team, options: [["", "All teams"], ...teams.map((t) => [t.slug, t.name])] },
+          { name: "group", label: "Patch group", value: query.group, options: [["", "All groups"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]] },
+        ].map((f) => (
+          <div key={f.name}>
+            <label htmlFor={`cal-${f.name}`} className="block text-xs font-medium text-slate-600">
+              {f.label}
+            </label>
+            <select id={`cal-${f.name}`} name={f.name} defaultValue={f.value === undefined ? "" : String(f.value)} className={`${inputClass} mt-1`}>
+              {f.options.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
+        <button type="submit" className={buttonClass("primary")}>
+          Apply
+        </button>
+        <div className="ml-auto flex items-center gap-3 text-xs text-slate-600" aria-label="Legend">
+          <PartyKindBadge kind="qa" /> QA party
+          <PartyKindBadge kind="production" /> Production party
+          <span>Times in {zone === "UTC" ? "UTC" : `${zone} (${zoneAbbreviation(now, zone)})`}</span>
+        </div>
+      </form>
+      <Card className="p-3" data-testid={`calendar-${query.view}`}>
+        {query.view === "month" ? (
+          <MonthGrid title={range.title} weeks={monthGrid(anchor.year, anchor.month, zone, now)} parties={parties} counts={counts} zone={zone} />
+        ) : query.view === "quarter" ? (
+          <div className="grid gap-6 lg:grid-cols-3">
+            {quarterGrids(range.anchor, zone, now).map((m) => (
+              <MonthGrid key={m.title} title={m.title} weeks={m.weeks} parties={parties} counts={counts} zone={zone} compact />
+            ))}
+          </div>
+        ) : parties.length === 0 ? (
+          <EmptyState title="No parties in these six months" />
+        ) : (
+          <Table caption={`Patch Parties, ${range.title}`}>
             <thead>
               <tr>
                 <Th>Party</Th>
                 <Th>Day</Th>
-                {[1, 2, 3].map((g) => (
-                  <Th key={g}>Group {g}</Th>
-                ))}
+                <Th>Slots</Th>
+                <Th className="text-right">Resources</Th>
                 <Th>Status</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {parties.map((party) => (
-                <tr key={`${party.tag}-${party.kind}`} className={party.endsAt < now ? "opacity-70" : undefined}>
-                  <Td>
-                    <div className="flex items-center gap-2">
-                      <PartyKindBadge kind={party.kind} />
-                      <span className="font-medium text-slate-900">{party.tag}</span>
-                    </div>
-                  </Td>
-                  <Td className="whitespace-nowrap">{DateTime.fromISO(party.localDate).toFormat("ccc d LLL yyyy")}</Td>
-                  {party.slots.map((slot) => (
-                    <Td key={slot.group}>
-                      <TimeRange start={slot.startsAt} end={slot.endsAt} viewerZone={zone} />
+              {parties.map((p) => {
+                const c = counts.get(partyKey(p));
+                return (
+                  <tr key={partyKey(p)}>
+                    <Td>
+                      <Link href={`/parties/${p.tag}/${p.kind}`} className="flex items-center gap-2 font-medium text-indigo-700 hover:underline">
+                        <PartyKindBadge kind={p.kind} /> {p.tag}
+                      </Link>
                     </Td>
-                  ))}
-                  <Td>
-                    <Badge tone={party.status === "cancelled" ? "danger" : party.endsAt < now ? "neutral" : "info"}>
-                      {party.status === "cancelled" ? "cancelled" : party.endsAt < now ? "done" : party.stored ? "planned" : "projected"}
-                    </Badge>
-                  </Td>
-                </tr>
-              ))}
+                    <Td className="whitespace-nowrap">{DateTime.fromISO(p.localDate).toFormat("ccc d LLL yyyy")}</Td>
+                    <Td>
+                      <ul className="space-y-1">
+                        {p.slots.map((s) => (
+                          <li key={s.group} className="flex items-start gap-2">
+                            <Badge>G{s.group}</Badge>
+                            <TimeRange start={s.startsAt} end={s.endsAt} viewerZone={zone === "UTC" ? "UTC" : viewerZone} />
+                          </li>
+                        ))}
+                      </ul>
+                    </Td>
+                    <Td className="text-right tabular-nums">{c ? (c[1] + c[2] + c[3]).toLocaleString("en") : "–"}</Td>
+                    <Td>
+                      <Badge tone={p.status === "cancelled" ? "danger" : p.endsAt < now ? "neutral" : "info"}>{p.status === "cancelled" ? "cancelled" : p.endsAt < now ? "done" : "planned"}</Badge>
+                    </Td>
+                  </tr>
+                );
+              })}
             </tbody>
           </Table>
-        </Card>
-      )}
+        )}
+      </Card>
+      <Card className="mt-6" aria-labelledby="subscribe">
+        <CardHeader id="subscribe" title="Subscribe in your calendar app" description="A personal address (iCalendar) that your calendar app refreshes by itself. Anyone with the address sees the schedule: revoke it if it leaks." />
+        <CardBody>
+          <FeedPanel
+            origin={env().NEXTAUTH_URL ?? ""}
+            feeds={feeds.map((f) => ({ id: f.id, name: f.name, prefix: f.prefix, revoked: f.revokedAt !== null, filters: Object.entries(f.filters as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join(", ") || "everything" }))}
+          />
+        </CardBody>
+      </Card>
     </>
   );
 }

@@ -1,0 +1,225 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { PartyAdmin } from "@/components/parties/party-admin";
+import { PARTY_KIND_LABELS, PartyKindBadge } from "@/components/parties/party-kind-badge";
+import { kindLabel } from "@/components/resources/labels";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cx } from "@/components/ui/cx";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
+import { Table, Td, Th } from "@/components/ui/table";
+import { TimeRange } from "@/components/ui/time";
+import { can } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+import { getOutcomeCounts } from "@/lib/data/fleet";
+import { getParty, listPartyExcluded, listPartyResources, slotCounts } from "@/lib/data/party-detail";
+import { partyKey, type PatchGroup } from "@/lib/domain";
+import { formatDateTime } from "@/lib/format";
+import { KindSchema, TagSchema } from "@/lib/validation/party-rule";
+import { viewerTimeZone } from "@/lib/viewer";
+
+type Params = { params: Promise<{ tag: string; kind: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { tag, kind } = await params;
+  return { title: `${tag} ${kind}` };
+}
+
+const PageQuery = z.object({ group: z.enum(["1", "2", "3"]).catch("1").default("1").transform(Number), after: z.string().max(300).optional().catch(undefined) });
+
+export default async function PartyPage({ params, searchParams }: Params) {
+  const user = await requireUser();
+  const { tag: rawTag, kind: rawKind } = await params;
+  const tag = TagSchema.safeParse(rawTag);
+  const kind = KindSchema.safeParse(rawKind);
+  if (!tag.success || !kind.success) notFound();
+  const party = await getParty(tag.data, kind.data);
+  if (!party) notFound();
+  const query = PageQuery.parse(await searchParams);
+  const group = query.group as PatchGroup;
+  const now = new Date();
+  const ran = party.id !== null && party.endsAt <= now;
+  const [counts, outcomes, resources, excluded, zone] = await Promise.all([
+    slotCounts([party], now),
+    ran && party.id ? getOutcomeCounts(party.id) : Promise.resolve(null),
+    listPartyResources(party.kind, group, query.after),
+    listPartyExcluded(party.kind),
+    viewerTimeZone(),
+  ]);
+  const c = counts.get(partyKey(party))!;
+  const base = `/parties/${party.tag}/${party.kind}`;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+        <Link href="/calendar" className="hover:text-indigo-700">
+          Calendar
+        </Link>{" "}
+        / <span className="text-slate-700">{party.tag}</span>
+      </nav>
+      <PageHeader
+        title={`${PARTY_KIND_LABELS[party.kind]} ${party.tag}`}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <PartyKindBadge kind={party.kind} />
+            {DateTime.fromISO(party.localDate).toFormat("cccc d LLLL yyyy")} ({party.timeZone}) ·{" "}
+            {party.kind === "qa" ? "non-production resources" : "production resources"}
+            <span data-testid="party-status">
+              <Badge tone={party.status === "cancelled" ? "danger" : ran ? "neutral" : "info"}>
+                {party.status === "cancelled" ? "cancelled" : ran ? "done" : party.startsAt <= now ? "running" : "planned"}
+              </Badge>
+            </span>
+            {!party.stored ? <Badge>projected from the rule</Badge> : null}
+          </span>
+        }
+        actions={can(user, { action: "party:manage" }) && party.startsAt > now && party.status !== "cancelled" ? <PartyAdmin tag={party.tag} kind={party.kind} localDate={party.localDate} /> : null}
+      />
+      {party.status === "cancelled" ? (
+        <div className="mb-6">
+          <Alert tone="warning">This party is cancelled: nothing is patched.</Alert>
+        </div>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2" aria-labelledby="slots">
+          <CardHeader id="slots" title="Group slots" description={ran ? "Resources that were patched (or failed) in each slot." : "Resources included in each slot today."} />
+          <Table caption="Group slots">
+            <thead>
+              <tr>
+                <Th>Group</Th>
+                <Th>Slot</Th>
+                <Th className="text-right">Resources</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {party.slots.map((s) => (
+                <tr key={s.group}>
+                  <Td>
+                    <Badge>Group {s.group}</Badge>
+                  </Td>
+                  <Td>
+                    <TimeRange start={s.startsAt} end={s.endsAt} viewerZone={zone} />
+                  </Td>
+                  <Td className="text-right font-medium tabular-nums" data-testid={`party-slot-${s.group}`}>
+                    {c[s.group].toLocaleString("en")}
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </Card>
+        <Card aria-labelledby="outcomes">
+          <CardHeader id="outcomes" title="Outcome" />
+          <CardBody>
+            {outcomes ? (
+              <dl className="grid grid-cols-3 gap-2 text-center" data-testid="party-outcomes">
+                {(
+                  [
+                    ["Patched", outcomes.PATCHED, "text-emerald-700"],
+                    ["Failed", outcomes.FAILED, "text-rose-700"],
+                    ["Skipped", outcomes.SKIPPED, "text-slate-600"],
+                  ] as const
+                ).map(([label, value, tone]) => (
+                  <div key={label} className="rounded-lg bg-slate-50 px-2 py-3">
+                    <dt className="text-xs text-slate-500">{label}</dt>
+                    <dd className={cx("text-xl font-semibold tabular-nums", tone)}>{value.toLocaleString("en")}</dd>
+                  </div>
+                ))}
+              </dl>
+            ) : (
+              <p className="text-sm text-slate-500">Outcomes appear here once the party has run.</p>
+            )}
+          </CardBody>
+        </Card>
+      </div>
+      <Card className="mt-6" aria-labelledby="by-group">
+        <CardHeader
+          id="by-group"
+          title="Resources by group"
+          description="Included today, in the party's environment."
+          action={
+            <nav aria-label="Group" className="flex gap-1">
+              {[1, 2, 3].map((g) => (
+                <Link key={g} href={`${base}?group=${g}`} aria-current={g === group ? "page" : undefined} className={cx("rounded-md px-3 py-1.5 text-sm font-medium", g === group ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100")}>
+                  Group {g}
+                </Link>
+              ))}
+            </nav>
+          }
+        />
+        {resources.rows.length === 0 ? (
+          <CardBody>
+            <EmptyState title={`No resources in group ${group}`} />
+          </CardBody>
+        ) : (
+          <Table caption={`Resources of group ${group}`}>
+            <thead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Kind</Th>
+                <Th>Team</Th>
+                <Th>Cluster</Th>
+                <Th>Last time</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {resources.rows.map((r) => (
+                <tr key={r.id}>
+                  <Td>
+                    <Link href={`/resources/${encodeURIComponent(r.name)}`} className="whitespace-nowrap font-mono text-xs text-indigo-700 hover:underline">
+                      {r.name}
+                    </Link>
+                  </Td>
+                  <Td>{kindLabel(r.kind)}</Td>
+                  <Td>{r.team.name}</Td>
+                  <Td className="whitespace-nowrap font-mono text-xs">{r.cluster?.name ?? "–"}</Td>
+                  <Td>{r.lastOutcome === "FAILED" ? <Badge tone="danger">failed</Badge> : r.lastOutcome ? <Badge tone="success">{r.lastOutcome.toLowerCase()}</Badge> : "–"}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+      <Pager firstHref={query.after ? `${base}?group=${group}` : null} nextHref={resources.next ? `${base}?group=${group}&after=${encodeURIComponent(resources.next)}` : null} />
+      <Card className="mt-6" aria-labelledby="excluded">
+        <CardHeader id="excluded" title={`Excluded (${excluded.total.toLocaleString("en")})`} description="Not patched in this party, and why." />
+        {excluded.rows.length === 0 ? (
+          <CardBody>
+            <p className="text-sm text-slate-500">Nothing is excluded.</p>
+          </CardBody>
+        ) : (
+          <Table caption="Excluded resources">
+            <thead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Team</Th>
+                <Th>Group</Th>
+                <Th>Why</Th>
+                <Th>Since (UTC)</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100" data-testid="party-excluded">
+              {excluded.rows.map((r) => (
+                <tr key={r.id}>
+                  <Td>
+                    <Link href={`/resources/${encodeURIComponent(r.name)}`} className="whitespace-nowrap font-mono text-xs text-indigo-700 hover:underline">
+                      {r.name}
+                    </Link>
+                  </Td>
+                  <Td>{r.team.name}</Td>
+                  <Td>{r.patchGroup}</Td>
+                  <Td className="max-w-md text-slate-600">{r.exclusionReason}</Td>
+                  <Td className="whitespace-nowrap tabular-nums">{r.excludedAt ? formatDateTime(r.excludedAt, "UTC") : "–"}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+    </>
+  );
+}

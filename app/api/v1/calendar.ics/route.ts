@@ -1,0 +1,32 @@
+import { apiError, badRequest, queryObject, unauthorized } from "@/lib/api/respond";
+import { authenticateRequest } from "@/lib/auth/session";
+import { feedEvents, findFeed, renderCalendar } from "@/lib/data/calendar-feed";
+import { env } from "@/lib/env";
+import { CalendarQuerySchema } from "@/lib/validation/calendar";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/v1/calendar.ics?environment=&team=&group=&resource= — with a session, a bearer token,
+ * or a personal feed's `key` (calendar apps subscribe to that URL; its filters are the feed's).
+ */
+export async function GET(request: Request) {
+  const url = new URL(request.url);
+  const query = CalendarQuerySchema.safeParse(queryObject(url));
+  if (!query.success) return badRequest(query.error);
+  const { key, ...filters } = query.data;
+  const feed = key ? await findFeed(key) : null;
+  if (key && !feed) return apiError(401, "This feed address was revoked or never existed.");
+  if (!feed && !(await authenticateRequest(request))) return unauthorized();
+  const now = new Date();
+  const events = await feedEvents(feed ? feed.filters : filters, now);
+  if (!events.ok) return apiError(events.status, events.message);
+  const body = renderCalendar(events.value, env().NEXTAUTH_URL ?? url.origin, now, feed ? `PatchParty — ${feed.name}` : "PatchParty");
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="patchparty.ics"',
+      "Cache-Control": "private, max-age=300",
+    },
+  });
+}

@@ -1,0 +1,126 @@
+"use client";
+
+import { useActionState } from "react";
+import { partyRuleAction } from "@/lib/actions/calendar";
+import type { PartyRule } from "@/lib/domain";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { inputClass } from "../ui/field";
+import { Table, Td, Th } from "../ui/table";
+
+function Input({ label, name, defaultValue, type = "text", ...rest }: { label: string; name: string; defaultValue: string | number; type?: string; min?: number; max?: number }) {
+  return (
+    <div>
+      <label htmlFor={`rule-${name}`} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <input id={`rule-${name}`} name={name} type={type} defaultValue={defaultValue} required className={`${inputClass} mt-1`} {...rest} />
+    </div>
+  );
+}
+
+const fmt = (iso: string | null, zone: string) =>
+  iso ? new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(new Date(iso)) : "–";
+
+export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revision: number; zones: string[] }) {
+  const [state, action, pending] = useActionState(partyRuleAction, { ok: false });
+  const slot = (kind: "qa" | "prod", list: PartyRule["qaSlots"]) =>
+    [...list]
+      .sort((a, b) => a.group - b.group)
+      .map((s) => (
+        <div key={s.group} className="grid grid-cols-2 gap-2">
+          <Input label={`Group ${s.group} from`} name={`${kind}${s.group}Start`} type="time" defaultValue={s.start} />
+          <Input label="to" name={`${kind}${s.group}End`} type="time" defaultValue={s.end} />
+        </div>
+      ));
+  return (
+    <form action={action} className="space-y-6">
+      <input type="hidden" name="revision" value={revision} />
+      <fieldset className="grid gap-4 sm:grid-cols-3">
+        <legend className="mb-2 text-sm font-semibold text-slate-800">QA party</legend>
+        <div>
+          <label htmlFor="rule-qaThursdayOfMonth" className="block text-xs font-medium text-slate-600">
+            Which Thursday
+          </label>
+          <select id="rule-qaThursdayOfMonth" name="qaThursdayOfMonth" defaultValue={rule.qaThursdayOfMonth} className={`${inputClass} mt-1`}>
+            {[
+              [1, "First"],
+              [2, "Second"],
+              [3, "Third"],
+              [4, "Fourth"],
+              [-1, "Last"],
+            ].map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="rule-qaMonthOfQuarter" className="block text-xs font-medium text-slate-600">
+            Of the quarter&apos;s
+          </label>
+          <select id="rule-qaMonthOfQuarter" name="qaMonthOfQuarter" defaultValue={rule.qaMonthOfQuarter} className={`${inputClass} mt-1`}>
+            <option value={1}>first month</option>
+            <option value={2}>second month</option>
+            <option value={3}>third month</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="rule-timeZone" className="block text-xs font-medium text-slate-600">
+            Time zone
+          </label>
+          <select id="rule-timeZone" name="timeZone" defaultValue={rule.timeZone} className={`${inputClass} mt-1`}>
+            {zones.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Input label="Business hours from" name="businessStart" type="time" defaultValue={rule.businessHours.start} />
+        <Input label="Business hours to" name="businessEnd" type="time" defaultValue={rule.businessHours.end} />
+        <div />
+        <div className="space-y-2 sm:col-span-3 sm:grid sm:grid-cols-3 sm:gap-4 sm:space-y-0">{slot("qa", rule.qaSlots)}</div>
+      </fieldset>
+      <fieldset className="grid gap-4 sm:grid-cols-3">
+        <legend className="mb-2 text-sm font-semibold text-slate-800">Production party</legend>
+        <Input label="First Sunday at least this many days after QA" name="productionMinGapDays" type="number" min={1} max={90} defaultValue={rule.productionMinGapDays} />
+        <div className="space-y-2 sm:col-span-3 sm:grid sm:grid-cols-3 sm:gap-4 sm:space-y-0">{slot("prod", rule.productionSlots)}</div>
+      </fieldset>
+      <div aria-live="polite" className="space-y-3">
+        {state.message ? <Alert tone={state.ok ? (state.data?.saved ? "success" : "info") : "error"}>{state.message}</Alert> : null}
+        {state.data?.preview ? (
+          <div className="rounded-xl border border-slate-200">
+            <Table caption="The next eight parties under this rule">
+              <thead>
+                <tr>
+                  <Th>Quarter</Th>
+                  <Th>QA party starts</Th>
+                  <Th>Production party starts</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100" data-testid="rule-preview">
+                {state.data.preview.map((p) => (
+                  <tr key={p.tag}>
+                    <Td className="font-medium text-slate-900">{p.tag}</Td>
+                    <Td>{fmt(p.qa, rule.timeZone)}</Td>
+                    <Td>{fmt(p.production, rule.timeZone)}</Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          </div>
+        ) : null}
+      </div>
+      <div className="flex gap-2">
+        <Button type="submit" name="intent" value="preview" variant="secondary" disabled={pending}>
+          Preview the next eight
+        </Button>
+        <Button type="submit" name="intent" value="save" disabled={pending || !state.data?.preview}>
+          Save and regenerate
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,8 @@
+import type { SlotCounts } from "../data/parties";
+import type { CalendarParty } from "../domain";
+import { partyJson } from "./parties";
+
+export function partyWithCountsJson(party: CalendarParty, counts: SlotCounts, outcomes: { patched: number; failed: number; skipped: number } | null) {
+  const json = partyJson(party);
+  return { ...json, slots: json.slots.map((s) => ({ ...s, resources: counts[s.group as 1 | 2 | 3] })), outcomes };
+}

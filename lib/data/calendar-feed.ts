@@ -1,0 +1,104 @@
+// iCalendar (RFC 5545) feeds of the parties: one event per group slot, stable UIDs, UTC times,
+// SEQUENCE from the party, STATUS:CANCELLED when cancelled. Personal feeds are secret URLs.
+import ical, { ICalEventStatus } from "ical-generator";
+import { db } from "../db";
+import { hashToken, newTokenSecret } from "../auth/api-tokens";
+import type { CurrentUser } from "../auth/permissions";
+import type { CalendarParty, PatchGroup } from "../domain";
+import type { CalendarFilters } from "../validation/calendar";
+import { recordAudit } from "./audit";
+import { refuse, succeed, type Outcome } from "./outcome";
+import { listParties } from "./parties";
+
+const DAY = 86_400_000;
+const KIND_TITLE = { qa: "QA Patch Party", production: "Production Patch Party" } as const;
+
+export type FeedEvent = { uid: string; party: CalendarParty; group: PatchGroup; start: Date; end: Date; note: string };
+
+/** The slots a filter shows, from a year ago to two years ahead. */
+export async function feedEvents(filters: CalendarFilters, now: Date): Promise<Outcome<FeedEvent[]>> {
+  let environment = filters.environment;
+  let group = filters.group as PatchGroup | undefined;
+  let note = "";
+  let teamId: string | undefined;
+  if (filters.resource) {
+    const resource = await db.resource.findUnique({ where: { name: filters.resource }, select: { environment: true, patchGroup: true, excluded: true } });
+    if (!resource) return refuse(404, "not-found", `No resource is named ${filters.resource}.`);
+    environment = resource.environment === "PRODUCTION" ? "production" : "non-production";
+    group = resource.patchGroup as PatchGroup;
+    note = resource.excluded ? `${filters.resource} is excluded from patching for now.` : `${filters.resource} is patched in this slot.`;
+  }
+  if (filters.team) {
+    const team = await db.team.findUnique({ where: { slug: filters.team }, select: { id: true } });
+    if (!team) return refuse(404, "not-found", `No team has the short name ${filters.team}.`);
+    teamId = team.id;
+  }
+  const parties = await listParties(new Date(now.getTime() - 366 * DAY), new Date(now.getTime() + 731 * DAY));
+  const teamGroups = teamId
+    ? new Set(
+        (await db.resource.groupBy({ by: ["environment", "patchGroup"], where: { teamId, excluded: false } })).map((r) => `${r.environment === "PRODUCTION" ? "production" : "qa"}:${r.patchGroup}`),
+      )
+    : null;
+  const events: FeedEvent[] = [];
+  for (const party of parties) {
+    if (environment && party.kind !== (environment === "production" ? "production" : "qa")) continue;
+    for (const slot of party.slots) {
+      if (group && slot.group !== group) continue;
+      if (teamGroups && !teamGroups.has(`${party.kind}:${slot.group}`)) continue;
+      events.push({ uid: `${party.tag}-${party.kind}-group-${slot.group}@patchparty`, party, group: slot.group, start: slot.startsAt, end: slot.endsAt, note });
+    }
+  }
+  return succeed(events);
+}
+
+export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty"): string {
+  const calendar = ical({ name, prodId: { company: "PatchParty", product: "Patch calendar", language: "EN" }, ttl: 3600 });
+  for (const e of events) {
+    calendar.createEvent({
+      id: e.uid,
+      start: e.start,
+      end: e.end,
+      stamp: now,
+      sequence: e.party.sequence,
+      status: e.party.status === "cancelled" ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      summary: `${KIND_TITLE[e.party.kind]} ${e.party.tag} — group ${e.group}${e.party.status === "cancelled" ? " (cancelled)" : ""}`,
+      description: [`Patch group ${e.group} is patched and rebooted in this slot: service is interrupted.`, e.note].filter(Boolean).join("\n"),
+      url: `${baseUrl}/parties/${e.party.tag}/${e.party.kind}`,
+    });
+  }
+  return calendar.toString();
+}
+
+export type FeedRecord = { id: string; userId: string; name: string; filters: CalendarFilters };
+
+export async function findFeed(secret: string): Promise<FeedRecord | null> {
+  if (secret.length > 200) return null;
+  const feed = await db.calendarFeed.findUnique({ where: { tokenHash: hashToken(secret) }, select: { id: true, userId: true, name: true, filters: true, revokedAt: true } });
+  return feed && !feed.revokedAt ? { id: feed.id, userId: feed.userId, name: feed.name, filters: feed.filters as CalendarFilters } : null;
+}
+
+export async function createFeed(user: CurrentUser, name: string, filters: CalendarFilters, now: Date) {
+  const { secret, hash, prefix } = newTokenSecret();
+  const feed = await db.$transaction(async (tx) => {
+    const created = await tx.calendarFeed.create({ data: { userId: user.id, name, tokenHash: hash, prefix, filters }, select: { id: true, name: true } });
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "calendar-feed.create", entityType: "calendar-feed", entityId: created.id, entityLabel: name, after: { ...filters, prefix }, at: now });
+    return created;
+  });
+  return { ...feed, secret };
+}
+
+export async function revokeFeed(user: CurrentUser, id: string, now: Date): Promise<Outcome<null>> {
+  return db.$transaction(async (tx) => {
+    const feed = await tx.calendarFeed.findUnique({ where: { id }, select: { userId: true, name: true, revokedAt: true } });
+    if (!feed) return refuse(404, "not-found", "That feed does not exist.");
+    if (feed.userId !== user.id && user.role !== "ADMIN") return refuse(403, "forbidden", "You can only revoke your own feeds.");
+    if (feed.revokedAt) return succeed(null);
+    await tx.calendarFeed.update({ where: { id }, data: { revokedAt: now } });
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "calendar-feed.revoke", entityType: "calendar-feed", entityId: id, entityLabel: feed.name, before: { revoked: false }, after: { revoked: true }, at: now });
+    return succeed(null);
+  });
+}
+
+export function listFeeds(userId: string) {
+  return db.calendarFeed.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take: 50, select: { id: true, name: true, prefix: true, filters: true, createdAt: true, revokedAt: true } });
+}
