@@ -96,8 +96,8 @@ export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revi
               <thead>
                 <tr>
                   <Th>Quarter</Th>
-                  <Th>QA party starts</Th>
-                  <Th>Production party starts</Th>
+                  <Th>QA party starts ({rule.timeZone})</Th>
+                  <Th>Production party starts ({rule.timeZone})</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100" data-testid="rule-preview">

@@ -31,7 +31,8 @@ export function ruleFromInput(input: PartyRuleInput): PartyRule {
 /** The next eight QA/production pairs a rule gives, from `now`. */
 export function previewRule(rule: PartyRule, now: Date): { tag: string; qa: PlannedParty | null; production: PlannedParty | null }[] {
   const parties = projectParties(rule, now, new Date(now.getTime() + 3 * 366 * DAY));
-  const tags = [...new Set(parties.map((p) => p.tag))].slice(0, 8);
+  // Pairs start with a QA party still to come.
+  const tags = parties.filter((p) => p.kind === "qa" && p.startsAt > now).map((p) => p.tag).slice(0, 8);
   return tags.map((tag) => ({ tag, qa: parties.find((p) => p.tag === tag && p.kind === "qa") ?? null, production: parties.find((p) => p.tag === tag && p.kind === "production") ?? null }));
 }
 

@@ -114,3 +114,27 @@ test("an owner sees their patch day", async ({ page }, testInfo) => {
   await expect(days.first().getByRole("region", { name: "Group 1" })).toContainText("resources");
   await page.screenshot({ path: testInfo.outputPath("my-patch-day.png"), fullPage: true });
 });
+
+test("an admin previews the next eight parties of the rule before saving; others cannot open the editor", async ({ page, browser }, testInfo) => {
+  await signIn(page, "admin@example.com");
+  await page.getByRole("link", { name: "Party rule" }).click();
+  await expect(page.getByRole("button", { name: "Save and regenerate" })).toBeDisabled();
+  await page.getByRole("button", { name: "Preview the next eight" }).click();
+  await expect(page.getByTestId("rule-preview").getByRole("row")).toHaveCount(8);
+  await expect(page.getByText("Nothing is saved yet.")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("rule.png"), fullPage: true });
+  await page.getByRole("button", { name: "Save and regenerate" }).click();
+  await expect(page.getByText(/Saved\. 0 future parties moved, 0 added; past parties untouched\./)).toBeVisible();
+
+  const viewer = await browser.newContext();
+  const viewerPage = await viewer.newPage();
+  await signIn(viewerPage, "viewer@example.com");
+  await viewerPage.goto("/admin/party-rule");
+  await expect(viewerPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  const rule = await (await viewerPage.request.get("/api/v1/party-rule")).json();
+  expect(rule).toMatchObject({ timeZone: "Europe/Paris", qaThursdayOfMonth: 2, productionMinGapDays: 21 });
+  const put = await viewerPage.request.put("/api/v1/party-rule", { data: rule });
+  expect(put.status()).toBe(403);
+  expect((await viewerPage.request.put("/api/v1/party-rule", { data: { ...rule, qaMonthOfQuarter: 7 } })).status()).toBe(400);
+  await viewer.close();
+});
