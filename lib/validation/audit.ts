@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDateSchema } from "./common";
+import { IsoDateSchema, optionalText } from "./common";
 
 export const AUDIT_ACTIONS = [
   "resource.exclude",
@@ -20,17 +20,10 @@ export const AUDIT_ACTIONS = [
   "api-token.revoke",
 ] as const;
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === "" ? undefined : v))
-    .optional();
 
 export const AuditQuerySchema = z.object({
-  actor: text(254),
-  resource: text(200),
+  actor: optionalText(254),
+  resource: optionalText(200),
   action: z.enum(AUDIT_ACTIONS).optional(),
   from: IsoDateSchema.optional(),
   to: IsoDateSchema.optional(),

@@ -1,19 +1,13 @@
 import { z } from "zod";
+import { optionalText } from "./common";
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === "" ? undefined : v))
-    .optional();
 
 /** What a calendar (page, download, feed) shows. */
 export const CalendarFiltersSchema = z.object({
   environment: z.enum(["production", "non-production"], { error: "must be production or non-production" }).optional(),
-  team: text(100),
+  team: optionalText(100),
   group: z.enum(["1", "2", "3"], { error: "must be 1, 2 or 3" }).transform(Number).optional(),
-  resource: text(200),
+  resource: optionalText(200),
 });
 export type CalendarFilters = z.infer<typeof CalendarFiltersSchema>;
 
@@ -23,6 +17,6 @@ export const CalendarQuerySchema = CalendarFiltersSchema.extend({
 
 export const CreateFeedSchema = z.object({
   name: z.string().trim().min(1, "Give the feed a name.").max(80, "At most 80 characters."),
-  team: text(100),
-  resource: text(200),
+  team: optionalText(100),
+  resource: optionalText(200),
 });

@@ -1,6 +1,7 @@
 // Resource inputs: list filters (URL and API), exclusion, inclusion, group changes, bulk actions.
 import { z } from "zod";
 import { PATCH_GROUPS } from "../domain/groups";
+import { optionalText } from "./common";
 
 export const REASON_MIN = 3;
 export const REASON_MAX = 500;
@@ -63,23 +64,16 @@ const OverrideSchema = z
 export const GroupChangeSchema = z.object({ group: GroupSchema, revision: RevisionSchema, overrideReason: OverrideSchema });
 export type GroupChangeInput = z.infer<typeof GroupChangeSchema>;
 
-const trimmedOptional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .transform((v) => (v === "" ? undefined : v))
-    .optional();
 
 const flagSchema = z.enum(["1", "true"], { error: "must be 1 or true" }).transform(() => true as const).optional();
 
 /** The list's filters, as they appear in the URL and the API's query string. */
 export const ResourceFiltersSchema = z.object({
-  q: trimmedOptional(200),
+  q: optionalText(200),
   environment: z.enum(Object.keys(ENVIRONMENTS) as [keyof typeof ENVIRONMENTS], { error: "must be production or non-production" }).optional(),
   kind: z.enum(Object.keys(KINDS) as [keyof typeof KINDS], { error: `must be one of ${Object.keys(KINDS).join(", ")}` }).optional(),
-  team: trimmedOptional(100),
-  cluster: trimmedOptional(200),
+  team: optionalText(100),
+  cluster: optionalText(200),
   group: z.enum(["1", "2", "3"], { error: "must be 1, 2 or 3" }).transform(Number).optional(),
   state: z.enum(["included", "excluded"], { error: "must be included or excluded" }).optional(),
   lastTag: z.string().regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q3").optional(),

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DateTime } from "luxon";
 import { PARTY_KIND_LABELS, PartyKindBadge } from "@/components/parties/party-kind-badge";
+import { ResourceLink } from "@/components/resources/resource-link";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -52,9 +53,7 @@ export default async function MyPatchDayPage() {
                       <ul className="mt-1 max-h-60 space-y-0.5 overflow-auto">
                         {resources.map((r) => (
                           <li key={r.id}>
-                            <Link href={`/resources/${encodeURIComponent(r.name)}`} className="font-mono text-xs text-slate-700 hover:text-indigo-700">
-                              {r.name}
-                            </Link>
+                            <ResourceLink name={r.name} className="text-slate-700" />
                           </li>
                         ))}
                       </ul>
@@ -68,9 +67,7 @@ export default async function MyPatchDayPage() {
                   <ul className="mt-1 space-y-1 text-sm" data-testid="patch-day-excluded">
                     {excluded.map((r) => (
                       <li key={r.id}>
-                        <Link href={`/resources/${encodeURIComponent(r.name)}`} className="font-mono text-xs text-indigo-700 hover:underline">
-                          {r.name}
-                        </Link>
+                        <ResourceLink name={r.name} />
                         <span className="text-slate-600"> — {r.exclusionReason}</span>
                       </li>
                     ))}

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PatchPartyActions } from "@/components/resources/patch-party-actions";
 import { PatchStatusPanel } from "@/components/resources/patch-status-panel";
 import { Alert } from "@/components/ui/alert";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -40,12 +41,7 @@ export default async function ResourcePage({ params }: Params) {
   const mayChange = can(user, { action: "resource:change", target: { teamId: resource.teamId } });
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/resources" className="hover:text-indigo-700">
-          Resources
-        </Link>{" "}
-        / <span className="text-slate-700">{resource.name}</span>
-      </nav>
+      <Breadcrumb parent={{ href: "/resources", label: "Resources" }} current={resource.name} />
       <PageHeader
         title={resource.name}
         description={

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { PartyAdmin } from "@/components/parties/party-admin";
 import { PARTY_KIND_LABELS, PartyKindBadge } from "@/components/parties/party-kind-badge";
 import { kindLabel } from "@/components/resources/labels";
+import { ResourceLink } from "@/components/resources/resource-link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -56,12 +58,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const base = `/parties/${party.tag}/${party.kind}`;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/calendar" className="hover:text-indigo-700">
-          Calendar
-        </Link>{" "}
-        / <span className="text-slate-700">{party.tag}</span>
-      </nav>
+      <Breadcrumb parent={{ href: "/calendar", label: "Calendar" }} current={party.tag} />
       <PageHeader
         title={`${PARTY_KIND_LABELS[party.kind]} ${party.tag}`}
         description={
@@ -170,9 +167,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
               {resources.rows.map((r) => (
                 <tr key={r.id}>
                   <Td>
-                    <Link href={`/resources/${encodeURIComponent(r.name)}`} className="whitespace-nowrap font-mono text-xs text-indigo-700 hover:underline">
-                      {r.name}
-                    </Link>
+                    <ResourceLink name={r.name} />
                   </Td>
                   <Td>{kindLabel(r.kind)}</Td>
                   <Td>{r.team.name}</Td>
@@ -206,9 +201,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
               {excluded.rows.map((r) => (
                 <tr key={r.id}>
                   <Td>
-                    <Link href={`/resources/${encodeURIComponent(r.name)}`} className="whitespace-nowrap font-mono text-xs text-indigo-700 hover:underline">
-                      {r.name}
-                    </Link>
+                    <ResourceLink name={r.name} />
                   </Td>
                   <Td>{r.team.name}</Td>
                   <Td>{r.patchGroup}</Td>
