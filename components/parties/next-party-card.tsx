@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import Link from "next/link";
 import type { CalendarParty, PatchGroup } from "@/lib/domain";
 import { formatRelative } from "@/lib/format";
 import { Badge } from "../ui/badge";
@@ -37,7 +38,10 @@ export function NextPartyCard({ kind, next, now, viewerZone }: Props) {
         id={headingId}
         title={
           <span className="flex items-center gap-2">
-            Next {PARTY_KIND_LABELS[kind]} <PartyKindBadge kind={kind} />
+            <Link href={`/parties/${party.tag}/${party.kind}`} className="hover:text-indigo-700">
+              Next {PARTY_KIND_LABELS[kind]}
+            </Link>{" "}
+            <PartyKindBadge kind={kind} />
           </span>
         }
         description={

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import Link from "next/link";
 import type { PatchStatus } from "@/lib/data/resource-detail";
 import { formatDateTime, formatRelative, zoneAbbreviation } from "@/lib/format";
 import { PartyKindBadge } from "../parties/party-kind-badge";
@@ -79,7 +80,9 @@ export function PatchStatusPanel({ status, group, now, viewerZone, actions }: { 
                 <span className="flex flex-col gap-1" data-testid="next-party">
                   <span className="flex items-center gap-2">
                     <PartyKindBadge kind={status.nextParty.party.kind} />
-                    <span className="font-medium text-slate-900">{status.nextParty.party.tag}</span>
+                    <Link href={`/parties/${status.nextParty.party.tag}/${status.nextParty.party.kind}`} className="font-medium text-indigo-700 hover:underline">
+                      {status.nextParty.party.tag}
+                    </Link>
                     <span>
                       {DateTime.fromISO(status.nextParty.party.localDate).toFormat("cccc d LLLL yyyy")} · {formatRelative(status.nextParty.slot.startsAt, now)}
                     </span>

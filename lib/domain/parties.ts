@@ -17,6 +17,8 @@ export type CalendarParty = PlannedParty & {
   status: PartyStatus;
   sequence: number;
   stored: boolean;
+  /** Why an admin moved or cancelled it; null when the rule placed it. */
+  manualReason: string | null;
 };
 
 export const partyKey = (p: { tag: string; kind: PartyKind }) => `${p.tag}:${p.kind}`;
@@ -26,7 +28,7 @@ export function partiesInRange(rule: PartyRule, stored: readonly StoredParty[], 
   const byKey = new Map(stored.map((p) => [partyKey(p), p]));
   const projected: CalendarParty[] = projectParties(rule, from, to)
     .filter((p) => !byKey.has(partyKey(p)))
-    .map((p) => ({ ...p, id: null, status: "planned", sequence: 0, stored: false }));
+    .map((p) => ({ ...p, id: null, status: "planned", sequence: 0, stored: false, manualReason: null }));
   const kept: CalendarParty[] = stored
     .filter((p) => p.startsAt < to && p.endsAt > from)
     .map((p) => ({ ...p, stored: true }));

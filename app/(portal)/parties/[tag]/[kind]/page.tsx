@@ -78,7 +78,11 @@ export default async function PartyPage({ params, searchParams }: Params) {
       />
       {party.status === "cancelled" ? (
         <div className="mb-6">
-          <Alert tone="warning">This party is cancelled: nothing is patched.</Alert>
+          <Alert tone="warning">This party is cancelled: nothing is patched.{party.manualReason ? ` Why: ${party.manualReason}` : ""}</Alert>
+        </div>
+      ) : party.manualReason ? (
+        <div className="mb-6">
+          <Alert tone="info">An admin moved this party from the day the rule gives. Why: {party.manualReason}</Alert>
         </div>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
