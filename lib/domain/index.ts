@@ -1,5 +1,6 @@
 export * from "./calendar";
 export * from "./groups";
+export * from "./maintenance";
 export * from "./parties";
 export * from "./party-rule";
 export * from "./quarter";
