@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { partyRuleAction } from "@/lib/actions/calendar";
 import type { PartyRule } from "@/lib/domain";
 import { Alert } from "../ui/alert";
+import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 import { Button } from "../ui/button";
 import { inputClass } from "../ui/field";
 import { Table, Td, Th } from "../ui/table";
@@ -23,7 +24,9 @@ const fmt = (iso: string | null, zone: string) =>
   iso ? new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(new Date(iso)) : "–";
 
 export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revision: number; zones: string[] }) {
-  const [state, action, pending] = useActionState(partyRuleAction, { ok: false });
+  const [state, action] = useActionState(partyRuleAction, { ok: false });
+  const submit = useKeepValuesSubmit(action);
+  const pending = submit.pending;
   const slot = (kind: "qa" | "prod", list: PartyRule["qaSlots"]) =>
     [...list]
       .sort((a, b) => a.group - b.group)
@@ -34,7 +37,7 @@ export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revi
         </div>
       ));
   return (
-    <form action={action} className="space-y-6">
+    <form onSubmit={submit.onSubmit} className="space-y-6" noValidate>
       <input type="hidden" name="revision" value={revision} />
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold text-slate-800">QA party</legend>

@@ -1,14 +1,17 @@
 // Upgrade schedules of maintenance policies (product.md "Maintenance policy"): presets and
 // custom cron-like choices as RFC 5545 recurrence rules, all in UTC, and the windows they open.
-import { RRule, RRuleSet, rrulestr } from "rrule";
+import * as rruleModule from "rrule";
 
-export const SCHEDULE_PRESETS = {
-  "weekly-sunday": "Every week on Sunday at midnight",
-  biweekly: "Every two weeks at midnight",
-  "monthly-1st": "Every month on the 1st at midnight",
-  "bimonthly-1st": "Every two months on the 1st at midnight",
-} as const;
-export type SchedulePreset = keyof typeof SCHEDULE_PRESETS;
+import type { SchedulePreset } from "./schedule-presets";
+
+// rrule ships CommonJS without an exports map: Node's ESM loader (tsx scripts) only sees its
+// default export, bundlers see the named ones. Take whichever holds the classes.
+const rrule = ("RRule" in rruleModule && rruleModule.RRule ? rruleModule : (rruleModule as unknown as { default: typeof rruleModule }).default) as typeof rruleModule;
+const { RRule, RRuleSet, rrulestr } = rrule;
+type RRule = InstanceType<typeof RRule>;
+type RRuleSet = InstanceType<typeof RRuleSet>;
+
+export { SCHEDULE_PRESETS, WINDOW_HOURS, type SchedulePreset } from "./schedule-presets";
 
 type Every<T> = T[] | "every";
 
@@ -23,7 +26,6 @@ export type CustomSchedule = {
 
 export type ScheduleSpec = { preset: SchedulePreset } | { preset: "custom"; custom: CustomSchedule };
 
-export const WINDOW_HOURS = { min: 1, max: 24 } as const;
 
 const RRULE_WEEKDAYS = [RRule.SU, RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA];
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -119,7 +119,15 @@ test("an admin previews the next eight parties of the rule before saving; others
   await signIn(page, "admin@example.com");
   await page.getByRole("link", { name: "Party rule" }).click();
   await expect(page.getByRole("button", { name: "Save and regenerate" })).toBeDisabled();
+  // What was typed survives a preview (React used to reset the form, and Save sent the old rule).
+  await page.getByLabel("Which Thursday").selectOption("3");
   await page.getByRole("button", { name: "Preview the next eight" }).click();
+  await expect(page.getByTestId("rule-preview").getByRole("row").first()).toContainText("2027-Q1");
+  await expect(page.getByTestId("rule-preview").getByRole("row").first()).toContainText("18 Feb 2027");
+  await expect(page.getByLabel("Which Thursday")).toHaveValue("3");
+  await page.getByLabel("Which Thursday").selectOption("2");
+  await page.getByRole("button", { name: "Preview the next eight" }).click();
+  await expect(page.getByTestId("rule-preview").getByRole("row").first()).toContainText("11 Feb 2027");
   await expect(page.getByTestId("rule-preview").getByRole("row")).toHaveCount(8);
   await expect(page.getByText("Nothing is saved yet.")).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("rule.png"), fullPage: true });

@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { can } from "@/lib/auth/permissions";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -10,13 +13,20 @@ import { listPolicies } from "@/lib/data/policies";
 export const metadata: Metadata = { title: "Maintenance policies" };
 
 export default async function PoliciesPage() {
-  await requireUser();
+  const user = await requireUser();
   const policies = await listPolicies();
   return (
     <>
       <PageHeader
         title="Maintenance policies"
         description="When fleets such as container clusters and PaaS templates are upgraded: upgrade schedules in UTC, each with a window of 1 to 24 hours."
+        actions={
+          can(user, { action: "policy:create" }) ? (
+            <ButtonLink href="/policies/new" variant="primary">
+              New policy
+            </ButtonLink>
+          ) : null
+        }
       />
       {policies.length === 0 ? (
         <EmptyState title="No maintenance policies yet">Policies and the templates that use them will be listed here.</EmptyState>
@@ -34,7 +44,11 @@ export default async function PoliciesPage() {
             <tbody className="divide-y divide-slate-100">
               {policies.map((p) => (
                 <tr key={p.id}>
-                  <Td className="font-medium text-slate-900">{p.name}</Td>
+                  <Td>
+                    <Link href={`/policies/${p.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {p.name}
+                    </Link>
+                  </Td>
                   <Td>
                     <div className="flex flex-wrap gap-1">
                       {p.tags.map((t) => (
