@@ -1,15 +1,25 @@
 import { localDay, partyKey, type CalendarDay, type CalendarParty } from "@/lib/domain";
 import type { SlotCounts } from "@/lib/data/parties";
+import { formatRange } from "@/lib/format";
 import { cx } from "../ui/cx";
 import { SlotChip } from "./slot-chip";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-type Props = { title: string; weeks: CalendarDay[][]; parties: CalendarParty[]; counts: Map<string, SlotCounts>; zone: string; compact?: boolean };
+export type WindowView = { policyId: string; policyName: string; scheduleName: string; start: Date; end: Date };
+
+type Props = { title: string; weeks: CalendarDay[][]; parties: CalendarParty[]; counts: Map<string, SlotCounts>; zone: string; compact?: boolean; windows?: WindowView[] };
+
+const WINDOWS_SHOWN = 2;
 
 /** A month as a table: weeks in rows, days in cells, each day's slots as links. */
-export function MonthGrid({ title, weeks, parties, counts, zone, compact = false }: Props) {
+export function MonthGrid({ title, weeks, parties, counts, zone, compact = false, windows = [] }: Props) {
+  const windowsByDay = new Map<string, WindowView[]>();
+  for (const w of windows) {
+    const key = localDay(w.start, zone);
+    windowsByDay.set(key, [...(windowsByDay.get(key) ?? []), w]);
+  }
   const byDay = new Map<string, { party: CalendarParty; slot: CalendarParty["slots"][number] }[]>();
   for (const party of parties) {
     for (const slot of party.slots) {
@@ -36,6 +46,7 @@ export function MonthGrid({ title, weeks, parties, counts, zone, compact = false
           <tr key={week[0]!.date}>
             {week.map((day) => {
               const events = byDay.get(day.date) ?? [];
+              const dayWindows = windowsByDay.get(day.date) ?? [];
               const dayNumber = Number(day.date.slice(8));
               return (
                 <td
@@ -59,8 +70,15 @@ export function MonthGrid({ title, weeks, parties, counts, zone, compact = false
                     ) : null}
                   </div>
                   {compact ? (
-                    events.length ? (
+                    events.length || dayWindows.length ? (
                       <div className="mt-0.5 flex gap-0.5">
+                        {dayWindows.length ? (
+                          <a
+                            href={`/policies/${dayWindows[0]!.policyId}`}
+                            aria-label={`${dayWindows.length} upgrade window${dayWindows.length > 1 ? "s" : ""}: ${[...new Set(dayWindows.map((w) => w.policyName))].join(", ")}`}
+                            className="block h-2.5 w-full rounded-sm bg-teal-600"
+                          />
+                        ) : null}
                         {[...new Set(events.map((e) => e.party))].map((party) => (
                           <a
                             key={partyKey(party)}
@@ -78,6 +96,18 @@ export function MonthGrid({ title, weeks, parties, counts, zone, compact = false
                           <SlotChip party={party} slot={slot} count={counts.get(partyKey(party))?.[slot.group] ?? 0} zone={zone} />
                         </li>
                       ))}
+                      {dayWindows.slice(0, WINDOWS_SHOWN).map((w) => (
+                        <li key={`${w.policyId}-${w.scheduleName}-${w.start.toISOString()}`}>
+                          <a
+                            href={`/policies/${w.policyId}`}
+                            aria-label={`Upgrade window of ${w.policyName} (${w.scheduleName}), ${formatRange(w.start, w.end, zone)}`}
+                            className="block truncate rounded bg-teal-50 px-1.5 py-0.5 text-[11px] leading-4 font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30"
+                          >
+                            {w.policyName} {formatRange(w.start, w.end, zone)}
+                          </a>
+                        </li>
+                      ))}
+                      {dayWindows.length > WINDOWS_SHOWN ? <li className="text-[11px] text-teal-800">+{dayWindows.length - WINDOWS_SHOWN} more windows</li> : null}
                     </ul>
                   )}
                 </td>

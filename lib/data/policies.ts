@@ -3,7 +3,7 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { nextWindows, scheduleRules, type Schedule, type ScheduleSpec } from "../domain";
+import { nextWindows, scheduleRules, windowsBetween, type Schedule, type ScheduleSpec } from "../domain";
 import type { PolicyInput } from "../validation/policies";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
@@ -42,7 +42,7 @@ export function toSchedules(input: PolicyInput["schedules"], now: Date): Schedul
   return input.map((s, i) => ({ id: String(i), name: s.name, rules: scheduleRules(specOf(s), today), windowHours: s.windowHours }));
 }
 
-export function storedSchedules(policy: Pick<PolicyRecord, "schedules">): Schedule[] {
+export function storedSchedules(policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] }): Schedule[] {
   return policy.schedules.map((s) => ({ id: s.id, name: s.name, rules: s.recurrence.split("\n---\n"), windowHours: s.windowHours }));
 }
 
@@ -126,4 +126,17 @@ export async function deletePolicy(user: CurrentUser, id: string, now: Date): Pr
     await recordAudit(tx, { actor: actorOf(user), action: "policy.delete", entityType: "policy", entityId: id, entityLabel: policy.name, before: summary(policy), at: now });
     return succeed(null);
   });
+}
+
+export type PolicyWindow = { policyId: string; policyName: string; scheduleName: string; start: Date; end: Date };
+
+/** Every policy's upgrade windows in [from, to), for the calendar. */
+export async function listPolicyWindows(from: Date, to: Date): Promise<PolicyWindow[]> {
+  const policies = await db.maintenancePolicy.findMany({
+    take: 200,
+    select: { id: true, name: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } },
+  });
+  return policies
+    .flatMap((p) => windowsBetween(storedSchedules(p), from, to).map((w) => ({ policyId: p.id, policyName: p.name, scheduleName: w.scheduleName, start: w.start, end: w.end })))
+    .sort((a, b) => a.start.getTime() - b.start.getTime());
 }

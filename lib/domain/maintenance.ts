@@ -125,3 +125,8 @@ export function openWindow(schedules: Schedule[], at: Date): Window | null {
   }
   return open;
 }
+
+/** The windows that overlap [from, to), at most `limit` (a schedule firing every minute is capped). */
+export function windowsBetween(schedules: Schedule[], from: Date, to: Date, limit = 400): Window[] {
+  return nextWindows(schedules, from, limit).filter((w) => w.start < to);
+}

@@ -25,6 +25,13 @@ test("an admin creates a policy with a custom schedule, previews its next ten wi
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await expect(page.getByTestId("policy-windows").getByRole("row")).toHaveCount(10);
 
+  // Its windows are on the calendar, in their own colour, linked to the policy.
+  const policyUrl = page.url();
+  await page.goto("/calendar?date=2026-12");
+  await expect(page.getByRole("link", { name: `Upgrade window of ${name} (Weekly), 02:30–05:30` }).first()).toBeVisible();
+  await page.getByRole("link", { name: `Upgrade window of ${name} (Weekly), 02:30–05:30` }).first().click();
+  await expect(page).toHaveURL(policyUrl);
+
   // A window longer than a day is refused with a message, and nothing changes.
   await page.getByLabel("Window (hours, 1–24)").fill("30");
   await page.getByRole("button", { name: "Save changes" }).click();

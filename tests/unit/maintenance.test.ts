@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nextWindows, openWindow, scheduleRules, type CustomSchedule, type Schedule, type ScheduleSpec } from "@/lib/domain";
+import { nextWindows, openWindow, scheduleRules, windowsBetween, type CustomSchedule, type Schedule, type ScheduleSpec } from "@/lib/domain";
 
 const DTSTART = new Date("2026-11-01T00:00:00Z"); // a Sunday
 const FROM = new Date("2026-11-25T10:00:00Z");
@@ -72,6 +72,11 @@ describe("windows", () => {
       ["firsts", "2026-12-01T00:00:00.000Z"],
       ["sundays", "2026-12-06T00:00:00.000Z"],
     ]);
+  });
+
+  it("lists the windows overlapping a range (for the calendar)", () => {
+    const december = windowsBetween([sundays, firsts], new Date("2026-12-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z"));
+    expect(december.map((w) => w.start.toISOString().slice(0, 10))).toEqual(["2026-12-01", "2026-12-06", "2026-12-13", "2026-12-20", "2026-12-27"]);
   });
 
   it("knows whether a window is open at an instant, and until when", () => {

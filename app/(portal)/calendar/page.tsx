@@ -16,6 +16,7 @@ import { TimeRange } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
 import { listFeeds } from "@/lib/data/calendar-feed";
 import { listParties } from "@/lib/data/parties";
+import { listPolicyWindows } from "@/lib/data/policies";
 import { slotCounts } from "@/lib/data/party-detail";
 import { listTeams } from "@/lib/data/users";
 import { monthGrid, partyKey, quarterGrids, viewRange, type CalendarParty } from "@/lib/domain";
@@ -35,7 +36,9 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const range = viewRange(query.view, query.date ?? DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM"), zone, now);
   const teams = await listTeams();
   const team = teams.find((t) => t.slug === query.team);
-  const [all, feeds] = await Promise.all([listParties(range.from, range.to), listFeeds(user.id)]);
+  const [all, feeds, allWindows] = await Promise.all([listParties(range.from, range.to), listFeeds(user.id), listPolicyWindows(range.from, range.to)]);
+  // Upgrade windows belong to no environment or patch group: those filters hide them.
+  const windows = query.environment || query.group ? [] : allWindows;
   const parties: CalendarParty[] = all
     .filter((p) => !query.environment || p.kind === (query.environment === "production" ? "production" : "qa"))
     .map((p) => (query.group ? { ...p, slots: p.slots.filter((s) => s.group === query.group) } : p));
@@ -123,16 +126,17 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
         <div className="ml-auto flex items-center gap-3 text-xs text-slate-600" aria-label="Legend">
           <PartyKindBadge kind="qa" /> QA party
           <PartyKindBadge kind="production" /> Production party
+          <span className="inline-flex items-center rounded-md bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">Window</span> Upgrade window
           <span>Times in {zone === "UTC" ? "UTC" : `${zone} (${zoneAbbreviation(now, zone)})`}</span>
         </div>
       </form>
       <Card className="p-3" data-testid={`calendar-${query.view}`}>
         {query.view === "month" ? (
-          <MonthGrid title={range.title} weeks={monthGrid(anchor.year, anchor.month, zone, now)} parties={parties} counts={counts} zone={zone} />
+          <MonthGrid title={range.title} weeks={monthGrid(anchor.year, anchor.month, zone, now)} parties={parties} counts={counts} zone={zone} windows={windows} />
         ) : query.view === "quarter" ? (
           <div className="grid gap-6 lg:grid-cols-3">
             {quarterGrids(range.anchor, zone, now).map((m) => (
-              <MonthGrid key={m.title} title={m.title} weeks={m.weeks} parties={parties} counts={counts} zone={zone} compact />
+              <MonthGrid key={m.title} title={m.title} weeks={m.weeks} parties={parties} counts={counts} zone={zone} windows={windows} compact />
             ))}
           </div>
         ) : parties.length === 0 ? (
@@ -180,6 +184,36 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
           </Table>
         )}
       </Card>
+      {query.view === "agenda" && windows.length ? (
+        <Card className="mt-6" aria-labelledby="windows">
+          <CardHeader id="windows" title="Upgrade windows" description="When maintenance policies let fleets be upgraded (UTC schedules)." />
+          <Table caption="Upgrade windows">
+            <thead>
+              <tr>
+                <Th>Policy</Th>
+                <Th>Schedule</Th>
+                <Th>Window</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {windows.slice(0, 50).map((w) => (
+                <tr key={`${w.policyId}-${w.scheduleName}-${w.start.toISOString()}`}>
+                  <Td>
+                    <Link href={`/policies/${w.policyId}`} className="font-medium text-teal-800 hover:underline">
+                      {w.policyName}
+                    </Link>
+                  </Td>
+                  <Td>{w.scheduleName}</Td>
+                  <Td>
+                    <span className="mr-2 text-slate-600">{DateTime.fromJSDate(w.start, { zone }).toFormat("ccc d LLL yyyy")}</span>
+                    <TimeRange start={w.start} end={w.end} viewerZone={zone === "UTC" ? "UTC" : viewerZone} />
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </Card>
+      ) : null}
       <Card className="mt-6" aria-labelledby="subscribe">
         <CardHeader id="subscribe" title="Subscribe in your calendar app" description="A personal address (iCalendar) that your calendar app refreshes by itself. Anyone with the address sees the schedule: revoke it if it leaks." />
         <CardBody>
