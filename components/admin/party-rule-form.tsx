@@ -5,8 +5,8 @@ import { partyRuleAction } from "@/lib/actions/calendar";
 import type { PartyRule } from "@/lib/domain";
 import { Alert } from "../ui/alert";
 import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
-import { Button } from "../ui/button";
 import { inputClass } from "../ui/field";
+import { PreviewSaveButtons } from "../ui/preview-save-buttons";
 import { Table, Td, Th } from "../ui/table";
 
 function Input({ label, name, defaultValue, type = "text", ...rest }: { label: string; name: string; defaultValue: string | number; type?: string; min?: number; max?: number }) {
@@ -116,14 +116,7 @@ export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revi
           </div>
         ) : null}
       </div>
-      <div className="flex gap-2">
-        <Button type="submit" name="intent" value="preview" variant="secondary" disabled={pending}>
-          Preview the next eight
-        </Button>
-        <Button type="submit" name="intent" value="save" disabled={pending || !state.data?.preview}>
-          Save and regenerate
-        </Button>
-      </div>
+      <PreviewSaveButtons previewLabel="Preview the next eight" saveLabel="Save and regenerate" pending={pending} canSave={Boolean(state.data?.preview)} />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { Alert } from "../ui/alert";
 import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 import { Button } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
+import { PreviewSaveButtons } from "../ui/preview-save-buttons";
 import { Table, Td, Th } from "../ui/table";
 
 export type ScheduleDraft = {
@@ -138,14 +139,7 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
             </div>
           ) : null}
         </div>
-        <div className="flex gap-2">
-          <Button type="submit" name="intent" value="preview" variant="secondary" disabled={pending}>
-            Preview the next ten windows
-          </Button>
-          <Button type="submit" name="intent" value="save" disabled={pending}>
-            {policy ? "Save changes" : "Create policy"}
-          </Button>
-        </div>
+        <PreviewSaveButtons previewLabel="Preview the next ten windows" saveLabel={policy ? "Save changes" : "Create policy"} pending={pending} />
       </form>
       {policy && canDelete ? (
         <form action={removeAction} className="flex items-center gap-3 border-t border-slate-100 pt-4">

@@ -43,3 +43,14 @@ export function ifMatchRevision(request: Request): number | undefined | "invalid
   const match = /^\s*(?:W\/)?"?(\d{1,10})"?\s*$/.exec(header);
   return match ? Number(match[1]) : "invalid";
 }
+
+/** The caller and the parsed query string of a GET, or the 401/400 answer to send instead. */
+export async function authorizedQuery<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  authenticate: (request: Request) => Promise<unknown>,
+): Promise<{ ok: true; query: z.infer<S> } | { ok: false; response: Response }> {
+  if (!(await authenticate(request))) return { ok: false, response: unauthorized() };
+  const query = schema.safeParse(queryObject(new URL(request.url)));
+  return query.success ? { ok: true, query: query.data } : { ok: false, response: badRequest(query.error) };
+}

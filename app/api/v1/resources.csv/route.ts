@@ -1,4 +1,4 @@
-import { apiError, badRequest, queryObject, unauthorized } from "@/lib/api/respond";
+import { apiError, authorizedQuery, unauthorized } from "@/lib/api/respond";
 import { can } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { applyImport, checkImport, exportResourcesCsv, type ImportProgress } from "@/lib/data/resource-csv";
@@ -9,11 +9,9 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/resources.csv?<the list's filters>: the inventory as CSV, streamed. */
 export async function GET(request: Request) {
-  const user = await authenticateRequest(request);
-  if (!user) return unauthorized();
-  const query = ResourceListQuerySchema.safeParse(queryObject(new URL(request.url)));
-  if (!query.success) return badRequest(query.error);
-  const { sort: _sort, cursor: _cursor, limit: _limit, ...filters } = query.data;
+  const parsed = await authorizedQuery(request, ResourceListQuerySchema, authenticateRequest);
+  if (!parsed.ok) return parsed.response;
+  const { sort: _sort, cursor: _cursor, limit: _limit, ...filters } = parsed.query;
   const lines = exportResourcesCsv(filters);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
