@@ -5,3 +5,4 @@ export * from "./parties";
 export * from "./party-rule";
 export * from "./quarter";
 export * from "./resources";
+export * from "./templates";

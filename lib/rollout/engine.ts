@@ -1,0 +1,239 @@
+// The rollout engine (docs/decisions/007-rollout-engine.md): a state machine advanced by
+// `tick(now)`. graphile-worker calls it every minute, and every few seconds while a rollout
+// runs; tests call it with a clock they control. It never sleeps and keeps nothing in memory:
+// everything it knows is in the database, so a killed worker loses nothing and any other
+// worker carries on.
+import type { Prisma } from "@prisma/client";
+import { db } from "../db";
+import { SCHEDULER } from "../data/audit";
+import { storedSchedules } from "../data/policies";
+import { openWindow, templateState, type TemplateStateName } from "../domain";
+import type { Executor } from "./executor";
+
+type Tx = Prisma.TransactionClient;
+
+export type TemplateTick = {
+  templateId: string;
+  skipped?: "locked";
+  started: number;
+  succeeded: number;
+  failed: number;
+  runOpened?: string;
+  runClosed?: "COMPLETED" | "PARTIAL";
+  state?: TemplateStateName;
+};
+
+/** The longest an "Upgrade now" run may start new members. */
+export const FORCED_RUN_HOURS = 24;
+
+/**
+ * One step for every template with work to do (or the ones given). Each template is its own
+ * transaction, taken with `FOR UPDATE SKIP LOCKED`: a second worker ticking at the same moment
+ * skips it instead of doing it twice.
+ */
+export async function tick(now: Date, executor: Executor, options: { templateIds?: string[] } = {}): Promise<TemplateTick[]> {
+  const templates = await db.template.findMany({
+    where: { state: { not: "IN_SYNC" }, ...(options.templateIds ? { id: { in: options.templateIds } } : {}) },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  const results: TemplateTick[] = [];
+  for (const { id } of templates) results.push(await tickTemplate(id, now, executor));
+  return results;
+}
+
+export async function tickTemplate(templateId: string, now: Date, executor: Executor): Promise<TemplateTick> {
+  return db.$transaction(
+    async (tx) => {
+      const report: TemplateTick = { templateId, started: 0, succeeded: 0, failed: 0 };
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Template" WHERE id = ${templateId} FOR UPDATE SKIP LOCKED`;
+      if (locked.length === 0) return { ...report, skipped: "locked" as const };
+      const template = await tx.template.findUniqueOrThrow({
+        where: { id: templateId },
+        select: {
+          id: true,
+          name: true,
+          targetVersion: true,
+          targetSetAt: true,
+          concurrency: true,
+          state: true,
+          policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
+        },
+      });
+
+      const stillRunning = await finishAttempts(tx, template, now, executor, report);
+
+      let run: RunRow | null = await tx.upgradeRun.findFirst({
+        where: { templateId, state: "RUNNING" },
+        orderBy: { windowStart: "desc" },
+        select: { id: true, version: true, windowStart: true, windowEnd: true, forced: true },
+      });
+      if (!run) run = await openRun(tx, template, now, report);
+
+      if (run) {
+        let claimedAll = false;
+        if (now < run.windowEnd) {
+          const free = Math.max(0, template.concurrency - stillRunning);
+          const started = free > 0 ? await startMembers(tx, run, free, now, executor) : 0;
+          report.started = started;
+          claimedAll = started < free;
+        }
+        if ((now >= run.windowEnd || claimedAll) && stillRunning + report.started === 0) {
+          report.runClosed = await closeRun(tx, template, run, now);
+        }
+      }
+
+      report.state = await settleState(tx, template.id, template.targetVersion, template.state);
+      return report;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+type TemplateRow = { id: string; name: string; targetVersion: string; targetSetAt: Date; concurrency: number; state: TemplateStateName; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
+type RunRow = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean };
+
+/** Polls the upgrades in flight and records the finished ones; returns how many still run. */
+async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, executor: Executor, report: TemplateTick): Promise<number> {
+  const inFlight = await tx.$queryRaw<{ id: string; memberId: string; handle: string | null; fromVersion: string; toVersion: string; resourceId: string | null; name: string }[]>`
+    SELECT a.id, a."memberId", a.handle, a."fromVersion", a."toVersion", m."resourceId", coalesce(r.name, c.name, m.id) AS name
+    FROM "UpgradeAttempt" a
+    JOIN "UpgradeRun" u ON u.id = a."runId"
+    JOIN "TemplateMember" m ON m.id = a."memberId"
+    LEFT JOIN "Resource" r ON r.id = m."resourceId"
+    LEFT JOIN "Cluster" c ON c.id = m."clusterId"
+    WHERE u."templateId" = ${template.id} AND a.status = 'RUNNING'`;
+  if (inFlight.length === 0) return 0;
+  const done: { attempt: (typeof inFlight)[number]; message: string | null }[] = [];
+  for (const attempt of inFlight) {
+    const progress = attempt.handle ? await executor.poll(attempt.handle, now) : ({ state: "failed", message: "The upgrade was never started." } as const);
+    if (progress.state !== "running") done.push({ attempt, message: progress.state === "failed" ? progress.message : null });
+  }
+  if (done.length === 0) return inFlight.length;
+
+  const ok = done.filter((d) => d.message === null).map((d) => d.attempt);
+  const bad = done.filter((d) => d.message !== null);
+  if (ok.length) {
+    await tx.$executeRaw`UPDATE "UpgradeAttempt" SET status = 'SUCCEEDED', "finishedAt" = ${now} WHERE id = ANY(${ok.map((a) => a.id)})`;
+    await tx.$executeRaw`
+      UPDATE "TemplateMember" m SET "currentVersion" = v.version, state = 'IN_SYNC', "lastError" = NULL
+      FROM unnest(${ok.map((a) => a.memberId)}::text[], ${ok.map((a) => a.toVersion)}::text[]) AS v(id, version) WHERE m.id = v.id`;
+  }
+  if (bad.length) {
+    const ids = bad.map((d) => d.attempt.id);
+    const messages = bad.map((d) => d.message!.slice(0, 500));
+    await tx.$executeRaw`
+      UPDATE "UpgradeAttempt" a SET status = 'FAILED', "finishedAt" = ${now}, message = v.message
+      FROM unnest(${ids}::text[], ${messages}::text[]) AS v(id, message) WHERE a.id = v.id`;
+    await tx.$executeRaw`
+      UPDATE "TemplateMember" m SET state = 'FAILED', "lastError" = v.message
+      FROM unnest(${bad.map((d) => d.attempt.memberId)}::text[], ${messages}::text[]) AS v(id, message) WHERE m.id = v.id`;
+  }
+  await tx.auditEvent.createMany({
+    data: done.map(({ attempt, message }) => ({
+      actorLabel: SCHEDULER.label,
+      action: message === null ? "template.member-upgraded" : "template.member-failed",
+      entityType: attempt.resourceId ? "resource" : "template-member",
+      entityId: attempt.resourceId ?? attempt.memberId,
+      entityLabel: attempt.name,
+      before: { template: template.name, version: attempt.fromVersion },
+      after: { template: template.name, version: message === null ? attempt.toVersion : attempt.fromVersion },
+      reason: message,
+      at: now,
+    })),
+  });
+  report.succeeded = ok.length;
+  report.failed = bad.length;
+  return inFlight.length - done.length;
+}
+
+/**
+ * Opens the run of the window open now, once per window, when members are off target and the
+ * target was set before the window opened: the newest version at the window's start is the one
+ * applied, so bumps made before it collapse (1.0.0 → 3.0.0 skips 2.0.0).
+ */
+async function openRun(tx: Tx, template: TemplateRow, now: Date, report: TemplateTick): Promise<RunRow | null> {
+  const window = openWindow(storedSchedules(template.policy), now);
+  if (!window || template.targetSetAt > window.start) return null;
+  const offTarget = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: template.targetVersion } } });
+  if (offTarget === 0) return null;
+  const created = await tx.$queryRaw<RunRow[]>`
+    INSERT INTO "UpgradeRun" (id, "templateId", version, "windowStart", "windowEnd", forced, state, "createdAt")
+    VALUES (${`run_${template.id}_${window.start.getTime()}`}, ${template.id}, ${template.targetVersion}, ${window.start}, ${window.end}, false, 'RUNNING', ${now})
+    ON CONFLICT ("templateId", "windowStart") DO NOTHING
+    RETURNING id, version, "windowStart", "windowEnd", forced`;
+  const run = created[0];
+  if (!run) return null; // This window already had its run.
+  await tx.templateMember.updateMany({ where: { templateId: template.id, currentVersion: { not: run.version }, state: "IN_SYNC" }, data: { state: "PENDING" } });
+  await tx.auditEvent.create({
+    data: {
+      actorLabel: SCHEDULER.label,
+      action: "template.upgrade-started",
+      entityType: "template",
+      entityId: template.id,
+      entityLabel: template.name,
+      after: { version: run.version, window: `${window.scheduleName}: ${window.start.toISOString()} – ${window.end.toISOString()}`, members: offTarget },
+      at: now,
+    },
+  });
+  report.runOpened = run.id;
+  return run;
+}
+
+/** Starts up to `limit` members not yet tried in this run, each exactly once (unique run + member). */
+async function startMembers(tx: Tx, run: RunRow, limit: number, now: Date, executor: Executor): Promise<number> {
+  const members = await tx.$queryRaw<{ id: string; currentVersion: string; name: string }[]>`
+    SELECT m.id, m."currentVersion", coalesce(r.name, c.name, m.id) AS name
+    FROM "TemplateMember" m
+    LEFT JOIN "Resource" r ON r.id = m."resourceId"
+    LEFT JOIN "Cluster" c ON c.id = m."clusterId"
+    WHERE m."templateId" = (SELECT "templateId" FROM "UpgradeRun" WHERE id = ${run.id})
+      AND m."currentVersion" <> ${run.version}
+      AND NOT EXISTS (SELECT 1 FROM "UpgradeAttempt" a WHERE a."runId" = ${run.id} AND a."memberId" = m.id)
+    ORDER BY m.id
+    LIMIT ${limit}
+    FOR UPDATE OF m SKIP LOCKED`;
+  if (members.length === 0) return 0;
+  const rows: Prisma.UpgradeAttemptCreateManyInput[] = [];
+  for (const member of members) {
+    const started = await executor.start({ key: `${run.id}:${member.id}`, memberName: member.name, fromVersion: member.currentVersion, toVersion: run.version }, now);
+    rows.push({ runId: run.id, memberId: member.id, fromVersion: member.currentVersion, toVersion: run.version, status: "RUNNING", handle: started.handle, expectedAt: started.expectedAt, startedAt: now });
+  }
+  await tx.upgradeAttempt.createMany({ data: rows });
+  await tx.templateMember.updateMany({ where: { id: { in: members.map((m) => m.id) } }, data: { state: "UPGRADING", lastAttemptAt: now } });
+  return members.length;
+}
+
+async function closeRun(tx: Tx, template: TemplateRow, run: RunRow, now: Date): Promise<"COMPLETED" | "PARTIAL"> {
+  const behind = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: run.version } } });
+  const state = behind === 0 ? "COMPLETED" : "PARTIAL";
+  await tx.upgradeRun.update({ where: { id: run.id }, data: { state } });
+  await tx.auditEvent.create({
+    data: {
+      actorLabel: SCHEDULER.label,
+      action: behind === 0 ? "template.upgrade-completed" : "template.upgrade-partial",
+      entityType: "template",
+      entityId: template.id,
+      entityLabel: template.name,
+      after: { version: run.version, behind },
+      reason: behind === 0 ? null : `${behind} member(s) are not on ${run.version} when the ${run.forced ? '"Upgrade now" run' : "window"} ended.`,
+      at: now,
+    },
+  });
+  return state;
+}
+
+/** Writes the template's state as its members and runs say it is. */
+export async function settleState(tx: Tx, templateId: string, targetVersion: string, previous?: TemplateStateName): Promise<TemplateStateName> {
+  const versions = await tx.$queryRaw<{ currentVersion: string }[]>`SELECT DISTINCT "currentVersion" FROM "TemplateMember" WHERE "templateId" = ${templateId} LIMIT 3`;
+  const running = await tx.upgradeRun.count({ where: { templateId, state: "RUNNING" } });
+  const lastRun = await tx.upgradeRun.findFirst({ where: { templateId, state: { in: ["COMPLETED", "PARTIAL"] } }, orderBy: { windowStart: "desc" }, select: { state: true, version: true } });
+  const state = templateState({
+    targetVersion,
+    memberVersions: versions.map((v) => v.currentVersion),
+    running: running > 0,
+    lastRunFellShort: lastRun?.state === "PARTIAL" && lastRun.version === targetVersion,
+  });
+  if (state !== previous) await tx.template.update({ where: { id: templateId }, data: { state } });
+  return state;
+}

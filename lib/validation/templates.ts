@@ -1,0 +1,59 @@
+// Fleet templates as the pages and the API send them.
+import { z } from "zod";
+import { VERSION_PATTERN } from "../domain/templates";
+
+export const MAX_MEMBERS = 5_000;
+
+export const VersionSchema = z
+  .string({ error: "Give a version such as 2.0.0." })
+  .trim()
+  .min(1, "Give a version such as 2.0.0.")
+  .max(60, "At most 60 characters.")
+  .regex(VERSION_PATTERN, "Write a version such as 2.0.0 or 1.29.3-rc.1.");
+
+export const ConcurrencySchema = z.coerce
+  .number({ error: "Concurrency is a whole number from 1 to 1,000." })
+  .int("Concurrency is a whole number from 1 to 1,000.")
+  .min(1, "Upgrade at least 1 member at a time.")
+  .max(1000, "At most 1,000 members at a time.");
+
+const memberNames = z
+  .array(z.string({ error: "Each member is a resource or cluster name." }).trim().min(1, "A member name is empty.").max(200, "A member name has at most 200 characters."), {
+    error: "members: a list of resource or cluster names",
+  })
+  .min(1, "Add at least one member.")
+  .max(MAX_MEMBERS, `At most ${MAX_MEMBERS.toLocaleString("en")} members.`)
+  .transform((names) => [...new Set(names)]);
+
+export const TemplateCreateSchema = z.object({
+  name: z.string({ error: "Give the template a name." }).trim().min(1, "Give the template a name.").max(100, "At most 100 characters."),
+  policyId: z.string({ error: "Pick a maintenance policy." }).trim().min(1, "Pick a maintenance policy.").max(40, "Pick a maintenance policy."),
+  targetVersion: VersionSchema,
+  concurrency: ConcurrencySchema.default(10),
+  members: memberNames,
+});
+export type TemplateCreate = z.infer<typeof TemplateCreateSchema>;
+
+/** The form sends members as text: one name per line (or separated by commas). */
+export const TemplateCreateFormSchema = TemplateCreateSchema.extend({
+  members: z
+    .string()
+    .max(400_000, "The member list is too long.")
+    .transform((text) => text.split(/[\n,]/).map((n) => n.trim()).filter(Boolean))
+    .pipe(memberNames),
+});
+
+export const TemplatePatchSchema = z
+  .object({
+    targetVersion: VersionSchema.optional(),
+    concurrency: ConcurrencySchema.optional(),
+    revision: z.coerce.number().int().min(1).optional(),
+  })
+  .strict()
+  .refine((p) => p.targetVersion !== undefined || p.concurrency !== undefined, { message: "Send targetVersion or concurrency." });
+export type TemplatePatch = z.infer<typeof TemplatePatchSchema>;
+
+export const MemberQuerySchema = z.object({
+  state: z.enum(["IN_SYNC", "PENDING", "UPGRADING", "FAILED"], { error: "state is one of IN_SYNC, PENDING, UPGRADING, FAILED" }).optional(),
+  after: z.string().max(40).optional(),
+});
