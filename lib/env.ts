@@ -34,6 +34,10 @@ export const EnvSchema = z
     PATCHPARTY_SEED: z.enum(["auto", "never"]).default("auto"),
     PATCHPARTY_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_LOG_QUERIES: flag.default(false),
+    PATCHPARTY_EXECUTOR: z.enum(["simulated"], { error: "must be simulated (the only executor shipped; see lib/rollout/executor.ts)" }).default("simulated"),
+    PATCHPARTY_SIM_SECONDS: z.coerce.number().min(0, "must be 0 or more seconds").max(86_400).default(20),
+    PATCHPARTY_SIM_FAILURE_RATE: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0.05),
+    PATCHPARTY_ROLLOUT_TICK_SECONDS: z.coerce.number().int().min(1).max(60, "must be 1 to 60 seconds").default(5),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];

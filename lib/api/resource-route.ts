@@ -5,7 +5,7 @@ import type { CurrentUser } from "../auth/permissions";
 import { authenticateRequest } from "../auth/session";
 import type { Outcome } from "../data/outcome";
 import { getPatchStatus, getResource } from "../data/resource-detail";
-import { apiError, badRequest, ifMatchRevision, readJson, unauthorized } from "./respond";
+import { apiError, readBody, unauthorized } from "./respond";
 import { resourceJson } from "./resources";
 
 export type NameParams = { params: Promise<{ name: string }> };
@@ -27,16 +27,10 @@ export async function handleChange<S extends z.ZodType>(
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const name = decodeURIComponent((await params).name);
-  const body = await readJson(request);
+  const body = await readBody(request, schema);
   if (!body.ok) return body.response;
-  const ifMatch = ifMatchRevision(request);
-  if (ifMatch === "invalid") return apiError(400, 'If-Match: must be a revision such as "3"');
-  const raw = typeof body.body === "object" && body.body !== null && !Array.isArray(body.body) ? body.body : null;
-  if (!raw) return apiError(400, "body: must be a JSON object");
-  const parsed = schema.safeParse(ifMatch !== undefined ? { ...raw, revision: ifMatch } : raw);
-  if (!parsed.success) return badRequest(parsed.error);
   const now = new Date();
-  const result = await change(user, name, parsed.data, now);
+  const result = await change(user, name, body.data, now);
   if (!result.ok) return apiError(result.status, result.message);
   return resourceResponse(name, now);
 }

@@ -54,3 +54,18 @@ export async function authorizedQuery<S extends z.ZodType>(
   const query = schema.safeParse(queryObject(new URL(request.url)));
   return query.success ? { ok: true, query: query.data } : { ok: false, response: badRequest(query.error) };
 }
+
+/**
+ * The request's JSON object body parsed with `schema`; an `If-Match` revision fills `revision`.
+ * Or the 400 answer saying what is wrong with it.
+ */
+export async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
+  const body = await readJson(request);
+  if (!body.ok) return body;
+  const ifMatch = ifMatchRevision(request);
+  if (ifMatch === "invalid") return { ok: false, response: apiError(400, 'If-Match: must be a revision such as "3"') };
+  const raw = typeof body.body === "object" && body.body !== null && !Array.isArray(body.body) ? body.body : null;
+  if (!raw) return { ok: false, response: apiError(400, "body: must be a JSON object") };
+  const parsed = schema.safeParse(ifMatch !== undefined ? { ...raw, revision: ifMatch } : raw);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: badRequest(parsed.error) };
+}

@@ -18,18 +18,22 @@ export function listPolicies() {
   });
 }
 
+const POLICY_SELECT = {
+  id: true,
+  name: true,
+  tags: true,
+  revision: true,
+  schedules: { orderBy: { name: "asc" }, select: { id: true, name: true, preset: true, recurrence: true, custom: true, windowHours: true } },
+  templates: { select: { id: true, name: true }, orderBy: { name: "asc" } },
+} satisfies Prisma.MaintenancePolicySelect;
+
 export function getPolicy(id: string) {
-  return db.maintenancePolicy.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      name: true,
-      tags: true,
-      revision: true,
-      schedules: { orderBy: { name: "asc" }, select: { id: true, name: true, preset: true, recurrence: true, custom: true, windowHours: true } },
-      templates: { select: { id: true, name: true }, orderBy: { name: "asc" } },
-    },
-  });
+  return db.maintenancePolicy.findUnique({ where: { id }, select: POLICY_SELECT });
+}
+
+/** Every policy with its schedules and templates (the API's list). */
+export function listPolicyRecords() {
+  return db.maintenancePolicy.findMany({ orderBy: { name: "asc" }, take: 500, select: POLICY_SELECT });
 }
 
 export type PolicyRecord = NonNullable<Awaited<ReturnType<typeof getPolicy>>>;

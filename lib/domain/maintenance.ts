@@ -126,7 +126,18 @@ export function openWindow(schedules: Schedule[], at: Date): Window | null {
   return open;
 }
 
-/** The windows that overlap [from, to), at most `limit` (a schedule firing every minute is capped). */
+/**
+ * The windows that overlap [from, to), in time order, at most `limit` (a schedule firing every
+ * minute is capped). Walks each rule once over the range, never past `to`.
+ */
 export function windowsBetween(schedules: Schedule[], from: Date, to: Date, limit = 400): Window[] {
-  return nextWindows(schedules, from, limit).filter((w) => w.start < to);
+  const windows: Window[] = [];
+  for (const schedule of schedules) {
+    const length = schedule.windowHours * 3_600_000;
+    const starts = ruleSet(schedule.rules, from).between(new Date(from.getTime() - length), to, true, (_date, i) => i < limit);
+    for (const start of starts) {
+      if (start.getTime() + length > from.getTime() && start < to) windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start, end: new Date(start.getTime() + length) });
+    }
+  }
+  return windows.sort((a, b) => a.start.getTime() - b.start.getTime() || a.scheduleName.localeCompare(b.scheduleName)).slice(0, limit);
 }

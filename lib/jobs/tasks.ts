@@ -4,6 +4,9 @@ import type { TaskList } from "graphile-worker";
 import { expireExclusions } from "../data/exclusion-expiry";
 import { generateParties } from "../data/parties";
 import { SCHEDULER } from "../data/audit";
+import { env } from "../env";
+import { tick } from "../rollout/engine";
+import { executorFromEnv } from "../rollout/executors";
 
 const DAY = 86_400_000;
 
@@ -16,6 +19,18 @@ export const taskList: TaskList = {
     const now = new Date();
     await generateParties(now, new Date(now.getTime() + 730 * DAY), now, SCHEDULER);
   },
+  /** Advances every template's rollout; while one runs, ticks again in a few seconds. */
+  async rollout_tick(_payload, helpers) {
+    const now = new Date();
+    const results = await tick(now, executorFromEnv());
+    const moved = results.filter((r) => r.started || r.succeeded || r.failed || r.runOpened || r.runClosed);
+    for (const r of moved) {
+      helpers.logger.info(`Template ${r.templateId}: ${r.started} started, ${r.succeeded} upgraded, ${r.failed} failed${r.runClosed ? `, run ${r.runClosed.toLowerCase()}` : ""} (${r.state})`);
+    }
+    if (results.some((r) => r.state === "UPGRADING" || r.skipped)) {
+      await helpers.addJob("rollout_tick", {}, { jobKey: "rollout_tick", runAt: new Date(now.getTime() + env().PATCHPARTY_ROLLOUT_TICK_SECONDS * 1000) });
+    }
+  },
 };
 
 /**
@@ -25,4 +40,5 @@ export const taskList: TaskList = {
 export const crontab = [
   "* * * * * expire_exclusions ?fill=1h",
   "17 3 * * * generate_parties ?fill=2d",
+  "* * * * * rollout_tick",
 ].join("\n");

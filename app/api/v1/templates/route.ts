@@ -1,0 +1,26 @@
+import { templateResponse } from "@/lib/api/template-route";
+import { templateSummaryJson } from "@/lib/api/templates";
+import { apiError, readBody, unauthorized } from "@/lib/api/respond";
+import { authenticateRequest } from "@/lib/auth/session";
+import { createTemplate, listTemplates } from "@/lib/data/templates";
+import { TemplateCreateSchema } from "@/lib/validation/templates";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/v1/templates: every fleet template with its state and member counts. */
+export async function GET(request: Request) {
+  if (!(await authenticateRequest(request))) return unauthorized();
+  return Response.json((await listTemplates()).map(templateSummaryJson));
+}
+
+/** POST /api/v1/templates { name, policyId, targetVersion, concurrency?, members: [names] }: admins. */
+export async function POST(request: Request) {
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
+  const body = await readBody(request, TemplateCreateSchema.strict());
+  if (!body.ok) return body.response;
+  const now = new Date();
+  const result = await createTemplate(user, body.data, now);
+  if (!result.ok) return apiError(result.status, result.message);
+  return templateResponse(result.value.id, now, 201);
+}
