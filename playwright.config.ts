@@ -40,6 +40,10 @@ export default defineConfig({
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
       NEXTAUTH_URL: `http://localhost:${PORT}`,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Fast, always-successful simulated upgrades, so a test can watch a rollout end.
+      PATCHPARTY_SIM_SECONDS: "2",
+      PATCHPARTY_SIM_FAILURE_RATE: "0",
+      PATCHPARTY_ROLLOUT_TICK_SECONDS: "1",
       // SSO against the local provider that tests/e2e/sso.spec.ts starts.
       OIDC_ISSUER: OIDC.issuer,
       OIDC_CLIENT_ID: OIDC.clientId,

@@ -4,7 +4,7 @@ import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
 import { hashPassword } from "../lib/auth/password";
 import { db } from "../lib/db";
 import { generateParties } from "../lib/data/parties";
-import { assignClusterGroups, type PatchGroup } from "../lib/domain";
+import { assignClusterGroups, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
 
 export const DEMO_PASSWORD = "patchparty";
 
@@ -279,11 +279,102 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
     WHERE r.id = o."resourceId"
       AND (r."lastOutcome" IS DISTINCT FROM o.status OR r."lastPatchedAt" IS DISTINCT FROM p."finishedAt" OR r."lastPatchTag" IS DISTINCT FROM p.tag)`;
 
+  await seedMaintenance(now, rng);
+
   log(
     `Demo data: ${inserted.count} resources, ${generated.created} parties, ${outcomesInserted} outcomes added ` +
       `(${resources.length} resources in all) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );
   return { resources: inserted.count, parties: generated.created, outcomes: outcomesInserted };
+}
+
+const DEMO_POLICIES: { name: string; tags: string[]; schedules: { name: string; spec: ScheduleSpec; windowHours: number }[] }[] = [
+  {
+    name: "Container platform",
+    tags: ["kubernetes", "all-regions"],
+    schedules: [
+      { name: "Sunday night", spec: { preset: "weekly-sunday" }, windowHours: 6 },
+      { name: "Wednesday early", spec: { preset: "custom", custom: { minutes: [0], hours: [2], weekdays: [3], monthDays: "every", months: "every" } }, windowHours: 3 },
+    ],
+  },
+  { name: "Managed databases", tags: ["paas", "databases"], schedules: [{ name: "First of the month", spec: { preset: "monthly-1st" }, windowHours: 4 }] },
+  { name: "Message brokers", tags: ["paas", "messaging"], schedules: [{ name: "Every other Sunday", spec: { preset: "biweekly" }, windowHours: 8 }] },
+  { name: "Quarter-end freeze (unused)", tags: ["example"], schedules: [{ name: "Every two months", spec: { preset: "bimonthly-1st" }, windowHours: 2 }] },
+];
+
+/** Policies and three fleet templates: one waiting for its window, one in sync, one partially applied. */
+async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  for (const p of DEMO_POLICIES) {
+    if (await db.maintenancePolicy.findUnique({ where: { name: p.name }, select: { id: true } })) continue;
+    await db.maintenancePolicy.create({
+      data: {
+        name: p.name,
+        tags: p.tags,
+        schedules: {
+          create: p.schedules.map((s) => ({
+            name: s.name,
+            preset: s.spec.preset,
+            custom: s.spec.preset === "custom" ? s.spec.custom : undefined,
+            recurrence: scheduleRules(s.spec, start).join("\n---\n"),
+            windowHours: s.windowHours,
+          })),
+        },
+      },
+    });
+  }
+  const policies = new Map((await db.maintenancePolicy.findMany({ select: { id: true, name: true } })).map((p) => [p.name, p.id]));
+  const clustersOf = async (kind: ResourceKind) =>
+    (await db.$queryRaw<{ id: string }[]>`SELECT DISTINCT "clusterId" AS id FROM "Resource" WHERE kind = ${kind}::"ResourceKind" AND "clusterId" IS NOT NULL ORDER BY 1`).map((c) => c.id);
+  const templates: { name: string; policy: string; kind: ResourceKind; from: string; to: string; done: number }[] = [
+    { name: "Kubernetes clusters", policy: "Container platform", kind: "CONTAINER_NODE", from: "1.30.6", to: "1.31.2", done: 0 },
+    { name: "PostgreSQL clusters", policy: "Managed databases", kind: "DATABASE_NODE", from: "17.2", to: "17.2", done: 1 },
+    { name: "Kafka clusters", policy: "Message brokers", kind: "BROKER_NODE", from: "3.8.1", to: "3.9.0", done: 0.7 },
+  ];
+  for (const t of templates) {
+    if (await db.template.findUnique({ where: { name: t.name }, select: { id: true } })) continue;
+    const clusters = await clustersOf(t.kind);
+    if (clusters.length === 0) continue;
+    const upgraded = Math.round(clusters.length * t.done);
+    const partial = upgraded > 0 && upgraded < clusters.length;
+    const template = await db.template.create({
+      data: {
+        name: t.name,
+        policyId: policies.get(t.policy) ?? "",
+        targetVersion: t.to,
+        targetSetAt: new Date(now.getTime() - (partial ? 20 : 1) * 86_400_000),
+        concurrency: 5,
+        state: t.from === t.to ? "IN_SYNC" : partial ? "PARTIALLY_APPLIED" : "PENDING",
+        members: {
+          create: clusters.map((clusterId, i) => ({
+            clusterId,
+            currentVersion: i < upgraded ? t.to : t.from,
+            state: i < upgraded || t.from === t.to ? "IN_SYNC" : partial && rng.chance(0.3) ? "FAILED" : "PENDING",
+          })),
+        },
+      },
+      select: { id: true, members: { select: { id: true, currentVersion: true, state: true } } },
+    });
+    if (!partial) continue;
+    // The window that fell short, fourteen days ago.
+    const windowStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 14));
+    const run = await db.upgradeRun.create({ data: { templateId: template.id, version: t.to, windowStart, windowEnd: new Date(windowStart.getTime() + 8 * 3_600_000), state: "PARTIAL" } });
+    await db.upgradeAttempt.createMany({
+      data: template.members
+        .filter((m) => m.currentVersion === t.to || m.state === "FAILED")
+        .map((m, i) => ({
+          runId: run.id,
+          memberId: m.id,
+          fromVersion: t.from,
+          toVersion: t.to,
+          status: m.currentVersion === t.to ? ("SUCCEEDED" as const) : ("FAILED" as const),
+          message: m.currentVersion === t.to ? null : "The broker did not rejoin the cluster within 10 minutes.",
+          startedAt: new Date(windowStart.getTime() + i * 300_000),
+          finishedAt: new Date(windowStart.getTime() + i * 300_000 + 240_000),
+        })),
+    });
+    await db.templateMember.updateMany({ where: { templateId: template.id, state: "FAILED" }, data: { lastError: "The broker did not rejoin the cluster within 10 minutes." } });
+  }
 }
 
 export async function isEmpty() {

@@ -13,6 +13,7 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
     ...(user.teamIds.length ? [{ href: "/my-patch-day", label: "My patch day" }] : []),
     { href: "/resources", label: "Resources" },
     { href: "/policies", label: "Policies" },
+    { href: "/templates", label: "Templates" },
     { href: "/audit", label: "Audit" },
     ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
     ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),

@@ -14,7 +14,7 @@ const NOW = new Date("2026-11-25T10:00:00Z");
 const DAY = 86_400_000;
 
 async function snapshot() {
-  const [resources, parties, slots, outcomes, exclusions, users, audit] = await Promise.all([
+  const [resources, parties, slots, outcomes, exclusions, users, audit, policies, members, attempts] = await Promise.all([
     db.resource.count(),
     db.party.count(),
     db.partySlot.count(),
@@ -22,9 +22,12 @@ async function snapshot() {
     db.exclusionEvent.count(),
     db.user.count(),
     db.auditEvent.count(),
+    db.maintenancePolicy.count(),
+    db.templateMember.count(),
+    db.upgradeAttempt.count(),
   ]);
   const lastPatched = await db.resource.aggregate({ _max: { lastPatchedAt: true }, _count: { lastPatchTag: true } });
-  return { resources, parties, slots, outcomes, exclusions, users, audit, lastPatched };
+  return { resources, parties, slots, outcomes, exclusions, users, audit, policies, members, attempts, lastPatched };
 }
 
 beforeAll(async () => {
@@ -78,6 +81,19 @@ describe("demo data", () => {
     }
     const owner = await db.user.findUniqueOrThrow({ where: { email: "owner@example.com" }, include: { memberships: true } });
     expect(owner.memberships.length).toBeGreaterThan(0);
+  });
+
+  it("has maintenance policies and templates in each state a demo needs", async () => {
+    const templates = await db.template.findMany({ where: { name: { in: ["Kubernetes clusters", "PostgreSQL clusters", "Kafka clusters"] } }, select: { name: true, state: true, _count: { select: { members: true } } }, orderBy: { name: "asc" } });
+    expect(templates.map((t) => [t.name, t.state])).toEqual([
+      ["Kafka clusters", "PARTIALLY_APPLIED"],
+      ["Kubernetes clusters", "PENDING"],
+      ["PostgreSQL clusters", "IN_SYNC"],
+    ]);
+    for (const t of templates) expect(t._count.members).toBeGreaterThan(3);
+    const kafka = await db.templateMember.groupBy({ by: ["currentVersion"], where: { template: { name: "Kafka clusters" } }, _count: { _all: true } });
+    expect(kafka.map((v) => v.currentVersion).sort()).toEqual(["3.8.1", "3.9.0"]);
+    expect(await db.upgradeRun.count({ where: { template: { name: "Kafka clusters" }, state: "PARTIAL" } })).toBe(1);
   });
 
   it("changes nothing when it runs again", async () => {

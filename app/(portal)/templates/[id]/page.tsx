@@ -1,0 +1,233 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ConcurrencyForm, TargetVersionForm, UpgradeNowButton } from "@/components/templates/template-forms";
+import { MemberStateBadge, SyncBar, TemplateStateBadge } from "@/components/templates/state-badge";
+import { Alert } from "@/components/ui/alert";
+import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { Badge } from "@/components/ui/badge";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
+import { Table, Td, Th } from "@/components/ui/table";
+import { TimeRange } from "@/components/ui/time";
+import { can } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+import { getTemplate, listMembers } from "@/lib/data/templates";
+import { MEMBER_STATE_LABELS, type MemberStateName } from "@/lib/domain/templates";
+import { formatDateTime } from "@/lib/format";
+import { MemberQuerySchema } from "@/lib/validation/templates";
+import { viewerTimeZone } from "@/lib/viewer";
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export const metadata: Metadata = { title: "Fleet template" };
+
+const RUN_TONES = { RUNNING: "warning", COMPLETED: "success", PARTIAL: "danger", HALTED: "danger", SCHEDULED: "neutral" } as const;
+const RUN_LABELS = { RUNNING: "Running", COMPLETED: "Completed", PARTIAL: "Fell short", HALTED: "Halted", SCHEDULED: "Scheduled" } as const;
+const STATES = Object.keys(MEMBER_STATE_LABELS) as MemberStateName[];
+
+export default async function TemplatePage({ params, searchParams }: Props) {
+  const user = await requireUser();
+  const { id } = await params;
+  const now = new Date();
+  const template = id.length <= 40 ? await getTemplate(id, now) : null;
+  if (!template) notFound();
+  const query = MemberQuerySchema.safeParse(await searchParams);
+  const filter = query.success ? query.data : {};
+  const [page, zone] = await Promise.all([listMembers(template.id, filter), viewerTimeZone()]);
+  const mayManage = can(user, { action: "template:manage" });
+  const onTarget = template.versions.find((v) => v.version === template.targetVersion)?.members ?? 0;
+  const behind = template.members - onTarget;
+  const href = (change: { state?: string | null; after?: string | null }) => {
+    const next = new URLSearchParams();
+    const state = change.state === undefined ? filter.state : change.state;
+    if (state) next.set("state", state);
+    if (change.after) next.set("after", change.after);
+    const text = next.toString();
+    return `/templates/${template.id}${text ? `?${text}` : ""}#members`;
+  };
+
+  return (
+    <>
+      <AutoRefresh active={template.state === "UPGRADING"} />
+      <Breadcrumb parent={{ href: "/templates", label: "Templates" }} current={template.name} />
+      <PageHeader
+        title={template.name}
+        description={
+          <span>
+            Follows <Link href={`/policies/${template.policy.id}`} className="text-indigo-700 hover:underline">{template.policy.name}</Link>. Target version{" "}
+            <span className="font-mono">{template.targetVersion}</span>, set {formatDateTime(template.targetSetAt, "UTC")} UTC; {template.concurrency} member(s) at a time.
+          </span>
+        }
+        actions={<TemplateStateBadge state={template.state} />}
+      />
+
+      {template.state === "PARTIALLY_APPLIED" ? (
+        <div className="mb-6">
+          <Alert tone="warning">
+            Partially applied: {behind.toLocaleString("en")} member(s) are not on {template.targetVersion}. New versions are blocked until every member is on one version — the next upgrade window or “Upgrade now” brings them there.
+          </Alert>
+        </div>
+      ) : null}
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card aria-labelledby="progress" className="lg:col-span-2">
+          <CardHeader id="progress" title="Members" description={template.state === "UPGRADING" ? "Upgrading now; this page refreshes by itself." : undefined} />
+          <CardBody className="space-y-4">
+            <SyncBar onTarget={onTarget} total={template.members} label={`Members on ${template.targetVersion}`} />
+            <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="member-counts">
+              {STATES.map((s) => (
+                <div key={s} className="rounded-lg bg-slate-50 px-3 py-2">
+                  <dt className="text-xs text-slate-500">{MEMBER_STATE_LABELS[s]}</dt>
+                  <dd className="text-lg font-semibold tabular-nums text-slate-900" data-state={s}>
+                    {(template.counts[s] ?? 0).toLocaleString("en")}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            <p className="text-sm text-slate-600">
+              Versions:{" "}
+              {template.versions.map((v) => (
+                <Badge key={v.version} tone={v.version === template.targetVersion ? "success" : "neutral"} className="mr-1 font-mono">
+                  {v.version} × {v.members.toLocaleString("en")}
+                </Badge>
+              ))}
+            </p>
+            <div className="text-sm text-slate-600">
+              <span className="font-medium text-slate-800">Next upgrade window: </span>
+              {template.nextWindow ? (
+                <span>
+                  {template.nextWindow.scheduleName}, <TimeRange start={template.nextWindow.start} end={template.nextWindow.end} viewerZone={zone} />
+                </span>
+              ) : (
+                "none scheduled"
+              )}
+            </div>
+          </CardBody>
+        </Card>
+
+        <Card aria-labelledby="actions">
+          <CardHeader id="actions" title="Version" />
+          <CardBody className="space-y-5">
+            {mayManage ? (
+              <>
+                <TargetVersionForm template={{ id: template.id, revision: template.revision }} current={template.targetVersion} />
+                <ConcurrencyForm template={{ id: template.id, revision: template.revision }} concurrency={template.concurrency} />
+              </>
+            ) : (
+              <p className="text-sm text-slate-500">Only admins change the target version.</p>
+            )}
+            {can(user, { action: "upgrade:force" }) && (template.state === "PENDING" || template.state === "PARTIALLY_APPLIED") ? (
+              <UpgradeNowButton id={template.id} target={template.targetVersion} behind={behind} />
+            ) : null}
+          </CardBody>
+        </Card>
+      </div>
+
+      <Card aria-labelledby="runs" className="mt-6">
+        <CardHeader id="runs" title="Upgrade runs" description="One per window (or “Upgrade now”); the newest ten." />
+        {template.runs.length === 0 ? (
+          <CardBody>
+            <p className="text-sm text-slate-500">No upgrade has run yet.</p>
+          </CardBody>
+        ) : (
+          <Table caption="Upgrade runs">
+            <thead>
+              <tr>
+                <Th>Window</Th>
+                <Th>Version</Th>
+                <Th>State</Th>
+                <Th className="text-right">Upgraded</Th>
+                <Th className="text-right">Failed</Th>
+                <Th className="text-right">In flight</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {template.runs.map((r) => (
+                <tr key={r.id}>
+                  <Td>
+                    {r.forced ? <Badge tone="info" className="mb-1">Upgrade now</Badge> : null}
+                    <div>
+                      <TimeRange start={r.windowStart} end={r.windowEnd} viewerZone={zone} />
+                    </div>
+                  </Td>
+                  <Td className="font-mono text-xs">{r.version}</Td>
+                  <Td>
+                    <Badge tone={RUN_TONES[r.state as keyof typeof RUN_TONES] ?? "neutral"}>{RUN_LABELS[r.state as keyof typeof RUN_LABELS] ?? r.state}</Badge>
+                  </Td>
+                  <Td className="text-right tabular-nums">{r.succeeded.toLocaleString("en")}</Td>
+                  <Td className="text-right tabular-nums">{r.failed.toLocaleString("en")}</Td>
+                  <Td className="text-right tabular-nums">{r.running.toLocaleString("en")}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+
+      <Card aria-labelledby="members" className="mt-6">
+        <CardHeader
+          id="members"
+          title="Member list"
+          action={
+            <nav aria-label="Filter members by state" className="flex flex-wrap gap-1 text-sm">
+              {[null, ...STATES].map((s) => (
+                <Link
+                  key={s ?? "all"}
+                  href={href({ state: s, after: null })}
+                  aria-current={(filter.state ?? null) === s ? "page" : undefined}
+                  className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
+                >
+                  {s ? MEMBER_STATE_LABELS[s] : "All"}
+                </Link>
+              ))}
+            </nav>
+          }
+        />
+        {page.members.length === 0 ? (
+          <CardBody>
+            <p className="text-sm text-slate-500">No member {filter.state ? `is ${MEMBER_STATE_LABELS[filter.state].toLowerCase()}` : "yet"}.</p>
+          </CardBody>
+        ) : (
+          <Table caption="Members of the template">
+            <thead>
+              <tr>
+                <Th>Member</Th>
+                <Th>Version</Th>
+                <Th>State</Th>
+                <Th>Last attempt</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100" data-testid="members">
+              {page.members.map((m) => (
+                <tr key={m.id}>
+                  <Td>
+                    {m.kind === "resource" ? (
+                      <Link href={`/resources/${encodeURIComponent(m.name)}`} className="text-indigo-700 hover:underline">
+                        {m.name}
+                      </Link>
+                    ) : (
+                      <span>{m.name}</span>
+                    )}
+                    <span className="ml-2 text-xs text-slate-400">{m.kind}</span>
+                  </Td>
+                  <Td className="font-mono text-xs">{m.currentVersion}</Td>
+                  <Td>
+                    <MemberStateBadge state={m.state} />
+                    {m.lastError ? <p className="mt-1 max-w-md text-xs text-rose-700">{m.lastError}</p> : null}
+                  </Td>
+                  <Td className="tabular-nums text-xs text-slate-600">{m.lastAttemptAt ? `${formatDateTime(m.lastAttemptAt, "UTC")} UTC` : "—"}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+        <div className="px-5 pb-4">
+          <Pager firstHref={filter.after ? href({ after: null }) : null} nextHref={page.next ? href({ after: page.next }) : null} />
+        </div>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { createTemplateAction, updateTemplateAction, upgradeNowAction } from "@/lib/actions/templates";
+import type { FormResult } from "@/lib/actions/result";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { Field, inputClass, TextAreaField } from "../ui/field";
+
+const Message = ({ state }: { state: FormResult }) => (state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null);
+
+export function NewTemplateForm({ policies }: { policies: { id: string; name: string }[] }) {
+  const [state, action, pending] = useActionState(createTemplateAction, { ok: false });
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={action} className="space-y-5" noValidate>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Name" name="name" required maxLength={100} error={errors.name?.[0]} />
+        <div>
+          <label htmlFor="field-policyId" className="block text-sm font-medium text-slate-800">
+            Maintenance policy
+          </label>
+          <select id="field-policyId" name="policyId" className={`${inputClass} mt-1`} aria-invalid={errors.policyId ? true : undefined} defaultValue="">
+            <option value="" disabled>
+              Pick a policy…
+            </option>
+            {policies.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          {errors.policyId ? <p className="mt-1 text-xs text-rose-700">{errors.policyId[0]}</p> : null}
+        </div>
+        <Field label="Version" name="targetVersion" placeholder="1.0.0" hint="The version the members run now." maxLength={60} error={errors.targetVersion?.[0]} />
+        <Field label="Concurrency" name="concurrency" type="number" min={1} max={1000} defaultValue={10} hint="How many members are upgraded at once." error={errors.concurrency?.[0]} />
+      </div>
+      <TextAreaField
+        label="Members"
+        name="members"
+        rows={8}
+        placeholder={"prod-payments-cn-c1\nprod-identity-cn-c2"}
+        hint="Cluster or resource names, one per line. A member belongs to one template only."
+        error={errors.members?.[0]}
+      />
+      {state.message && !state.ok ? <Alert tone="error">{state.message}</Alert> : null}
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating…" : "Create template"}
+      </Button>
+    </form>
+  );
+}
+
+type Editable = { id: string; revision: number };
+
+export function TargetVersionForm({ template, current }: { template: Editable; current: string }) {
+  const [state, action, pending] = useActionState(updateTemplateAction, { ok: false });
+  return (
+    <form action={action} className="space-y-3" noValidate>
+      <input type="hidden" name="id" value={template.id} />
+      <input type="hidden" name="revision" value={template.revision} />
+      <div className="flex items-end gap-2">
+        <Field label="New target version" name="targetVersion" placeholder={current} maxLength={60} required className="grow" error={state.fieldErrors?.targetVersion?.[0]} />
+        <Button type="submit" disabled={pending}>
+          {pending ? "Saving…" : "Set version"}
+        </Button>
+      </div>
+      <Message state={state} />
+    </form>
+  );
+}
+
+export function ConcurrencyForm({ template, concurrency }: { template: Editable; concurrency: number }) {
+  const [state, action, pending] = useActionState(updateTemplateAction, { ok: false });
+  return (
+    <form action={action} className="space-y-3" noValidate>
+      <input type="hidden" name="id" value={template.id} />
+      <input type="hidden" name="revision" value={template.revision} />
+      <div className="flex items-end gap-2">
+        <Field label="Members at once" name="concurrency" type="number" min={1} max={1000} defaultValue={concurrency} className="grow" error={state.fieldErrors?.concurrency?.[0]} />
+        <Button type="submit" variant="secondary" disabled={pending}>
+          Save
+        </Button>
+      </div>
+      <Message state={state} />
+    </form>
+  );
+}
+
+export function UpgradeNowButton({ id, target, behind }: { id: string; target: string; behind: number }) {
+  const [open, setOpen] = useState(false);
+  const [state, action, pending] = useActionState(async (previous: FormResult, form: FormData) => {
+    const result = await upgradeNowAction(previous, form);
+    if (result.ok) setOpen(false);
+    return result;
+  }, { ok: false });
+  return (
+    <div className="space-y-3">
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        Upgrade now
+      </Button>
+      <Message state={state} />
+      <Dialog open={open} onClose={() => setOpen(false)} title="Upgrade now?" description={`${behind.toLocaleString("en")} member(s) are upgraded to ${target} from now on, outside the schedule, a few at a time.`}>
+        <form action={action} className="flex justify-end gap-2">
+          <input type="hidden" name="id" value={id} />
+          <Button variant="ghost" onClick={() => setOpen(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Starting…" : `Upgrade to ${target} now`}
+          </Button>
+        </form>
+      </Dialog>
+    </div>
+  );
+}

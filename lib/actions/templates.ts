@@ -1,0 +1,61 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { requireUser } from "../auth/session";
+import { createTemplate, updateTemplate, upgradeNow } from "../data/templates";
+import { requestRolloutTick } from "../jobs/enqueue";
+import { TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
+import { invalid, type FormResult } from "./result";
+
+const field = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === "string" ? value : undefined;
+};
+const IdSchema = z.string().min(1).max(40);
+
+export async function createTemplateAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const parsed = TemplateCreateFormSchema.safeParse({
+    name: field(form, "name") ?? "",
+    policyId: field(form, "policyId") ?? "",
+    targetVersion: field(form, "targetVersion") ?? "",
+    concurrency: field(form, "concurrency") || undefined,
+    members: field(form, "members") ?? "",
+  });
+  if (!parsed.success) return invalid(parsed.error);
+  const result = await createTemplate(user, parsed.data, new Date());
+  if (!result.ok) return { ok: false, message: result.message, fieldErrors: result.code === "members" ? { members: [result.message] } : undefined };
+  revalidatePath("/templates");
+  redirect(`/templates/${result.value.id}`);
+}
+
+/** A new target version and/or concurrency, with the revision the page was loaded at. */
+export async function updateTemplateAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const id = IdSchema.safeParse(field(form, "id"));
+  if (!id.success) return { ok: false, message: "Which template? Reload the page." };
+  const parsed = TemplatePatchSchema.safeParse({
+    targetVersion: field(form, "targetVersion") || undefined,
+    concurrency: field(form, "concurrency") || undefined,
+    revision: field(form, "revision") || undefined,
+  });
+  if (!parsed.success) return invalid(parsed.error);
+  const result = await updateTemplate(user, id.data, parsed.data, new Date());
+  if (!result.ok) return { ok: false, message: result.message };
+  await requestRolloutTick();
+  revalidatePath(`/templates/${id.data}`);
+  return { ok: true, message: parsed.data.targetVersion ? `Saved. Members move to ${parsed.data.targetVersion} in the next upgrade window.` : "Saved." };
+}
+
+export async function upgradeNowAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const id = IdSchema.safeParse(field(form, "id"));
+  if (!id.success) return { ok: false, message: "Which template? Reload the page." };
+  const result = await upgradeNow(user, id.data, new Date());
+  if (!result.ok) return { ok: false, message: result.message };
+  await requestRolloutTick();
+  revalidatePath(`/templates/${id.data}`);
+  return { ok: true, message: "Upgrade started: members are upgraded now, a few at a time." };
+}

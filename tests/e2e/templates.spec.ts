@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+import { failOnConsoleErrors, signIn } from "./helpers";
+
+test("an admin links a new policy to a template, bumps its version and watches the members upgrade", async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "admin@example.com");
+
+  // A policy with a custom schedule, previewed before it is saved.
+  const policy = `Fleet policy ${Date.now()}`;
+  await page.goto("/policies/new");
+  await page.getByLabel("Name", { exact: true }).fill(policy);
+  await page.getByLabel("When").selectOption("custom");
+  await page.getByLabel("Minutes (00–59)").fill("0");
+  await page.getByLabel("Hours (00–23, UTC)").fill("3");
+  await page.getByLabel("Days of the month (01–31)").fill("15");
+  await page.getByLabel("Window (hours, 1–24)").fill("2");
+  await page.getByRole("button", { name: "Preview the next ten windows" }).click();
+  await expect(page.getByTestId("window-preview").getByRole("row")).toHaveCount(10);
+  await expect(page.getByTestId("window-preview").getByRole("row").first()).toContainText("15");
+  await page.getByRole("button", { name: "Create policy" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: policy })).toBeVisible();
+
+  // Six standalone VMs as the fleet.
+  const list = (await (await page.request.get("/api/v1/resources?kind=VM&limit=6&q=-vm-")).json()) as { items: { name: string }[] };
+  const members = list.items.map((i) => i.name);
+  expect(members).toHaveLength(6);
+
+  const name = `VM fleet ${Date.now()}`;
+  await page.goto("/templates");
+  await page.getByRole("link", { name: "New template" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Maintenance policy").selectOption({ label: policy });
+  await page.getByLabel("Version").fill("1.0.0");
+  await page.getByLabel("Concurrency").fill("2");
+  await page.getByLabel("Members").fill([...members, "no-such-server"].join("\n"));
+  await page.getByRole("button", { name: "Create template" }).click();
+  await expect(page.getByText('No resource or cluster is named "no-such-server".').first()).toBeVisible();
+  await page.getByLabel("Members").fill(members.join("\n"));
+  await page.getByRole("button", { name: "Create template" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByText("In sync", { exact: true }).first()).toBeVisible();
+  await expect(page.getByTestId("members").getByRole("row")).toHaveCount(6);
+
+  await page.getByLabel("New target version").fill("2.0.0");
+  await page.getByRole("button", { name: "Set version" }).click();
+  await expect(page.getByText("Saved. Members move to 2.0.0 in the next upgrade window.")).toBeVisible();
+  const counts = page.getByTestId("member-counts");
+  await expect(counts.locator('[data-state="PENDING"]')).toHaveText("6");
+  await page.screenshot({ path: testInfo.outputPath("template-pending.png"), fullPage: true });
+
+  await page.getByRole("button", { name: "Upgrade now" }).click();
+  await page.getByRole("button", { name: "Upgrade to 2.0.0 now" }).click();
+  // Two at a time, two seconds each: members go pending → upgrading → in sync, and the page follows.
+  await expect(counts.locator('[data-state="UPGRADING"]')).toHaveText("2", { timeout: 20_000 });
+  await page.screenshot({ path: testInfo.outputPath("template-upgrading.png"), fullPage: true });
+  await expect(counts.locator('[data-state="IN_SYNC"]')).toHaveText("6", { timeout: 45_000 });
+  await expect(page.getByText("2.0.0 × 6")).toBeVisible();
+  await expect(page.getByRole("table", { name: "Upgrade runs" })).toContainText("Completed");
+  await page.screenshot({ path: testInfo.outputPath("template-done.png"), fullPage: true });
+
+  // The audit log has each member's upgrade.
+  await page.goto(`/audit?action=template.member-upgraded`);
+  await expect(page.getByText(members[0]!).first()).toBeVisible();
+  noErrors();
+});
+
+test("the demo templates show their states; a viewer sees no version controls", async ({ page }) => {
+  await signIn(page, "viewer@example.com");
+  await page.goto("/templates");
+  const table = page.getByRole("table", { name: "Fleet templates" });
+  await expect(table.getByRole("row", { name: /Kafka clusters/ })).toContainText("Partially applied");
+  await expect(table.getByRole("row", { name: /PostgreSQL clusters/ })).toContainText("In sync");
+  await table.getByRole("link", { name: "Kafka clusters" }).click();
+  await expect(page.getByText(/Partially applied: \d+ member\(s\) are not on 3\.9\.0/)).toBeVisible();
+  await expect(page.getByLabel("New target version")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Upgrade now" })).toHaveCount(0);
+});
