@@ -7,14 +7,16 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, inputClass, TextAreaField } from "../ui/field";
+import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 
 const Message = ({ state }: { state: FormResult }) => (state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null);
 
 export function NewTemplateForm({ policies }: { policies: { id: string; name: string }[] }) {
-  const [state, action, pending] = useActionState(createTemplateAction, { ok: false });
+  const [state, action] = useActionState(createTemplateAction, { ok: false });
+  const { onSubmit, pending } = useKeepValuesSubmit(action);
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} className="space-y-5" noValidate>
+    <form onSubmit={onSubmit} className="space-y-5" noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" name="name" required maxLength={100} error={errors.name?.[0]} />
         <div>
@@ -55,9 +57,10 @@ export function NewTemplateForm({ policies }: { policies: { id: string; name: st
 type Editable = { id: string; revision: number };
 
 export function TargetVersionForm({ template, current }: { template: Editable; current: string }) {
-  const [state, action, pending] = useActionState(updateTemplateAction, { ok: false });
+  const [state, action] = useActionState(updateTemplateAction, { ok: false });
+  const { onSubmit, pending } = useKeepValuesSubmit(action);
   return (
-    <form action={action} className="space-y-3" noValidate>
+    <form onSubmit={onSubmit} className="space-y-3" noValidate>
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
       <div className="flex items-end gap-2">
@@ -72,9 +75,10 @@ export function TargetVersionForm({ template, current }: { template: Editable; c
 }
 
 export function ConcurrencyForm({ template, concurrency }: { template: Editable; concurrency: number }) {
-  const [state, action, pending] = useActionState(updateTemplateAction, { ok: false });
+  const [state, action] = useActionState(updateTemplateAction, { ok: false });
+  const { onSubmit, pending } = useKeepValuesSubmit(action);
   return (
-    <form action={action} className="space-y-3" noValidate>
+    <form onSubmit={onSubmit} className="space-y-3" noValidate>
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
       <div className="flex items-end gap-2">

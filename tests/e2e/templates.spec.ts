@@ -22,7 +22,7 @@ test("an admin links a new policy to a template, bumps its version and watches t
   await expect(page.getByRole("heading", { level: 1, name: policy })).toBeVisible();
 
   // Six standalone VMs as the fleet.
-  const list = (await (await page.request.get("/api/v1/resources?kind=VM&limit=6&q=-vm-")).json()) as { items: { name: string }[] };
+  const list = (await (await page.request.get("/api/v1/resources?kind=vm&limit=6")).json()) as { items: { name: string }[] };
   const members = list.items.map((i) => i.name);
   expect(members).toHaveLength(6);
 
@@ -66,14 +66,16 @@ test("an admin links a new policy to a template, bumps its version and watches t
   noErrors();
 });
 
-test("the demo templates show their states; a viewer sees no version controls", async ({ page }) => {
+test("the demo templates show their states; a viewer sees no version controls", async ({ page }, testInfo) => {
   await signIn(page, "viewer@example.com");
   await page.goto("/templates");
   const table = page.getByRole("table", { name: "Fleet templates" });
   await expect(table.getByRole("row", { name: /Kafka clusters/ })).toContainText("Partially applied");
   await expect(table.getByRole("row", { name: /PostgreSQL clusters/ })).toContainText("In sync");
+  await page.screenshot({ path: testInfo.outputPath("templates.png"), fullPage: true });
   await table.getByRole("link", { name: "Kafka clusters" }).click();
   await expect(page.getByText(/Partially applied: \d+ member\(s\) are not on 3\.9\.0/)).toBeVisible();
   await expect(page.getByLabel("New target version")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Upgrade now" })).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath("template-partial.png"), fullPage: true });
 });

@@ -2,7 +2,12 @@ import { quickAddJob, runOnce } from "graphile-worker";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { expireExclusions } from "@/lib/data/exclusion-expiry";
 import { db } from "@/lib/db";
+import { requestRolloutTick } from "@/lib/jobs/enqueue";
 import { taskList } from "@/lib/jobs/tasks";
+import { createPolicy } from "@/lib/data/policies";
+import { createTemplate, updateTemplate, upgradeNow } from "@/lib/data/templates";
+import { PolicyInputSchema } from "@/lib/validation/policies";
+import { TemplateCreateSchema } from "@/lib/validation/templates";
 import { makeFleet } from "./fixtures/fleet";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -34,5 +39,26 @@ describe("exclusion expiry", () => {
     await quickAddJob({ connectionString }, "expire_exclusions", {});
     await runOnce({ connectionString, taskList, logger: undefined });
     expect((await db.resource.findUniqueOrThrow({ where: { id: f.web.id } })).excluded).toBe(false);
+  });
+});
+
+describe("rollout tick", () => {
+  it('runs as a graphile-worker job: "Upgrade now" starts members at once and queues the next tick', async () => {
+    const connectionString = inject("databaseUrl");
+    const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-p`, tags: "", schedules: [{ name: "Monthly", preset: "monthly-1st", windowHours: 2 }] }), NOW);
+    if (!policy.ok) throw new Error(policy.message);
+    const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }), NOW);
+    if (!template.ok) throw new Error(template.message);
+    expect((await updateTemplate(f.admin, template.value.id, { targetVersion: "1.1.0" }, new Date())).ok).toBe(true);
+    expect((await upgradeNow(f.admin, template.value.id, new Date())).ok).toBe(true);
+
+    await runOnce({ connectionString, taskList, logger: undefined }); // installs the schema if this test runs first
+    expect(await requestRolloutTick()).toBe(true);
+    await runOnce({ connectionString, taskList, logger: undefined });
+    expect(await db.upgradeAttempt.count({ where: { run: { templateId: template.value.id }, status: "RUNNING" } })).toBe(2);
+    expect(await db.templateMember.count({ where: { templateId: template.value.id, state: "UPGRADING" } })).toBe(2);
+    const queued = await db.$queryRaw<{ run_at: Date }[]>`SELECT run_at FROM graphile_worker.jobs WHERE key = 'rollout_tick'`;
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.run_at.getTime()).toBeGreaterThan(Date.now());
   });
 });

@@ -99,7 +99,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
               <span className="font-medium text-slate-800">Next upgrade window: </span>
               {template.nextWindow ? (
                 <span>
-                  {template.nextWindow.scheduleName}, <TimeRange start={template.nextWindow.start} end={template.nextWindow.end} viewerZone={zone} />
+                  {template.nextWindow.scheduleName}, <TimeRange start={template.nextWindow.start} end={template.nextWindow.end} viewerZone={zone} withDate />
                 </span>
               ) : (
                 "none scheduled"
@@ -150,7 +150,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                   <Td>
                     {r.forced ? <Badge tone="info" className="mb-1">Upgrade now</Badge> : null}
                     <div>
-                      <TimeRange start={r.windowStart} end={r.windowEnd} viewerZone={zone} />
+                      <TimeRange start={r.windowStart} end={r.windowEnd} viewerZone={zone} withDate />
                     </div>
                   </Td>
                   <Td className="font-mono text-xs">{r.version}</Td>
