@@ -7,9 +7,8 @@ import type { SchedulePreset } from "./schedule-presets";
 // rrule ships CommonJS without an exports map: Node's ESM loader (tsx scripts) only sees its
 // default export, bundlers see the named ones. Take whichever holds the classes.
 const rrule = ("RRule" in rruleModule && rruleModule.RRule ? rruleModule : (rruleModule as unknown as { default: typeof rruleModule }).default) as typeof rruleModule;
-const { RRule, RRuleSet, rrulestr } = rrule;
+const { RRule, rrulestr } = rrule;
 type RRule = InstanceType<typeof RRule>;
-type RRuleSet = InstanceType<typeof RRuleSet>;
 
 export { SCHEDULE_PRESETS, WINDOW_HOURS, type SchedulePreset } from "./schedule-presets";
 
@@ -63,6 +62,16 @@ export function scheduleRules(spec: ScheduleSpec, dtstart: Date): string[] {
   }
 }
 
+const MAX_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when a custom choice names no day that exists (the 31st of February, say): it would never fire. */
+export function neverFires(c: CustomSchedule): boolean {
+  const days = c.monthDays;
+  if (!Array.isArray(days) || c.weekdays !== "every") return false;
+  const months = c.months === "every" ? range(1, 12) : c.months;
+  return Array.isArray(months) && !months.some((m) => days.some((d) => d <= (MAX_DAY[m - 1] ?? 31)));
+}
+
 export type Schedule = { id: string; name: string; rules: string[]; windowHours: number };
 export type Window = { scheduleId: string; scheduleName: string; start: Date; end: Date };
 
@@ -92,36 +101,54 @@ function rebase(rule: RRule, near: Date): RRule {
   return new RRule({ ...options, dtstart: moved });
 }
 
-function ruleSet(rules: string[], near: Date): RRuleSet {
-  const set = new RRuleSet();
-  for (const rule of rules) set.rrule(rebase(rrulestr(rule) as RRule, near));
-  return set;
+/**
+ * A schedule's rules, each rebased near `near`. They are walked one by one and merged here rather
+ * than as an RRuleSet: a set walks its rules in turn, so a walk that stops early (as these do)
+ * would miss the later rules' dates.
+ */
+function rulesNear(rules: string[], near: Date): RRule[] {
+  return rules.map((rule) => rebase(rrulestr(rule) as RRule, near));
 }
+
+/** The starts of one schedule's windows that `walk` yields for each rule, merged: in order, once each. */
+function merged(rules: RRule[], walk: (rule: RRule) => Date[]): Date[] {
+  if (rules.length === 1) return walk(rules[0]!);
+  const byTime = new Map<number, Date>();
+  for (const rule of rules) for (const d of walk(rule)) byTime.set(d.getTime(), d);
+  return [...byTime.values()].sort((a, b) => a.getTime() - b.getTime());
+}
+
+const byStart = (a: Window, b: Window) => a.start.getTime() - b.start.getTime() || a.scheduleName.localeCompare(b.scheduleName);
 
 /** The next `count` windows of a policy's schedules that end after `from`, in time order. */
 export function nextWindows(schedules: Schedule[], from: Date, count: number): Window[] {
   const windows: Window[] = [];
   for (const schedule of schedules) {
-    const set = ruleSet(schedule.rules, from);
     const length = schedule.windowHours * 3_600_000;
     // A window that opened before `from` and is still open counts.
-    let cursor = set.before(from, true) ?? set.after(from, true);
-    for (let i = 0; cursor && i < count + 1; i++) {
-      if (cursor.getTime() + length > from.getTime()) windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start: cursor, end: new Date(cursor.getTime() + length) });
-      cursor = set.after(cursor, false);
-    }
+    const starts = merged(rulesNear(schedule.rules, from), (rule) => {
+      const found: Date[] = [];
+      rule.all((start) => {
+        if (start.getTime() + length > from.getTime()) found.push(start);
+        return found.length < count;
+      });
+      return found;
+    });
+    for (const start of starts.slice(0, count)) windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start, end: new Date(start.getTime() + length) });
   }
-  return windows.sort((a, b) => a.start.getTime() - b.start.getTime() || a.scheduleName.localeCompare(b.scheduleName)).slice(0, count);
+  return windows.sort(byStart).slice(0, count);
 }
 
 /** The window open at `at`, if any (the one that opened last when several overlap). */
 export function openWindow(schedules: Schedule[], at: Date): Window | null {
   let open: Window | null = null;
   for (const schedule of schedules) {
-    const start = ruleSet(schedule.rules, at).before(at, true);
-    if (!start) continue;
-    const end = new Date(start.getTime() + schedule.windowHours * 3_600_000);
-    if (end > at && (!open || start > open.start)) open = { scheduleId: schedule.id, scheduleName: schedule.name, start, end };
+    for (const rule of rulesNear(schedule.rules, at)) {
+      const start = rule.before(at, true);
+      if (!start) continue;
+      const end = new Date(start.getTime() + schedule.windowHours * 3_600_000);
+      if (end > at && (!open || start > open.start)) open = { scheduleId: schedule.id, scheduleName: schedule.name, start, end };
+    }
   }
   return open;
 }
@@ -134,10 +161,10 @@ export function windowsBetween(schedules: Schedule[], from: Date, to: Date, limi
   const windows: Window[] = [];
   for (const schedule of schedules) {
     const length = schedule.windowHours * 3_600_000;
-    const starts = ruleSet(schedule.rules, from).between(new Date(from.getTime() - length), to, true, (_date, i) => i < limit);
+    const starts = merged(rulesNear(schedule.rules, from), (rule) => rule.between(new Date(from.getTime() - length), to, true, (_date, i) => i < limit));
     for (const start of starts) {
       if (start.getTime() + length > from.getTime() && start < to) windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start, end: new Date(start.getTime() + length) });
     }
   }
-  return windows.sort((a, b) => a.start.getTime() - b.start.getTime() || a.scheduleName.localeCompare(b.scheduleName)).slice(0, limit);
+  return windows.sort(byStart).slice(0, limit);
 }

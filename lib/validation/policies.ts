@@ -1,7 +1,10 @@
 // Maintenance policies as the editor and the API send them.
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { neverFires } from "../domain/maintenance";
 import { SCHEDULE_PRESETS, WINDOW_HOURS } from "../domain/schedule-presets";
+
+const NEVER_FIRES = "Those days of the month never fall in the chosen months, so this schedule would never open a window.";
 
 /** "every", or a list such as "0, 15, 30" / "1-5" within [min, max]. */
 const everyOrList = (label: string, min: number, max: number) =>
@@ -31,7 +34,7 @@ export const CustomScheduleSchema = z.object({
   weekdays: everyOrList("days of the week (0 = Sunday)", 0, 6),
   monthDays: everyOrList("days of the month", 1, 31),
   months: everyOrList("months", 1, 12),
-});
+}).refine((c) => !neverFires(c), { message: NEVER_FIRES });
 
 export const ScheduleInputSchema = z
   .object({
@@ -97,6 +100,10 @@ const ApiScheduleSchema = z
   .strict()
   .superRefine((s, ctx) => {
     if ((s.preset === undefined) === (s.custom === undefined)) ctx.addIssue({ code: "custom", message: "Give a schedule either a preset or a custom recurrence." });
+    const c = s.custom;
+    if (c && Array.isArray(c.daysOfMonth) && neverFires({ minutes: c.minutes, hours: c.hours, weekdays: c.daysOfWeek, monthDays: c.daysOfMonth, months: c.months })) {
+      ctx.addIssue({ code: "custom", path: ["custom"], message: NEVER_FIRES });
+    }
   })
   .transform((s) => ({
     name: s.name,

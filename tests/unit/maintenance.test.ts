@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nextWindows, openWindow, scheduleRules, windowsBetween, type CustomSchedule, type Schedule, type ScheduleSpec } from "@/lib/domain";
+import { neverFires, nextWindows, openWindow, scheduleRules, windowsBetween, type CustomSchedule, type Schedule, type ScheduleSpec } from "@/lib/domain";
 
 const DTSTART = new Date("2026-11-01T00:00:00Z"); // a Sunday
 const FROM = new Date("2026-11-25T10:00:00Z");
@@ -83,6 +83,50 @@ describe("windows", () => {
     expect(openWindow([sundays], new Date("2026-11-29T03:59:59Z"))?.end.toISOString()).toBe("2026-11-29T04:00:00.000Z");
     expect(openWindow([sundays], new Date("2026-11-29T04:00:00Z"))).toBeNull();
     expect(openWindow([sundays, firsts], new Date("2026-12-01T12:00:00Z"))?.scheduleName).toBe("firsts");
+  });
+});
+
+describe("month ends and long windows", () => {
+  const custom = (c: Partial<CustomSchedule>): ScheduleSpec => ({ preset: "custom", custom: { minutes: [0], hours: [0], weekdays: "every", monthDays: "every", months: "every", ...c } });
+
+  it("a choice naming no real day is recognised (it would never fire)", () => {
+    const c = (monthDays: number[], months: number[] | "every"): CustomSchedule => ({ minutes: [0], hours: [0], weekdays: "every", monthDays, months });
+    expect(neverFires(c([30, 31], [2]))).toBe(true);
+    expect(neverFires(c([29], [2]))).toBe(false);
+    expect(neverFires(c([31], [4, 6, 9, 11]))).toBe(true);
+    expect(neverFires(c([31], "every"))).toBe(false);
+    expect(neverFires({ ...c([31], [2]), weekdays: [1] })).toBe(false); // Mondays in February still count
+  });
+
+  it("the 31st fires only in months that have one; the 29th–31st skip a short February", () => {
+    expect(starts(custom({ monthDays: [31] }), 4, new Date("2027-01-01T00:00:00Z"))).toEqual(["2027-01-31T00:00:00.000Z", "2027-03-31T00:00:00.000Z", "2027-05-31T00:00:00.000Z", "2027-07-31T00:00:00.000Z"]);
+    const late = starts(custom({ monthDays: [29, 30, 31], months: [2, 3] }), 4, new Date("2027-01-01T00:00:00Z"));
+    expect(late).toEqual(["2027-03-29T00:00:00.000Z", "2027-03-30T00:00:00.000Z", "2027-03-31T00:00:00.000Z", "2028-02-29T00:00:00.000Z"]);
+  });
+
+  it("a 24-hour window across midnight is open until the next day, and counts in a range it overlaps", () => {
+    const nightly = schedule(custom({ hours: [22], weekdays: [5] }), 24, "friday-night"); // Fridays 22:00 for a day
+    expect(openWindow([nightly], new Date("2026-11-28T21:59:59Z"))?.start.toISOString()).toBe("2026-11-27T22:00:00.000Z");
+    expect(openWindow([nightly], new Date("2026-11-28T22:00:00Z"))).toBeNull();
+    const saturday = windowsBetween([nightly], new Date("2026-11-28T00:00:00Z"), new Date("2026-11-29T00:00:00Z"));
+    expect(saturday.map((w) => [w.start.toISOString(), w.end.toISOString()])).toEqual([["2026-11-27T22:00:00.000Z", "2026-11-28T22:00:00.000Z"]]);
+  });
+
+  it("a range of windows agrees with walking them one by one (property), and stops at the range's end", () => {
+    const every = schedule(custom({ minutes: "every", hours: "every" }), 1, "every-minute");
+    const started = performance.now();
+    expect(windowsBetween([every], FROM, new Date(FROM.getTime() + 3_600_000), 100_000)).toHaveLength(60 + 59); // the hour's starts and the ones still open at FROM
+    expect(performance.now() - started).toBeLessThan(5_000);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3_000 }), fc.integer({ min: 1, max: 90 }), fc.integer({ min: 1, max: 24 }), (offsetDays, days, hours) => {
+        const from = new Date(DTSTART.getTime() + offsetDays * 86_400_000 + 3_600_000 * (offsetDays % 24));
+        const to = new Date(from.getTime() + days * 86_400_000);
+        const policy = [schedule({ preset: "weekly-sunday" }, hours, "a"), schedule({ preset: "bimonthly-1st" }, hours, "b")];
+        const walked = nextWindows(policy, from, 60).filter((w) => w.start < to);
+        expect(windowsBetween(policy, from, to)).toEqual(walked);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { bumpRefusal, templateState, upgradeNowRefusal, VERSION_PATTERN } from "@/lib/domain";
+import { simulatedExecutor } from "@/lib/rollout/simulated";
+
+describe("a template's state", () => {
+  const facts = { targetVersion: "2.0.0", memberVersions: ["2.0.0"], running: false, lastRunFellShort: false };
+  it("follows its members and runs", () => {
+    expect(templateState(facts)).toBe("IN_SYNC");
+    expect(templateState({ ...facts, memberVersions: [] })).toBe("IN_SYNC");
+    expect(templateState({ ...facts, memberVersions: ["1.0.0"] })).toBe("PENDING");
+    expect(templateState({ ...facts, memberVersions: ["1.0.0", "2.0.0"] })).toBe("PARTIALLY_APPLIED");
+    expect(templateState({ ...facts, memberVersions: ["1.0.0"], lastRunFellShort: true })).toBe("PARTIALLY_APPLIED");
+    expect(templateState({ ...facts, memberVersions: ["1.0.0", "2.0.0"], running: true })).toBe("UPGRADING");
+  });
+
+  it("refuses a new version while partially applied or upgrading, and says why", () => {
+    expect(bumpRefusal("IN_SYNC", "1.0.0", "2.0.0")).toBeNull();
+    expect(bumpRefusal("PENDING", "2.0.0", "3.0.0")).toBeNull(); // bumps before the window collapse
+    expect(bumpRefusal("IN_SYNC", "1.0.0", "1.0.0")).toBe("The target version is already 1.0.0.");
+    expect(bumpRefusal("PARTIALLY_APPLIED", "2.0.0", "3.0.0")).toMatch(/^The template is partially applied: its members are not all on 2\.0\.0 yet\./);
+    expect(bumpRefusal("UPGRADING", "2.0.0", "3.0.0")).toMatch(/^An upgrade to 2\.0\.0 is running\./);
+    expect(upgradeNowRefusal("IN_SYNC", "1.0.0")).toMatch(/nothing to upgrade/);
+    expect(upgradeNowRefusal("PARTIALLY_APPLIED", "1.0.0")).toBeNull();
+  });
+
+  it("knows a version when it sees one", () => {
+    for (const v of ["1.0.0", "17.2", "1.29.3-rc.1", "3.9.0+build.7"]) expect(VERSION_PATTERN.test(v), v).toBe(true);
+    for (const v of ["", "v1", "1..2", "latest", "1.0.0 ", "<script>"]) expect(VERSION_PATTERN.test(v), v).toBe(false);
+  });
+});
+
+describe("the simulated executor", () => {
+  it("finishes when the clock says so, the same way for the same key, from any instance", async () => {
+    const a = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 });
+    const t0 = new Date("2026-11-29T00:00:00Z");
+    const started = await a.start({ key: "run:m1", memberName: "m1", fromVersion: "1", toVersion: "2" }, t0);
+    expect(started.expectedAt.toISOString()).toBe("2026-11-29T00:01:00.000Z");
+    const b = simulatedExecutor({ durationSeconds: 1, failureRate: 1 }); // another worker, other settings
+    expect(await b.poll(started.handle, new Date("2026-11-29T00:00:59Z"))).toEqual({ state: "running" });
+    expect(await b.poll(started.handle, started.expectedAt)).toEqual({ state: "succeeded" });
+    expect(await a.start({ key: "run:m1", memberName: "m1", fromVersion: "1", toVersion: "2" }, t0)).toEqual(started);
+  });
+
+  it("fails about as often as it is told to", async () => {
+    const sim = simulatedExecutor({ durationSeconds: 10, failureRate: 0.2 });
+    const now = new Date("2026-11-29T00:00:00Z");
+    const later = new Date("2026-11-30T00:00:00Z");
+    let failed = 0;
+    for (let i = 0; i < 2_000; i++) {
+      const { handle } = await sim.start({ key: `r:${i}`, memberName: String(i), fromVersion: "1", toVersion: "2" }, now);
+      if ((await sim.poll(handle, later)).state === "failed") failed++;
+    }
+    expect(failed).toBeGreaterThan(330);
+    expect(failed).toBeLessThan(470);
+  });
+});
