@@ -374,6 +374,7 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
         })),
     });
     await db.templateMember.updateMany({ where: { templateId: template.id, state: "FAILED" }, data: { lastError: "The broker did not rejoin the cluster within 10 minutes." } });
+    await db.templateMember.updateMany({ where: { templateId: template.id, OR: [{ state: "FAILED" }, { currentVersion: t.to }] }, data: { lastAttemptAt: windowStart } });
   }
 }
 

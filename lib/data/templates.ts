@@ -225,6 +225,19 @@ export async function upgradeNow(user: CurrentUser, id: string, now: Date): Prom
   });
 }
 
+/** The next window of every policy that templates link, by policy id (one query). */
+export async function nextWindowsByPolicy(now: Date) {
+  const policies = await db.maintenancePolicy.findMany({
+    where: { templates: { some: {} } },
+    take: 500,
+    select: { id: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } },
+  });
+  return new Map(policies.flatMap((p) => {
+    const next = nextWindows(storedSchedules(p), now, 1)[0];
+    return next ? [[p.id, next] as const] : [];
+  }));
+}
+
 /** Names of policies a template may link (they have at least one schedule). */
 export function linkablePolicies() {
   return db.maintenancePolicy.findMany({ where: { schedules: { some: {} } }, orderBy: { name: "asc" }, select: { id: true, name: true }, take: 200 });

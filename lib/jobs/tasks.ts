@@ -25,7 +25,7 @@ export const taskList: TaskList = {
     const results = await tick(now, executorFromEnv());
     const moved = results.filter((r) => r.started || r.succeeded || r.failed || r.runOpened || r.runClosed);
     for (const r of moved) {
-      helpers.logger.info(`Template ${r.templateId}: ${r.started} started, ${r.succeeded} upgraded, ${r.failed} failed${r.runClosed ? `, run ${r.runClosed.toLowerCase()}` : ""} (${r.state})`);
+      helpers.logger.info(`Template "${r.templateName ?? r.templateId}": ${r.started} started, ${r.succeeded} upgraded, ${r.failed} failed${r.runClosed ? `, run ${r.runClosed.toLowerCase()}` : ""} (${r.state})`);
     }
     if (results.some((r) => r.state === "UPGRADING" || r.skipped)) {
       await helpers.addJob("rollout_tick", {}, { jobKey: "rollout_tick", runAt: new Date(now.getTime() + env().PATCHPARTY_ROLLOUT_TICK_SECONDS * 1000) });

@@ -14,6 +14,7 @@ type Tx = Prisma.TransactionClient;
 
 export type TemplateTick = {
   templateId: string;
+  templateName?: string;
   skipped?: "locked";
   started: number;
   succeeded: number;
@@ -61,6 +62,7 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
         },
       });
 
+      report.templateName = template.name;
       const stillRunning = await finishAttempts(tx, template, now, executor, report);
 
       let run: RunRow | null = await tx.upgradeRun.findFirst({

@@ -8,13 +8,15 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
-import { listTemplates } from "@/lib/data/templates";
+import { listTemplates, nextWindowsByPolicy } from "@/lib/data/templates";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Fleet templates" };
 
 export default async function TemplatesPage() {
   const user = await requireUser();
-  const templates = await listTemplates();
+  const now = new Date();
+  const [templates, windows] = await Promise.all([listTemplates(), nextWindowsByPolicy(now)]);
   return (
     <>
       <PageHeader
@@ -40,6 +42,7 @@ export default async function TemplatesPage() {
                 <Th>Target version</Th>
                 <Th>State</Th>
                 <Th>On target</Th>
+                <Th>Next window (UTC)</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -62,6 +65,7 @@ export default async function TemplatesPage() {
                   <Td>
                     <SyncBar onTarget={t.onTarget} total={t.members} label={`${t.name}: members on ${t.targetVersion}`} />
                   </Td>
+                  <Td className="tabular-nums text-xs text-slate-600">{windows.get(t.policyId) ? formatDateTime(windows.get(t.policyId)!.start, "UTC") : "—"}</Td>
                 </tr>
               ))}
             </tbody>

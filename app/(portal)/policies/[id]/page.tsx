@@ -38,7 +38,22 @@ export default async function PolicyPage({ params }: Params) {
               <Badge key={t}>{t}</Badge>
             ))}
             <span className="ml-1">
-              {policy.templates.length ? `Used by ${policy.templates.map((t) => t.name).join(", ")}.` : "No template uses it yet."}
+              {policy.templates.length ? (
+                <>
+                  Used by{" "}
+                  {policy.templates.map((t, i) => (
+                    <span key={t.id}>
+                      {i > 0 ? ", " : null}
+                      <Link href={`/templates/${t.id}`} className="text-indigo-700 hover:underline">
+                        {t.name}
+                      </Link>
+                    </span>
+                  ))}
+                  .
+                </>
+              ) : (
+                "No template uses it yet."
+              )}
             </span>
           </span>
         }
