@@ -6,3 +6,4 @@ export * from "./party-rule";
 export * from "./quarter";
 export * from "./resources";
 export * from "./templates";
+export * from "./changes";

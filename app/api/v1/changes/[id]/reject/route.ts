@@ -1,0 +1,8 @@
+import { transitionRoute, type IdParams } from "@/lib/api/changes";
+
+export const dynamic = "force-dynamic";
+
+/** POST /api/v1/changes/{id}/reject */
+export function POST(request: Request, context: IdParams) {
+  return transitionRoute(request, context, "reject");
+}

@@ -1,0 +1,178 @@
+// Change requests of production parties and fleet upgrades: opened with content written from
+// the schedule, submitted, and approved or rejected by an approver who is not the requester.
+import { Prisma } from "@prisma/client";
+import { db } from "../db";
+import { can, type CurrentUser } from "../auth/permissions";
+import { changeTransition, nextWindows, partyChangeDraft, templateChangeDraft, type ChangeAction, type ChangeStateName, type PatchGroup } from "../domain";
+import type { ChangeEdit } from "../validation/changes";
+import { recordAudit } from "./audit";
+import { refuse, succeed, type Outcome } from "./outcome";
+import { toStoredParty } from "./parties";
+import { slotCounts } from "./party-detail";
+import { storedSchedules } from "./policies";
+
+const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
+type Tx = Prisma.TransactionClient;
+
+const CHANGE_SELECT = {
+  id: true,
+  title: true,
+  state: true,
+  scope: true,
+  plannedStart: true,
+  plannedEnd: true,
+  rollbackPlan: true,
+  acceptanceCriteria: true,
+  contacts: true,
+  revision: true,
+  createdAt: true,
+  decidedAt: true,
+  decisionComment: true,
+  requestedById: true,
+  party: { select: { tag: true, kind: true } },
+  template: { select: { id: true, name: true } },
+} satisfies Prisma.ChangeRequestSelect;
+
+export type ChangeRecord = Prisma.ChangeRequestGetPayload<{ select: typeof CHANGE_SELECT }> & { requestedBy: string; decidedBy: string | null };
+
+async function withPeople<T extends { requestedById: string; decidedById?: string | null }>(rows: T[]) {
+  const ids = [...new Set(rows.flatMap((r) => [r.requestedById, r.decidedById ?? null]).filter((v): v is string => Boolean(v)))];
+  const people = new Map((await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
+  return rows.map((r) => ({ ...r, requestedBy: people.get(r.requestedById) ?? "someone removed", decidedBy: r.decidedById ? (people.get(r.decidedById) ?? "someone removed") : null }));
+}
+
+export async function getChange(id: string): Promise<ChangeRecord | null> {
+  const row = await db.changeRequest.findUnique({ where: { id }, select: { ...CHANGE_SELECT, decidedById: true } });
+  return row ? (await withPeople([row]))[0]! : null;
+}
+
+/** Changes newest first, keyset on (createdAt, id); optionally of one state. */
+export async function listChanges(options: { state?: ChangeStateName; before?: { at: Date; id: string }; limit?: number } = {}) {
+  const limit = options.limit ?? 50;
+  const rows = await db.changeRequest.findMany({
+    where: {
+      ...(options.state ? { state: options.state } : {}),
+      ...(options.before ? { OR: [{ createdAt: { lt: options.before.at } }, { createdAt: options.before.at, id: { lt: options.before.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: { ...CHANGE_SELECT, decidedById: true },
+  });
+  const page = await withPeople(rows.slice(0, limit));
+  const last = page.at(-1);
+  return { changes: page, next: rows.length > limit && last ? { at: last.createdAt, id: last.id } : null };
+}
+
+/** The contacts of the teams in scope, for the request (at most 50). */
+function teamContacts(tx: Tx, teamIds: Prisma.Sql) {
+  return tx.$queryRaw<{ name: string; email: string }[]>`
+    SELECT DISTINCT c.name, c.email FROM "TeamContact" c WHERE c."teamId" IN (${teamIds}) ORDER BY c.name LIMIT 50`;
+}
+
+const openChangeOf = (tx: Tx, where: Prisma.ChangeRequestWhereInput) => tx.changeRequest.findFirst({ where: { ...where, state: { not: "REJECTED" } }, select: { id: true, state: true } });
+
+/** Opens the change request of a production party that has not started, written from its slots. */
+export async function openPartyChange(user: CurrentUser, tag: string, now: Date): Promise<Outcome<{ id: string }>> {
+  if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "You may not open change requests for parties.");
+  return db.$transaction(async (tx) => {
+    const stored = (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`)[0];
+    if (!stored) return refuse(404, "not-found", `There is no production party ${tag}.`);
+    const party = toStoredParty(await tx.party.findUniqueOrThrow({ where: { id: stored.id }, include: { slots: true } }));
+    if (party.startsAt <= now) return refuse(409, "started", `The production party ${tag} has started already.`);
+    const existing = await openChangeOf(tx, { partyId: stored.id });
+    if (existing) return refuse(409, "exists", `The party already has a change request (${existing.state.toLowerCase()}): ${existing.id}.`);
+    const counts = (await slotCounts([{ ...party, stored: true }], now)).values().next().value ?? { 1: 0, 2: 0, 3: 0 };
+    const groups = party.slots.map((s) => ({ group: s.group, startsAt: s.startsAt, endsAt: s.endsAt, resources: counts[s.group as PatchGroup] ?? 0 }));
+    const contacts = await teamContacts(tx, Prisma.sql`SELECT DISTINCT "teamId" FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded`);
+    const draft = partyChangeDraft(party, groups, contacts);
+    const created = await tx.changeRequest.create({
+      data: { ...draft, partyId: stored.id, scope: { groups: groups.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })) }, requestedById: user.id, createdAt: now },
+      select: { id: true },
+    });
+    await recordAudit(tx, { actor: actorOf(user), action: "change.open", entityType: "change", entityId: created.id, entityLabel: draft.title, after: { party: `${tag} production`, state: "DRAFT" }, at: now });
+    return succeed(created);
+  });
+}
+
+/** Opens the change request of a template's pending upgrade, for the policy's next window. */
+export async function openTemplateChange(user: CurrentUser, templateId: string, now: Date): Promise<Outcome<{ id: string }>> {
+  if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not open change requests for templates.");
+  return db.$transaction(async (tx) => {
+    const template = (await tx.$queryRaw<{ id: string; name: string; targetVersion: string; state: string; policyId: string }[]>`
+      SELECT id, name, "targetVersion", state::text AS state, "policyId" FROM "Template" WHERE id = ${templateId} FOR UPDATE`)[0];
+    if (!template) return refuse(404, "not-found", "That template does not exist.");
+    if (template.state === "IN_SYNC") return refuse(409, "in-sync", `Every member is on ${template.targetVersion}: there is no upgrade to change.`);
+    const existing = await tx.changeRequest.findFirst({ where: { templateId, state: { not: "REJECTED" }, scope: { path: ["version"], equals: template.targetVersion } }, select: { id: true, state: true } });
+    if (existing) return refuse(409, "exists", `The upgrade to ${template.targetVersion} already has a change request (${existing.state.toLowerCase()}): ${existing.id}.`);
+    const policy = await tx.maintenancePolicy.findUniqueOrThrow({ where: { id: template.policyId }, select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } });
+    const window = nextWindows(storedSchedules(policy), now, 1)[0];
+    if (!window) return refuse(409, "no-window", "The template's policy has no upcoming window.");
+    const versions = await tx.templateMember.groupBy({ by: ["currentVersion"], where: { templateId, currentVersion: { not: template.targetVersion } }, _count: { _all: true } });
+    const members = await tx.templateMember.count({ where: { templateId } });
+    const contacts = await teamContacts(
+      tx,
+      Prisma.sql`SELECT DISTINCT r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r.id = m."resourceId" OR r."clusterId" = m."clusterId" WHERE m."templateId" = ${templateId}`,
+    );
+    const draft = templateChangeDraft({ name: template.name, fromVersions: versions.map((v) => v.currentVersion), targetVersion: template.targetVersion, members }, window, contacts);
+    const created = await tx.changeRequest.create({
+      data: { ...draft, templateId, scope: { version: template.targetVersion, members, window: { schedule: window.scheduleName, startsAt: window.start.toISOString(), endsAt: window.end.toISOString() } }, requestedById: user.id, createdAt: now },
+      select: { id: true },
+    });
+    await recordAudit(tx, { actor: actorOf(user), action: "change.open", entityType: "change", entityId: created.id, entityLabel: draft.title, after: { template: template.name, version: template.targetVersion, state: "DRAFT" }, at: now });
+    return succeed(created);
+  });
+}
+
+const CONFLICT = "Someone changed this change request since you loaded it. Nothing was saved: reload to see their change.";
+
+async function lockChange(tx: Tx, id: string) {
+  return (
+    await tx.$queryRaw<{ id: string; title: string; state: ChangeStateName; revision: number; requestedById: string; partyId: string | null; templateId: string | null }[]>`
+      SELECT id, title, state::text AS state, revision, "requestedById", "partyId", "templateId" FROM "ChangeRequest" WHERE id = ${id} FOR UPDATE`
+  )[0];
+}
+
+const mayPrepare = (user: CurrentUser, change: { partyId: string | null; templateId: string | null }) =>
+  can(user, { action: change.partyId ? "party:manage" : "template:manage" });
+
+/** Edits a draft's text (rollback plan, acceptance criteria, contacts, title). */
+export async function editChange(user: CurrentUser, id: string, edit: ChangeEdit, now: Date): Promise<Outcome<{ id: string }>> {
+  return db.$transaction(async (tx) => {
+    const change = await lockChange(tx, id);
+    if (!change) return refuse(404, "not-found", "That change request does not exist.");
+    if (!mayPrepare(user, change)) return refuse(403, "forbidden", "You may not edit this change request.");
+    if (edit.revision !== undefined && edit.revision !== change.revision) return refuse(409, "conflict", CONFLICT);
+    const step = changeTransition(change.state, "edit", { isRequester: change.requestedById === user.id });
+    if (!step.ok) return refuse(409, "state", step.message);
+    const { revision: _revision, ...fields } = edit;
+    await tx.changeRequest.update({ where: { id }, data: { ...fields, revision: { increment: 1 } } });
+    await recordAudit(tx, { actor: actorOf(user), action: "change.edit", entityType: "change", entityId: id, entityLabel: fields.title ?? change.title, after: fields, at: now });
+    return succeed({ id });
+  });
+}
+
+/** Submit, approve, reject or reopen. Approve and reject need an approver who is not the requester, and a comment. */
+export async function decideChange(user: CurrentUser, id: string, action: Exclude<ChangeAction, "edit">, input: { comment?: string; revision?: number }, now: Date): Promise<Outcome<{ id: string; state: ChangeStateName }>> {
+  return db.$transaction(async (tx) => {
+    const change = await lockChange(tx, id);
+    if (!change) return refuse(404, "not-found", "That change request does not exist.");
+    const deciding = action === "approve" || action === "reject";
+    if (deciding ? !can(user, { action: "change:decide" }) : !mayPrepare(user, change)) {
+      return refuse(403, "forbidden", deciding ? "Only approvers (the CAB) approve or reject change requests." : "You may not submit or reopen this change request.");
+    }
+    if (input.revision !== undefined && input.revision !== change.revision) return refuse(409, "conflict", CONFLICT);
+    const step = changeTransition(change.state, action, { isRequester: change.requestedById === user.id });
+    if (!step.ok) return refuse(409, "state", step.message);
+    if (deciding && !input.comment) return refuse(400, "comment", "comment: Say why, for the record.");
+    await tx.changeRequest.update({
+      where: { id },
+      data: {
+        state: step.state,
+        revision: { increment: 1 },
+        ...(deciding ? { decidedById: user.id, decidedAt: now, decisionComment: input.comment } : action === "reopen" ? { decidedById: null, decidedAt: null } : {}),
+      },
+    });
+    await recordAudit(tx, { actor: actorOf(user), action: `change.${action}`, entityType: "change", entityId: id, entityLabel: change.title, before: { state: change.state }, after: { state: step.state }, reason: input.comment ?? null, at: now });
+    return succeed({ id, state: step.state });
+  });
+}

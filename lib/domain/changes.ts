@@ -1,0 +1,84 @@
+// Change requests (seeds/001, product.md "Change and rollout"): every production party and every
+// fleet upgrade carries one. Draft → submitted → approved or rejected by an approver, who may
+// not decide their own request. A rejected request can be reopened as a draft and resubmitted.
+
+export type ChangeStateName = "DRAFT" | "SUBMITTED" | "APPROVED" | "REJECTED";
+export type ChangeAction = "edit" | "submit" | "approve" | "reject" | "reopen";
+
+export const CHANGE_STATE_LABELS: Record<ChangeStateName, string> = {
+  DRAFT: "Draft",
+  SUBMITTED: "Waiting for approval",
+  APPROVED: "Approved",
+  REJECTED: "Rejected",
+};
+
+const ALLOWED: Record<ChangeAction, ChangeStateName[]> = {
+  edit: ["DRAFT"],
+  submit: ["DRAFT"],
+  approve: ["SUBMITTED"],
+  reject: ["SUBMITTED"],
+  reopen: ["REJECTED"],
+};
+
+const NEXT: Record<ChangeAction, ChangeStateName> = { edit: "DRAFT", submit: "SUBMITTED", approve: "APPROVED", reject: "REJECTED", reopen: "DRAFT" };
+
+/** The state after `action`, or why it cannot happen. */
+export function changeTransition(state: ChangeStateName, action: ChangeAction, who: { isRequester: boolean }): { ok: true; state: ChangeStateName } | { ok: false; message: string } {
+  if (!ALLOWED[action].includes(state)) {
+    const label = CHANGE_STATE_LABELS[state].toLowerCase();
+    const messages: Record<ChangeAction, string> = {
+      edit: `The change is ${label}: only a draft can be edited.`,
+      submit: `The change is ${label}: only a draft can be submitted.`,
+      approve: `The change is ${label}: only a submitted change can be approved.`,
+      reject: `The change is ${label}: only a submitted change can be rejected.`,
+      reopen: `The change is ${label}: only a rejected change can be reopened.`,
+    };
+    return { ok: false, message: messages[action] };
+  }
+  if ((action === "approve" || action === "reject") && who.isRequester) return { ok: false, message: "You requested this change, so someone else must decide it (four eyes)." };
+  return { ok: true, state: NEXT[action] };
+}
+
+export type ScopeGroup = { group: number; startsAt: Date; endsAt: Date; resources: number };
+
+export type ChangeDraft = { title: string; plannedStart: Date; plannedEnd: Date; rollbackPlan: string; acceptanceCriteria: string; contacts: string };
+
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/** A production party's change request, written from its schedule so nobody retypes it. */
+export function partyChangeDraft(party: { tag: string; startsAt: Date; endsAt: Date }, groups: ScopeGroup[], contacts: { name: string; email: string }[]): ChangeDraft {
+  const total = groups.reduce((sum, g) => sum + g.resources, 0);
+  return {
+    title: `Patch Party ${party.tag} production: ${total.toLocaleString("en")} resources in ${groups.length} groups`,
+    plannedStart: party.startsAt,
+    plannedEnd: party.endsAt,
+    rollbackPlan: [
+      "Each group is patched in its own slot; a failing group stops the rollout before the next slot.",
+      "Before each slot, take the platform snapshot of every resource in the group.",
+      "To roll back a resource: revert to its snapshot (or downgrade the patched packages from the package history) and reboot; record the outcome as failed with the reason.",
+      ...groups.map((g) => `Group ${g.group}: ${utc(g.startsAt)} – ${utc(g.endsAt)}, ${g.resources.toLocaleString("en")} resources.`),
+    ].join("\n"),
+    acceptanceCriteria: [
+      "Every resource in scope is patched or excluded with a reason.",
+      "Services of every group pass their health checks within 30 minutes of the slot's end.",
+      "Failures stay under the rollout's threshold; each failure has a follow-up owner.",
+    ].join("\n"),
+    contacts: contacts.map((c) => `${c.name} <${c.email}>`).join("\n"),
+  };
+}
+
+/** A fleet template upgrade's change request, for its next window. */
+export function templateChangeDraft(template: { name: string; fromVersions: string[]; targetVersion: string; members: number }, window: { scheduleName: string; start: Date; end: Date }, contacts: { name: string; email: string }[]): ChangeDraft {
+  return {
+    title: `Upgrade ${template.name} to ${template.targetVersion} (${template.members.toLocaleString("en")} members)`,
+    plannedStart: window.start,
+    plannedEnd: window.end,
+    rollbackPlan: [
+      `Members are upgraded a few at a time inside the window "${window.scheduleName}" (${utc(window.start)} – ${utc(window.end)}).`,
+      `A member that fails stays on ${template.fromVersions.join(" / ")}; the template is partially applied and no further version is rolled out.`,
+      `To roll back: set the target version back to ${template.fromVersions[0] ?? "the previous version"} and use "Upgrade now".`,
+    ].join("\n"),
+    acceptanceCriteria: [`Every member reports ${template.targetVersion}.`, "Every member passes its health check after the upgrade."].join("\n"),
+    contacts: contacts.map((c) => `${c.name} <${c.email}>`).join("\n"),
+  };
+}

@@ -1,0 +1,41 @@
+// Change requests as the pages and the API send them.
+import { z } from "zod";
+
+const text = (label: string, max: number) => z.string({ error: `${label} is text.` }).trim().min(3, `${label}: at least 3 characters.`).max(max, `${label}: at most ${max} characters.`);
+
+export const ChangeEditSchema = z
+  .object({
+    title: text("The title", 200).optional(),
+    rollbackPlan: text("The rollback plan", 5_000).optional(),
+    acceptanceCriteria: text("The acceptance criteria", 5_000).optional(),
+    contacts: text("The contacts", 5_000).optional(),
+    revision: z.coerce.number().int().min(1).optional(),
+  })
+  .strict();
+export type ChangeEdit = z.infer<typeof ChangeEditSchema>;
+
+export const DecisionSchema = z
+  .object({
+    comment: z.string({ error: "comment is text." }).trim().min(3, "Say why, in at least 3 characters.").max(1_000, "At most 1,000 characters.").optional(),
+    revision: z.coerce.number().int().min(1).optional(),
+  })
+  .strict();
+
+/** POST /api/v1/changes: the production party (by tag) or the template whose upgrade it covers. */
+export const ChangeOpenSchema = z
+  .object({
+    partyTag: z.string().regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q4").optional(),
+    templateId: z.string().min(1).max(40).optional(),
+  })
+  .strict()
+  .refine((b) => (b.partyTag === undefined) !== (b.templateId === undefined), { message: "Send partyTag (a production party) or templateId (a template upgrade), one of them." });
+
+export const ChangeListQuerySchema = z.object({
+  state: z.enum(["DRAFT", "SUBMITTED", "APPROVED", "REJECTED"], { error: "state is one of DRAFT, SUBMITTED, APPROVED, REJECTED" }).optional(),
+  cursor: z
+    .string()
+    .max(100)
+    .regex(/^\d{13}_[\w-]{1,40}$/, "cursor: use the previous page's next")
+    .transform((c) => ({ at: new Date(Number(c.slice(0, 13))), id: c.slice(14) }))
+    .optional(),
+});
