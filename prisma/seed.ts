@@ -3,6 +3,7 @@
 import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
 import { hashPassword } from "../lib/auth/password";
 import { db } from "../lib/db";
+import { decideChange, openPartyChange } from "../lib/data/change-requests";
 import { generateParties } from "../lib/data/parties";
 import { assignClusterGroups, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
 
@@ -280,6 +281,7 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
       AND (r."lastOutcome" IS DISTINCT FROM o.status OR r."lastPatchedAt" IS DISTINCT FROM p."finishedAt" OR r."lastPatchTag" IS DISTINCT FROM p.tag)`;
 
   await seedMaintenance(now, rng);
+  await seedChangeRequest(now);
 
   log(
     `Demo data: ${inserted.count} resources, ${generated.created} parties, ${outcomesInserted} outcomes added ` +
@@ -376,6 +378,16 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
     await db.templateMember.updateMany({ where: { templateId: template.id, state: "FAILED" }, data: { lastError: "The broker did not rejoin the cluster within 10 minutes." } });
     await db.templateMember.updateMany({ where: { templateId: template.id, OR: [{ state: "FAILED" }, { currentVersion: t.to }] }, data: { lastAttemptAt: windowStart } });
   }
+}
+
+/** The next production party's change request, submitted by the admin and waiting for the CAB. */
+async function seedChangeRequest(now: Date) {
+  const admin = await db.user.findUnique({ where: { email: "admin@example.com" }, select: { id: true, email: true, name: true } });
+  const party = await db.party.findFirst({ where: { kind: "PRODUCTION", startsAt: { gt: now } }, orderBy: { startsAt: "asc" }, select: { tag: true } });
+  if (!admin || !party) return;
+  const user = { ...admin, role: "ADMIN" as const, teamIds: [] };
+  const opened = await openPartyChange(user, party.tag, now);
+  if (opened.ok) await decideChange(user, opened.value.id, "submit", {}, now);
 }
 
 export async function isEmpty() {

@@ -9,6 +9,8 @@ test("every section of the navigation opens", async ({ page }, testInfo) => {
     ["Calendar", "Patch calendar"],
     ["Resources", "Resources"],
     ["Policies", "Maintenance policies"],
+    ["Templates", "Fleet templates"],
+    ["Changes", "Change requests"],
     ["Audit", "Audit"],
   ] as const) {
     await nav.getByRole("link", { name: link }).click();

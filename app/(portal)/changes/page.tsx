@@ -1,0 +1,83 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ChangeStateBadge } from "@/components/changes/change-state-badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
+import { Table, Td, Th } from "@/components/ui/table";
+import { TimeRange } from "@/components/ui/time";
+import { requireUser } from "@/lib/auth/session";
+import { listChanges } from "@/lib/data/change-requests";
+import { CHANGE_STATE_LABELS, type ChangeStateName } from "@/lib/domain/changes";
+import { ChangeListQuerySchema } from "@/lib/validation/changes";
+import { viewerTimeZone } from "@/lib/viewer";
+
+export const metadata: Metadata = { title: "Change requests" };
+
+const STATES = Object.keys(CHANGE_STATE_LABELS) as ChangeStateName[];
+
+export default async function ChangesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser();
+  const query = ChangeListQuerySchema.safeParse(await searchParams);
+  const filter = query.success ? query.data : {};
+  const [page, zone] = await Promise.all([listChanges({ state: filter.state, before: filter.cursor }), viewerTimeZone()]);
+  const href = (state: ChangeStateName | null, cursor?: string) => {
+    const params = new URLSearchParams();
+    if (state) params.set("state", state);
+    if (cursor) params.set("cursor", cursor);
+    return `/changes${params.size ? `?${params}` : ""}`;
+  };
+  return (
+    <>
+      <PageHeader title="Change requests" description="Every production party and fleet upgrade carries one. Approvers (the CAB) approve or reject submitted requests; someone else than the requester decides." />
+      <nav aria-label="Filter by state" className="mb-4 flex flex-wrap gap-1 text-sm">
+        {[null, ...STATES].map((s) => (
+          <Link
+            key={s ?? "all"}
+            href={href(s)}
+            aria-current={(filter.state ?? null) === s ? "page" : undefined}
+            className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
+          >
+            {s ? CHANGE_STATE_LABELS[s] : "All"}
+          </Link>
+        ))}
+      </nav>
+      {page.changes.length === 0 ? (
+        <EmptyState title="No change requests here">Open one from a production party or a template with a pending upgrade.</EmptyState>
+      ) : (
+        <Card>
+          <Table caption="Change requests">
+            <thead>
+              <tr>
+                <Th>Change</Th>
+                <Th>Planned window</Th>
+                <Th>State</Th>
+                <Th>Requested by</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {page.changes.map((c) => (
+                <tr key={c.id}>
+                  <Td>
+                    <Link href={`/changes/${c.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {c.title}
+                    </Link>
+                  </Td>
+                  <Td>
+                    <TimeRange start={c.plannedStart} end={c.plannedEnd} viewerZone={zone} withDate />
+                  </Td>
+                  <Td>
+                    <ChangeStateBadge state={c.state} />
+                  </Td>
+                  <Td className="text-xs text-slate-600">{c.requestedBy}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </Card>
+      )}
+      <Pager firstHref={filter.cursor ? href(filter.state ?? null) : null} nextHref={page.next ? href(filter.state ?? null, `${page.next.at.getTime()}_${page.next.id}`) : null} />
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import { expect, test } from "@playwright/test";
+import { failOnConsoleErrors, signIn } from "./helpers";
+
+test("an approver approves the submitted change of the next production party, with a comment", async ({ page }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "approver@example.com");
+  await page.goto("/changes?state=SUBMITTED");
+  const table = page.getByRole("table", { name: "Change requests" });
+  await expect(table).toContainText("Waiting for approval");
+  await table.getByRole("link", { name: /^Patch Party \d{4}-Q[1-4] production/ }).first().click();
+  await expect(page.getByText("Requested by admin@example.com")).toBeVisible();
+  await expect(page.getByText("Rollback plan")).toBeVisible();
+  await expect(page.getByText(/Group 1: /)).toBeVisible();
+
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByText("Say why, for the record.")).toBeVisible();
+  await page.getByLabel("Comment for the record").fill("CAB: go, with the snapshot step");
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByText("Approved.", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("decision")).toContainText("by approver@example.com");
+  await expect(page.getByTestId("decision")).toContainText("CAB: go, with the snapshot step");
+  await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath("change-approved.png"), fullPage: true });
+  noErrors();
+});
