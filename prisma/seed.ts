@@ -3,7 +3,7 @@
 import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
 import { hashPassword } from "../lib/auth/password";
 import { db } from "../lib/db";
-import { decideChange, openPartyChange } from "../lib/data/change-requests";
+import { decideChange, openPartyChange, openTemplateChange } from "../lib/data/change-requests";
 import { generateParties } from "../lib/data/parties";
 import { assignClusterGroups, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
 
@@ -380,14 +380,29 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
   }
 }
 
-/** The next production party's change request, submitted by the admin and waiting for the CAB. */
+/**
+ * Change requests: the next production party's and the Kubernetes upgrade's wait for the CAB;
+ * the Kafka upgrade (which already ran once) was approved.
+ */
 async function seedChangeRequest(now: Date) {
-  const admin = await db.user.findUnique({ where: { email: "admin@example.com" }, select: { id: true, email: true, name: true } });
+  const person = async (email: string, role: "ADMIN" | "APPROVER") => {
+    const row = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+    return row ? { ...row, role, teamIds: [] } : null;
+  };
+  const [admin, approver] = [await person("admin@example.com", "ADMIN"), await person("approver@example.com", "APPROVER")];
+  if (!admin || !approver) return;
   const party = await db.party.findFirst({ where: { kind: "PRODUCTION", startsAt: { gt: now } }, orderBy: { startsAt: "asc" }, select: { tag: true } });
-  if (!admin || !party) return;
-  const user = { ...admin, role: "ADMIN" as const, teamIds: [] };
-  const opened = await openPartyChange(user, party.tag, now);
-  if (opened.ok) await decideChange(user, opened.value.id, "submit", {}, now);
+  if (party) {
+    const opened = await openPartyChange(admin, party.tag, now);
+    if (opened.ok) await decideChange(admin, opened.value.id, "submit", {}, now);
+  }
+  for (const [name, approve] of [["Kubernetes clusters", false], ["Kafka clusters", true]] as const) {
+    const template = await db.template.findUnique({ where: { name }, select: { id: true } });
+    const opened = template ? await openTemplateChange(admin, template.id, now) : null;
+    if (!opened?.ok) continue;
+    await decideChange(admin, opened.value.id, "submit", {}, now);
+    if (approve) await decideChange(approver, opened.value.id, "approve", { comment: "CAB: approved; retry the failed brokers in the next window." }, now);
+  }
 }
 
 export async function isEmpty() {

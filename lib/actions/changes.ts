@@ -1,10 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "../auth/session";
-import { decideChange } from "../data/change-requests";
-import { DecisionSchema } from "../validation/changes";
+import { decideChange, openPartyChange, openTemplateChange } from "../data/change-requests";
+import { ChangeOpenSchema, DecisionSchema } from "../validation/changes";
 import { invalid, type FormResult } from "./result";
 
 const field = (form: FormData, name: string) => {
@@ -27,4 +28,16 @@ export async function changeDecisionAction(_previous: FormResult, form: FormData
   revalidatePath(`/changes/${id.data}`);
   revalidatePath("/changes");
   return { ok: true, message: DONE[intent.data] };
+}
+
+/** Opens the change request of a production party (tag) or a template's upgrade (templateId), then shows it. */
+export async function openChangeAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const parsed = ChangeOpenSchema.safeParse({ partyTag: field(form, "partyTag") || undefined, templateId: field(form, "templateId") || undefined });
+  if (!parsed.success) return { ok: false, message: "Which party or template? Reload the page." };
+  const now = new Date();
+  const result = parsed.data.partyTag ? await openPartyChange(user, parsed.data.partyTag, now) : await openTemplateChange(user, parsed.data.templateId!, now);
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath("/changes");
+  redirect(`/changes/${result.value.id}`);
 }

@@ -1,7 +1,16 @@
+import { blockedReason, type ChangeStatus } from "../data/change-requests";
 import type { CalendarParty } from "../domain";
 
-/** The API's shape of a party: ISO-8601 UTC times. */
-export function partyJson(party: CalendarParty) {
+/** A production party needs an approved change request to start; a QA party needs none. */
+function changeFields(party: CalendarParty, changes: Map<string, NonNullable<ChangeStatus>>) {
+  if (party.kind !== "production") return { change: null, blocked: false, blockedReason: null };
+  const change = (party.id ? changes.get(party.id) : undefined) ?? null;
+  const reason = party.status === "cancelled" ? null : blockedReason(change);
+  return { change, blocked: reason !== null, blockedReason: reason };
+}
+
+/** The API's shape of a party: ISO-8601 UTC times, and its change request. */
+export function partyJson(party: CalendarParty, changes: Map<string, NonNullable<ChangeStatus>> = new Map()) {
   return {
     tag: party.tag,
     kind: party.kind,
@@ -11,5 +20,6 @@ export function partyJson(party: CalendarParty) {
     startsAt: party.startsAt.toISOString(),
     endsAt: party.endsAt.toISOString(),
     slots: party.slots.map((s) => ({ group: s.group, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
+    ...changeFields(party, changes),
   };
 }

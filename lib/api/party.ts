@@ -1,8 +1,9 @@
+import type { ChangeStatus } from "../data/change-requests";
 import type { SlotCounts } from "../data/parties";
 import type { CalendarParty } from "../domain";
 import { partyJson } from "./parties";
 
-export function partyWithCountsJson(party: CalendarParty, counts: SlotCounts, outcomes: { patched: number; failed: number; skipped: number } | null) {
-  const json = partyJson(party);
+export function partyWithCountsJson(party: CalendarParty, counts: SlotCounts, outcomes: { patched: number; failed: number; skipped: number } | null, changes: Map<string, NonNullable<ChangeStatus>>) {
+  const json = partyJson(party, changes);
   return { ...json, slots: json.slots.map((s) => ({ ...s, resources: counts[s.group as 1 | 2 | 3] })), outcomes };
 }

@@ -1,4 +1,5 @@
 // Shared by the /api/v1/templates/{id} handlers.
+import { templateChanges } from "../data/change-requests";
 import { getTemplate } from "../data/templates";
 import { templateJson } from "./templates";
 import { apiError } from "./respond";
@@ -8,5 +9,6 @@ export type IdParams = { params: Promise<{ id: string }> };
 export async function templateResponse(id: string, now: Date, status = 200) {
   const template = id.length <= 40 ? await getTemplate(id, now) : null;
   if (!template) return apiError(404, "No template has that id.");
-  return Response.json(templateJson(template), { status, headers: { ETag: `"${template.revision}"`, ...(status === 201 ? { Location: `/api/v1/templates/${id}` } : {}) } });
+  const changes = await templateChanges([template.id]);
+  return Response.json(templateJson(template, changes.get(template.id) ?? null), { status, headers: { ETag: `"${template.revision}"`, ...(status === 201 ? { Location: `/api/v1/templates/${id}` } : {}) } });
 }

@@ -1,11 +1,18 @@
 // Fleet templates as /api/v1 shows them.
+import { blockedReason, type ChangeStatus } from "../data/change-requests";
 import type { MemberRow, TemplateDetail, TemplateSummary } from "../data/templates";
 
-export function templateSummaryJson(t: TemplateSummary) {
-  return { id: t.id, name: t.name, policy: { id: t.policyId, name: t.policyName }, targetVersion: t.targetVersion, state: t.state, concurrency: t.concurrency, members: t.members, onTarget: t.onTarget };
+/** The upgrade to the target version needs an approved change; a template in sync has nothing to start. */
+function changeFields(t: { state: string }, change: ChangeStatus) {
+  const reason = t.state === "IN_SYNC" || t.state === "UPGRADING" ? null : blockedReason(change);
+  return { change, blocked: reason !== null, blockedReason: reason };
 }
 
-export function templateJson(t: TemplateDetail) {
+export function templateSummaryJson(t: TemplateSummary, change: ChangeStatus) {
+  return { id: t.id, name: t.name, policy: { id: t.policyId, name: t.policyName }, targetVersion: t.targetVersion, state: t.state, concurrency: t.concurrency, members: t.members, onTarget: t.onTarget, ...changeFields(t, change) };
+}
+
+export function templateJson(t: TemplateDetail, change: ChangeStatus) {
   return {
     id: t.id,
     name: t.name,
@@ -26,6 +33,7 @@ export function templateJson(t: TemplateDetail) {
       windowEnd: r.windowEnd.toISOString(),
       attempts: { succeeded: r.succeeded, failed: r.failed, running: r.running },
     })),
+    ...changeFields(t, change),
   };
 }
 

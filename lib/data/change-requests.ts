@@ -176,3 +176,39 @@ export async function decideChange(user: CurrentUser, id: string, action: Exclud
     return succeed({ id, state: step.state });
   });
 }
+
+export type ChangeStatus = { id: string; state: ChangeStateName } | null;
+
+/** Why a production party or a fleet upgrade may not start, or null when its change is approved. */
+export function blockedReason(change: ChangeStatus): string | null {
+  if (!change) return "It has no change request yet.";
+  if (change.state === "APPROVED") return null;
+  if (change.state === "REJECTED") return "Its change request was rejected.";
+  return change.state === "DRAFT" ? "Its change request is a draft, not submitted yet." : "Its change request is waiting for approval.";
+}
+
+/** The current change of each party (the newest not rejected, else the newest), in one query. */
+export async function partyChanges(partyIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
+  if (partyIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ partyId: string; id: string; state: ChangeStateName }[]>`
+    SELECT DISTINCT ON ("partyId") "partyId", id, state::text AS state FROM "ChangeRequest"
+    WHERE "partyId" = ANY(${partyIds}) ORDER BY "partyId", (state = 'REJECTED'), "createdAt" DESC`;
+  return new Map(rows.map((r) => [r.partyId, { id: r.id, state: r.state }]));
+}
+
+/** The current change of each template's upgrade to its target version, in one query. */
+export async function templateChanges(templateIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
+  if (templateIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ templateId: string; id: string; state: ChangeStateName }[]>`
+    SELECT DISTINCT ON (c."templateId") c."templateId", c.id, c.state::text AS state
+    FROM "ChangeRequest" c JOIN "Template" t ON t.id = c."templateId" AND c.scope->>'version' = t."targetVersion"
+    WHERE c."templateId" = ANY(${templateIds}) ORDER BY c."templateId", (c.state = 'REJECTED'), c."createdAt" DESC`;
+  return new Map(rows.map((r) => [r.templateId, { id: r.id, state: r.state }]));
+}
+
+/** True when the upgrade of a template to `version` has an approved change (inside a transaction). */
+export async function upgradeApproved(tx: Tx, templateId: string, version: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "ChangeRequest" WHERE "templateId" = ${templateId} AND state = 'APPROVED' AND scope->>'version' = ${version} LIMIT 1`;
+  return rows.length > 0;
+}

@@ -7,6 +7,7 @@ import { bumpRefusal, nextWindows, upgradeNowRefusal, type MemberStateName, type
 import { FORCED_RUN_HOURS, settleState } from "../rollout/engine";
 import type { TemplateCreate, TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
+import { upgradeApproved } from "./change-requests";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { storedSchedules } from "./policies";
 
@@ -214,6 +215,9 @@ export async function upgradeNow(user: CurrentUser, id: string, now: Date): Prom
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     const why = upgradeNowRefusal(current.state, current.targetVersion);
     if (why) return refuse(409, current.state === "UPGRADING" ? "upgrading" : "in-sync", why);
+    if (!(await upgradeApproved(tx, id, current.targetVersion))) {
+      return refuse(409, "not-approved", `The upgrade to ${current.targetVersion} has no approved change request: open one, have an approver approve it, then upgrade.`);
+    }
     const run = await tx.upgradeRun.create({
       data: { templateId: id, version: current.targetVersion, windowStart: now, windowEnd: new Date(now.getTime() + FORCED_RUN_HOURS * 3_600_000), forced: true, state: "RUNNING", createdAt: now },
       select: { id: true },

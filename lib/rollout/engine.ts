@@ -6,6 +6,7 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { SCHEDULER } from "../data/audit";
+import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
 import { openWindow, templateState, type TemplateStateName } from "../domain";
 import type { Executor } from "./executor";
@@ -21,6 +22,8 @@ export type TemplateTick = {
   failed: number;
   runOpened?: string;
   runClosed?: "COMPLETED" | "PARTIAL";
+  /** Why a window open now did not start the upgrade. */
+  blocked?: string;
   state?: TemplateStateName;
 };
 
@@ -159,6 +162,11 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
   if (!window || template.targetSetAt > window.start) return null;
   const offTarget = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: template.targetVersion } } });
   if (offTarget === 0) return null;
+  // Change management: an upgrade whose change request is not approved does not start.
+  if (!(await upgradeApproved(tx, template.id, template.targetVersion))) {
+    report.blocked = `The upgrade to ${template.targetVersion} has no approved change request.`;
+    return null;
+  }
   const created = await tx.$queryRaw<RunRow[]>`
     INSERT INTO "UpgradeRun" (id, "templateId", version, "windowStart", "windowEnd", forced, state, "createdAt")
     VALUES (${`run_${template.id}_${window.start.getTime()}`}, ${template.id}, ${template.targetVersion}, ${window.start}, ${window.end}, false, 'RUNNING', ${now})

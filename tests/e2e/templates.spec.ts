@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { failOnConsoleErrors, signIn } from "./helpers";
 
-test("an admin links a new policy to a template, bumps its version and watches the members upgrade", async ({ page }, testInfo) => {
+test("an admin links a new policy to a template, bumps its version, gets the change approved and watches the members upgrade", async ({ page, browser }, testInfo) => {
   test.setTimeout(90_000);
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
@@ -50,6 +50,25 @@ test("an admin links a new policy to a template, bumps its version and watches t
   await expect(counts.locator('[data-state="PENDING"]')).toHaveText("6");
   await page.screenshot({ path: testInfo.outputPath("template-pending.png"), fullPage: true });
 
+  // Change management: the upgrade is blocked until an approver approves its change request.
+  await expect(page.getByTestId("change-status")).toContainText("Blocked: the upgrade to 2.0.0 does not start. It has no change request yet.");
+  const templateUrl = page.url();
+  await page.getByRole("button", { name: "Open a change request" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Upgrade ${name} to 2.0.0 (6 members)` })).toBeVisible();
+  await page.getByRole("button", { name: "Submit for approval" }).click();
+  await expect(page.getByText("Waiting for an approver.")).toBeVisible();
+  const changeUrl = page.url();
+  const cab = await browser.newContext();
+  const approver = await cab.newPage();
+  await signIn(approver, "approver@example.com");
+  await approver.goto(changeUrl);
+  await approver.getByLabel("Comment for the record").fill("CAB: go");
+  await approver.getByRole("button", { name: "Approve" }).click();
+  await expect(approver.getByTestId("decision")).toContainText("by approver@example.com");
+  await cab.close();
+
+  await page.goto(templateUrl);
+  await expect(page.getByTestId("change-status")).toContainText("Approved: the upgrade to 2.0.0 may start in its window.");
   await page.getByRole("button", { name: "Upgrade now" }).click();
   await page.getByRole("button", { name: "Upgrade to 2.0.0 now" }).click();
   // Two at a time, two seconds each: members go pending → upgrading → in sync, and the page follows.

@@ -8,6 +8,7 @@ import { createPolicy } from "@/lib/data/policies";
 import { createTemplate, updateTemplate, upgradeNow } from "@/lib/data/templates";
 import { PolicyInputSchema } from "@/lib/validation/policies";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
+import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -50,6 +51,7 @@ describe("rollout tick", () => {
     const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }), NOW);
     if (!template.ok) throw new Error(template.message);
     expect((await updateTemplate(f.admin, template.value.id, { targetVersion: "1.1.0" }, new Date())).ok).toBe(true);
+    await approveUpgrade(f, template.value.id, new Date());
     expect((await upgradeNow(f.admin, template.value.id, new Date())).ok).toBe(true);
 
     await runOnce({ connectionString, taskList, logger: undefined }); // installs the schema if this test runs first

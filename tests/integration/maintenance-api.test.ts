@@ -9,6 +9,7 @@ import { GET as getMembers } from "@/app/api/v1/templates/[id]/members/route";
 import { POST as upgradeNow } from "@/app/api/v1/templates/[id]/upgrade-now/route";
 import { createApiToken } from "@/lib/data/api-tokens";
 import { db } from "@/lib/db";
+import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -143,6 +144,12 @@ describe("/api/v1/templates", () => {
     expect((await patchTemplate(call("PATCH", `/api/v1/templates/${template.id}`, "admin", { targetVersion: "2.1.0", revision: 1 }), params(template.id))).status).toBe(409);
 
     expect((await upgradeNow(call("POST", `/api/v1/templates/${template.id}/upgrade-now`, "owner"), params(template.id))).status).toBe(403);
+    const unapproved = await upgradeNow(call("POST", `/api/v1/templates/${template.id}/upgrade-now`, "admin"), params(template.id));
+    expect(unapproved.status).toBe(409);
+    expect((await json(unapproved)).error).toBe("The upgrade to 2.0.0 has no approved change request: open one, have an approver approve it, then upgrade.");
+    expect(await json(await getTemplate(call("GET", `/api/v1/templates/${template.id}`, "viewer"), params(template.id)))).toMatchObject({ change: null, blocked: true, blockedReason: "It has no change request yet." });
+    const changeId = await approveUpgrade(f, template.id, new Date());
+    expect(await json(await getTemplate(call("GET", `/api/v1/templates/${template.id}`, "viewer"), params(template.id)))).toMatchObject({ change: { id: changeId, state: "APPROVED" }, blocked: false });
     const forced = await upgradeNow(call("POST", `/api/v1/templates/${template.id}/upgrade-now`, "admin"), params(template.id));
     expect(forced.status).toBe(202);
     expect(await json(forced)).toMatchObject({ state: "UPGRADING", runs: [{ version: "2.0.0", forced: true, state: "RUNNING" }] });

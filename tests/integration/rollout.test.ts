@@ -9,6 +9,7 @@ import { tick } from "@/lib/rollout/engine";
 import { simulatedExecutor } from "@/lib/rollout/simulated";
 import { PolicyInputSchema } from "@/lib/validation/policies";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
+import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
 
 const MINUTE = 60_000;
@@ -48,6 +49,13 @@ async function bump(id: string, version: string, at: Date) {
   return updateTemplate(f.admin, id, { targetVersion: version }, at);
 }
 
+/** A new target version, approved by the CAB (change management gates every upgrade). */
+async function bumpApproved(id: string, version: string, at: Date) {
+  const result = await bump(id, version, at);
+  if (!result.ok) throw new Error(result.message);
+  await approveUpgrade(f, id, at);
+}
+
 const summary = async (id: string) => (await listTemplates({ ids: [id] }))[0]!;
 const versions = async (id: string) =>
   Object.fromEntries((await db.templateMember.groupBy({ by: ["currentVersion"], where: { templateId: id }, _count: { _all: true } })).map((g) => [g.currentVersion, g._count._all]));
@@ -56,7 +64,7 @@ describe("rollout engine: the seed's scenarios with 1,000 members", () => {
   it("single update: all 1,000 members are on 2.0.0 after the next window, gradually, each audited", async () => {
     const id = await fleetTemplate({ windowHours: 4, concurrency: 100 });
     const executor = simulatedExecutor({ durationSeconds: 300, failureRate: 0 });
-    expect((await bump(id, "2.0.0", NOW)).ok).toBe(true);
+    await bumpApproved(id, "2.0.0", NOW);
     expect((await summary(id)).state).toBe("PENDING");
 
     // Nothing happens before the window opens.
@@ -76,12 +84,27 @@ describe("rollout engine: the seed's scenarios with 1,000 members", () => {
     expect(await db.auditEvent.count({ where: { entityId: id, action: { in: ["template.upgrade-started", "template.upgrade-completed"] } } })).toBe(2);
   });
 
+  it("an upgrade without an approved change request does not start in its window", async () => {
+    const id = await fleetTemplate({ members: 50, windowHours: 2, concurrency: 10 });
+    const executor = simulatedExecutor({ durationSeconds: 60, failureRate: 0 });
+    expect((await bump(id, "2.0.0", NOW)).ok).toBe(true);
+    const [report] = await tick(FIRST_WINDOW, executor, { templateIds: [id] });
+    expect(report).toMatchObject({ started: 0, blocked: "The upgrade to 2.0.0 has no approved change request.", state: "PENDING" });
+    await run(id, executor, FIRST_WINDOW, new Date(FIRST_WINDOW.getTime() + 2 * HOUR), 10 * MINUTE);
+    expect(await db.upgradeRun.count({ where: { templateId: id } })).toBe(0);
+    expect(await versions(id)).toEqual({ "1.0.0": 50 });
+    // Approved before the next window: it runs then.
+    await approveUpgrade(f, id, new Date(FIRST_WINDOW.getTime() + 3 * HOUR));
+    await run(id, executor, SECOND_WINDOW, new Date(SECOND_WINDOW.getTime() + HOUR));
+    expect(await versions(id)).toEqual({ "2.0.0": 50 });
+  });
+
   it("two bumps before the window: members go 1.0.0 straight to 3.0.0, 2.0.0 is skipped", async () => {
     const id = await fleetTemplate({ windowHours: 6, concurrency: 200 });
     const executor = simulatedExecutor({ durationSeconds: 600, failureRate: 0 });
     expect((await bump(id, "2.0.0", NOW)).ok).toBe(true);
     await run(id, executor, NOW, new Date(NOW.getTime() + 24 * HOUR), HOUR);
-    expect((await bump(id, "3.0.0", new Date(NOW.getTime() + 25 * HOUR))).ok).toBe(true);
+    await bumpApproved(id, "3.0.0", new Date(NOW.getTime() + 25 * HOUR));
 
     await run(id, executor, FIRST_WINDOW, new Date(FIRST_WINDOW.getTime() + 6 * HOUR));
     expect(await versions(id)).toEqual({ "3.0.0": 1000 });
@@ -95,7 +118,7 @@ describe("rollout engine: the seed's scenarios with 1,000 members", () => {
     async function partiallyApplied() {
       const id = await fleetTemplate({ windowHours: 1, concurrency: 100 });
       const slow = simulatedExecutor({ durationSeconds: 1800, failureRate: 0, jitter: 0 });
-      expect((await bump(id, "2.0.0", NOW)).ok).toBe(true);
+      await bumpApproved(id, "2.0.0", NOW);
       await run(id, slow, FIRST_WINDOW, new Date(FIRST_WINDOW.getTime() + 3 * HOUR));
       expect(await versions(id)).toEqual({ "1.0.0": 800, "2.0.0": 200 });
       expect((await summary(id)).state).toBe("PARTIALLY_APPLIED");
@@ -133,14 +156,17 @@ describe("rollout engine: the seed's scenarios with 1,000 members", () => {
       expect(await versions(id)).toEqual({ "2.0.0": 1000 });
       expect(await summary(id)).toMatchObject({ state: "IN_SYNC" });
       expect(await db.upgradeRun.findFirst({ where: { templateId: id, forced: true } })).toMatchObject({ state: "COMPLETED", version: "2.0.0" });
-      expect((await bump(id, "3.0.0", new Date(monday.getTime() + 6 * HOUR))).ok).toBe(true);
-      expect(await upgradeNow(f.admin, id, new Date(monday.getTime() + 6 * HOUR))).toMatchObject({ ok: true });
+      const later = new Date(monday.getTime() + 6 * HOUR);
+      expect((await bump(id, "3.0.0", later)).ok).toBe(true);
+      expect(await upgradeNow(f.admin, id, later)).toMatchObject({ ok: false, status: 409, code: "not-approved" });
+      await approveUpgrade(f, id, later);
+      expect(await upgradeNow(f.admin, id, later)).toMatchObject({ ok: true });
     });
   });
 
   it("failed members stay behind (partially applied) and are retried in the next window", async () => {
     const id = await fleetTemplate({ members: 200, windowHours: 2, concurrency: 50 });
-    expect((await bump(id, "2.0.0", NOW)).ok).toBe(true);
+    await bumpApproved(id, "2.0.0", NOW);
     await run(id, simulatedExecutor({ durationSeconds: 60, failureRate: 0.2 }), FIRST_WINDOW, new Date(FIRST_WINDOW.getTime() + 2 * HOUR));
     const failed = await db.templateMember.count({ where: { templateId: id, state: "FAILED" } });
     expect(failed).toBeGreaterThan(10);
@@ -168,7 +194,7 @@ function counting(inner: Executor, starts: Map<string, number>): Executor {
 describe("rollout engine: several workers, and a worker killed mid-window", () => {
   it("two workers ticking at the same moments never start a member twice", async () => {
     const id = await fleetTemplate({ windowHours: 2, concurrency: 100 });
-    expect((await bump(id, "2.0.0", NOW)).ok).toBe(true);
+    await bumpApproved(id, "2.0.0", NOW);
     const starts = new Map<string, number>();
     const a = counting(simulatedExecutor({ durationSeconds: 240, failureRate: 0 }), starts);
     const b = counting(simulatedExecutor({ durationSeconds: 240, failureRate: 0 }), starts);
@@ -186,7 +212,7 @@ describe("rollout engine: several workers, and a worker killed mid-window", () =
 
   it("a worker that dies mid-tick leaves nothing half-done, and another finishes its upgrades", async () => {
     const id = await fleetTemplate({ members: 300, windowHours: 2, concurrency: 50 });
-    expect((await bump(id, "2.0.0", NOW)).ok).toBe(true);
+    await bumpApproved(id, "2.0.0", NOW);
     const sim = simulatedExecutor({ durationSeconds: 300, failureRate: 0 });
     // Worker A starts the first 50 and then stops ticking (killed between ticks).
     await tick(FIRST_WINDOW, sim, { templateIds: [id] });

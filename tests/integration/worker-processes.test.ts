@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import { requestRolloutTick } from "@/lib/jobs/enqueue";
 import { PolicyInputSchema } from "@/lib/validation/policies";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
+import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
 
 const workers: ChildProcess[] = [];
@@ -49,6 +50,7 @@ it("two worker processes share a rollout; one killed mid-way loses nothing and t
   if (!template.ok) throw new Error(template.message);
   const id = template.value.id;
   expect((await updateTemplate(f.admin, id, { targetVersion: "2.0.0" }, new Date())).ok).toBe(true);
+  await approveUpgrade(f, id, new Date());
   expect((await upgradeNow(f.admin, id, new Date())).ok).toBe(true);
 
   const a = startWorker();

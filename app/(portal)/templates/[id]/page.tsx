@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ChangeStatusPanel } from "@/components/changes/change-status";
 import { ConcurrencyForm, TargetVersionForm, UpgradeNowButton } from "@/components/templates/template-forms";
 import { MemberStateBadge, SyncBar, TemplateStateBadge } from "@/components/templates/state-badge";
 import { Alert } from "@/components/ui/alert";
@@ -14,6 +15,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { templateChanges } from "@/lib/data/change-requests";
 import { getTemplate, listMembers } from "@/lib/data/templates";
 import { MEMBER_STATE_LABELS, type MemberStateName } from "@/lib/domain/templates";
 import { formatDateTime } from "@/lib/format";
@@ -36,7 +38,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   if (!template) notFound();
   const query = MemberQuerySchema.safeParse(await searchParams);
   const filter = query.success ? query.data : {};
-  const [page, zone] = await Promise.all([listMembers(template.id, filter), viewerTimeZone()]);
+  const [page, zone, changes] = await Promise.all([listMembers(template.id, filter), viewerTimeZone(), templateChanges([template.id])]);
+  const change = changes.get(template.id) ?? null;
   const mayManage = can(user, { action: "template:manage" });
   const onTarget = template.versions.find((v) => v.version === template.targetVersion)?.members ?? 0;
   const behind = template.members - onTarget;
@@ -119,6 +122,9 @@ export default async function TemplatePage({ params, searchParams }: Props) {
             ) : (
               <p className="text-sm text-slate-500">Only admins change the target version.</p>
             )}
+            {template.state !== "IN_SYNC" ? (
+              <ChangeStatusPanel change={change} subject={`the upgrade to ${template.targetVersion}`} mayOpen={mayManage} open={{ templateId: template.id }} />
+            ) : null}
             {can(user, { action: "upgrade:force" }) && (template.state === "PENDING" || template.state === "PARTIALLY_APPLIED") ? (
               <UpgradeNowButton id={template.id} target={template.targetVersion} behind={behind} />
             ) : null}

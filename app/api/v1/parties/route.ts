@@ -2,6 +2,7 @@ import { partyJson } from "@/lib/api/parties";
 import { apiError, badRequest, queryObject, unauthorized } from "@/lib/api/respond";
 import { can } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
+import { partyChanges } from "@/lib/data/change-requests";
 import { listParties } from "@/lib/data/parties";
 import { PartiesQuerySchema } from "@/lib/validation/parties";
 
@@ -15,5 +16,6 @@ export async function GET(request: Request) {
   const query = PartiesQuerySchema.safeParse(queryObject(new URL(request.url)));
   if (!query.success) return badRequest(query.error);
   const parties = await listParties(query.data.from, query.data.end);
-  return Response.json(parties.map(partyJson));
+  const changes = await partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : [])));
+  return Response.json(parties.map((p) => partyJson(p, changes)));
 }

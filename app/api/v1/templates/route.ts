@@ -2,6 +2,7 @@ import { templateResponse } from "@/lib/api/template-route";
 import { templateSummaryJson } from "@/lib/api/templates";
 import { apiError, readBody, unauthorized } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
+import { templateChanges } from "@/lib/data/change-requests";
 import { createTemplate, listTemplates } from "@/lib/data/templates";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
 
@@ -10,7 +11,9 @@ export const dynamic = "force-dynamic";
 /** GET /api/v1/templates: every fleet template with its state and member counts. */
 export async function GET(request: Request) {
   if (!(await authenticateRequest(request))) return unauthorized();
-  return Response.json((await listTemplates()).map(templateSummaryJson));
+  const templates = await listTemplates();
+  const changes = await templateChanges(templates.map((t) => t.id));
+  return Response.json(templates.map((t) => templateSummaryJson(t, changes.get(t.id) ?? null)));
 }
 
 /** POST /api/v1/templates { name, policyId, targetVersion, concurrency?, members: [names] }: admins. */

@@ -14,6 +14,8 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { ChangeStatusPanel } from "@/components/changes/change-status";
+import { partyChanges } from "@/lib/data/change-requests";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
@@ -47,13 +49,15 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const group = query.group as PatchGroup;
   const now = new Date();
   const ran = party.id !== null && party.endsAt <= now;
-  const [counts, outcomes, resources, excluded, zone] = await Promise.all([
+  const [counts, outcomes, resources, excluded, zone, changes] = await Promise.all([
     slotCounts([party], now),
     ran && party.id ? getOutcomeCounts(party.id) : Promise.resolve(null),
     listPartyResources(party.kind, group, query.after),
     listPartyExcluded(party.kind),
     viewerTimeZone(),
+    party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
   ]);
+  const needsChange = party.kind === "production" && party.status !== "cancelled" && !ran;
   const c = counts.get(partyKey(party))!;
   const base = `/parties/${party.tag}/${party.kind}`;
   return (
@@ -84,6 +88,18 @@ export default async function PartyPage({ params, searchParams }: Params) {
         <div className="mb-6">
           <Alert tone="info">An admin moved this party from the day the rule gives. Why: {party.manualReason}</Alert>
         </div>
+      ) : null}
+      {needsChange ? (
+        <Card aria-labelledby="change" className="mb-6">
+          <CardHeader id="change" title="Change request" description="A production party starts only with an approved change request (CAB)." />
+          <CardBody>
+            {party.stored ? (
+              <ChangeStatusPanel change={(party.id ? changes.get(party.id) : null) ?? null} subject="this production party" mayOpen={can(user, { action: "party:manage" })} open={{ partyTag: party.tag }} />
+            ) : (
+              <p className="text-sm text-slate-500">This party is still projected from the rule; its change request can be opened once it is stored (two years ahead).</p>
+            )}
+          </CardBody>
+        </Card>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2" aria-labelledby="slots">

@@ -2,6 +2,7 @@ import { partyWithCountsJson } from "@/lib/api/party";
 import { apiError, unauthorized } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getOutcomeCounts } from "@/lib/data/fleet";
+import { partyChanges } from "@/lib/data/change-requests";
 import { getParty, slotCounts } from "@/lib/data/party-detail";
 import { partyKey } from "@/lib/domain";
 import { firstIssue } from "@/lib/validation/common";
@@ -20,8 +21,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ tag:
   const party = await getParty(parsedTag.data, parsedKind.data);
   if (!party) return apiError(404, `There is no ${kind} party ${tag}.`);
   const now = new Date();
-  const [counts, outcomes] = await Promise.all([slotCounts([party], now), party.id && party.endsAt <= now ? getOutcomeCounts(party.id) : Promise.resolve(null)]);
+  const [counts, outcomes, changes] = await Promise.all([
+    slotCounts([party], now),
+    party.id && party.endsAt <= now ? getOutcomeCounts(party.id) : Promise.resolve(null),
+    partyChanges(party.id ? [party.id] : []),
+  ]);
   return Response.json(
-    partyWithCountsJson(party, counts.get(partyKey(party))!, outcomes && { patched: outcomes.PATCHED, failed: outcomes.FAILED, skipped: outcomes.SKIPPED }),
+    partyWithCountsJson(party, counts.get(partyKey(party))!, outcomes && { patched: outcomes.PATCHED, failed: outcomes.FAILED, skipped: outcomes.SKIPPED }, changes),
   );
 }

@@ -1,0 +1,31 @@
+import Link from "next/link";
+import type { ChangeStatus } from "@/lib/data/change-requests";
+import { blockedReason } from "@/lib/data/change-requests";
+import { Alert } from "../ui/alert";
+import { ChangeStateBadge } from "./change-state-badge";
+import { OpenChangeButton } from "./open-change-button";
+
+/** A party's or an upgrade's change request: its state, why it blocks, and a button to open one. */
+export function ChangeStatusPanel({ change, subject, mayOpen, open }: { change: ChangeStatus; subject: string; mayOpen: boolean; open: { partyTag: string } | { templateId: string } }) {
+  const blocked = blockedReason(change);
+  return (
+    <div className="space-y-3 text-sm" data-testid="change-status">
+      {change ? (
+        <p>
+          Change request:{" "}
+          <Link href={`/changes/${change.id}`} className="text-indigo-700 hover:underline">
+            <ChangeStateBadge state={change.state} />
+          </Link>
+        </p>
+      ) : null}
+      {blocked ? (
+        <Alert tone="warning">
+          Blocked: {subject} does not start. {blocked}
+        </Alert>
+      ) : (
+        <p className="text-emerald-700">Approved: {subject} may start in its window.</p>
+      )}
+      {mayOpen && (!change || change.state === "REJECTED") ? <OpenChangeButton open={open} /> : null}
+    </div>
+  );
+}
