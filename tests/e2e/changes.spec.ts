@@ -20,5 +20,16 @@ test("an approver approves the submitted change of the next production party, wi
   await expect(page.getByTestId("decision")).toContainText("CAB: go, with the snapshot step");
   await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("change-approved.png"), fullPage: true });
+
+  // The party's page says so (and it was blocked before: see the API below).
+  await page.getByRole("link", { name: /^Patch Party \d{4}-Q[1-4] \(production\)$/ }).click();
+  await expect(page.getByTestId("change-status")).toContainText("Approved: this production party may start in its window.");
+  const tag = /parties\/(\d{4}-Q[1-4])\/production/.exec(page.url())![1]!;
+  await page.screenshot({ path: testInfo.outputPath("party-approved.png"), fullPage: true });
+  const parties = (await (await page.request.get(`/api/v1/parties?from=2026-01-01&to=2028-12-31`)).json()) as { tag: string; kind: string; change: { state: string } | null; blocked: boolean; blockedReason: string | null }[];
+  expect(parties.find((p) => p.tag === tag && p.kind === "production")).toMatchObject({ change: { state: "APPROVED" }, blocked: false, blockedReason: null });
+  const later = parties.filter((p) => p.kind === "production" && p.tag > tag);
+  expect(later[0]).toMatchObject({ change: null, blocked: true, blockedReason: "It has no change request yet." });
+  expect(parties.find((p) => p.kind === "qa")).toMatchObject({ change: null, blocked: false });
   noErrors();
 });
