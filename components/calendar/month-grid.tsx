@@ -9,12 +9,12 @@ const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 
 export type WindowView = { policyId: string; policyName: string; scheduleName: string; start: Date; end: Date };
 
-type Props = { title: string; weeks: CalendarDay[][]; parties: CalendarParty[]; counts: Map<string, SlotCounts>; zone: string; compact?: boolean; windows?: WindowView[] };
+type Props = { title: string; weeks: CalendarDay[][]; parties: CalendarParty[]; counts: Map<string, SlotCounts>; zone: string; compact?: boolean; windows?: WindowView[]; blocked?: Set<string> };
 
 const WINDOWS_SHOWN = 2;
 
 /** A month as a table: weeks in rows, days in cells, each day's slots as links. */
-export function MonthGrid({ title, weeks, parties, counts, zone, compact = false, windows = [] }: Props) {
+export function MonthGrid({ title, weeks, parties, counts, zone, compact = false, windows = [], blocked = new Set() }: Props) {
   const windowsByDay = new Map<string, WindowView[]>();
   for (const w of windows) {
     const key = localDay(w.start, zone);
@@ -83,7 +83,7 @@ export function MonthGrid({ title, weeks, parties, counts, zone, compact = false
                           <a
                             key={partyKey(party)}
                             href={`/parties/${party.tag}/${party.kind}`}
-                            aria-label={`${party.kind === "qa" ? "QA" : "Production"} Patch Party ${party.tag}`}
+                            aria-label={`${party.kind === "qa" ? "QA" : "Production"} Patch Party ${party.tag}${blocked.has(partyKey(party)) ? ", blocked: change not approved" : ""}`}
                             className={cx("block h-2.5 w-full rounded-sm", party.kind === "qa" ? "bg-qa" : "bg-prod", party.status === "cancelled" && "opacity-40")}
                           />
                         ))}
@@ -93,7 +93,7 @@ export function MonthGrid({ title, weeks, parties, counts, zone, compact = false
                     <ul className="mt-1 space-y-0.5">
                       {events.map(({ party, slot }) => (
                         <li key={`${partyKey(party)}-${slot.group}`}>
-                          <SlotChip party={party} slot={slot} count={counts.get(partyKey(party))?.[slot.group] ?? 0} zone={zone} />
+                          <SlotChip party={party} slot={slot} count={counts.get(partyKey(party))?.[slot.group] ?? 0} zone={zone} blocked={blocked.has(partyKey(party))} />
                         </li>
                       ))}
                       {dayWindows.slice(0, WINDOWS_SHOWN).map((w) => (

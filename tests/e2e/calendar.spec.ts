@@ -8,7 +8,7 @@ test("browse months, switch views and time zone, filter, open a party", async ({
   await signIn(page, "viewer@example.com");
   await page.goto("/calendar?date=2026-12");
   await expect(page.getByTestId("calendar-title")).toHaveText("December 2026");
-  const production = page.getByRole("link", { name: /^Production Patch Party 2026-Q4, group 1, 05:00–09:00 UTC, \d+ resources$/ });
+  const production = page.getByRole("link", { name: /^Production Patch Party 2026-Q4, group 1, 05:00–09:00 UTC, \d+ resources(, blocked: change not approved)?$/ });
   await expect(production).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("month.png"), fullPage: true });
 

@@ -31,5 +31,11 @@ test("an approver approves the submitted change of the next production party, wi
   const later = parties.filter((p) => p.kind === "production" && p.tag > tag);
   expect(later[0]).toMatchObject({ change: null, blocked: true, blockedReason: "It has no change request yet." });
   expect(parties.find((p) => p.kind === "qa")).toMatchObject({ change: null, blocked: false });
+
+  // The calendar marks the later, unapproved production party as blocked, and not this one.
+  await page.goto(`/calendar?view=agenda&date=${tag.slice(0, 4)}-${String((Number(tag.slice(6)) - 1) * 3 + 1).padStart(2, "0")}`);
+  const agenda = page.getByRole("table", { name: /^Patch Parties/ });
+  await expect(agenda.getByRole("row").filter({ hasText: `${tag}` }).filter({ hasText: "Production" })).not.toContainText("blocked");
+  await expect(agenda.getByRole("row").filter({ hasText: later[0]!.tag }).filter({ hasText: "Production" })).toContainText("blocked: change not approved");
   noErrors();
 });

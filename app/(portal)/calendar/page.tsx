@@ -15,6 +15,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
 import { listFeeds } from "@/lib/data/calendar-feed";
+import { blockedReason, partyChanges } from "@/lib/data/change-requests";
 import { listParties } from "@/lib/data/parties";
 import { listPolicyWindows } from "@/lib/data/policies";
 import { slotCounts } from "@/lib/data/party-detail";
@@ -42,7 +43,11 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const parties: CalendarParty[] = all
     .filter((p) => !query.environment || p.kind === (query.environment === "production" ? "production" : "qa"))
     .map((p) => (query.group ? { ...p, slots: p.slots.filter((s) => s.group === query.group) } : p));
-  const counts = await slotCounts(parties, now, team?.id);
+  const [counts, changes] = await Promise.all([slotCounts(parties, now, team?.id), partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : [])))]);
+  // A production party still to come starts only with an approved change request.
+  const blocked = new Set(
+    parties.filter((p) => p.kind === "production" && p.status !== "cancelled" && p.endsAt > now && blockedReason((p.id ? changes.get(p.id) : null) ?? null) !== null).map(partyKey),
+  );
   const filterQs = new URLSearchParams(Object.entries({ environment: query.environment, team: query.team, group: query.group }).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
   const anchor = DateTime.fromISO(range.anchor);
   return (
@@ -127,16 +132,17 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
           <PartyKindBadge kind="qa" /> QA party
           <PartyKindBadge kind="production" /> Production party
           <span className="inline-flex items-center rounded-md bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">Window</span> Upgrade window
+          <span className="inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium text-prod ring-2 ring-amber-500">⚠</span> Change not approved
           <span>Times in {zone === "UTC" ? "UTC" : `${zone} (${zoneAbbreviation(now, zone)})`}</span>
         </div>
       </form>
       <Card className="p-3" data-testid={`calendar-${query.view}`}>
         {query.view === "month" ? (
-          <MonthGrid title={range.title} weeks={monthGrid(anchor.year, anchor.month, zone, now)} parties={parties} counts={counts} zone={zone} windows={windows} />
+          <MonthGrid title={range.title} weeks={monthGrid(anchor.year, anchor.month, zone, now)} parties={parties} counts={counts} zone={zone} windows={windows} blocked={blocked} />
         ) : query.view === "quarter" ? (
           <div className="grid gap-6 lg:grid-cols-3">
             {quarterGrids(range.anchor, zone, now).map((m) => (
-              <MonthGrid key={m.title} title={m.title} weeks={m.weeks} parties={parties} counts={counts} zone={zone} windows={windows} compact />
+              <MonthGrid key={m.title} title={m.title} weeks={m.weeks} parties={parties} counts={counts} zone={zone} windows={windows} blocked={blocked} compact />
             ))}
           </div>
         ) : parties.length === 0 ? (
@@ -176,6 +182,11 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
                     <Td className="text-right tabular-nums">{c ? (c[1] + c[2] + c[3]).toLocaleString("en") : "–"}</Td>
                     <Td>
                       <Badge tone={p.status === "cancelled" ? "danger" : p.endsAt < now ? "neutral" : "info"}>{p.status === "cancelled" ? "cancelled" : p.endsAt < now ? "done" : "planned"}</Badge>
+                      {blocked.has(partyKey(p)) ? (
+                        <Badge tone="warning" className="ml-1">
+                          blocked: change not approved
+                        </Badge>
+                      ) : null}
                     </Td>
                   </tr>
                 );
