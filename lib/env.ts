@@ -37,6 +37,12 @@ export const EnvSchema = z
     PATCHPARTY_EXECUTOR: z.enum(["simulated"], { error: "must be simulated (the only executor shipped; see lib/rollout/executor.ts)" }).default("simulated"),
     PATCHPARTY_SIM_SECONDS: z.coerce.number().min(0, "must be 0 or more seconds").max(86_400).default(20),
     PATCHPARTY_SIM_FAILURE_RATE: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0.05),
+    SMTP_URL: z
+      .string()
+      .trim()
+      .regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587")
+      .optional(),
+    SMTP_FROM: z.string().trim().min(3).max(200).default("PatchParty <patchparty@localhost>"),
     PATCHPARTY_ROLLOUT_TICK_SECONDS: z.coerce.number().int().min(1).max(60, "must be 1 to 60 seconds").default(5),
   })
   .superRefine((env, ctx) => {

@@ -7,3 +7,4 @@ export * from "./quarter";
 export * from "./resources";
 export * from "./templates";
 export * from "./changes";
+export * from "./notices";

@@ -7,6 +7,8 @@ import { SCHEDULER } from "../data/audit";
 import { env } from "../env";
 import { tick } from "../rollout/engine";
 import { executorFromEnv } from "../rollout/executors";
+import { deliverNotices, planNotices } from "../data/notifications";
+import { mailTransportFromEnv } from "../notify/mailer";
 
 const DAY = 86_400_000;
 
@@ -18,6 +20,13 @@ export const taskList: TaskList = {
   async generate_parties() {
     const now = new Date();
     await generateParties(now, new Date(now.getTime() + 730 * DAY), now, SCHEDULER);
+  },
+  /** Records the customer notices due now and sends what is pending (SMTP_URL). */
+  async send_notices(_payload, helpers) {
+    const now = new Date();
+    const planned = await planNotices(now);
+    const sent = await deliverNotices(now, mailTransportFromEnv(), env().SMTP_FROM);
+    if (planned || sent.sent || sent.failed || sent.retrying) helpers.logger.info(`Notices: ${planned} recorded, ${sent.sent} sent, ${sent.retrying} to retry, ${sent.failed} failed`);
   },
   /** Advances every template's rollout; while one runs, ticks again in a few seconds. */
   async rollout_tick(_payload, helpers) {
@@ -41,4 +50,5 @@ export const crontab = [
   "* * * * * expire_exclusions ?fill=1h",
   "17 3 * * * generate_parties ?fill=2d",
   "* * * * * rollout_tick",
+  "* * * * * send_notices",
 ].join("\n");

@@ -1,0 +1,159 @@
+// Customer notices of production maintenance windows: planned (recorded once per party, kind,
+// sequence and recipient: the unique dedupe key) and then delivered by SMTP with the window as
+// an iCalendar attachment. A notice is claimed (SENDING) before it is handed to SMTP, so it is
+// never sent twice; a refused send goes back to PENDING and is retried with a back-off.
+import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
+import { DateTime } from "luxon";
+import { db } from "../db";
+import { NOTICE_SUBJECTS, noticesDue, type NoticeKind, type Recorded } from "../domain/notices";
+
+const DAY = 86_400_000;
+const RETRY_MINUTES = [1, 5, 30, 120];
+export const MAX_ATTEMPTS = RETRY_MINUTES.length + 1;
+/** A notice left SENDING this long (its worker died mid-send) is marked failed, not resent. */
+const STUCK_MS = 30 * 60_000;
+
+type PartyRow = { id: string; tag: string; startsAt: Date; endsAt: Date; status: string; sequence: number };
+
+const whenText = (startsAt: Date, endsAt: Date) =>
+  `${DateTime.fromJSDate(startsAt, { zone: "UTC" }).toFormat("ccc d LLL yyyy, HH:mm")}–${DateTime.fromJSDate(endsAt, { zone: "UTC" }).toFormat("HH:mm")} UTC`;
+
+function body(kind: NoticeKind, party: PartyRow, team: string) {
+  const when = whenText(party.startsAt, party.endsAt);
+  const lines: Record<NoticeKind, string> = {
+    announce: `Dear ${team},\n\nthe production servers of your services are patched during the maintenance window of Patch Party ${party.tag}: ${when}. Each patch group has its own slot inside it; services may restart once.\n\nThe attached invitation holds the window. Reply to this message with any question.`,
+    moved: `Dear ${team},\n\nthe maintenance window of Patch Party ${party.tag} has moved. It is now: ${when}.\n\nThe attached invitation replaces the previous one.`,
+    cancelled: `Dear ${team},\n\nthe maintenance window of Patch Party ${party.tag} (${when}) is cancelled. Nothing will be patched then.`,
+    completed: `Dear ${team},\n\nthe maintenance window of Patch Party ${party.tag} (${when}) is over and the patches are deployed.`,
+  };
+  return lines[kind];
+}
+
+/**
+ * Records the notices due now for production parties near their window (announce at day −14,
+ * moved, cancelled, completed). Safe to run from several workers at once: the dedupe key is unique.
+ */
+export async function planNotices(now: Date): Promise<number> {
+  const parties = await db.$queryRaw<PartyRow[]>`
+    SELECT id, tag, "startsAt", "endsAt", status::text AS status, sequence FROM "Party"
+    WHERE kind = 'PRODUCTION' AND (
+      "startsAt" BETWEEN ${new Date(now.getTime() - DAY)} AND ${new Date(now.getTime() + 16 * DAY)}
+      OR "endsAt" BETWEEN ${new Date(now.getTime() - 7 * DAY)} AND ${now}
+      -- Told already and still ahead (a move far into the future is announced at once), or cancelled.
+      OR ("startsAt" > ${new Date(now.getTime() - 30 * DAY)} AND id IN (SELECT "partyId" FROM "Notification" WHERE kind IN ('announce', 'moved') AND "partyId" IS NOT NULL)))`;
+  if (parties.length === 0) return 0;
+  const recordedRows = await db.notification.groupBy({ by: ["partyId", "kind", "sequence"], where: { partyId: { in: parties.map((p) => p.id) } } });
+  const recorded = new Map<string, Recorded[]>();
+  for (const r of recordedRows) recorded.set(r.partyId!, [...(recorded.get(r.partyId!) ?? []), { kind: r.kind as NoticeKind, sequence: r.sequence }]);
+
+  const due = parties.flatMap((party) =>
+    noticesDue({ startsAt: party.startsAt, endsAt: party.endsAt, cancelled: party.status === "CANCELLED", sequence: party.sequence }, recorded.get(party.id) ?? [], now).map((kind) => ({ party, kind })),
+  );
+  if (due.length === 0) return 0;
+  // Customers of the teams with production resources in the party.
+  const contacts = await db.$queryRaw<{ teamId: string; team: string; email: string }[]>`
+    SELECT DISTINCT c."teamId", t.name AS team, c.email FROM "TeamContact" c JOIN "Team" t ON t.id = c."teamId"
+    WHERE c."teamId" IN (SELECT DISTINCT "teamId" FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded)
+    ORDER BY c.email`;
+  const { count } = await db.notification.createMany({
+    skipDuplicates: true,
+    data: due.flatMap(({ party, kind }) =>
+      contacts.map((c) => ({
+        dedupeKey: `party:${party.id}:${kind}:${party.sequence}:${c.email}`,
+        kind,
+        recipient: c.email,
+        teamId: c.teamId,
+        subject: NOTICE_SUBJECTS[kind](`Patch Party ${party.tag} (production)`, whenText(party.startsAt, party.endsAt)),
+        body: body(kind, party, c.team),
+        windowStart: party.startsAt,
+        windowEnd: party.endsAt,
+        partyId: party.id,
+        sequence: party.sequence,
+        createdAt: now,
+        nextAttemptAt: now,
+      })),
+    ),
+  });
+  return count;
+}
+
+export type Mail = { from: string; to: string; subject: string; text: string; messageId: string; icalEvent: { method: string; filename: string; content: string } };
+export type MailTransport = { sendMail(mail: Mail): Promise<unknown> };
+
+function invitation(n: { id: string; kind: string; subject: string; windowStart: Date | null; windowEnd: Date | null; partyId: string | null; sequence: number }) {
+  const cancelled = n.kind === "cancelled";
+  const calendar = ical({ name: "PatchParty", method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH, prodId: { company: "PatchParty", product: "notices" } });
+  calendar.createEvent({
+    id: `party-${n.partyId ?? n.id}@patchparty`,
+    sequence: n.sequence,
+    start: n.windowStart ?? new Date(0),
+    end: n.windowEnd ?? new Date(0),
+    summary: n.subject,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  return { method: cancelled ? "CANCEL" : "PUBLISH", filename: "maintenance-window.ics", content: calendar.toString() };
+}
+
+/**
+ * Sends the pending notices that are due, a batch at a time. Without a transport (SMTP_URL unset)
+ * nothing is sent and the notices wait, recorded and visible in the portal.
+ */
+export async function deliverNotices(now: Date, transport: MailTransport | null, from: string, batch = 50): Promise<{ sent: number; failed: number; retrying: number }> {
+  const result = { sent: 0, failed: 0, retrying: 0 };
+  await db.notification.updateMany({
+    where: { state: "SENDING", nextAttemptAt: { lt: new Date(now.getTime() - STUCK_MS) } },
+    data: { state: "FAILED", lastError: "The worker stopped while sending; not sent again so that nobody gets it twice." },
+  });
+  if (!transport) return result;
+  const claimed = await db.$queryRaw<{ id: string; kind: string; recipient: string; subject: string; body: string; windowStart: Date | null; windowEnd: Date | null; partyId: string | null; sequence: number; attempts: number }[]>`
+    UPDATE "Notification" SET state = 'SENDING', "nextAttemptAt" = ${now}
+    WHERE id IN (SELECT id FROM "Notification" WHERE state = 'PENDING' AND "nextAttemptAt" <= ${now} ORDER BY "nextAttemptAt", id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+    RETURNING id, kind, recipient, subject, body, "windowStart", "windowEnd", "partyId", sequence, attempts`;
+  for (const n of claimed) {
+    try {
+      await transport.sendMail({ from, to: n.recipient, subject: n.subject, text: n.body, messageId: `<${n.id}@patchparty>`, icalEvent: invitation(n) });
+      await db.notification.update({ where: { id: n.id }, data: { state: "SENT", sentAt: now, attempts: n.attempts + 1, lastError: null } });
+      result.sent++;
+    } catch (error) {
+      const attempts = n.attempts + 1;
+      const message = (error as Error).message.slice(0, 500);
+      const retry = attempts < MAX_ATTEMPTS;
+      await db.notification.update({
+        where: { id: n.id },
+        data: { state: retry ? "PENDING" : "FAILED", attempts, lastError: message, nextAttemptAt: new Date(now.getTime() + (RETRY_MINUTES[attempts - 1] ?? 0) * 60_000) },
+      });
+      if (retry) result.retrying++;
+      else result.failed++;
+    }
+  }
+  return result;
+}
+
+export type NotificationRow = { id: string; kind: string; recipient: string; subject: string; windowStart: Date | null; windowEnd: Date | null; state: string; attempts: number; lastError: string | null; sentAt: Date | null; createdAt: Date; partyTag: string | null };
+
+/** Notices newest first, keyset on (createdAt, id); optionally of one party or state. */
+export async function listNotifications(options: { partyId?: string; state?: "PENDING" | "SENDING" | "SENT" | "FAILED"; before?: { at: Date; id: string }; limit?: number } = {}) {
+  const limit = options.limit ?? 50;
+  const rows = await db.notification.findMany({
+    where: {
+      ...(options.partyId ? { partyId: options.partyId } : {}),
+      ...(options.state ? { state: options.state } : {}),
+      ...(options.before ? { OR: [{ createdAt: { lt: options.before.at } }, { createdAt: options.before.at, id: { lt: options.before.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: { id: true, kind: true, recipient: true, subject: true, windowStart: true, windowEnd: true, state: true, attempts: true, lastError: true, sentAt: true, createdAt: true, party: { select: { tag: true } } },
+  });
+  const page: NotificationRow[] = rows.slice(0, limit).map(({ party, ...n }) => ({ ...n, partyTag: party?.tag ?? null }));
+  const last = page.at(-1);
+  return { notifications: page, next: rows.length > limit && last ? { at: last.createdAt, id: last.id } : null };
+}
+
+/** A party's notices by kind and state, and when customers were first told of its current date. */
+export async function partyNoticeSummary(partyId: string) {
+  const [groups, told] = await Promise.all([
+    db.notification.groupBy({ by: ["kind", "state"], where: { partyId }, _count: { _all: true } }),
+    db.notification.findFirst({ where: { partyId, kind: { in: ["announce", "moved"] } }, orderBy: [{ sequence: "desc" }, { createdAt: "asc" }], select: { createdAt: true, kind: true, sequence: true } }),
+  ]);
+  return { counts: groups.map((g) => ({ kind: g.kind, state: g.state, count: g._count._all })), lastTold: told };
+}
