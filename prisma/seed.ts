@@ -4,7 +4,9 @@ import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
 import { hashPassword } from "../lib/auth/password";
 import { db } from "../lib/db";
 import { decideChange, openPartyChange, openTemplateChange } from "../lib/data/change-requests";
+import { planNotices } from "../lib/data/notifications";
 import { generateParties } from "../lib/data/parties";
+import { announceDueAt } from "../lib/domain/notices";
 import { assignClusterGroups, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
 
 export const DEMO_PASSWORD = "patchparty";
@@ -282,6 +284,7 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
 
   await seedMaintenance(now, rng);
   await seedChangeRequest(now);
+  await seedNotices(now);
 
   log(
     `Demo data: ${inserted.count} resources, ${generated.created} parties, ${outcomesInserted} outcomes added ` +
@@ -402,6 +405,17 @@ async function seedChangeRequest(now: Date) {
     if (!opened?.ok) continue;
     await decideChange(admin, opened.value.id, "submit", {}, now);
     if (approve) await decideChange(approver, opened.value.id, "approve", { comment: "CAB: approved; retry the failed brokers in the next window." }, now);
+  }
+}
+
+/** The announcements of production parties already within two weeks, as if sent on day −14. */
+async function seedNotices(now: Date) {
+  const soon = await db.party.findMany({ where: { kind: "PRODUCTION", status: "PLANNED", startsAt: { gt: now, lte: new Date(now.getTime() + 15 * DAY) } }, select: { id: true, startsAt: true } });
+  for (const party of soon) {
+    const due = announceDueAt(party.startsAt);
+    if (due > now) continue;
+    await planNotices(due);
+    await db.notification.updateMany({ where: { partyId: party.id, kind: "announce", state: "PENDING" }, data: { state: "SENT", sentAt: due, attempts: 1 } });
   }
 }
 

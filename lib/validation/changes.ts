@@ -39,3 +39,13 @@ export const ChangeListQuerySchema = z.object({
     .transform((c) => ({ at: new Date(Number(c.slice(0, 13))), id: c.slice(14) }))
     .optional(),
 });
+
+export const NotificationQuerySchema = z.object({
+  state: z.enum(["PENDING", "SENDING", "SENT", "FAILED"], { error: "state is one of PENDING, SENDING, SENT, FAILED" }).optional(),
+  cursor: z
+    .string()
+    .max(100)
+    .regex(/^\d{13}_[\w-]{1,40}$/, "cursor: use the previous page's next")
+    .transform((c) => ({ at: new Date(Number(c.slice(0, 13))), id: c.slice(14) }))
+    .optional(),
+});

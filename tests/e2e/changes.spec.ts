@@ -39,3 +39,23 @@ test("an approver approves the submitted change of the next production party, wi
   await expect(agenda.getByRole("row").filter({ hasText: later[0]!.tag }).filter({ hasText: "Production" })).toContainText("blocked: change not approved");
   noErrors();
 });
+
+test("customers' notices are listed, and the party page counts them", async ({ page }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "viewer@example.com");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Notices" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Customer notices" })).toBeVisible();
+  await expect(page.getByText("No SMTP server is configured")).toBeVisible();
+  const table = page.getByRole("table", { name: "Customer notices" });
+  const first = table.getByRole("link", { name: /^Planned maintenance: Patch Party \d{4}-Q[1-4] \(production\)/ }).first();
+  await expect(first).toBeVisible();
+  await expect(table.getByRole("row").nth(1)).toContainText("Sent");
+  await page.screenshot({ path: testInfo.outputPath("notices.png"), fullPage: true });
+  await first.click();
+  await expect(page.getByTestId("party-notices")).toContainText(/Announcement: Sent × \d+/);
+  const api = (await (await page.request.get("/api/v1/notifications?state=SENT")).json()) as { items: { recipient: string; subject: string; window: unknown; state: string; sentAt: string }[] };
+  expect(api.items.length).toBeGreaterThan(0);
+  expect(api.items[0]).toMatchObject({ state: "SENT", window: { startsAt: expect.any(String) }, sentAt: expect.any(String) });
+  expect((await page.request.get("/api/v1/notifications?state=LOST")).status()).toBe(400);
+  noErrors();
+});

@@ -11,6 +11,7 @@ test("every section of the navigation opens", async ({ page }, testInfo) => {
     ["Policies", "Maintenance policies"],
     ["Templates", "Fleet templates"],
     ["Changes", "Change requests"],
+    ["Notices", "Customer notices"],
     ["Audit", "Audit"],
   ] as const) {
     await nav.getByRole("link", { name: link }).click();

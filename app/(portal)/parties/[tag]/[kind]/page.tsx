@@ -16,6 +16,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ChangeStatusPanel } from "@/components/changes/change-status";
 import { partyChanges } from "@/lib/data/change-requests";
+import { partyNoticeSummary } from "@/lib/data/notifications";
+import { NOTICE_DAYS, shortNotice } from "@/lib/domain/notices";
+import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
@@ -57,6 +60,10 @@ export default async function PartyPage({ params, searchParams }: Params) {
     viewerTimeZone(),
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
   ]);
+  const notices = party.kind === "production" && party.id ? await partyNoticeSummary(party.id) : null;
+  const daysAway = Math.floor((party.startsAt.getTime() - now.getTime()) / 86_400_000);
+  const toldLate = notices?.lastTold ? shortNotice(party.startsAt, notices.lastTold.createdAt) : false;
+  const untoldSoon = party.kind === "production" && party.status !== "cancelled" && party.startsAt > now && daysAway < NOTICE_DAYS && !notices?.lastTold;
   const needsChange = party.kind === "production" && party.status !== "cancelled" && !ran;
   const c = counts.get(partyKey(party))!;
   const base = `/parties/${party.tag}/${party.kind}`;
@@ -98,6 +105,25 @@ export default async function PartyPage({ params, searchParams }: Params) {
             ) : (
               <p className="text-sm text-slate-500">This party is still projected from the rule; its change request can be opened once it is stored (two years ahead).</p>
             )}
+          </CardBody>
+        </Card>
+      ) : null}
+      {notices && (notices.counts.length > 0 || untoldSoon) ? (
+        <Card aria-labelledby="notices" className="mb-6">
+          <CardHeader id="notices" title="Customer notices" action={<Link href="/notifications" className="text-sm text-indigo-700 hover:underline">All notices</Link>} />
+          <CardBody className="space-y-3 text-sm">
+            {toldLate || untoldSoon ? (
+              <Alert tone="warning">
+                Short notice: {untoldSoon ? `the window is ${daysAway} day(s) away and customers have not been told yet` : `customers were told of this date only ${Math.floor((party.startsAt.getTime() - notices.lastTold!.createdAt.getTime()) / 86_400_000)} day(s) before it`} — less than the two weeks they are promised.
+              </Alert>
+            ) : null}
+            <ul className="flex flex-wrap gap-2" data-testid="party-notices">
+              {notices.counts.map((c) => (
+                <li key={`${c.kind}-${c.state}`} className="flex items-center gap-1">
+                  {NOTICE_KIND_LABELS[c.kind] ?? c.kind}: <NoticeStateBadge state={c.state} /> × {c.count}
+                </li>
+              ))}
+            </ul>
           </CardBody>
         </Card>
       ) : null}

@@ -1,0 +1,97 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
+import { Alert } from "@/components/ui/alert";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
+import { Table, Td, Th } from "@/components/ui/table";
+import { requireUser } from "@/lib/auth/session";
+import { listNotifications } from "@/lib/data/notifications";
+import { env } from "@/lib/env";
+import { formatDateTime } from "@/lib/format";
+import { NotificationQuerySchema } from "@/lib/validation/changes";
+
+export const metadata: Metadata = { title: "Customer notices" };
+
+const STATES = ["PENDING", "SENDING", "SENT", "FAILED"] as const;
+
+export default async function NotificationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser();
+  const query = NotificationQuerySchema.safeParse(await searchParams);
+  const filter = query.success ? query.data : {};
+  const page = await listNotifications({ state: filter.state, before: filter.cursor });
+  const href = (state: string | null, cursor?: string) => {
+    const params = new URLSearchParams();
+    if (state) params.set("state", state);
+    if (cursor) params.set("cursor", cursor);
+    return `/notifications${params.size ? `?${params}` : ""}`;
+  };
+  return (
+    <>
+      <PageHeader
+        title="Customer notices"
+        description="Each team's contacts are told of a production maintenance window 14 days before it, again when it moves or is cancelled, and when it is over — by e-mail with the window as a calendar invitation."
+      />
+      {!env().SMTP_URL ? (
+        <div className="mb-4">
+          <Alert tone="info">No SMTP server is configured (SMTP_URL), so notices are recorded here and wait to be sent.</Alert>
+        </div>
+      ) : null}
+      <nav aria-label="Filter by state" className="mb-4 flex flex-wrap gap-1 text-sm">
+        {[null, ...STATES].map((s) => (
+          <Link
+            key={s ?? "all"}
+            href={href(s)}
+            aria-current={(filter.state ?? null) === s ? "page" : undefined}
+            className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
+          >
+            {s ? s.charAt(0) + s.slice(1).toLowerCase() : "All"}
+          </Link>
+        ))}
+      </nav>
+      {page.notifications.length === 0 ? (
+        <EmptyState title="No notices here">Notices appear 14 days before each production party.</EmptyState>
+      ) : (
+        <Card>
+          <Table caption="Customer notices">
+            <thead>
+              <tr>
+                <Th>Notice</Th>
+                <Th>Recipient</Th>
+                <Th>Window (UTC)</Th>
+                <Th>State</Th>
+                <Th>Sent (UTC)</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {page.notifications.map((n) => (
+                <tr key={n.id}>
+                  <Td>
+                    <div className="text-xs font-medium text-slate-500">{NOTICE_KIND_LABELS[n.kind] ?? n.kind}</div>
+                    {n.partyTag ? (
+                      <Link href={`/parties/${n.partyTag}/production`} className="text-indigo-700 hover:underline">
+                        {n.subject}
+                      </Link>
+                    ) : (
+                      n.subject
+                    )}
+                  </Td>
+                  <Td className="text-xs">{n.recipient}</Td>
+                  <Td className="tabular-nums text-xs">{n.windowStart ? formatDateTime(n.windowStart, "UTC") : "—"}</Td>
+                  <Td>
+                    <NoticeStateBadge state={n.state} />
+                    {n.lastError ? <p className="mt-1 max-w-xs text-xs text-rose-700">{n.lastError}</p> : null}
+                  </Td>
+                  <Td className="tabular-nums text-xs">{n.sentAt ? formatDateTime(n.sentAt, "UTC") : "—"}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </Card>
+      )}
+      <Pager firstHref={filter.cursor ? href(filter.state ?? null) : null} nextHref={page.next ? href(filter.state ?? null, `${page.next.at.getTime()}_${page.next.id}`) : null} />
+    </>
+  );
+}
