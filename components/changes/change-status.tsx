@@ -1,13 +1,13 @@
 import Link from "next/link";
 import type { ChangeStatus } from "@/lib/data/change-requests";
-import { blockedReason } from "@/lib/data/change-requests";
+import { blockedReason, partyBlockedReason } from "@/lib/data/change-requests";
 import { Alert } from "../ui/alert";
 import { ChangeStateBadge } from "./change-state-badge";
 import { OpenChangeButton } from "./open-change-button";
 
 /** A party's or an upgrade's change request: its state, why it blocks, and a button to open one. */
-export function ChangeStatusPanel({ change, subject, mayOpen, open }: { change: ChangeStatus; subject: string; mayOpen: boolean; open: { partyTag: string } | { templateId: string } }) {
-  const blocked = blockedReason(change);
+export function ChangeStatusPanel({ change, subject, mayOpen, open, held = null }: { change: ChangeStatus; subject: string; mayOpen: boolean; open: { partyTag: string } | { templateId: string }; held?: { by: string; reason: string } | null }) {
+  const blocked = held ? partyBlockedReason({ held }, change) : blockedReason(change);
   return (
     <div className="space-y-3 text-sm" data-testid="change-status">
       {change ? (

@@ -1,12 +1,12 @@
-import { blockedReason, type ChangeStatus } from "../data/change-requests";
+import { partyBlockedReason, type ChangeStatus } from "../data/change-requests";
 import type { CalendarParty } from "../domain";
 
 /** A production party needs an approved change request to start; a QA party needs none. */
 function changeFields(party: CalendarParty, changes: Map<string, NonNullable<ChangeStatus>>) {
-  if (party.kind !== "production") return { change: null, blocked: false, blockedReason: null };
+  if (party.kind !== "production") return { change: null, blocked: false, blockedReason: null, held: null };
   const change = (party.id ? changes.get(party.id) : undefined) ?? null;
-  const reason = party.status === "cancelled" ? null : blockedReason(change);
-  return { change, blocked: reason !== null, blockedReason: reason };
+  const reason = party.status === "cancelled" ? null : partyBlockedReason(party, change);
+  return { change, blocked: reason !== null, blockedReason: reason, held: party.held ? { at: party.held.at.toISOString(), by: party.held.by, reason: party.held.reason } : null };
 }
 
 /** The API's shape of a party: ISO-8601 UTC times, and its change request. */

@@ -187,6 +187,12 @@ export function blockedReason(change: ChangeStatus): string | null {
   return change.state === "DRAFT" ? "Its change request is a draft, not submitted yet." : "Its change request is waiting for approval.";
 }
 
+/** Why a production party may not start: an admin's hold first, then its change request. */
+export function partyBlockedReason(party: { held: { by: string; reason: string } | null }, change: ChangeStatus): string | null {
+  if (party.held) return `Held by ${party.held.by}: ${party.held.reason}`;
+  return blockedReason(change);
+}
+
 /** The current change of each party (the newest not rejected, else the newest), in one query. */
 export async function partyChanges(partyIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
   if (partyIds.length === 0) return new Map();

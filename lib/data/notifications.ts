@@ -77,7 +77,10 @@ export async function planNotices(now: Date): Promise<number> {
   return count;
 }
 
-export type Mail = { from: string; to: string; subject: string; text: string; messageId: string; icalEvent: { method: string; filename: string; content: string } };
+export type Mail = { from: string; to: string; subject: string; text: string; messageId: string; icalEvent?: { method: string; filename: string; content: string } };
+
+/** Notices about a maintenance window carry it as an invitation; reminders do not. */
+const WINDOW_KINDS = new Set(["announce", "moved", "cancelled", "completed"]);
 export type MailTransport = { sendMail(mail: Mail): Promise<unknown> };
 
 function invitation(n: { id: string; kind: string; subject: string; windowStart: Date | null; windowEnd: Date | null; partyId: string | null; sequence: number }) {
@@ -111,7 +114,7 @@ export async function deliverNotices(now: Date, transport: MailTransport | null,
     RETURNING id, kind, recipient, subject, body, "windowStart", "windowEnd", "partyId", sequence, attempts`;
   for (const n of claimed) {
     try {
-      await transport.sendMail({ from, to: n.recipient, subject: n.subject, text: n.body, messageId: `<${n.id}@patchparty>`, icalEvent: invitation(n) });
+      await transport.sendMail({ from, to: n.recipient, subject: n.subject, text: n.body, messageId: `<${n.id}@patchparty>`, ...(WINDOW_KINDS.has(n.kind) ? { icalEvent: invitation(n) } : {}) });
       await db.notification.update({ where: { id: n.id }, data: { state: "SENT", sentAt: now, attempts: n.attempts + 1, lastError: null } });
       result.sent++;
     } catch (error) {

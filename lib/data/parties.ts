@@ -29,6 +29,7 @@ export function toStoredParty(row: PartyRow & { slots: PartySlot[] }): StoredPar
     status: row.status.toLowerCase() as PartyStatus,
     sequence: row.sequence,
     manualReason: row.manualReason,
+    held: row.heldAt && row.heldReason ? { at: row.heldAt, by: row.heldBy ?? "an admin", reason: row.heldReason } : null,
     slots: [...row.slots].sort((a, b) => a.group - b.group).map((s) => ({ group: s.group as PatchGroup, startsAt: s.startsAt, endsAt: s.endsAt })),
   };
 }

@@ -14,7 +14,7 @@ export async function getParty(tag: string, kind: PartyKind): Promise<CalendarPa
   const stored = await db.party.findUnique({ where: { tag_kind: { tag, kind: toDbKind(kind) } }, include: { slots: true } });
   if (stored) return { ...toStoredParty(stored), stored: true };
   const projected = partiesOfQuarter(await getPartyRule(), quarter).find((p) => p.kind === kind);
-  return projected ? { ...projected, id: null, status: "planned", sequence: 0, stored: false, manualReason: null } : null;
+  return projected ? { ...projected, id: null, status: "planned", sequence: 0, stored: false, manualReason: null, held: null } : null;
 }
 
 const empty = (): SlotCounts => ({ 1: 0, 2: 0, 3: 0 });

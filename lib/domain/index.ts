@@ -8,3 +8,4 @@ export * from "./resources";
 export * from "./templates";
 export * from "./changes";
 export * from "./notices";
+export * from "./qa-gate";

@@ -10,7 +10,11 @@ export type StoredParty = PlannedParty & {
   sequence: number;
   /** Set when an admin moved or cancelled the party by hand. */
   manualReason: string | null;
+  /** An admin's hold: the party does not start until released. */
+  held: PartyHold | null;
 };
+
+export type PartyHold = { at: Date; by: string; reason: string };
 
 export type CalendarParty = PlannedParty & {
   id: string | null;
@@ -19,6 +23,7 @@ export type CalendarParty = PlannedParty & {
   stored: boolean;
   /** Why an admin moved or cancelled it; null when the rule placed it. */
   manualReason: string | null;
+  held: PartyHold | null;
 };
 
 export const partyKey = (p: { tag: string; kind: PartyKind }) => `${p.tag}:${p.kind}`;
@@ -28,7 +33,7 @@ export function partiesInRange(rule: PartyRule, stored: readonly StoredParty[], 
   const byKey = new Map(stored.map((p) => [partyKey(p), p]));
   const projected: CalendarParty[] = projectParties(rule, from, to)
     .filter((p) => !byKey.has(partyKey(p)))
-    .map((p) => ({ ...p, id: null, status: "planned", sequence: 0, stored: false, manualReason: null }));
+    .map((p) => ({ ...p, id: null, status: "planned", sequence: 0, stored: false, manualReason: null, held: null }));
   const kept: CalendarParty[] = stored
     .filter((p) => p.startsAt < to && p.endsAt > from)
     .map((p) => ({ ...p, stored: true }));

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   "party.reschedule",
   "party.move",
   "party.cancel",
+  "party.hold",
+  "party.release",
   "party-rule.update",
   "policy.create",
   "policy.update",

@@ -18,7 +18,7 @@ const to = new Date("2028-01-01T00:00:00Z");
 
 let ids = 0;
 const store = (parties: PlannedParty[], extra: Partial<StoredParty> = {}): StoredParty[] =>
-  parties.map((p) => ({ ...p, id: `p${++ids}`, status: "planned", sequence: 0, manualReason: null, ...extra }));
+  parties.map((p) => ({ ...p, id: `p${++ids}`, status: "planned", sequence: 0, manualReason: null, held: null, ...extra }));
 
 describe("quarters and tags", () => {
   it("names a quarter YYYY-Qn in the organisation's zone", () => {

@@ -15,7 +15,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
 import { listFeeds } from "@/lib/data/calendar-feed";
-import { blockedReason, partyChanges } from "@/lib/data/change-requests";
+import { partyBlockedReason, partyChanges } from "@/lib/data/change-requests";
 import { listParties } from "@/lib/data/parties";
 import { listPolicyWindows } from "@/lib/data/policies";
 import { slotCounts } from "@/lib/data/party-detail";
@@ -46,7 +46,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const [counts, changes] = await Promise.all([slotCounts(parties, now, team?.id), partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : [])))]);
   // A production party still to come starts only with an approved change request.
   const blocked = new Set(
-    parties.filter((p) => p.kind === "production" && p.status !== "cancelled" && p.endsAt > now && blockedReason((p.id ? changes.get(p.id) : null) ?? null) !== null).map(partyKey),
+    parties.filter((p) => p.kind === "production" && p.status !== "cancelled" && p.endsAt > now && partyBlockedReason(p, (p.id ? changes.get(p.id) : null) ?? null) !== null).map(partyKey),
   );
   const filterQs = new URLSearchParams(Object.entries({ environment: query.environment, team: query.team, group: query.group }).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
   const anchor = DateTime.fromISO(range.anchor);

@@ -49,6 +49,9 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
         description="Every server, VM, node and appliance in the fleet, with its patch group and patch state."
         actions={
           <>
+            <ButtonLink href="/resources/long-exclusions" variant="ghost">
+              Long exclusions
+            </ButtonLink>
             {/* A plain link: a download, not a page to prefetch. */}
             <a href={`/api/v1/resources.csv${qs ? `?${qs}` : ""}`} download className={buttonClass("secondary")}>
               Export CSV

@@ -17,6 +17,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { ChangeStatusPanel } from "@/components/changes/change-status";
 import { partyChanges } from "@/lib/data/change-requests";
 import { partyNoticeSummary } from "@/lib/data/notifications";
+import { qaOutcomeOf } from "@/lib/data/party-hold";
+import { QA_FAILURE_THRESHOLD } from "@/lib/domain/qa-gate";
+import { HoldForm } from "@/components/parties/hold-form";
 import { NOTICE_DAYS, shortNotice } from "@/lib/domain/notices";
 import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
 import { Pager } from "@/components/ui/pager";
@@ -40,6 +43,8 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 const PageQuery = z.object({ group: z.enum(["1", "2", "3"]).catch("1").default("1").transform(Number), after: z.string().max(300).optional().catch(undefined) });
 
+const formatDateTimeUtc = (at: Date) => `${formatDateTime(at, "UTC")} UTC`;
+
 export default async function PartyPage({ params, searchParams }: Params) {
   const user = await requireUser();
   const { tag: rawTag, kind: rawKind } = await params;
@@ -60,7 +65,11 @@ export default async function PartyPage({ params, searchParams }: Params) {
     viewerTimeZone(),
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
   ]);
-  const notices = party.kind === "production" && party.id ? await partyNoticeSummary(party.id) : null;
+  const [notices, qa] = await Promise.all([
+    party.kind === "production" && party.id ? partyNoticeSummary(party.id) : Promise.resolve(null),
+    party.kind === "production" ? qaOutcomeOf(party.tag, now) : Promise.resolve(null),
+  ]);
+  const mayManage = can(user, { action: "party:manage" });
   const daysAway = Math.floor((party.startsAt.getTime() - now.getTime()) / 86_400_000);
   const toldLate = notices?.lastTold ? shortNotice(party.startsAt, notices.lastTold.createdAt) : false;
   const untoldSoon = party.kind === "production" && party.status !== "cancelled" && party.startsAt > now && daysAway < NOTICE_DAYS && !notices?.lastTold;
@@ -101,7 +110,29 @@ export default async function PartyPage({ params, searchParams }: Params) {
           <CardHeader id="change" title="Change request" description="A production party starts only with an approved change request (CAB)." />
           <CardBody>
             {party.stored ? (
-              <ChangeStatusPanel change={(party.id ? changes.get(party.id) : null) ?? null} subject="this production party" mayOpen={can(user, { action: "party:manage" })} open={{ partyTag: party.tag }} />
+              <div className="grid gap-6 md:grid-cols-2">
+                <ChangeStatusPanel change={(party.id ? changes.get(party.id) : null) ?? null} subject="this production party" mayOpen={mayManage} open={{ partyTag: party.tag }} held={party.held} />
+                <div className="space-y-3 text-sm" data-testid="qa-gate">
+                  <h3 className="font-medium text-slate-800">QA gate</h3>
+                  {qa ? (
+                    <p>
+                      <Link href={`/parties/${party.tag}/qa`} className="text-indigo-700 hover:underline">
+                        QA {party.tag}
+                      </Link>
+                      : {qa.patched.toLocaleString("en")} patched, {qa.failed.toLocaleString("en")} failed ({(qa.failureRate * 100).toFixed(1)} % of {qa.tried.toLocaleString("en")}; threshold {(QA_FAILURE_THRESHOLD * 100).toFixed(0)} %).
+                    </p>
+                  ) : (
+                    <p className="text-slate-500">The QA party of {party.tag} has not run yet.</p>
+                  )}
+                  {qa?.overThreshold && !party.held ? <Alert tone="warning">QA failures are above the threshold: consider holding production until they are understood.</Alert> : null}
+                  {party.held ? (
+                    <Alert tone="warning">
+                      Held by {party.held.by} on {formatDateTimeUtc(party.held.at)}: {party.held.reason}
+                    </Alert>
+                  ) : null}
+                  {mayManage ? <HoldForm tag={party.tag} held={party.held !== null} /> : null}
+                </div>
+              </div>
             ) : (
               <p className="text-sm text-slate-500">This party is still projected from the rule; its change request can be opened once it is stored (two years ahead).</p>
             )}

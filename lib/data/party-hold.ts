@@ -1,0 +1,51 @@
+// An admin's hold on a production party (typically when its quarter's QA party failed too
+// often): a held party does not start until an admin releases it. Both are audited.
+import { db } from "../db";
+import { can, type CurrentUser } from "../auth/permissions";
+import { qaGate } from "../domain";
+import { recordAudit } from "./audit";
+import { getOutcomeCounts } from "./fleet";
+import { refuse, succeed, type Outcome } from "./outcome";
+
+const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
+
+async function lockedProductionParty(tag: string) {
+  return db.party.findUnique({ where: { tag_kind: { tag, kind: "PRODUCTION" } }, select: { id: true, startsAt: true, status: true, heldAt: true, heldReason: true } });
+}
+
+export async function holdParty(user: CurrentUser, tag: string, reason: string, now: Date): Promise<Outcome<null>> {
+  if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "Only admins can hold a party.");
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`;
+    const party = rows[0] ? await lockedProductionParty(tag) : null;
+    if (!party) return refuse(404, "not-found", `There is no stored production party ${tag}.`);
+    if (party.startsAt <= now) return refuse(409, "started", "This party has started or is over: it can no longer be held.");
+    if (party.status === "CANCELLED") return refuse(409, "cancelled", "This party is cancelled.");
+    if (party.heldAt) return refuse(409, "held", `This party is already held: ${party.heldReason}`);
+    await tx.party.update({ where: { id: party.id }, data: { heldAt: now, heldBy: user.email, heldReason: reason } });
+    await recordAudit(tx, { actor: actorOf(user), action: "party.hold", entityType: "party", entityId: party.id, entityLabel: `${tag} production`, after: { held: true }, reason, at: now });
+    return succeed(null);
+  });
+}
+
+export async function releaseParty(user: CurrentUser, tag: string, now: Date): Promise<Outcome<null>> {
+  if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "Only admins can release a party.");
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string; heldReason: string | null }[]>`SELECT id, "heldReason" FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`;
+    const party = rows[0];
+    if (!party) return refuse(404, "not-found", `There is no stored production party ${tag}.`);
+    if (!party.heldReason) return refuse(409, "not-held", "This party is not held.");
+    await tx.party.update({ where: { id: party.id }, data: { heldAt: null, heldBy: null, heldReason: null } });
+    await recordAudit(tx, { actor: actorOf(user), action: "party.release", entityType: "party", entityId: party.id, entityLabel: `${tag} production`, before: { held: true, reason: party.heldReason }, after: { held: false }, at: now });
+    return succeed(null);
+  });
+}
+
+/** The outcome of the quarter's QA party, once it has run, with the gate's verdict. */
+export async function qaOutcomeOf(tag: string, now: Date) {
+  const qa = await db.party.findUnique({ where: { tag_kind: { tag, kind: "QA" } }, select: { id: true, endsAt: true, status: true } });
+  if (!qa || qa.status === "CANCELLED" || qa.endsAt > now) return null;
+  const counts = await getOutcomeCounts(qa.id);
+  const outcome = { patched: counts.PATCHED, failed: counts.FAILED, skipped: counts.SKIPPED };
+  return { ...outcome, ...qaGate(outcome) };
+}
