@@ -15,10 +15,10 @@ const HoldSchema = z.object({
 /** Holds (with a reason) or releases a production party, from its page. */
 export async function partyHoldAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const parsed = HoldSchema.safeParse({ tag: form.get("tag"), intent: form.get("intent"), reason: form.get("reason") ?? undefined });
+  const parsed = HoldSchema.safeParse({ tag: form.get("tag"), intent: form.get("intent"), reason: form.get("holdReason") ?? undefined });
   if (!parsed.success) return invalid(parsed.error);
   const { tag, intent, reason } = parsed.data;
-  if (intent === "hold" && (!reason || reason.length < 3)) return { ok: false, fieldErrors: { reason: ["Say why it is held, in at least 3 characters."] } };
+  if (intent === "hold" && (!reason || reason.length < 3)) return { ok: false, fieldErrors: { holdReason: ["Say why it is held, in at least 3 characters."] } };
   const now = new Date();
   const result = intent === "hold" ? await holdParty(user, tag, reason!, now) : await releaseParty(user, tag, now);
   if (!result.ok) return { ok: false, message: result.message };

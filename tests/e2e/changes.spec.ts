@@ -59,3 +59,38 @@ test("customers' notices are listed, and the party page counts them", async ({ p
   expect((await page.request.get("/api/v1/notifications?state=LOST")).status()).toBe(400);
   noErrors();
 });
+
+test("an admin sees the QA outcome on the production party, holds it with a reason and releases it", async ({ page }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "admin@example.com");
+  const parties = (await (await page.request.get("/api/v1/parties?from=2026-11-26&to=2027-12-31")).json()) as { tag: string; kind: string }[];
+  const tag = parties.find((p) => p.kind === "production")!.tag;
+  await page.goto(`/parties/${tag}/production`);
+  const gate = page.getByTestId("qa-gate");
+  await expect(gate).toContainText(new RegExp(`QA ${tag}: [\\d,]+ patched, [\\d,]+ failed \\([\\d.]+ % of [\\d,]+; threshold 2 %\\)`));
+  await gate.getByRole("button", { name: "Hold production" }).click();
+  await expect(gate.getByText("Say why it is held, in at least 3 characters.")).toBeVisible();
+  await gate.getByLabel("Reason to hold").fill("QA failures under review");
+  await gate.getByRole("button", { name: "Hold production" }).click();
+  await expect(gate.getByText(/^Held by admin@example\.com on .*: QA failures under review$/)).toBeVisible();
+  await expect(page.getByTestId("change-status")).toContainText("Blocked: this production party does not start. Held by admin@example.com: QA failures under review");
+  await page.screenshot({ path: testInfo.outputPath("party-held.png"), fullPage: true });
+  const held = (await (await page.request.get(`/api/v1/parties/${tag}/production`)).json()) as { blocked: boolean; held: { reason: string } | null };
+  expect(held).toMatchObject({ blocked: true, held: { reason: "QA failures under review" } });
+  await gate.getByRole("button", { name: "Release the hold" }).click();
+  await expect(gate.getByRole("button", { name: "Hold production" })).toBeVisible();
+  noErrors();
+});
+
+test("the long-exclusions report lists resources left out of more than two parties", async ({ page }) => {
+  await signIn(page, "owner@example.com");
+  await page.goto("/resources");
+  await page.getByRole("link", { name: "Long exclusions" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Long exclusions" })).toBeVisible();
+  const table = page.getByRole("table", { name: "Resources excluded through more than two parties" });
+  await expect(table.getByRole("row").nth(1)).toBeVisible();
+  const missed = Number(await table.getByRole("row").nth(1).getByRole("cell").nth(2).innerText());
+  expect(missed).toBeGreaterThan(2);
+  await page.getByRole("link", { name: "Only my teams" }).click();
+  await expect(page).toHaveURL(/mine=1/);
+});
