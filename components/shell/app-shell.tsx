@@ -16,6 +16,7 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
     { href: "/templates", label: "Templates" },
     { href: "/changes", label: "Changes" },
     { href: "/notifications", label: "Notices" },
+    { href: "/compliance", label: "Compliance" },
     { href: "/audit", label: "Audit" },
     ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
     ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),

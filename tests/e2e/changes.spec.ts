@@ -94,3 +94,19 @@ test("the long-exclusions report lists resources left out of more than two parti
   await page.getByRole("link", { name: "Only my teams" }).click();
   await expect(page).toHaveURL(/mine=1/);
 });
+
+test("the compliance dashboard shows the latest quarter by team, as a chart and in figures", async ({ page }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "viewer@example.com");
+  await page.goto("/compliance");
+  await expect(page.getByTestId("compliance-totals")).toContainText(/Patched in the latest parties\s*[\d.]+ %/);
+  await expect(page.getByRole("img", { name: /^Share of resources patched in the latest quarter, by team\. Analytics: production \d+ %, non-production \d+ %/ })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Patched by team and environment" }).getByRole("row")).toHaveCount(13);
+  await page.screenshot({ path: testInfo.outputPath("compliance.png"), fullPage: true });
+  const api = (await (await page.request.get("/api/v1/compliance")).json()) as { quarters: { production: string; nonProduction: string }; totals: { share: number }; byTeam: unknown[] };
+  expect(api.quarters.production).toMatch(/^\d{4}-Q[1-4]$/);
+  expect(api.quarters.nonProduction).toMatch(/^\d{4}-Q[1-4]$/);
+  expect(api.totals.share).toBeGreaterThan(0.5);
+  expect(api.byTeam).toHaveLength(24);
+  noErrors();
+});

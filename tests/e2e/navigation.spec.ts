@@ -12,6 +12,7 @@ test("every section of the navigation opens", async ({ page }, testInfo) => {
     ["Templates", "Fleet templates"],
     ["Changes", "Change requests"],
     ["Notices", "Customer notices"],
+    ["Compliance", "Compliance"],
     ["Audit", "Audit"],
   ] as const) {
     await nav.getByRole("link", { name: link }).click();

@@ -1,0 +1,19 @@
+import { unauthorized } from "@/lib/api/respond";
+import { authenticateRequest } from "@/lib/auth/session";
+import { complianceFigures } from "@/lib/data/compliance";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/v1/compliance: the dashboard's figures. */
+export async function GET(request: Request) {
+  if (!(await authenticateRequest(request))) return unauthorized();
+  const f = await complianceFigures(new Date());
+  return Response.json({
+    quarters: f.quarters,
+    totals: { ...f.totals, share: f.totals.resources ? f.totals.patched / f.totals.resources : null },
+    byTeam: f.shares.map((s) => ({ team: s.team, environment: s.environment.toLowerCase().replace("_", "-"), resources: s.resources, patched: s.patched, share: s.resources ? s.patched / s.resources : null })),
+    neverPatched: { count: f.neverPatched.length, resources: f.neverPatched.slice(0, 100).map((r) => r.name) },
+    longExcluded: { count: f.longExcluded.length, resources: f.longExcluded.slice(0, 100).map((r) => ({ name: r.name, missed: r.missed, reason: r.reason })) },
+    failedLastTime: { count: f.failedLastTime.length, resources: f.failedLastTime.slice(0, 100).map((r) => ({ name: r.name, at: r.finishedAt.toISOString(), message: r.message })) },
+  });
+}
