@@ -3,7 +3,7 @@
 // version inside the policy's windows; here are the reads and the people's writes.
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { bumpRefusal, nextWindows, upgradeNowRefusal, type MemberStateName, type TemplateStateName } from "../domain";
+import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, type MemberStateName, type TemplateStateName } from "../domain";
 import { FORCED_RUN_HOURS, settleState } from "../rollout/engine";
 import type { TemplateCreate, TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
@@ -49,6 +49,10 @@ export async function getTemplate(id: string, now: Date) {
       targetVersion: true,
       targetSetAt: true,
       concurrency: true,
+      concurrencyPercent: true,
+      canaryPercent: true,
+      maxFailures: true,
+      maxFailurePercent: true,
       state: true,
       revision: true,
       createdAt: true,
@@ -59,14 +63,14 @@ export async function getTemplate(id: string, now: Date) {
   const [byState, byVersion, runs] = await Promise.all([
     db.templateMember.groupBy({ by: ["state"], where: { templateId: id }, _count: { _all: true } }),
     db.templateMember.groupBy({ by: ["currentVersion"], where: { templateId: id }, _count: { _all: true }, orderBy: { currentVersion: "asc" }, take: 20 }),
-    db.$queryRaw<{ id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; succeeded: number; failed: number; running: number }[]>`
-      SELECT u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state::text AS state,
+    db.$queryRaw<{ id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; succeeded: number; failed: number; running: number }[]>`
+      SELECT u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state::text AS state, u."haltReason", u."canarySize", u."canaryPassedAt",
              (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS succeeded,
              (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
              (count(a.id) FILTER (WHERE a.status = 'RUNNING'))::int AS running
       FROM (SELECT * FROM "UpgradeRun" WHERE "templateId" = ${id} ORDER BY "windowStart" DESC LIMIT 10) u
       LEFT JOIN "UpgradeAttempt" a ON a."runId" = u.id
-      GROUP BY u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state
+      GROUP BY u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state, u."haltReason", u."canarySize", u."canaryPassedAt"
       ORDER BY u."windowStart" DESC`,
   ]);
   const counts = Object.fromEntries(byState.map((s) => [s.state, s._count._all])) as Partial<Record<MemberStateName, number>>;
@@ -174,7 +178,8 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     if (patch.revision !== undefined && patch.revision !== current.revision) return refuse(409, "conflict", CONFLICT);
     const bump = patch.targetVersion !== undefined && patch.targetVersion !== current.targetVersion;
-    if (patch.targetVersion !== undefined && (bump || patch.concurrency === undefined)) {
+    const settingsOnly = patch.concurrency !== undefined || patch.concurrencyPercent !== undefined || patch.canaryPercent !== undefined || patch.maxFailures !== undefined || patch.maxFailurePercent !== undefined;
+    if (patch.targetVersion !== undefined && (bump || !settingsOnly)) {
       const why = bumpRefusal(current.state, current.targetVersion, patch.targetVersion);
       if (why) return refuse(409, current.state === "PARTIALLY_APPLIED" ? "partially-applied" : current.state === "UPGRADING" ? "upgrading" : "unchanged", why);
     }
@@ -183,6 +188,10 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
       data: {
         ...(bump ? { targetVersion: patch.targetVersion, targetSetAt: now } : {}),
         ...(patch.concurrency !== undefined ? { concurrency: patch.concurrency } : {}),
+        ...(patch.concurrencyPercent !== undefined ? { concurrencyPercent: patch.concurrencyPercent } : {}),
+        ...(patch.canaryPercent !== undefined ? { canaryPercent: patch.canaryPercent } : {}),
+        ...(patch.maxFailures !== undefined ? { maxFailures: patch.maxFailures } : {}),
+        ...(patch.maxFailurePercent !== undefined ? { maxFailurePercent: patch.maxFailurePercent } : {}),
         revision: { increment: 1 },
       },
       select: { revision: true, targetVersion: true },
@@ -199,7 +208,7 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
       entityId: id,
       entityLabel: current.name,
       before: { targetVersion: current.targetVersion, concurrency: current.concurrency },
-      after: { targetVersion: updated.targetVersion, concurrency: patch.concurrency ?? current.concurrency },
+      after: { targetVersion: updated.targetVersion, concurrency: patch.concurrency ?? current.concurrency, ...Object.fromEntries(Object.entries(patch).filter(([k]) => ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"].includes(k))) },
       at: now,
     });
     return succeed({ id, revision: updated.revision });
@@ -210,16 +219,26 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
 export async function upgradeNow(user: CurrentUser, id: string, now: Date): Promise<Outcome<{ runId: string }>> {
   if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", 'You may not start "Upgrade now".');
   return db.$transaction(async (tx) => {
-    const current = (await tx.$queryRaw<{ name: string; targetVersion: string; state: TemplateStateName }[]>`
-      SELECT name, "targetVersion", state::text AS state FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
+    const current = (await tx.$queryRaw<{ name: string; targetVersion: string; state: TemplateStateName; canaryPercent: number }[]>`
+      SELECT name, "targetVersion", state::text AS state, "canaryPercent" FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     const why = upgradeNowRefusal(current.state, current.targetVersion);
     if (why) return refuse(409, current.state === "UPGRADING" ? "upgrading" : "in-sync", why);
     if (!(await upgradeApproved(tx, id, current.targetVersion))) {
       return refuse(409, "not-approved", `The upgrade to ${current.targetVersion} has no approved change request: open one, have an approver approve it, then upgrade.`);
     }
+    const offTarget = await tx.templateMember.count({ where: { templateId: id, currentVersion: { not: current.targetVersion } } });
     const run = await tx.upgradeRun.create({
-      data: { templateId: id, version: current.targetVersion, windowStart: now, windowEnd: new Date(now.getTime() + FORCED_RUN_HOURS * 3_600_000), forced: true, state: "RUNNING", createdAt: now },
+      data: {
+        templateId: id,
+        version: current.targetVersion,
+        windowStart: now,
+        windowEnd: new Date(now.getTime() + FORCED_RUN_HOURS * 3_600_000),
+        forced: true,
+        state: "RUNNING",
+        canarySize: canarySize(current.canaryPercent, offTarget),
+        createdAt: now,
+      },
       select: { id: true },
     });
     await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: { not: current.targetVersion }, state: { not: "UPGRADING" } }, data: { state: "PENDING" } });
@@ -240,6 +259,21 @@ export async function nextWindowsByPolicy(now: Date) {
     const next = nextWindows(storedSchedules(p), now, 1)[0];
     return next ? [[p.id, next] as const] : [];
   }));
+}
+
+/** An admin resumes a halted rollout; failures so far no longer count against the threshold. */
+export async function resumeRun(user: CurrentUser, id: string, now: Date): Promise<Outcome<{ runId: string }>> {
+  if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "You may not resume a halted upgrade.");
+  return db.$transaction(async (tx) => {
+    const template = (await tx.$queryRaw<{ name: string }[]>`SELECT name FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
+    if (!template) return refuse(404, "not-found", "That template does not exist.");
+    const run = await tx.upgradeRun.findFirst({ where: { templateId: id, state: "HALTED" }, select: { id: true, version: true, haltReason: true } });
+    if (!run) return refuse(409, "not-halted", "No upgrade of this template is halted.");
+    const failed = await tx.upgradeAttempt.count({ where: { runId: run.id, status: "FAILED" } });
+    await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
+    await recordAudit(tx, { actor: actorOf(user), action: "template.upgrade-resumed", entityType: "template", entityId: id, entityLabel: template.name, before: { state: "HALTED", reason: run.haltReason }, after: { state: "RUNNING", version: run.version }, at: now });
+    return succeed({ runId: run.id });
+  });
 }
 
 /** Names of policies a template may link (they have at least one schedule). */

@@ -9,3 +9,4 @@ export * from "./templates";
 export * from "./changes";
 export * from "./notices";
 export * from "./qa-gate";
+export * from "./rollout-safety";

@@ -8,7 +8,7 @@ import { db } from "../db";
 import { SCHEDULER } from "../data/audit";
 import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
-import { openWindow, templateState, type TemplateStateName } from "../domain";
+import { canarySize, effectiveConcurrency, haltReason, openWindow, templateState, type Safety, type TemplateStateName } from "../domain";
 import type { Executor } from "./executor";
 
 type Tx = Prisma.TransactionClient;
@@ -24,6 +24,8 @@ export type TemplateTick = {
   runClosed?: "COMPLETED" | "PARTIAL";
   /** Why a window open now did not start the upgrade. */
   blocked?: string;
+  /** Why the run halted in this tick. */
+  halted?: string;
   state?: TemplateStateName;
 };
 
@@ -60,6 +62,10 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
           targetVersion: true,
           targetSetAt: true,
           concurrency: true,
+          concurrencyPercent: true,
+          canaryPercent: true,
+          maxFailures: true,
+          maxFailurePercent: true,
           state: true,
           policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
         },
@@ -69,22 +75,45 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
       const stillRunning = await finishAttempts(tx, template, now, executor, report);
 
       let run: RunRow | null = await tx.upgradeRun.findFirst({
-        where: { templateId, state: "RUNNING" },
+        where: { templateId, state: { in: ["RUNNING", "HALTED"] } },
         orderBy: { windowStart: "desc" },
-        select: { id: true, version: true, windowStart: true, windowEnd: true, forced: true },
+        select: RUN_SELECT,
       });
       if (!run) run = await openRun(tx, template, now, report);
 
-      if (run) {
-        let claimedAll = false;
-        if (now < run.windowEnd) {
-          const free = Math.max(0, template.concurrency - stillRunning);
-          const started = free > 0 ? await startMembers(tx, run, free, now, executor) : 0;
-          report.started = started;
-          claimedAll = started < free;
-        }
-        if ((now >= run.windowEnd || claimedAll) && stillRunning + report.started === 0) {
-          report.runClosed = await closeRun(tx, template, run, now);
+      // A halted run waits for an admin to resume it: what is in flight finishes, nothing starts.
+      if (run && run.state === "RUNNING") {
+        const counts = await attemptCounts(tx, run.id);
+        const canaryComplete = run.canarySize > 0 && counts.attempted >= run.canarySize && stillRunning === 0;
+        const halt = haltReason(template, { failed: counts.failed - run.failureBaseline, finished: counts.finished, canaryComplete });
+        if (halt) {
+          await haltRun(tx, template, run, halt, now);
+          report.halted = halt;
+        } else {
+          let claimedAll = false;
+          if (now < run.windowEnd) {
+            const members = await tx.templateMember.count({ where: { templateId } });
+            const free = Math.max(0, effectiveConcurrency(template, members) - stillRunning);
+            let limit = free;
+            let gated = false;
+            if (run.canarySize > 0 && !run.canaryPassedAt) {
+              if (counts.attempted < run.canarySize) {
+                limit = Math.min(free, run.canarySize - counts.attempted);
+                gated = true;
+              } else if (stillRunning > 0) {
+                limit = 0;
+                gated = true;
+              } else {
+                await passCanary(tx, template, run, counts, now);
+              }
+            }
+            const started = limit > 0 ? await startMembers(tx, run, limit, now, executor) : 0;
+            report.started = started;
+            claimedAll = !gated && started < free;
+          }
+          if ((now >= run.windowEnd || claimedAll) && stillRunning + report.started === 0) {
+            report.runClosed = await closeRun(tx, template, run, now);
+          }
         }
       }
 
@@ -95,8 +124,30 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
   );
 }
 
-type TemplateRow = { id: string; name: string; targetVersion: string; targetSetAt: Date; concurrency: number; state: TemplateStateName; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
-type RunRow = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean };
+type TemplateRow = Safety & { id: string; name: string; targetVersion: string; targetSetAt: Date; state: TemplateStateName; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
+const RUN_SELECT = { id: true, version: true, windowStart: true, windowEnd: true, forced: true, state: true, canarySize: true, canaryPassedAt: true, failureBaseline: true } as const;
+type RunRow = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
+
+async function attemptCounts(tx: Tx, runId: string) {
+  const [row] = await tx.$queryRaw<{ attempted: number; finished: number; failed: number }[]>`
+    SELECT count(*)::int AS attempted, (count(*) FILTER (WHERE status <> 'RUNNING'))::int AS finished, (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed
+    FROM "UpgradeAttempt" WHERE "runId" = ${runId}`;
+  return row ?? { attempted: 0, finished: 0, failed: 0 };
+}
+
+async function haltRun(tx: Tx, template: TemplateRow, run: RunRow, reason: string, now: Date) {
+  await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: reason } });
+  await tx.auditEvent.create({
+    data: { actorLabel: SCHEDULER.label, action: "template.upgrade-halted", entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, state: "HALTED" }, reason, at: now },
+  });
+}
+
+async function passCanary(tx: Tx, template: TemplateRow, run: RunRow, counts: { finished: number; failed: number }, now: Date) {
+  await tx.upgradeRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
+  await tx.auditEvent.create({
+    data: { actorLabel: SCHEDULER.label, action: "template.canary-passed", entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, canary: run.canarySize, failed: counts.failed }, at: now },
+  });
+}
 
 /** Polls the upgrades in flight and records the finished ones; returns how many still run. */
 async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, executor: Executor, report: TemplateTick): Promise<number> {
@@ -168,10 +219,10 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
     return null;
   }
   const created = await tx.$queryRaw<RunRow[]>`
-    INSERT INTO "UpgradeRun" (id, "templateId", version, "windowStart", "windowEnd", forced, state, "createdAt")
-    VALUES (${`run_${template.id}_${window.start.getTime()}`}, ${template.id}, ${template.targetVersion}, ${window.start}, ${window.end}, false, 'RUNNING', ${now})
+    INSERT INTO "UpgradeRun" (id, "templateId", version, "windowStart", "windowEnd", forced, state, "canarySize", "createdAt")
+    VALUES (${`run_${template.id}_${window.start.getTime()}`}, ${template.id}, ${template.targetVersion}, ${window.start}, ${window.end}, false, 'RUNNING', ${canarySize(template.canaryPercent, offTarget)}, ${now})
     ON CONFLICT ("templateId", "windowStart") DO NOTHING
-    RETURNING id, version, "windowStart", "windowEnd", forced`;
+    RETURNING id, version, "windowStart", "windowEnd", forced, state::text AS state, "canarySize", "canaryPassedAt", "failureBaseline"`;
   const run = created[0];
   if (!run) return null; // This window already had its run.
   await tx.templateMember.updateMany({ where: { templateId: template.id, currentVersion: { not: run.version }, state: "IN_SYNC" }, data: { state: "PENDING" } });
@@ -236,7 +287,7 @@ async function closeRun(tx: Tx, template: TemplateRow, run: RunRow, now: Date): 
 /** Writes the template's state as its members and runs say it is. */
 export async function settleState(tx: Tx, templateId: string, targetVersion: string, previous?: TemplateStateName): Promise<TemplateStateName> {
   const versions = await tx.$queryRaw<{ currentVersion: string }[]>`SELECT DISTINCT "currentVersion" FROM "TemplateMember" WHERE "templateId" = ${templateId} LIMIT 3`;
-  const running = await tx.upgradeRun.count({ where: { templateId, state: "RUNNING" } });
+  const running = await tx.upgradeRun.count({ where: { templateId, state: { in: ["RUNNING", "HALTED"] } } });
   const lastRun = await tx.upgradeRun.findFirst({ where: { templateId, state: { in: ["COMPLETED", "PARTIAL"] } }, orderBy: { windowStart: "desc" }, select: { state: true, version: true } });
   const state = templateState({
     targetVersion,

@@ -43,14 +43,27 @@ export const TemplateCreateFormSchema = TemplateCreateSchema.extend({
     .pipe(memberNames),
 });
 
+const percent = (label: string, min: number) =>
+  z.coerce.number({ error: `${label} is a whole number from ${min} to 100.` }).int(`${label} is a whole number from ${min} to 100.`).min(min, `${label} is a whole number from ${min} to 100.`).max(100, `${label} is a whole number from ${min} to 100.`);
+/** A number, or null / "" to clear it. */
+const clearable = <S extends z.ZodType>(schema: S) => z.union([z.null(), z.literal("").transform(() => null), schema]);
+
+export const SAFETY_FIELDS = ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"] as const;
+
 export const TemplatePatchSchema = z
   .object({
     targetVersion: VersionSchema.optional(),
     concurrency: ConcurrencySchema.optional(),
+    concurrencyPercent: clearable(percent("Concurrency as a share", 1)).optional(),
+    canaryPercent: percent("The canary share", 0).optional(),
+    maxFailures: clearable(z.coerce.number({ error: "The failure count is a whole number, 0 or more." }).int("The failure count is a whole number, 0 or more.").min(0, "The failure count is a whole number, 0 or more.").max(100_000)).optional(),
+    maxFailurePercent: clearable(percent("The failure share", 1)).optional(),
     revision: z.coerce.number().int().min(1).optional(),
   })
   .strict()
-  .refine((p) => p.targetVersion !== undefined || p.concurrency !== undefined, { message: "Send targetVersion or concurrency." });
+  .refine((p) => p.targetVersion !== undefined || p.concurrency !== undefined || SAFETY_FIELDS.some((k) => p[k] !== undefined), {
+    message: "Send targetVersion, concurrency or a rollout setting (concurrencyPercent, canaryPercent, maxFailures, maxFailurePercent).",
+  });
 export type TemplatePatch = z.infer<typeof TemplatePatchSchema>;
 
 export const MemberQuerySchema = z.object({

@@ -2,7 +2,7 @@
 // 1,000 members and a clock the test moves: no sleeping, the engine only knows `now`.
 import { beforeEach, describe, expect, it } from "vitest";
 import { createPolicy } from "@/lib/data/policies";
-import { createTemplate, listTemplates, updateTemplate, upgradeNow } from "@/lib/data/templates";
+import { createTemplate, listTemplates, resumeRun, updateTemplate, upgradeNow } from "@/lib/data/templates";
 import { db } from "@/lib/db";
 import type { Executor } from "@/lib/rollout/executor";
 import { tick } from "@/lib/rollout/engine";
@@ -235,5 +235,66 @@ describe("rollout engine: several workers, and a worker killed mid-window", () =
     expect(await versions(id)).toEqual({ "2.0.0": 300 });
     expect(await db.upgradeAttempt.count({ where: { run: { templateId: id } } })).toBe(300);
     expect((await summary(id)).state).toBe("IN_SYNC");
+  });
+});
+
+/** Fails the members whose number (…-k0042) is a multiple of `every`; takes a minute otherwise. */
+function failingEvery(every: number): Executor {
+  const sim = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 });
+  return {
+    name: "failing",
+    start: async (request, now) => {
+      const started = await sim.start(request, now);
+      const n = Number(/k(\d+)$/.exec(request.memberName)?.[1]);
+      return n % every === 0 ? { ...started, handle: started.handle.replace(":ok", ":fail") } : started;
+    },
+    poll: sim.poll,
+  };
+}
+
+describe("safe rollouts: canary, failure thresholds, concurrency as a share", () => {
+  it("starts the canary alone, halts when its failures pass the threshold, and resumes when an admin says so", async () => {
+    const id = await fleetTemplate({ members: 100, windowHours: 6, concurrency: 50 });
+    expect((await updateTemplate(f.admin, id, { canaryPercent: 10, maxFailurePercent: 20 }, NOW)).ok).toBe(true);
+    await bumpApproved(id, "2.0.0", NOW);
+    const bad = failingEvery(3); // about a third fail
+    await tick(FIRST_WINDOW, bad, { templateIds: [id] });
+    expect(await db.upgradeAttempt.count({ where: { run: { templateId: id } } })).toBe(10); // the canary only, though 50 may run at once
+    await run(id, bad, new Date(FIRST_WINDOW.getTime() + MINUTE), new Date(FIRST_WINDOW.getTime() + 30 * MINUTE));
+    const halted = await db.upgradeRun.findFirstOrThrow({ where: { templateId: id } });
+    expect(halted.state).toBe("HALTED");
+    expect(halted.haltReason).toMatch(/^\d+\.\d % of the upgrades failed \(\d+ of 10\), more than the 20 % allowed\.$/);
+    expect(await db.upgradeAttempt.count({ where: { run: { templateId: id } } })).toBe(10); // nothing started after the halt
+    expect(await db.auditEvent.count({ where: { entityId: id, action: "template.upgrade-halted" } })).toBe(1);
+    expect((await summary(id)).state).toBe("UPGRADING");
+    expect(await bump(id, "3.0.0", new Date(FIRST_WINDOW.getTime() + HOUR))).toMatchObject({ ok: false, code: "upgrading" });
+
+    expect(await resumeRun(f.owner, id, new Date(FIRST_WINDOW.getTime() + HOUR))).toMatchObject({ ok: false, status: 403 });
+    expect((await resumeRun(f.admin, id, new Date(FIRST_WINDOW.getTime() + HOUR))).ok).toBe(true);
+    const good = simulatedExecutor({ durationSeconds: 60, failureRate: 0 });
+    await run(id, good, new Date(FIRST_WINDOW.getTime() + HOUR), new Date(FIRST_WINDOW.getTime() + 3 * HOUR));
+    const failedInCanary = await db.upgradeAttempt.count({ where: { run: { templateId: id }, status: "FAILED" } });
+    expect(await versions(id)).toEqual({ "1.0.0": failedInCanary, "2.0.0": 100 - failedInCanary });
+    expect(await db.upgradeRun.findFirstOrThrow({ where: { templateId: id } })).toMatchObject({ state: "PARTIAL" });
+  });
+
+  it("a passing canary lets the rest go; a failure count threshold halts the run at the next failure past it", async () => {
+    const id = await fleetTemplate({ members: 100, windowHours: 6, concurrency: 20 });
+    expect((await updateTemplate(f.admin, id, { canaryPercent: 5, maxFailures: 2 }, NOW)).ok).toBe(true);
+    await bumpApproved(id, "2.0.0", NOW);
+    await run(id, failingEvery(40), FIRST_WINDOW, new Date(FIRST_WINDOW.getTime() + 3 * HOUR)); // k0000, k0040, k0080 fail
+    const r = await db.upgradeRun.findFirstOrThrow({ where: { templateId: id } });
+    expect(r.canarySize).toBe(5);
+    expect(r.canaryPassedAt).not.toBeNull();
+    expect(r).toMatchObject({ state: "HALTED", haltReason: "3 upgrade(s) failed, more than the 2 allowed." });
+  });
+
+  it("concurrency as a share of the fleet", async () => {
+    const id = await fleetTemplate({ members: 200, windowHours: 6, concurrency: 100 });
+    expect((await updateTemplate(f.admin, id, { concurrencyPercent: 5 }, NOW)).ok).toBe(true);
+    await bumpApproved(id, "2.0.0", NOW);
+    const peak = await run(id, simulatedExecutor({ durationSeconds: 120, failureRate: 0 }), FIRST_WINDOW, new Date(FIRST_WINDOW.getTime() + 2 * HOUR));
+    expect(peak).toBe(10);
+    expect(await versions(id)).toEqual({ "2.0.0": 200 });
   });
 });
