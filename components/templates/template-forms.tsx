@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { createTemplateAction, updateTemplateAction, upgradeNowAction } from "@/lib/actions/templates";
+import { createTemplateAction, resumeRunAction, updateTemplateAction, upgradeNowAction } from "@/lib/actions/templates";
 import type { FormResult } from "@/lib/actions/result";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -117,5 +117,43 @@ export function UpgradeNowButton({ id, target, behind }: { id: string; target: s
         </form>
       </Dialog>
     </div>
+  );
+}
+
+type Settings = { concurrencyPercent: number | null; canaryPercent: number; maxFailures: number | null; maxFailurePercent: number | null };
+
+/** Canary share, failure thresholds and concurrency as a share; empty means no limit. */
+export function RolloutSettingsForm({ template, settings }: { template: Editable; settings: Settings }) {
+  const [state, action] = useActionState(updateTemplateAction, { ok: false });
+  const { onSubmit, pending } = useKeepValuesSubmit(action);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" noValidate aria-label="Rollout safety">
+      <input type="hidden" name="id" value={template.id} />
+      <input type="hidden" name="revision" value={template.revision} />
+      <div className="grid grid-cols-2 gap-3">
+        <Field label="Canary (% first)" name="canaryPercent" type="number" min={0} max={100} defaultValue={settings.canaryPercent} error={errors.canaryPercent?.[0]} />
+        <Field label="At once (% of fleet)" name="concurrencyPercent" type="number" min={1} max={100} defaultValue={settings.concurrencyPercent ?? ""} placeholder="use the count" error={errors.concurrencyPercent?.[0]} />
+        <Field label="Halt after failures" name="maxFailures" type="number" min={0} defaultValue={settings.maxFailures ?? ""} placeholder="no limit" error={errors.maxFailures?.[0]} />
+        <Field label="Halt above % failed" name="maxFailurePercent" type="number" min={1} max={100} defaultValue={settings.maxFailurePercent ?? ""} placeholder="no limit" error={errors.maxFailurePercent?.[0]} />
+      </div>
+      <Button type="submit" variant="secondary" disabled={pending}>
+        Save rollout settings
+      </Button>
+      <Message state={state} />
+    </form>
+  );
+}
+
+export function ResumeButton({ id }: { id: string }) {
+  const [state, action, pending] = useActionState(resumeRunAction, { ok: false });
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="id" value={id} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Resuming…" : "Resume the rollout"}
+      </Button>
+      <Message state={state} />
+    </form>
   );
 }

@@ -4,9 +4,9 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "../auth/session";
-import { createTemplate, updateTemplate, upgradeNow } from "../data/templates";
+import { createTemplate, resumeRun, updateTemplate, upgradeNow } from "../data/templates";
 import { requestRolloutTick } from "../jobs/enqueue";
-import { TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
+import { SAFETY_FIELDS, TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
 import { invalid, type FormResult } from "./result";
 
 const field = (form: FormData, name: string) => {
@@ -36,10 +36,15 @@ export async function updateTemplateAction(_previous: FormResult, form: FormData
   const user = await requireUser();
   const id = IdSchema.safeParse(field(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
+  // A settings form sends every rollout field (empty = no limit); other forms send none.
+  const safety = form.has("canaryPercent")
+    ? Object.fromEntries(SAFETY_FIELDS.map((k) => [k, k === "canaryPercent" ? field(form, k) || "0" : (field(form, k) ?? "")]))
+    : {};
   const parsed = TemplatePatchSchema.safeParse({
     targetVersion: field(form, "targetVersion") || undefined,
     concurrency: field(form, "concurrency") || undefined,
     revision: field(form, "revision") || undefined,
+    ...safety,
   });
   if (!parsed.success) return invalid(parsed.error);
   const result = await updateTemplate(user, id.data, parsed.data, new Date());
@@ -58,4 +63,15 @@ export async function upgradeNowAction(_previous: FormResult, form: FormData): P
   await requestRolloutTick();
   revalidatePath(`/templates/${id.data}`);
   return { ok: true, message: "Upgrade started: members are upgraded now, a few at a time." };
+}
+
+export async function resumeRunAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const id = IdSchema.safeParse(field(form, "id"));
+  if (!id.success) return { ok: false, message: "Which template? Reload the page." };
+  const result = await resumeRun(user, id.data, new Date());
+  if (!result.ok) return { ok: false, message: result.message };
+  await requestRolloutTick();
+  revalidatePath(`/templates/${id.data}`);
+  return { ok: true, message: "Resumed: failures so far no longer count against the threshold." };
 }

@@ -43,6 +43,13 @@ test("an admin links a new policy to a template, bumps its version, gets the cha
   await expect(page.getByText("In sync", { exact: true }).first()).toBeVisible();
   await expect(page.getByTestId("members").getByRole("row")).toHaveCount(6);
 
+  // Safe rollout: a third go first as a canary, and three failures halt it.
+  const safety = page.getByRole("form", { name: "Rollout safety" });
+  await safety.getByLabel("Canary (% first)").fill("34");
+  await safety.getByLabel("Halt after failures").fill("3");
+  await safety.getByRole("button", { name: "Save rollout settings" }).click();
+  await expect(safety.getByText("Saved.")).toBeVisible();
+
   await page.getByLabel("New target version").fill("2.0.0");
   await page.getByRole("button", { name: "Set version" }).click();
   await expect(page.getByText("Saved. Members move to 2.0.0 in the next upgrade window.")).toBeVisible();
@@ -77,6 +84,7 @@ test("an admin links a new policy to a template, bumps its version, gets the cha
   await expect(counts.locator('[data-state="IN_SYNC"]')).toHaveText("6", { timeout: 45_000 });
   await expect(page.getByText("2.0.0 × 6")).toBeVisible();
   await expect(page.getByRole("table", { name: "Upgrade runs" })).toContainText("Completed");
+  await expect(page.getByRole("table", { name: "Upgrade runs" })).toContainText("Canary of 3 passed");
   await page.screenshot({ path: testInfo.outputPath("template-done.png"), fullPage: true });
 
   // The audit log has each member's upgrade.

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ChangeStatusPanel } from "@/components/changes/change-status";
-import { ConcurrencyForm, TargetVersionForm, UpgradeNowButton } from "@/components/templates/template-forms";
+import { ConcurrencyForm, ResumeButton, RolloutSettingsForm, TargetVersionForm, UpgradeNowButton } from "@/components/templates/template-forms";
 import { MemberStateBadge, SyncBar, TemplateStateBadge } from "@/components/templates/state-badge";
 import { Alert } from "@/components/ui/alert";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
@@ -43,6 +43,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const mayManage = can(user, { action: "template:manage" });
   const onTarget = template.versions.find((v) => v.version === template.targetVersion)?.members ?? 0;
   const behind = template.members - onTarget;
+  const halted = template.runs.find((r) => r.state === "HALTED") ?? null;
   const href = (change: { state?: string | null; after?: string | null }) => {
     const next = new URLSearchParams();
     const state = change.state === undefined ? filter.state : change.state;
@@ -67,6 +68,12 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         actions={<TemplateStateBadge state={template.state} />}
       />
 
+      {halted ? (
+        <div className="mb-6 space-y-3" data-testid="halted">
+          <Alert tone="error">Halted: the upgrade to {halted.version} stopped starting members. {halted.haltReason}</Alert>
+          {can(user, { action: "upgrade:force" }) ? <ResumeButton id={template.id} /> : null}
+        </div>
+      ) : null}
       {template.state === "PARTIALLY_APPLIED" ? (
         <div className="mb-6">
           <Alert tone="warning">
@@ -118,6 +125,10 @@ export default async function TemplatePage({ params, searchParams }: Props) {
               <>
                 <TargetVersionForm template={{ id: template.id, revision: template.revision }} current={template.targetVersion} />
                 <ConcurrencyForm template={{ id: template.id, revision: template.revision }} concurrency={template.concurrency} />
+                <RolloutSettingsForm
+                  template={{ id: template.id, revision: template.revision }}
+                  settings={{ concurrencyPercent: template.concurrencyPercent, canaryPercent: template.canaryPercent, maxFailures: template.maxFailures, maxFailurePercent: template.maxFailurePercent }}
+                />
               </>
             ) : (
               <p className="text-sm text-slate-500">Only admins change the target version.</p>
@@ -162,6 +173,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                   <Td className="font-mono text-xs">{r.version}</Td>
                   <Td>
                     <Badge tone={RUN_TONES[r.state as keyof typeof RUN_TONES] ?? "neutral"}>{RUN_LABELS[r.state as keyof typeof RUN_LABELS] ?? r.state}</Badge>
+                    {r.canarySize ? <div className="mt-1 text-xs text-slate-500">Canary of {r.canarySize}{r.canaryPassedAt ? " passed" : ""}</div> : null}
+                    {r.haltReason ? <div className="mt-1 max-w-xs text-xs text-rose-700">{r.haltReason}</div> : null}
                   </Td>
                   <Td className="text-right tabular-nums">{r.succeeded.toLocaleString("en")}</Td>
                   <Td className="text-right tabular-nums">{r.failed.toLocaleString("en")}</Td>
