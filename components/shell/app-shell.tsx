@@ -28,8 +28,8 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
         Skip to content
       </a>
       <header className="bg-indigo-700 shadow">
-        <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center justify-between gap-6 px-4 py-2.5 sm:px-6">
-          <div className="flex items-center gap-6">
+        <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-2.5 sm:px-6">
+          <div className="flex items-center gap-4">
             <Link href="/" className="flex items-center gap-2 text-white">
               <Image src="/logo.svg" alt="" width={28} height={28} priority />
               <span className="text-lg font-semibold tracking-tight">PatchParty</span>
@@ -38,7 +38,7 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
           </div>
           <div className="flex items-center gap-3">
             <div className="text-right leading-tight" data-testid="current-user">
-              <p className="text-sm font-medium text-white">{user.name}</p>
+              <p className="whitespace-nowrap text-sm font-medium text-white">{user.name}</p>
               <p className="text-xs text-indigo-200">
                 {ROLE_LABELS[user.role]}
                 {teams.length ? ` · ${teams.join(", ")}` : ""}

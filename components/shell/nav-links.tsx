@@ -9,7 +9,7 @@ export type NavItem = { href: string; label: string };
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   return (
-    <ul className="flex items-center gap-1">
+    <ul className="flex flex-wrap items-center gap-x-0.5 gap-y-1">
       {items.map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (
@@ -18,7 +18,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               href={item.href}
               aria-current={active ? "page" : undefined}
               className={cx(
-                "rounded-md px-3 py-2 text-sm font-medium",
+                "whitespace-nowrap rounded-md px-2 py-2 text-sm font-medium",
                 active ? "bg-white/15 text-white" : "text-indigo-100 hover:bg-white/10 hover:text-white",
               )}
             >
