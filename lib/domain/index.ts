@@ -10,3 +10,4 @@ export * from "./changes";
 export * from "./notices";
 export * from "./qa-gate";
 export * from "./rollout-safety";
+export * from "./upgrade-plan";

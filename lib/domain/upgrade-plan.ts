@@ -1,0 +1,55 @@
+// Ordered upgrade plans (seeds/004): components in order (clients, then agents, then controllers,
+// then gateways); within a component, independent server types run in parallel; a cluster is
+// upgraded one node at a time, secondary first; standalone servers of a type go together.
+// Each step has an expected downtime; the plan's window is the sum of its stages' longest lanes.
+
+export type PlanServer = { name: string; component: string; serverType: string; cluster?: string | null; role?: "primary" | "secondary" | null };
+export type PlanComponent = { name: string; downtimeMinutes: number };
+
+export type PlanStep = { servers: string[]; cluster: string | null; minutes: number };
+export type PlanLane = { serverType: string; steps: PlanStep[]; minutes: number };
+export type PlanStage = { component: string; lanes: PlanLane[]; startsAtMinute: number; minutes: number };
+export type UpgradePlan = { stages: PlanStage[]; totalMinutes: number; unplanned: string[] };
+
+const roleRank = (role?: string | null) => (role === "secondary" ? 0 : role === "primary" ? 2 : 1);
+
+export function buildPlan(servers: PlanServer[], components: PlanComponent[]): UpgradePlan {
+  const known = new Map(components.map((c) => [c.name, c]));
+  const unplanned = servers.filter((s) => !known.has(s.component)).map((s) => s.name).sort();
+  const stages: PlanStage[] = [];
+  let clock = 0;
+  for (const component of components) {
+    const members = servers.filter((s) => s.component === component.name);
+    if (members.length === 0) continue;
+    const types = [...new Set(members.map((s) => s.serverType))].sort();
+    const lanes = types.map((serverType): PlanLane => {
+      const ofType = members.filter((s) => s.serverType === serverType);
+      const standalone = ofType.filter((s) => !s.cluster).map((s) => s.name).sort();
+      const clusters = [...new Set(ofType.filter((s) => s.cluster).map((s) => s.cluster!))].sort();
+      const steps: PlanStep[] = [];
+      if (standalone.length) steps.push({ servers: standalone, cluster: null, minutes: component.downtimeMinutes });
+      // Clusters of one type are upgraded side by side, each one node at a time, secondary first.
+      const byCluster = clusters.map((c) => ofType.filter((s) => s.cluster === c).sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.name.localeCompare(b.name)));
+      const rounds = Math.max(0, ...byCluster.map((nodes) => nodes.length));
+      for (let round = 0; round < rounds; round++) {
+        const nodes = byCluster.map((n) => n[round]).filter((n): n is PlanServer => Boolean(n));
+        steps.push({ servers: nodes.map((n) => n.name), cluster: clusters.length === 1 ? clusters[0]! : `${nodes.length} clusters`, minutes: component.downtimeMinutes });
+      }
+      // Standalone servers go alongside the first cluster round.
+      const minutes = Math.max(standalone.length ? component.downtimeMinutes : 0, rounds * component.downtimeMinutes);
+      return { serverType, steps, minutes };
+    });
+    const minutes = Math.max(...lanes.map((l) => l.minutes));
+    stages.push({ component: component.name, lanes, startsAtMinute: clock, minutes });
+    clock += minutes;
+  }
+  return { stages, totalMinutes: clock, unplanned };
+}
+
+/** The order seeds/004 recommends, with its expected downtimes. */
+export const CLEANROOM_COMPONENTS: PlanComponent[] = [
+  { name: "clients", downtimeMinutes: 5 },
+  { name: "agents", downtimeMinutes: 5 },
+  { name: "controllers", downtimeMinutes: 60 },
+  { name: "gateways", downtimeMinutes: 60 },
+];
