@@ -44,6 +44,8 @@ export default defineConfig({
       PATCHPARTY_SIM_SECONDS: "2",
       PATCHPARTY_SIM_FAILURE_RATE: "0",
       PATCHPARTY_ROLLOUT_TICK_SECONDS: "1",
+      // Party slots open on real Thursdays and Sundays; the tests must not depend on the day they run.
+      PATCHPARTY_PARTY_ROLLOUTS: "off",
       // SSO against the local provider that tests/e2e/sso.spec.ts starts.
       OIDC_ISSUER: OIDC.issuer,
       OIDC_CLIENT_ID: OIDC.clientId,

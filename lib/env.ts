@@ -43,6 +43,7 @@ export const EnvSchema = z
       .regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587")
       .optional(),
     SMTP_FROM: z.string().trim().min(3).max(200).default("PatchParty <patchparty@localhost>"),
+    PATCHPARTY_PARTY_ROLLOUTS: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_ROLLOUT_TICK_SECONDS: z.coerce.number().int().min(1).max(60, "must be 1 to 60 seconds").default(5),
   })
   .superRefine((env, ctx) => {

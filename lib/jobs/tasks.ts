@@ -6,6 +6,7 @@ import { generateParties } from "../data/parties";
 import { SCHEDULER } from "../data/audit";
 import { env } from "../env";
 import { tick } from "../rollout/engine";
+import { tickParties } from "../rollout/party-engine";
 import { executorFromEnv } from "../rollout/executors";
 import { planExclusionReminders } from "../data/exclusion-report";
 import { deliverNotices, planNotices } from "../data/notifications";
@@ -32,12 +33,18 @@ export const taskList: TaskList = {
   /** Advances every template's rollout; while one runs, ticks again in a few seconds. */
   async rollout_tick(_payload, helpers) {
     const now = new Date();
-    const results = await tick(now, executorFromEnv());
+    const executor = executorFromEnv();
+    const results = await tick(now, executor);
+    // Party slots patch through the executor too, unless this deployment leaves patching to people.
+    const slots = env().PATCHPARTY_PARTY_ROLLOUTS === "on" ? await tickParties(now, executor) : [];
+    for (const r of slots.filter((s) => s.started || s.patched || s.failed || s.halted)) {
+      helpers.logger.info(`Party slot ${r.partyId}/${r.group}: ${r.started} started, ${r.patched} patched, ${r.failed} failed (${r.state})${r.halted ? `: ${r.halted}` : ""}`);
+    }
     const moved = results.filter((r) => r.started || r.succeeded || r.failed || r.runOpened || r.runClosed);
     for (const r of moved) {
       helpers.logger.info(`Template "${r.templateName ?? r.templateId}": ${r.started} started, ${r.succeeded} upgraded, ${r.failed} failed${r.runClosed ? `, run ${r.runClosed.toLowerCase()}` : ""} (${r.state})`);
     }
-    if (results.some((r) => r.state === "UPGRADING" || r.skipped)) {
+    if (results.some((r) => r.state === "UPGRADING" || r.skipped) || slots.some((s) => s.state === "RUNNING" || s.skipped)) {
       await helpers.addJob("rollout_tick", {}, { jobKey: "rollout_tick", runAt: new Date(now.getTime() + env().PATCHPARTY_ROLLOUT_TICK_SECONDS * 1000) });
     }
   },

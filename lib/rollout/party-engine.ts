@@ -1,0 +1,209 @@
+// Party slots as rollouts: in each slot's window, the group's included resources of the party's
+// environment are patched through the executor, a few at a time, canary first, halting past the
+// failure threshold — the same machine as fleet templates (engine.ts). A production slot does
+// not start while its change request is not approved or the party is held: its run waits,
+// SCHEDULED, with the reason. Outcomes land in PatchOutcome, the patch history.
+import type { Prisma } from "@prisma/client";
+import { can, type CurrentUser } from "../auth/permissions";
+import { db } from "../db";
+import { refuse, succeed, type Outcome } from "../data/outcome";
+import { SCHEDULER } from "../data/audit";
+import { partyBlockedReason, partyChanges } from "../data/change-requests";
+import { canarySize, effectiveConcurrency, haltReason } from "../domain";
+import type { Executor } from "./executor";
+
+type Tx = Prisma.TransactionClient;
+
+export type SlotTick = { partyId: string; group: number; skipped?: "locked"; state?: string; started: number; patched: number; failed: number; blocked?: string; halted?: string };
+
+type Slot = { partyId: string; group: number; startsAt: Date; endsAt: Date };
+type Run = { id: string; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
+
+/** One step for every slot that is open now, or whose run still has work. */
+export async function tickParties(now: Date, executor: Executor, options: { partyIds?: string[]; teamIds?: string[] } = {}): Promise<SlotTick[]> {
+  const ids = options.partyIds ?? null;
+  const slots = await db.$queryRaw<Slot[]>`
+    SELECT s."partyId", s."group", s."startsAt", s."endsAt" FROM "PartySlot" s JOIN "Party" p ON p.id = s."partyId"
+    WHERE p.status IN ('PLANNED', 'RUNNING') AND s."startsAt" <= ${now} AND s."endsAt" > ${now} AND (${ids}::text[] IS NULL OR p.id = ANY(${ids}::text[]))
+    UNION
+    SELECT r."partyId", r."group", r."startsAt", r."endsAt" FROM "PartyRun" r
+    WHERE r.state IN ('SCHEDULED', 'RUNNING', 'HALTED') AND (${ids}::text[] IS NULL OR r."partyId" = ANY(${ids}::text[]))
+    ORDER BY 1, 2`;
+  const results: SlotTick[] = [];
+  for (const slot of slots) results.push(await tickSlot(slot, now, executor, options.teamIds ?? null));
+  const running = await db.party.findMany({ where: { status: "RUNNING", ...(ids ? { id: { in: ids } } : {}) }, select: { id: true } });
+  const touched = [...new Set([...slots.map((s) => s.partyId), ...running.map((p) => p.id)])];
+  for (const partyId of touched) await settlePartyStatus(partyId, now);
+  return results;
+}
+
+/** `teamIds` narrows a slot to some teams' resources (tests, and runs scoped to a few teams). */
+async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: string[] | null): Promise<SlotTick> {
+  const inScope = { ...(teamIds ? { teamId: { in: teamIds } } : {}) };
+  return db.$transaction(
+    async (tx) => {
+      const report: SlotTick = { partyId: slot.partyId, group: slot.group, started: 0, patched: 0, failed: 0 };
+      await tx.$executeRaw`
+        INSERT INTO "PartyRun" (id, "partyId", "group", state, "startsAt", "endsAt", "createdAt")
+        VALUES (${`prun_${slot.partyId}_${slot.group}`}, ${slot.partyId}, ${slot.group}, 'SCHEDULED', ${slot.startsAt}, ${slot.endsAt}, ${now})
+        ON CONFLICT ("partyId", "group") DO NOTHING`;
+      const run = (
+        await tx.$queryRaw<Run[]>`
+          SELECT id, state::text AS state, "haltReason", "canarySize", "canaryPassedAt", "failureBaseline" FROM "PartyRun"
+          WHERE "partyId" = ${slot.partyId} AND "group" = ${slot.group} FOR UPDATE SKIP LOCKED`
+      )[0];
+      if (!run) return { ...report, skipped: "locked" as const };
+      if (run.state === "COMPLETED" || run.state === "PARTIAL") return { ...report, state: run.state };
+      const party = await tx.party.findUniqueOrThrow({ where: { id: slot.partyId }, select: { tag: true, kind: true, heldAt: true, heldBy: true, heldReason: true } });
+      const rule = await tx.partyRule.findUnique({ where: { id: "default" } });
+      const settings = {
+        concurrency: rule?.slotConcurrency ?? 25,
+        concurrencyPercent: rule?.slotConcurrencyPercent ?? null,
+        canaryPercent: rule?.slotCanaryPercent ?? 10,
+        maxFailures: rule?.slotMaxFailures ?? null,
+        maxFailurePercent: rule?.slotMaxFailurePercent ?? 10,
+      };
+      const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
+      const label = `${party.tag} ${party.kind === "PRODUCTION" ? "production" : "QA"} group ${slot.group}`;
+
+      if (run.state === "SCHEDULED") {
+        const held = party.heldAt && party.heldReason ? { by: party.heldBy ?? "an admin", reason: party.heldReason } : null;
+        const blocked = party.kind === "PRODUCTION" ? partyBlockedReason({ held }, (await partyChanges([slot.partyId])).get(slot.partyId) ?? null) : null;
+        if (blocked) {
+          report.blocked = blocked;
+          if (now >= slot.endsAt) {
+            await tx.partyRun.update({ where: { id: run.id }, data: { state: "PARTIAL", haltReason: `Did not start: ${blocked}` } });
+            return { ...report, state: "PARTIAL" };
+          }
+          if (run.haltReason !== blocked) {
+            await tx.partyRun.update({ where: { id: run.id }, data: { haltReason: blocked } });
+            await audit(tx, "party.slot-blocked", slot.partyId, label, { state: "SCHEDULED" }, blocked, now);
+          }
+          return { ...report, state: "SCHEDULED" };
+        }
+        if (now >= slot.endsAt) return { ...report, state: "SCHEDULED" };
+        const toPatch = await tx.resource.count({ where: { environment, patchGroup: slot.group, excluded: false, ...inScope } });
+        Object.assign(run, { state: "RUNNING", canarySize: canarySize(settings.canaryPercent, toPatch), haltReason: null });
+        await tx.partyRun.update({ where: { id: run.id }, data: { state: "RUNNING", canarySize: run.canarySize, haltReason: null } });
+        await audit(tx, "party.slot-started", slot.partyId, label, { resources: toPatch, canary: run.canarySize }, null, now);
+      }
+
+      const stillRunning = await finishPatches(tx, run.id, slot, party.tag, now, executor, report);
+      if (run.state !== "RUNNING") return { ...report, state: run.state };
+
+      const counts = (
+        await tx.$queryRaw<{ attempted: number; finished: number; failed: number }[]>`
+          SELECT count(*)::int AS attempted, (count(*) FILTER (WHERE status <> 'RUNNING'))::int AS finished, (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed
+          FROM "PatchAttempt" WHERE "runId" = ${run.id}`
+      )[0]!;
+      const canaryComplete = run.canarySize > 0 && counts.attempted >= run.canarySize && stillRunning === 0;
+      const halt = haltReason(settings, { failed: counts.failed - run.failureBaseline, finished: counts.finished, canaryComplete });
+      if (halt) {
+        await tx.partyRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: halt } });
+        await audit(tx, "party.slot-halted", slot.partyId, label, { state: "HALTED" }, halt, now);
+        return { ...report, state: "HALTED", halted: halt };
+      }
+      let claimedAll = false;
+      if (now < slot.endsAt) {
+        const total = await tx.resource.count({ where: { environment, patchGroup: slot.group, excluded: false, ...inScope } });
+        const free = Math.max(0, effectiveConcurrency(settings, total) - stillRunning);
+        let limit = free;
+        let gated = false;
+        if (run.canarySize > 0 && !run.canaryPassedAt) {
+          if (counts.attempted < run.canarySize) {
+            limit = Math.min(free, run.canarySize - counts.attempted);
+            gated = true;
+          } else if (stillRunning > 0) {
+            limit = 0;
+            gated = true;
+          } else {
+            await tx.partyRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
+          }
+        }
+        report.started = limit > 0 ? await startPatches(tx, run.id, environment, slot.group, party.tag, limit, now, executor, teamIds) : 0;
+        claimedAll = !gated && report.started < free;
+      }
+      if ((now >= slot.endsAt || claimedAll) && stillRunning + report.started === 0) {
+        const state = counts.failed === 0 && claimedAll ? "COMPLETED" : "PARTIAL";
+        await tx.partyRun.update({ where: { id: run.id }, data: { state } });
+        await audit(tx, "party.slot-finished", slot.partyId, label, { state, tried: counts.attempted, failed: counts.failed }, null, now);
+        return { ...report, state };
+      }
+      return { ...report, state: "RUNNING" };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+function audit(tx: Tx, action: string, partyId: string, label: string, after: Prisma.InputJsonValue, reason: string | null, now: Date) {
+  return tx.auditEvent.create({ data: { actorLabel: SCHEDULER.label, action, entityType: "party", entityId: partyId, entityLabel: label, after, reason, at: now } });
+}
+
+/** Starts up to `limit` included resources of the slot not yet tried in this run. */
+async function startPatches(tx: Tx, runId: string, environment: "PRODUCTION" | "NON_PRODUCTION", group: number, tag: string, limit: number, now: Date, executor: Executor, teamIds: string[] | null) {
+  const resources = await tx.$queryRaw<{ id: string; name: string; version: string | null }[]>`
+    SELECT r.id, r.name, r.version FROM "Resource" r
+    WHERE r.environment = ${environment}::"Environment" AND r."patchGroup" = ${group} AND NOT r.excluded
+      AND NOT EXISTS (SELECT 1 FROM "PatchAttempt" a WHERE a."runId" = ${runId} AND a."resourceId" = r.id)
+      AND (${teamIds}::text[] IS NULL OR r."teamId" = ANY(${teamIds}::text[]))
+    ORDER BY r.name LIMIT ${limit}
+    FOR UPDATE OF r SKIP LOCKED`;
+  if (resources.length === 0) return 0;
+  const rows: Prisma.PatchAttemptCreateManyInput[] = [];
+  for (const r of resources) {
+    const started = await executor.start({ key: `${runId}:${r.id}`, memberName: r.name, fromVersion: r.version ?? "", toVersion: tag }, now);
+    rows.push({ runId, resourceId: r.id, status: "RUNNING", handle: started.handle, expectedAt: started.expectedAt, startedAt: now });
+  }
+  await tx.patchAttempt.createMany({ data: rows });
+  return resources.length;
+}
+
+/** Polls the patches in flight; records finished ones as patch outcomes. Returns how many still run. */
+async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now: Date, executor: Executor, report: SlotTick): Promise<number> {
+  const inFlight = await tx.patchAttempt.findMany({ where: { runId, status: "RUNNING" }, select: { id: true, resourceId: true, handle: true, startedAt: true } });
+  const done: { id: string; resourceId: string; startedAt: Date; message: string | null }[] = [];
+  for (const a of inFlight) {
+    const progress = a.handle ? await executor.poll(a.handle, now) : ({ state: "failed", message: "The patch was never started." } as const);
+    if (progress.state !== "running") done.push({ ...a, message: progress.state === "failed" ? progress.message : null });
+  }
+  if (done.length === 0) return inFlight.length;
+  const ok = done.filter((d) => d.message === null);
+  const bad = done.filter((d) => d.message !== null);
+  if (ok.length) {
+    await tx.patchAttempt.updateMany({ where: { id: { in: ok.map((d) => d.id) } }, data: { status: "SUCCEEDED", finishedAt: now } });
+    await tx.resource.updateMany({ where: { id: { in: ok.map((d) => d.resourceId) } }, data: { lastOutcome: "PATCHED", lastPatchedAt: now, lastPatchTag: tag } });
+  }
+  for (const d of bad) await tx.patchAttempt.update({ where: { id: d.id }, data: { status: "FAILED", finishedAt: now, message: d.message!.slice(0, 500) } });
+  if (bad.length) await tx.resource.updateMany({ where: { id: { in: bad.map((d) => d.resourceId) } }, data: { lastOutcome: "FAILED" } });
+  await tx.patchOutcome.createMany({
+    skipDuplicates: true,
+    data: done.map((d) => ({ resourceId: d.resourceId, partyId: slot.partyId, group: slot.group, status: d.message === null ? ("PATCHED" as const) : ("FAILED" as const), message: d.message, startedAt: d.startedAt, finishedAt: now })),
+  });
+  report.patched = ok.length;
+  report.failed = bad.length;
+  return inFlight.length - done.length;
+}
+
+/** RUNNING while a slot's run is open; COMPLETED once the party is over and no run is open. */
+async function settlePartyStatus(partyId: string, now: Date) {
+  const party = await db.party.findUnique({ where: { id: partyId }, select: { status: true, endsAt: true } });
+  if (!party || party.status === "CANCELLED") return;
+  const open = await db.partyRun.count({ where: { partyId, state: { in: ["RUNNING", "HALTED"] } } });
+  const status = open > 0 ? "RUNNING" : now >= party.endsAt ? "COMPLETED" : party.status;
+  if (status !== party.status) await db.party.update({ where: { id: partyId }, data: { status } });
+}
+
+/** An admin resumes a halted slot; failures so far no longer count against the threshold. */
+export async function resumePartySlot(user: CurrentUser, runId: string, now: Date): Promise<Outcome<null>> {
+  if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "Only admins resume a halted rollout.");
+  const actor = { id: user.id, label: user.email };
+  return db.$transaction(async (tx) => {
+    const run = (await tx.$queryRaw<{ id: string; partyId: string; group: number; state: string }[]>`SELECT id, "partyId", "group", state::text AS state FROM "PartyRun" WHERE id = ${runId} FOR UPDATE`)[0];
+    if (!run) return refuse(404, "not-found", "That slot has no rollout.");
+    if (run.state !== "HALTED") return refuse(409, "not-halted", "That slot's rollout is not halted.");
+    const failed = await tx.patchAttempt.count({ where: { runId, status: "FAILED" } });
+    await tx.partyRun.update({ where: { id: runId }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
+    await tx.auditEvent.create({ data: { actorId: actor.id, actorLabel: actor.label, action: "party.slot-resumed", entityType: "party", entityId: run.partyId, entityLabel: `group ${run.group}`, after: { state: "RUNNING" }, at: now } });
+    return succeed(null);
+  });
+}
