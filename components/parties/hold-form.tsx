@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { partyHoldAction } from "@/lib/actions/party-hold";
+import { partyHoldAction, resumeSlotAction } from "@/lib/actions/party-hold";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
@@ -26,6 +26,21 @@ export function HoldForm({ tag, held }: { tag: string; held: boolean }) {
           </Button>
         </div>
       )}
+      {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
+    </form>
+  );
+}
+
+export function ResumeSlotButton({ runId, tag, kind }: { runId: string; tag: string; kind: string }) {
+  const [state, action, pending] = useActionState(resumeSlotAction, { ok: false });
+  return (
+    <form action={action} className="mt-1 space-y-1">
+      <input type="hidden" name="runId" value={runId} />
+      <input type="hidden" name="tag" value={tag} />
+      <input type="hidden" name="kind" value={kind} />
+      <Button type="submit" variant="secondary" disabled={pending} className="px-2 py-1 text-xs">
+        Resume
+      </Button>
       {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
     </form>
   );

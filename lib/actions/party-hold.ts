@@ -4,6 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireUser } from "../auth/session";
 import { holdParty, releaseParty } from "../data/party-hold";
+import { requestRolloutTick } from "../jobs/enqueue";
+import { resumePartySlot } from "../rollout/party-engine";
 import { invalid, type FormResult } from "./result";
 
 const HoldSchema = z.object({
@@ -24,4 +26,16 @@ export async function partyHoldAction(_previous: FormResult, form: FormData): Pr
   if (!result.ok) return { ok: false, message: result.message };
   revalidatePath(`/parties/${tag}/production`);
   return { ok: true, message: intent === "hold" ? "Held: the party will not start until it is released." : "Released." };
+}
+
+/** Resumes a party slot's rollout halted by its failure threshold. */
+export async function resumeSlotAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const parsed = z.object({ runId: z.string().min(1).max(80), tag: z.string().regex(/^\d{4}-Q[1-4]$/), kind: z.enum(["qa", "production"]) }).safeParse({ runId: form.get("runId"), tag: form.get("tag"), kind: form.get("kind") });
+  if (!parsed.success) return { ok: false, message: "Which slot? Reload the page." };
+  const result = await resumePartySlot(user, parsed.data.runId, new Date());
+  if (!result.ok) return { ok: false, message: result.message };
+  await requestRolloutTick();
+  revalidatePath(`/parties/${parsed.data.tag}/${parsed.data.kind}`);
+  return { ok: true, message: "Resumed." };
 }

@@ -207,3 +207,15 @@ export async function resumePartySlot(user: CurrentUser, runId: string, now: Dat
     return succeed(null);
   });
 }
+
+/** A party's slot runs with their attempt counts, for its page (one query). */
+export function partyRuns(partyId: string) {
+  return db.$queryRaw<{ id: string; group: number; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; patched: number; failed: number; running: number }[]>`
+    SELECT r.id, r."group", r.state::text AS state, r."haltReason", r."canarySize", r."canaryPassedAt",
+           (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS patched,
+           (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
+           (count(a.id) FILTER (WHERE a.status = 'RUNNING'))::int AS running
+    FROM "PartyRun" r LEFT JOIN "PatchAttempt" a ON a."runId" = r.id
+    WHERE r."partyId" = ${partyId}
+    GROUP BY r.id ORDER BY r."group"`;
+}

@@ -19,7 +19,8 @@ import { partyChanges } from "@/lib/data/change-requests";
 import { partyNoticeSummary } from "@/lib/data/notifications";
 import { qaOutcomeOf } from "@/lib/data/party-hold";
 import { QA_FAILURE_THRESHOLD } from "@/lib/domain/qa-gate";
-import { HoldForm } from "@/components/parties/hold-form";
+import { HoldForm, ResumeSlotButton } from "@/components/parties/hold-form";
+import { partyRuns } from "@/lib/rollout/party-engine";
 import { NOTICE_DAYS, shortNotice } from "@/lib/domain/notices";
 import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
 import { Pager } from "@/components/ui/pager";
@@ -43,6 +44,8 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 const PageQuery = z.object({ group: z.enum(["1", "2", "3"]).catch("1").default("1").transform(Number), after: z.string().max(300).optional().catch(undefined) });
 
+const SLOT_STATE_LABELS: Record<string, string> = { SCHEDULED: "Waiting", RUNNING: "Patching", HALTED: "Halted", COMPLETED: "Completed", PARTIAL: "Fell short" };
+
 const formatDateTimeUtc = (at: Date) => `${formatDateTime(at, "UTC")} UTC`;
 
 export default async function PartyPage({ params, searchParams }: Params) {
@@ -65,9 +68,10 @@ export default async function PartyPage({ params, searchParams }: Params) {
     viewerTimeZone(),
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
   ]);
-  const [notices, qa] = await Promise.all([
+  const [notices, qa, runs] = await Promise.all([
     party.kind === "production" && party.id ? partyNoticeSummary(party.id) : Promise.resolve(null),
     party.kind === "production" ? qaOutcomeOf(party.tag, now) : Promise.resolve(null),
+    party.id ? partyRuns(party.id) : Promise.resolve([]),
   ]);
   const mayManage = can(user, { action: "party:manage" });
   const daysAway = Math.floor((party.startsAt.getTime() - now.getTime()) / 86_400_000);
@@ -167,6 +171,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
                 <Th>Group</Th>
                 <Th>Slot</Th>
                 <Th className="text-right">Resources</Th>
+                {runs.length ? <Th>Rollout</Th> : null}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -181,6 +186,25 @@ export default async function PartyPage({ params, searchParams }: Params) {
                   <Td className="text-right font-medium tabular-nums" data-testid={`party-slot-${s.group}`}>
                     {c[s.group].toLocaleString("en")}
                   </Td>
+                  {runs.length ? (
+                    <Td data-testid={`slot-rollout-${s.group}`}>
+                      {(() => {
+                        const r = runs.find((x) => x.group === s.group);
+                        if (!r) return <span className="text-xs text-slate-400">not started</span>;
+                        return (
+                          <div className="text-xs">
+                            <Badge tone={r.state === "COMPLETED" ? "success" : r.state === "RUNNING" ? "info" : r.state === "SCHEDULED" ? "warning" : "danger"}>{SLOT_STATE_LABELS[r.state] ?? r.state}</Badge>
+                            <div className="mt-1 text-slate-600">
+                              {r.patched} patched · {r.failed} failed{r.running ? ` · ${r.running} in flight` : ""}
+                              {r.canarySize ? ` · canary of ${r.canarySize}${r.canaryPassedAt ? " passed" : ""}` : ""}
+                            </div>
+                            {r.haltReason ? <div className="mt-1 max-w-xs text-rose-700">{r.haltReason}</div> : null}
+                            {r.state === "HALTED" && can(user, { action: "upgrade:force" }) ? <ResumeSlotButton runId={r.id} tag={party.tag} kind={party.kind} /> : null}
+                          </div>
+                        );
+                      })()}
+                    </Td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
