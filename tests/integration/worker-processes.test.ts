@@ -60,9 +60,10 @@ it("two worker processes share a rollout; one killed mid-way loses nothing and t
   const upgraded = () => db.templateMember.count({ where: { templateId: id, currentVersion: "2.0.0" } });
   await waitFor("the first upgrades", async () => (await upgraded()) >= 8, 30_000);
 
-  const exited = new Promise((resolve) => a.child.once("exit", resolve));
+  const exited = a.child.exitCode !== null || a.child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => a.child.once("exit", resolve));
+  expect(a.child.exitCode, "worker A was still running").toBeNull();
   a.child.kill("SIGKILL");
-  await exited;
+  await waitFor("worker A to die", async () => (await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))])) as boolean, 10_000);
   expect(await upgraded()).toBeLessThan(40);
 
   await waitFor("the other worker to finish", async () => (await db.template.findUniqueOrThrow({ where: { id } })).state === "IN_SYNC", 60_000);
