@@ -9,6 +9,7 @@ import { db } from "../db";
 import { refuse, succeed, type Outcome } from "../data/outcome";
 import { SCHEDULER } from "../data/audit";
 import { partyBlockedReason, partyChanges } from "../data/change-requests";
+import { getSlotRollout } from "../data/slot-rollout";
 import { canarySize, effectiveConcurrency, haltReason } from "../domain";
 import type { Executor } from "./executor";
 
@@ -55,14 +56,7 @@ async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: stri
       if (!run) return { ...report, skipped: "locked" as const };
       if (run.state === "COMPLETED" || run.state === "PARTIAL") return { ...report, state: run.state };
       const party = await tx.party.findUniqueOrThrow({ where: { id: slot.partyId }, select: { tag: true, kind: true, heldAt: true, heldBy: true, heldReason: true } });
-      const rule = await tx.partyRule.findUnique({ where: { id: "default" } });
-      const settings = {
-        concurrency: rule?.slotConcurrency ?? 25,
-        concurrencyPercent: rule?.slotConcurrencyPercent ?? null,
-        canaryPercent: rule?.slotCanaryPercent ?? 10,
-        maxFailures: rule?.slotMaxFailures ?? null,
-        maxFailurePercent: rule?.slotMaxFailurePercent ?? 10,
-      };
+      const settings = await getSlotRollout(tx);
       const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
       const label = `${party.tag} ${party.kind === "PRODUCTION" ? "production" : "QA"} group ${slot.group}`;
 

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   "party.slot-finished",
   "party.release",
   "party-rule.update",
+  "party-rule.rollout",
   "policy.create",
   "policy.update",
   "policy.delete",

@@ -70,3 +70,15 @@ export const MemberQuerySchema = z.object({
   state: z.enum(["IN_SYNC", "PENDING", "UPGRADING", "FAILED"], { error: "state is one of IN_SYNC, PENDING, UPGRADING, FAILED" }).optional(),
   after: z.string().max(40).optional(),
 });
+
+/** How party slots roll out: the same settings as a template's, for every slot. */
+export const SlotRolloutSchema = z
+  .object({
+    concurrency: ConcurrencySchema.optional(),
+    concurrencyPercent: clearable(percent("Concurrency as a share", 1)).optional(),
+    canaryPercent: percent("The canary share", 0).optional(),
+    maxFailures: clearable(z.coerce.number({ error: "The failure count is a whole number, 0 or more." }).int("The failure count is a whole number, 0 or more.").min(0, "The failure count is a whole number, 0 or more.").max(100_000)).optional(),
+    maxFailurePercent: clearable(percent("The failure share", 1)).optional(),
+  })
+  .strict();
+export type SlotRolloutInput = z.infer<typeof SlotRolloutSchema>;

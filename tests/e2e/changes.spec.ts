@@ -110,3 +110,19 @@ test("the compliance dashboard shows the latest quarter by team, as a chart and 
   expect(api.byTeam).toHaveLength(24);
   noErrors();
 });
+
+test("an admin sets how party slots roll out; a bad value is refused by name", async ({ page }) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "admin@example.com");
+  await page.goto("/admin/party-rule");
+  const form = page.getByRole("form", { name: "Slot rollouts" });
+  await form.getByLabel("Canary (% first)").fill("150");
+  await form.getByRole("button", { name: "Save slot rollouts" }).click();
+  await expect(form.getByText("The canary share is a whole number from 0 to 100.")).toBeVisible();
+  await form.getByLabel("Canary (% first)").fill("5");
+  await form.getByLabel("Halt after failures").fill("4");
+  await form.getByRole("button", { name: "Save slot rollouts" }).click();
+  await expect(form.getByText("Saved: slots that start from now on roll out this way.")).toBeVisible();
+  expect(await (await page.request.get("/api/v1/party-rule/rollouts")).json()).toMatchObject({ canaryPercent: 5, maxFailures: 4 });
+  noErrors();
+});

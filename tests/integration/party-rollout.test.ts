@@ -2,7 +2,10 @@
 // start; once approved its slot patches the group canary first; a QA slot halts past its threshold
 // and an admin resumes it. Scoped to one team's resources; parties in far years of their own.
 import { beforeEach, describe, expect, it } from "vitest";
+import { GET, PUT } from "@/app/api/v1/party-rule/rollouts/route";
+import { createApiToken } from "@/lib/data/api-tokens";
 import { decideChange, openPartyChange } from "@/lib/data/change-requests";
+import { DEFAULT_SLOT_ROLLOUT, saveSlotRollout } from "@/lib/data/slot-rollout";
 import { db } from "@/lib/db";
 import type { Executor } from "@/lib/rollout/executor";
 import { resumePartySlot, tickParties } from "@/lib/rollout/party-engine";
@@ -97,5 +100,29 @@ describe("party slots as rollouts", () => {
     expect(await outcomes(p.id)).toEqual({ PATCHED: 19, FAILED: 1 });
     expect(await db.partyRun.findUniqueOrThrow({ where: { id: halted.id } })).toMatchObject({ state: "PARTIAL" });
     expect(await db.resource.findUniqueOrThrow({ where: { id: f.other.id } })).toMatchObject({ lastOutcome: "FAILED" });
+  });
+});
+
+describe("slot rollout settings", () => {
+  it("admins set them over the API, others may not, bad values are refused, and the next slot follows them", async () => {
+    const tokens = { admin: (await createApiToken(f.admin.id, "t", { id: null, label: "t" })).secret, owner: (await createApiToken(f.owner.id, "t", { id: null, label: "t" })).secret };
+    const put = (who: keyof typeof tokens, body: unknown) => PUT(new Request("http://localhost/api/v1/party-rule/rollouts", { method: "PUT", headers: { Authorization: `Bearer ${tokens[who]}` }, body: JSON.stringify(body) }));
+    try {
+      expect((await put("owner", { canaryPercent: 0 })).status).toBe(403);
+      const bad = await put("admin", { canaryPercent: 150 });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ error: "canaryPercent: The canary share is a whole number from 0 to 100." });
+      const saved = await put("admin", { canaryPercent: 0, concurrencyPercent: 50, maxFailurePercent: null });
+      expect(await saved.json()).toEqual({ concurrency: 25, concurrencyPercent: 50, canaryPercent: 0, maxFailures: null, maxFailurePercent: null });
+      expect(await (await GET(new Request("http://localhost/api/v1/party-rule/rollouts", { headers: { Authorization: `Bearer ${tokens.owner}` } }))).json()).toMatchObject({ canaryPercent: 0, concurrencyPercent: 50 });
+
+      const p = await party("PRODUCTION");
+      await db.party.update({ where: { id: p.id }, data: { kind: "QA" } }); // no change gate for this one
+      await db.resource.updateMany({ where: { teamId: f.teamB.id }, data: { environment: "NON_PRODUCTION" } });
+      const [first] = await tickParties(p.startsAt, simulatedExecutor({ durationSeconds: 60, failureRate: 0 }), { partyIds: [p.id], teamIds: [f.teamB.id] });
+      expect(first).toMatchObject({ state: "RUNNING", started: 10 }); // no canary; half of the slot's 20 at once
+    } finally {
+      await saveSlotRollout(f.admin, DEFAULT_SLOT_ROLLOUT, new Date());
+    }
   });
 });

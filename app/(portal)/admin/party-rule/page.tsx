@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PartyRuleForm } from "@/components/admin/party-rule-form";
-import { Card, CardBody } from "@/components/ui/card";
+import { SlotRolloutForm } from "@/components/admin/slot-rollout-form";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { getSlotRollout } from "@/lib/data/slot-rollout";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
@@ -13,7 +15,7 @@ export const metadata: Metadata = { title: "Party rule" };
 export default async function PartyRulePage() {
   const user = await requireUser();
   if (!can(user, { action: "party-rule:edit" })) notFound();
-  const [rule, revision] = await Promise.all([getPartyRule(), getRuleRevision()]);
+  const [rule, revision, rollout] = await Promise.all([getPartyRule(), getRuleRevision(), getSlotRollout()]);
   const zones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
   return (
     <>
@@ -24,6 +26,16 @@ export default async function PartyRulePage() {
       <Card>
         <CardBody>
           <PartyRuleForm rule={rule} revision={revision} zones={zones.includes(rule.timeZone) ? zones : [rule.timeZone, ...zones]} />
+        </CardBody>
+      </Card>
+      <Card aria-labelledby="slot-rollouts" className="mt-6">
+        <CardHeader
+          id="slot-rollouts"
+          title="How slots roll out"
+          description="During each slot the worker patches the group's included resources a few at a time: a canary share first, waited for; a failure threshold halts the slot until an admin resumes it."
+        />
+        <CardBody>
+          <SlotRolloutForm settings={rollout} />
         </CardBody>
       </Card>
     </>

@@ -1,0 +1,35 @@
+// How party slots roll out (the party engine reads these): at once as a count or a share of the
+// slot, the canary share, the failure thresholds. Kept on the party rule's row; admins edit them.
+import type { Prisma } from "@prisma/client";
+import { db } from "../db";
+import { can, type CurrentUser } from "../auth/permissions";
+import { DEFAULT_PARTY_RULE, type Safety } from "../domain";
+import type { SlotRolloutInput } from "../validation/templates";
+import { recordAudit } from "./audit";
+import { refuse, succeed, type Outcome } from "./outcome";
+import { ruleToRow } from "./party-rule";
+
+export const DEFAULT_SLOT_ROLLOUT: Safety = { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 };
+
+type Row = { slotConcurrency: number; slotConcurrencyPercent: number | null; slotCanaryPercent: number; slotMaxFailures: number | null; slotMaxFailurePercent: number | null } | null;
+
+export function slotRolloutFromRow(row: Row): Safety {
+  if (!row) return DEFAULT_SLOT_ROLLOUT;
+  return { concurrency: row.slotConcurrency, concurrencyPercent: row.slotConcurrencyPercent, canaryPercent: row.slotCanaryPercent, maxFailures: row.slotMaxFailures, maxFailurePercent: row.slotMaxFailurePercent };
+}
+
+export async function getSlotRollout(client: Prisma.TransactionClient = db): Promise<Safety> {
+  return slotRolloutFromRow(await client.partyRule.findUnique({ where: { id: "default" } }));
+}
+
+export async function saveSlotRollout(user: CurrentUser, input: SlotRolloutInput, now: Date): Promise<Outcome<Safety>> {
+  if (!can(user, { action: "party-rule:edit" })) return refuse(403, "forbidden", "Only admins change how party slots roll out.");
+  return db.$transaction(async (tx) => {
+    const before = await getSlotRollout(tx);
+    const next: Safety = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+    const columns = { slotConcurrency: next.concurrency, slotConcurrencyPercent: next.concurrencyPercent, slotCanaryPercent: next.canaryPercent, slotMaxFailures: next.maxFailures, slotMaxFailurePercent: next.maxFailurePercent };
+    await tx.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id }, update: columns });
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "party-rule.rollout", entityType: "party-rule", entityId: "default", entityLabel: "Party slot rollouts", before, after: next, at: now });
+    return succeed(next);
+  });
+}
