@@ -5,7 +5,8 @@ import { decideChange, getChange, type ChangeRecord } from "../data/change-reque
 import { DecisionSchema } from "../validation/changes";
 import { apiError, readBody, unauthorized } from "./respond";
 
-export type IdParams = { params: Promise<{ id: string }> };
+import type { IdParams } from "./respond";
+export type { IdParams };
 
 export function changeJson(c: ChangeRecord) {
   return {

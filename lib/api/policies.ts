@@ -4,7 +4,8 @@ import type { PolicyRecord } from "../data/policies";
 import type { PolicyInput } from "../validation/policies";
 import { apiPresetOf } from "../validation/policies";
 
-export type IdParams = { params: Promise<{ id: string }> };
+import type { IdParams } from "./respond";
+export type { IdParams };
 
 export function policyJson(policy: PolicyRecord) {
   return {

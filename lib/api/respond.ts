@@ -12,6 +12,9 @@ export function badRequest(error: z.ZodError) {
   return apiError(400, firstIssue(error));
 }
 
+/** The params of a route under `[id]`. */
+export type IdParams = { params: Promise<{ id: string }> };
+
 /** Query parameters as a plain object; a repeated parameter stays an array so schemas refuse it. */
 export function queryObject(url: URL): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

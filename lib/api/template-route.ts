@@ -4,7 +4,8 @@ import { getTemplate } from "../data/templates";
 import { templateJson } from "./templates";
 import { apiError } from "./respond";
 
-export type IdParams = { params: Promise<{ id: string }> };
+import type { IdParams } from "./respond";
+export type { IdParams };
 
 export async function templateResponse(id: string, now: Date, status = 200) {
   const template = id.length <= 40 ? await getTemplate(id, now) : null;

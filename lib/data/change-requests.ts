@@ -6,6 +6,7 @@ import { can, type CurrentUser } from "../auth/permissions";
 import { changeTransition, nextWindows, partyChangeDraft, templateChangeDraft, type ChangeAction, type ChangeStateName, type PatchGroup } from "../domain";
 import type { ChangeEdit } from "../validation/changes";
 import { recordAudit } from "./audit";
+import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { toStoredParty } from "./parties";
 import { slotCounts } from "./party-detail";
@@ -52,15 +53,14 @@ export async function listChanges(options: { state?: ChangeStateName; before?: {
   const rows = await db.changeRequest.findMany({
     where: {
       ...(options.state ? { state: options.state } : {}),
-      ...(options.before ? { OR: [{ createdAt: { lt: options.before.at } }, { createdAt: options.before.at, id: { lt: options.before.id } }] } : {}),
+      ...newestFirstAfter(options.before),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: NEWEST_FIRST,
     take: limit + 1,
     select: { ...CHANGE_SELECT, decidedById: true },
   });
-  const page = await withPeople(rows.slice(0, limit));
-  const last = page.at(-1);
-  return { changes: page, next: rows.length > limit && last ? { at: last.createdAt, id: last.id } : null };
+  const { page, next } = cutPage(rows, limit);
+  return { changes: await withPeople(page), next };
 }
 
 /** The contacts of the teams in scope, for the request (at most 50). */

@@ -5,6 +5,7 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
 import { db } from "../db";
+import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { NOTICE_SUBJECTS, noticesDue, type NoticeKind, type Recorded } from "../domain/notices";
 
 const DAY = 86_400_000;
@@ -141,15 +142,14 @@ export async function listNotifications(options: { partyId?: string; state?: "PE
     where: {
       ...(options.partyId ? { partyId: options.partyId } : {}),
       ...(options.state ? { state: options.state } : {}),
-      ...(options.before ? { OR: [{ createdAt: { lt: options.before.at } }, { createdAt: options.before.at, id: { lt: options.before.id } }] } : {}),
+      ...newestFirstAfter(options.before),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: NEWEST_FIRST,
     take: limit + 1,
     select: { id: true, kind: true, recipient: true, subject: true, windowStart: true, windowEnd: true, state: true, attempts: true, lastError: true, sentAt: true, createdAt: true, party: { select: { tag: true } } },
   });
-  const page: NotificationRow[] = rows.slice(0, limit).map(({ party, ...n }) => ({ ...n, partyTag: party?.tag ?? null }));
-  const last = page.at(-1);
-  return { notifications: page, next: rows.length > limit && last ? { at: last.createdAt, id: last.id } : null };
+  const { page, next } = cutPage(rows, limit);
+  return { notifications: page.map(({ party, ...n }): NotificationRow => ({ ...n, partyTag: party?.tag ?? null })), next };
 }
 
 /** A party's notices by kind and state, and when customers were first told of its current date. */

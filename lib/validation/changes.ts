@@ -1,5 +1,6 @@
 // Change requests as the pages and the API send them.
 import { z } from "zod";
+import { NewestFirstCursorSchema } from "./common";
 
 const text = (label: string, max: number) => z.string({ error: `${label} is text.` }).trim().min(3, `${label}: at least 3 characters.`).max(max, `${label}: at most ${max} characters.`);
 
@@ -32,20 +33,10 @@ export const ChangeOpenSchema = z
 
 export const ChangeListQuerySchema = z.object({
   state: z.enum(["DRAFT", "SUBMITTED", "APPROVED", "REJECTED"], { error: "state is one of DRAFT, SUBMITTED, APPROVED, REJECTED" }).optional(),
-  cursor: z
-    .string()
-    .max(100)
-    .regex(/^\d{13}_[\w-]{1,40}$/, "cursor: use the previous page's next")
-    .transform((c) => ({ at: new Date(Number(c.slice(0, 13))), id: c.slice(14) }))
-    .optional(),
+  cursor: NewestFirstCursorSchema,
 });
 
 export const NotificationQuerySchema = z.object({
   state: z.enum(["PENDING", "SENDING", "SENT", "FAILED"], { error: "state is one of PENDING, SENDING, SENT, FAILED" }).optional(),
-  cursor: z
-    .string()
-    .max(100)
-    .regex(/^\d{13}_[\w-]{1,40}$/, "cursor: use the previous page's next")
-    .transform((c) => ({ at: new Date(Number(c.slice(0, 13))), id: c.slice(14) }))
-    .optional(),
+  cursor: NewestFirstCursorSchema,
 });

@@ -24,3 +24,13 @@ export const optionalText = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .transform((v) => (v === "" ? undefined : v))
     .optional();
+
+/** The `next` of a newest-first page ("<ms>_<id>") as the position to continue before. */
+export const NewestFirstCursorSchema = z
+  .string()
+  .max(100)
+  .regex(/^\d{13}_[\w-]{1,40}$/, "cursor: use the previous page's next")
+  .transform((c) => ({ at: new Date(Number(c.slice(0, 13))), id: c.slice(14) }))
+  .optional();
+
+export const newestFirstCursor = (next: { at: Date; id: string }) => `${next.at.getTime()}_${next.id}`;

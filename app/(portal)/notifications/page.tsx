@@ -1,3 +1,4 @@
+import { newestFirstCursor } from "@/lib/validation/common";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
@@ -91,7 +92,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
           </Table>
         </Card>
       )}
-      <Pager firstHref={filter.cursor ? href(filter.state ?? null) : null} nextHref={page.next ? href(filter.state ?? null, `${page.next.at.getTime()}_${page.next.id}`) : null} />
+      <Pager firstHref={filter.cursor ? href(filter.state ?? null) : null} nextHref={page.next ? href(filter.state ?? null, newestFirstCursor(page.next)) : null} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { newestFirstCursor } from "@/lib/validation/common";
 import { changeJson, changeResponse } from "@/lib/api/changes";
 import { apiError, authorizedQuery, readBody, unauthorized } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
@@ -11,7 +12,7 @@ export async function GET(request: Request) {
   const query = await authorizedQuery(request, ChangeListQuerySchema, authenticateRequest);
   if (!query.ok) return query.response;
   const page = await listChanges({ state: query.query.state, before: query.query.cursor });
-  return Response.json({ items: page.changes.map(changeJson), next: page.next ? `${page.next.at.getTime()}_${page.next.id}` : null });
+  return Response.json({ items: page.changes.map(changeJson), next: page.next ? newestFirstCursor(page.next) : null });
 }
 
 /** POST /api/v1/changes { partyTag } | { templateId }: opens a draft written from the schedule. */

@@ -1,3 +1,4 @@
+import { newestFirstCursor } from "@/lib/validation/common";
 import { authorizedQuery } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { listNotifications } from "@/lib/data/notifications";
@@ -24,6 +25,6 @@ export async function GET(request: Request) {
       sentAt: n.sentAt?.toISOString() ?? null,
       createdAt: n.createdAt.toISOString(),
     })),
-    next: page.next ? `${page.next.at.getTime()}_${page.next.id}` : null,
+    next: page.next ? newestFirstCursor(page.next) : null,
   });
 }
