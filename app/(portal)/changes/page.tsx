@@ -1,3 +1,4 @@
+import { FilterTabs } from "@/components/ui/filter-tabs";
 import { newestFirstCursor } from "@/lib/validation/common";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -32,18 +33,7 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="Change requests" description="Every production party and fleet upgrade carries one. Approvers (the CAB) approve or reject submitted requests; someone else than the requester decides." />
-      <nav aria-label="Filter by state" className="mb-4 flex flex-wrap gap-1 text-sm">
-        {[null, ...STATES].map((s) => (
-          <Link
-            key={s ?? "all"}
-            href={href(s)}
-            aria-current={(filter.state ?? null) === s ? "page" : undefined}
-            className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-          >
-            {s ? CHANGE_STATE_LABELS[s] : "All"}
-          </Link>
-        ))}
-      </nav>
+      <FilterTabs label="Filter by state" className="mb-4" values={STATES} current={filter.state ?? null} labels={CHANGE_STATE_LABELS} href={(s) => href(s)} />
       {page.changes.length === 0 ? (
         <EmptyState title="No change requests here">Open one from a production party or a template with a pending upgrade.</EmptyState>
       ) : (

@@ -1,3 +1,4 @@
+import { FilterTabs } from "@/components/ui/filter-tabs";
 import { newestFirstCursor } from "@/lib/validation/common";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -17,6 +18,7 @@ import { NotificationQuerySchema } from "@/lib/validation/changes";
 export const metadata: Metadata = { title: "Customer notices" };
 
 const STATES = ["PENDING", "SENDING", "SENT", "FAILED"] as const;
+const STATE_LABELS = { PENDING: "Pending", SENDING: "Sending", SENT: "Sent", FAILED: "Failed" } as const;
 
 export default async function NotificationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();
@@ -40,18 +42,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
           <Alert tone="info">No SMTP server is configured (SMTP_URL), so notices are recorded here and wait to be sent.</Alert>
         </div>
       ) : null}
-      <nav aria-label="Filter by state" className="mb-4 flex flex-wrap gap-1 text-sm">
-        {[null, ...STATES].map((s) => (
-          <Link
-            key={s ?? "all"}
-            href={href(s)}
-            aria-current={(filter.state ?? null) === s ? "page" : undefined}
-            className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-          >
-            {s ? s.charAt(0) + s.slice(1).toLowerCase() : "All"}
-          </Link>
-        ))}
-      </nav>
+      <FilterTabs label="Filter by state" className="mb-4" values={STATES} current={filter.state ?? null} labels={STATE_LABELS} href={(s) => href(s)} />
       {page.notifications.length === 0 ? (
         <EmptyState title="No notices here">Notices appear 14 days before each production party.</EmptyState>
       ) : (

@@ -1,3 +1,4 @@
+import { FilterTabs } from "@/components/ui/filter-tabs";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -191,18 +192,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
           id="members"
           title="Member list"
           action={
-            <nav aria-label="Filter members by state" className="flex flex-wrap gap-1 text-sm">
-              {[null, ...STATES].map((s) => (
-                <Link
-                  key={s ?? "all"}
-                  href={href({ state: s, after: null })}
-                  aria-current={(filter.state ?? null) === s ? "page" : undefined}
-                  className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-                >
-                  {s ? MEMBER_STATE_LABELS[s] : "All"}
-                </Link>
-              ))}
-            </nav>
+            <FilterTabs label="Filter members by state" values={STATES} current={filter.state ?? null} labels={MEMBER_STATE_LABELS} href={(s) => href({ state: s, after: null })} />
           }
         />
         {page.members.length === 0 ? (
