@@ -26,3 +26,14 @@ export function haltReason(s: Pick<Safety, "maxFailures" | "maxFailurePercent">,
   }
   return null;
 }
+
+/**
+ * How many members to start now: while the canary is not through, only what is left of it, and
+ * nothing until all of it has finished; then up to `free`. `gated` says the canary held starts back.
+ */
+export function startAllowance(s: { canarySize: number; canaryPassed: boolean; attempted: number; inFlight: number; free: number }): { limit: number; gated: boolean; passCanary: boolean } {
+  if (s.canarySize === 0 || s.canaryPassed) return { limit: s.free, gated: false, passCanary: false };
+  if (s.attempted < s.canarySize) return { limit: Math.min(s.free, s.canarySize - s.attempted), gated: true, passCanary: false };
+  if (s.inFlight > 0) return { limit: 0, gated: true, passCanary: false };
+  return { limit: s.free, gated: false, passCanary: true };
+}

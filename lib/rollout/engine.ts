@@ -8,7 +8,7 @@ import { db } from "../db";
 import { SCHEDULER } from "../data/audit";
 import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
-import { canarySize, effectiveConcurrency, haltReason, openWindow, templateState, type Safety, type TemplateStateName } from "../domain";
+import { canarySize, effectiveConcurrency, haltReason, openWindow, startAllowance, templateState, type Safety, type TemplateStateName } from "../domain";
 import type { Executor } from "./executor";
 
 type Tx = Prisma.TransactionClient;
@@ -94,19 +94,8 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
           if (now < run.windowEnd) {
             const members = await tx.templateMember.count({ where: { templateId } });
             const free = Math.max(0, effectiveConcurrency(template, members) - stillRunning);
-            let limit = free;
-            let gated = false;
-            if (run.canarySize > 0 && !run.canaryPassedAt) {
-              if (counts.attempted < run.canarySize) {
-                limit = Math.min(free, run.canarySize - counts.attempted);
-                gated = true;
-              } else if (stillRunning > 0) {
-                limit = 0;
-                gated = true;
-              } else {
-                await passCanary(tx, template, run, counts, now);
-              }
-            }
+            const { limit, gated, passCanary: passed } = startAllowance({ canarySize: run.canarySize, canaryPassed: run.canaryPassedAt !== null, attempted: counts.attempted, inFlight: stillRunning, free });
+            if (passed) await passCanary(tx, template, run, counts, now);
             const started = limit > 0 ? await startMembers(tx, run, limit, now, executor) : 0;
             report.started = started;
             claimedAll = !gated && started < free;

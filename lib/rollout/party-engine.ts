@@ -10,7 +10,7 @@ import { refuse, succeed, type Outcome } from "../data/outcome";
 import { SCHEDULER } from "../data/audit";
 import { partyBlockedReason, partyChanges } from "../data/change-requests";
 import { getSlotRollout } from "../data/slot-rollout";
-import { canarySize, effectiveConcurrency, haltReason } from "../domain";
+import { canarySize, effectiveConcurrency, haltReason, startAllowance } from "../domain";
 import type { Executor } from "./executor";
 
 type Tx = Prisma.TransactionClient;
@@ -101,19 +101,8 @@ async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: stri
       if (now < slot.endsAt) {
         const total = await tx.resource.count({ where: { environment, patchGroup: slot.group, excluded: false, ...inScope } });
         const free = Math.max(0, effectiveConcurrency(settings, total) - stillRunning);
-        let limit = free;
-        let gated = false;
-        if (run.canarySize > 0 && !run.canaryPassedAt) {
-          if (counts.attempted < run.canarySize) {
-            limit = Math.min(free, run.canarySize - counts.attempted);
-            gated = true;
-          } else if (stillRunning > 0) {
-            limit = 0;
-            gated = true;
-          } else {
-            await tx.partyRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
-          }
-        }
+        const { limit, gated, passCanary } = startAllowance({ canarySize: run.canarySize, canaryPassed: run.canaryPassedAt !== null, attempted: counts.attempted, inFlight: stillRunning, free });
+        if (passCanary) await tx.partyRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
         report.started = limit > 0 ? await startPatches(tx, run.id, environment, slot.group, party.tag, limit, now, executor, teamIds) : 0;
         claimedAll = !gated && report.started < free;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bumpRefusal, templateState, upgradeNowRefusal, VERSION_PATTERN } from "@/lib/domain";
+import { bumpRefusal, startAllowance, templateState, upgradeNowRefusal, VERSION_PATTERN } from "@/lib/domain";
 import { simulatedExecutor } from "@/lib/rollout/simulated";
 
 describe("a template's state", () => {
@@ -52,5 +52,17 @@ describe("the simulated executor", () => {
     }
     expect(failed).toBeGreaterThan(330);
     expect(failed).toBeLessThan(470);
+  });
+});
+
+describe("how many a rollout starts", () => {
+  it("the canary goes alone and is waited for, then the rest up to the free slots", () => {
+    const base = { canarySize: 5, canaryPassed: false, attempted: 0, inFlight: 0, free: 20 };
+    expect(startAllowance(base)).toEqual({ limit: 5, gated: true, passCanary: false });
+    expect(startAllowance({ ...base, attempted: 3, inFlight: 3 })).toEqual({ limit: 2, gated: true, passCanary: false });
+    expect(startAllowance({ ...base, attempted: 5, inFlight: 1 })).toEqual({ limit: 0, gated: true, passCanary: false });
+    expect(startAllowance({ ...base, attempted: 5, inFlight: 0 })).toEqual({ limit: 20, gated: false, passCanary: true });
+    expect(startAllowance({ ...base, canaryPassed: true, attempted: 9, inFlight: 4, free: 16 })).toEqual({ limit: 16, gated: false, passCanary: false });
+    expect(startAllowance({ ...base, canarySize: 0 })).toEqual({ limit: 20, gated: false, passCanary: false });
   });
 });
