@@ -7,6 +7,7 @@ test("an approver approves the submitted change of the next production party, wi
   await page.goto("/changes?state=SUBMITTED");
   const table = page.getByRole("table", { name: "Change requests" });
   await expect(table).toContainText("Waiting for approval");
+  await page.screenshot({ path: testInfo.outputPath("changes.png"), fullPage: true });
   await table.getByRole("link", { name: /^Patch Party \d{4}-Q[1-4] production/ }).first().click();
   await expect(page.getByText("Requested by admin@example.com")).toBeVisible();
   await expect(page.getByText("Rollback plan")).toBeVisible();
@@ -82,7 +83,7 @@ test("an admin sees the QA outcome on the production party, holds it with a reas
   noErrors();
 });
 
-test("the long-exclusions report lists resources left out of more than two parties", async ({ page }) => {
+test("the long-exclusions report lists resources left out of more than two parties", async ({ page }, testInfo) => {
   await signIn(page, "owner@example.com");
   await page.goto("/resources");
   await page.getByRole("link", { name: "Long exclusions" }).click();
@@ -91,6 +92,7 @@ test("the long-exclusions report lists resources left out of more than two parti
   await expect(table.getByRole("row").nth(1)).toBeVisible();
   const missed = Number(await table.getByRole("row").nth(1).getByRole("cell").nth(2).innerText());
   expect(missed).toBeGreaterThan(2);
+  await page.screenshot({ path: testInfo.outputPath("long-exclusions.png"), fullPage: true });
   await page.getByRole("link", { name: "Only my teams" }).click();
   await expect(page).toHaveURL(/mine=1/);
 });
@@ -111,7 +113,7 @@ test("the compliance dashboard shows the latest quarter by team, as a chart and 
   noErrors();
 });
 
-test("an admin sets how party slots roll out; a bad value is refused by name", async ({ page }) => {
+test("an admin sets how party slots roll out; a bad value is refused by name", async ({ page }, testInfo) => {
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
   await page.goto("/admin/party-rule");
@@ -123,6 +125,7 @@ test("an admin sets how party slots roll out; a bad value is refused by name", a
   await form.getByLabel("Halt after failures").fill("4");
   await form.getByRole("button", { name: "Save slot rollouts" }).click();
   await expect(form.getByText("Saved: slots that start from now on roll out this way.")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("party-rule.png"), fullPage: true });
   expect(await (await page.request.get("/api/v1/party-rule/rollouts")).json()).toMatchObject({ canaryPercent: 5, maxFailures: 4 });
   noErrors();
 });

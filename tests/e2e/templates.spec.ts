@@ -29,6 +29,7 @@ test("an admin links a new policy to a template, bumps its version, gets the cha
   const name = `VM fleet ${Date.now()}`;
   await page.goto("/templates");
   await page.getByRole("link", { name: "New template" }).click();
+  await page.screenshot({ path: testInfo.outputPath("template-new.png"), fullPage: true });
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Maintenance policy").selectOption({ label: policy });
   await page.getByLabel("Version").fill("1.0.0");
