@@ -7,7 +7,7 @@ export function SignOutButton() {
     <button
       type="button"
       onClick={() => signOut({ callbackUrl: "/signin" })}
-      className="rounded-md px-2.5 py-1.5 text-sm font-medium text-indigo-100 hover:bg-white/10 hover:text-white"
+      className="whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium text-indigo-100 hover:bg-white/10 hover:text-white"
     >
       Sign out
     </button>

@@ -36,10 +36,10 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
             </Link>
             <NavLinks items={items} />
           </div>
-          <div className="flex items-center gap-3">
+          <div className="flex shrink-0 items-center gap-3">
             <div className="text-right leading-tight" data-testid="current-user">
               <p className="whitespace-nowrap text-sm font-medium text-white">{user.name}</p>
-              <p className="text-xs text-indigo-200">
+              <p className="max-w-56 truncate text-xs text-indigo-200" title={teams.length ? `${ROLE_LABELS[user.role]} · ${teams.join(", ")}` : undefined}>
                 {ROLE_LABELS[user.role]}
                 {teams.length ? ` · ${teams.join(", ")}` : ""}
               </p>
