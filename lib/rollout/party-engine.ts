@@ -58,7 +58,7 @@ async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: stri
       const party = await tx.party.findUniqueOrThrow({ where: { id: slot.partyId }, select: { tag: true, kind: true, heldAt: true, heldBy: true, heldReason: true } });
       const settings = await getSlotRollout(tx);
       const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
-      const label = `${party.tag} ${party.kind === "PRODUCTION" ? "production" : "QA"} group ${slot.group}`;
+      const label = slotLabel(party.tag, party.kind, slot.group);
 
       if (run.state === "SCHEDULED") {
         const held = party.heldAt && party.heldReason ? { by: party.heldBy ?? "an admin", reason: party.heldReason } : null;
@@ -117,6 +117,8 @@ async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: stri
     { timeout: 120_000, maxWait: 30_000 },
   );
 }
+
+const slotLabel = (tag: string, kind: string, group: number) => `${tag} ${kind === "PRODUCTION" ? "production" : "QA"} group ${group}`;
 
 function audit(tx: Tx, action: string, partyId: string, label: string, after: Prisma.InputJsonValue, reason: string | null, now: Date) {
   return tx.auditEvent.create({ data: { actorLabel: SCHEDULER.label, action, entityType: "party", entityId: partyId, entityLabel: label, after, reason, at: now } });
@@ -185,8 +187,9 @@ export async function resumePartySlot(user: CurrentUser, runId: string, now: Dat
     if (!run) return refuse(404, "not-found", "That slot has no rollout.");
     if (run.state !== "HALTED") return refuse(409, "not-halted", "That slot's rollout is not halted.");
     const failed = await tx.patchAttempt.count({ where: { runId, status: "FAILED" } });
+    const party = await tx.party.findUniqueOrThrow({ where: { id: run.partyId }, select: { tag: true, kind: true } });
     await tx.partyRun.update({ where: { id: runId }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
-    await tx.auditEvent.create({ data: { actorId: actor.id, actorLabel: actor.label, action: "party.slot-resumed", entityType: "party", entityId: run.partyId, entityLabel: `group ${run.group}`, after: { state: "RUNNING" }, at: now } });
+    await tx.auditEvent.create({ data: { actorId: actor.id, actorLabel: actor.label, action: "party.slot-resumed", entityType: "party", entityId: run.partyId, entityLabel: slotLabel(party.tag, party.kind, run.group), after: { state: "RUNNING" }, at: now } });
     return succeed(null);
   });
 }

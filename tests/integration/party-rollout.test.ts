@@ -96,6 +96,12 @@ describe("party slots as rollouts", () => {
 
     expect(await resumePartySlot(f.owner, halted.id, p.startsAt)).toMatchObject({ ok: false, status: 403 });
     expect((await resumePartySlot(f.admin, halted.id, new Date(p.startsAt.getTime() + 12 * MINUTE))).ok).toBe(true);
+    // Both audit rows name the party's slot, so the audit reads without the run's id.
+    const audited = await db.auditEvent.findMany({ where: { entityId: p.id, action: { in: ["party.slot-halted", "party.slot-resumed"] } }, orderBy: { at: "asc" }, select: { action: true, actorLabel: true, entityLabel: true } });
+    expect(audited).toEqual([
+      { action: "party.slot-halted", actorLabel: "scheduler", entityLabel: `${p.tag} QA group 1` },
+      { action: "party.slot-resumed", actorLabel: f.admin.email, entityLabel: `${p.tag} QA group 1` },
+    ]);
     await run(p.id, failing, new Date(p.startsAt.getTime() + 12 * MINUTE), 10);
     expect(await outcomes(p.id)).toEqual({ PATCHED: 19, FAILED: 1 });
     expect(await db.partyRun.findUniqueOrThrow({ where: { id: halted.id } })).toMatchObject({ state: "PARTIAL" });

@@ -60,9 +60,11 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const group = query.group as PatchGroup;
   const now = new Date();
   const ran = party.id !== null && party.endsAt <= now;
+  // Its slots roll out while it runs: what they did so far is worth seeing before the end.
+  const underway = party.id !== null && !ran && (party.status === "running" || party.startsAt <= now);
   const [counts, outcomes, resources, excluded, zone, changes] = await Promise.all([
     slotCounts([party], now),
-    ran && party.id ? getOutcomeCounts(party.id) : Promise.resolve(null),
+    (ran || underway) && party.id ? getOutcomeCounts(party.id) : Promise.resolve(null),
     listPartyResources(party.kind, group, query.after),
     listPartyExcluded(party.kind),
     viewerTimeZone(),
@@ -92,7 +94,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
             {party.kind === "qa" ? "non-production resources" : "production resources"}
             <span data-testid="party-status">
               <Badge tone={party.status === "cancelled" ? "danger" : ran ? "neutral" : "info"}>
-                {party.status === "cancelled" ? "cancelled" : ran ? "done" : party.startsAt <= now ? "running" : "planned"}
+                {party.status === "cancelled" ? "cancelled" : ran ? "done" : underway ? "running" : "planned"}
               </Badge>
             </span>
             {!party.stored ? <Badge>projected from the rule</Badge> : null}
@@ -211,7 +213,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
           </Table>
         </Card>
         <Card aria-labelledby="outcomes">
-          <CardHeader id="outcomes" title="Outcome" />
+          <CardHeader id="outcomes" title={underway ? "Outcome so far" : "Outcome"} />
           <CardBody>
             {outcomes ? (
               <dl className="grid grid-cols-3 gap-2 text-center" data-testid="party-outcomes">
