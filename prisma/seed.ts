@@ -4,7 +4,7 @@ import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
 import { hashPassword } from "../lib/auth/password";
 import { db } from "../lib/db";
 import { decideChange, openPartyChange, openTemplateChange } from "../lib/data/change-requests";
-import { planNotices } from "../lib/data/notifications";
+import { planNotices, planTemplateNotices } from "../lib/data/notifications";
 import { generateParties } from "../lib/data/parties";
 import { announceDueAt } from "../lib/domain/notices";
 import { assignClusterGroups, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
@@ -408,7 +408,7 @@ async function seedChangeRequest(now: Date) {
   }
 }
 
-/** The announcements of production parties already within two weeks, as if sent on day −14. */
+/** The announcements of production parties already within two weeks, as if sent on day −14; those of pending fleet upgrades. */
 async function seedNotices(now: Date) {
   const soon = await db.party.findMany({ where: { kind: "PRODUCTION", status: "PLANNED", startsAt: { gt: now, lte: new Date(now.getTime() + 15 * DAY) } }, select: { id: true, startsAt: true } });
   for (const party of soon) {
@@ -417,6 +417,8 @@ async function seedNotices(now: Date) {
     await planNotices(due);
     await db.notification.updateMany({ where: { partyId: party.id, kind: "announce", state: "PENDING" }, data: { state: "SENT", sentAt: due, attempts: 1 } });
   }
+  // The demo's pending fleet upgrades were set today: their customers are told now, at short notice.
+  await planTemplateNotices(now);
 }
 
 export async function isEmpty() {

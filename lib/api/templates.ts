@@ -12,6 +12,8 @@ export function templateSummaryJson(t: TemplateSummary, change: ChangeStatus) {
   return { id: t.id, name: t.name, policy: { id: t.policyId, name: t.policyName }, targetVersion: t.targetVersion, state: t.state, concurrency: t.concurrency, members: t.members, onTarget: t.onTarget, ...changeFields(t, change) };
 }
 
+const windowJson = (w: { scheduleName: string; start: Date; end: Date } | null) => (w ? { schedule: w.scheduleName, startsAt: w.start.toISOString(), endsAt: w.end.toISOString() } : null);
+
 export function templateJson(t: TemplateDetail, change: ChangeStatus) {
   return {
     id: t.id,
@@ -24,7 +26,8 @@ export function templateJson(t: TemplateDetail, change: ChangeStatus) {
     rollout: { concurrencyPercent: t.concurrencyPercent, canaryPercent: t.canaryPercent, maxFailures: t.maxFailures, maxFailurePercent: t.maxFailurePercent },
     revision: t.revision,
     members: { total: t.members, byState: t.counts, byVersion: t.versions },
-    nextWindow: t.nextWindow ? { schedule: t.nextWindow.scheduleName, startsAt: t.nextWindow.start.toISOString(), endsAt: t.nextWindow.end.toISOString() } : null,
+    nextWindow: windowJson(t.nextWindow),
+    upgradeWindow: windowJson(t.upgradeWindow),
     runs: t.runs.map((r) => ({
       id: r.id,
       version: r.version,

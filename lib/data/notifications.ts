@@ -6,7 +6,9 @@ import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
 import { db } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
-import { NOTICE_SUBJECTS, noticesDue, type NoticeKind, type Recorded } from "../domain/notices";
+import { NOTICE_SUBJECTS, noticesDue, templateNoticesDue, type NoticeKind, type Recorded, type TemplateRecorded, type TemplateRunFact } from "../domain/notices";
+import { nextWindows, upgradeWindow } from "../domain";
+import { storedSchedules } from "./policies";
 
 const DAY = 86_400_000;
 const RETRY_MINUTES = [1, 5, 30, 120];
@@ -78,17 +80,103 @@ export async function planNotices(now: Date): Promise<number> {
   return count;
 }
 
+type TemplateRow = { id: string; name: string; targetVersion: string; targetSetAt: Date; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
+
+function templateBody(kind: NoticeKind, template: string, version: string, when: string, team: string) {
+  const lines: Record<NoticeKind, string> = {
+    announce: `Dear ${team},\n\nthe ${template} fleet, which serves your services, is upgraded to version ${version} during the maintenance window ${when}. Members are upgraded a few at a time; each may restart once.\n\nThe attached invitation holds the window. Reply to this message with any question.`,
+    moved: `Dear ${team},\n\nthe upgrade of ${template} to version ${version} has moved. Its maintenance window is now: ${when}.\n\nThe attached invitation replaces the previous one.`,
+    cancelled: `Dear ${team},\n\nthe upgrade of ${template} to version ${version} (${when}) is cancelled. Nothing will be upgraded then.`,
+    completed: `Dear ${team},\n\nthe upgrade of ${template} to version ${version} is complete.`,
+  };
+  return lines[kind];
+}
+
+/**
+ * Records the notices due now for fleet template upgrades: the pending upgrade's window
+ * announced from day −14, moved, cancelled (the target changed first) and completed. Like party
+ * notices, safe from several workers at once (unique dedupe key).
+ */
+export async function planTemplateNotices(now: Date): Promise<number> {
+  const templates: TemplateRow[] = await db.template.findMany({
+    where: { OR: [{ state: { not: "IN_SYNC" } }, { notifications: { some: { kind: { in: ["announce", "moved"] }, createdAt: { gt: new Date(now.getTime() - 120 * DAY) } } } }] },
+    select: { id: true, name: true, targetVersion: true, targetSetAt: true, policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } } },
+  });
+  if (templates.length === 0) return 0;
+  const ids = templates.map((t) => t.id);
+  const [behind, runs, recordedRows] = await Promise.all([
+    db.$queryRaw<{ templateId: string }[]>`
+      SELECT DISTINCT m."templateId" FROM "TemplateMember" m JOIN "Template" t ON t.id = m."templateId"
+      WHERE m."templateId" = ANY(${ids}::text[]) AND m."currentVersion" <> t."targetVersion"`,
+    db.upgradeRun.findMany({ where: { templateId: { in: ids }, windowStart: { gt: new Date(now.getTime() - 120 * DAY) } }, select: { templateId: true, version: true, windowStart: true, state: true } }),
+    db.notification.groupBy({ by: ["templateId", "kind", "version", "sequence", "windowStart", "windowEnd"], where: { templateId: { in: ids }, version: { not: null } } }),
+  ]);
+  const offTarget = new Set(behind.map((b) => b.templateId));
+  const due = templates.flatMap((template) => {
+    const mine: TemplateRunFact[] = runs.filter((r) => r.templateId === template.id);
+    const inSync = !offTarget.has(template.id);
+    const ran = new Set(mine.filter((r) => r.version === template.targetVersion && (r.state === "COMPLETED" || r.state === "PARTIAL")).map((r) => r.windowStart.getTime()));
+    const planned = inSync ? null : upgradeWindow(nextWindows(storedSchedules(template.policy), now, 8), template.targetSetAt, ran);
+    const recorded: TemplateRecorded[] = recordedRows
+      .filter((r) => r.templateId === template.id && r.windowStart && r.windowEnd)
+      .map((r) => ({ kind: r.kind as NoticeKind, version: r.version!, sequence: r.sequence, windowStart: r.windowStart!, windowEnd: r.windowEnd! }));
+    return templateNoticesDue({ targetVersion: template.targetVersion, inSync, planned, runs: mine }, recorded, now).map((notice) => ({ template, notice }));
+  });
+  if (due.length === 0) return 0;
+  // The customers of the teams whose resources (or cluster nodes) are members.
+  const contacts = await db.$queryRaw<{ templateId: string; teamId: string; team: string; email: string }[]>`
+    SELECT DISTINCT m."templateId", c."teamId", tm.name AS team, c.email
+    FROM "TemplateMember" m
+    JOIN "Resource" r ON r.id = m."resourceId" OR r."clusterId" = m."clusterId"
+    JOIN "TeamContact" c ON c."teamId" = r."teamId"
+    JOIN "Team" tm ON tm.id = c."teamId"
+    WHERE m."templateId" = ANY(${[...new Set(due.map((d) => d.template.id))]}::text[])
+    ORDER BY c.email`;
+  const { count } = await db.notification.createMany({
+    skipDuplicates: true,
+    data: due.flatMap(({ template, notice }) =>
+      contacts
+        .filter((c) => c.templateId === template.id)
+        .map((c) => {
+          const when = whenText(notice.start, notice.end);
+          return {
+            dedupeKey: `template:${template.id}:${notice.version}:${notice.kind}:${notice.sequence}:${c.email}`,
+            kind: notice.kind,
+            recipient: c.email,
+            teamId: c.teamId,
+            subject: NOTICE_SUBJECTS[notice.kind](`upgrade of ${template.name} to ${notice.version}`, when),
+            body: templateBody(notice.kind, template.name, notice.version, when, c.team),
+            windowStart: notice.start,
+            windowEnd: notice.end,
+            templateId: template.id,
+            version: notice.version,
+            sequence: notice.sequence,
+            createdAt: now,
+            nextAttemptAt: now,
+          };
+        }),
+    ),
+  });
+  return count;
+}
+
 export type Mail = { from: string; to: string; subject: string; text: string; messageId: string; icalEvent?: { method: string; filename: string; content: string } };
 
 /** Notices about a maintenance window carry it as an invitation; reminders do not. */
 const WINDOW_KINDS = new Set(["announce", "moved", "cancelled", "completed"]);
 export type MailTransport = { sendMail(mail: Mail): Promise<unknown> };
 
-function invitation(n: { id: string; kind: string; subject: string; windowStart: Date | null; windowEnd: Date | null; partyId: string | null; sequence: number }) {
+type Claimed = { id: string; kind: string; recipient: string; subject: string; body: string; windowStart: Date | null; windowEnd: Date | null; partyId: string | null; templateId: string | null; version: string | null; sequence: number; attempts: number };
+
+/** One event per party, and per template upgrade to a version: later notices update or cancel it. */
+const eventUid = (n: Pick<Claimed, "id" | "partyId" | "templateId" | "version">) =>
+  n.partyId ? `party-${n.partyId}@patchparty` : n.templateId ? `template-${n.templateId}-${n.version}@patchparty` : `notice-${n.id}@patchparty`;
+
+function invitation(n: Claimed) {
   const cancelled = n.kind === "cancelled";
   const calendar = ical({ name: "PatchParty", method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH, prodId: { company: "PatchParty", product: "notices" } });
   calendar.createEvent({
-    id: `party-${n.partyId ?? n.id}@patchparty`,
+    id: eventUid(n),
     sequence: n.sequence,
     start: n.windowStart ?? new Date(0),
     end: n.windowEnd ?? new Date(0),
@@ -109,10 +197,10 @@ export async function deliverNotices(now: Date, transport: MailTransport | null,
     data: { state: "FAILED", lastError: "The worker stopped while sending; not sent again so that nobody gets it twice." },
   });
   if (!transport) return result;
-  const claimed = await db.$queryRaw<{ id: string; kind: string; recipient: string; subject: string; body: string; windowStart: Date | null; windowEnd: Date | null; partyId: string | null; sequence: number; attempts: number }[]>`
+  const claimed = await db.$queryRaw<Claimed[]>`
     UPDATE "Notification" SET state = 'SENDING', "nextAttemptAt" = ${now}
     WHERE id IN (SELECT id FROM "Notification" WHERE state = 'PENDING' AND "nextAttemptAt" <= ${now} ORDER BY "nextAttemptAt", id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-    RETURNING id, kind, recipient, subject, body, "windowStart", "windowEnd", "partyId", sequence, attempts`;
+    RETURNING id, kind, recipient, subject, body, "windowStart", "windowEnd", "partyId", "templateId", version, sequence, attempts`;
   for (const n of claimed) {
     try {
       await transport.sendMail({ from, to: n.recipient, subject: n.subject, text: n.body, messageId: `<${n.id}@patchparty>`, ...(WINDOW_KINDS.has(n.kind) ? { icalEvent: invitation(n) } : {}) });
@@ -133,20 +221,21 @@ export async function deliverNotices(now: Date, transport: MailTransport | null,
   return result;
 }
 
-export type NotificationRow = { id: string; kind: string; recipient: string; subject: string; windowStart: Date | null; windowEnd: Date | null; state: string; attempts: number; lastError: string | null; sentAt: Date | null; createdAt: Date; partyTag: string | null };
+export type NotificationRow = { id: string; kind: string; recipient: string; subject: string; version: string | null; windowStart: Date | null; windowEnd: Date | null; state: string; attempts: number; lastError: string | null; sentAt: Date | null; createdAt: Date; partyTag: string | null; template: { id: string; name: string } | null };
 
 /** Notices newest first, keyset on (createdAt, id); optionally of one party or state. */
-export async function listNotifications(options: { partyId?: string; state?: "PENDING" | "SENDING" | "SENT" | "FAILED"; before?: { at: Date; id: string }; limit?: number } = {}) {
+export async function listNotifications(options: { partyId?: string; templateId?: string; state?: "PENDING" | "SENDING" | "SENT" | "FAILED"; before?: { at: Date; id: string }; limit?: number } = {}) {
   const limit = options.limit ?? 50;
   const rows = await db.notification.findMany({
     where: {
       ...(options.partyId ? { partyId: options.partyId } : {}),
+      ...(options.templateId ? { templateId: options.templateId } : {}),
       ...(options.state ? { state: options.state } : {}),
       ...newestFirstAfter(options.before),
     },
     orderBy: NEWEST_FIRST,
     take: limit + 1,
-    select: { id: true, kind: true, recipient: true, subject: true, windowStart: true, windowEnd: true, state: true, attempts: true, lastError: true, sentAt: true, createdAt: true, party: { select: { tag: true } } },
+    select: { id: true, kind: true, recipient: true, subject: true, windowStart: true, windowEnd: true, state: true, attempts: true, lastError: true, sentAt: true, createdAt: true, version: true, party: { select: { tag: true } }, template: { select: { id: true, name: true } } },
   });
   const { page, next } = cutPage(rows, limit);
   return { notifications: page.map(({ party, ...n }): NotificationRow => ({ ...n, partyTag: party?.tag ?? null })), next };
@@ -157,6 +246,15 @@ export async function partyNoticeSummary(partyId: string) {
   const [groups, told] = await Promise.all([
     db.notification.groupBy({ by: ["kind", "state"], where: { partyId }, _count: { _all: true } }),
     db.notification.findFirst({ where: { partyId, kind: { in: ["announce", "moved"] } }, orderBy: [{ sequence: "desc" }, { createdAt: "asc" }], select: { createdAt: true, kind: true, sequence: true } }),
+  ]);
+  return { counts: groups.map((g) => ({ kind: g.kind, state: g.state, count: g._count._all })), lastTold: told };
+}
+
+/** A template's notices by kind and state, and when customers were first told of its pending upgrade's current window. */
+export async function templateNoticeSummary(templateId: string, version: string) {
+  const [groups, told] = await Promise.all([
+    db.notification.groupBy({ by: ["kind", "state"], where: { templateId }, _count: { _all: true } }),
+    db.notification.findFirst({ where: { templateId, version, kind: { in: ["announce", "moved"] } }, orderBy: [{ sequence: "desc" }, { createdAt: "asc" }], select: { createdAt: true, kind: true, sequence: true, windowStart: true } }),
   ]);
   return { counts: groups.map((g) => ({ kind: g.kind, state: g.state, count: g._count._all })), lastTold: told };
 }

@@ -3,7 +3,7 @@
 // version inside the policy's windows; here are the reads and the people's writes.
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, type MemberStateName, type TemplateStateName } from "../domain";
+import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { FORCED_RUN_HOURS, settleState } from "../rollout/engine";
 import type { TemplateCreate, TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
@@ -74,6 +74,8 @@ export async function getTemplate(id: string, now: Date) {
       ORDER BY u."windowStart" DESC`,
   ]);
   const counts = Object.fromEntries(byState.map((s) => [s.state, s._count._all])) as Partial<Record<MemberStateName, number>>;
+  const windows = nextWindows(storedSchedules(template.policy), now, 8);
+  const ran = new Set(runs.filter((r) => r.version === template.targetVersion && (r.state === "COMPLETED" || r.state === "PARTIAL")).map((r) => r.windowStart.getTime()));
   return {
     ...template,
     state: template.state as TemplateStateName,
@@ -81,7 +83,9 @@ export async function getTemplate(id: string, now: Date) {
     members: byState.reduce((sum, s) => sum + s._count._all, 0),
     versions: byVersion.map((v) => ({ version: v.currentVersion, members: v._count._all })),
     runs,
-    nextWindow: nextWindows(storedSchedules(template.policy), now, 1)[0] ?? null,
+    nextWindow: windows[0] ?? null,
+    /** The window the pending upgrade runs in (null when every member is on target). */
+    upgradeWindow: template.state === "IN_SYNC" ? null : upgradeWindow(windows, template.targetSetAt, ran),
   };
 }
 export type TemplateDetail = NonNullable<Awaited<ReturnType<typeof getTemplate>>>;

@@ -38,3 +38,61 @@ export const NOTICE_SUBJECTS: Record<NoticeKind, (what: string, when: string) =>
   cancelled: (what, when) => `Maintenance cancelled: ${what} (was ${when})`,
   completed: (what, when) => `Maintenance completed: ${what} (${when})`,
 };
+
+// Template upgrades (seeds/001 applies to every maintenance window, fleets included). One
+// iCalendar event per upgrade to a version; its sequence rises each time its window changes.
+
+export type TemplateRunFact = { version: string; windowStart: Date; state: "SCHEDULED" | "RUNNING" | "HALTED" | "COMPLETED" | "PARTIAL" };
+export type TemplateNoticeFacts = {
+  targetVersion: string;
+  /** Every member is on the target version. */
+  inSync: boolean;
+  /** The window the pending upgrade runs in: open now or next, and not already run. Null when none. */
+  planned: { start: Date; end: Date } | null;
+  runs: TemplateRunFact[];
+};
+export type TemplateRecorded = { kind: NoticeKind; version: string; sequence: number; windowStart: Date; windowEnd: Date };
+export type TemplateNotice = { kind: NoticeKind; version: string; sequence: number; start: Date; end: Date };
+
+const CLOSED = new Set(["COMPLETED", "PARTIAL"]);
+
+/**
+ * The notices a template's upgrades call for now: the pending upgrade's window announced from
+ * day −14; a told upgrade moved when its window changes (a policy edit, a window that passed
+ * blocked, or members left for the next window), cancelled when the target changed before it
+ * ran, completed once every member is on it.
+ */
+export function templateNoticesDue(facts: TemplateNoticeFacts, recorded: TemplateRecorded[], now: Date): TemplateNotice[] {
+  const due: TemplateNotice[] = [];
+  const versions = [...new Set(recorded.map((r) => r.version))];
+  for (const version of versions) {
+    const mine = recorded.filter((r) => r.version === version);
+    if (mine.some((r) => r.kind === "completed" || r.kind === "cancelled")) continue;
+    const told = mine.filter((r) => r.kind === "announce" || r.kind === "moved").sort((a, b) => a.sequence - b.sequence).at(-1);
+    if (!told) continue;
+    const window = { start: told.windowStart, end: told.windowEnd };
+    const next = { version, sequence: told.sequence + 1 };
+    if (version !== facts.targetVersion) {
+      const applied = facts.runs.some((r) => r.version === version && r.state === "COMPLETED");
+      due.push({ kind: applied ? "completed" : "cancelled", ...next, ...window });
+    } else if (facts.inSync) {
+      due.push({ kind: "completed", ...next, ...window });
+    } else {
+      const run = facts.runs.find((r) => r.version === version && r.windowStart.getTime() === told.windowStart.getTime());
+      const inItsWindow = run !== undefined && !CLOSED.has(run.state);
+      if (!inItsWindow && facts.planned && facts.planned.start.getTime() !== told.windowStart.getTime()) due.push({ kind: "moved", ...next, ...facts.planned });
+    }
+  }
+  if (facts.planned && !facts.inSync && !versions.includes(facts.targetVersion) && now >= announceDueAt(facts.planned.start)) {
+    due.push({ kind: "announce", version: facts.targetVersion, sequence: 0, ...facts.planned });
+  }
+  return due;
+}
+
+/** Why customers of a window starting at `startsAt` got (or will get) less than two weeks' notice, or null. */
+export function shortNoticeReason(startsAt: Date, toldAt: Date | null, now: Date): string | null {
+  const days = (from: Date) => Math.floor((startsAt.getTime() - from.getTime()) / DAY);
+  if (toldAt) return shortNotice(startsAt, toldAt) ? `customers were told of this date only ${days(toldAt)} day(s) before it` : null;
+  if (startsAt > now && days(now) < NOTICE_DAYS) return `the window is ${days(now)} day(s) away and customers have not been told yet`;
+  return null;
+}

@@ -56,3 +56,12 @@ export function upgradeNowRefusal(state: TemplateStateName, target: string): str
   if (state === "UPGRADING") return `An upgrade to ${target} is already running.`;
   return null;
 }
+
+/**
+ * The window a pending upgrade runs in: the first window open now or to come that opened after
+ * the target was set (the engine applies the target as it is at a window's start) and has not
+ * had its run yet. `windows` are the policy's next few windows, in time order.
+ */
+export function upgradeWindow<W extends { start: Date; end: Date }>(windows: W[], targetSetAt: Date, ranStarts: Set<number>): W | null {
+  return windows.find((w) => w.start >= targetSetAt && !ranStarts.has(w.start.getTime())) ?? null;
+}

@@ -9,7 +9,7 @@ import { tick } from "../rollout/engine";
 import { tickParties } from "../rollout/party-engine";
 import { executorFromEnv } from "../rollout/executors";
 import { planExclusionReminders } from "../data/exclusion-report";
-import { deliverNotices, planNotices } from "../data/notifications";
+import { deliverNotices, planNotices, planTemplateNotices } from "../data/notifications";
 import { mailTransportFromEnv } from "../notify/mailer";
 
 const DAY = 86_400_000;
@@ -26,7 +26,7 @@ export const taskList: TaskList = {
   /** Records the customer notices due now and sends what is pending (SMTP_URL). */
   async send_notices(_payload, helpers) {
     const now = new Date();
-    const planned = (await planNotices(now)) + (await planExclusionReminders(now));
+    const planned = (await planNotices(now)) + (await planTemplateNotices(now)) + (await planExclusionReminders(now));
     const sent = await deliverNotices(now, mailTransportFromEnv(), env().SMTP_FROM);
     if (planned || sent.sent || sent.failed || sent.retrying) helpers.logger.info(`Notices: ${planned} recorded, ${sent.sent} sent, ${sent.retrying} to retry, ${sent.failed} failed`);
   },

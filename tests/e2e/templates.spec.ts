@@ -106,4 +106,15 @@ test("the demo templates show their states; a viewer sees no version controls", 
   await expect(page.getByLabel("New target version")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Upgrade now" })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("template-partial.png"), fullPage: true });
+
+  // The pending Kubernetes upgrade was set today: its customers are told now, less than two weeks ahead.
+  await page.goto("/templates");
+  await table.getByRole("link", { name: "Kubernetes clusters" }).click();
+  await expect(page.getByTestId("upgrade-window")).toContainText("Upgrade to 1.31.2 in:");
+  const notices = page.getByRole("region", { name: "Customer notices" });
+  await expect(notices.getByTestId("template-notices")).toContainText(/Announcement: Waiting to send × \d+/);
+  await expect(notices.getByText(/^Short notice: customers were told of this date only \d+ day\(s\) before it/)).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("template-notices.png"), fullPage: true });
+  const api = (await (await page.request.get("/api/v1/notifications")).json()) as { items: { subject: string; template: { name: string } | null; version: string | null }[] };
+  expect(api.items.find((n) => n.template?.name === "Kubernetes clusters")).toMatchObject({ version: "1.31.2", subject: expect.stringMatching(/^Planned maintenance: upgrade of Kubernetes clusters to 1\.31\.2 on /) });
 });

@@ -1,45 +1,17 @@
 // Customer notices over real SMTP: a local SMTP server started here receives them, with the
 // window as an iCalendar attachment. The clock is the test's; parties are in a far year of their own.
-import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import nodemailer from "nodemailer";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { announceDueAt, shortNotice } from "@/lib/domain/notices";
-import { deliverNotices, planNotices, type MailTransport } from "@/lib/data/notifications";
+import { deliverNotices, planNotices } from "@/lib/data/notifications";
 import { db } from "@/lib/db";
 import { makeFleet } from "./fixtures/fleet";
+import { startInbox, type Inbox } from "./fixtures/smtp";
 
-const received: ParsedMail[] = [];
-/** Refuse the next delivery to this address once (a busy mailbox). */
-let refuseOnce: string | null = null;
-let server: SMTPServer;
-let transport: MailTransport;
-
+let inbox: Inbox;
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onRcptTo(address, _session, callback) {
-      if (refuseOnce === address.address) {
-        refuseOnce = null;
-        const error = new Error("Mailbox busy, try later") as Error & { responseCode: number };
-        error.responseCode = 451;
-        return callback(error);
-      }
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => received.push(mail))
-        .then(() => callback(), callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
-  transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true }) as unknown as MailTransport;
+  inbox = await startInbox();
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => inbox.close());
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
 let contact: string;
@@ -63,10 +35,10 @@ async function party() {
 
 async function tick(now: Date) {
   await planNotices(now);
-  await deliverNotices(now, transport, "PatchParty <patchparty@example.test>");
+  await deliverNotices(now, inbox.transport, "PatchParty <patchparty@example.test>");
 }
 
-const mine = () => received.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === contact);
+const mine = () => inbox.to(contact);
 const rows = (partyId: string) => db.notification.findMany({ where: { partyId, recipient: contact }, orderBy: { createdAt: "asc" } });
 
 describe("customer notices", () => {
@@ -133,7 +105,7 @@ describe("customer notices", () => {
     const p = await party();
     const due = announceDueAt(p.startsAt);
     const before = mine().length;
-    refuseOnce = contact;
+    inbox.refuseOnce(contact);
     await tick(due);
     expect(await rows(p.id)).toMatchObject([{ state: "PENDING", attempts: 1, lastError: expect.stringContaining("Mailbox busy") }]);
     await tick(new Date(due.getTime() + 30_000)); // not yet: it backs off a minute

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { announceDueAt, noticesDue, type Recorded } from "@/lib/domain/notices";
+import { announceDueAt, noticesDue, templateNoticesDue, type Recorded, type TemplateRecorded } from "@/lib/domain/notices";
+import { upgradeWindow } from "@/lib/domain/templates";
 
 const startsAt = new Date("2027-03-07T05:00:00Z");
 const endsAt = new Date("2027-03-07T17:00:00Z");
@@ -28,5 +29,45 @@ describe("which notices a window calls for", () => {
     expect(noticesDue(party, [{ kind: "announce", sequence: 0 }], at("2027-03-07T12:00:00Z"))).toEqual([]); // running
     expect(noticesDue(party, [{ kind: "announce", sequence: 0 }], endsAt)).toEqual(["completed"]);
     expect(noticesDue(party, [], endsAt)).toEqual([]);
+  });
+});
+
+describe("which notices a template upgrade calls for", () => {
+  const jan = { start: at("2027-01-01T00:00:00Z"), end: at("2027-01-01T04:00:00Z") };
+  const feb = { start: at("2027-02-01T00:00:00Z"), end: at("2027-02-01T04:00:00Z") };
+  const told = (kind: "announce" | "moved", version: string, sequence: number, w: { start: Date; end: Date }): TemplateRecorded => ({ kind, version, sequence, windowStart: w.start, windowEnd: w.end });
+  const pending = { targetVersion: "2.0.0", inSync: false, planned: jan, runs: [] };
+
+  it("announces the pending upgrade's window from day −14, once, and nothing when nothing is pending", () => {
+    expect(templateNoticesDue(pending, [], at("2026-12-17T17:59:59Z"))).toEqual([]);
+    expect(templateNoticesDue(pending, [], at("2026-12-17T18:00:00Z"))).toEqual([{ kind: "announce", version: "2.0.0", sequence: 0, ...jan }]);
+    expect(templateNoticesDue(pending, [told("announce", "2.0.0", 0, jan)], at("2026-12-20T00:00:00Z"))).toEqual([]);
+    expect(templateNoticesDue({ ...pending, inSync: true, planned: null }, [], at("2026-12-20T00:00:00Z"))).toEqual([]);
+  });
+
+  it("moves when the window changes, but not while the told window's run is under way", () => {
+    const recorded = [told("announce", "2.0.0", 0, jan)];
+    expect(templateNoticesDue({ ...pending, planned: feb }, recorded, at("2027-01-01T05:00:00Z"))).toEqual([{ kind: "moved", version: "2.0.0", sequence: 1, ...feb }]);
+    const running = { ...pending, planned: feb, runs: [{ version: "2.0.0", windowStart: jan.start, state: "HALTED" as const }] };
+    expect(templateNoticesDue(running, recorded, at("2027-01-01T05:00:00Z"))).toEqual([]);
+    const fellShort = { ...running, runs: [{ version: "2.0.0", windowStart: jan.start, state: "PARTIAL" as const }] };
+    expect(templateNoticesDue(fellShort, recorded, at("2027-01-01T05:00:00Z"))).toEqual([{ kind: "moved", version: "2.0.0", sequence: 1, ...feb }]);
+  });
+
+  it("completes once every member is on it; a changed target cancels an upgrade that never ran, or completes one that did", () => {
+    const recorded = [told("announce", "2.0.0", 0, jan), told("moved", "2.0.0", 1, feb)];
+    expect(templateNoticesDue({ ...pending, inSync: true, planned: null }, recorded, at("2027-02-01T05:00:00Z"))).toEqual([{ kind: "completed", version: "2.0.0", sequence: 2, ...feb }]);
+    expect(templateNoticesDue({ ...pending, targetVersion: "3.0.0", planned: feb }, recorded, at("2027-01-05T00:00:00Z"))).toEqual([{ kind: "cancelled", version: "2.0.0", sequence: 2, ...feb }]);
+    const applied = { targetVersion: "3.0.0", inSync: false, planned: null, runs: [{ version: "2.0.0", windowStart: feb.start, state: "COMPLETED" as const }] };
+    expect(templateNoticesDue(applied, recorded, at("2027-02-02T00:00:00Z"))).toEqual([{ kind: "completed", version: "2.0.0", sequence: 2, ...feb }]);
+    expect(templateNoticesDue({ ...pending, inSync: true, planned: null }, [...recorded, { ...told("moved", "2.0.0", 2, feb), kind: "completed" }], at("2027-02-02T00:00:00Z"))).toEqual([]);
+  });
+
+  it("the upgrade's window is the first that opened after the target was set and has not run", () => {
+    const windows = [jan, feb];
+    expect(upgradeWindow(windows, at("2026-12-02T00:00:00Z"), new Set())).toBe(jan);
+    expect(upgradeWindow(windows, at("2027-01-01T01:00:00Z"), new Set())).toBe(feb); // set during January's window
+    expect(upgradeWindow(windows, at("2026-12-02T00:00:00Z"), new Set([jan.start.getTime()]))).toBe(feb);
+    expect(upgradeWindow([], at("2026-12-02T00:00:00Z"), new Set())).toBeNull();
   });
 });

@@ -35,7 +35,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
     <>
       <PageHeader
         title="Customer notices"
-        description="Each team's contacts are told of a production maintenance window 14 days before it, again when it moves or is cancelled, and when it is over — by e-mail with the window as a calendar invitation."
+        description="Each team's contacts are told of a maintenance window — a production Patch Party, or a fleet upgrade of their servers — 14 days before it, again when it moves or is cancelled, and when it is over, by e-mail with the window as a calendar invitation."
       />
       {!env().SMTP_URL ? (
         <div className="mb-4">
@@ -44,7 +44,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
       ) : null}
       <FilterTabs label="Filter by state" className="mb-4" values={STATES} current={filter.state ?? null} labels={STATE_LABELS} href={(s) => href(s)} />
       {page.notifications.length === 0 ? (
-        <EmptyState title="No notices here">Notices appear 14 days before each production party.</EmptyState>
+        <EmptyState title="No notices here">Notices appear 14 days before each production party and each fleet upgrade.</EmptyState>
       ) : (
         <Card>
           <Table caption="Customer notices">
@@ -64,6 +64,10 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                     <div className="text-xs font-medium text-slate-500">{NOTICE_KIND_LABELS[n.kind] ?? n.kind}</div>
                     {n.partyTag ? (
                       <Link href={`/parties/${n.partyTag}/production`} className="text-indigo-700 hover:underline">
+                        {n.subject}
+                      </Link>
+                    ) : n.template ? (
+                      <Link href={`/templates/${n.template.id}`} className="text-indigo-700 hover:underline">
                         {n.subject}
                       </Link>
                     ) : (

@@ -18,6 +18,9 @@ import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { templateChanges } from "@/lib/data/change-requests";
 import { getTemplate, listMembers } from "@/lib/data/templates";
+import { templateNoticeSummary } from "@/lib/data/notifications";
+import { shortNoticeReason } from "@/lib/domain/notices";
+import { NoticesCard } from "@/components/notifications/notices-card";
 import { MEMBER_STATE_LABELS, type MemberStateName } from "@/lib/domain/templates";
 import { formatDateTime } from "@/lib/format";
 import { MemberQuerySchema } from "@/lib/validation/templates";
@@ -39,7 +42,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   if (!template) notFound();
   const query = MemberQuerySchema.safeParse(await searchParams);
   const filter = query.success ? query.data : {};
-  const [page, zone, changes] = await Promise.all([listMembers(template.id, filter), viewerTimeZone(), templateChanges([template.id])]);
+  const [page, zone, changes, notices] = await Promise.all([listMembers(template.id, filter), viewerTimeZone(), templateChanges([template.id]), templateNoticeSummary(template.id, template.targetVersion)]);
+  const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
   const mayManage = can(user, { action: "template:manage" });
   const onTarget = template.versions.find((v) => v.version === template.targetVersion)?.members ?? 0;
@@ -106,9 +110,13 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                 </Badge>
               ))}
             </p>
-            <div className="text-sm text-slate-600">
-              <span className="font-medium text-slate-800">Next upgrade window: </span>
-              {template.nextWindow ? (
+            <div className="text-sm text-slate-600" data-testid="upgrade-window">
+              <span className="font-medium text-slate-800">{template.upgradeWindow ? `Upgrade to ${template.targetVersion} in: ` : "Next upgrade window: "}</span>
+              {template.upgradeWindow ? (
+                <span>
+                  {template.upgradeWindow.scheduleName}, <TimeRange start={template.upgradeWindow.start} end={template.upgradeWindow.end} viewerZone={zone} withDate />
+                </span>
+              ) : template.nextWindow ? (
                 <span>
                   {template.nextWindow.scheduleName}, <TimeRange start={template.nextWindow.start} end={template.nextWindow.end} viewerZone={zone} withDate />
                 </span>
@@ -143,6 +151,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
           </CardBody>
         </Card>
       </div>
+
+      {notices.counts.length > 0 || shortNotice ? <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="template-notices" className="mt-6" /> : null}
 
       <Card aria-labelledby="runs" className="mt-6">
         <CardHeader id="runs" title="Upgrade runs" description="One per window (or “Upgrade now”); the newest ten." />

@@ -18,6 +18,8 @@ export async function GET(request: Request) {
       recipient: n.recipient,
       subject: n.subject,
       party: n.partyTag,
+      template: n.template,
+      version: n.version,
       window: n.windowStart && n.windowEnd ? { startsAt: n.windowStart.toISOString(), endsAt: n.windowEnd.toISOString() } : null,
       state: n.state,
       attempts: n.attempts,

@@ -21,8 +21,8 @@ import { qaOutcomeOf } from "@/lib/data/party-hold";
 import { QA_FAILURE_THRESHOLD } from "@/lib/domain/qa-gate";
 import { HoldForm, ResumeSlotButton } from "@/components/parties/hold-form";
 import { partyRuns } from "@/lib/rollout/party-engine";
-import { NOTICE_DAYS, shortNotice } from "@/lib/domain/notices";
-import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
+import { shortNoticeReason } from "@/lib/domain/notices";
+import { NoticesCard } from "@/components/notifications/notices-card";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
@@ -76,9 +76,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
     party.id ? partyRuns(party.id) : Promise.resolve([]),
   ]);
   const mayManage = can(user, { action: "party:manage" });
-  const daysAway = Math.floor((party.startsAt.getTime() - now.getTime()) / 86_400_000);
-  const toldLate = notices?.lastTold ? shortNotice(party.startsAt, notices.lastTold.createdAt) : false;
-  const untoldSoon = party.kind === "production" && party.status !== "cancelled" && party.startsAt > now && daysAway < NOTICE_DAYS && !notices?.lastTold;
+  const shortNotice = party.kind === "production" && party.status !== "cancelled" ? shortNoticeReason(party.startsAt, notices?.lastTold?.createdAt ?? null, now) : null;
   const needsChange = party.kind === "production" && party.status !== "cancelled" && !ran;
   const c = counts.get(partyKey(party))!;
   const base = `/parties/${party.tag}/${party.kind}`;
@@ -145,25 +143,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
           </CardBody>
         </Card>
       ) : null}
-      {notices && (notices.counts.length > 0 || untoldSoon) ? (
-        <Card aria-labelledby="notices" className="mb-6">
-          <CardHeader id="notices" title="Customer notices" action={<Link href="/notifications" className="text-sm text-indigo-700 hover:underline">All notices</Link>} />
-          <CardBody className="space-y-3 text-sm">
-            {toldLate || untoldSoon ? (
-              <Alert tone="warning">
-                Short notice: {untoldSoon ? `the window is ${daysAway} day(s) away and customers have not been told yet` : `customers were told of this date only ${Math.floor((party.startsAt.getTime() - notices.lastTold!.createdAt.getTime()) / 86_400_000)} day(s) before it`} — less than the two weeks they are promised.
-              </Alert>
-            ) : null}
-            <ul className="flex flex-wrap gap-2" data-testid="party-notices">
-              {notices.counts.map((c) => (
-                <li key={`${c.kind}-${c.state}`} className="flex items-center gap-1">
-                  {NOTICE_KIND_LABELS[c.kind] ?? c.kind}: <NoticeStateBadge state={c.state} /> × {c.count}
-                </li>
-              ))}
-            </ul>
-          </CardBody>
-        </Card>
-      ) : null}
+      {notices && (notices.counts.length > 0 || shortNotice) ? <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="party-notices" className="mb-6" /> : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2" aria-labelledby="slots">
           <CardHeader id="slots" title="Group slots" description={ran ? "Resources that were patched (or failed) in each slot." : "Resources included in each slot today."} />
