@@ -53,3 +53,34 @@ export const CLEANROOM_COMPONENTS: PlanComponent[] = [
   { name: "controllers", downtimeMinutes: 60 },
   { name: "gateways", downtimeMinutes: 60 },
 ];
+
+/** The resource tag that puts a template member into a plan's component: `component:controllers`. */
+export const COMPONENT_TAG = "component:";
+export const componentOf = (tags: string[]) => tags.find((t) => t.startsWith(COMPONENT_TAG))?.slice(COMPONENT_TAG.length) ?? null;
+
+/** Where a member stands in the current run: done (on target, or tried and finished), running, or waiting. */
+export type PlanProgress = "done" | "running" | "waiting";
+export type PlannedMember = PlanServer & { progress: PlanProgress };
+
+/**
+ * The members a rollout that follows a plan may start now, in order: only the earliest
+ * component with work left (members outside the plan come last); in it every standalone
+ * server, and of each cluster one node at a time, secondary first, none while a node of it runs.
+ */
+export function planStartOrder(members: PlannedMember[], components: PlanComponent[]): string[] {
+  const rank = new Map(components.map((c, i) => [c.name, i]));
+  const stageOf = (m: PlannedMember) => rank.get(m.component) ?? components.length;
+  const open = members.filter((m) => m.progress !== "done");
+  if (open.length === 0) return [];
+  const stage = Math.min(...open.map(stageOf));
+  const current = open.filter((m) => stageOf(m) === stage);
+  const standalone = current.filter((m) => !m.cluster && m.progress === "waiting").map((m) => m.name).sort();
+  const clusters = [...new Set(current.filter((m) => m.cluster).map((m) => m.cluster!))].sort();
+  const nextNodes = clusters.flatMap((cluster) => {
+    const nodes = current.filter((m) => m.cluster === cluster);
+    if (nodes.some((n) => n.progress === "running")) return [];
+    const next = nodes.sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.name.localeCompare(b.name))[0];
+    return next ? [next.name] : [];
+  });
+  return [...nextNodes, ...standalone];
+}

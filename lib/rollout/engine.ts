@@ -8,7 +8,8 @@ import { db } from "../db";
 import { SCHEDULER } from "../data/audit";
 import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
-import { canarySize, effectiveConcurrency, haltReason, openWindow, startAllowance, templateState, type Safety, type TemplateStateName } from "../domain";
+import { canarySize, effectiveConcurrency, haltReason, openWindow, planStartOrder, startAllowance, templateState, type PlanComponent, type Safety, type TemplateStateName } from "../domain";
+import { planMembers, storedPlan } from "../data/upgrade-plans";
 import type { Executor } from "./executor";
 
 type Tx = Prisma.TransactionClient;
@@ -66,6 +67,7 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
           canaryPercent: true,
           maxFailures: true,
           maxFailurePercent: true,
+          planComponents: true,
           state: true,
           policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
         },
@@ -96,7 +98,7 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
             const free = Math.max(0, effectiveConcurrency(template, members) - stillRunning);
             const { limit, gated, passCanary: passed } = startAllowance({ canarySize: run.canarySize, canaryPassed: run.canaryPassedAt !== null, attempted: counts.attempted, inFlight: stillRunning, free });
             if (passed) await passCanary(tx, template, run, counts, now);
-            const started = limit > 0 ? await startMembers(tx, run, limit, now, executor) : 0;
+            const started = limit > 0 ? await startMembers(tx, run, limit, now, executor, { templateId, components: storedPlan(template.planComponents) }) : 0;
             report.started = started;
             claimedAll = !gated && started < free;
           }
@@ -113,7 +115,7 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
   );
 }
 
-type TemplateRow = Safety & { id: string; name: string; targetVersion: string; targetSetAt: Date; state: TemplateStateName; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
+type TemplateRow = Safety & { id: string; name: string; targetVersion: string; targetSetAt: Date; state: TemplateStateName; planComponents: Prisma.JsonValue; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
 const RUN_SELECT = { id: true, version: true, windowStart: true, windowEnd: true, forced: true, state: true, canarySize: true, canaryPassedAt: true, failureBaseline: true } as const;
 type RunRow = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
 
@@ -230,8 +232,18 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
   return run;
 }
 
-/** Starts up to `limit` members not yet tried in this run, each exactly once (unique run + member). */
-async function startMembers(tx: Tx, run: RunRow, limit: number, now: Date, executor: Executor): Promise<number> {
+/**
+ * Starts up to `limit` members not yet tried in this run, each exactly once (unique run + member).
+ * With an upgrade plan, only the members the plan allows now, in its order (lib/domain/upgrade-plan.ts).
+ */
+async function startMembers(tx: Tx, run: RunRow, limit: number, now: Date, executor: Executor, plan: { templateId: string; components: PlanComponent[] | null }): Promise<number> {
+  let allowed: string[] | null = null;
+  if (plan.components) {
+    const members = await planMembers(tx, plan.templateId, run.version, run.id);
+    const idByName = new Map(members.map((m) => [m.name, m.id]));
+    allowed = planStartOrder(members, plan.components).map((name) => idByName.get(name)!);
+    if (allowed.length === 0) return 0;
+  }
   const members = await tx.$queryRaw<{ id: string; currentVersion: string; name: string }[]>`
     SELECT m.id, m."currentVersion", coalesce(r.name, c.name, m.id) AS name
     FROM "TemplateMember" m
@@ -240,7 +252,8 @@ async function startMembers(tx: Tx, run: RunRow, limit: number, now: Date, execu
     WHERE m."templateId" = (SELECT "templateId" FROM "UpgradeRun" WHERE id = ${run.id})
       AND m."currentVersion" <> ${run.version}
       AND NOT EXISTS (SELECT 1 FROM "UpgradeAttempt" a WHERE a."runId" = ${run.id} AND a."memberId" = m.id)
-    ORDER BY m.id
+      AND (${allowed}::text[] IS NULL OR m.id = ANY(${allowed}::text[]))
+    ORDER BY array_position(${allowed}::text[], m.id), m.id
     LIMIT ${limit}
     FOR UPDATE OF m SKIP LOCKED`;
   if (members.length === 0) return 0;

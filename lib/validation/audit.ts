@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   "template.upgrade-halted",
   "template.canary-passed",
   "template.upgrade-resumed",
+  "template.plan",
   "change.open",
   "change.edit",
   "change.submit",

@@ -1,0 +1,102 @@
+// A fleet template's ordered upgrade plan (seeds/004): components in order with their expected
+// downtime. Members join a component by their resource's "component:<name>" tag; their server
+// type is the service they serve; cluster nodes go one at a time, secondary first. The rollout
+// engine starts members in this order; the plan page shows it with the expected window.
+import { Prisma } from "@prisma/client";
+import { can, type CurrentUser } from "../auth/permissions";
+import { db } from "../db";
+import { buildPlan, componentOf, nextWindows, type PlanComponent, type PlannedMember, type PlanProgress, type UpgradePlan } from "../domain";
+import { PlanComponentsSchema } from "../validation/plans";
+import { recordAudit } from "./audit";
+import { refuse, succeed, type Outcome } from "./outcome";
+import { storedSchedules } from "./policies";
+
+type Tx = Prisma.TransactionClient;
+
+/** The component name of members outside the plan: they are upgraded after every component. */
+export const UNPLANNED = "not in the plan";
+
+/** The stored plan, or null when the template has none. */
+export function storedPlan(json: Prisma.JsonValue | null): PlanComponent[] | null {
+  if (json === null) return null;
+  const parsed = PlanComponentsSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+export type PlanMemberRow = PlannedMember & { id: string; currentVersion: string; state: string };
+
+/**
+ * Every member of a template as the planner sees it, with where it stands for `version` in the
+ * run `runId` (one query; a fleet of a few thousand members is a few thousand small rows).
+ */
+export async function planMembers(client: Tx, templateId: string, version: string, runId: string | null): Promise<PlanMemberRow[]> {
+  const rows = await client.$queryRaw<{ id: string; name: string; tags: string[] | null; kind: string | null; service: string | null; cluster: string | null; role: string | null; currentVersion: string; state: string; attempt: string | null }[]>`
+    -- A whole cluster is named as such: a resource may have the same name.
+    SELECT m.id, coalesce(r.name, c.name || ' (cluster)', m.id) AS name, r.tags, r.kind::text AS kind, s.name AS service, rc.name AS cluster, r."clusterRole" AS role,
+           m."currentVersion", m.state::text AS state, a.status::text AS attempt
+    FROM "TemplateMember" m
+    LEFT JOIN "Resource" r ON r.id = m."resourceId"
+    LEFT JOIN "Service" s ON s.id = r."serviceId"
+    LEFT JOIN "Cluster" rc ON rc.id = r."clusterId"
+    LEFT JOIN "Cluster" c ON c.id = m."clusterId"
+    LEFT JOIN "UpgradeAttempt" a ON a."runId" = ${runId} AND a."memberId" = m.id
+    WHERE m."templateId" = ${templateId}
+    ORDER BY name`;
+  return rows.map((r) => {
+    const progress: PlanProgress = r.attempt === "RUNNING" ? "running" : r.attempt || r.currentVersion === version ? "done" : "waiting";
+    return {
+      id: r.id,
+      name: r.name,
+      component: componentOf(r.tags ?? []) ?? UNPLANNED,
+      serverType: r.service ?? (r.kind ? r.kind.toLowerCase().replace(/_/g, " ") : "cluster"),
+      cluster: r.cluster,
+      role: r.role === "primary" || r.role === "secondary" ? r.role : null,
+      progress,
+      currentVersion: r.currentVersion,
+      state: r.state,
+    };
+  });
+}
+
+export type TemplatePlan = {
+  template: { id: string; name: string; targetVersion: string; revision: number; policy: { id: string; name: string } };
+  components: PlanComponent[] | null;
+  plan: UpgradePlan | null;
+  /** Member state by name, for the steps. */
+  members: Record<string, { state: string; currentVersion: string }>;
+  /** The length of the policy's next window, to compare the plan's total against. */
+  windowMinutes: number | null;
+};
+
+export async function getTemplatePlan(id: string, now: Date): Promise<TemplatePlan | null> {
+  const template = await db.template.findUnique({
+    where: { id },
+    select: { id: true, name: true, targetVersion: true, revision: true, planComponents: true, policy: { select: { id: true, name: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } } },
+  });
+  if (!template) return null;
+  const components = storedPlan(template.planComponents);
+  const members = await planMembers(db, id, template.targetVersion, null);
+  const next = nextWindows(storedSchedules(template.policy), now, 1)[0];
+  return {
+    template: { id: template.id, name: template.name, targetVersion: template.targetVersion, revision: template.revision, policy: { id: template.policy.id, name: template.policy.name } },
+    components,
+    plan: components ? buildPlan(members, [...components, { name: UNPLANNED, downtimeMinutes: 0 }]) : null,
+    members: Object.fromEntries(members.map((m) => [m.name, { state: m.state, currentVersion: m.currentVersion }])),
+    windowMinutes: next ? (next.end.getTime() - next.start.getTime()) / 60_000 : null,
+  };
+}
+
+const CONFLICT = "Someone changed this template since you loaded it. Nothing was saved: reload to see their change.";
+
+/** Sets (or, with null, removes) a template's plan. Takes effect from the rollout's next start. */
+export async function saveTemplatePlan(user: CurrentUser, id: string, components: PlanComponent[] | null, revision: number | undefined, now: Date): Promise<Outcome<{ revision: number }>> {
+  if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not manage fleet templates.");
+  return db.$transaction(async (tx) => {
+    const current = (await tx.$queryRaw<{ name: string; revision: number; planComponents: Prisma.JsonValue }[]>`SELECT name, revision, "planComponents" FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
+    if (!current) return refuse(404, "not-found", "That template does not exist.");
+    if (revision !== undefined && revision !== current.revision) return refuse(409, "conflict", CONFLICT);
+    const updated = await tx.template.update({ where: { id }, data: { planComponents: components === null ? Prisma.DbNull : components, revision: { increment: 1 } }, select: { revision: true } });
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "template.plan", entityType: "template", entityId: id, entityLabel: current.name, before: { plan: current.planComponents as Prisma.InputJsonValue | null }, after: { plan: components }, at: now });
+    return succeed({ revision: updated.revision });
+  });
+}
