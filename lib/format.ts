@@ -33,3 +33,10 @@ export function formatRange(start: Date, end: Date, zone: string) {
 export function formatRelative(at: Date, now: Date) {
   return DateTime.fromJSDate(at).toRelative({ base: DateTime.fromJSDate(now) }) ?? "";
 }
+
+/** "45 min", "2 h", "4 h 10 min". */
+export function formatMinutes(minutes: number) {
+  const h = Math.floor(minutes / 60);
+  const m = Math.round(minutes % 60);
+  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
+}

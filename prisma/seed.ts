@@ -7,7 +7,7 @@ import { decideChange, openPartyChange, openTemplateChange } from "../lib/data/c
 import { planNotices, planTemplateNotices } from "../lib/data/notifications";
 import { generateParties } from "../lib/data/parties";
 import { announceDueAt } from "../lib/domain/notices";
-import { assignClusterGroups, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
+import { assignClusterGroups, CLEANROOM_COMPONENTS, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
 
 export const DEMO_PASSWORD = "patchparty";
 
@@ -85,6 +85,17 @@ function random(seed: number) {
   };
 }
 
+/** The remote-access platform of seeds/004 as a fleet with an ordered upgrade plan. */
+const ACCESS_FLEET: { name: string; service: string; kind: ResourceKind; component: string; cluster?: string; role?: "primary" | "secondary" }[] = [
+  ...[1, 2, 3, 4].map((i) => ({ name: `prd-access-client-0${i}`, service: "access-client", kind: "VM" as const, component: "clients" })),
+  ...[1, 2, 3].map((i) => ({ name: `prd-access-agent-0${i}`, service: "access-recording-agent", kind: "SERVER" as const, component: "agents" })),
+  { name: "prd-access-mc-1", service: "access-mediation-controller", kind: "VIRTUAL_APPLIANCE", component: "controllers", cluster: "prd-access-mc", role: "primary" },
+  { name: "prd-access-mc-2", service: "access-mediation-controller", kind: "VIRTUAL_APPLIANCE", component: "controllers", cluster: "prd-access-mc", role: "secondary" },
+  { name: "prd-access-edge-1", service: "access-edge-gateway", kind: "VIRTUAL_APPLIANCE", component: "gateways", cluster: "prd-access-edge", role: "primary" },
+  { name: "prd-access-edge-2", service: "access-edge-gateway", kind: "VIRTUAL_APPLIANCE", component: "gateways", cluster: "prd-access-edge", role: "secondary" },
+  ...[1, 2].map((i) => ({ name: `prd-access-html5-0${i}`, service: "access-html5-gateway", kind: "VIRTUAL_APPLIANCE" as const, component: "gateways" })),
+];
+
 type PlannedResource = {
   name: string;
   kind: ResourceKind;
@@ -159,6 +170,25 @@ function planFleet(): { services: { name: string; team: string }[]; clusters: st
       }
     }
   }
+  // The remote-access platform of seeds/004, a fleet with an ordered upgrade plan (seedAccessPlatform).
+  for (const service of new Set(ACCESS_FLEET.map((r) => r.service))) services.push({ name: service, team: "network" });
+  clusters.push("prd-access-mc", "prd-access-edge");
+  ACCESS_FLEET.forEach((r, i) =>
+    resources.push({
+      name: r.name,
+      kind: r.kind,
+      environment: "PRODUCTION",
+      team: "network",
+      service: r.service,
+      cluster: r.cluster ?? null,
+      clusterRole: r.role ?? null,
+      // A cluster's two nodes in different groups; the rest spread over the three.
+      patchGroup: r.role ? (r.role === "secondary" ? 1 : 2) : (((i % 3) + 1) as PatchGroup),
+      tags: [`component:${r.component}`, "cleanroom"],
+      version: "4.2.0",
+      exclusion: null,
+    }),
+  );
   return { services, clusters, resources };
 }
 
@@ -283,6 +313,7 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
       AND (r."lastOutcome" IS DISTINCT FROM o.status OR r."lastPatchedAt" IS DISTINCT FROM p."finishedAt" OR r."lastPatchTag" IS DISTINCT FROM p.tag)`;
 
   await seedMaintenance(now, rng);
+  await seedAccessPlatform();
   await seedChangeRequest(now);
   await seedNotices(now);
 
@@ -304,6 +335,11 @@ const DEMO_POLICIES: { name: string; tags: string[]; schedules: { name: string; 
   },
   { name: "Managed databases", tags: ["paas", "databases"], schedules: [{ name: "First of the month", spec: { preset: "monthly-1st" }, windowHours: 4 }] },
   { name: "Message brokers", tags: ["paas", "messaging"], schedules: [{ name: "Every other Sunday", spec: { preset: "biweekly" }, windowHours: 8 }] },
+  {
+    name: "Remote access weekends",
+    tags: ["cleanroom", "remote-access"],
+    schedules: [{ name: "Saturday night", spec: { preset: "custom", custom: { minutes: [0], hours: [22], weekdays: [6], monthDays: "every", months: "every" } }, windowHours: 6 }],
+  },
   { name: "Quarter-end freeze (unused)", tags: ["example"], schedules: [{ name: "Every two months", spec: { preset: "bimonthly-1st" }, windowHours: 2 }] },
 ];
 
@@ -381,6 +417,23 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
     await db.templateMember.updateMany({ where: { templateId: template.id, state: "FAILED" }, data: { lastError: "The broker did not rejoin the cluster within 10 minutes." } });
     await db.templateMember.updateMany({ where: { templateId: template.id, OR: [{ state: "FAILED" }, { currentVersion: t.to }] }, data: { lastAttemptAt: windowStart } });
   }
+}
+
+async function seedAccessPlatform() {
+  if (await db.template.findUnique({ where: { name: "Secure access platform" }, select: { id: true } })) return;
+  const policy = await db.maintenancePolicy.findUnique({ where: { name: "Remote access weekends" }, select: { id: true } });
+  const members = await db.resource.findMany({ where: { name: { in: ACCESS_FLEET.map((r) => r.name) } }, select: { id: true } });
+  if (!policy || members.length === 0) return;
+  await db.template.create({
+    data: {
+      name: "Secure access platform",
+      policyId: policy.id,
+      targetVersion: "4.2.0",
+      concurrency: 4,
+      planComponents: CLEANROOM_COMPONENTS,
+      members: { create: members.map((m) => ({ resourceId: m.id, currentVersion: "4.2.0" })) },
+    },
+  });
 }
 
 /**

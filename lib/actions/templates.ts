@@ -6,6 +6,8 @@ import { z } from "zod";
 import { requireUser } from "../auth/session";
 import { createTemplate, resumeRun, updateTemplate, upgradeNow } from "../data/templates";
 import { requestRolloutTick } from "../jobs/enqueue";
+import { saveTemplatePlan } from "../data/upgrade-plans";
+import { PlanComponentsTextSchema } from "../validation/plans";
 import { SAFETY_FIELDS, TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
 import { invalid, type FormResult } from "./result";
 
@@ -74,4 +76,18 @@ export async function resumeRunAction(_previous: FormResult, form: FormData): Pr
   await requestRolloutTick();
   revalidatePath(`/templates/${id.data}`);
   return { ok: true, message: "Resumed: failures so far no longer count against the threshold." };
+}
+
+/** The template's upgrade plan from the plan page: one component per line, "name, minutes"; empty = none. */
+export async function saveTemplatePlanAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const id = IdSchema.safeParse(field(form, "id"));
+  if (!id.success) return { ok: false, message: "Which template? Reload the page." };
+  const parsed = z.object({ components: PlanComponentsTextSchema, revision: z.coerce.number().int().min(1).optional() }).safeParse({ components: field(form, "components") ?? "", revision: field(form, "revision") || undefined });
+  if (!parsed.success) return invalid(parsed.error);
+  const result = await saveTemplatePlan(user, id.data, parsed.data.components, parsed.data.revision, new Date());
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath(`/templates/${id.data}`);
+  revalidatePath(`/templates/${id.data}/plan`);
+  return { ok: true, message: parsed.data.components ? "Saved: the next rollout follows this plan." : "Saved: no plan, members are upgraded in any order." };
 }

@@ -1,6 +1,7 @@
 // Fleet templates as /api/v1 shows them.
 import { blockedReason, type ChangeStatus } from "../data/change-requests";
 import type { MemberRow, TemplateDetail, TemplateSummary } from "../data/templates";
+import { storedPlan } from "../data/upgrade-plans";
 
 /** The upgrade to the target version needs an approved change; a template in sync has nothing to start. */
 function changeFields(t: { state: string }, change: ChangeStatus) {
@@ -23,6 +24,7 @@ export function templateJson(t: TemplateDetail, change: ChangeStatus) {
     targetSetAt: t.targetSetAt.toISOString(),
     state: t.state,
     concurrency: t.concurrency,
+    plan: storedPlan(t.planComponents),
     rollout: { concurrencyPercent: t.concurrencyPercent, canaryPercent: t.canaryPercent, maxFailures: t.maxFailures, maxFailurePercent: t.maxFailurePercent },
     revision: t.revision,
     members: { total: t.members, byState: t.counts, byVersion: t.versions },

@@ -53,6 +53,7 @@ export async function getTemplate(id: string, now: Date) {
       canaryPercent: true,
       maxFailures: true,
       maxFailurePercent: true,
+      planComponents: true,
       state: true,
       revision: true,
       createdAt: true,

@@ -23,7 +23,7 @@ export function storedPlan(json: Prisma.JsonValue | null): PlanComponent[] | nul
   return parsed.success ? parsed.data : null;
 }
 
-export type PlanMemberRow = PlannedMember & { id: string; currentVersion: string; state: string };
+export type PlanMemberRow = PlannedMember & { id: string; currentVersion: string; state: string; isResource: boolean };
 
 /**
  * Every member of a template as the planner sees it, with where it stands for `version` in the
@@ -54,6 +54,7 @@ export async function planMembers(client: Tx, templateId: string, version: strin
       progress,
       currentVersion: r.currentVersion,
       state: r.state,
+      isResource: r.kind !== null,
     };
   });
 }
@@ -63,7 +64,7 @@ export type TemplatePlan = {
   components: PlanComponent[] | null;
   plan: UpgradePlan | null;
   /** Member state by name, for the steps. */
-  members: Record<string, { state: string; currentVersion: string }>;
+  members: Record<string, { state: string; currentVersion: string; isResource: boolean }>;
   /** The length of the policy's next window, to compare the plan's total against. */
   windowMinutes: number | null;
 };
@@ -81,7 +82,7 @@ export async function getTemplatePlan(id: string, now: Date): Promise<TemplatePl
     template: { id: template.id, name: template.name, targetVersion: template.targetVersion, revision: template.revision, policy: { id: template.policy.id, name: template.policy.name } },
     components,
     plan: components ? buildPlan(members, [...components, { name: UNPLANNED, downtimeMinutes: 0 }]) : null,
-    members: Object.fromEntries(members.map((m) => [m.name, { state: m.state, currentVersion: m.currentVersion }])),
+    members: Object.fromEntries(members.map((m) => [m.name, { state: m.state, currentVersion: m.currentVersion, isResource: m.isResource }])),
     windowMinutes: next ? (next.end.getTime() - next.start.getTime()) / 60_000 : null,
   };
 }

@@ -118,3 +118,37 @@ test("the demo templates show their states; a viewer sees no version controls", 
   const api = (await (await page.request.get("/api/v1/notifications")).json()) as { items: { subject: string; template: { name: string } | null; version: string | null }[] };
   expect(api.items.find((n) => n.template?.name === "Kubernetes clusters")).toMatchObject({ version: "1.31.2", subject: expect.stringMatching(/^Planned maintenance: upgrade of Kubernetes clusters to 1\.31\.2 on /) });
 });
+
+test("an admin reads the access platform's upgrade plan on a timeline and edits its components; a bad line is refused and kept", async ({ page }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "admin@example.com");
+  await page.goto("/templates");
+  await page.getByRole("table", { name: "Fleet templates" }).getByRole("link", { name: "Secure access platform" }).click();
+  await expect(page.getByTestId("plan-summary")).toContainText("clients → agents → controllers → gateways");
+  await page.getByTestId("plan-summary").getByRole("link", { name: "See the plan" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Upgrade plan: Secure access platform" })).toBeVisible();
+  const timeline = page.getByTestId("plan-timeline");
+  await expect(timeline.getByRole("listitem")).toHaveCount(5); // four components and the window
+  await expect(page.getByText("4 h 10 min in all")).toBeVisible();
+  // Controllers: one node at a time, the secondary first; gateways: two server types side by side.
+  const controllers = page.getByRole("region", { name: "controllers: access-mediation-controller" });
+  await expect(controllers.getByRole("listitem").filter({ hasText: "Step 1" })).toContainText("prd-access-mc-2");
+  await expect(controllers.getByRole("listitem").filter({ hasText: "Step 2" })).toContainText("prd-access-mc-1");
+  await expect(page.getByRole("region", { name: /^gateways: / })).toHaveCount(2);
+  await page.screenshot({ path: testInfo.outputPath("template-plan.png"), fullPage: true });
+
+  const form = page.getByRole("form", { name: "Upgrade plan components" });
+  const text = form.getByLabel("Components, in upgrade order");
+  await text.fill("clients, 5\nagents five\ncontrollers, 60\ngateways, 60");
+  await form.getByRole("button", { name: "Save plan" }).click();
+  await expect(form.getByText('Line 2: write "name, minutes", e.g. "controllers, 60".')).toBeVisible();
+  await expect(text).toHaveValue("clients, 5\nagents five\ncontrollers, 60\ngateways, 60");
+  await text.fill("clients, 5\nagents, 5\ncontrollers, 30\ngateways, 45");
+  await form.getByRole("button", { name: "Save plan" }).click();
+  await expect(form.getByText("Saved: the next rollout follows this plan.")).toBeVisible();
+  await expect(page.getByText("2 h 40 min in all")).toBeVisible(); // 5 + 5 + 2 × 30 + 2 × 45
+  const id = /templates\/([^/]+)\/plan/.exec(page.url())![1]!;
+  const api = (await (await page.request.get(`/api/v1/templates/${id}/plan`)).json()) as { components: { name: string; downtimeMinutes: number }[]; plan: { totalMinutes: number }; fitsWindow: boolean };
+  expect(api).toMatchObject({ components: [{ name: "clients", downtimeMinutes: 5 }, { name: "agents", downtimeMinutes: 5 }, { name: "controllers", downtimeMinutes: 30 }, { name: "gateways", downtimeMinutes: 45 }], plan: { totalMinutes: 160 }, fitsWindow: true });
+  noErrors();
+});

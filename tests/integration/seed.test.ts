@@ -4,6 +4,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import { createApiToken, findUserByToken, revokeApiToken } from "@/lib/data/api-tokens";
 import { generateParties, getNextParties, listParties } from "@/lib/data/parties";
 import { db } from "@/lib/db";
+import { getTemplatePlan } from "@/lib/data/upgrade-plans";
 import { clusterGroupViolations, type PatchGroup } from "@/lib/domain";
 import { DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS, seedDemoData } from "@/prisma/seed";
 
@@ -94,6 +95,11 @@ describe("demo data", () => {
     const kafka = await db.templateMember.groupBy({ by: ["currentVersion"], where: { template: { name: "Kafka clusters" } }, _count: { _all: true } });
     expect(kafka.map((v) => v.currentVersion).sort()).toEqual(["3.8.1", "3.9.0"]);
     expect(await db.upgradeRun.count({ where: { template: { name: "Kafka clusters" }, state: "PARTIAL" } })).toBe(1);
+    // The remote-access platform follows an ordered plan; its 13 servers are tagged with their component.
+    const plan = (await getTemplatePlan((await db.template.findUniqueOrThrow({ where: { name: "Secure access platform" } })).id, NOW))!;
+    expect(plan.plan!.stages.filter((s) => s.lanes.length).map((s) => s.component)).toEqual(["clients", "agents", "controllers", "gateways"]);
+    expect(Object.keys(plan.members)).toHaveLength(13);
+    expect(plan.plan!.totalMinutes).toBeLessThanOrEqual(plan.windowMinutes!);
   });
 
   it("changes nothing when it runs again", async () => {

@@ -19,6 +19,7 @@ import { requireUser } from "@/lib/auth/session";
 import { templateChanges } from "@/lib/data/change-requests";
 import { getTemplate, listMembers } from "@/lib/data/templates";
 import { templateNoticeSummary } from "@/lib/data/notifications";
+import { storedPlan } from "@/lib/data/upgrade-plans";
 import { shortNoticeReason } from "@/lib/domain/notices";
 import { NoticesCard } from "@/components/notifications/notices-card";
 import { MEMBER_STATE_LABELS, type MemberStateName } from "@/lib/domain/templates";
@@ -45,6 +46,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const [page, zone, changes, notices] = await Promise.all([listMembers(template.id, filter), viewerTimeZone(), templateChanges([template.id]), templateNoticeSummary(template.id, template.targetVersion)]);
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
+  const plan = storedPlan(template.planComponents);
   const mayManage = can(user, { action: "template:manage" });
   const onTarget = template.versions.find((v) => v.version === template.targetVersion)?.members ?? 0;
   const behind = template.members - onTarget;
@@ -110,6 +112,13 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                 </Badge>
               ))}
             </p>
+            <div className="text-sm text-slate-600" data-testid="plan-summary">
+              <span className="font-medium text-slate-800">Upgrade plan: </span>
+              {plan ? `${plan.map((c) => c.name).join(" → ")}. ` : "none: members go in any order. "}
+              <Link href={`/templates/${template.id}/plan`} className="text-indigo-700 hover:underline">
+                {plan ? "See the plan" : mayManage ? "Write a plan" : "About plans"}
+              </Link>
+            </div>
             <div className="text-sm text-slate-600" data-testid="upgrade-window">
               <span className="font-medium text-slate-800">{template.upgradeWindow ? `Upgrade to ${template.targetVersion} in: ` : "Next upgrade window: "}</span>
               {template.upgradeWindow ? (
