@@ -124,13 +124,17 @@ export async function planTemplateNotices(now: Date): Promise<number> {
   });
   if (due.length === 0) return 0;
   // The customers of the teams whose resources (or cluster nodes) are members.
+  const dueIds = [...new Set(due.map((d) => d.template.id))];
+  // Two joins rather than one with OR, so each uses its index (a fleet may have thousands of members).
   const contacts = await db.$queryRaw<{ templateId: string; teamId: string; team: string; email: string }[]>`
-    SELECT DISTINCT m."templateId", c."teamId", tm.name AS team, c.email
-    FROM "TemplateMember" m
-    JOIN "Resource" r ON r.id = m."resourceId" OR r."clusterId" = m."clusterId"
-    JOIN "TeamContact" c ON c."teamId" = r."teamId"
+    SELECT DISTINCT owners."templateId", c."teamId", tm.name AS team, c.email
+    FROM (
+      SELECT m."templateId", r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r.id = m."resourceId" WHERE m."templateId" = ANY(${dueIds}::text[])
+      UNION
+      SELECT m."templateId", r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r."clusterId" = m."clusterId" WHERE m."templateId" = ANY(${dueIds}::text[])
+    ) owners
+    JOIN "TeamContact" c ON c."teamId" = owners."teamId"
     JOIN "Team" tm ON tm.id = c."teamId"
-    WHERE m."templateId" = ANY(${[...new Set(due.map((d) => d.template.id))]}::text[])
     ORDER BY c.email`;
   const { count } = await db.notification.createMany({
     skipDuplicates: true,
