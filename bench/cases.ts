@@ -73,7 +73,7 @@ export const CASES: Case[] = [
       run(client, [
         partiesBetween(new Date(c.now.getTime() - 60 * DAY), new Date(c.now.getTime() + 60 * DAY)),
         includedByGroup,
-        [`SELECT s.*, p.name FROM "MaintenanceSchedule" s JOIN "MaintenancePolicy" p ON p.id = s."policyId"`],
+        [`SELECT s.*, p.name FROM "UpgradeSchedule" s JOIN "MaintenancePolicy" p ON p.id = s."policyId"`],
         [`SELECT "partyId", state FROM "ChangeRequest" WHERE "partyId" IS NOT NULL`],
       ]),
   },

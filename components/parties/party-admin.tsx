@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { cancelPartyAction, movePartyAction } from "@/lib/actions/calendar";
-import { REASON_MAX } from "@/lib/validation/resources";
+import { REASON_MAX } from "@/lib/validation/limits";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";

@@ -3,7 +3,7 @@
 import { useActionState, useCallback, useEffect, useState } from "react";
 import { excludeResourceAction, setResourceGroupAction } from "@/lib/actions/resources";
 import type { FormResult } from "@/lib/actions/result";
-import { REASON_MAX } from "@/lib/validation/resources";
+import { REASON_MAX } from "@/lib/validation/limits";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useActionState, useState } from "react";
 import { bulkResourcesAction } from "@/lib/actions/resources";
 import type { ResourceFilters } from "@/lib/validation/resources";
-import { REASON_MAX } from "@/lib/validation/resources";
+import { REASON_MAX } from "@/lib/validation/limits";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";

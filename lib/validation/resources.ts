@@ -2,9 +2,10 @@
 import { z } from "zod";
 import { PATCH_GROUPS } from "../domain/groups";
 import { optionalText } from "./common";
+import { REASON_MAX } from "./limits";
 
+export { REASON_MAX };
 export const REASON_MIN = 3;
-export const REASON_MAX = 500;
 export const BULK_MAX_IDS = 1_000;
 export const LIST_LIMIT_MAX = 200;
 
