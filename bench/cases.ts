@@ -49,7 +49,7 @@ const partiesBetween = (from: Date, to: Date): [string, unknown[]] => [
   `SELECT p.*, s.* FROM "Party" p LEFT JOIN "PartySlot" s ON s."partyId" = p.id WHERE p."endsAt" > $1 AND p."startsAt" < $2 ORDER BY p."startsAt"`,
   [from, to],
 ];
-const includedByGroup: [string] = [`SELECT environment, "patchGroup", count(*) FROM "Resource" WHERE NOT excluded GROUP BY 1, 2`];
+const fleetCounts: [string] = [`SELECT environment, excluded, "patchGroup", count(*) FROM "Resource" GROUP BY 1, 2, 3`];
 
 export const CASES: Case[] = [
   {
@@ -59,8 +59,7 @@ export const CASES: Case[] = [
     sql: (client, c) =>
       run(client, [
         partiesBetween(c.now, new Date(c.now.getTime() + 400 * DAY)),
-        includedByGroup,
-        [`SELECT environment, excluded, count(*) FROM "Resource" GROUP BY 1, 2`],
+        fleetCounts,
         [`SELECT id FROM "Party" WHERE "endsAt" <= $1 AND status <> 'CANCELLED' ORDER BY "endsAt" DESC LIMIT 1`, [c.now]],
         [`SELECT status, count(*) FROM "PatchOutcome" WHERE "partyId" = (SELECT id FROM "Party" WHERE "endsAt" <= $1 ORDER BY "endsAt" DESC LIMIT 1) GROUP BY 1`, [c.now]],
       ]),
@@ -72,7 +71,7 @@ export const CASES: Case[] = [
     sql: (client, c) =>
       run(client, [
         partiesBetween(new Date(c.now.getTime() - 60 * DAY), new Date(c.now.getTime() + 60 * DAY)),
-        includedByGroup,
+        fleetCounts,
         [`SELECT s.*, p.name FROM "UpgradeSchedule" s JOIN "MaintenancePolicy" p ON p.id = s."policyId"`],
         [`SELECT "partyId", state FROM "ChangeRequest" WHERE "partyId" IS NOT NULL`],
       ]),
@@ -132,7 +131,7 @@ export const CASES: Case[] = [
       const tag = (await data(c)).productionTag;
       await run(client, [
         [`SELECT p.*, s.* FROM "Party" p JOIN "PartySlot" s ON s."partyId" = p.id WHERE p.tag = $1 AND p.kind = 'PRODUCTION'`, [tag]],
-        includedByGroup,
+        fleetCounts,
         [`${LIST_SELECT} WHERE r.environment = 'PRODUCTION' AND NOT r.excluded AND r."patchGroup" = 1 ORDER BY r.name LIMIT 51`],
         [`SELECT r.name, t.name, r."patchGroup", r."exclusionReason", r."excludedAt" FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" WHERE r.environment = 'PRODUCTION' AND r.excluded ORDER BY r.name LIMIT 101`],
         [`SELECT kind, state, count(*) FROM "Notification" WHERE "partyId" = (SELECT id FROM "Party" WHERE tag = $1 AND kind = 'PRODUCTION') GROUP BY 1, 2`, [tag]],

@@ -113,6 +113,11 @@ try {
   await migrate(database.url);
   const phases = await seedBench(database.url, now);
   await disconnectDb();
+  if (process.env.BENCH_HOLD) {
+    log(`Holding the database for inspection (Ctrl-C stops it): ${database.url}`);
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+    throw new Error("stopped");
+  }
   const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
   log(`Built the database in ${seedSeconds} s: ${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}.`);
 

@@ -1,9 +1,15 @@
 import type { OutcomeStatus } from "@prisma/client";
+import { cache } from "react";
 import { db } from "../db";
 
-/** Resources per environment and how many are excluded: one aggregate query. */
+/**
+ * Resources by environment, exclusion and group: one index-only aggregate that the home page's
+ * figures, the next parties' slot counts and a party's slots all read (once per request).
+ */
+export const fleetCounts = cache(() => db.resource.groupBy({ by: ["environment", "excluded", "patchGroup"], _count: { _all: true } }));
+
 export async function getFleetSummary() {
-  const rows = await db.resource.groupBy({ by: ["environment", "excluded"], _count: { _all: true } });
+  const rows = await fleetCounts();
   const summary = { production: 0, nonProduction: 0, excluded: 0, total: 0 };
   for (const row of rows) {
     const n = row._count._all;

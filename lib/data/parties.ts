@@ -13,6 +13,7 @@ import {
 } from "../domain";
 import { recordAudit, type Actor } from "./audit";
 import { getPartyRule } from "./party-rule";
+import { fleetCounts } from "./fleet";
 
 export const toDbKind = (kind: PartyKind): PartyRow["kind"] => (kind === "qa" ? "QA" : "PRODUCTION");
 export const fromDbKind = (kind: PartyRow["kind"]): PartyKind => (kind === "QA" ? "qa" : "production");
@@ -134,13 +135,9 @@ export type SlotCounts = Record<PatchGroup, number>;
  * party's environment. One aggregate query.
  */
 export async function countIncludedByGroup(kind: PartyKind): Promise<SlotCounts> {
-  const rows = await db.resource.groupBy({
-    by: ["patchGroup"],
-    where: { environment: kind === "production" ? "PRODUCTION" : "NON_PRODUCTION", excluded: false },
-    _count: { _all: true },
-  });
+  const environment = kind === "production" ? "PRODUCTION" : "NON_PRODUCTION";
   const counts: SlotCounts = { 1: 0, 2: 0, 3: 0 };
-  for (const row of rows) counts[row.patchGroup as PatchGroup] = row._count._all;
+  for (const row of await fleetCounts()) if (row.environment === environment && !row.excluded) counts[row.patchGroup as PatchGroup] = row._count._all;
   return counts;
 }
 

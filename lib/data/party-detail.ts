@@ -5,6 +5,7 @@ import { db } from "../db";
 import { parsePatchTag, partiesOfQuarter, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { getPartyRule } from "./party-rule";
 import { toDbKind, toStoredParty, type SlotCounts } from "./parties";
+import { fleetCounts } from "./fleet";
 
 export const environmentOf = (kind: PartyKind): Environment => (kind === "production" ? "PRODUCTION" : "NON_PRODUCTION");
 
@@ -34,7 +35,9 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
           _count: { _all: true },
         })
       : Promise.resolve([]),
-    db.resource.groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, ...(teamId ? { teamId } : {}) }, _count: { _all: true } }),
+    teamId
+      ? db.resource.groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, teamId }, _count: { _all: true } })
+      : fleetCounts().then((rows) => rows.filter((r) => !r.excluded)),
   ]);
   const byParty = new Map<string, SlotCounts>();
   for (const row of outcomes) {
@@ -68,13 +71,16 @@ export async function listPartyResources(kind: PartyKind, group: PatchGroup, aft
 }
 
 /** Excluded resources of a party's environment, with who and why (the first 200, and how many). */
+/** A party page shows this many of its excluded resources; the resource list has them all. */
+export const PARTY_EXCLUDED_SHOWN = 50;
+
 export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
   const where = { environment: environmentOf(kind), excluded: true, ...(teamIds ? { teamId: { in: teamIds } } : {}) };
   const [rows, total] = await Promise.all([
     db.resource.findMany({
       where,
       orderBy: { name: "asc" },
-      take: 200,
+      take: PARTY_EXCLUDED_SHOWN,
       select: { id: true, name: true, patchGroup: true, exclusionReason: true, excludedAt: true, exclusionUntil: true, team: { select: { name: true } } },
     }),
     db.resource.count({ where }),

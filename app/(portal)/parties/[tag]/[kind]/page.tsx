@@ -264,7 +264,18 @@ export default async function PartyPage({ params, searchParams }: Params) {
       </Card>
       <Pager firstHref={query.after ? `${base}?group=${group}` : null} nextHref={resources.next ? `${base}?group=${group}&after=${encodeURIComponent(resources.next)}` : null} />
       <Card className="mt-6" aria-labelledby="excluded">
-        <CardHeader id="excluded" title={`Excluded (${excluded.total.toLocaleString("en")})`} description="Not patched in this party, and why." />
+        <CardHeader
+          id="excluded"
+          title={`Excluded (${excluded.total.toLocaleString("en")})`}
+          description={excluded.total > excluded.rows.length ? `Not patched in this party, and why: the first ${excluded.rows.length} by name.` : "Not patched in this party, and why."}
+          action={
+            excluded.total > excluded.rows.length ? (
+              <Link href={`/resources?environment=${party.kind === "production" ? "production" : "non-production"}&state=excluded`} className="text-sm text-indigo-700 hover:underline">
+                All {excluded.total.toLocaleString("en")} in the resource list
+              </Link>
+            ) : null
+          }
+        />
         {excluded.rows.length === 0 ? (
           <CardBody>
             <p className="text-sm text-slate-500">Nothing is excluded.</p>

@@ -1,0 +1,84 @@
+// npm run db:backup / db:restore round-trip a database: the copy is identical, table by table
+// (issue 8, "Faults"). A restore refuses a database with data and a damaged file, changing nothing.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { databaseFingerprint, RestoreError, restoreDatabase } from "@/lib/database/backup";
+import { db } from "@/lib/db";
+import { makeFleet } from "./fixtures/fleet";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(tmpdir(), "patchparty-backup-"));
+const sourceUrl = () => process.env.DATABASE_URL!;
+
+/** A new, empty database on the same server; its URL. */
+async function emptyDatabase() {
+  const name = `restore_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: sourceUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(sourceUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const script = (name: string, args: string[], url: string) =>
+  run(path.resolve("node_modules/.bin/tsx"), [`scripts/${name}.ts`, ...args], { env: { ...process.env, DATABASE_URL: url }, timeout: 120_000 });
+
+beforeAll(async () => {
+  // Something of every kind this file can see: a fleet of its own on top of what other tests left.
+  const f = await makeFleet();
+  await db.auditEvent.create({ data: { actorLabel: "backup test", action: "resource.exclude", entityType: "resource", entityId: f.web.id, entityLabel: f.web.name, after: { nested: { list: [1, "two", null] } } } });
+});
+
+describe("backup and restore", () => {
+  it("the CLI round-trips the database into an empty one, identical table by table, and ids continue after the restored ones", async () => {
+    const file = path.join(dir, "round-trip.jsonl.gz");
+    const before = await databaseFingerprint(sourceUrl());
+    const backup = await script("db-backup", [file], sourceUrl());
+    expect(backup.stdout).toMatch(/Backed up [\d,]+ rows of \d+ tables/);
+    expect(await databaseFingerprint(sourceUrl())).toEqual(before); // a backup changes nothing
+
+    const target = await emptyDatabase();
+    const restored = await script("db-restore", [file], target);
+    expect(restored.stdout).toMatch(/Restored [\d,]+ rows/);
+    const after = await databaseFingerprint(target);
+    expect(after).toEqual(before);
+    expect(Number(before.Resource!.split(":")[0])).toBeGreaterThan(0);
+
+    // The restored database works: a new audit row gets an id after the restored ones.
+    const max = (await db.$queryRaw<{ max: bigint }[]>`SELECT max(id) AS max FROM "AuditEvent"`)[0]!.max;
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    const { rows } = await client.query<{ id: string }>(`INSERT INTO "AuditEvent" ("actorLabel", action, "entityType", "entityId", "entityLabel") VALUES ('t', 'x', 'y', 'z', 'w') RETURNING id`);
+    await client.end();
+    expect(BigInt(rows[0]!.id)).toBe(max + 1n);
+  });
+
+  it("refuses a database that holds data, and a damaged or cut-off file, changing nothing", async () => {
+    const file = path.join(dir, "refusals.jsonl.gz");
+    await script("db-backup", [file], sourceUrl());
+    const before = await databaseFingerprint(sourceUrl());
+    await expect(restoreDatabase(sourceUrl(), file)).rejects.toThrow(/already holds data/);
+    expect(await databaseFingerprint(sourceUrl())).toEqual(before);
+
+    const cut = path.join(dir, "cut.jsonl.gz");
+    const bytes = readFileSync(file);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const target = await emptyDatabase();
+    await expect(restoreDatabase(target, cut)).rejects.toBeInstanceOf(RestoreError);
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'`);
+    await client.end();
+    expect(Number(rows[0]!.n)).toBe(0); // not even migrated
+
+    const cli = await script("db-restore", [cut], target).catch((error: { code: number; stderr: string }) => error);
+    expect(cli).toMatchObject({ code: 1, stderr: expect.stringContaining("Nothing was restored") });
+  });
+});
