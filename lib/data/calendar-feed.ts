@@ -51,7 +51,25 @@ export async function feedEvents(filters: CalendarFilters, now: Date): Promise<O
   return succeed(events);
 }
 
+/**
+ * Feeds rendered this minute, by content: calendar clients poll, and ical-generator's line folding
+ * costs more than everything else a feed does. DTSTAMP is the minute the feed was rendered.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_MAX = 500;
+
 export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty"): string {
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const key = JSON.stringify([minute.getTime(), baseUrl, name, events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note])]);
+  const known = rendered.get(key);
+  if (known !== undefined) return known;
+  const text = renderUncached(events, baseUrl, minute, name);
+  if (rendered.size >= RENDERED_MAX) rendered.clear();
+  rendered.set(key, text);
+  return text;
+}
+
+function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string): string {
   const calendar = ical({ name, prodId: { company: "PatchParty", product: "Patch calendar", language: "EN" }, ttl: 3600 });
   for (const e of events) {
     calendar.createEvent({

@@ -136,7 +136,7 @@ export async function restoreDatabase(url: string, file: string): Promise<Record
       const { rows: serials } = await client.query<{ table: string; column: string; sequence: string }>(
         `SELECT c.relname AS table, a.attname AS column, pg_get_serial_sequence(format('%I', c.relname), a.attname) AS sequence
          FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND pg_get_serial_sequence(format('%I', c.relname), a.attname) IS NOT NULL`,
+         WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(format('%I', c.relname), a.attname) IS NOT NULL`,
       );
       for (const s of serials) await client.query(`SELECT setval($1, coalesce((SELECT max("${s.column}") FROM "${s.table}"), 0) + 1, false)`, [s.sequence]);
       await client.query("COMMIT");

@@ -115,14 +115,28 @@ export function partyOnDay(rule: PartyRule, tag: string, kind: PartyKind, localD
   return buildParty(tag, kind, day, kind === "qa" ? rule.qaSlots : rule.productionSlots, rule.timeZone);
 }
 
+/**
+ * Projections already made: the rule and the quarter decide the parties, and zone arithmetic is
+ * the slow part of a calendar page or feed. Bounded; cleared when full. The parties are values:
+ * callers copy, never change them.
+ */
+const projected = new Map<string, [PlannedParty, PlannedParty]>();
+const PROJECTED_MAX = 2_000;
+
 /** The QA and production parties the rule gives a quarter. */
 export function partiesOfQuarter(rule: PartyRule, quarter: Quarter): [PlannedParty, PlannedParty] {
   const tag = patchTag(quarter);
+  const key = `${tag}|${JSON.stringify(rule)}`;
+  const known = projected.get(key);
+  if (known) return known;
   const qa = qaDay(rule, quarter);
-  return [
+  const parties: [PlannedParty, PlannedParty] = [
     buildParty(tag, "qa", qa, rule.qaSlots, rule.timeZone),
     buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone),
   ];
+  if (projected.size >= PROJECTED_MAX) projected.clear();
+  projected.set(key, parties);
+  return parties;
 }
 
 /** Every party the rule places at least partly inside [from, to), in time order. */

@@ -97,6 +97,19 @@ describe("feeds", () => {
     }
   });
 
+  it("are rendered once a minute per content: a moved or cancelled party changes the feed at once", async () => {
+    const events = await feedEvents({}, NOW);
+    if (!events.ok) throw new Error(events.message);
+    const first = renderCalendar(events.value, "http://localhost:3000", NOW);
+    expect(renderCalendar(events.value, "http://localhost:3000", new Date(NOW.getTime() + 30_000))).toBe(first);
+    const [one, ...rest] = events.value;
+    const cancelled = [{ ...one!, party: { ...one!.party, status: "cancelled" as const, sequence: one!.party.sequence + 1 } }, ...rest];
+    const changed = renderCalendar(cancelled, "http://localhost:3000", new Date(NOW.getTime() + 30_000));
+    expect(changed).not.toBe(first);
+    expect(changed).toContain("STATUS:CANCELLED");
+    expect(renderCalendar(events.value, "http://localhost:3000", new Date(NOW.getTime() + 61_000))).not.toBe(first); // a new minute, a new DTSTAMP
+  });
+
   it("filter by resource (its environment and group) and by team, and refuse unknown names", async () => {
     const byResource = await feedEvents({ resource: f.web.name }, NOW);
     expect(byResource.ok && byResource.value.every((e) => e.party.kind === "production" && e.group === 2)).toBe(true);
