@@ -1,0 +1,359 @@
+// The authorization matrix (issue 8): every server action and every API route, called as
+// signed-out, viewer, owner of another team, owner, approver and admin, with what each must get
+// written down in one table. A new action or route without a row fails the first test.
+//
+// Server actions run outside Next here: the session lookup answers for the person under test
+// (next-auth's getServerSession), and revalidatePath/cookies get the stand-ins a request would
+// give. Everything else is real: the actions, the data layer, PostgreSQL.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+const session = vi.hoisted(() => ({ userId: null as string | null, cookies: new Map<string, string>() }));
+vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+vi.mock("next/headers", () => ({
+  cookies: async () => ({ get: (name: string) => (session.cookies.has(name) ? { name, value: session.cookies.get(name) } : undefined), getAll: () => [...session.cookies].map(([name, value]) => ({ name, value })), delete: (name: string) => session.cookies.delete(name), set: () => {} }),
+  headers: async () => new Headers(),
+}));
+
+import type { CurrentUser } from "@/lib/auth/permissions";
+import { createApiToken } from "@/lib/data/api-tokens";
+import { openPartyChange, openTemplateChange, decideChange } from "@/lib/data/change-requests";
+import { createPolicy } from "@/lib/data/policies";
+import { createTemplate } from "@/lib/data/templates";
+import { createFeed } from "@/lib/data/calendar-feed";
+import { getPartyRule } from "@/lib/data/party-rule";
+import { getSlotRollout } from "@/lib/data/slot-rollout";
+import { db } from "@/lib/db";
+import { CLEANROOM_COMPONENTS } from "@/lib/domain";
+import { PolicyInputSchema } from "@/lib/validation/policies";
+import { TemplateCreateSchema } from "@/lib/validation/templates";
+import { makeFleet } from "./fixtures/fleet";
+import * as route_health from "@/app/api/health/route";
+import * as route_v1_calendar_ics from "@/app/api/v1/calendar.ics/route";
+import * as route_v1_changes from "@/app/api/v1/changes/route";
+import * as route_v1_changes__id_ from "@/app/api/v1/changes/[id]/route";
+import * as route_v1_changes__id__approve from "@/app/api/v1/changes/[id]/approve/route";
+import * as route_v1_changes__id__reject from "@/app/api/v1/changes/[id]/reject/route";
+import * as route_v1_changes__id__submit from "@/app/api/v1/changes/[id]/submit/route";
+import * as route_v1_compliance from "@/app/api/v1/compliance/route";
+import * as route_v1_notifications from "@/app/api/v1/notifications/route";
+import * as route_v1_parties from "@/app/api/v1/parties/route";
+import * as route_v1_parties__tag___kind_ from "@/app/api/v1/parties/[tag]/[kind]/route";
+import * as route_v1_party_rule from "@/app/api/v1/party-rule/route";
+import * as route_v1_party_rule_rollouts from "@/app/api/v1/party-rule/rollouts/route";
+import * as route_v1_plans from "@/app/api/v1/plans/route";
+import * as route_v1_policies from "@/app/api/v1/policies/route";
+import * as route_v1_policies__id_ from "@/app/api/v1/policies/[id]/route";
+import * as route_v1_policies__id__windows from "@/app/api/v1/policies/[id]/windows/route";
+import * as route_v1_resources from "@/app/api/v1/resources/route";
+import * as route_v1_resources_csv from "@/app/api/v1/resources.csv/route";
+import * as route_v1_resources__name_ from "@/app/api/v1/resources/[name]/route";
+import * as route_v1_resources__name__exclusion from "@/app/api/v1/resources/[name]/exclusion/route";
+import * as route_v1_templates from "@/app/api/v1/templates/route";
+import * as route_v1_templates__id_ from "@/app/api/v1/templates/[id]/route";
+import * as route_v1_templates__id__members from "@/app/api/v1/templates/[id]/members/route";
+import * as route_v1_templates__id__plan from "@/app/api/v1/templates/[id]/plan/route";
+import * as route_v1_templates__id__resume from "@/app/api/v1/templates/[id]/resume/route";
+import * as route_v1_templates__id__upgrade_now from "@/app/api/v1/templates/[id]/upgrade-now/route";
+import * as actions_api_tokens from "@/lib/actions/api-tokens";
+import * as actions_calendar from "@/lib/actions/calendar";
+import * as actions_changes from "@/lib/actions/changes";
+import * as actions_party_hold from "@/lib/actions/party-hold";
+import * as actions_policies from "@/lib/actions/policies";
+import * as actions_resources from "@/lib/actions/resources";
+import * as actions_session from "@/lib/actions/session";
+import * as actions_slot_rollout from "@/lib/actions/slot-rollout";
+import * as actions_templates from "@/lib/actions/templates";
+
+const ROLES = ["signed-out", "viewer", "other owner", "owner", "approver", "admin"] as const;
+type Who = (typeof ROLES)[number];
+
+let f: Awaited<ReturnType<typeof makeFleet>>;
+const people = {} as Record<Who, CurrentUser | null>;
+const tokens = {} as Record<Who, string | null>;
+let seq = 0;
+const unique = (p: string) => `${p}-${f.prefix}-${++seq}`;
+
+// ---- fixtures made fresh for each call: an allowed call changes them ----
+async function resource(group = 2) {
+  return db.resource.create({ data: { name: unique("mx"), kind: "VM", environment: "PRODUCTION", teamId: f.teamA.id, serviceId: (await db.service.findFirstOrThrow({ where: { teamId: f.teamA.id } })).id, patchGroup: group } });
+}
+async function party(kind: "PRODUCTION" | "QA" = "PRODUCTION") {
+  const year = 6000 + Math.floor(Math.random() * 999);
+  const startsAt = new Date(Date.UTC(year, 2, 7, 5));
+  const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
+  return db.party.create({ data: { tag: `${year}-Q1`, kind, localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
+}
+async function policy() {
+  const made = await createPolicy(f.admin, PolicyInputSchema.parse({ name: unique("policy"), tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }), new Date());
+  if (!made.ok) throw new Error(made.message);
+  return made.value.id;
+}
+async function template(targetVersion = "1.0.0") {
+  const cluster = await db.cluster.create({ data: { name: unique("mxc") } });
+  const made = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: [cluster.name] }), new Date());
+  if (!made.ok) throw new Error(made.message);
+  if (targetVersion !== "1.0.0") await db.template.update({ where: { id: made.value.id }, data: { targetVersion, state: "PENDING" } });
+  return made.value.id;
+}
+async function halted() {
+  const id = await template("2.0.0");
+  const run = await db.upgradeRun.create({ data: { templateId: id, version: "2.0.0", windowStart: new Date(), windowEnd: new Date(Date.now() + 3_600_000), state: "HALTED", haltReason: "test" } });
+  await db.template.update({ where: { id }, data: { state: "UPGRADING" } });
+  return { id, runId: run.id };
+}
+async function haltedSlot() {
+  const p = await party("QA");
+  const run = await db.partyRun.create({ data: { partyId: p.id, group: 1, state: "HALTED", haltReason: "test", startsAt: p.startsAt, endsAt: p.endsAt } });
+  return { tag: p.tag, runId: run.id };
+}
+async function submittedChange() {
+  const p = await party();
+  const opened = await openPartyChange(f.admin, p.tag, new Date());
+  if (!opened.ok) throw new Error(opened.message);
+  await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
+  return opened.value.id;
+}
+async function draftChange() {
+  const p = await party();
+  const opened = await openPartyChange(f.admin, p.tag, new Date());
+  if (!opened.ok) throw new Error(opened.message);
+  return opened.value.id;
+}
+
+// ---- calling an action or a route as someone ----
+type Seen = number | "signin" | "denied" | "ok" | `refused: ${string}`;
+const DENIED = /^(Only |You may not|You can only|Your role cannot|You cannot)/;
+
+async function asAction(who: Who, action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string>): Promise<Seen> {
+  session.userId = people[who]?.id ?? null;
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  try {
+    const result = (await action({ ok: false } as never, form)) as { ok: boolean; message?: string };
+    if (result.ok) return "ok";
+    return DENIED.test(result.message ?? "") ? "denied" : `refused: ${result.message}`;
+  } catch (error) {
+    const digest = (error as { digest?: string }).digest ?? "";
+    if (digest.startsWith("NEXT_REDIRECT")) return digest.includes(";/signin;") ? "signin" : "ok";
+    throw error;
+  } finally {
+    session.userId = null;
+  }
+}
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+async function asApi(who: Who, handler: Handler, method: string, url: string, params: Record<string, string> = {}, body?: unknown, contentType?: string): Promise<Seen> {
+  const headers: Record<string, string> = tokens[who] ? { Authorization: `Bearer ${tokens[who]}` } : {};
+  if (contentType) headers["Content-Type"] = contentType;
+  const request = new Request(`http://localhost${url}`, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const response = await handler(request, { params: Promise.resolve(params) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** One row: how to make the call for `who` (fresh fixtures each time), and what each role gets, in ROLES order. */
+type Row = { call: (who: Who) => Promise<Seen>; expect: string };
+const A = (action: string) => `action ${action}`;
+const R = (method: string, route: string) => `${method} ${route}`;
+type RouteModule = Record<string, Handler>;
+type ActionModule = Record<string, (prev: never, form: FormData) => Promise<unknown>>;
+
+const READ = "401 200 200 200 200 200";
+const ADMIN_ONLY_API = (ok: number) => `401 403 403 403 403 ${ok}`;
+const ADMIN_ONLY = "signin denied denied denied denied ok";
+
+const MATRIX: Record<string, Row> = {
+  // ---- server actions ----
+  [A("createApiTokenAction")]: { call: async (w) => asAction(w, (actions_api_tokens as unknown as ActionModule).createApiTokenAction!, { email: f.viewer.email, name: unique("tok") }), expect: ADMIN_ONLY },
+  [A("revokeApiTokenAction")]: { call: async (w) => asAction(w, (actions_api_tokens as unknown as ActionModule).revokeApiTokenAction!, { id: (await createApiToken(f.viewer.id, "x", { id: null, label: "t" })).id }), expect: ADMIN_ONLY },
+  [A("createFeedAction")]: { call: async (w) => asAction(w, (actions_calendar as unknown as ActionModule).createFeedAction!, { name: unique("feed") }), expect: "signin ok ok ok ok ok" },
+  [A("revokeFeedAction")]: {
+    // The feed belongs to the owner: only they (and no one else, admins included) revoke it.
+    call: async (w) => {
+      const feed = await createFeed(f.owner, unique("feed"), {}, new Date());
+      return asAction(w, (actions_calendar as unknown as ActionModule).revokeFeedAction!, { id: feed.id });
+    },
+    expect: "signin denied denied ok denied denied",
+  },
+  [A("movePartyAction")]: { call: async (w) => asAction(w, (actions_calendar as unknown as ActionModule).movePartyAction!, { tag: (await party()).tag, kind: "production", date: "6999-03-14", reason: "Moved for the matrix" }), expect: ADMIN_ONLY },
+  [A("cancelPartyAction")]: { call: async (w) => asAction(w, (actions_calendar as unknown as ActionModule).cancelPartyAction!, { tag: (await party()).tag, kind: "production", reason: "Cancelled for the matrix" }), expect: ADMIN_ONLY },
+  [A("partyRuleAction")]: {
+    // Saves the rule as it is (nothing moves), so other tests keep theirs.
+    call: async (w) => {
+      const rule = await getPartyRule();
+      const revision = (await db.partyRule.findUnique({ where: { id: "default" }, select: { revision: true } }))?.revision;
+      const fields: Record<string, string> = { intent: "save", timeZone: rule.timeZone, qaMonthOfQuarter: String(rule.qaMonthOfQuarter), qaThursdayOfMonth: String(rule.qaThursdayOfMonth), businessStart: rule.businessHours.start, businessEnd: rule.businessHours.end, productionMinGapDays: String(rule.productionMinGapDays), ...(revision ? { revision: String(revision) } : {}) };
+      rule.qaSlots.forEach((s) => Object.assign(fields, { [`qa${s.group}Start`]: s.start, [`qa${s.group}End`]: s.end }));
+      rule.productionSlots.forEach((s) => Object.assign(fields, { [`prod${s.group}Start`]: s.start, [`prod${s.group}End`]: s.end }));
+      return asAction(w, (actions_calendar as unknown as ActionModule).partyRuleAction!, fields);
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("changeDecisionAction")]: { call: async (w) => asAction(w, (actions_changes as unknown as ActionModule).changeDecisionAction!, { id: await submittedChange(), intent: "approve", comment: "CAB: go ahead" }), expect: "signin denied denied denied ok denied" },
+  [A("openChangeAction")]: { call: async (w) => asAction(w, (actions_changes as unknown as ActionModule).openChangeAction!, { partyTag: (await party()).tag }), expect: ADMIN_ONLY },
+  [A("partyHoldAction")]: { call: async (w) => asAction(w, (actions_party_hold as unknown as ActionModule).partyHoldAction!, { tag: (await party()).tag, intent: "hold", holdReason: "QA failures under review" }), expect: ADMIN_ONLY },
+  [A("resumeSlotAction")]: {
+    call: async (w) => {
+      const s = await haltedSlot();
+      return asAction(w, (actions_party_hold as unknown as ActionModule).resumeSlotAction!, { runId: s.runId, tag: s.tag, kind: "qa" });
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("savePolicyAction")]: { call: async (w) => asAction(w, (actions_policies as unknown as ActionModule).savePolicyAction!, { intent: "save", name: unique("policy"), tags: "", schedules: JSON.stringify([{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }]) }), expect: ADMIN_ONLY },
+  [A("deletePolicyAction")]: { call: async (w) => asAction(w, (actions_policies as unknown as ActionModule).deletePolicyAction!, { id: await policy() }), expect: ADMIN_ONLY },
+  [A("excludeResourceAction")]: { call: async (w) => asAction(w, (actions_resources as unknown as ActionModule).excludeResourceAction!, { name: (await resource()).name, reason: "Vendor case open" }), expect: "signin denied denied ok denied ok" },
+  [A("setResourceGroupAction")]: { call: async (w) => asAction(w, (actions_resources as unknown as ActionModule).setResourceGroupAction!, { name: (await resource()).name, group: "3" }), expect: "signin denied denied ok denied ok" },
+  [A("bulkResourcesAction")]: {
+    call: async (w) => asAction(w, (actions_resources as unknown as ActionModule).bulkResourcesAction!, { payload: JSON.stringify({ action: "exclude", selection: { mode: "ids", ids: [(await resource()).id] } }), reason: "Bulk: vendor case open" }),
+    expect: "signin denied denied ok denied ok",
+  },
+  [A("signOutAction")]: { call: async (w) => asAction(w, (actions_session as unknown as ActionModule).signOutAction!, {}), expect: "signin signin signin signin signin signin" },
+  [A("saveSlotRolloutAction")]: {
+    call: async (w) => {
+      const s = await getSlotRollout();
+      const text = (v: number | null) => (v === null ? "" : String(v));
+      return asAction(w, (actions_slot_rollout as unknown as ActionModule).saveSlotRolloutAction!, { concurrency: String(s.concurrency), concurrencyPercent: text(s.concurrencyPercent), canaryPercent: String(s.canaryPercent), maxFailures: text(s.maxFailures), maxFailurePercent: text(s.maxFailurePercent) });
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("createTemplateAction")]: {
+    call: async (w) => {
+      const cluster = await db.cluster.create({ data: { name: unique("mxc") } });
+      return asAction(w, (actions_templates as unknown as ActionModule).createTemplateAction!, { name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: cluster.name });
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("updateTemplateAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).updateTemplateAction!, { id: await template(), targetVersion: "2.0.0" }), expect: ADMIN_ONLY },
+  [A("upgradeNowAction")]: {
+    call: async (w) => {
+      const id = await template("2.0.0");
+      const opened = await openTemplateChange(f.admin, id, new Date());
+      if (!opened.ok) throw new Error(opened.message);
+      await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
+      await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date());
+      return asAction(w, (actions_templates as unknown as ActionModule).upgradeNowAction!, { id });
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("resumeRunAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).resumeRunAction!, { id: (await halted()).id }), expect: ADMIN_ONLY },
+  [A("saveTemplatePlanAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).saveTemplatePlanAction!, { id: await template(), components: "clients, 5\ngateways, 60" }), expect: ADMIN_ONLY },
+
+  // ---- API routes ----
+  [R("GET", "health")]: { call: async (w) => asApi(w, (route_health as unknown as RouteModule).GET!, "GET", "/api/health"), expect: "200 200 200 200 200 200" },
+  [R("GET", "v1/calendar.ics")]: { call: async (w) => asApi(w, (route_v1_calendar_ics as unknown as RouteModule).GET!, "GET", "/api/v1/calendar.ics"), expect: READ },
+  [R("GET", "v1/resources.csv")]: { call: async (w) => asApi(w, (route_v1_resources_csv as unknown as RouteModule).GET!, "GET", `/api/v1/resources.csv?q=${f.prefix}`), expect: READ },
+  [R("POST", "v1/resources.csv")]: {
+    // Re-imports one exported row of the owner's team: valid, and changes nothing.
+    call: async (w) => {
+      const r = await resource();
+      const exported = await (await (route_v1_resources_csv as unknown as RouteModule).GET!(new Request(`http://localhost/api/v1/resources.csv?q=${r.name}`, { headers: { Authorization: `Bearer ${tokens.admin}` } }), { params: Promise.resolve({}) })).text();
+      return asApi(w, (route_v1_resources_csv as unknown as RouteModule).POST!, "POST", "/api/v1/resources.csv", {}, exported, "text/csv");
+    },
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/plans")]: { call: async (w) => asApi(w, (route_v1_plans as unknown as RouteModule).POST!, "POST", "/api/v1/plans", {}, { components: CLEANROOM_COMPONENTS, servers: [{ name: "a", component: "clients", serverType: "c" }] }), expect: READ },
+  [R("GET", "v1/parties")]: { call: async (w) => asApi(w, (route_v1_parties as unknown as RouteModule).GET!, "GET", "/api/v1/parties?from=2026-01-01&to=2026-12-31"), expect: READ },
+  [R("GET", "v1/parties/[tag]/[kind]")]: { call: async (w) => asApi(w, (route_v1_parties__tag___kind_ as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x", { tag: (await party()).tag, kind: "production" }), expect: READ },
+  [R("GET", "v1/compliance")]: { call: async (w) => asApi(w, (route_v1_compliance as unknown as RouteModule).GET!, "GET", "/api/v1/compliance"), expect: READ },
+  [R("GET", "v1/changes")]: { call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).GET!, "GET", "/api/v1/changes"), expect: READ },
+  [R("POST", "v1/changes")]: { call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).POST!, "POST", "/api/v1/changes", {}, { partyTag: (await party()).tag }), expect: ADMIN_ONLY_API(201) },
+  [R("GET", "v1/changes/[id]")]: { call: async (w) => asApi(w, (route_v1_changes__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/changes/x", { id: await draftChange() }), expect: READ },
+  [R("POST", "v1/changes/[id]/submit")]: { call: async (w) => asApi(w, (route_v1_changes__id__submit as unknown as RouteModule).POST!, "POST", "/api/v1/changes/x/submit", { id: await draftChange() }), expect: ADMIN_ONLY_API(200) },
+  [R("POST", "v1/changes/[id]/approve")]: { call: async (w) => asApi(w, (route_v1_changes__id__approve as unknown as RouteModule).POST!, "POST", "/api/v1/changes/x/approve", { id: await submittedChange() }, { comment: "CAB: go" }), expect: "401 403 403 403 200 403" },
+  [R("POST", "v1/changes/[id]/reject")]: { call: async (w) => asApi(w, (route_v1_changes__id__reject as unknown as RouteModule).POST!, "POST", "/api/v1/changes/x/reject", { id: await submittedChange() }, { comment: "CAB: not now" }), expect: "401 403 403 403 200 403" },
+  [R("GET", "v1/policies")]: { call: async (w) => asApi(w, (route_v1_policies as unknown as RouteModule).GET!, "GET", "/api/v1/policies"), expect: READ },
+  [R("POST", "v1/policies")]: { call: async (w) => asApi(w, (route_v1_policies as unknown as RouteModule).POST!, "POST", "/api/v1/policies", {}, { name: unique("policy"), tags: [], schedules: [{ name: "Sunday", windowHours: 4, preset: "weekly-sunday" }] }), expect: ADMIN_ONLY_API(201) },
+  [R("GET", "v1/policies/[id]")]: { call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/policies/x", { id: await policy() }), expect: READ },
+  [R("PATCH", "v1/policies/[id]")]: { call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).PATCH!, "PATCH", "/api/v1/policies/x", { id: await policy() }, { tags: ["edited"] }), expect: ADMIN_ONLY_API(200) },
+  [R("DELETE", "v1/policies/[id]")]: { call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/policies/x", { id: await policy() }), expect: ADMIN_ONLY_API(204) },
+  [R("GET", "v1/policies/[id]/windows")]: { call: async (w) => asApi(w, (route_v1_policies__id__windows as unknown as RouteModule).GET!, "GET", "/api/v1/policies/x/windows?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z", { id: await policy() }), expect: READ },
+  [R("GET", "v1/templates")]: { call: async (w) => asApi(w, (route_v1_templates as unknown as RouteModule).GET!, "GET", "/api/v1/templates"), expect: READ },
+  [R("POST", "v1/templates")]: {
+    call: async (w) => {
+      const cluster = await db.cluster.create({ data: { name: unique("mxc") } });
+      return asApi(w, (route_v1_templates as unknown as RouteModule).POST!, "POST", "/api/v1/templates", {}, { name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: [cluster.name] });
+    },
+    expect: ADMIN_ONLY_API(201),
+  },
+  [R("GET", "v1/templates/[id]")]: { call: async (w) => asApi(w, (route_v1_templates__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x", { id: await template() }), expect: READ },
+  [R("PATCH", "v1/templates/[id]")]: { call: async (w) => asApi(w, (route_v1_templates__id_ as unknown as RouteModule).PATCH!, "PATCH", "/api/v1/templates/x", { id: await template() }, { targetVersion: "2.0.0" }), expect: ADMIN_ONLY_API(200) },
+  [R("GET", "v1/templates/[id]/plan")]: { call: async (w) => asApi(w, (route_v1_templates__id__plan as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/plan", { id: await template() }), expect: READ },
+  [R("PUT", "v1/templates/[id]/plan")]: { call: async (w) => asApi(w, (route_v1_templates__id__plan as unknown as RouteModule).PUT!, "PUT", "/api/v1/templates/x/plan", { id: await template() }, { components: CLEANROOM_COMPONENTS }), expect: ADMIN_ONLY_API(200) },
+  [R("GET", "v1/templates/[id]/members")]: { call: async (w) => asApi(w, (route_v1_templates__id__members as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/members", { id: await template() }), expect: READ },
+  [R("POST", "v1/templates/[id]/upgrade-now")]: {
+    call: async (w) => {
+      const id = await template("2.0.0");
+      const opened = await openTemplateChange(f.admin, id, new Date());
+      if (!opened.ok) throw new Error(opened.message);
+      await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
+      await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date());
+      return asApi(w, (route_v1_templates__id__upgrade_now as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/upgrade-now", { id });
+    },
+    expect: ADMIN_ONLY_API(202),
+  },
+  [R("POST", "v1/templates/[id]/resume")]: { call: async (w) => asApi(w, (route_v1_templates__id__resume as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/resume", { id: (await halted()).id }), expect: ADMIN_ONLY_API(200) },
+  [R("GET", "v1/notifications")]: { call: async (w) => asApi(w, (route_v1_notifications as unknown as RouteModule).GET!, "GET", "/api/v1/notifications"), expect: READ },
+  [R("GET", "v1/resources")]: { call: async (w) => asApi(w, (route_v1_resources as unknown as RouteModule).GET!, "GET", `/api/v1/resources?q=${f.prefix}`), expect: READ },
+  [R("GET", "v1/resources/[name]")]: { call: async (w) => asApi(w, (route_v1_resources__name_ as unknown as RouteModule).GET!, "GET", "/api/v1/resources/x", { name: (await resource()).name }), expect: READ },
+  [R("PATCH", "v1/resources/[name]")]: { call: async (w) => asApi(w, (route_v1_resources__name_ as unknown as RouteModule).PATCH!, "PATCH", "/api/v1/resources/x", { name: (await resource()).name }, { group: 3 }), expect: "401 403 403 200 403 200" },
+  [R("PUT", "v1/resources/[name]/exclusion")]: { call: async (w) => asApi(w, (route_v1_resources__name__exclusion as unknown as RouteModule).PUT!, "PUT", "/api/v1/resources/x/exclusion", { name: (await resource()).name }, { reason: "Vendor case open" }), expect: "401 403 403 200 403 200" },
+  [R("DELETE", "v1/resources/[name]/exclusion")]: {
+    call: async (w) => {
+      const r = await resource();
+      await db.resource.update({ where: { id: r.id }, data: { excluded: true, exclusionReason: "x", excludedAt: new Date() } });
+      return asApi(w, (route_v1_resources__name__exclusion as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/resources/x/exclusion", { name: r.name }, { group: 1 });
+    },
+    expect: "401 403 403 200 403 200",
+  },
+  [R("GET", "v1/party-rule")]: { call: async (w) => asApi(w, (route_v1_party_rule as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule"), expect: READ },
+  [R("PUT", "v1/party-rule")]: {
+    call: async (w) => {
+      const current = await (await (route_v1_party_rule as unknown as RouteModule).GET!(new Request("http://localhost/api/v1/party-rule", { headers: { Authorization: `Bearer ${tokens.admin}` } }), { params: Promise.resolve({}) })).json();
+      return asApi(w, (route_v1_party_rule as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule", {}, current);
+    },
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("GET", "v1/party-rule/rollouts")]: { call: async (w) => asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule/rollouts"), expect: READ },
+  [R("PUT", "v1/party-rule/rollouts")]: { call: async (w) => asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/rollouts", {}, await getSlotRollout()), expect: ADMIN_ONLY_API(200) },
+};
+
+/** Every exported action and every route handler in the code, as the matrix names them. */
+function whatTheCodeHas(): string[] {
+  const names: string[] = [];
+  const actionsDir = path.resolve("lib/actions");
+  for (const file of readdirSync(actionsDir)) {
+    const text = readFileSync(path.join(actionsDir, file), "utf8") as string;
+    if (!text.startsWith('"use server"')) continue;
+    for (const m of text.matchAll(/^export async function (\w+)/gm)) names.push(A(m[1]!));
+  }
+  const walk = (dir: string): string[] => readdirSync(dir).flatMap((e) => (statSync(path.join(dir, e)).isDirectory() ? walk(path.join(dir, e)) : e === "route.ts" ? [path.join(dir, e)] : []));
+  for (const file of walk(path.resolve("app/api"))) {
+    const rel = path.relative(path.resolve("app/api"), path.dirname(file));
+    if (rel.startsWith("auth")) continue; // next-auth's own sign-in endpoints
+    const text = readFileSync(file, "utf8") as string;
+    for (const m of text.matchAll(/^export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/gm)) names.push(R(m[1]!, rel));
+  }
+  return names.sort();
+}
+
+beforeAll(async () => {
+  f = await makeFleet();
+  Object.assign(people, { "signed-out": null, viewer: f.viewer, "other owner": f.ownerB, owner: f.owner, approver: f.approver, admin: f.admin });
+  for (const who of ROLES) tokens[who] = people[who] ? (await createApiToken(people[who]!.id, "matrix", { id: null, label: "test" })).secret : null;
+});
+
+describe("the authorization matrix", () => {
+  it("has a row for every server action and every API route", () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(whatTheCodeHas());
+  });
+
+  it.each(Object.keys(MATRIX))("%s", { timeout: 60_000 }, async (name) => {
+    const row = MATRIX[name]!;
+    const seen: string[] = [];
+    for (const who of ROLES) seen.push(String(await row.call(who)));
+    expect(Object.fromEntries(ROLES.map((who, i) => [who, seen[i]]))).toEqual(Object.fromEntries(ROLES.map((who, i) => [who, row.expect.split(" ")[i]])));
+  });
+});
