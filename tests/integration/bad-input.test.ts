@@ -1,0 +1,206 @@
+// Bad input (issue 8): malformed, oversized and hostile values — wrong types, huge strings,
+// unicode, SQL and HTML fragments, dates out of range — sent to every API route and server action
+// that takes input, as an admin (so that nothing but the input can be refused). Never a 5xx or a
+// thrown error; a refusal is a 4xx with a clear message and leaves the database as it was; a
+// value that happens to be acceptable is stored as sent (SQL fragments are data, not SQL).
+import fc from "fast-check";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+const session = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, getAll: () => [], delete: () => {}, set: () => {} }), headers: async () => new Headers() }));
+
+import * as resourcesActions from "@/lib/actions/resources";
+import * as policiesActions from "@/lib/actions/policies";
+import * as templatesActions from "@/lib/actions/templates";
+import * as changesActions from "@/lib/actions/changes";
+import * as calendarActions from "@/lib/actions/calendar";
+import * as holdActions from "@/lib/actions/party-hold";
+import * as tokenActions from "@/lib/actions/api-tokens";
+import * as slotActions from "@/lib/actions/slot-rollout";
+import * as resourcesRoute from "@/app/api/v1/resources/route";
+import * as resourceRoute from "@/app/api/v1/resources/[name]/route";
+import * as exclusionRoute from "@/app/api/v1/resources/[name]/exclusion/route";
+import * as csvRoute from "@/app/api/v1/resources.csv/route";
+import * as partiesRoute from "@/app/api/v1/parties/route";
+import * as partyRoute from "@/app/api/v1/parties/[tag]/[kind]/route";
+import * as changesRoute from "@/app/api/v1/changes/route";
+import * as approveRoute from "@/app/api/v1/changes/[id]/approve/route";
+import * as policiesRoute from "@/app/api/v1/policies/route";
+import * as policyRoute from "@/app/api/v1/policies/[id]/route";
+import * as windowsRoute from "@/app/api/v1/policies/[id]/windows/route";
+import * as templatesRoute from "@/app/api/v1/templates/route";
+import * as templateRoute from "@/app/api/v1/templates/[id]/route";
+import * as planRoute from "@/app/api/v1/templates/[id]/plan/route";
+import * as plansRoute from "@/app/api/v1/plans/route";
+import * as partyRuleRoute from "@/app/api/v1/party-rule/route";
+import * as rolloutsRoute from "@/app/api/v1/party-rule/rollouts/route";
+import * as feedRoute from "@/app/api/v1/calendar.ics/route";
+import * as notificationsRoute from "@/app/api/v1/notifications/route";
+import { createApiToken } from "@/lib/data/api-tokens";
+import { openPartyChange, decideChange } from "@/lib/data/change-requests";
+import { createPolicy } from "@/lib/data/policies";
+import { createTemplate } from "@/lib/data/templates";
+import { db } from "@/lib/db";
+import { PolicyInputSchema } from "@/lib/validation/policies";
+import { TemplateCreateSchema } from "@/lib/validation/templates";
+import { makeFleet } from "./fixtures/fleet";
+
+const RUNS = 25;
+
+/** Values nobody should send: wrong types, edges, huge, hostile text. */
+const HOSTILE = [
+  null, true, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, "", " ", "\u0000", "\t\n",
+  "x".repeat(70_000), "😀".repeat(5_000), "名前".repeat(300), "\u202Eevil\u202C", "ＡＤＭＩＮ",
+  "'; DROP TABLE \"Resource\"; --", "1' OR '1'='1", "\") OR 1=1 --", "%_\\", "$1", "${7*7}",
+  "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
+  "9999-99-99", "0000-00-00", "2026-02-30", "+275760-09-13T00:00:00.001Z", "-271821-04-20", "1970-01-01T00:00:00Z", "NaN", "Infinity", "-0",
+  [], [1, 2], {}, { $ne: null }, { __proto__: { admin: true } }, ["a".repeat(10_000)],
+] as const;
+const hostile = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: "grapheme", maxLength: 300 }), fc.integer(), fc.double(), fc.jsonValue({ maxDepth: 2 }));
+const hostileText = hostile.map((v) => (typeof v === "string" ? v : JSON.stringify(v) ?? "null"));
+
+let f: Awaited<ReturnType<typeof makeFleet>>;
+let token: string;
+const fixtures = {} as { resource: string; resourceId: string; policyId: string; templateId: string; partyTag: string; changeId: string };
+
+/** What an accepted or refused call may have changed, in one query. */
+async function snapshot() {
+  const [row] = await db.$queryRaw<Record<string, bigint | number | string | null>[]>`
+    SELECT (SELECT count(*) FROM "Resource") AS resources, (SELECT count(*) FROM "AuditEvent") AS audit, (SELECT count(*) FROM "ExclusionEvent") AS exclusions,
+           (SELECT count(*) FROM "MaintenancePolicy") AS policies, (SELECT count(*) FROM "UpgradeSchedule") AS schedules, (SELECT count(*) FROM "Template") AS templates,
+           (SELECT count(*) FROM "ChangeRequest") AS changes, (SELECT count(*) FROM "ApiToken") AS tokens, (SELECT count(*) FROM "CalendarFeed") AS feeds,
+           (SELECT count(*) FROM "Party") AS parties, (SELECT coalesce(sum(revision), 0) FROM "Resource") AS revisions,
+           (SELECT coalesce(sum(revision), 0) FROM "Template") AS "templateRevisions", (SELECT coalesce(sum(revision), 0) FROM "MaintenancePolicy") AS "policyRevisions",
+           (SELECT revision FROM "PartyRule" WHERE id = 'default') AS rule, (SELECT count(*) FROM "Cluster") AS clusters`;
+  return JSON.parse(JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? Number(v) : v)));
+}
+
+/** Calls a route as the admin; checks the answer, and that a refusal changed nothing. */
+async function expectCleanAnswer<C>(handler: (request: Request, context: C) => Promise<Response> | Response, method: string, url: string, params: Record<string, string>, body?: string) {
+  const before = await snapshot();
+  const request = new Request(`http://localhost${url}`, { method, headers: { Authorization: `Bearer ${token}` }, body });
+  const response = await handler(request, { params: Promise.resolve(params) } as C);
+  expect(response.status, `${method} ${url}`).toBeLessThan(500);
+  if (response.status >= 400) {
+    const answer = (await response.json()) as { error?: unknown };
+    expect(typeof answer.error === "string" && answer.error.length > 0 && answer.error.length < 1_000, `a clear message: ${JSON.stringify(answer).slice(0, 200)}`).toBe(true);
+    expect(await snapshot()).toEqual(before);
+  } else {
+    await response.arrayBuffer();
+  }
+  return response.status;
+}
+
+/** Calls an action as the admin; it answers (never throws) and a refusal changes nothing. */
+async function expectCleanAction(action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string>) {
+  const before = await snapshot();
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  session.userId = f.admin.id;
+  try {
+    const result = (await action({ ok: false } as never, form)) as { ok: boolean; message?: string };
+    if (!result.ok) {
+      expect(typeof result.message === "string" && result.message.length > 0, "a message").toBe(true);
+      expect(await snapshot()).toEqual(before);
+    }
+  } catch (error) {
+    // A redirect is how a successful action ends; anything else escaped the action.
+    expect((error as { digest?: string }).digest ?? String(error)).toMatch(/^NEXT_REDIRECT/);
+  } finally {
+    session.userId = null;
+  }
+}
+
+const json = (value: unknown) => JSON.stringify(value) ?? "null";
+const put = (base: Record<string, unknown>, key: string, value: unknown) => json({ ...base, [key]: value });
+
+beforeAll(async () => {
+  f = await makeFleet();
+  token = (await createApiToken(f.admin.id, "bad-input", { id: null, label: "test" })).secret;
+  const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-fuzz`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }), new Date());
+  if (!policy.ok) throw new Error(policy.message);
+  const cluster = await db.cluster.create({ data: { name: `${f.prefix}-fuzzc` } });
+  const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-fuzzt`, policyId: policy.value.id, targetVersion: "1.0.0", members: [cluster.name] }), new Date());
+  if (!template.ok) throw new Error(template.message);
+  const startsAt = new Date(Date.UTC(4321, 2, 7, 5));
+  const party = await db.party.create({ data: { tag: "4321-Q1", kind: "PRODUCTION", localDate: "4321-03-07", timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), slots: { create: [{ group: 1, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }] } } });
+  const change = await openPartyChange(f.admin, party.tag, new Date());
+  if (!change.ok) throw new Error(change.message);
+  await decideChange(f.admin, change.value.id, "submit", {}, new Date());
+  Object.assign(fixtures, { resource: f.web.name, resourceId: f.web.id, policyId: policy.value.id, templateId: template.value.id, partyTag: party.tag, changeId: change.value.id });
+});
+
+describe("API routes answer bad input with a clear 4xx and change nothing", () => {
+  const cases: [string, (v: unknown) => Promise<number>][] = [
+    ["GET /resources ?q,group,sort,cursor,limit", (v) => expectCleanAnswer(resourcesRoute.GET, "GET", `/api/v1/resources?${new URLSearchParams({ q: String(v), group: String(v), sort: String(v), cursor: String(v).slice(0, 700), limit: String(v) })}`, {})],
+    ["GET /resources/{name}", (v) => expectCleanAnswer(resourceRoute.GET, "GET", "/api/v1/resources/x", { name: String(v) })],
+    ["PATCH /resources/{name} group", (v) => expectCleanAnswer(resourceRoute.PATCH, "PATCH", "/api/v1/resources/x", { name: fixtures.resource }, put({}, "group", v))],
+    ["PATCH /resources/{name} revision", (v) => expectCleanAnswer(resourceRoute.PATCH, "PATCH", "/api/v1/resources/x", { name: fixtures.resource }, put({ group: 1 }, "revision", v))],
+    ["PUT /resources/{name}/exclusion until", (v) => expectCleanAnswer(exclusionRoute.PUT, "PUT", "/api/v1/resources/x/exclusion", { name: fixtures.resource }, put({ reason: "Vendor case" }, "until", v))],
+    ["PUT /resources/{name}/exclusion body", (v) => expectCleanAnswer(exclusionRoute.PUT, "PUT", "/api/v1/resources/x/exclusion", { name: fixtures.resource }, typeof v === "string" ? v : json(v))],
+    ["DELETE /resources/{name}/exclusion group", (v) => expectCleanAnswer(exclusionRoute.DELETE, "DELETE", "/api/v1/resources/x/exclusion", { name: fixtures.resource }, put({ overrideReason: v }, "group", v))],
+    ["POST /resources.csv", (v) => expectCleanAnswer(csvRoute.POST, "POST", "/api/v1/resources.csv", {}, `name,kind,environment,team,service,patchGroup\n${String(v)},${String(v)},production,${String(v)},x,${String(v)}\n`)],
+    ["GET /parties ?from,to", (v) => expectCleanAnswer(partiesRoute.GET, "GET", `/api/v1/parties?from=${encodeURIComponent(String(v))}&to=2026-12-31`, {})],
+    ["GET /parties/{tag}/{kind}", (v) => expectCleanAnswer(partyRoute.GET, "GET", "/api/v1/parties/x/y", { tag: String(v), kind: String(v) })],
+    ["POST /changes", (v) => expectCleanAnswer(changesRoute.POST, "POST", "/api/v1/changes", {}, put({}, "partyTag", v))],
+    ["GET /changes ?state,cursor", (v) => expectCleanAnswer(changesRoute.GET, "GET", `/api/v1/changes?state=${encodeURIComponent(String(v))}&cursor=${encodeURIComponent(String(v).slice(0, 200))}`, {})],
+    ["POST /changes/{id}/approve comment", (v) => expectCleanAnswer(approveRoute.POST, "POST", "/api/v1/changes/x/approve", { id: fixtures.changeId }, put({}, "comment", typeof v === "string" && v.length >= 3 && v.length < 2000 ? 42 : v))],
+    ["POST /policies schedules", (v) => expectCleanAnswer(policiesRoute.POST, "POST", "/api/v1/policies", {}, json({ name: `${f.prefix}-p`, tags: [], schedules: [{ name: "S", windowHours: v, preset: "weekly-sunday" }] }))],
+    ["POST /policies custom", (v) => expectCleanAnswer(policiesRoute.POST, "POST", "/api/v1/policies", {}, json({ name: `${f.prefix}-p`, tags: [], schedules: [{ name: "S", windowHours: 2, custom: { minutes: v, hours: [0], daysOfWeek: "every", daysOfMonth: "every", months: "every" } }] }))],
+    ["PATCH /policies/{id}", (v) => expectCleanAnswer(policyRoute.PATCH, "PATCH", "/api/v1/policies/x", { id: fixtures.policyId }, put({}, "schedules", v))],
+    ["GET /policies/{id}/windows ?from,to", (v) => expectCleanAnswer(windowsRoute.GET, "GET", `/api/v1/policies/x/windows?from=${encodeURIComponent(String(v))}&to=${encodeURIComponent(String(v))}`, { id: fixtures.policyId })],
+    ["POST /templates members", (v) => expectCleanAnswer(templatesRoute.POST, "POST", "/api/v1/templates", {}, json({ name: `${f.prefix}-t`, policyId: fixtures.policyId, targetVersion: "1.0.0", members: v }))],
+    ["PATCH /templates/{id} targetVersion", (v) => expectCleanAnswer(templateRoute.PATCH, "PATCH", "/api/v1/templates/x", { id: fixtures.templateId }, put({}, "targetVersion", v))],
+    ["PATCH /templates/{id} concurrency", (v) => expectCleanAnswer(templateRoute.PATCH, "PATCH", "/api/v1/templates/x", { id: fixtures.templateId }, put({}, "concurrency", v))],
+    ["PUT /templates/{id}/plan", (v) => expectCleanAnswer(planRoute.PUT, "PUT", "/api/v1/templates/x/plan", { id: fixtures.templateId }, json({ components: [{ name: v, downtimeMinutes: v }] }))],
+    ["POST /plans", (v) => expectCleanAnswer(plansRoute.POST, "POST", "/api/v1/plans", {}, json({ components: [{ name: "a", downtimeMinutes: 1 }], servers: v }))],
+    ["PUT /party-rule", (v) => expectCleanAnswer(partyRuleRoute.PUT, "PUT", "/api/v1/party-rule", {}, put({ timeZone: "UTC" }, "qaSlots", v))],
+    ["PUT /party-rule/rollouts", (v) => expectCleanAnswer(rolloutsRoute.PUT, "PUT", "/api/v1/party-rule/rollouts", {}, put({}, "canaryPercent", typeof v === "number" && v >= 0 && v <= 100 ? -5 : v))],
+    ["GET /calendar.ics ?team,resource,group", (v) => expectCleanAnswer(feedRoute.GET, "GET", `/api/v1/calendar.ics?${new URLSearchParams({ team: String(v), group: String(v) })}`, {})],
+    ["GET /notifications ?state", (v) => expectCleanAnswer(notificationsRoute.GET, "GET", `/api/v1/notifications?state=${encodeURIComponent(String(v))}`, {})],
+  ];
+  it.each(cases)("%s", { timeout: 120_000 }, async (_name, call) => {
+    await fc.assert(fc.asyncProperty(hostile, async (v) => void (await call(v))), { numRuns: RUNS });
+  });
+
+  it("broken bodies: not JSON, not an object, too large", async () => {
+    for (const body of ["{", "null", "[]", "\"text\"", "{\"reason\":", "x".repeat(200_000)]) {
+      expect(await expectCleanAnswer(exclusionRoute.PUT, "PUT", "/api/v1/resources/x/exclusion", { name: fixtures.resource }, body)).toBe(400);
+    }
+  });
+
+  it("an acceptable hostile value is stored as sent: SQL and HTML fragments are data", async () => {
+    for (const [i, reason] of ["'; DROP TABLE \"Resource\"; --", "<img src=x onerror=alert(1)>", "名前 😀 \u202Eevil"].entries()) {
+      const r = await db.resource.create({ data: { name: `${f.prefix}-store-${i}`, kind: "VM", environment: "PRODUCTION", teamId: f.teamA.id, serviceId: f.web.serviceId, patchGroup: 1 } });
+      expect(await expectCleanAnswer(exclusionRoute.PUT, "PUT", "/api/v1/resources/x/exclusion", { name: r.name }, json({ reason }))).toBe(200);
+      expect((await db.resource.findUniqueOrThrow({ where: { id: r.id } })).exclusionReason).toBe(reason);
+    }
+    expect(await db.resource.count()).toBeGreaterThan(0);
+  });
+});
+
+describe("server actions answer bad input with a message and change nothing", () => {
+  const cases: [string, (v: string) => Promise<void>][] = [
+    ["excludeResourceAction", (v) => expectCleanAction(resourcesActions.excludeResourceAction as never, { name: fixtures.resource, reason: v.length >= 3 && v.length <= 500 ? "" : v, until: v, revision: v })],
+    ["setResourceGroupAction", (v) => expectCleanAction(resourcesActions.setResourceGroupAction as never, { name: v, group: v, revision: v, mode: v })],
+    ["bulkResourcesAction", (v) => expectCleanAction(resourcesActions.bulkResourcesAction as never, { payload: v, reason: v, group: v })],
+    ["savePolicyAction", (v) => expectCleanAction(policiesActions.savePolicyAction as never, { intent: "save", name: v.trim() ? "" : v, tags: v, schedules: v })],
+    ["deletePolicyAction", (v) => expectCleanAction(policiesActions.deletePolicyAction as never, { id: v })],
+    ["createTemplateAction", (v) => expectCleanAction(templatesActions.createTemplateAction as never, { name: v, policyId: v, targetVersion: v, concurrency: v, members: v })],
+    ["updateTemplateAction", (v) => expectCleanAction(templatesActions.updateTemplateAction as never, { id: fixtures.templateId, targetVersion: /^\d/.test(v) ? `${v}!` : v, concurrency: v })],
+    ["saveTemplatePlanAction", (v) => expectCleanAction(templatesActions.saveTemplatePlanAction as never, { id: fixtures.templateId, components: `${v}\n${v}`, revision: "999999" })],
+    ["changeDecisionAction", (v) => expectCleanAction(changesActions.changeDecisionAction as never, { id: v, intent: v, comment: v })],
+    ["openChangeAction", (v) => expectCleanAction(changesActions.openChangeAction as never, { partyTag: v, templateId: v })],
+    ["movePartyAction", (v) => expectCleanAction(calendarActions.movePartyAction as never, { tag: fixtures.partyTag, kind: "production", date: v, reason: v.length >= 3 ? "" : v })],
+    ["partyRuleAction", (v) => expectCleanAction(calendarActions.partyRuleAction as never, { intent: "save", timeZone: v, qaMonthOfQuarter: v, businessStart: v })],
+    ["createFeedAction", (v) => expectCleanAction(calendarActions.createFeedAction as never, { name: v.trim() ? "" : v, team: v, resource: v })],
+    ["partyHoldAction", (v) => expectCleanAction(holdActions.partyHoldAction as never, { tag: v, intent: v, holdReason: v })],
+    ["createApiTokenAction", (v) => expectCleanAction(tokenActions.createApiTokenAction as never, { email: v, name: v })],
+    ["saveSlotRolloutAction", (v) => expectCleanAction(slotActions.saveSlotRolloutAction as never, { concurrency: v, concurrencyPercent: v, canaryPercent: /^\d+$/.test(v) && Number(v) <= 100 ? "101" : v })],
+  ];
+  it.each(cases)("%s", { timeout: 120_000 }, async (_name, call) => {
+    await fc.assert(fc.asyncProperty(hostileText, async (v) => call(v)), { numRuns: RUNS });
+  });
+});
