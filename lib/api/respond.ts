@@ -72,3 +72,35 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
   const parsed = schema.safeParse(ifMatch !== undefined ? { ...raw, revision: ifMatch } : raw);
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: badRequest(parsed.error) };
 }
+
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "P1001", "P1017"]);
+const UNAVAILABLE_TEXT = /ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Can't reach database|the database system is (starting up|shutting down)|terminating connection|timeout exceeded when trying to connect/i;
+
+/** Whether an error says the database cannot be reached right now (down, restarting, gone). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.message === "string" && UNAVAILABLE_TEXT.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every /api/v1 handler is wrapped in this: an error that escapes a handler becomes a JSON answer
+ * instead of an empty 500. While the database is unreachable (restarting, say) that is 503 with
+ * Retry-After; anything else is logged on the server and answered with a message that says nothing
+ * of the cause.
+ */
+export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response) {
+  return async (...args: A): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        return Response.json({ error: "The database is unavailable right now; nothing was changed. Try again in a few seconds." }, { status: 503, headers: { "Retry-After": "5" } });
+      }
+      console.error("API request failed", error);
+      return apiError(500, "Something went wrong on our side; it was logged. Nothing was changed.");
+    }
+  };
+}

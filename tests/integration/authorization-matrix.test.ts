@@ -343,7 +343,7 @@ function whatTheCodeHas(): string[] {
     const rel = path.relative(path.resolve("app/api"), path.dirname(file));
     if (rel.startsWith("auth")) continue; // next-auth's own sign-in endpoints
     const text = readFileSync(file, "utf8") as string;
-    for (const m of text.matchAll(/^export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/gm)) names.push(R(m[1]!, rel));
+    for (const m of text.matchAll(/^export (?:const (GET|POST|PUT|PATCH|DELETE) = |(?:async )?function (GET|POST|PUT|PATCH|DELETE)\b)/gm)) names.push(R((m[1] ?? m[2])!, rel));
   }
   return names.sort();
 }

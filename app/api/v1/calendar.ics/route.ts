@@ -1,4 +1,4 @@
-import { apiError, badRequest, queryObject, unauthorized } from "@/lib/api/respond";
+import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { feedEvents, findFeed, renderCalendar } from "@/lib/data/calendar-feed";
 import { env } from "@/lib/env";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
  * GET /api/v1/calendar.ics?environment=&team=&group=&resource= — with a session, a bearer token,
  * or a personal feed's `key` (calendar apps subscribe to that URL; its filters are the feed's).
  */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const url = new URL(request.url);
   const query = CalendarQuerySchema.safeParse(queryObject(url));
   if (!query.success) return badRequest(query.error);
@@ -29,4 +29,4 @@ export async function GET(request: Request) {
       "Cache-Control": "private, max-age=300",
     },
   });
-}
+});

@@ -1,11 +1,11 @@
-import { unauthorized } from "@/lib/api/respond";
+import { unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { complianceFigures } from "@/lib/data/compliance";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/compliance: the dashboard's figures. */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   if (!(await authenticateRequest(request))) return unauthorized();
   const f = await complianceFigures(new Date());
   return Response.json({
@@ -16,4 +16,4 @@ export async function GET(request: Request) {
     longExcluded: { count: f.longExcluded.length, resources: f.longExcluded.slice(0, 100).map((r) => ({ name: r.name, missed: r.missed, reason: r.reason })) },
     failedLastTime: { count: f.failedLastTime.length, resources: f.failedLastTime.slice(0, 100).map((r) => ({ name: r.name, at: r.finishedAt.toISOString(), message: r.message })) },
   });
-}
+});

@@ -1,5 +1,5 @@
 import { newestFirstCursor } from "@/lib/validation/common";
-import { authorizedQuery } from "@/lib/api/respond";
+import { authorizedQuery, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { listNotifications } from "@/lib/data/notifications";
 import { NotificationQuerySchema } from "@/lib/validation/changes";
@@ -7,7 +7,7 @@ import { NotificationQuerySchema } from "@/lib/validation/changes";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/notifications?state=&cursor=: customer notices, newest first, 50 a page. */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const query = await authorizedQuery(request, NotificationQuerySchema, authenticateRequest);
   if (!query.ok) return query.response;
   const page = await listNotifications({ state: query.query.state, before: query.query.cursor });
@@ -29,4 +29,4 @@ export async function GET(request: Request) {
     })),
     next: page.next ? newestFirstCursor(page.next) : null,
   });
-}
+});

@@ -1,5 +1,5 @@
 import { partyJson } from "@/lib/api/parties";
-import { apiError, badRequest, queryObject, unauthorized } from "@/lib/api/respond";
+import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
 import { can } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { partyChanges } from "@/lib/data/change-requests";
@@ -9,7 +9,7 @@ import { PartiesQuerySchema } from "@/lib/validation/parties";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/parties?from=YYYY-MM-DD&to=YYYY-MM-DD */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   if (!can(user, { action: "portal:read" })) return apiError(403, "You may not read parties.");
@@ -18,4 +18,4 @@ export async function GET(request: Request) {
   const parties = await listParties(query.data.from, query.data.end);
   const changes = await partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : [])));
   return Response.json(parties.map((p) => partyJson(p, changes)));
-}
+});

@@ -1,4 +1,4 @@
-import { apiError, badRequest, readJson, unauthorized } from "@/lib/api/respond";
+import { apiError, badRequest, readJson, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getRuleRevision, savePartyRule } from "@/lib/data/party-changes";
 import { getPartyRule } from "@/lib/data/party-rule";
@@ -13,13 +13,13 @@ async function ruleJson() {
 }
 
 /** GET /api/v1/party-rule: the rule parties are generated from. */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   if (!(await authenticateRequest(request))) return unauthorized();
   return Response.json(await ruleJson());
-}
+});
 
 /** PUT /api/v1/party-rule (admins): saves the rule and moves future rule-made parties. */
-export async function PUT(request: Request) {
+export const PUT = apiRoute(async function PUT(request: Request) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const body = await readJson(request);
@@ -29,4 +29,4 @@ export async function PUT(request: Request) {
   const result = await savePartyRule(user, parsed.data, new Date());
   if (!result.ok) return apiError(result.status, result.message);
   return Response.json({ ...(await ruleJson()), ...result.value });
-}
+});

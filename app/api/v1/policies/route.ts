@@ -1,5 +1,5 @@
 import { policyJson } from "@/lib/api/policies";
-import { apiError, readBody, unauthorized } from "@/lib/api/respond";
+import { apiError, readBody, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { createPolicy, getPolicy, listPolicyRecords } from "@/lib/data/policies";
 import { PolicyApiSchema } from "@/lib/validation/policies";
@@ -7,13 +7,13 @@ import { PolicyApiSchema } from "@/lib/validation/policies";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/policies: every maintenance policy with its schedules. */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   if (!(await authenticateRequest(request))) return unauthorized();
   return Response.json((await listPolicyRecords()).map(policyJson));
-}
+});
 
 /** POST /api/v1/policies { name, tags, schedules }: admins (policy:create). */
-export async function POST(request: Request) {
+export const POST = apiRoute(async function POST(request: Request) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const body = await readBody(request, PolicyApiSchema);
@@ -22,4 +22,4 @@ export async function POST(request: Request) {
   if (!result.ok) return apiError(result.status, result.message);
   const policy = await getPolicy(result.value.id);
   return Response.json(policyJson(policy!), { status: 201, headers: { Location: `/api/v1/policies/${result.value.id}`, ETag: `"${policy!.revision}"` } });
-}
+});

@@ -1,4 +1,4 @@
-import { apiError, authorizedQuery, unauthorized } from "@/lib/api/respond";
+import { apiError, authorizedQuery, unauthorized, apiRoute } from "@/lib/api/respond";
 import { can } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { applyImport, checkImport, exportResourcesCsv, type ImportProgress } from "@/lib/data/resource-csv";
@@ -8,7 +8,7 @@ import { ResourceListQuerySchema } from "@/lib/validation/resources";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/resources.csv?<the list's filters>: the inventory as CSV, streamed. */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const parsed = await authorizedQuery(request, ResourceListQuerySchema, authenticateRequest);
   if (!parsed.ok) return parsed.response;
   const { sort: _sort, cursor: _cursor, limit: _limit, ...filters } = parsed.query;
@@ -25,13 +25,13 @@ export async function GET(request: Request) {
   return new Response(body, {
     headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="patchparty-resources-${stamp}.csv"` },
   });
-}
+});
 
 /**
  * POST /api/v1/resources.csv (admins; body: the CSV): checks every row, then upserts all of them
  * by name or none. With `Accept: application/x-ndjson` it streams progress lines as it works.
  */
-export async function POST(request: Request) {
+export const POST = apiRoute(async function POST(request: Request) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   if (!can(user, { action: "resource:import" })) return apiError(403, "Only admins can import resources.");
@@ -68,4 +68,4 @@ export async function POST(request: Request) {
     },
   });
   return new Response(body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" } });
-}
+});

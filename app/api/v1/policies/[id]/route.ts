@@ -1,5 +1,5 @@
 import { policyInputOf, policyJson, type IdParams } from "@/lib/api/policies";
-import { apiError, readBody, unauthorized } from "@/lib/api/respond";
+import { apiError, readBody, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { deletePolicy, getPolicy, updatePolicy } from "@/lib/data/policies";
 import { PolicyApiPatchSchema } from "@/lib/validation/policies";
@@ -13,15 +13,15 @@ const find = async (params: IdParams["params"]) => {
 };
 
 /** GET /api/v1/policies/{id} */
-export async function GET(request: Request, { params }: IdParams) {
+export const GET = apiRoute(async function GET(request: Request, { params }: IdParams) {
   if (!(await authenticateRequest(request))) return unauthorized();
   const policy = await find(params);
   if (!policy) return notFound();
   return Response.json(policyJson(policy), { headers: { ETag: `"${policy.revision}"` } });
-}
+});
 
 /** PATCH /api/v1/policies/{id} { name?, tags?, schedules?, revision? } (or If-Match): admins (policy:edit). */
-export async function PATCH(request: Request, { params }: IdParams) {
+export const PATCH = apiRoute(async function PATCH(request: Request, { params }: IdParams) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const body = await readBody(request, PolicyApiPatchSchema);
@@ -39,10 +39,10 @@ export async function PATCH(request: Request, { params }: IdParams) {
   if (!result.ok) return apiError(result.status, result.message);
   const updated = await getPolicy(policy.id);
   return Response.json(policyJson(updated!), { headers: { ETag: `"${updated!.revision}"` } });
-}
+});
 
 /** DELETE /api/v1/policies/{id}: admins (policy:delete), only when no template links it. */
-export async function DELETE(request: Request, { params }: IdParams) {
+export const DELETE = apiRoute(async function DELETE(request: Request, { params }: IdParams) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const { id } = await params;
@@ -50,4 +50,4 @@ export async function DELETE(request: Request, { params }: IdParams) {
   const result = await deletePolicy(user, id, new Date());
   if (!result.ok) return apiError(result.status, result.message);
   return new Response(null, { status: 204 });
-}
+});

@@ -1,5 +1,5 @@
 import { handleChange, resourceResponse, type NameParams } from "@/lib/api/resource-route";
-import { unauthorized } from "@/lib/api/respond";
+import { unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { setResourceGroup } from "@/lib/data/resource-changes";
 import { GroupChangeSchema } from "@/lib/validation/resources";
@@ -7,12 +7,12 @@ import { GroupChangeSchema } from "@/lib/validation/resources";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/resources/{name}: the resource with its patch status. */
-export async function GET(request: Request, { params }: NameParams) {
+export const GET = apiRoute(async function GET(request: Request, { params }: NameParams) {
   if (!(await authenticateRequest(request))) return unauthorized();
   return resourceResponse(decodeURIComponent((await params).name), new Date());
-}
+});
 
 /** PATCH /api/v1/resources/{name} { group, revision?, overrideReason? }: moves it to another group. */
-export function PATCH(request: Request, context: NameParams) {
+export const PATCH = apiRoute(function PATCH(request: Request, context: NameParams) {
   return handleChange(request, context, GroupChangeSchema.strict(), (user, name, input, now) => setResourceGroup(user, name, input, now, "regroup"));
-}
+});

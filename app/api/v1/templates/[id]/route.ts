@@ -1,5 +1,5 @@
 import { templateResponse, type IdParams } from "@/lib/api/template-route";
-import { apiError, readBody, unauthorized } from "@/lib/api/respond";
+import { apiError, readBody, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { updateTemplate } from "@/lib/data/templates";
 import { requestRolloutTick } from "@/lib/jobs/enqueue";
@@ -8,13 +8,13 @@ import { TemplatePatchSchema } from "@/lib/validation/templates";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/templates/{id}: state, member counts by state and version, next window, recent runs. */
-export async function GET(request: Request, { params }: IdParams) {
+export const GET = apiRoute(async function GET(request: Request, { params }: IdParams) {
   if (!(await authenticateRequest(request))) return unauthorized();
   return templateResponse((await params).id, new Date());
-}
+});
 
 /** PATCH /api/v1/templates/{id} { targetVersion?, concurrency?, revision? } (or If-Match): admins. */
-export async function PATCH(request: Request, { params }: IdParams) {
+export const PATCH = apiRoute(async function PATCH(request: Request, { params }: IdParams) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const body = await readBody(request, TemplatePatchSchema);
@@ -26,4 +26,4 @@ export async function PATCH(request: Request, { params }: IdParams) {
   if (!result.ok) return apiError(result.status, result.message);
   await requestRolloutTick();
   return templateResponse(id, now);
-}
+});

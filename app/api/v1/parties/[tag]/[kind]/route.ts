@@ -1,5 +1,5 @@
 import { partyWithCountsJson } from "@/lib/api/party";
-import { apiError, unauthorized } from "@/lib/api/respond";
+import { apiError, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getOutcomeCounts } from "@/lib/data/fleet";
 import { partyChanges } from "@/lib/data/change-requests";
@@ -11,7 +11,7 @@ import { KindSchema, TagSchema } from "@/lib/validation/party-rule";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/parties/{tag}/{kind}: the party with the number of resources in each slot. */
-export async function GET(request: Request, { params }: { params: Promise<{ tag: string; kind: string }> }) {
+export const GET = apiRoute(async function GET(request: Request, { params }: { params: Promise<{ tag: string; kind: string }> }) {
   if (!(await authenticateRequest(request))) return unauthorized();
   const { tag, kind } = await params;
   const parsedTag = TagSchema.safeParse(tag);
@@ -29,4 +29,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ tag:
   return Response.json(
     partyWithCountsJson(party, counts.get(partyKey(party))!, outcomes && { patched: outcomes.PATCHED, failed: outcomes.FAILED, skipped: outcomes.SKIPPED }, changes),
   );
-}
+});

@@ -1,5 +1,5 @@
 import type { IdParams } from "@/lib/api/policies";
-import { apiError, authorizedQuery } from "@/lib/api/respond";
+import { apiError, authorizedQuery, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getPolicy, storedSchedules } from "@/lib/data/policies";
 import { windowsBetween } from "@/lib/domain";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 const MAX_WINDOWS = 10_000;
 
 /** GET /api/v1/policies/{id}/windows?from=&to=: every window overlapping the range, in UTC. */
-export async function GET(request: Request, { params }: IdParams) {
+export const GET = apiRoute(async function GET(request: Request, { params }: IdParams) {
   const query = await authorizedQuery(request, WindowsQuerySchema, authenticateRequest);
   if (!query.ok) return query.response;
   const { id } = await params;
@@ -19,4 +19,4 @@ export async function GET(request: Request, { params }: IdParams) {
   const windows = windowsBetween(storedSchedules(policy), query.query.from, query.query.to, MAX_WINDOWS + 1);
   if (windows.length > MAX_WINDOWS) return apiError(400, `More than ${MAX_WINDOWS.toLocaleString("en")} windows in that range: ask for a shorter one.`);
   return Response.json(windows.map((w) => ({ schedule: w.scheduleName, startsAt: w.start.toISOString(), endsAt: w.end.toISOString() })));
-}
+});

@@ -1,4 +1,4 @@
-import { apiError, readBody, unauthorized, type IdParams } from "@/lib/api/respond";
+import { apiError, readBody, unauthorized, type IdParams, apiRoute } from "@/lib/api/respond";
 import { templatePlanJson } from "@/lib/api/plans";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getTemplatePlan, saveTemplatePlan } from "@/lib/data/upgrade-plans";
@@ -12,13 +12,13 @@ async function planResponse(id: string, now: Date) {
 }
 
 /** GET /api/v1/templates/{id}/plan: the components in order, the plan's stages, lanes and steps, total minutes against the window. */
-export async function GET(request: Request, { params }: IdParams) {
+export const GET = apiRoute(async function GET(request: Request, { params }: IdParams) {
   if (!(await authenticateRequest(request))) return unauthorized();
   return planResponse((await params).id, new Date());
-}
+});
 
 /** PUT /api/v1/templates/{id}/plan { components: [{ name, downtimeMinutes }] | null, revision? } (or If-Match): admins. */
-export async function PUT(request: Request, { params }: IdParams) {
+export const PUT = apiRoute(async function PUT(request: Request, { params }: IdParams) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const body = await readBody(request, TemplatePlanSchema);
@@ -29,4 +29,4 @@ export async function PUT(request: Request, { params }: IdParams) {
   const result = await saveTemplatePlan(user, id, body.data.components, body.data.revision, now);
   if (!result.ok) return apiError(result.status, result.message);
   return planResponse(id, now);
-}
+});

@@ -1,5 +1,5 @@
 import { templateResponse, type IdParams } from "@/lib/api/template-route";
-import { apiError, unauthorized } from "@/lib/api/respond";
+import { apiError, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { resumeRun } from "@/lib/data/templates";
 import { requestRolloutTick } from "@/lib/jobs/enqueue";
@@ -7,7 +7,7 @@ import { requestRolloutTick } from "@/lib/jobs/enqueue";
 export const dynamic = "force-dynamic";
 
 /** POST /api/v1/templates/{id}/resume: an admin resumes a rollout halted by its failure threshold. */
-export async function POST(request: Request, { params }: IdParams) {
+export const POST = apiRoute(async function POST(request: Request, { params }: IdParams) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   const { id } = await params;
@@ -16,4 +16,4 @@ export async function POST(request: Request, { params }: IdParams) {
   if (!result.ok) return apiError(result.status, result.message);
   await requestRolloutTick();
   return templateResponse(id, new Date());
-}
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it, vi } from "vitest";
+import { apiRoute, isDatabaseUnavailable } from "@/lib/api/respond";
+
+describe("apiRoute", () => {
+  it("answers 503 with Retry-After while the database is unreachable, whatever layer wrapped the cause", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    for (const error of [refused, new Error("driver failed", { cause: refused }), Object.assign(new Error("x"), { code: "57P01" }), new Error("Connection terminated unexpectedly")]) {
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      const response = await apiRoute(async () => Promise.reject(error))();
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(await response.json()).toEqual({ error: "The database is unavailable right now; nothing was changed. Try again in a few seconds." });
+    }
+  });
+
+  it("answers any other error with a 500 that names nothing of the cause, and logs it on the server", async () => {
+    const log = vi.spyOn(console, "error").mockImplementationOnce(() => {});
+    const response = await apiRoute(() => {
+      throw new Error("secret detail: password=hunter2");
+    })();
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(await response.json())).not.toContain("hunter2");
+    expect(log).toHaveBeenCalledOnce();
+    log.mockClear(); // expected here: the setup fails a test on any other console.error
+    expect(isDatabaseUnavailable(new Error("Unique constraint failed"))).toBe(false);
+  });
+
+  it("passes answers through untouched", async () => {
+    const response = await apiRoute(async (n: number) => Response.json({ n }, { status: 201 }))(7);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ n: 7 });
+  });
+});
