@@ -74,7 +74,7 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
 }
 
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "P1001", "P1017"]);
-const UNAVAILABLE_TEXT = /ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Can't reach database|the database system is (starting up|shutting down)|terminating connection|timeout exceeded when trying to connect/i;
+const UNAVAILABLE_TEXT = /DatabaseNotReachable|encountered a connection error|ConnectionClosed|SocketTimeout|ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Can't reach database|the database system is (starting up|shutting down)|terminating connection|timeout exceeded when trying to connect/i;
 
 /** Whether an error says the database cannot be reached right now (down, restarting, gone). */
 export function isDatabaseUnavailable(error: unknown): boolean {

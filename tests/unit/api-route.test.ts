@@ -4,7 +4,7 @@ import { apiRoute, isDatabaseUnavailable } from "@/lib/api/respond";
 describe("apiRoute", () => {
   it("answers 503 with Retry-After while the database is unreachable, whatever layer wrapped the cause", async () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
-    for (const error of [refused, new Error("driver failed", { cause: refused }), Object.assign(new Error("x"), { code: "57P01" }), new Error("Connection terminated unexpectedly")]) {
+    for (const error of [refused, Object.assign(new Error("DatabaseNotReachable"), { name: "DriverAdapterError" }), new Error("driver failed", { cause: refused }), Object.assign(new Error("x"), { code: "57P01" }), new Error("Connection terminated unexpectedly")]) {
       expect(isDatabaseUnavailable(error)).toBe(true);
       const response = await apiRoute(async () => Promise.reject(error))();
       expect(response.status).toBe(503);
