@@ -153,6 +153,8 @@ try {
     const url = await c.url(context);
     const headers = { Cookie: context.viewer, ...(c.headers?.(context) ?? {}) };
     const sqlMs = await sqlMedianMs(sql, (client) => c.sql(client, context));
+    const bytes = (await (await fetch(url, { headers })).arrayBuffer()).byteLength;
+    log(`${c.name}: ${Math.round(bytes / 1024)} kB of HTML/JSON`);
     await loadGet(url, headers, 2, 1); // warm up
     for (const concurrency of CONCURRENCY) {
       const r: LoadResult = await loadGet(url, headers, concurrency, SECONDS);
