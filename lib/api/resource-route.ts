@@ -1,5 +1,6 @@
 // Shared by the /api/v1/resources/{name} handlers: who is calling, the body, the revision, and
 // the answer after a change (the resource as GET shows it).
+import { decodeParam } from "../validation/common";
 import type { z } from "zod";
 import type { CurrentUser } from "../auth/permissions";
 import { authenticateRequest } from "../auth/session";
@@ -26,7 +27,7 @@ export async function handleChange<S extends z.ZodType>(
 ) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
-  const name = decodeURIComponent((await params).name);
+  const name = decodeParam((await params).name);
   const body = await readBody(request, schema);
   if (!body.ok) return body.response;
   const now = new Date();

@@ -2,7 +2,11 @@
 import type { z } from "zod";
 import { firstIssue } from "../validation/common";
 
-export function apiError(status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503, error: string) {
+/** Messages may quote what was sent; a huge value is cut, not echoed back whole. */
+const MESSAGE_MAX = 300;
+
+export function apiError(status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503, message: string) {
+  const error = message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX - 1)}…` : message;
   return Response.json({ error }, { status, headers: status === 401 ? { "WWW-Authenticate": 'Bearer realm="PatchParty"' } : undefined });
 }
 

@@ -30,13 +30,27 @@ function day(local: DateTime, month: number, today: string): CalendarDay {
   };
 }
 
-/** The weeks (Monday first) that show one month, in `zone`. */
+/** Grids already computed (pure: month, zone and today decide them). Bounded; cleared when full. */
+const grids = new Map<string, CalendarDay[][]>();
+const GRIDS_MAX = 1_000;
+
+/** The weeks (Monday first) that show one month, in `zone`. The days are values: callers never change them. */
 export function monthGrid(year: number, month: number, zone: string, now: Date): CalendarDay[][] {
+  const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? "";
+  const key = `${year}-${month}|${zone}|${today}`;
+  const known = grids.get(key);
+  if (known) return known;
+  const weeks = buildMonthGrid(year, month, zone, today);
+  if (grids.size >= GRIDS_MAX) grids.clear();
+  grids.set(key, weeks);
+  return weeks;
+}
+
+function buildMonthGrid(year: number, month: number, zone: string, today: string): CalendarDay[][] {
   const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
   const gridStart = first.minus({ days: first.weekday - 1 });
   const last = first.endOf("month");
   const gridEnd = last.plus({ days: 7 - last.weekday });
-  const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? "";
   const weeks: CalendarDay[][] = [];
   for (let cursor = gridStart; cursor <= gridEnd; cursor = cursor.plus({ weeks: 1 })) {
     weeks.push(Array.from({ length: 7 }, (_, i) => day(cursor.plus({ days: i }), month, today)));

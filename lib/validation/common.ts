@@ -34,3 +34,12 @@ export const NewestFirstCursorSchema = z
   .optional();
 
 export const newestFirstCursor = (next: { at: Date; id: string }) => `${next.at.getTime()}_${next.id}`;
+
+/** A path parameter as text: percent-decoded when it can be, as sent when it is not (a stray "%"). */
+export function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -150,5 +150,6 @@ const isoInstant = (name: string) =>
 
 export const WindowsQuerySchema = z
   .object({ from: isoInstant("from"), to: isoInstant("to") })
-  .refine((q) => q.to > q.from, { message: "to must be after from" })
-  .refine((q) => q.to.getTime() - q.from.getTime() <= 400 * 86_400_000, { message: "Ask for at most 400 days at a time." });
+  // zod 4 runs these even when a field failed (then it is still text): compare only dates.
+  .refine((q) => !(q.to instanceof Date && q.from instanceof Date) || q.to > q.from, { message: "to must be after from" })
+  .refine((q) => !(q.to instanceof Date && q.from instanceof Date) || q.to.getTime() - q.from.getTime() <= 400 * 86_400_000, { message: "Ask for at most 400 days at a time." });

@@ -100,6 +100,15 @@ async function template(targetVersion = "1.0.0") {
   if (targetVersion !== "1.0.0") await db.template.update({ where: { id: made.value.id }, data: { targetVersion, state: "PENDING" } });
   return made.value.id;
 }
+/** A template with a pending upgrade whose change the CAB approved. */
+async function approvedUpgrade() {
+      const id = await template("2.0.0");
+      const opened = await openTemplateChange(f.admin, id, new Date());
+      if (!opened.ok) throw new Error(opened.message);
+      await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
+      await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date());
+  return id;
+}
 async function halted() {
   const id = await template("2.0.0");
   const run = await db.upgradeRun.create({ data: { templateId: id, version: "2.0.0", windowStart: new Date(), windowEnd: new Date(Date.now() + 3_600_000), state: "HALTED", haltReason: "test" } });
@@ -236,17 +245,7 @@ const MATRIX: Record<string, Row> = {
     expect: ADMIN_ONLY,
   },
   [A("updateTemplateAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).updateTemplateAction!, { id: await template(), targetVersion: "2.0.0" }), expect: ADMIN_ONLY },
-  [A("upgradeNowAction")]: {
-    call: async (w) => {
-      const id = await template("2.0.0");
-      const opened = await openTemplateChange(f.admin, id, new Date());
-      if (!opened.ok) throw new Error(opened.message);
-      await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
-      await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date());
-      return asAction(w, (actions_templates as unknown as ActionModule).upgradeNowAction!, { id });
-    },
-    expect: ADMIN_ONLY,
-  },
+  [A("upgradeNowAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).upgradeNowAction!, { id: await approvedUpgrade() }), expect: ADMIN_ONLY },
   [A("resumeRunAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).resumeRunAction!, { id: (await halted()).id }), expect: ADMIN_ONLY },
   [A("saveTemplatePlanAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).saveTemplatePlanAction!, { id: await template(), components: "clients, 5\ngateways, 60" }), expect: ADMIN_ONLY },
 
@@ -292,17 +291,7 @@ const MATRIX: Record<string, Row> = {
   [R("GET", "v1/templates/[id]/plan")]: { call: async (w) => asApi(w, (route_v1_templates__id__plan as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/plan", { id: await template() }), expect: READ },
   [R("PUT", "v1/templates/[id]/plan")]: { call: async (w) => asApi(w, (route_v1_templates__id__plan as unknown as RouteModule).PUT!, "PUT", "/api/v1/templates/x/plan", { id: await template() }, { components: CLEANROOM_COMPONENTS }), expect: ADMIN_ONLY_API(200) },
   [R("GET", "v1/templates/[id]/members")]: { call: async (w) => asApi(w, (route_v1_templates__id__members as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/members", { id: await template() }), expect: READ },
-  [R("POST", "v1/templates/[id]/upgrade-now")]: {
-    call: async (w) => {
-      const id = await template("2.0.0");
-      const opened = await openTemplateChange(f.admin, id, new Date());
-      if (!opened.ok) throw new Error(opened.message);
-      await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
-      await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date());
-      return asApi(w, (route_v1_templates__id__upgrade_now as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/upgrade-now", { id });
-    },
-    expect: ADMIN_ONLY_API(202),
-  },
+  [R("POST", "v1/templates/[id]/upgrade-now")]: { call: async (w) => asApi(w, (route_v1_templates__id__upgrade_now as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/upgrade-now", { id: await approvedUpgrade() }), expect: ADMIN_ONLY_API(202) },
   [R("POST", "v1/templates/[id]/resume")]: { call: async (w) => asApi(w, (route_v1_templates__id__resume as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/resume", { id: (await halted()).id }), expect: ADMIN_ONLY_API(200) },
   [R("GET", "v1/notifications")]: { call: async (w) => asApi(w, (route_v1_notifications as unknown as RouteModule).GET!, "GET", "/api/v1/notifications"), expect: READ },
   [R("GET", "v1/resources")]: { call: async (w) => asApi(w, (route_v1_resources as unknown as RouteModule).GET!, "GET", `/api/v1/resources?q=${f.prefix}`), expect: READ },

@@ -1,3 +1,4 @@
+import { decodeParam } from "@/lib/validation/common";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -20,14 +21,14 @@ import { viewerTimeZone } from "@/lib/viewer";
 type Params = { params: Promise<{ name: string }> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).name) };
+  return { title: decodeParam((await params).name) };
 }
 
 const OUTCOME_TONES = { PATCHED: "success", FAILED: "danger", SKIPPED: "neutral" } as const;
 
 export default async function ResourcePage({ params }: Params) {
   const user = await requireUser();
-  const name = decodeURIComponent((await params).name);
+  const name = decodeParam((await params).name);
   const resource = await getResource(name);
   if (!resource) notFound();
   const now = new Date();

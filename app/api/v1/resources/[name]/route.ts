@@ -1,3 +1,4 @@
+import { decodeParam } from "@/lib/validation/common";
 import { handleChange, resourceResponse, type NameParams } from "@/lib/api/resource-route";
 import { unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** GET /api/v1/resources/{name}: the resource with its patch status. */
 export const GET = apiRoute(async function GET(request: Request, { params }: NameParams) {
   if (!(await authenticateRequest(request))) return unauthorized();
-  return resourceResponse(decodeURIComponent((await params).name), new Date());
+  return resourceResponse(decodeParam((await params).name), new Date());
 });
 
 /** PATCH /api/v1/resources/{name} { group, revision?, overrideReason? }: moves it to another group. */
