@@ -22,3 +22,9 @@ export function failOnConsoleErrors(page: Page) {
   page.on("pageerror", (error) => errors.push(error.message));
   return () => expect(errors, "browser console errors").toEqual([]);
 }
+
+/**
+ * The home page's card of the next party of a kind. By role, not test id: Next keeps an earlier
+ * render of a page hidden in the document after a refresh, and a role locator skips hidden copies.
+ */
+export const nextPartyCard = (page: Page, kind: "qa" | "production") => page.getByRole("region", { name: kind === "qa" ? "Next QA Patch Party" : "Next Production Patch Party" });

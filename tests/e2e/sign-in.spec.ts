@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { failOnConsoleErrors, nextPartyCard, signIn } from "./helpers";
 
 test("a signed-out visitor is sent to sign in, and the API answers 401", async ({ page, request }) => {
   await page.goto("/resources");
@@ -37,7 +37,7 @@ for (const role of roles) {
     await signIn(page, role.email);
     await expect(page.getByTestId("current-user")).toContainText(role.label);
     for (const kind of ["qa", "production"] as const) {
-      const card = page.getByTestId(`next-party-${kind}`);
+      const card = nextPartyCard(page, kind);
       await expect(card).toBeVisible();
       await expect(card.getByRole("row")).toHaveCount(4);
       for (const group of [1, 2, 3]) {
@@ -45,10 +45,10 @@ for (const role of roles) {
         expect(count).toBeGreaterThan(0);
       }
     }
-    await expect(page.getByTestId("next-party-production")).toContainText(/\d{4}-Q[1-4]/);
+    await expect(nextPartyCard(page, "production")).toContainText(/\d{4}-Q[1-4]/);
     // Slots show in UTC and in the browser's zone (America/New_York in these tests).
-    await expect(page.getByTestId("next-party-qa").getByText(/UTC$/).first()).toBeVisible();
-    await expect(page.getByTestId("next-party-qa").getByText(/ES?T \(your time\)/).first()).toBeVisible();
+    await expect(nextPartyCard(page, "qa").getByText(/UTC$/).first()).toBeVisible();
+    await expect(nextPartyCard(page, "qa").getByText(/ES?T \(your time\)/).first()).toBeVisible();
     await expect(page.getByRole("link", { name: "API tokens" })).toHaveCount(role.label === "Admin" ? 1 : 0);
     await page.screenshot({ path: testInfo.outputPath("home.png"), fullPage: true });
     noErrors();

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { nextPartyCard } from "./helpers";
 import { startOidcProvider } from "./oidc-provider";
 
 let provider: { stop: () => Promise<void> };
@@ -22,7 +23,7 @@ async function signInWithSso(page: import("@playwright/test").Page, email: strin
 test("a person known to PatchParty signs in through the OIDC provider, with PatchParty's role", async ({ page }) => {
   await signInWithSso(page, "approver@example.com");
   await expect(page.getByTestId("current-user")).toContainText("Approver (CAB)");
-  await expect(page.getByTestId("next-party-production")).toBeVisible();
+  await expect(nextPartyCard(page, "production")).toBeVisible();
 });
 
 test("a stranger with a valid SSO account is refused", async ({ page }) => {
