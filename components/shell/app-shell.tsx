@@ -28,24 +28,25 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
         Skip to content
       </a>
       <header className="bg-indigo-700 shadow">
-        <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-2.5 sm:px-6">
-          <div className="flex items-center gap-4">
-            <Link href="/" className="flex items-center gap-2 text-white">
-              <Image src="/logo.svg" alt="" width={28} height={28} priority />
-              <span className="text-lg font-semibold tracking-tight">PatchParty</span>
-            </Link>
-            <NavLinks items={items} />
-          </div>
+        {/* Two rows: the sections get the whole width, so the navigation never wraps mid-list. */}
+        <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 pt-2.5 sm:px-6">
+          <Link href="/" className="flex items-center gap-2 text-white">
+            <Image src="/logo.svg" alt="" width={28} height={28} priority />
+            <span className="text-lg font-semibold tracking-tight">PatchParty</span>
+          </Link>
           <div className="flex shrink-0 items-center gap-3">
             <div className="text-right leading-tight" data-testid="current-user">
               <p className="whitespace-nowrap text-sm font-medium text-white">{user.name}</p>
-              <p className="max-w-56 truncate text-xs text-indigo-200" title={teams.length ? `${ROLE_LABELS[user.role]} · ${teams.join(", ")}` : undefined}>
+              <p className="max-w-80 truncate text-xs text-indigo-200" title={teams.length ? `${ROLE_LABELS[user.role]} · ${teams.join(", ")}` : undefined}>
                 {ROLE_LABELS[user.role]}
                 {teams.length ? ` · ${teams.join(", ")}` : ""}
               </p>
             </div>
             <SignOutButton />
           </div>
+        </div>
+        <nav aria-label="Main" className="mx-auto max-w-7xl px-2 pb-1.5 pt-1 sm:px-4">
+          <NavLinks items={items} />
         </nav>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
