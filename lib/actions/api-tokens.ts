@@ -6,12 +6,12 @@ import { requireUser } from "../auth/session";
 import { createApiToken, revokeApiToken } from "../data/api-tokens";
 import { getUserByEmail } from "../data/users";
 import { CreateApiTokenSchema, RevokeApiTokenSchema } from "../validation/api-tokens";
-import { forbidden, invalid, type FormResult } from "./result";
+import { forbidden, invalid, type FormResult, formText } from "./result";
 
 export async function createApiTokenAction(_previous: FormResult<{ secret: string }>, form: FormData): Promise<FormResult<{ secret: string }>> {
   const user = await requireUser();
   if (!can(user, { action: "token:manage" })) return forbidden("Only admins can create API tokens.");
-  const parsed = CreateApiTokenSchema.safeParse({ email: form.get("email"), name: form.get("name") });
+  const parsed = CreateApiTokenSchema.safeParse({ email: formText(form, "email"), name: formText(form, "name") });
   if (!parsed.success) return invalid(parsed.error);
   const owner = await getUserByEmail(parsed.data.email);
   if (!owner) return { ok: false, fieldErrors: { email: ["No user has this e-mail address."] }, message: "Check the highlighted fields." };
@@ -23,7 +23,7 @@ export async function createApiTokenAction(_previous: FormResult<{ secret: strin
 export async function revokeApiTokenAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
   if (!can(user, { action: "token:manage" })) return forbidden("Only admins can revoke API tokens.");
-  const parsed = RevokeApiTokenSchema.safeParse({ id: form.get("id") });
+  const parsed = RevokeApiTokenSchema.safeParse({ id: formText(form, "id") });
   if (!parsed.success) return invalid(parsed.error);
   const result = await revokeApiToken(parsed.data.id, { id: user.id, label: user.email });
   if (result === "not-found") return { ok: false, message: "That token does not exist." };

@@ -9,16 +9,11 @@ import { partyRuleProblems } from "../domain";
 import { can } from "../auth/permissions";
 import { CreateFeedSchema } from "../validation/calendar";
 import { CancelPartySchema, KindSchema, MovePartySchema, PartyRuleSchema, TagSchema } from "../validation/party-rule";
-import { invalid, type FormResult } from "./result";
-
-const field = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === "string" ? value : undefined;
-};
+import { invalid, type FormResult, formText } from "./result";
 
 export async function createFeedAction(_previous: FormResult<{ url: string }>, form: FormData): Promise<FormResult<{ url: string }>> {
   const user = await requireUser();
-  const parsed = CreateFeedSchema.safeParse({ name: field(form, "name"), team: field(form, "team"), resource: field(form, "resource") });
+  const parsed = CreateFeedSchema.safeParse({ name: formText(form, "name"), team: formText(form, "team"), resource: formText(form, "resource") });
   if (!parsed.success) return invalid(parsed.error);
   const { name, ...filters } = parsed.data;
   const feed = await createFeed(user, name, filters, new Date());
@@ -28,7 +23,7 @@ export async function createFeedAction(_previous: FormResult<{ url: string }>, f
 
 export async function revokeFeedAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const id = z.string().min(1).max(40).safeParse(field(form, "id"));
+  const id = z.string().min(1).max(40).safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which feed? Reload the page." };
   const result = await revokeFeed(user, id.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
@@ -37,8 +32,8 @@ export async function revokeFeedAction(_previous: FormResult, form: FormData): P
 }
 
 function partyParams(form: FormData) {
-  const tag = TagSchema.safeParse(field(form, "tag"));
-  const kind = KindSchema.safeParse(field(form, "kind"));
+  const tag = TagSchema.safeParse(formText(form, "tag"));
+  const kind = KindSchema.safeParse(formText(form, "kind"));
   return tag.success && kind.success ? { tag: tag.data, kind: kind.data } : null;
 }
 
@@ -46,7 +41,7 @@ export async function movePartyAction(_previous: FormResult, form: FormData): Pr
   const user = await requireUser();
   const party = partyParams(form);
   if (!party) return { ok: false, message: "Which party? Reload the page." };
-  const parsed = MovePartySchema.safeParse({ date: field(form, "date"), reason: field(form, "reason") ?? "" });
+  const parsed = MovePartySchema.safeParse({ date: formText(form, "date"), reason: formText(form, "reason") ?? "" });
   if (!parsed.success) return invalid(parsed.error);
   const result = await moveParty(user, party.tag, party.kind, parsed.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
@@ -58,7 +53,7 @@ export async function cancelPartyAction(_previous: FormResult, form: FormData): 
   const user = await requireUser();
   const party = partyParams(form);
   if (!party) return { ok: false, message: "Which party? Reload the page." };
-  const parsed = CancelPartySchema.safeParse({ reason: field(form, "reason") ?? "" });
+  const parsed = CancelPartySchema.safeParse({ reason: formText(form, "reason") ?? "" });
   if (!parsed.success) return invalid(parsed.error);
   const result = await cancelParty(user, party.tag, party.kind, parsed.data.reason, new Date());
   if (!result.ok) return { ok: false, message: result.message };
@@ -69,16 +64,16 @@ export async function cancelPartyAction(_previous: FormResult, form: FormData): 
 export type RulePreview = { tag: string; qa: string | null; production: string | null }[];
 
 function ruleFromForm(form: FormData) {
-  const slot = (prefix: string, g: number) => ({ start: field(form, `${prefix}${g}Start`), end: field(form, `${prefix}${g}End`) });
+  const slot = (prefix: string, g: number) => ({ start: formText(form, `${prefix}${g}Start`), end: formText(form, `${prefix}${g}End`) });
   return PartyRuleSchema.safeParse({
-    timeZone: field(form, "timeZone"),
-    qaMonthOfQuarter: field(form, "qaMonthOfQuarter"),
-    qaThursdayOfMonth: field(form, "qaThursdayOfMonth"),
-    businessHours: { start: field(form, "businessStart"), end: field(form, "businessEnd") },
-    productionMinGapDays: field(form, "productionMinGapDays"),
+    timeZone: formText(form, "timeZone"),
+    qaMonthOfQuarter: formText(form, "qaMonthOfQuarter"),
+    qaThursdayOfMonth: formText(form, "qaThursdayOfMonth"),
+    businessHours: { start: formText(form, "businessStart"), end: formText(form, "businessEnd") },
+    productionMinGapDays: formText(form, "productionMinGapDays"),
     qaSlots: [1, 2, 3].map((g) => slot("qa", g)),
     productionSlots: [1, 2, 3].map((g) => slot("prod", g)),
-    revision: field(form, "revision"),
+    revision: formText(form, "revision"),
   });
 }
 
@@ -93,7 +88,7 @@ export async function partyRuleAction(_previous: FormResult<{ preview: RulePrevi
   if (problems.length) return { ok: false, message: problems.map((p) => p.message).join(" · ") };
   const now = new Date();
   const preview = previewRule(rule, now).map((p) => ({ tag: p.tag, qa: p.qa?.startsAt.toISOString() ?? null, production: p.production?.startsAt.toISOString() ?? null }));
-  if (field(form, "intent") !== "save") return { ok: true, message: "The next eight parties under this rule. Nothing is saved yet.", data: { preview } };
+  if (formText(form, "intent") !== "save") return { ok: true, message: "The next eight parties under this rule. Nothing is saved yet.", data: { preview } };
   const result = await savePartyRule(user, parsed.data, now);
   if (!result.ok) return { ok: false, message: result.message, data: { preview } };
   revalidatePath("/calendar");

@@ -6,7 +6,7 @@ import { requireUser } from "../auth/session";
 import { holdParty, releaseParty } from "../data/party-hold";
 import { requestRolloutTick } from "../jobs/enqueue";
 import { resumePartySlot } from "../rollout/party-engine";
-import { invalid, type FormResult } from "./result";
+import { invalid, type FormResult, formText } from "./result";
 
 const HoldSchema = z.object({
   tag: z.string().regex(/^\d{4}-Q[1-4]$/, "Which party? Reload the page."),
@@ -17,7 +17,7 @@ const HoldSchema = z.object({
 /** Holds (with a reason) or releases a production party, from its page. */
 export async function partyHoldAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const parsed = HoldSchema.safeParse({ tag: form.get("tag"), intent: form.get("intent"), reason: form.get("holdReason") ?? undefined });
+  const parsed = HoldSchema.safeParse({ tag: formText(form, "tag"), intent: formText(form, "intent"), reason: formText(form, "holdReason") ?? undefined });
   if (!parsed.success) return invalid(parsed.error);
   const { tag, intent, reason } = parsed.data;
   if (intent === "hold" && (!reason || reason.length < 3)) return { ok: false, fieldErrors: { holdReason: ["Say why it is held, in at least 3 characters."] } };
@@ -31,7 +31,7 @@ export async function partyHoldAction(_previous: FormResult, form: FormData): Pr
 /** Resumes a party slot's rollout halted by its failure threshold. */
 export async function resumeSlotAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const parsed = z.object({ runId: z.string().min(1).max(80), tag: z.string().regex(/^\d{4}-Q[1-4]$/), kind: z.enum(["qa", "production"]) }).safeParse({ runId: form.get("runId"), tag: form.get("tag"), kind: form.get("kind") });
+  const parsed = z.object({ runId: z.string().min(1).max(80), tag: z.string().regex(/^\d{4}-Q[1-4]$/), kind: z.enum(["qa", "production"]) }).safeParse({ runId: formText(form, "runId"), tag: formText(form, "tag"), kind: formText(form, "kind") });
   if (!parsed.success) return { ok: false, message: "Which slot? Reload the page." };
   const result = await resumePartySlot(user, parsed.data.runId, new Date());
   if (!result.ok) return { ok: false, message: result.message };

@@ -6,19 +6,14 @@ import { requireUser } from "../auth/session";
 import { bulkChangeResources, type BulkResult } from "../data/resource-bulk";
 import { excludeResource, setResourceGroup } from "../data/resource-changes";
 import { BulkActionSchema, ExcludeSchema, GroupChangeSchema } from "../validation/resources";
-import { invalid, type FormResult } from "./result";
+import { invalid, type FormResult, formText } from "./result";
 
 const NameSchema = z.string().min(1).max(300);
 
-function field(form: FormData, name: string) {
-  const value = form.get(name);
-  return typeof value === "string" ? value : undefined;
-}
-
 export async function excludeResourceAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const name = NameSchema.safeParse(field(form, "name"));
-  const parsed = ExcludeSchema.safeParse({ reason: field(form, "reason") ?? "", until: field(form, "until"), revision: field(form, "revision") });
+  const name = NameSchema.safeParse(formText(form, "name"));
+  const parsed = ExcludeSchema.safeParse({ reason: formText(form, "reason") ?? "", until: formText(form, "until"), revision: formText(form, "revision") });
   if (!name.success) return { ok: false, message: "Which resource? Reload the page and try again." };
   if (!parsed.success) return invalid(parsed.error);
   const result = await excludeResource(user, name.data, parsed.data, new Date());
@@ -29,9 +24,9 @@ export async function excludeResourceAction(_previous: FormResult, form: FormDat
 
 export async function setResourceGroupAction(_previous: FormResult<{ group: number }>, form: FormData): Promise<FormResult<{ group: number }>> {
   const user = await requireUser();
-  const name = NameSchema.safeParse(field(form, "name"));
-  const mode = field(form, "mode") === "include" ? "include" : "regroup";
-  const parsed = GroupChangeSchema.safeParse({ group: field(form, "group"), revision: field(form, "revision"), overrideReason: field(form, "overrideReason") });
+  const name = NameSchema.safeParse(formText(form, "name"));
+  const mode = formText(form, "mode") === "include" ? "include" : "regroup";
+  const parsed = GroupChangeSchema.safeParse({ group: formText(form, "group"), revision: formText(form, "revision"), overrideReason: formText(form, "overrideReason") });
   if (!name.success) return { ok: false, message: "Which resource? Reload the page and try again." };
   if (!parsed.success) return invalid(parsed.error);
   const result = await setResourceGroup(user, name.data, parsed.data, new Date(), mode);
@@ -46,11 +41,11 @@ export async function bulkResourcesAction(_previous: FormResult<BulkResult>, for
   const user = await requireUser();
   let payload: unknown;
   try {
-    payload = JSON.parse(field(form, "payload") ?? "");
+    payload = JSON.parse(formText(form, "payload") ?? "");
   } catch {
     return { ok: false, message: "The selection could not be read. Reload the page and try again." };
   }
-  const withFields = { ...(payload as object), reason: field(form, "reason"), until: field(form, "until"), group: field(form, "group") };
+  const withFields = { ...(payload as object), reason: formText(form, "reason"), until: formText(form, "until"), group: formText(form, "group") };
   const parsed = BulkActionSchema.safeParse(withFields);
   if (!parsed.success) return invalid(parsed.error);
   const result = await bulkChangeResources(user, parsed.data, new Date());

@@ -9,22 +9,18 @@ import { requestRolloutTick } from "../jobs/enqueue";
 import { saveTemplatePlan } from "../data/upgrade-plans";
 import { PlanComponentsTextSchema } from "../validation/plans";
 import { SAFETY_FIELDS, TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
-import { invalid, type FormResult } from "./result";
+import { invalid, type FormResult, formText } from "./result";
 
-const field = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === "string" ? value : undefined;
-};
 const IdSchema = z.string().min(1).max(40);
 
 export async function createTemplateAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
   const parsed = TemplateCreateFormSchema.safeParse({
-    name: field(form, "name") ?? "",
-    policyId: field(form, "policyId") ?? "",
-    targetVersion: field(form, "targetVersion") ?? "",
-    concurrency: field(form, "concurrency") || undefined,
-    members: field(form, "members") ?? "",
+    name: formText(form, "name") ?? "",
+    policyId: formText(form, "policyId") ?? "",
+    targetVersion: formText(form, "targetVersion") ?? "",
+    concurrency: formText(form, "concurrency") || undefined,
+    members: formText(form, "members") ?? "",
   });
   if (!parsed.success) return invalid(parsed.error);
   const result = await createTemplate(user, parsed.data, new Date());
@@ -36,16 +32,16 @@ export async function createTemplateAction(_previous: FormResult, form: FormData
 /** A new target version and/or concurrency, with the revision the page was loaded at. */
 export async function updateTemplateAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const id = IdSchema.safeParse(field(form, "id"));
+  const id = IdSchema.safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
   // A settings form sends every rollout field (empty = no limit); other forms send none.
   const safety = form.has("canaryPercent")
-    ? Object.fromEntries(SAFETY_FIELDS.map((k) => [k, k === "canaryPercent" ? field(form, k) || "0" : (field(form, k) ?? "")]))
+    ? Object.fromEntries(SAFETY_FIELDS.map((k) => [k, k === "canaryPercent" ? formText(form, k) || "0" : (formText(form, k) ?? "")]))
     : {};
   const parsed = TemplatePatchSchema.safeParse({
-    targetVersion: field(form, "targetVersion") || undefined,
-    concurrency: field(form, "concurrency") || undefined,
-    revision: field(form, "revision") || undefined,
+    targetVersion: formText(form, "targetVersion") || undefined,
+    concurrency: formText(form, "concurrency") || undefined,
+    revision: formText(form, "revision") || undefined,
     ...safety,
   });
   if (!parsed.success) return invalid(parsed.error);
@@ -58,7 +54,7 @@ export async function updateTemplateAction(_previous: FormResult, form: FormData
 
 export async function upgradeNowAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const id = IdSchema.safeParse(field(form, "id"));
+  const id = IdSchema.safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
   const result = await upgradeNow(user, id.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
@@ -69,7 +65,7 @@ export async function upgradeNowAction(_previous: FormResult, form: FormData): P
 
 export async function resumeRunAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const id = IdSchema.safeParse(field(form, "id"));
+  const id = IdSchema.safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
   const result = await resumeRun(user, id.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
@@ -81,9 +77,9 @@ export async function resumeRunAction(_previous: FormResult, form: FormData): Pr
 /** The template's upgrade plan from the plan page: one component per line, "name, minutes"; empty = none. */
 export async function saveTemplatePlanAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const id = IdSchema.safeParse(field(form, "id"));
+  const id = IdSchema.safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
-  const parsed = z.object({ components: PlanComponentsTextSchema, revision: z.coerce.number().int().min(1).optional() }).safeParse({ components: field(form, "components") ?? "", revision: field(form, "revision") || undefined });
+  const parsed = z.object({ components: PlanComponentsTextSchema, revision: z.coerce.number().int().min(1).optional() }).safeParse({ components: formText(form, "components") ?? "", revision: formText(form, "revision") || undefined });
   if (!parsed.success) return invalid(parsed.error);
   const result = await saveTemplatePlan(user, id.data, parsed.data.components, parsed.data.revision, new Date());
   if (!result.ok) return { ok: false, message: result.message };

@@ -89,6 +89,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** PostgreSQL refuses text with a NUL character (22021): a value nobody can store, so bad input. */
+function isUnstorableText(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (e.code === "22021" || e.code === "22P05" || (typeof e.message === "string" && /invalid byte sequence for encoding|unsupported Unicode escape/i.test(e.message))) return true;
+  }
+  return false;
+}
+
 /**
  * Every /api/v1 handler is wrapped in this: an error that escapes a handler becomes a JSON answer
  * instead of an empty 500. While the database is unreachable (restarting, say) that is 503 with
@@ -100,6 +108,7 @@ export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<R
     try {
       return await handler(...args);
     } catch (error) {
+      if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
       if (isDatabaseUnavailable(error)) {
         return Response.json({ error: "The database is unavailable right now; nothing was changed. Try again in a few seconds." }, { status: 503, headers: { "Retry-After": "5" } });
       }

@@ -47,7 +47,8 @@ import { PolicyInputSchema } from "@/lib/validation/policies";
 import { SlotRolloutSchema, TemplateCreateSchema } from "@/lib/validation/templates";
 import { makeFleet } from "./fixtures/fleet";
 
-const RUNS = 25;
+// FUZZ_RUNS=200 for a longer hunt than CI runs.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 
 /** Values nobody should send: wrong types, edges, huge, hostile text. */
 const HOSTILE = [

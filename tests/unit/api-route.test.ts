@@ -31,3 +31,12 @@ describe("apiRoute", () => {
     expect(await response.json()).toEqual({ n: 7 });
   });
 });
+
+describe("apiRoute and text PostgreSQL cannot store", () => {
+  it("answers 400 to a NUL character that reached the database", async () => {
+    const error = new Error("driver failed", { cause: Object.assign(new Error("invalid byte sequence for encoding \"UTF8\": 0x00"), { code: "22021" }) });
+    const response = await apiRoute(async () => Promise.reject(error))();
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "A value holds a character that cannot be stored (NUL). Nothing was changed." });
+  });
+});
