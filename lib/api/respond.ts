@@ -80,22 +80,24 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "P1001", "P1017"]);
 const UNAVAILABLE_TEXT = /DatabaseNotReachable|encountered a connection error|ConnectionClosed|SocketTimeout|ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Can't reach database|the database system is (starting up|shutting down)|terminating connection|timeout exceeded when trying to connect/i;
 
-/** Whether an error says the database cannot be reached right now (down, restarting, gone). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
-    if (typeof e.message === "string" && UNAVAILABLE_TEXT.test(e.message)) return true;
+type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown };
+
+/** Whether an error, or one of the errors that caused it (drivers wrap theirs), matches. */
+function causedBy(error: unknown, matches: (e: { code: string; message: string }) => boolean): boolean {
+  for (let e = error as ErrorLike | undefined, depth = 0; e && depth < 6; e = e.cause as ErrorLike | undefined, depth++) {
+    if (matches({ code: typeof e.code === "string" ? e.code : "", message: typeof e.message === "string" ? e.message : "" })) return true;
   }
   return false;
 }
 
+/** Whether an error says the database cannot be reached right now (down, restarting, gone). */
+export const isDatabaseUnavailable = (error: unknown) => causedBy(error, (e) => UNAVAILABLE_CODES.has(e.code) || UNAVAILABLE_TEXT.test(e.message));
+
+const UNSTORABLE_CODES = new Set(["22021", "22P05"]);
+const UNSTORABLE_TEXT = /invalid byte sequence for encoding|unsupported Unicode escape/i;
+
 /** PostgreSQL refuses text with a NUL character (22021): a value nobody can store, so bad input. */
-function isUnstorableText(error: unknown): boolean {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
-    if (e.code === "22021" || e.code === "22P05" || (typeof e.message === "string" && /invalid byte sequence for encoding|unsupported Unicode escape/i.test(e.message))) return true;
-  }
-  return false;
-}
+const isUnstorableText = (error: unknown) => causedBy(error, (e) => UNSTORABLE_CODES.has(e.code) || UNSTORABLE_TEXT.test(e.message));
 
 /**
  * Every /api/v1 handler is wrapped in this: an error that escapes a handler becomes a JSON answer
