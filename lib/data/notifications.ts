@@ -7,7 +7,7 @@ import { DateTime } from "luxon";
 import { db } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { NOTICE_SUBJECTS, noticesDue, templateNoticesDue, type NoticeKind, type Recorded, type TemplateRecorded, type TemplateRunFact } from "../domain/notices";
-import { nextWindows, upgradeWindow } from "../domain";
+import { nextWindows, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow } from "../domain";
 import { storedSchedules } from "./policies";
 
 const DAY = 86_400_000;
@@ -115,8 +115,8 @@ export async function planTemplateNotices(now: Date): Promise<number> {
   const due = templates.flatMap((template) => {
     const mine: TemplateRunFact[] = runs.filter((r) => r.templateId === template.id);
     const inSync = !offTarget.has(template.id);
-    const ran = new Set(mine.filter((r) => r.version === template.targetVersion && (r.state === "COMPLETED" || r.state === "PARTIAL")).map((r) => r.windowStart.getTime()));
-    const planned = inSync ? null : upgradeWindow(nextWindows(storedSchedules(template.policy), now, 8), template.targetSetAt, ran);
+    const windows = inSync ? [] : nextWindows(storedSchedules(template.policy), now, UPGRADE_WINDOW_LOOKAHEAD);
+    const planned = upgradeWindow(windows, { version: template.targetVersion, setAt: template.targetSetAt }, mine);
     const recorded: TemplateRecorded[] = recordedRows
       .filter((r) => r.templateId === template.id && r.windowStart && r.windowEnd)
       .map((r) => ({ kind: r.kind as NoticeKind, version: r.version!, sequence: r.sequence, windowStart: r.windowStart!, windowEnd: r.windowEnd! }));

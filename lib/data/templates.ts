@@ -3,7 +3,7 @@
 // version inside the policy's windows; here are the reads and the people's writes.
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
+import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { FORCED_RUN_HOURS, settleState } from "../rollout/engine";
 import type { TemplateCreate, TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
@@ -75,8 +75,7 @@ export async function getTemplate(id: string, now: Date) {
       ORDER BY u."windowStart" DESC`,
   ]);
   const counts = Object.fromEntries(byState.map((s) => [s.state, s._count._all])) as Partial<Record<MemberStateName, number>>;
-  const windows = nextWindows(storedSchedules(template.policy), now, 8);
-  const ran = new Set(runs.filter((r) => r.version === template.targetVersion && (r.state === "COMPLETED" || r.state === "PARTIAL")).map((r) => r.windowStart.getTime()));
+  const windows = nextWindows(storedSchedules(template.policy), now, UPGRADE_WINDOW_LOOKAHEAD);
   return {
     ...template,
     state: template.state as TemplateStateName,
@@ -86,7 +85,7 @@ export async function getTemplate(id: string, now: Date) {
     runs,
     nextWindow: windows[0] ?? null,
     /** The window the pending upgrade runs in (null when every member is on target). */
-    upgradeWindow: template.state === "IN_SYNC" ? null : upgradeWindow(windows, template.targetSetAt, ran),
+    upgradeWindow: template.state === "IN_SYNC" ? null : upgradeWindow(windows, { version: template.targetVersion, setAt: template.targetSetAt }, runs),
   };
 }
 export type TemplateDetail = NonNullable<Awaited<ReturnType<typeof getTemplate>>>;

@@ -57,11 +57,17 @@ export function upgradeNowRefusal(state: TemplateStateName, target: string): str
   return null;
 }
 
+/** How many of a policy's next windows to look through for an upgrade's window. */
+export const UPGRADE_WINDOW_LOOKAHEAD = 8;
+
+type RunOfWindow = { version: string; windowStart: Date; state: string };
+
 /**
  * The window a pending upgrade runs in: the first window open now or to come that opened after
  * the target was set (the engine applies the target as it is at a window's start) and has not
- * had its run yet. `windows` are the policy's next few windows, in time order.
+ * had its closed run for that version yet. `windows` are the policy's next few windows, in time order.
  */
-export function upgradeWindow<W extends { start: Date; end: Date }>(windows: W[], targetSetAt: Date, ranStarts: Set<number>): W | null {
-  return windows.find((w) => w.start >= targetSetAt && !ranStarts.has(w.start.getTime())) ?? null;
+export function upgradeWindow<W extends { start: Date; end: Date }>(windows: W[], target: { version: string; setAt: Date }, runs: RunOfWindow[]): W | null {
+  const ran = new Set(runs.filter((r) => r.version === target.version && (r.state === "COMPLETED" || r.state === "PARTIAL")).map((r) => r.windowStart.getTime()));
+  return windows.find((w) => w.start >= target.setAt && !ran.has(w.start.getTime())) ?? null;
 }

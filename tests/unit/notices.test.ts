@@ -65,9 +65,12 @@ describe("which notices a template upgrade calls for", () => {
 
   it("the upgrade's window is the first that opened after the target was set and has not run", () => {
     const windows = [jan, feb];
-    expect(upgradeWindow(windows, at("2026-12-02T00:00:00Z"), new Set())).toBe(jan);
-    expect(upgradeWindow(windows, at("2027-01-01T01:00:00Z"), new Set())).toBe(feb); // set during January's window
-    expect(upgradeWindow(windows, at("2026-12-02T00:00:00Z"), new Set([jan.start.getTime()]))).toBe(feb);
-    expect(upgradeWindow([], at("2026-12-02T00:00:00Z"), new Set())).toBeNull();
+    const target = { version: "2.0.0", setAt: at("2026-12-02T00:00:00Z") };
+    expect(upgradeWindow(windows, target, [])).toBe(jan);
+    expect(upgradeWindow(windows, { ...target, setAt: at("2027-01-01T01:00:00Z") }, [])).toBe(feb); // set during January's window
+    expect(upgradeWindow(windows, target, [{ version: "2.0.0", windowStart: jan.start, state: "PARTIAL" }])).toBe(feb);
+    // A run still open, or one for another version, does not use the window up.
+    expect(upgradeWindow(windows, target, [{ version: "2.0.0", windowStart: jan.start, state: "RUNNING" }, { version: "1.9.0", windowStart: jan.start, state: "COMPLETED" }])).toBe(jan);
+    expect(upgradeWindow([], target, [])).toBeNull();
   });
 });
