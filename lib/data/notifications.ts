@@ -4,6 +4,7 @@
 // never sent twice; a refused send goes back to PENDING and is retried with a back-off.
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
+import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { NOTICE_SUBJECTS, noticesDue, templateNoticesDue, type NoticeKind, type Recorded, type TemplateRecorded, type TemplateRunFact } from "../domain/notices";
@@ -58,9 +59,9 @@ export async function planNotices(now: Date): Promise<number> {
     SELECT DISTINCT c."teamId", t.name AS team, c.email FROM "TeamContact" c JOIN "Team" t ON t.id = c."teamId"
     WHERE c."teamId" IN (SELECT DISTINCT "teamId" FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded)
     ORDER BY c.email`;
-  const { count } = await db.notification.createMany({
-    skipDuplicates: true,
-    data: due.flatMap(({ party, kind }) =>
+  return recordNotices(
+    now,
+    due.flatMap(({ party, kind }) =>
       contacts.map((c) => ({
         dedupeKey: `party:${party.id}:${kind}:${party.sequence}:${c.email}`,
         kind,
@@ -72,11 +73,17 @@ export async function planNotices(now: Date): Promise<number> {
         windowEnd: party.endsAt,
         partyId: party.id,
         sequence: party.sequence,
-        createdAt: now,
-        nextAttemptAt: now,
       })),
     ),
-  });
+  );
+}
+
+type NewNotice = Omit<Prisma.NotificationCreateManyInput, "createdAt" | "nextAttemptAt">;
+
+/** Records notices due now, each once: a dedupe key already recorded (by another worker, say) is skipped. */
+async function recordNotices(now: Date, notices: NewNotice[]): Promise<number> {
+  if (notices.length === 0) return 0;
+  const { count } = await db.notification.createMany({ skipDuplicates: true, data: notices.map((n) => ({ ...n, createdAt: now, nextAttemptAt: now })) });
   return count;
 }
 
@@ -136,9 +143,9 @@ export async function planTemplateNotices(now: Date): Promise<number> {
     JOIN "TeamContact" c ON c."teamId" = owners."teamId"
     JOIN "Team" tm ON tm.id = c."teamId"
     ORDER BY c.email`;
-  const { count } = await db.notification.createMany({
-    skipDuplicates: true,
-    data: due.flatMap(({ template, notice }) =>
+  return recordNotices(
+    now,
+    due.flatMap(({ template, notice }) =>
       contacts
         .filter((c) => c.templateId === template.id)
         .map((c) => {
@@ -155,13 +162,10 @@ export async function planTemplateNotices(now: Date): Promise<number> {
             templateId: template.id,
             version: notice.version,
             sequence: notice.sequence,
-            createdAt: now,
-            nextAttemptAt: now,
           };
         }),
     ),
-  });
-  return count;
+  );
 }
 
 export type Mail = { from: string; to: string; subject: string; text: string; messageId: string; icalEvent?: { method: string; filename: string; content: string } };
@@ -245,20 +249,16 @@ export async function listNotifications(options: { partyId?: string; templateId?
   return { notifications: page.map(({ party, ...n }): NotificationRow => ({ ...n, partyTag: party?.tag ?? null })), next };
 }
 
-/** A party's notices by kind and state, and when customers were first told of its current date. */
-export async function partyNoticeSummary(partyId: string) {
+/**
+ * The notices of one window by kind and state, and when customers were first told of its
+ * current date: a party's, or a template's upgrade to `version`.
+ */
+export async function noticeSummary(of: { partyId: string } | { templateId: string; version: string }) {
+  const where = "partyId" in of ? { partyId: of.partyId } : { templateId: of.templateId };
+  const current = "partyId" in of ? where : { ...where, version: of.version };
   const [groups, told] = await Promise.all([
-    db.notification.groupBy({ by: ["kind", "state"], where: { partyId }, _count: { _all: true } }),
-    db.notification.findFirst({ where: { partyId, kind: { in: ["announce", "moved"] } }, orderBy: [{ sequence: "desc" }, { createdAt: "asc" }], select: { createdAt: true, kind: true, sequence: true } }),
-  ]);
-  return { counts: groups.map((g) => ({ kind: g.kind, state: g.state, count: g._count._all })), lastTold: told };
-}
-
-/** A template's notices by kind and state, and when customers were first told of its pending upgrade's current window. */
-export async function templateNoticeSummary(templateId: string, version: string) {
-  const [groups, told] = await Promise.all([
-    db.notification.groupBy({ by: ["kind", "state"], where: { templateId }, _count: { _all: true } }),
-    db.notification.findFirst({ where: { templateId, version, kind: { in: ["announce", "moved"] } }, orderBy: [{ sequence: "desc" }, { createdAt: "asc" }], select: { createdAt: true, kind: true, sequence: true, windowStart: true } }),
+    db.notification.groupBy({ by: ["kind", "state"], where, _count: { _all: true } }),
+    db.notification.findFirst({ where: { ...current, kind: { in: ["announce", "moved"] } }, orderBy: [{ sequence: "desc" }, { createdAt: "asc" }], select: { createdAt: true, kind: true, sequence: true } }),
   ]);
   return { counts: groups.map((g) => ({ kind: g.kind, state: g.state, count: g._count._all })), lastTold: told };
 }

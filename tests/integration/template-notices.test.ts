@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPolicy } from "@/lib/data/policies";
 import { createTemplate, updateTemplate } from "@/lib/data/templates";
-import { deliverNotices, planTemplateNotices, templateNoticeSummary } from "@/lib/data/notifications";
+import { deliverNotices, planTemplateNotices, noticeSummary } from "@/lib/data/notifications";
 import { db } from "@/lib/db";
 import { announceDueAt } from "@/lib/domain/notices";
 import { tick } from "@/lib/rollout/engine";
@@ -73,7 +73,7 @@ describe("template upgrade notices", () => {
     expect(mail!.subject).toBe(`Planned maintenance: upgrade of ${f.prefix}-fleet to 2.0.0 on Fri 1 Jan 2027, 00:00–04:00 UTC`);
     expect(invitationOf(mail)).toContain(`UID:template-${templateId}-2.0.0@patchparty`);
     expect(invitationOf(mail)).toContain("SEQUENCE:0");
-    expect(await templateNoticeSummary(templateId, "2.0.0")).toMatchObject({ lastTold: { kind: "announce", createdAt: due } });
+    expect(await noticeSummary({ templateId, version: "2.0.0" })).toMatchObject({ lastTold: { kind: "announce", createdAt: due } });
 
     await runWindow(JANUARY);
     expect(await db.templateMember.count({ where: { templateId, currentVersion: "2.0.0" } })).toBe(3);

@@ -18,7 +18,7 @@ import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { templateChanges } from "@/lib/data/change-requests";
 import { getTemplate, listMembers } from "@/lib/data/templates";
-import { templateNoticeSummary } from "@/lib/data/notifications";
+import { noticeSummary } from "@/lib/data/notifications";
 import { storedPlan } from "@/lib/data/upgrade-plans";
 import { shortNoticeReason } from "@/lib/domain/notices";
 import { NoticesCard } from "@/components/notifications/notices-card";
@@ -43,7 +43,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   if (!template) notFound();
   const query = MemberQuerySchema.safeParse(await searchParams);
   const filter = query.success ? query.data : {};
-  const [page, zone, changes, notices] = await Promise.all([listMembers(template.id, filter), viewerTimeZone(), templateChanges([template.id]), templateNoticeSummary(template.id, template.targetVersion)]);
+  const [page, zone, changes, notices] = await Promise.all([listMembers(template.id, filter), viewerTimeZone(), templateChanges([template.id]), noticeSummary({ templateId: template.id, version: template.targetVersion })]);
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
   const plan = storedPlan(template.planComponents);

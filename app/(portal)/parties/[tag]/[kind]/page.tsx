@@ -16,7 +16,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ChangeStatusPanel } from "@/components/changes/change-status";
 import { partyChanges } from "@/lib/data/change-requests";
-import { partyNoticeSummary } from "@/lib/data/notifications";
+import { noticeSummary } from "@/lib/data/notifications";
 import { qaOutcomeOf } from "@/lib/data/party-hold";
 import { QA_FAILURE_THRESHOLD } from "@/lib/domain/qa-gate";
 import { HoldForm, ResumeSlotButton } from "@/components/parties/hold-form";
@@ -71,7 +71,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
   ]);
   const [notices, qa, runs] = await Promise.all([
-    party.kind === "production" && party.id ? partyNoticeSummary(party.id) : Promise.resolve(null),
+    party.kind === "production" && party.id ? noticeSummary({ partyId: party.id }) : Promise.resolve(null),
     party.kind === "production" ? qaOutcomeOf(party.tag, now) : Promise.resolve(null),
     party.id ? partyRuns(party.id) : Promise.resolve([]),
   ]);
