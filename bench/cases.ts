@@ -19,7 +19,6 @@ type Case = {
   /** The route pattern, for first-load JavaScript (pages only). */
   route?: string;
   url: (c: BenchContext) => Promise<string>;
-  headers?: (c: BenchContext) => Record<string, string>;
   sql: (client: pg.Client, c: BenchContext) => Promise<unknown>;
 };
 

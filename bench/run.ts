@@ -3,7 +3,7 @@
 // on the pages and API people use most. Each case's raw SQL is timed through `pg` beside it.
 // Prints one table and writes bench/results.json. A benchmark, not a test: it prints figures.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
@@ -106,7 +106,8 @@ const now = new Date();
 const dbPort = await freePort();
 log(`Starting a throw-away PostgreSQL server on port ${dbPort}.`);
 const database = await startEmbeddedPostgres({ port: dbPort });
-let server: ReturnType<typeof spawn> | null = null;
+/** The server under load, once started: stopped at the end whatever happened. */
+const web: { server?: ReturnType<typeof spawn> } = {};
 try {
   useDatabaseUrl(database.url);
   const seedStarted = performance.now();
@@ -116,9 +117,24 @@ try {
   if (process.env.BENCH_HOLD) {
     log(`Holding the database for inspection (Ctrl-C stops it): ${database.url}`);
     await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
-    throw new Error("stopped");
+  } else {
+    await measure(phases, (performance.now() - seedStarted) / 1000);
   }
-  const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
+} catch (error) {
+  process.exitCode = 1;
+  log(`The benchmark failed: ${(error as Error).stack ?? error}`);
+} finally {
+  const server = web.server;
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+  await database.stop();
+}
+
+/** Starts the production server on the built database, loads every case, writes the results. */
+async function measure(phases: Record<string, number>, builtInSeconds: number) {
+  const seedSeconds = Math.round(builtInSeconds * 10) / 10;
   log(`Built the database in ${seedSeconds} s: ${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}.`);
 
   if (!existsSync(".next/BUILD_ID") || process.argv.includes("--build")) {
@@ -129,13 +145,14 @@ try {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  server = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: database.url, NEXTAUTH_URL: base, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", NEXT_TELEMETRY_DISABLED: "1", PATCHPARTY_SEED: "never" },
   });
+  web.server = server;
   await waitFor(`${base}/api/health`, 60_000);
   let peakRssMb = 0;
-  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(server!.pid!))), 100);
+  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(server.pid!))), 100);
 
   const sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
@@ -148,27 +165,23 @@ try {
     sql,
   };
   const results: CaseResult[] = [];
+  const record = (name: string, concurrency: number, r: LoadResult, sqlMs: number, unit: string) => {
+    results.push({ name, concurrency, ...r, sqlMs, ratio: Math.round((r.p50Ms / Math.max(sqlMs, 0.01)) * 10) / 10 });
+    log(`${name} × ${concurrency}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.rps} ${unit}/s, SQL ${sqlMs} ms${r.errors ? `, ${r.errors} errors` : ""}`);
+  };
   const only = process.env.BENCH_CASES?.split(",");
   for (const c of CASES.filter((c) => !only || only.some((o) => c.name.includes(o)))) {
     const url = await c.url(context);
-    const headers = { Cookie: context.viewer, ...(c.headers?.(context) ?? {}) };
+    const headers = { Cookie: context.viewer };
     const sqlMs = await sqlMedianMs(sql, (client) => c.sql(client, context));
     const bytes = (await (await fetch(url, { headers })).arrayBuffer()).byteLength;
     log(`${c.name}: ${Math.round(bytes / 1024)} kB of HTML/JSON`);
     await loadGet(url, headers, 2, 1); // warm up
-    for (const concurrency of CONCURRENCY) {
-      const r: LoadResult = await loadGet(url, headers, concurrency, SECONDS);
-      results.push({ name: c.name, concurrency, ...r, sqlMs, ratio: Math.round((r.p50Ms / Math.max(sqlMs, 0.01)) * 10) / 10 });
-      log(`${c.name} × ${concurrency}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.rps} req/s, SQL ${sqlMs} ms${r.errors ? `, ${r.errors} errors` : ""}`);
-    }
+    for (const concurrency of CONCURRENCY) record(c.name, concurrency, await loadGet(url, headers, concurrency, SECONDS), sqlMs, "req");
   }
   if (!only || only.some((o) => ROUND_TRIP.name.includes(o))) {
-  const roundTripSql = await sqlMedianMs(sql, (client) => ROUND_TRIP.sql(client, context));
-  for (const concurrency of CONCURRENCY) {
-    const r = await loadSteps((client) => ROUND_TRIP.step(context, client), concurrency, SECONDS);
-    results.push({ name: ROUND_TRIP.name, concurrency, ...r, sqlMs: roundTripSql, ratio: Math.round((r.p50Ms / Math.max(roundTripSql, 0.01)) * 10) / 10 });
-    log(`${ROUND_TRIP.name} × ${concurrency}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.rps} round trips/s${r.errors ? `, ${r.errors} errors` : ""}`);
-  }
+    const sqlMs = await sqlMedianMs(sql, (client) => ROUND_TRIP.sql(client, context));
+    for (const concurrency of CONCURRENCY) record(ROUND_TRIP.name, concurrency, await loadSteps((client) => ROUND_TRIP.step(context, client), concurrency, SECONDS), sqlMs, "round trips");
   }
   clearInterval(sampler);
   const firstLoadJs: Record<string, number> = {};
@@ -179,21 +192,11 @@ try {
   log(table(results));
   log("");
   log(`Database built in ${seedSeconds} s; server peak memory ${Math.round(peakRssMb)} MB; first-load JS (gzip): ${Object.entries(firstLoadJs).map(([r, kb]) => `${r} ${kb} kB`).join(", ")}`);
-  mkdirSync("bench", { recursive: true });
   writeFileSync(
     "bench/results.json",
     `${JSON.stringify({ at: now.toISOString(), seconds: SECONDS, seedSeconds, seedPhasesMs: phases, peakRssMb: Math.round(peakRssMb), firstLoadJsKb: firstLoadJs, cases: results.map(({ errors: _e, ...r }) => r), errors: results.reduce((s, r) => s + r.errors, 0) }, null, 2)}\n`,
   );
   log("Wrote bench/results.json");
-} catch (error) {
-  process.exitCode = 1;
-  log(`The benchmark failed: ${(error as Error).stack ?? error}`);
-} finally {
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server!.once("exit", r));
-  }
-  await database.stop();
 }
 
 async function routesForJs(context: BenchContext): Promise<Record<string, string>> {

@@ -70,10 +70,10 @@ export async function listPartyResources(kind: PartyKind, group: PatchGroup, aft
   return { rows: rows.slice(0, PARTY_PAGE_SIZE), next: rows.length > PARTY_PAGE_SIZE ? rows[PARTY_PAGE_SIZE - 1]!.name : null };
 }
 
-/** Excluded resources of a party's environment, with who and why (the first 200, and how many). */
 /** A party page shows this many of its excluded resources; the resource list has them all. */
 export const PARTY_EXCLUDED_SHOWN = 50;
 
+/** Excluded resources of a party's environment, with who and why (the first few, and how many). */
 export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
   const where = { environment: environmentOf(kind), excluded: true, ...(teamIds ? { teamId: { in: teamIds } } : {}) };
   const [rows, total] = await Promise.all([
