@@ -6,6 +6,7 @@ import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import type { CalendarParty, PatchGroup } from "../domain";
 import type { CalendarFilters } from "../validation/calendar";
+import { boundedMemo } from "../domain/memo";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { listParties } from "./parties";
@@ -55,18 +56,12 @@ export async function feedEvents(filters: CalendarFilters, now: Date): Promise<O
  * Feeds rendered this minute, by content: calendar clients poll, and ical-generator's line folding
  * costs more than everything else a feed does. DTSTAMP is the minute the feed was rendered.
  */
-const rendered = new Map<string, string>();
-const RENDERED_MAX = 500;
+const rendered = boundedMemo<string>(500);
 
 export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty"): string {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const key = JSON.stringify([minute.getTime(), baseUrl, name, events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note])]);
-  const known = rendered.get(key);
-  if (known !== undefined) return known;
-  const text = renderUncached(events, baseUrl, minute, name);
-  if (rendered.size >= RENDERED_MAX) rendered.clear();
-  rendered.set(key, text);
-  return text;
+  return rendered(key, () => renderUncached(events, baseUrl, minute, name));
 }
 
 function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string): string {

@@ -1,5 +1,6 @@
 // Date maths of the calendar views. Pure: the zone and the anchor day are arguments.
 import { DateTime } from "luxon";
+import { boundedMemo } from "./memo";
 
 export type CalendarView = "month" | "quarter" | "agenda";
 
@@ -30,20 +31,13 @@ function day(local: DateTime, month: number, today: string): CalendarDay {
   };
 }
 
-/** Grids already computed (pure: month, zone and today decide them). Bounded; cleared when full. */
-const grids = new Map<string, CalendarDay[][]>();
-const GRIDS_MAX = 1_000;
+/** Grids already computed (pure: month, zone and today decide them). */
+const grids = boundedMemo<CalendarDay[][]>(1_000);
 
 /** The weeks (Monday first) that show one month, in `zone`. The days are values: callers never change them. */
 export function monthGrid(year: number, month: number, zone: string, now: Date): CalendarDay[][] {
   const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? "";
-  const key = `${year}-${month}|${zone}|${today}`;
-  const known = grids.get(key);
-  if (known) return known;
-  const weeks = buildMonthGrid(year, month, zone, today);
-  if (grids.size >= GRIDS_MAX) grids.clear();
-  grids.set(key, weeks);
-  return weeks;
+  return grids(`${year}-${month}|${zone}|${today}`, () => buildMonthGrid(year, month, zone, today));
 }
 
 function buildMonthGrid(year: number, month: number, zone: string, today: string): CalendarDay[][] {

@@ -2,6 +2,7 @@
 import { DateTime } from "luxon";
 import type { PatchGroup } from "./groups";
 import { patchTag, quarterOf, quartersBetween, previousQuarter, type Quarter } from "./quarter";
+import { boundedMemo } from "./memo";
 
 export type PartyKind = "qa" | "production";
 
@@ -120,23 +121,15 @@ export function partyOnDay(rule: PartyRule, tag: string, kind: PartyKind, localD
  * the slow part of a calendar page or feed. Bounded; cleared when full. The parties are values:
  * callers copy, never change them.
  */
-const projected = new Map<string, [PlannedParty, PlannedParty]>();
-const PROJECTED_MAX = 2_000;
+const projected = boundedMemo<[PlannedParty, PlannedParty]>(2_000);
 
 /** The QA and production parties the rule gives a quarter. */
 export function partiesOfQuarter(rule: PartyRule, quarter: Quarter): [PlannedParty, PlannedParty] {
   const tag = patchTag(quarter);
-  const key = `${tag}|${JSON.stringify(rule)}`;
-  const known = projected.get(key);
-  if (known) return known;
-  const qa = qaDay(rule, quarter);
-  const parties: [PlannedParty, PlannedParty] = [
-    buildParty(tag, "qa", qa, rule.qaSlots, rule.timeZone),
-    buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone),
-  ];
-  if (projected.size >= PROJECTED_MAX) projected.clear();
-  projected.set(key, parties);
-  return parties;
+  return projected(`${tag}|${JSON.stringify(rule)}`, () => {
+    const qa = qaDay(rule, quarter);
+    return [buildParty(tag, "qa", qa, rule.qaSlots, rule.timeZone), buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone)];
+  });
 }
 
 /** Every party the rule places at least partly inside [from, to), in time order. */
