@@ -7,7 +7,7 @@ import { requireUser } from "../auth/session";
 import { createTemplate, resumeRun, updateTemplate, upgradeNow } from "../data/templates";
 import { requestRolloutTick } from "../jobs/enqueue";
 import { saveTemplatePlan } from "../data/upgrade-plans";
-import { PlanComponentsTextSchema } from "../validation/plans";
+import { TemplatePlanFormSchema } from "../validation/plans";
 import { SAFETY_FIELDS, TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
 import { invalid, type FormResult, formText } from "./result";
 
@@ -79,7 +79,7 @@ export async function saveTemplatePlanAction(_previous: FormResult, form: FormDa
   const user = await requireUser();
   const id = IdSchema.safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
-  const parsed = z.object({ components: PlanComponentsTextSchema, revision: z.coerce.number().int().min(1).optional() }).safeParse({ components: formText(form, "components") ?? "", revision: formText(form, "revision") || undefined });
+  const parsed = TemplatePlanFormSchema.safeParse({ components: formText(form, "components") ?? "", revision: formText(form, "revision") || undefined });
   if (!parsed.success) return invalid(parsed.error);
   const result = await saveTemplatePlan(user, id.data, parsed.data.components, parsed.data.revision, new Date());
   if (!result.ok) return { ok: false, message: result.message };

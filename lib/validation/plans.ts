@@ -38,6 +38,9 @@ export const PlanComponentsTextSchema = z
   })
   .pipe(z.union([z.null(), PlanComponentsSchema]));
 
+/** The plan page's form: the components as text and the revision the page was loaded at. */
+export const TemplatePlanFormSchema = z.object({ components: PlanComponentsTextSchema, revision: z.coerce.number().int().min(1).optional() });
+
 /** POST /api/v1/plans: components in order with their expected downtime, and the servers. */
 export const PlanRequestSchema = z
   .object({
