@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ENVIRONMENTS, KIND_LABELS, KINDS, type ResourceListQuery } from "@/lib/validation/resources";
 import { buttonClass } from "../ui/button";
 import { inputClass } from "../ui/field";
+import { FilterSelect } from "../ui/filter-select";
 
 const SORT_LABELS = {
   name: "Name A–Z",
@@ -12,23 +13,6 @@ const SORT_LABELS = {
   "-lastPatched": "Recently patched first",
   lastPatched: "Longest unpatched first",
 } as const;
-
-function Select({ label, name, value, options }: { label: string; name: string; value?: string | number; options: [string, string][] }) {
-  return (
-    <div>
-      <label htmlFor={`filter-${name}`} className="block text-xs font-medium text-slate-600">
-        {label}
-      </label>
-      <select id={`filter-${name}`} name={name} defaultValue={value === undefined ? "" : String(value)} className={`${inputClass} mt-1`}>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 /** The list's filters as a plain GET form: every view is a URL that can be shared. */
 export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; teams: { slug: string; name: string }[] }) {
@@ -41,11 +25,11 @@ export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; 
           </label>
           <input id="filter-q" name="q" type="search" defaultValue={query.q} placeholder="e.g. payments, pci" className={`${inputClass} mt-1`} />
         </div>
-        <Select label="Environment" name="environment" value={query.environment} options={[["", "Any"], ...Object.keys(ENVIRONMENTS).map((e): [string, string] => [e, e])]} />
-        <Select label="Kind" name="kind" value={query.kind} options={[["", "Any"], ...Object.keys(KINDS).map((k): [string, string] => [k, KIND_LABELS[k as keyof typeof KINDS]])]} />
-        <Select label="Team" name="team" value={query.team} options={[["", "Any"], ...teams.map((t): [string, string] => [t.slug, t.name])]} />
-        <Select label="Patch group" name="group" value={query.group} options={[["", "Any"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]]} />
-        <Select label="Patching" name="state" value={query.state} options={[["", "Included or excluded"], ["included", "Included"], ["excluded", "Excluded"]]} />
+        <FilterSelect id="filter-environment" label="Environment" name="environment" value={query.environment} options={[["", "Any"], ...Object.keys(ENVIRONMENTS).map((e): [string, string] => [e, e])]} />
+        <FilterSelect id="filter-kind" label="Kind" name="kind" value={query.kind} options={[["", "Any"], ...Object.keys(KINDS).map((k): [string, string] => [k, KIND_LABELS[k as keyof typeof KINDS]])]} />
+        <FilterSelect id="filter-team" label="Team" name="team" value={query.team} options={[["", "Any"], ...teams.map((t): [string, string] => [t.slug, t.name])]} />
+        <FilterSelect id="filter-group" label="Patch group" name="group" value={query.group} options={[["", "Any"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]]} />
+        <FilterSelect id="filter-state" label="Patching" name="state" value={query.state} options={[["", "Included or excluded"], ["included", "Included"], ["excluded", "Excluded"]]} />
         <div>
           <label htmlFor="filter-cluster" className="block text-xs font-medium text-slate-600">
             Cluster
@@ -58,7 +42,7 @@ export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; 
           </label>
           <input id="filter-lastTag" name="lastTag" defaultValue={query.lastTag} placeholder="2026-Q3" pattern="\d{4}-Q[1-4]" className={`${inputClass} mt-1`} />
         </div>
-        <Select label="Sort" name="sort" value={query.sort} options={Object.entries(SORT_LABELS)} />
+        <FilterSelect id="filter-sort" label="Sort" name="sort" value={query.sort} options={Object.entries(SORT_LABELS)} />
         <fieldset className="flex items-end gap-4 pb-2 text-sm lg:col-span-2">
           <legend className="sr-only">Patch results</legend>
           <label className="flex items-center gap-2">

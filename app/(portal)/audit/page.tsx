@@ -5,6 +5,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { inputClass } from "@/components/ui/field";
+import { FilterSelect, type FilterOption } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -55,19 +56,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form role="search" aria-label="Filter the audit" action="/audit" className="mb-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6">
         <Filter label="Person (e-mail)" name="actor" value={query.actor} placeholder="owner@example.com" />
         <Filter label="Resource" name="resource" value={query.resource} placeholder="exact name" />
-        <div>
-          <label htmlFor="audit-action" className="block text-xs font-medium text-slate-600">
-            Action
-          </label>
-          <select id="audit-action" name="action" defaultValue={query.action ?? ""} className={`${inputClass} mt-1`}>
-            <option value="">Any</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="audit-action" label="Action" name="action" value={query.action} options={[["", "Any"], ...AUDIT_ACTIONS.map((a): FilterOption => [a, a])]} />
         <Filter label="From (UTC day)" name="from" type="date" value={isoDay(query.from)} />
         <Filter label="To (UTC day)" name="to" type="date" value={isoDay(query.to)} />
         <div className="flex items-end gap-2">

@@ -9,7 +9,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
-import { inputClass } from "@/components/ui/field";
+import { FilterSelect, type FilterOption } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
@@ -107,24 +107,9 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
         <input type="hidden" name="view" value={query.view} />
         <input type="hidden" name="date" value={range.anchor} />
         <input type="hidden" name="tz" value={query.tz} />
-        {[
-          { name: "environment", label: "Environment", value: query.environment, options: [["", "Both"], ["production", "Production"], ["non-production", "Non-production (QA)"]] },
-          { name: "team", label: "Team", value: query.team, options: [["", "All teams"], ...teams.map((t) => [t.slug, t.name])] },
-          { name: "group", label: "Patch group", value: query.group, options: [["", "All groups"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]] },
-        ].map((f) => (
-          <div key={f.name}>
-            <label htmlFor={`cal-${f.name}`} className="block text-xs font-medium text-slate-600">
-              {f.label}
-            </label>
-            <select id={`cal-${f.name}`} name={f.name} defaultValue={f.value === undefined ? "" : String(f.value)} className={`${inputClass} mt-1`}>
-              {f.options.map(([v, l]) => (
-                <option key={v} value={v}>
-                  {l}
-                </option>
-              ))}
-            </select>
-          </div>
-        ))}
+        <FilterSelect id="cal-environment" label="Environment" name="environment" value={query.environment} options={[["", "Both"], ["production", "Production"], ["non-production", "Non-production (QA)"]]} />
+        <FilterSelect id="cal-team" label="Team" name="team" value={query.team} options={[["", "All teams"], ...teams.map((t): FilterOption => [t.slug, t.name])]} />
+        <FilterSelect id="cal-group" label="Patch group" name="group" value={query.group} options={[["", "All groups"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]]} />
         <button type="submit" className={buttonClass("primary")}>
           Apply
         </button>
