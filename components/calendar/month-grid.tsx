@@ -1,34 +1,16 @@
-import { localDay, partyKey, type CalendarDay, type CalendarParty } from "@/lib/domain";
-import type { SlotCounts } from "@/lib/data/parties";
-import { formatRange } from "@/lib/format";
+"use client";
+// A client leaf for speed, not interaction: a quarter is ~130 day cells, and drawing them from the
+// data of month-cells.ts costs far less server time than sending them as server-rendered elements
+// (docs/decisions/010-long-lists.md).
+import Link from "next/link";
 import { cx } from "../ui/cx";
-import { SlotChip } from "./slot-chip";
+import type { DayCell } from "./month-cells";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-export type WindowView = { policyId: string; policyName: string; scheduleName: string; start: Date; end: Date };
-
-type Props = { title: string; weeks: CalendarDay[][]; parties: CalendarParty[]; counts: Map<string, SlotCounts>; zone: string; compact?: boolean; windows?: WindowView[]; blocked?: Set<string> };
-
-const WINDOWS_SHOWN = 2;
-
 /** A month as a table: weeks in rows, days in cells, each day's slots as links. */
-export function MonthGrid({ title, weeks, parties, counts, zone, compact = false, windows = [], blocked = new Set() }: Props) {
-  const windowsByDay = new Map<string, WindowView[]>();
-  for (const w of windows) {
-    const key = localDay(w.start, zone);
-    windowsByDay.set(key, [...(windowsByDay.get(key) ?? []), w]);
-  }
-  const byDay = new Map<string, { party: CalendarParty; slot: CalendarParty["slots"][number] }[]>();
-  for (const party of parties) {
-    for (const slot of party.slots) {
-      const key = localDay(slot.startsAt, zone);
-      const list = byDay.get(key) ?? [];
-      list.push({ party, slot });
-      byDay.set(key, list);
-    }
-  }
+export function MonthGrid({ title, weeks, compact = false }: { title: string; weeks: DayCell[][]; compact?: boolean }) {
   return (
     <table className="w-full table-fixed border-collapse text-sm" aria-label={title}>
       <caption className={compact ? "pb-2 text-left text-sm font-semibold text-slate-800" : "sr-only"}>{title}</caption>
@@ -44,78 +26,73 @@ export function MonthGrid({ title, weeks, parties, counts, zone, compact = false
       <tbody>
         {weeks.map((week) => (
           <tr key={week[0]!.date}>
-            {week.map((day) => {
-              const events = byDay.get(day.date) ?? [];
-              const dayWindows = windowsByDay.get(day.date) ?? [];
-              const dayNumber = Number(day.date.slice(8));
-              return (
-                <td
-                  key={day.date}
-                  data-date={day.date}
-                  className={cx(
-                    "border border-slate-100 align-top",
-                    compact ? "h-10 p-1" : "h-28 p-1.5",
-                    !day.inMonth && "bg-slate-50/70 text-slate-400",
-                    day.isToday && "bg-indigo-50/60",
-                  )}
-                >
-                  <div className="flex items-center justify-between gap-1">
-                    <span className={cx("text-xs tabular-nums", day.isToday && "rounded-full bg-indigo-600 px-1.5 font-semibold text-white")} aria-current={day.isToday ? "date" : undefined}>
-                      {dayNumber}
+            {week.map((day) => (
+              <td key={day.date} data-date={day.date} className={cx("border border-slate-100 align-top", compact ? "h-10 p-1" : "h-28 p-1.5", !day.inMonth && "bg-slate-50/70 text-slate-400", day.isToday && "bg-indigo-50/60")}>
+                <div className="flex items-center justify-between gap-1">
+                  <span className={cx("text-xs tabular-nums", day.isToday && "rounded-full bg-indigo-600 px-1.5 font-semibold text-white")} aria-current={day.isToday ? "date" : undefined}>
+                    {day.day}
+                  </span>
+                  {day.offsetChange && !compact ? (
+                    <span className="truncate text-[10px] font-medium text-amber-700" title={`The clocks change: ${day.offsetChange}`}>
+                      {day.offsetChange}
                     </span>
-                    {day.offsetChange && !compact ? (
-                      <span className="truncate text-[10px] font-medium text-amber-700" title={`The clocks change: ${day.offsetChange}`}>
-                        {day.offsetChange}
-                      </span>
-                    ) : null}
-                  </div>
-                  {compact ? (
-                    events.length || dayWindows.length ? (
-                      <div className="mt-0.5 flex gap-0.5">
-                        {dayWindows.length ? (
-                          <a
-                            href={`/policies/${dayWindows[0]!.policyId}`}
-                            aria-label={`${dayWindows.length} upgrade window${dayWindows.length > 1 ? "s" : ""}: ${[...new Set(dayWindows.map((w) => w.policyName))].join(", ")}`}
-                            className="block h-2.5 w-full rounded-sm bg-teal-600"
-                          />
-                        ) : null}
-                        {[...new Set(events.map((e) => e.party))].map((party) => (
-                          <a
-                            key={partyKey(party)}
-                            href={`/parties/${party.tag}/${party.kind}`}
-                            aria-label={`${party.kind === "qa" ? "QA" : "Production"} Patch Party ${party.tag}${blocked.has(partyKey(party)) ? ", blocked: change not approved" : ""}`}
-                            className={cx("block h-2.5 w-full rounded-sm", party.kind === "qa" ? "bg-qa" : "bg-prod", party.status === "cancelled" && "opacity-40")}
-                          />
-                        ))}
-                      </div>
-                    ) : null
-                  ) : (
-                    <ul className="mt-1 space-y-0.5">
-                      {events.map(({ party, slot }) => (
-                        <li key={`${partyKey(party)}-${slot.group}`}>
-                          <SlotChip party={party} slot={slot} count={counts.get(partyKey(party))?.[slot.group] ?? 0} zone={zone} blocked={blocked.has(partyKey(party))} />
-                        </li>
-                      ))}
-                      {dayWindows.slice(0, WINDOWS_SHOWN).map((w) => (
-                        <li key={`${w.policyId}-${w.scheduleName}-${w.start.toISOString()}`}>
-                          <a
-                            href={`/policies/${w.policyId}`}
-                            aria-label={`Upgrade window of ${w.policyName} (${w.scheduleName}), ${formatRange(w.start, w.end, zone)}`}
-                            className="block truncate rounded bg-teal-50 px-1.5 py-0.5 text-[11px] leading-4 font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30"
-                          >
-                            {w.policyName} {formatRange(w.start, w.end, zone)}
-                          </a>
-                        </li>
-                      ))}
-                      {dayWindows.length > WINDOWS_SHOWN ? <li className="text-[11px] text-teal-800">+{dayWindows.length - WINDOWS_SHOWN} more windows</li> : null}
-                    </ul>
-                  )}
-                </td>
-              );
-            })}
+                  ) : null}
+                </div>
+                {compact ? <CompactDay day={day} /> : <FullDay day={day} />}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A quarter's small cells: a coloured bar per window and per party, each a link. */
+function CompactDay({ day }: { day: DayCell }) {
+  if (!day.parties.length && !day.windows.length) return null;
+  return (
+    <div className="mt-0.5 flex gap-0.5">
+      {day.windows.map((w) => (
+        <a key={w.key} href={w.href} aria-label={w.label} className="block h-2.5 w-full rounded-sm bg-teal-600" />
+      ))}
+      {day.parties.map((p) => (
+        <a key={p.key} href={p.href} aria-label={p.label} className={cx("block h-2.5 w-full rounded-sm", p.kind === "qa" ? "bg-qa" : "bg-prod", p.cancelled && "opacity-40")} />
+      ))}
+    </div>
+  );
+}
+
+/** A month's cells: each slot as a chip (group, time, resources), then the upgrade windows. */
+function FullDay({ day }: { day: DayCell }) {
+  return (
+    <ul className="mt-1 space-y-0.5">
+      {day.parties.map((p) => (
+        <li key={p.key}>
+          <Link
+            href={p.href}
+            aria-label={p.label}
+            title={p.label}
+            className={cx(
+              "block truncate rounded px-1.5 py-0.5 text-[11px] leading-4 font-medium ring-1 ring-inset focus-visible:outline-2",
+              p.kind === "qa" ? "bg-qa-soft text-qa ring-qa/30" : "bg-prod-soft text-prod ring-prod/30",
+              p.cancelled && "line-through opacity-60",
+              p.blocked && "ring-2 ring-amber-500",
+            )}
+          >
+            {p.blocked ? <span aria-hidden="true">⚠ </span> : null}
+            {p.text}
+          </Link>
+        </li>
+      ))}
+      {day.windows.map((w) => (
+        <li key={w.key}>
+          <a href={w.href} aria-label={w.label} className="block truncate rounded bg-teal-50 px-1.5 py-0.5 text-[11px] leading-4 font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">
+            {w.text}
+          </a>
+        </li>
+      ))}
+      {day.moreWindows ? <li className="text-[11px] text-teal-800">+{day.moreWindows} more windows</li> : null}
+    </ul>
   );
 }

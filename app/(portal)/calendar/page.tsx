@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DateTime } from "luxon";
 import { FeedPanel } from "@/components/calendar/feed-panel";
+import { monthCells } from "@/components/calendar/month-cells";
 import { MonthGrid } from "@/components/calendar/month-grid";
 import { PartyKindBadge } from "@/components/parties/party-kind-badge";
 import { Badge } from "@/components/ui/badge";
@@ -50,6 +51,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   );
   const filterQs = new URLSearchParams(Object.entries({ environment: query.environment, team: query.team, group: query.group }).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
   const anchor = DateTime.fromISO(range.anchor);
+  const marks = { parties, counts, zone, windows, blocked };
   return (
     <>
       <PageHeader
@@ -123,11 +125,11 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       </form>
       <Card className="p-3" data-testid={`calendar-${query.view}`}>
         {query.view === "month" ? (
-          <MonthGrid title={range.title} weeks={monthGrid(anchor.year, anchor.month, zone, now)} parties={parties} counts={counts} zone={zone} windows={windows} blocked={blocked} />
+          <MonthGrid title={range.title} weeks={monthCells({ weeks: monthGrid(anchor.year, anchor.month, zone, now), ...marks, compact: false })} />
         ) : query.view === "quarter" ? (
           <div className="grid gap-6 lg:grid-cols-3">
             {quarterGrids(range.anchor, zone, now).map((m) => (
-              <MonthGrid key={m.title} title={m.title} weeks={m.weeks} parties={parties} counts={counts} zone={zone} windows={windows} blocked={blocked} compact />
+              <MonthGrid key={m.title} title={m.title} weeks={monthCells({ weeks: m.weeks, ...marks, compact: true })} compact />
             ))}
           </div>
         ) : parties.length === 0 ? (

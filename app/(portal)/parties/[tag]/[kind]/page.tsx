@@ -6,7 +6,7 @@ import { z } from "zod";
 import { PartyAdmin } from "@/components/parties/party-admin";
 import { PARTY_KIND_LABELS, PartyKindBadge } from "@/components/parties/party-kind-badge";
 import { kindLabel } from "@/components/resources/labels";
-import { ResourceLink } from "@/components/resources/resource-link";
+import { resourceCell } from "@/components/resources/resource-link";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -23,6 +23,7 @@ import { HoldForm, ResumeSlotButton } from "@/components/parties/hold-form";
 import { partyRuns } from "@/lib/rollout/party-engine";
 import { shortNoticeReason } from "@/lib/domain/notices";
 import { NoticesCard } from "@/components/notifications/notices-card";
+import { DataTable } from "@/components/ui/data-table";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
@@ -236,30 +237,14 @@ export default async function PartyPage({ params, searchParams }: Params) {
             <EmptyState title={`No resources in group ${group}`} />
           </CardBody>
         ) : (
-          <Table caption={`Resources of group ${group}`}>
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Kind</Th>
-                <Th>Team</Th>
-                <Th>Cluster</Th>
-                <Th>Last time</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {resources.rows.map((r) => (
-                <tr key={r.id}>
-                  <Td>
-                    <ResourceLink name={r.name} />
-                  </Td>
-                  <Td>{kindLabel(r.kind)}</Td>
-                  <Td>{r.team.name}</Td>
-                  <Td className="whitespace-nowrap font-mono text-xs">{r.cluster?.name ?? "–"}</Td>
-                  <Td>{r.lastOutcome === "FAILED" ? <Badge tone="danger">failed</Badge> : r.lastOutcome ? <Badge tone="success">{r.lastOutcome.toLowerCase()}</Badge> : "–"}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <DataTable
+            caption={`Resources of group ${group}`}
+            columns={[{ label: "Name" }, { label: "Kind" }, { label: "Team" }, { label: "Cluster", nowrap: true }, { label: "Last time" }]}
+            rows={resources.rows.map((r) => ({
+              key: r.id,
+              cells: [resourceCell(r.name), kindLabel(r.kind), r.team.name, r.cluster?.name ?? null, r.lastOutcome === "FAILED" ? { badge: "failed", tone: "danger" } : r.lastOutcome ? { badge: r.lastOutcome.toLowerCase(), tone: "success" } : null],
+            }))}
+          />
         )}
       </Card>
       <Pager firstHref={query.after ? `${base}?group=${group}` : null} nextHref={resources.next ? `${base}?group=${group}&after=${encodeURIComponent(resources.next)}` : null} />
@@ -281,30 +266,12 @@ export default async function PartyPage({ params, searchParams }: Params) {
             <p className="text-sm text-slate-500">Nothing is excluded.</p>
           </CardBody>
         ) : (
-          <Table caption="Excluded resources">
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Team</Th>
-                <Th>Group</Th>
-                <Th>Why</Th>
-                <Th>Since (UTC)</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100" data-testid="party-excluded">
-              {excluded.rows.map((r) => (
-                <tr key={r.id}>
-                  <Td>
-                    <ResourceLink name={r.name} />
-                  </Td>
-                  <Td>{r.team.name}</Td>
-                  <Td>{r.patchGroup}</Td>
-                  <Td className="max-w-md text-slate-600">{r.exclusionReason}</Td>
-                  <Td className="whitespace-nowrap tabular-nums">{r.excludedAt ? formatDateTime(r.excludedAt, "UTC") : "–"}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <DataTable
+            caption="Excluded resources"
+            testId="party-excluded"
+            columns={[{ label: "Name" }, { label: "Team" }, { label: "Group" }, { label: "Why", muted: true, wide: true }, { label: "Since (UTC)", nowrap: true }]}
+            rows={excluded.rows.map((r) => ({ key: r.id, cells: [resourceCell(r.name), r.team.name, r.patchGroup, r.exclusionReason, r.excludedAt ? formatDateTime(r.excludedAt, "UTC") : null] }))}
+          />
         )}
       </Card>
     </>
