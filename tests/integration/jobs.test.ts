@@ -1,8 +1,10 @@
 import { quickAddJob, runOnce } from "graphile-worker";
+import pg from "pg";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { expireExclusions } from "@/lib/data/exclusion-expiry";
 import { db } from "@/lib/db";
 import { requestRolloutTick } from "@/lib/jobs/enqueue";
+import { SCHEMA_LOCK } from "@/lib/jobs/schema-lock";
 import { taskList } from "@/lib/jobs/tasks";
 import { createPolicy } from "@/lib/data/policies";
 import { createTemplate, updateTemplate, upgradeNow } from "@/lib/data/templates";
@@ -62,5 +64,23 @@ describe("rollout tick", () => {
     const queued = await db.$queryRaw<{ run_at: Date }[]>`SELECT run_at FROM graphile_worker.jobs WHERE key = 'rollout_tick'`;
     expect(queued).toHaveLength(1);
     expect(queued[0]!.run_at.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("waits while a worker installs the job runner's schema (a job added mid-install deadlocked the installer)", async () => {
+    const connectionString = inject("databaseUrl");
+    await runOnce({ connectionString, taskList, logger: undefined }); // the schema exists
+    const installer = new pg.Client({ connectionString });
+    await installer.connect();
+    try {
+      await installer.query("SELECT pg_advisory_lock(hashtext($1))", [SCHEMA_LOCK]);
+      let settled = false;
+      const request = requestRolloutTick().then((ok) => ((settled = true), ok));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      await installer.query("SELECT pg_advisory_unlock(hashtext($1))", [SCHEMA_LOCK]);
+      expect(await request).toBe(true);
+    } finally {
+      await installer.end();
+    }
   });
 });
