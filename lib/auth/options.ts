@@ -12,11 +12,15 @@ const CredentialsSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
+const SESSION_SECONDS = 12 * 60 * 60;
+
 export function authOptions(): AuthOptions {
   const sso = oidcConfig();
   return {
     secret: env().NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_SECONDS },
+    // next-auth gives the token 30 days unless told: it must end with the session.
+    jwt: { maxAge: SESSION_SECONDS },
     pages: { signIn: "/signin", error: "/signin" },
     providers: [
       CredentialsProvider({

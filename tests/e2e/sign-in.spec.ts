@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { decode } from "next-auth/jwt";
 import { failOnConsoleErrors, nextPartyCard, signIn } from "./helpers";
 
 test("a signed-out visitor is sent to sign in, and the API answers 401", async ({ page, request }) => {
@@ -62,4 +63,23 @@ test("the owner sees their teams, and signing out ends the session", async ({ pa
   await expect(page).toHaveURL(/\/signin/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
+});
+
+test("a session and its token both end after 12 hours", async ({ page, context }) => {
+  await signIn(page, "viewer@example.com");
+  const cookie = (await context.cookies()).find((c) => c.name === "next-auth.session-token");
+  expect(cookie, "session cookie").toBeTruthy();
+  const hours = (seconds: number) => Math.round((seconds / 3600) * 10) / 10;
+  expect(hours(cookie!.expires - Date.now() / 1000)).toBe(12);
+  // The token itself must not outlive the cookie: a copied token stops working with it.
+  const token = await decode({ token: cookie!.value, secret: "e2e-secret-e2e-secret-e2e-secret-e2e-secret" });
+  expect(hours(Number(token!.exp) - Number(token!.iat))).toBe(12);
+});
+
+test("a session cookie that is not a valid session is sent to sign in", async ({ page, context, baseURL }) => {
+  // The proxy only looks for the cookie; the page's own check must refuse a forged one.
+  await context.addCookies([{ name: "next-auth.session-token", value: "forged", url: baseURL! }]);
+  await page.goto("/resources");
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.getByRole("heading", { name: "Sign in to PatchParty" })).toBeVisible();
 });
