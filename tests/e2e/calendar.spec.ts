@@ -16,6 +16,8 @@ test("browse months, switch views and time zone, filter, open a party", async ({
   await expect(page.getByTestId("calendar-title")).toHaveText("November 2026");
   await expect(page.getByRole("link", { name: /^QA Patch Party 2026-Q4, group 2/ })).toBeVisible();
   await page.getByRole("link", { name: "Next month" }).click();
+  // Each click follows the link of the page it is on: wait for the page before clicking again.
+  await expect(page.getByTestId("calendar-title")).toHaveText("December 2026");
   await page.getByRole("link", { name: "Next month" }).click();
   await expect(page.getByTestId("calendar-title")).toHaveText("January 2027");
 
