@@ -1,5 +1,5 @@
 // Parties: stored ones plus the rule's projection, generation, and per-slot counts.
-import type { Party as PartyRow, PartySlot, Prisma } from "@prisma/client";
+import { Prisma, type Party as PartyRow } from "@prisma/client";
 import { db } from "../db";
 import {
   partiesInRange,
@@ -18,7 +18,9 @@ import { fleetCounts } from "./fleet";
 export const toDbKind = (kind: PartyKind): PartyRow["kind"] => (kind === "qa" ? "QA" : "PRODUCTION");
 export const fromDbKind = (kind: PartyRow["kind"]): PartyKind => (kind === "QA" ? "qa" : "production");
 
-export function toStoredParty(row: PartyRow & { slots: PartySlot[] }): StoredParty {
+type PartyReadRow = Omit<PartyRow, "createdAt" | "updatedAt"> & { slots: { group: number; startsAt: string; endsAt: string }[] };
+
+export function toStoredParty(row: Omit<PartyRow, "createdAt" | "updatedAt"> & { slots: { group: number; startsAt: Date; endsAt: Date }[] }): StoredParty {
   return {
     id: row.id,
     tag: row.tag,
@@ -35,14 +37,27 @@ export function toStoredParty(row: PartyRow & { slots: PartySlot[] }): StoredPar
   };
 }
 
-async function storedPartiesOverlapping(client: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
+/** A timestamp column as JSON ("2026-12-06T05:00:00", UTC without the zone) back to a Date. */
+const utc = (text: string) => new Date(`${text}Z`);
+
+/**
+ * Parties with their slots in one statement. Raw SQL because the calendar, the home page, the
+ * feed and the parties API all read parties on every request, and a raw statement costs a third
+ * of the Node time of the same read through the query builder (docs/benchmarks.md).
+ */
+export async function readParties(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<StoredParty[]> {
+  const rows = await client.$queryRaw<PartyReadRow[]>`
+    SELECT p.id, p.tag, p.kind::text AS kind, p."localDate", p."timeZone", p."startsAt", p."endsAt", p.status::text AS status,
+           p.sequence, p."manualReason", p."heldAt", p."heldBy", p."heldReason",
+           COALESCE((SELECT json_agg(json_build_object('group', s."group", 'startsAt', s."startsAt", 'endsAt', s."endsAt"))
+                     FROM "PartySlot" s WHERE s."partyId" = p.id), '[]') AS slots
+    FROM "Party" p WHERE ${where} ORDER BY p."startsAt"`;
+  return rows.map((row) => toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: utc(s.startsAt), endsAt: utc(s.endsAt) })) }));
+}
+
+function storedPartiesOverlapping(client: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
   // Parties last less than a day; the margin catches ones starting just before `from`.
-  const rows = await client.party.findMany({
-    where: { startsAt: { lt: to, gte: new Date(from.getTime() - 2 * 86_400_000) } },
-    include: { slots: true },
-    orderBy: { startsAt: "asc" },
-  });
-  return rows.map(toStoredParty);
+  return readParties(client, Prisma.sql`p."startsAt" < ${to} AND p."startsAt" >= ${new Date(from.getTime() - 2 * 86_400_000)}`);
 }
 
 /** Every party of [from, to): stored ones as stored, the rest projected from the rule. */

@@ -1,24 +1,27 @@
 // One party (stored, or projected from the rule) and what its pages show: per-slot counts,
 // resources by group, excluded resources, outcomes. Counts are aggregates.
-import type { Environment } from "@prisma/client";
+import { Prisma, type Environment, type OutcomeStatus, type ResourceKind } from "@prisma/client";
 import { db } from "../db";
 import { parsePatchTag, partiesOfQuarter, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { getPartyRule } from "./party-rule";
-import { toDbKind, toStoredParty, type SlotCounts } from "./parties";
-import { fleetCounts } from "./fleet";
+import { readParties, toDbKind, type SlotCounts } from "./parties";
+import { finalCountsOf, fleetCounts } from "./fleet";
 
 export const environmentOf = (kind: PartyKind): Environment => (kind === "production" ? "PRODUCTION" : "NON_PRODUCTION");
 
 export async function getParty(tag: string, kind: PartyKind): Promise<CalendarParty | null> {
   const quarter = parsePatchTag(tag);
   if (!quarter) return null;
-  const stored = await db.party.findUnique({ where: { tag_kind: { tag, kind: toDbKind(kind) } }, include: { slots: true } });
-  if (stored) return { ...toStoredParty(stored), stored: true };
+  const [stored] = await readParties(db, Prisma.sql`p.tag = ${tag} AND p.kind = ${toDbKind(kind)}::"PartyKind"`);
+  if (stored) return { ...stored, stored: true };
   const projected = partiesOfQuarter(await getPartyRule(), quarter).find((p) => p.kind === kind);
   return projected ? { ...projected, id: null, status: "planned", sequence: 0, stored: false, manualReason: null, held: null } : null;
 }
 
 const empty = (): SlotCounts => ({ 1: 0, 2: 0, 3: 0 });
+
+/** Each completed party's patched-or-tried counts per group (they never change, see finalCountsOf). */
+const ranCounts = finalCountsOf<SlotCounts>();
 
 /**
  * Per-slot counts for many parties in two aggregate queries: a party that has run counts the
@@ -27,11 +30,13 @@ const empty = (): SlotCounts => ({ 1: 0, 2: 0, 3: 0 });
 export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: string): Promise<Map<string, SlotCounts>> {
   const result = new Map<string, SlotCounts>();
   const ran = parties.filter((p) => p.id && p.endsAt <= now);
+  // A team's counts are asked for rarely; the whole party's are kept once it is completed.
+  const toCount = teamId ? ran : ran.filter((p) => !ranCounts.get(p.id!));
   const [outcomes, current] = await Promise.all([
-    ran.length
+    toCount.length
       ? db.patchOutcome.groupBy({
           by: ["partyId", "group"],
-          where: { partyId: { in: ran.map((p) => p.id!) }, status: { not: "SKIPPED" }, ...(teamId ? { resource: { teamId } } : {}) },
+          where: { partyId: { in: toCount.map((p) => p.id!) }, status: { not: "SKIPPED" }, ...(teamId ? { resource: { teamId } } : {}) },
           _count: { _all: true },
         })
       : Promise.resolve([]),
@@ -45,6 +50,12 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
     counts[row.group as PatchGroup] = row._count._all;
     byParty.set(row.partyId, counts);
   }
+  for (const party of toCount) {
+    const counts = byParty.get(party.id!) ?? empty();
+    byParty.set(party.id!, counts);
+    if (!teamId) ranCounts.keep({ id: party.id!, status: party.status }, counts);
+  }
+  if (!teamId) for (const party of ran) if (!byParty.has(party.id!)) byParty.set(party.id!, ranCounts.get(party.id!)!);
   for (const party of parties) {
     if (party.id && party.endsAt <= now) {
       result.set(partyKey(party), byParty.get(party.id) ?? empty());
@@ -60,13 +71,17 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
 export const PARTY_PAGE_SIZE = 50;
 
 /** The included resources of a party's environment in one group, by name (keyset). */
+type PartyResourceRow = { id: string; name: string; kind: ResourceKind; lastOutcome: OutcomeStatus | null; team: { name: string }; cluster: { name: string } | null };
+
+/** Included resources of a party's environment and group, by name (keyset on the name). Raw, like readParties. */
 export async function listPartyResources(kind: PartyKind, group: PatchGroup, after: string | undefined, teamId?: string) {
-  const rows = await db.resource.findMany({
-    where: { environment: environmentOf(kind), excluded: false, patchGroup: group, ...(teamId ? { teamId } : {}), ...(after ? { name: { gt: after } } : {}) },
-    orderBy: { name: "asc" },
-    take: PARTY_PAGE_SIZE + 1,
-    select: { id: true, name: true, kind: true, lastOutcome: true, team: { select: { name: true } }, cluster: { select: { name: true } } },
-  });
+  const rows = await db.$queryRaw<PartyResourceRow[]>`
+    SELECT r.id, r.name, r.kind::text AS kind, r."lastOutcome"::text AS "lastOutcome", json_build_object('name', t.name) AS team,
+           CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('name', c.name) END AS cluster
+    FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
+    WHERE r.environment = ${environmentOf(kind)}::"Environment" AND NOT r.excluded AND r."patchGroup" = ${group}
+      ${teamId ? Prisma.sql`AND r."teamId" = ${teamId}` : Prisma.empty} ${after ? Prisma.sql`AND r.name > ${after}` : Prisma.empty}
+    ORDER BY r.name LIMIT ${PARTY_PAGE_SIZE + 1}`;
   return { rows: rows.slice(0, PARTY_PAGE_SIZE), next: rows.length > PARTY_PAGE_SIZE ? rows[PARTY_PAGE_SIZE - 1]!.name : null };
 }
 
@@ -75,16 +90,13 @@ export const PARTY_EXCLUDED_SHOWN = 50;
 
 /** Excluded resources of a party's environment, with who and why (the first few, and how many). */
 export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
-  const where = { environment: environmentOf(kind), excluded: true, ...(teamIds ? { teamId: { in: teamIds } } : {}) };
-  const [rows, total] = await Promise.all([
-    db.resource.findMany({
-      where,
-      orderBy: { name: "asc" },
-      take: PARTY_EXCLUDED_SHOWN,
-      select: { id: true, name: true, patchGroup: true, exclusionReason: true, excludedAt: true, exclusionUntil: true, team: { select: { name: true } } },
-    }),
-    db.resource.count({ where }),
+  const where = Prisma.sql`r.environment = ${environmentOf(kind)}::"Environment" AND r.excluded ${teamIds ? Prisma.sql`AND r."teamId" = ANY(${teamIds})` : Prisma.empty}`;
+  const [rows, [count]] = await Promise.all([
+    db.$queryRaw<{ id: string; name: string; patchGroup: number; exclusionReason: string | null; excludedAt: Date | null; exclusionUntil: Date | null; team: { name: string } }[]>`
+      SELECT r.id, r.name, r."patchGroup", r."exclusionReason", r."excludedAt", r."exclusionUntil", json_build_object('name', t.name) AS team
+      FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" WHERE ${where} ORDER BY r.name LIMIT ${PARTY_EXCLUDED_SHOWN}`,
+    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`,
   ]);
-  return { rows, total };
+  return { rows, total: count!.n };
 }
 

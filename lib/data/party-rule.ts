@@ -32,5 +32,7 @@ export function ruleToRow(rule: PartyRule) {
 
 /** The stored rule, or the default one until an admin saves theirs. */
 export async function getPartyRule(): Promise<PartyRule> {
-  return ruleFromRow(await db.partyRule.findUnique({ where: { id: "default" } }));
+  // Raw: every calendar, home and party page reads it (see readParties in parties.ts).
+  const [row] = await db.$queryRaw<RuleRow[]>`SELECT * FROM "PartyRule" WHERE id = 'default'`;
+  return ruleFromRow(row ?? null);
 }

@@ -1,4 +1,5 @@
 // One resource's page: identity, cluster siblings, service risk, patch status and history.
+import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
 import { db } from "../db";
 import {
   isExcludedAt,
@@ -13,37 +14,49 @@ import { listParties } from "./parties";
 
 const DAY = 86_400_000;
 
-export async function getResource(name: string) {
-  return db.resource.findUnique({
-    where: { name },
-    select: {
-      id: true,
-      name: true,
-      kind: true,
-      environment: true,
-      patchGroup: true,
-      tags: true,
-      version: true,
-      clusterRole: true,
-      excluded: true,
-      excludedAt: true,
-      exclusionReason: true,
-      exclusionUntil: true,
-      lastPatchedAt: true,
-      lastPatchTag: true,
-      lastOutcome: true,
-      revision: true,
-      updatedAt: true,
-      teamId: true,
-      team: { select: { name: true, slug: true } },
-      service: { select: { id: true, name: true } },
-      cluster: { select: { id: true, name: true, nodes: { select: { id: true, name: true, patchGroup: true, clusterRole: true, excluded: true }, orderBy: { name: "asc" } } } },
-      excludedById: true,
-    },
-  });
-}
+export type ResourceRecord = {
+  id: string;
+  name: string;
+  kind: ResourceKind;
+  environment: Environment;
+  patchGroup: number;
+  tags: string[];
+  version: string | null;
+  clusterRole: string | null;
+  excluded: boolean;
+  excludedAt: Date | null;
+  exclusionReason: string | null;
+  exclusionUntil: Date | null;
+  lastPatchedAt: Date | null;
+  lastPatchTag: string | null;
+  lastOutcome: OutcomeStatus | null;
+  revision: number;
+  updatedAt: Date;
+  teamId: string;
+  excludedById: string | null;
+  team: { name: string; slug: string };
+  service: { id: string; name: string };
+  cluster: { id: string; name: string; nodes: { id: string; name: string; patchGroup: number; clusterRole: string | null; excluded: boolean }[] } | null;
+};
 
-export type ResourceRecord = NonNullable<Awaited<ReturnType<typeof getResource>>>;
+/**
+ * A resource with its team, service and cluster (nodes by name) in one statement: raw, because the
+ * resource page and its API read it on every request (see readParties in parties.ts).
+ */
+export async function getResource(name: string): Promise<ResourceRecord | null> {
+  const [row] = await db.$queryRaw<ResourceRecord[]>`
+    SELECT r.id, r.name, r.kind::text AS kind, r.environment::text AS environment, r."patchGroup", r.tags, r.version, r."clusterRole",
+           r.excluded, r."excludedAt", r."exclusionReason", r."exclusionUntil", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome",
+           r.revision, r."updatedAt", r."teamId", r."excludedById",
+           json_build_object('name', t.name, 'slug', t.slug) AS team,
+           json_build_object('id', s.id, 'name', s.name) AS service,
+           CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'name', c.name, 'nodes', (
+             SELECT json_agg(json_build_object('id', n.id, 'name', n.name, 'patchGroup', n."patchGroup", 'clusterRole', n."clusterRole", 'excluded', n.excluded) ORDER BY n.name)
+             FROM "Resource" n WHERE n."clusterId" = c.id)) END AS cluster
+    FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
+    WHERE r.name = ${name}`;
+  return row ?? null;
+}
 
 export type PatchStatus = {
   lastPatchedAt: Date | null;
