@@ -23,7 +23,7 @@ export default async function HomePage() {
   const user = await requireUser();
   const now = new Date();
   const [next, fleet, last, zone] = await Promise.all([getNextParties(now), getFleetSummary(), getLastCompletedParty(now), viewerTimeZone()]);
-  const outcomes = last ? await getOutcomeCounts(last.id) : null;
+  const outcomes = last ? await getOutcomeCounts(last) : null;
   const attempted = outcomes ? outcomes.PATCHED + outcomes.FAILED : 0;
   return (
     <>

@@ -21,11 +21,33 @@ export async function getFleetSummary() {
   return summary;
 }
 
-/** Outcome counts of one party: one aggregate query. */
-export async function getOutcomeCounts(partyId: string): Promise<Record<OutcomeStatus, number>> {
-  const rows = await db.patchOutcome.groupBy({ by: ["status"], where: { partyId }, _count: { _all: true } });
+/**
+ * Counts that never change once a party is COMPLETED: outcomes are written only while one of its
+ * runs is open, a party is COMPLETED only once it has ended with no run open, and resources are
+ * never deleted. Kept per party in the process; a party still running is counted every time.
+ */
+export function finalCountsOf<V>() {
+  const values = new Map<string, V>();
+  return {
+    get: (partyId: string) => values.get(partyId),
+    keep(party: { id: string; status: string }, value: V) {
+      if (party.status.toUpperCase() !== "COMPLETED") return;
+      if (values.size >= 2_000) values.clear();
+      values.set(party.id, value);
+    },
+  };
+}
+
+const outcomeCounts = finalCountsOf<Record<OutcomeStatus, number>>();
+
+/** Outcome counts of one party: one aggregate query, once for a completed party. */
+export async function getOutcomeCounts(party: { id: string; status: string }): Promise<Record<OutcomeStatus, number>> {
+  const known = outcomeCounts.get(party.id);
+  if (known) return known;
+  const rows = await db.patchOutcome.groupBy({ by: ["status"], where: { partyId: party.id }, _count: { _all: true } });
   const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
   for (const row of rows) counts[row.status] = row._count._all;
+  outcomeCounts.keep(party, counts);
   return counts;
 }
 
@@ -34,6 +56,6 @@ export function getLastCompletedParty(now: Date) {
   return db.party.findFirst({
     where: { endsAt: { lte: now }, status: { not: "CANCELLED" } },
     orderBy: { endsAt: "desc" },
-    select: { id: true, tag: true, kind: true, localDate: true },
+    select: { id: true, tag: true, kind: true, localDate: true, status: true },
   });
 }

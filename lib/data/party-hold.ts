@@ -45,7 +45,7 @@ export async function releaseParty(user: CurrentUser, tag: string, now: Date): P
 export async function qaOutcomeOf(tag: string, now: Date) {
   const qa = await db.party.findUnique({ where: { tag_kind: { tag, kind: "QA" } }, select: { id: true, endsAt: true, status: true } });
   if (!qa || qa.status === "CANCELLED" || qa.endsAt > now) return null;
-  const counts = await getOutcomeCounts(qa.id);
+  const counts = await getOutcomeCounts(qa);
   const outcome = { patched: counts.PATCHED, failed: counts.FAILED, skipped: counts.SKIPPED };
   return { ...outcome, ...qaGate(outcome) };
 }

@@ -65,7 +65,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const underway = party.id !== null && !ran && (party.status === "running" || party.startsAt <= now);
   const [counts, outcomes, resources, excluded, zone, changes] = await Promise.all([
     slotCounts([party], now),
-    (ran || underway) && party.id ? getOutcomeCounts(party.id) : Promise.resolve(null),
+    (ran || underway) && party.id ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
     listPartyResources(party.kind, group, query.after),
     listPartyExcluded(party.kind),
     viewerTimeZone(),

@@ -23,7 +23,7 @@ export const GET = apiRoute(async function GET(request: Request, { params }: { p
   const now = new Date();
   const [counts, outcomes, changes] = await Promise.all([
     slotCounts([party], now),
-    party.id && party.endsAt <= now ? getOutcomeCounts(party.id) : Promise.resolve(null),
+    party.id && party.endsAt <= now ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
     partyChanges(party.id ? [party.id] : []),
   ]);
   return Response.json(

@@ -1,0 +1,38 @@
+// A party's outcome counts are read on the home, calendar and party pages. While the party runs
+// they change; once it is completed they cannot (outcomes are written only by open runs), so
+// they are counted once per process.
+import { expect, it } from "vitest";
+import { getOutcomeCounts } from "@/lib/data/fleet";
+import { getParty, slotCounts } from "@/lib/data/party-detail";
+import { db } from "@/lib/db";
+import { partyKey } from "@/lib/domain";
+import { makeFleet } from "./fixtures/fleet";
+
+it("counts a running party's outcomes every time, and a completed party's once", async () => {
+  const f = await makeFleet();
+  const tag = `${7000 + Math.floor(Math.random() * 999)}-Q2`;
+  const startsAt = new Date("2026-05-07T08:00:00Z");
+  const party = await db.party.create({ data: { tag, kind: "QA", localDate: "2026-05-07", timeZone: "UTC", startsAt, endsAt: new Date("2026-05-07T17:00:00Z"), status: "RUNNING" } });
+  const outcome = (resourceId: string, group: number, status: "PATCHED" | "FAILED") => db.patchOutcome.create({ data: { resourceId, partyId: party.id, group, status, startedAt: startsAt, finishedAt: startsAt } });
+  const now = new Date("2026-05-08T00:00:00Z");
+  const slots = async () => (await slotCounts([(await getParty(tag, "qa"))!], now)).get(partyKey({ tag, kind: "qa" }));
+
+  await outcome(f.web.id, 2, "PATCHED");
+  expect(await getOutcomeCounts(party)).toEqual({ PATCHED: 1, FAILED: 0, SKIPPED: 0 });
+  expect(await slots()).toEqual({ 1: 0, 2: 1, 3: 0 });
+  await outcome(f.nodes[0]!.id, 1, "FAILED");
+  // Still running: counted again.
+  expect(await getOutcomeCounts(party)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
+
+  const completed = await db.party.update({ where: { id: party.id }, data: { status: "COMPLETED" }, select: { id: true, status: true } });
+  expect(await getOutcomeCounts(completed)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
+  // The app never writes to a completed party; this row only shows that its counts are not read again.
+  await outcome(f.nodes[2]!.id, 3, "PATCHED");
+  expect(await getOutcomeCounts(completed)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
+  // A team's counts are not kept: they are read each time.
+  const teamSlots = (await slotCounts([(await getParty(tag, "qa"))!], now, f.web.teamId)).get(partyKey({ tag, kind: "qa" }));
+  expect(teamSlots).toEqual({ 1: 1, 2: 1, 3: 1 });
+});
