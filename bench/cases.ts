@@ -48,7 +48,7 @@ const partiesBetween = (from: Date, to: Date): [string, unknown[]] => [
   `SELECT p.*, s.* FROM "Party" p LEFT JOIN "PartySlot" s ON s."partyId" = p.id WHERE p."endsAt" > $1 AND p."startsAt" < $2 ORDER BY p."startsAt"`,
   [from, to],
 ];
-const fleetCounts: [string] = [`SELECT environment, excluded, "patchGroup", count FROM "FleetCount" WHERE count <> 0`];
+const fleetCounts: [string] = [`SELECT environment, excluded, "patchGroup", sum(count) FROM "FleetCount" GROUP BY 1, 2, 3 HAVING sum(count) <> 0`];
 
 export const CASES: Case[] = [
   {

@@ -3,13 +3,13 @@ import { cache } from "react";
 import { db } from "../db";
 
 /**
- * Resources by environment, exclusion and group, as the database keeps them (FleetCount, a trigger
- * on Resource): the home page's figures, the next parties' slot counts and a party's slots all
+ * Resources by environment, exclusion and group, as the database keeps them (FleetCount, triggers
+ * on Resource; a bucket's count is the sum of its shards): the home page's figures, the next parties' slot counts and a party's slots all
  * read it (once per request), a dozen rows instead of an aggregate over the whole fleet.
  */
 export const fleetCounts = cache(async () => {
   const rows = await db.$queryRaw<{ environment: Environment; excluded: boolean; patchGroup: number; count: number }[]>`
-    SELECT environment::text AS environment, excluded, "patchGroup", count FROM "FleetCount" WHERE count <> 0`;
+    SELECT environment::text AS environment, excluded, "patchGroup", sum(count)::int AS count FROM "FleetCount" GROUP BY 1, 2, 3 HAVING sum(count) <> 0`;
   return rows.map((r) => ({ environment: r.environment, excluded: r.excluded, patchGroup: r.patchGroup, _count: { _all: r.count } }));
 });
 

@@ -11,28 +11,28 @@ import { refuse, succeed, type Outcome } from "./outcome";
 
 type Tx = Prisma.TransactionClient;
 
-const lockedSelect = {
-  id: true,
-  name: true,
-  teamId: true,
-  clusterId: true,
-  patchGroup: true,
-  excluded: true,
-  exclusionReason: true,
-  exclusionUntil: true,
-  revision: true,
-} as const;
-
-type Locked = Prisma.ResourceGetPayload<{ select: typeof lockedSelect }>;
+type Locked = {
+  id: string;
+  name: string;
+  teamId: string;
+  clusterId: string | null;
+  patchGroup: number;
+  excluded: boolean;
+  exclusionReason: string | null;
+  exclusionUntil: Date | null;
+  revision: number;
+};
 
 export type ChangedResource = { name: string; revision: number; excluded: boolean; patchGroup: number };
 
 const actorOf = (user: CurrentUser): Actor => ({ id: user.id, label: user.email });
 
+/** The resource, locked for the rest of the transaction (one statement). */
 async function lockResource(tx: Tx, name: string): Promise<Locked | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Resource" WHERE name = ${name} FOR UPDATE`;
-  const id = rows[0]?.id;
-  return id ? tx.resource.findUnique({ where: { id }, select: lockedSelect }) : null;
+  const rows = await tx.$queryRaw<Locked[]>`
+    SELECT id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", revision
+    FROM "Resource" WHERE name = ${name} FOR UPDATE`;
+  return rows[0] ?? null;
 }
 
 /** 404, 403 and 409 checks every single change starts with. */

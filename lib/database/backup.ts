@@ -15,8 +15,13 @@ const FORMAT = "patchparty-backup";
 const BATCH = 2_000;
 /** Bookkeeping, not data: the migrator writes its own table, and queued jobs are not kept. */
 const SKIPPED = new Set(["_prisma_migrations"]);
-/** Kept by the database from other tables (triggers): restoring those rebuilds them. */
-const DERIVED = ["FleetCount"];
+/**
+ * Kept by the database from other tables (triggers): restoring those rebuilds them. Compared by
+ * what they mean, not row by row (the fleet's counts are spread over shards).
+ */
+const DERIVED: Record<string, string> = {
+  FleetCount: `SELECT environment, excluded, "patchGroup", sum(count) AS count FROM "FleetCount" GROUP BY 1, 2, 3 HAVING sum(count) <> 0`,
+};
 
 type Header = { format: typeof FORMAT; version: 1; createdAt: string; migrations: string[]; tables: Record<string, number> };
 
@@ -37,7 +42,7 @@ export async function tablesInLoadOrder(client: pg.Client): Promise<string[]> {
     `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent FROM pg_constraint c
      JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = 'public'`,
   );
-  const names = tables.map((t) => t.name).filter((t) => !SKIPPED.has(t) && !DERIVED.includes(t));
+  const names = tables.map((t) => t.name).filter((t) => !SKIPPED.has(t) && !(t in DERIVED));
   const unquote = (s: string) => s.replace(/^"|"$/g, "");
   const parents = new Map(names.map((n) => [n, new Set(edges.filter((e) => unquote(e.child) === n && unquote(e.parent) !== n).map((e) => unquote(e.parent)))]));
   const order: string[] = [];
@@ -154,8 +159,9 @@ export async function restoreDatabase(url: string, file: string): Promise<Record
 export async function databaseFingerprint(url: string): Promise<Record<string, string>> {
   return withClient(url, async (client) => {
     const out: Record<string, string> = {};
-    for (const table of [...(await tablesInLoadOrder(client)), ...DERIVED]) {
-      const { rows } = await client.query<{ md5: string | null; n: string }>(`SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5, count(*) AS n FROM "${table}" t`);
+    const sources: [string, string][] = [...(await tablesInLoadOrder(client)).map((table): [string, string] => [table, `"${table}"`]), ...Object.entries(DERIVED).map(([table, query]): [string, string] => [table, `(${query})`])];
+    for (const [table, source] of sources) {
+      const { rows } = await client.query<{ md5: string | null; n: string }>(`SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5, count(*) AS n FROM ${source} t`);
       out[table] = `${rows[0]!.n}:${rows[0]!.md5 ?? "-"}`;
     }
     return out;

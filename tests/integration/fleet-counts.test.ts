@@ -9,7 +9,7 @@ import { makeFleet } from "./fixtures/fleet";
 async function keptAndLive() {
   const [row] = await db.$queryRaw<{ kept: unknown; live: unknown }[]>`
     SELECT (SELECT COALESCE(json_agg(k ORDER BY k.environment, k.excluded, k."patchGroup"), '[]') FROM
-              (SELECT environment, excluded, "patchGroup", count FROM "FleetCount" WHERE count <> 0) k) AS kept,
+              (SELECT environment, excluded, "patchGroup", sum(count)::int AS count FROM "FleetCount" GROUP BY 1, 2, 3 HAVING sum(count) <> 0) k) AS kept,
            (SELECT COALESCE(json_agg(l ORDER BY l.environment, l.excluded, l."patchGroup"), '[]') FROM
               (SELECT environment, excluded, "patchGroup", count(*)::int AS count FROM "Resource" GROUP BY 1, 2, 3) l) AS live`;
   return row!;

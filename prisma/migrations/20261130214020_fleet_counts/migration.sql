@@ -3,28 +3,30 @@ CREATE TABLE "FleetCount" (
     "environment" "Environment" NOT NULL,
     "excluded" BOOLEAN NOT NULL,
     "patchGroup" INTEGER NOT NULL,
+    "shard" INTEGER NOT NULL,
     "count" INTEGER NOT NULL,
 
-    CONSTRAINT "FleetCount_pkey" PRIMARY KEY ("environment","excluded","patchGroup")
+    CONSTRAINT "FleetCount_pkey" PRIMARY KEY ("environment","excluded","patchGroup","shard")
 );
 
 -- Kept by the database: every statement that inserts, updates, deletes or truncates resources
--- adds its net change per (environment, excluded, patchGroup). Buckets are changed in a fixed
--- order, so two statements never wait on each other's buckets crosswise.
-INSERT INTO "FleetCount" ("environment", "excluded", "patchGroup", "count")
-SELECT "environment", "excluded", "patchGroup", count(*)::int FROM "Resource" GROUP BY 1, 2, 3;
+-- adds its net change per (environment, excluded, patchGroup) to the shard of its transaction
+-- (one of 16), so concurrent writers seldom wait on one another. Within a statement the buckets
+-- are changed in a fixed order. A bucket's count is the sum of its shards.
+INSERT INTO "FleetCount" ("environment", "excluded", "patchGroup", "shard", "count")
+SELECT "environment", "excluded", "patchGroup", 0, count(*)::int FROM "Resource" GROUP BY 1, 2, 3;
 
 CREATE FUNCTION fleet_count_add(deltas jsonb) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE d record;
+DECLARE
+  d record;
+  s int := (txid_current() % 16)::int;
 BEGIN
   FOR d IN
     SELECT (x->>'environment')::"Environment" AS environment, (x->>'excluded')::boolean AS excluded, (x->>'patchGroup')::int AS "patchGroup", (x->>'n')::int AS n
     FROM jsonb_array_elements(deltas) x ORDER BY 1, 2, 3
   LOOP
-    INSERT INTO "FleetCount" AS f ("environment", "excluded", "patchGroup", "count") VALUES (d.environment, d.excluded, d."patchGroup", d.n)
-    ON CONFLICT ("environment", "excluded", "patchGroup") DO UPDATE SET "count" = f."count" + EXCLUDED."count";
-    -- Only buckets that hold resources are kept: the table reads the same however it got there.
-    DELETE FROM "FleetCount" WHERE "environment" = d.environment AND "excluded" = d.excluded AND "patchGroup" = d."patchGroup" AND "count" = 0;
+    INSERT INTO "FleetCount" AS f ("environment", "excluded", "patchGroup", "shard", "count") VALUES (d.environment, d.excluded, d."patchGroup", s, d.n)
+    ON CONFLICT ("environment", "excluded", "patchGroup", "shard") DO UPDATE SET "count" = f."count" + EXCLUDED."count";
   END LOOP;
 END $$;
 
