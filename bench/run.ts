@@ -11,6 +11,7 @@ import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
 import { migrate } from "../lib/database/migrate";
 import { disconnectDb } from "../lib/db";
 import { useDatabaseUrl } from "../lib/env";
+import { SERVER_NODE_ARGS } from "../lib/server-heap";
 import { CASES, ROUND_TRIP, type BenchContext } from "./cases";
 import { loadGet, loadSteps, type LoadResult } from "./load";
 import { BENCH_PASSWORD, BENCH_USERS, seedBench } from "./seed";
@@ -145,7 +146,7 @@ async function measure(phases: Record<string, number>, builtInSeconds: number) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const server = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: database.url, NEXTAUTH_URL: base, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", NEXT_TELEMETRY_DISABLED: "1", PATCHPARTY_SEED: "never" },
   });

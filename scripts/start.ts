@@ -9,6 +9,7 @@ import { migrate } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
 import { generateParties } from "../lib/data/parties";
 import { disconnectDb } from "../lib/db";
+import { SERVER_NODE_ARGS } from "../lib/server-heap";
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemoData } from "../prisma/seed";
 import { log, withDatabase } from "./run";
 
@@ -58,7 +59,7 @@ await withDatabase(async (url, env) => {
 
   const port = String(env.PORT);
   const baseUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
-  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port, ...(env.HOSTNAME ? ["-H", env.HOSTNAME] : [])], {
+  const child = spawn(process.execPath, [...(dev ? [] : SERVER_NODE_ARGS), nextBin, dev ? "dev" : "start", "-p", port, ...(env.HOSTNAME ? ["-H", env.HOSTNAME] : [])], {
     stdio: "inherit",
     env: {
       ...process.env,
