@@ -4,7 +4,7 @@
 // never sent twice; a refused send goes back to PENDING and is retried with a back-off.
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
-import type { Prisma } from "@prisma/client";
+import { Prisma, type NotificationState } from "@prisma/client";
 import { db } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { NOTICE_SUBJECTS, noticesDue, templateNoticesDue, type NoticeKind, type Recorded, type TemplateRecorded, type TemplateRunFact } from "../domain/notices";
@@ -254,11 +254,13 @@ export async function listNotifications(options: { partyId?: string; templateId?
  * current date: a party's, or a template's upgrade to `version`.
  */
 export async function noticeSummary(of: { partyId: string } | { templateId: string; version: string }) {
-  const where = "partyId" in of ? { partyId: of.partyId } : { templateId: of.templateId };
-  const current = "partyId" in of ? where : { ...where, version: of.version };
-  const [groups, told] = await Promise.all([
-    db.notification.groupBy({ by: ["kind", "state"], where, _count: { _all: true } }),
-    db.notification.findFirst({ where: { ...current, kind: { in: ["announce", "moved"] } }, orderBy: [{ sequence: "desc" }, { createdAt: "asc" }], select: { createdAt: true, kind: true, sequence: true } }),
-  ]);
-  return { counts: groups.map((g) => ({ kind: g.kind, state: g.state, count: g._count._all })), lastTold: told };
+  // One statement: the party and template pages read it on every request.
+  const where = "partyId" in of ? Prisma.sql`"partyId" = ${of.partyId}` : Prisma.sql`"templateId" = ${of.templateId}`;
+  const current = "partyId" in of ? where : Prisma.sql`${where} AND version = ${of.version}`;
+  const [row] = await db.$queryRaw<{ counts: { kind: string; state: NotificationState; count: number }[]; told: { createdAt: string; kind: string; sequence: number } | null }[]>`
+    SELECT COALESCE((SELECT json_agg(g) FROM (SELECT kind, state, count(*)::int AS count FROM "Notification" WHERE ${where} GROUP BY 1, 2) g), '[]') AS counts,
+           (SELECT json_build_object('createdAt', "createdAt", 'kind', kind, 'sequence', sequence) FROM "Notification"
+             WHERE ${current} AND kind IN ('announce', 'moved') ORDER BY sequence DESC, "createdAt" ASC LIMIT 1) AS told`;
+  const told = row!.told;
+  return { counts: row!.counts, lastTold: told ? { createdAt: new Date(`${told.createdAt}Z`), kind: told.kind, sequence: told.sequence } : null };
 }

@@ -1,5 +1,5 @@
 // One resource's page: identity, cluster siblings, service risk, patch status and history.
-import type { Environment, OutcomeStatus, ResourceKind } from "@prisma/client";
+import type { Environment, ExclusionAction, OutcomeStatus, PartyKind, ResourceKind } from "@prisma/client";
 import { db } from "../db";
 import {
   isExcludedAt,
@@ -70,7 +70,9 @@ export async function getPatchStatus(resource: ResourceRecord, now: Date): Promi
   const excluded = isExcludedAt(resource, now);
   const [parties, excludedBy] = await Promise.all([
     excluded ? Promise.resolve([]) : listParties(new Date(now.getTime() - DAY), new Date(now.getTime() + 400 * DAY)),
-    excluded && resource.excludedById ? db.user.findUnique({ where: { id: resource.excludedById }, select: { name: true, email: true } }) : Promise.resolve(null),
+    excluded && resource.excludedById
+      ? db.$queryRaw<{ name: string; email: string }[]>`SELECT name, email FROM "User" WHERE id = ${resource.excludedById}`.then((rows) => rows[0] ?? null)
+      : Promise.resolve(null),
   ]);
   const next = nextPartyForResource(
     { environment: resource.environment === "PRODUCTION" ? "production" : "non-production", patchGroup: resource.patchGroup as PatchGroup, excluded },
@@ -90,24 +92,26 @@ export async function getPatchStatus(resource: ResourceRecord, now: Date): Promi
 
 /** Whether all production resources of the service sit in one group (one aggregate query). */
 export async function getServiceRisk(serviceId: string): Promise<ServiceRisk> {
-  const rows = await db.resource.groupBy({ by: ["patchGroup"], where: { serviceId, environment: "PRODUCTION" }, _count: { _all: true } });
-  return serviceGroupRisk(rows.flatMap((r) => Array<PatchGroup>(r._count._all).fill(r.patchGroup as PatchGroup)));
+  const rows = await db.$queryRaw<{ patchGroup: number; n: number }[]>`
+    SELECT "patchGroup", count(*)::int AS n FROM "Resource" WHERE "serviceId" = ${serviceId} AND environment = 'PRODUCTION' GROUP BY 1`;
+  return serviceGroupRisk(rows.flatMap((r) => Array<PatchGroup>(r.n).fill(r.patchGroup as PatchGroup)));
 }
 
-export function getPatchHistory(resourceId: string) {
-  return db.patchOutcome.findMany({
-    where: { resourceId },
-    orderBy: { finishedAt: "desc" },
-    take: 20,
-    select: { id: true, status: true, message: true, group: true, startedAt: true, finishedAt: true, party: { select: { tag: true, kind: true } } },
-  });
+export type PatchHistoryRow = { id: string; status: OutcomeStatus; message: string | null; group: number; startedAt: Date; finishedAt: Date; party: { tag: string; kind: PartyKind } };
+
+/** The resource's last 20 outcomes, newest first, with their party (one statement). */
+export function getPatchHistory(resourceId: string): Promise<PatchHistoryRow[]> {
+  return db.$queryRaw<PatchHistoryRow[]>`
+    SELECT o.id, o.status::text AS status, o.message, o."group", o."startedAt", o."finishedAt", json_build_object('tag', p.tag, 'kind', p.kind) AS party
+    FROM "PatchOutcome" o JOIN "Party" p ON p.id = o."partyId"
+    WHERE o."resourceId" = ${resourceId} ORDER BY o."finishedAt" DESC LIMIT 20`;
 }
 
-export function getExclusionHistory(resourceId: string) {
-  return db.exclusionEvent.findMany({
-    where: { resourceId },
-    orderBy: { at: "desc" },
-    take: 20,
-    select: { id: true, action: true, reason: true, until: true, group: true, actorLabel: true, at: true },
-  });
+export type ExclusionHistoryRow = { id: string; action: ExclusionAction; reason: string | null; until: Date | null; group: number | null; actorLabel: string; at: Date };
+
+/** The resource's last 20 exclusion events, newest first. */
+export function getExclusionHistory(resourceId: string): Promise<ExclusionHistoryRow[]> {
+  return db.$queryRaw<ExclusionHistoryRow[]>`
+    SELECT id, action::text AS action, reason, until, "group", "actorLabel", at FROM "ExclusionEvent"
+    WHERE "resourceId" = ${resourceId} ORDER BY at DESC LIMIT 20`;
 }
