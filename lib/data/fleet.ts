@@ -48,11 +48,11 @@ const outcomeCounts = finalCountsOf<Record<OutcomeStatus, number>>();
 /** Outcome counts of one party: one aggregate query, once for a completed party. */
 export async function getOutcomeCounts(party: { id: string; status: string }): Promise<Record<OutcomeStatus, number>> {
   const known = outcomeCounts.get(party.id);
-  if (known) return known;
+  if (known) return { ...known }; // a copy: callers may change theirs
   const rows = await db.patchOutcome.groupBy({ by: ["status"], where: { partyId: party.id }, _count: { _all: true } });
   const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
   for (const row of rows) counts[row.status] = row._count._all;
-  outcomeCounts.keep(party, counts);
+  outcomeCounts.keep(party, { ...counts });
   return counts;
 }
 

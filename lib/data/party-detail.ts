@@ -30,8 +30,10 @@ const ranCounts = finalCountsOf<SlotCounts>();
 export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: string): Promise<Map<string, SlotCounts>> {
   const result = new Map<string, SlotCounts>();
   const ran = parties.filter((p) => p.id && p.endsAt <= now);
-  // A team's counts are asked for rarely; the whole party's are kept once it is completed.
-  const toCount = teamId ? ran : ran.filter((p) => !ranCounts.get(p.id!));
+  // The whole party's counts are kept once it is completed; a team's are asked for rarely.
+  const known = new Map<string, SlotCounts>();
+  if (!teamId) for (const p of ran) if (ranCounts.get(p.id!)) known.set(p.id!, { ...ranCounts.get(p.id!)! }); // a copy: callers may change theirs
+  const toCount = ran.filter((p) => !known.has(p.id!));
   const [outcomes, current] = await Promise.all([
     toCount.length
       ? db.patchOutcome.groupBy({
@@ -44,21 +46,12 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
       ? db.resource.groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, teamId }, _count: { _all: true } })
       : fleetCounts().then((rows) => rows.filter((r) => !r.excluded)),
   ]);
-  const byParty = new Map<string, SlotCounts>();
-  for (const row of outcomes) {
-    const counts = byParty.get(row.partyId) ?? empty();
-    counts[row.group as PatchGroup] = row._count._all;
-    byParty.set(row.partyId, counts);
-  }
-  for (const party of toCount) {
-    const counts = byParty.get(party.id!) ?? empty();
-    byParty.set(party.id!, counts);
-    if (!teamId) ranCounts.keep({ id: party.id!, status: party.status }, counts);
-  }
-  if (!teamId) for (const party of ran) if (!byParty.has(party.id!)) byParty.set(party.id!, ranCounts.get(party.id!)!);
+  for (const party of toCount) known.set(party.id!, empty());
+  for (const row of outcomes) known.get(row.partyId)![row.group as PatchGroup] = row._count._all;
+  if (!teamId) for (const party of toCount) ranCounts.keep({ id: party.id!, status: party.status }, { ...known.get(party.id!)! });
   for (const party of parties) {
     if (party.id && party.endsAt <= now) {
-      result.set(partyKey(party), byParty.get(party.id) ?? empty());
+      result.set(partyKey(party), known.get(party.id)!);
       continue;
     }
     const counts = empty();
@@ -70,7 +63,6 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
 
 export const PARTY_PAGE_SIZE = 50;
 
-/** The included resources of a party's environment in one group, by name (keyset). */
 type PartyResourceRow = { id: string; name: string; kind: ResourceKind; lastOutcome: OutcomeStatus | null; team: { name: string }; cluster: { name: string } | null };
 
 /** Included resources of a party's environment and group, by name (keyset on the name). Raw, like readParties. */
