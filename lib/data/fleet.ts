@@ -4,8 +4,9 @@ import { db } from "../db";
 
 /**
  * Resources by environment, exclusion and group, as the database keeps them (FleetCount, triggers
- * on Resource; a bucket's count is the sum of its shards): the home page's figures, the next parties' slot counts and a party's slots all
- * read it (once per request), a dozen rows instead of an aggregate over the whole fleet.
+ * on Resource; a bucket's count is the sum of its shards). The home page's figures, the next
+ * parties' slot counts and a party's slots all read it, once per request: a few rows instead of
+ * an aggregate over the whole fleet.
  */
 export const fleetCounts = cache(async () => {
   const rows = await db.$queryRaw<{ environment: Environment; excluded: boolean; patchGroup: number; count: number }[]>`
