@@ -27,13 +27,17 @@ test("the resource list pages through the fleet and searches by name", async ({ 
   await signIn(page, "viewer@example.com");
   await page.goto("/resources");
   const firstName = await page.getByRole("row").nth(1).getByRole("cell").first().innerText();
+  const firstCell = page.getByRole("row").nth(1).getByRole("cell").first();
   await page.getByRole("link", { name: "Next page" }).click();
   await expect(page).toHaveURL(/cursor=/);
-  const secondPageFirst = await page.getByRole("row").nth(1).getByRole("cell").first().innerText();
+  // The URL changes before the new rows are drawn: wait for them, then compare.
+  await expect(firstCell).not.toHaveText(firstName);
+  const secondPageFirst = await firstCell.innerText();
   expect(secondPageFirst > firstName).toBe(true);
   await page.getByLabel("Name or tag").fill("prd-payments");
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/q=prd-payments/);
+  await expect(firstCell).toContainText("prd-payments");
   const names = await page.getByRole("row").locator("td:first-child").allInnerTexts();
   expect(names.length).toBeGreaterThan(0);
   expect(names.every((n) => n.startsWith("prd-payments"))).toBe(true);

@@ -187,15 +187,19 @@ test("the list filters, sorts and pages through the fleet, all in the URL", asyn
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/environment=production/);
   await expect(page).toHaveURL(/kind=database-node/);
+  // The URL changes before the filtered rows are drawn: wait for them.
+  await expect(page.locator("tbody tr td:nth-child(2)").first()).toHaveText("Database node");
   const groups = await page.locator("tbody tr td:nth-child(6)").allInnerTexts();
   expect(groups.length).toBeGreaterThan(0);
   expect([...groups].sort()).toEqual(groups);
   await page.screenshot({ path: testInfo.outputPath("list.png"), fullPage: true });
   await page.goto("/resources?environment=production");
-  const first = await page.locator("tbody tr td:first-child").first().innerText();
+  const firstCell = page.locator("tbody tr td:first-child").first();
+  const first = await firstCell.innerText();
   await page.getByRole("link", { name: "Next page" }).click();
   await expect(page).toHaveURL(/cursor=/);
-  const second = await page.locator("tbody tr td:first-child").first().innerText();
+  await expect(firstCell).not.toHaveText(first);
+  const second = await firstCell.innerText();
   expect(second > first).toBe(true);
   await expect(page.getByTestId("match-count")).toContainText("resources match");
 
