@@ -1,6 +1,7 @@
 import type { Environment, OutcomeStatus } from "@prisma/client";
 import { cache } from "react";
 import { db } from "../db";
+import { boundedMap } from "../domain/memo";
 
 /**
  * Resources by environment, exclusion and group, as the database keeps them (FleetCount, triggers
@@ -33,13 +34,11 @@ export async function getFleetSummary() {
  * never deleted. Kept per party in the process; a party still running is counted every time.
  */
 export function finalCountsOf<V>() {
-  const values = new Map<string, V>();
+  const values = boundedMap<V>(2_000);
   return {
-    get: (partyId: string) => values.get(partyId),
+    get: values.get,
     keep(party: { id: string; status: string }, value: V) {
-      if (party.status.toUpperCase() !== "COMPLETED") return;
-      if (values.size >= 2_000) values.clear();
-      values.set(party.id, value);
+      if (party.status.toUpperCase() === "COMPLETED") values.set(party.id, value);
     },
   };
 }
