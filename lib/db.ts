@@ -24,3 +24,9 @@ export async function disconnectDb() {
   await globalForPrisma.prisma?.$disconnect();
   globalForPrisma.prisma = undefined;
 }
+
+/**
+ * A timestamp column read inside a JSON value of a raw statement ("2026-12-06T05:00:00": UTC,
+ * written without the zone) as a Date. Top-level timestamp columns arrive as Dates already.
+ */
+export const jsonTimestamp = (text: string) => new Date(`${text}Z`);

@@ -5,7 +5,7 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
 import { Prisma, type NotificationState } from "@prisma/client";
-import { db } from "../db";
+import { db, jsonTimestamp } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { NOTICE_SUBJECTS, noticesDue, templateNoticesDue, type NoticeKind, type Recorded, type TemplateRecorded, type TemplateRunFact } from "../domain/notices";
 import { nextWindows, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow } from "../domain";
@@ -262,5 +262,5 @@ export async function noticeSummary(of: { partyId: string } | { templateId: stri
            (SELECT json_build_object('createdAt', "createdAt", 'kind', kind, 'sequence', sequence) FROM "Notification"
              WHERE ${current} AND kind IN ('announce', 'moved') ORDER BY sequence DESC, "createdAt" ASC LIMIT 1) AS told`;
   const told = row!.told;
-  return { counts: row!.counts, lastTold: told ? { createdAt: new Date(`${told.createdAt}Z`), kind: told.kind, sequence: told.sequence } : null };
+  return { counts: row!.counts, lastTold: told ? { createdAt: jsonTimestamp(told.createdAt), kind: told.kind, sequence: told.sequence } : null };
 }

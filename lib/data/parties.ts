@@ -1,6 +1,6 @@
 // Parties: stored ones plus the rule's projection, generation, and per-slot counts.
 import { Prisma, type Party as PartyRow } from "@prisma/client";
-import { db } from "../db";
+import { db, jsonTimestamp } from "../db";
 import {
   partiesInRange,
   planGeneration,
@@ -37,9 +37,6 @@ export function toStoredParty(row: Omit<PartyRow, "createdAt" | "updatedAt"> & {
   };
 }
 
-/** A timestamp column as JSON ("2026-12-06T05:00:00", UTC without the zone) back to a Date. */
-const utc = (text: string) => new Date(`${text}Z`);
-
 /**
  * Parties with their slots in one statement. Raw SQL because the calendar, the home page, the
  * feed and the parties API all read parties on every request, and a raw statement costs a third
@@ -52,7 +49,7 @@ export async function readParties(client: Prisma.TransactionClient, where: Prism
            COALESCE((SELECT json_agg(json_build_object('group', s."group", 'startsAt', s."startsAt", 'endsAt', s."endsAt"))
                      FROM "PartySlot" s WHERE s."partyId" = p.id), '[]') AS slots
     FROM "Party" p WHERE ${where} ORDER BY p."startsAt"`;
-  return rows.map((row) => toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: utc(s.startsAt), endsAt: utc(s.endsAt) })) }));
+  return rows.map((row) => toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: jsonTimestamp(s.startsAt), endsAt: jsonTimestamp(s.endsAt) })) }));
 }
 
 function storedPartiesOverlapping(client: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
