@@ -4,13 +4,15 @@ import { revalidatePath } from "next/cache";
 import { requireUser } from "../auth/session";
 import { saveSlotRollout } from "../data/slot-rollout";
 import { SlotRolloutSchema } from "../validation/templates";
-import { invalid, type FormResult, formText } from "./result";
+import { invalid, type FormResult } from "./result";
 
 const FIELDS = ["concurrency", "concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"] as const;
 
 export async function saveSlotRolloutAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const parsed = SlotRolloutSchema.safeParse(Object.fromEntries(FIELDS.map((k) => [k, String(formText(form, k) ?? "")])));
+  // A field the request leaves out keeps its setting ("" clears a limit). The raw value goes to the
+  // schema, which refuses anything but numeric text: a file, or text holding a NUL.
+  const parsed = SlotRolloutSchema.safeParse(Object.fromEntries(FIELDS.filter((k) => form.has(k)).map((k) => [k, form.get(k)])));
   if (!parsed.success) return invalid(parsed.error);
   const result = await saveSlotRollout(user, parsed.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };

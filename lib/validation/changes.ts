@@ -1,6 +1,6 @@
 // Change requests as the pages and the API send them.
 import { z } from "zod";
-import { NewestFirstCursorSchema } from "./common";
+import { NewestFirstCursorSchema, RevisionSchema } from "./common";
 
 const text = (label: string, max: number) => z.string({ error: `${label} is text.` }).trim().min(3, `${label}: at least 3 characters.`).max(max, `${label}: at most ${max} characters.`);
 
@@ -10,7 +10,7 @@ export const ChangeEditSchema = z
     rollbackPlan: text("The rollback plan", 5_000).optional(),
     acceptanceCriteria: text("The acceptance criteria", 5_000).optional(),
     contacts: text("The contacts", 5_000).optional(),
-    revision: z.coerce.number().int().min(1).optional(),
+    revision: RevisionSchema,
   })
   .strict();
 export type ChangeEdit = z.infer<typeof ChangeEditSchema>;
@@ -18,7 +18,7 @@ export type ChangeEdit = z.infer<typeof ChangeEditSchema>;
 export const DecisionSchema = z
   .object({
     comment: z.string({ error: "comment is text." }).trim().min(3, "Say why, in at least 3 characters.").max(1_000, "At most 1,000 characters.").optional(),
-    revision: z.coerce.number().int().min(1).optional(),
+    revision: RevisionSchema,
   })
   .strict();
 

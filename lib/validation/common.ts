@@ -43,3 +43,15 @@ export function decodeParam(value: string): string {
     return value;
   }
 }
+
+/**
+ * A number as JSON sends it, or as the text a form or a query string sends ("12", " 12 ").
+ * Not z.coerce.number(): Number() turns null, [], "" and false into 0 and true into 1, so a JSON
+ * `null` would be saved as 0. Anything but a number or numeric text reaches `schema` unchanged and
+ * is refused with its message.
+ */
+export const numberInput = <S extends z.ZodType<unknown, number>>(schema: S) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value), schema);
+
+/** The revision an edit was made against (optimistic locking): absent means "don't check". */
+export const RevisionSchema = numberInput(z.number({ error: "revision is a whole number." }).int().min(1).max(2_147_483_647)).optional();

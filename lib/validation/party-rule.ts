@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDateSchema } from "./common";
+import { IsoDateSchema, numberInput } from "./common";
 import { ReasonSchema } from "./resources";
 
 const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day such as 09:00");
@@ -8,13 +8,13 @@ const Slot = z.object({ start: Clock, end: Clock });
 /** The rule as the editor and the API send it. */
 export const PartyRuleSchema = z.object({
   timeZone: z.string().trim().min(1, "Pick a time zone.").max(64),
-  qaMonthOfQuarter: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "must be 1, 2 or 3" })),
-  qaThursdayOfMonth: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], { error: "must be 1, 2, 3, 4 or -1 (the last)" })),
+  qaMonthOfQuarter: numberInput(z.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "must be 1, 2 or 3" }))),
+  qaThursdayOfMonth: numberInput(z.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], { error: "must be 1, 2, 3, 4 or -1 (the last)" }))),
   businessHours: Slot,
-  productionMinGapDays: z.coerce.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(90, "must be at most 90 days"),
+  productionMinGapDays: numberInput(z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(90, "must be at most 90 days")),
   qaSlots: z.tuple([Slot, Slot, Slot]),
   productionSlots: z.tuple([Slot, Slot, Slot]),
-  revision: z.coerce.number().int().min(0).optional(),
+  revision: numberInput(z.number().int().min(0)).optional(),
 });
 export type PartyRuleInput = z.infer<typeof PartyRuleSchema>;
 

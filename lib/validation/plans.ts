@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RevisionSchema } from "./common";
 
 const name = (label: string) => z.string({ error: `${label} is text.` }).trim().min(1, `${label} is empty.`).max(100, `${label}: at most 100 characters.`);
 
@@ -39,7 +40,7 @@ export const PlanComponentsTextSchema = z
   .pipe(z.union([z.null(), PlanComponentsSchema]));
 
 /** The plan page's form: the components as text and the revision the page was loaded at. */
-export const TemplatePlanFormSchema = z.object({ components: PlanComponentsTextSchema, revision: z.coerce.number().int().min(1).optional() });
+export const TemplatePlanFormSchema = z.object({ components: PlanComponentsTextSchema, revision: RevisionSchema });
 
 /** POST /api/v1/plans: components in order with their expected downtime, and the servers. */
 export const PlanRequestSchema = z

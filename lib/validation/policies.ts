@@ -1,6 +1,7 @@
 // Maintenance policies as the editor and the API send them.
 import { DateTime } from "luxon";
 import { z } from "zod";
+import { numberInput, RevisionSchema } from "./common";
 import { neverFires } from "../domain/maintenance";
 import { SCHEDULE_PRESETS, WINDOW_HOURS } from "../domain/schedule-presets";
 
@@ -41,11 +42,13 @@ export const ScheduleInputSchema = z
     name: z.string().trim().min(1, "Give the schedule a name.").max(80, "At most 80 characters."),
     preset: z.enum([...(Object.keys(SCHEDULE_PRESETS) as (keyof typeof SCHEDULE_PRESETS)[]), "custom"], { error: "Pick a schedule." }),
     custom: CustomScheduleSchema.optional(),
-    windowHours: z.coerce
-      .number({ error: `The window is ${WINDOW_HOURS.min} to ${WINDOW_HOURS.max} hours.` })
-      .int(`The window is ${WINDOW_HOURS.min} to ${WINDOW_HOURS.max} whole hours.`)
-      .min(WINDOW_HOURS.min, `The window is at least ${WINDOW_HOURS.min} hour.`)
-      .max(WINDOW_HOURS.max, `The window is at most ${WINDOW_HOURS.max} hours.`),
+    windowHours: numberInput(
+      z
+        .number({ error: `The window is ${WINDOW_HOURS.min} to ${WINDOW_HOURS.max} hours.` })
+        .int(`The window is ${WINDOW_HOURS.min} to ${WINDOW_HOURS.max} whole hours.`)
+        .min(WINDOW_HOURS.min, `The window is at least ${WINDOW_HOURS.min} hour.`)
+        .max(WINDOW_HOURS.max, `The window is at most ${WINDOW_HOURS.max} hours.`),
+    ),
   })
   .refine((s) => s.preset !== "custom" || s.custom !== undefined, { path: ["custom"], message: "Choose the minutes, hours and days of a custom schedule." });
 
@@ -58,7 +61,7 @@ export const PolicyInputSchema = z
       .transform((v) => [...new Set(v.split(",").map((t) => t.trim()).filter(Boolean))])
       .refine((tags) => tags.length <= 20 && tags.every((t) => t.length <= 50), "At most 20 tags of 50 characters."),
     schedules: z.array(ScheduleInputSchema).max(20, "At most 20 schedules."),
-    revision: z.coerce.number().int().min(1).optional(),
+    revision: RevisionSchema,
   })
   .superRefine(uniqueScheduleNames);
 export type PolicyInput = z.infer<typeof PolicyInputSchema>;

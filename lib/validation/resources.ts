@@ -1,7 +1,7 @@
 // Resource inputs: list filters (URL and API), exclusion, inclusion, group changes, bulk actions.
 import { z } from "zod";
 import { PATCH_GROUPS } from "../domain/groups";
-import { optionalText } from "./common";
+import { numberInput, optionalText, RevisionSchema } from "./common";
 import { REASON_MAX } from "./limits";
 
 export { REASON_MAX };
@@ -39,11 +39,12 @@ export const ReasonSchema = z
   .min(REASON_MIN, `The reason must be at least ${REASON_MIN} characters.`)
   .max(REASON_MAX, `The reason must be at most ${REASON_MAX} characters.`);
 
-export const GroupSchema = z.coerce
-  .number({ error: "Pick patch group 1, 2 or 3." })
-  .int("Pick patch group 1, 2 or 3.")
-  .refine((g): g is 1 | 2 | 3 => (PATCH_GROUPS as readonly number[]).includes(g), "Pick patch group 1, 2 or 3.")
-  .transform((g) => g as 1 | 2 | 3);
+export const GroupSchema = numberInput(
+  z
+    .number({ error: "Pick patch group 1, 2 or 3." })
+    .int("Pick patch group 1, 2 or 3.")
+    .refine((g): g is 1 | 2 | 3 => (PATCH_GROUPS as readonly number[]).includes(g), "Pick patch group 1, 2 or 3."),
+).transform((g) => g as 1 | 2 | 3);
 
 /** "YYYY-MM-DD" (end of that UTC day) or a full ISO-8601 instant; empty means none. */
 const UntilSchema = z
@@ -53,7 +54,6 @@ const UntilSchema = z
   .optional()
   .refine((d) => d === undefined || d.getUTCFullYear() < 2200, "The expiry must be before 2200.");
 
-const RevisionSchema = z.coerce.number().int().min(1).max(2_147_483_647).optional();
 
 export const ExcludeSchema = z.object({ reason: ReasonSchema, until: UntilSchema, revision: RevisionSchema });
 export type ExcludeInput = z.infer<typeof ExcludeSchema>;
@@ -86,7 +86,7 @@ export type ResourceFilters = z.infer<typeof ResourceFiltersSchema>;
 export const ResourceListQuerySchema = ResourceFiltersSchema.extend({
   sort: z.enum(SORTS, { error: `must be one of ${SORTS.join(", ")}` }).default("name"),
   cursor: z.string().max(600).optional(),
-  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX, `must be at most ${LIST_LIMIT_MAX}`).default(50),
+  limit: numberInput(z.number().int().min(1).max(LIST_LIMIT_MAX, `must be at most ${LIST_LIMIT_MAX}`)).default(50),
 }).strict();
 export type ResourceListQuery = z.infer<typeof ResourceListQuerySchema>;
 

@@ -1,5 +1,6 @@
 // Fleet templates as the pages and the API send them.
 import { z } from "zod";
+import { numberInput, RevisionSchema } from "./common";
 import { VERSION_PATTERN } from "../domain/templates";
 
 export const MAX_MEMBERS = 5_000;
@@ -11,11 +12,13 @@ export const VersionSchema = z
   .max(60, "At most 60 characters.")
   .regex(VERSION_PATTERN, "Write a version such as 2.0.0 or 1.29.3-rc.1.");
 
-export const ConcurrencySchema = z.coerce
-  .number({ error: "Concurrency is a whole number from 1 to 1,000." })
-  .int("Concurrency is a whole number from 1 to 1,000.")
-  .min(1, "Upgrade at least 1 member at a time.")
-  .max(1000, "At most 1,000 members at a time.");
+export const ConcurrencySchema = numberInput(
+  z
+    .number({ error: "Concurrency is a whole number from 1 to 1,000." })
+    .int("Concurrency is a whole number from 1 to 1,000.")
+    .min(1, "Upgrade at least 1 member at a time.")
+    .max(1000, "At most 1,000 members at a time."),
+);
 
 const memberNames = z
   .array(z.string({ error: "Each member is a resource or cluster name." }).trim().min(1, "A member name is empty.").max(200, "A member name has at most 200 characters."), {
@@ -43,10 +46,19 @@ export const TemplateCreateFormSchema = TemplateCreateSchema.extend({
     .pipe(memberNames),
 });
 
-const percent = (label: string, min: number) =>
-  z.coerce.number({ error: `${label} is a whole number from ${min} to 100.` }).int(`${label} is a whole number from ${min} to 100.`).min(min, `${label} is a whole number from ${min} to 100.`).max(100, `${label} is a whole number from ${min} to 100.`);
+const percent = (label: string, min: number) => {
+  const message = `${label} is a whole number from ${min} to 100.`;
+  return numberInput(z.number({ error: message }).int(message).min(min, message).max(100, message));
+};
+const failureCount = numberInput(
+  z
+    .number({ error: "The failure count is a whole number, 0 or more." })
+    .int("The failure count is a whole number, 0 or more.")
+    .min(0, "The failure count is a whole number, 0 or more.")
+    .max(100_000, "At most 100,000 failures."),
+);
 /** A number, or null / "" to clear it. */
-const clearable = <S extends z.ZodType>(schema: S) => z.union([z.null(), z.literal("").transform(() => null), schema]);
+const clearable = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (value === "" ? null : value), schema.nullable());
 
 export const SAFETY_FIELDS = ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"] as const;
 
@@ -56,9 +68,9 @@ export const TemplatePatchSchema = z
     concurrency: ConcurrencySchema.optional(),
     concurrencyPercent: clearable(percent("Concurrency as a share", 1)).optional(),
     canaryPercent: percent("The canary share", 0).optional(),
-    maxFailures: clearable(z.coerce.number({ error: "The failure count is a whole number, 0 or more." }).int("The failure count is a whole number, 0 or more.").min(0, "The failure count is a whole number, 0 or more.").max(100_000)).optional(),
+    maxFailures: clearable(failureCount).optional(),
     maxFailurePercent: clearable(percent("The failure share", 1)).optional(),
-    revision: z.coerce.number().int().min(1).optional(),
+    revision: RevisionSchema,
   })
   .strict()
   .refine((p) => p.targetVersion !== undefined || p.concurrency !== undefined || SAFETY_FIELDS.some((k) => p[k] !== undefined), {
@@ -77,7 +89,7 @@ export const SlotRolloutSchema = z
     concurrency: ConcurrencySchema.optional(),
     concurrencyPercent: clearable(percent("Concurrency as a share", 1)).optional(),
     canaryPercent: percent("The canary share", 0).optional(),
-    maxFailures: clearable(z.coerce.number({ error: "The failure count is a whole number, 0 or more." }).int("The failure count is a whole number, 0 or more.").min(0, "The failure count is a whole number, 0 or more.").max(100_000)).optional(),
+    maxFailures: clearable(failureCount).optional(),
     maxFailurePercent: clearable(percent("The failure share", 1)).optional(),
   })
   .strict();

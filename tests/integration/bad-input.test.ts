@@ -41,6 +41,7 @@ import * as notificationsRoute from "@/app/api/v1/notifications/route";
 import { createApiToken } from "@/lib/data/api-tokens";
 import { openPartyChange, decideChange } from "@/lib/data/change-requests";
 import { createPolicy } from "@/lib/data/policies";
+import { getSlotRollout, saveSlotRollout } from "@/lib/data/slot-rollout";
 import { createTemplate } from "@/lib/data/templates";
 import { db } from "@/lib/db";
 import { PolicyInputSchema } from "@/lib/validation/policies";
@@ -137,7 +138,7 @@ beforeAll(async () => {
 });
 
 describe("API routes answer bad input with a clear 4xx and change nothing", () => {
-  const cases: [string, (v: unknown) => Promise<number>][] = [
+  const cases: [string, (v: unknown) => Promise<unknown>][] = [
     ["GET /resources ?q,group,sort,cursor,limit", (v) => expectCleanAnswer(resourcesRoute.GET, "GET", `/api/v1/resources?${new URLSearchParams({ q: text(v), group: text(v), sort: text(v), cursor: text(v).slice(0, 700), limit: text(v) })}`, {})],
     ["GET /resources/{name}", (v) => expectCleanAnswer(resourceRoute.GET, "GET", "/api/v1/resources/x", { name: text(v) })],
     ["PATCH /resources/{name} group", (v) => expectCleanAnswer(resourceRoute.PATCH, "PATCH", "/api/v1/resources/x", { name: fixtures.resource }, put({}, "group", v))],
@@ -161,8 +162,9 @@ describe("API routes answer bad input with a clear 4xx and change nothing", () =
     ["PUT /templates/{id}/plan", (v) => expectCleanAnswer(planRoute.PUT, "PUT", "/api/v1/templates/x/plan", { id: fixtures.templateId }, json({ components: [{ name: v, downtimeMinutes: v }] }))],
     ["POST /plans", (v) => expectCleanAnswer(plansRoute.POST, "POST", "/api/v1/plans", {}, json({ components: [{ name: "a", downtimeMinutes: 1 }], servers: v }))],
     ["PUT /party-rule", (v) => expectCleanAnswer(partyRuleRoute.PUT, "PUT", "/api/v1/party-rule", {}, put({ timeZone: "UTC" }, "qaSlots", v))],
-    // Global settings: only values the schema refuses, so that other tests keep theirs.
-    ["PUT /party-rule/rollouts", (v) => expectCleanAnswer(rolloutsRoute.PUT, "PUT", "/api/v1/party-rule/rollouts", {}, put({}, "canaryPercent", SlotRolloutSchema.safeParse({ canaryPercent: v }).success ? -5 : v))],
+    // Global settings: only values the schema refuses, so that other tests keep theirs; and refused
+    // they must be (NaN went out as JSON null, which z.coerce once saved as "no canary").
+    ["PUT /party-rule/rollouts", async (v) => expect(await expectCleanAnswer(rolloutsRoute.PUT, "PUT", "/api/v1/party-rule/rollouts", {}, put({}, "canaryPercent", SlotRolloutSchema.safeParse({ canaryPercent: v }).success ? -5 : v))).toBe(400)],
     ["GET /calendar.ics ?team,resource,group", (v) => expectCleanAnswer(feedRoute.GET, "GET", `/api/v1/calendar.ics?${new URLSearchParams({ team: text(v), group: text(v) })}`, {})],
     ["GET /notifications ?state", (v) => expectCleanAnswer(notificationsRoute.GET, "GET", `/api/v1/notifications?state=${encodeURIComponent(text(v))}`, {})],
   ];
@@ -211,3 +213,27 @@ describe("server actions answer bad input with a message and change nothing", ()
     await fc.assert(fc.asyncProperty(hostileText, async (v) => call(v)), { numRuns: RUNS });
   });
 });
+
+describe("the slot-rollout form", () => {
+  it("keeps a setting the request leaves out, and refuses one that holds a NUL", async () => {
+    const before = await getSlotRollout();
+    session.userId = f.admin.id;
+    try {
+      // Only concurrency sent: the failure thresholds stay (a missing field once meant "no limit").
+      expect(await slotActions.saveSlotRolloutAction({ ok: false }, form({ concurrency: String(before.concurrency + 1) }))).toMatchObject({ ok: true });
+      expect(await getSlotRollout()).toEqual({ ...before, concurrency: before.concurrency + 1 });
+      const refused = await slotActions.saveSlotRolloutAction({ ok: false }, form({ maxFailurePercent: "5\u0000" }));
+      expect(refused).toMatchObject({ ok: false, fieldErrors: { maxFailurePercent: ["The failure share is a whole number from 1 to 100."] } });
+      expect(await getSlotRollout()).toEqual({ ...before, concurrency: before.concurrency + 1 });
+    } finally {
+      await saveSlotRollout(f.admin, before, new Date());
+      session.userId = null;
+    }
+  });
+});
+
+function form(fields: Record<string, string>) {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(fields)) data.set(k, v);
+  return data;
+}

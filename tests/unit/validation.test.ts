@@ -2,7 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "@/lib/env";
 import { firstIssue } from "@/lib/validation/common";
+import { ChangeEditSchema } from "@/lib/validation/changes";
 import { PartiesQuerySchema } from "@/lib/validation/parties";
+import { PartyRuleSchema } from "@/lib/validation/party-rule";
+import { GroupSchema, ResourceListQuerySchema } from "@/lib/validation/resources";
+import { SlotRolloutSchema } from "@/lib/validation/templates";
 
 describe("GET /api/v1/parties query", () => {
   it("takes two days, both included", () => {
@@ -54,5 +58,25 @@ describe("environment", () => {
     expect(() => parseEnv({ OIDC_ISSUER: "https://sso.example.com" })).toThrow(/OIDC_CLIENT_ID: is required when SSO is configured/);
     const env = parseEnv({ OIDC_ISSUER: "https://sso.example.com", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "s3cret" });
     expect(env.OIDC_NAME).toBe("SSO");
+  });
+});
+
+describe("numbers at the boundary", () => {
+  // z.coerce.number() ran Number() on anything: JSON null, [] and "" became 0, true became 1, so
+  // `{"canaryPercent": null}` saved "no canary" for every party slot (the fuzz test did exactly that).
+  const cases: [string, (v: unknown) => boolean][] = [
+    ["canaryPercent", (v) => SlotRolloutSchema.safeParse({ canaryPercent: v }).success],
+    ["concurrency", (v) => SlotRolloutSchema.safeParse({ concurrency: v }).success],
+    ["patch group", (v) => GroupSchema.safeParse(v).success],
+    ["revision", (v) => ChangeEditSchema.safeParse({ revision: v }).success],
+    ["productionMinGapDays", (v) => PartyRuleSchema.shape.productionMinGapDays.safeParse(v).success],
+    ["qaMonthOfQuarter", (v) => PartyRuleSchema.shape.qaMonthOfQuarter.safeParse(v).success],
+    ["limit", (v) => ResourceListQuerySchema.shape.limit.safeParse(v).success],
+  ];
+  it.each(cases)("%s is refused as null, true, false, [], [1], {} or blank text", (_name, accepts) => {
+    for (const v of [null, true, false, [], [1], {}, "", "  ", "one", Number.NaN, Number.POSITIVE_INFINITY]) expect(accepts(v), JSON.stringify(v) ?? String(v)).toBe(false);
+  });
+  it.each(cases)("%s is taken as a number or as the digits a form sends", (_name, accepts) => {
+    for (const v of [1, "1", " 1 "]) expect(accepts(v), JSON.stringify(v)).toBe(true);
   });
 });
