@@ -11,7 +11,7 @@ import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
 import { migrate } from "../lib/database/migrate";
 import { disconnectDb } from "../lib/db";
 import { useDatabaseUrl } from "../lib/env";
-import { SERVER_NODE_ARGS } from "../lib/server-heap";
+import { webServerCommand } from "../lib/web-server";
 import { CASES, ROUND_TRIP, type BenchContext } from "./cases";
 import { loadGet, loadSteps, type LoadResult } from "./load";
 import { BENCH_PASSWORD, BENCH_USERS, seedBench } from "./seed";
@@ -23,8 +23,12 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 type CaseResult = { name: string; concurrency: number; p50Ms: number; p95Ms: number; p99Ms: number; rps: number; sqlMs: number; ratio: number; errors: number };
 
-/** Resident memory of a process and its children, in MB (Linux /proc). */
-function treeRssMb(pid: number): number {
+/**
+ * Memory of a process and its children, in MB (Linux /proc): resident (RSS) and proportional
+ * (PSS). With several web processes RSS counts the pages they share (the Node binary, its
+ * libraries) once per process; PSS divides each shared page among the processes mapping it.
+ */
+function treeMemoryMb(pid: number): { rss: number; pss: number } {
   const children = (() => {
     try {
       return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
@@ -32,13 +36,15 @@ function treeRssMb(pid: number): number {
       return [];
     }
   })();
-  let kb = 0;
+  const own = { rss: 0, pss: 0 };
   try {
-    kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    own.rss = Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
+    own.pss = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
   } catch {
     // gone
   }
-  return kb / 1024 + children.reduce((sum, child) => sum + treeRssMb(child), 0);
+  return children.map(treeMemoryMb).reduce((sum, m) => ({ rss: sum.rss + m.rss, pss: sum.pss + m.pss }), own);
 }
 
 async function waitFor(url: string, ms: number) {
@@ -146,14 +152,19 @@ async function measure(phases: Record<string, number>, builtInSeconds: number) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const server = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const command = webServerCommand(["start", "-p", String(port), "-H", "127.0.0.1"], { nodeArgs, processes: Number(process.env.PATCHPARTY_WEB_PROCESSES) || undefined });
+  const server = spawn(process.execPath, command.args, {
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: database.url, NEXTAUTH_URL: base, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", NEXT_TELEMETRY_DISABLED: "1", PATCHPARTY_SEED: "never" },
+    env: { ...process.env, ...command.env, NODE_ENV: "production", DATABASE_URL: database.url, NEXTAUTH_URL: base, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", NEXT_TELEMETRY_DISABLED: "1", PATCHPARTY_SEED: "never" },
   });
   web.server = server;
   await waitFor(`${base}/api/health`, 60_000);
-  let peakRssMb = 0;
-  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, treeRssMb(server.pid!))), 100);
+  const peak = { rss: 0, pss: 0 };
+  const sampler = setInterval(() => {
+    const m = treeMemoryMb(server.pid!);
+    peak.rss = Math.max(peak.rss, m.rss);
+    peak.pss = Math.max(peak.pss, m.pss);
+  }, 100);
 
   const sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
@@ -192,10 +203,10 @@ async function measure(phases: Record<string, number>, builtInSeconds: number) {
   log("");
   log(table(results));
   log("");
-  log(`Database built in ${seedSeconds} s; server peak memory ${Math.round(peakRssMb)} MB; first-load JS (gzip): ${Object.entries(firstLoadJs).map(([r, kb]) => `${r} ${kb} kB`).join(", ")}`);
+  log(`Database built in ${seedSeconds} s; server peak memory ${Math.round(peak.pss)} MB proportional (${Math.round(peak.rss)} MB resident, shared pages counted per process); first-load JS (gzip): ${Object.entries(firstLoadJs).map(([r, kb]) => `${r} ${kb} kB`).join(", ")}`);
   writeFileSync(
     "bench/results.json",
-    `${JSON.stringify({ at: now.toISOString(), seconds: SECONDS, seedSeconds, seedPhasesMs: phases, peakRssMb: Math.round(peakRssMb), firstLoadJsKb: firstLoadJs, cases: results.map(({ errors: _e, ...r }) => r), errors: results.reduce((s, r) => s + r.errors, 0) }, null, 2)}\n`,
+    `${JSON.stringify({ at: now.toISOString(), seconds: SECONDS, seedSeconds, seedPhasesMs: phases, webProcesses: Number(command.env.PATCHPARTY_WEB_PROCESSES), peakRssMb: Math.round(peak.rss), peakPssMb: Math.round(peak.pss), firstLoadJsKb: firstLoadJs, cases: results.map(({ errors: _e, ...r }) => r), errors: results.reduce((s, r) => s + r.errors, 0) }, null, 2)}\n`,
   );
   log("Wrote bench/results.json");
 }

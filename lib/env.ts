@@ -32,6 +32,7 @@ export const EnvSchema = z
     PATCHPARTY_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     PATCHPARTY_EPHEMERAL_DB: flag.default(false),
     PATCHPARTY_SEED: z.enum(["auto", "never"]).default("auto"),
+    PATCHPARTY_WEB_PROCESSES: z.coerce.number().int("must be a whole number").min(1, "must be 1 to 16").max(16, "must be 1 to 16").optional(),
     PATCHPARTY_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_LOG_QUERIES: flag.default(false),
     PATCHPARTY_EXECUTOR: z.enum(["simulated"], { error: "must be simulated (the only executor shipped; see lib/rollout/executor.ts)" }).default("simulated"),

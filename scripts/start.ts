@@ -9,7 +9,7 @@ import { migrate } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
 import { generateParties } from "../lib/data/parties";
 import { disconnectDb } from "../lib/db";
-import { SERVER_NODE_ARGS } from "../lib/server-heap";
+import { webServerCommand } from "../lib/web-server";
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemoData } from "../prisma/seed";
 import { log, withDatabase } from "./run";
 
@@ -59,10 +59,13 @@ await withDatabase(async (url, env) => {
 
   const port = String(env.PORT);
   const baseUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
-  const child = spawn(process.execPath, [...(dev ? [] : SERVER_NODE_ARGS), nextBin, dev ? "dev" : "start", "-p", port, ...(env.HOSTNAME ? ["-H", env.HOSTNAME] : [])], {
+  const host = env.HOSTNAME ? ["-H", env.HOSTNAME] : [];
+  const web = dev ? { args: [nextBin, "dev", "-p", port, ...host], env: {} } : webServerCommand(["start", "-p", port, ...host], { processes: env.PATCHPARTY_WEB_PROCESSES });
+  const child = spawn(process.execPath, web.args, {
     stdio: "inherit",
     env: {
       ...process.env,
+      ...web.env,
       DATABASE_URL: url,
       NEXTAUTH_URL: baseUrl,
       NEXTAUTH_SECRET: authSecret(env.PATCHPARTY_DATA_DIR, env.NEXTAUTH_SECRET),
