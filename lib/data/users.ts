@@ -31,7 +31,8 @@ export async function getPasswordHash(email: string): Promise<{ id: string; pass
 
 export async function listTeamNames(ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await db.team.findMany({ where: { id: { in: ids } }, select: { name: true }, orderBy: { name: "asc" } });
+  // Raw: the portal's layout reads them on every page.
+  const rows = await db.$queryRaw<{ name: string }[]>`SELECT name FROM "Team" WHERE id = ANY(${ids}) ORDER BY name`;
   return rows.map((r) => r.name);
 }
 

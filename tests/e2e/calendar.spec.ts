@@ -30,11 +30,11 @@ test("browse months, switch views and time zone, filter, open a party", async ({
   await page.getByRole("link", { name: "Previous month" }).click();
   await expect(page.locator('td[data-date="2026-11-01"]')).toContainText("UTC-04:00 → UTC-05:00");
 
-  await page.getByRole("link", { name: "Quarter" }).click();
+  await page.getByRole("link", { name: "Quarter", exact: true }).click();
   await expect(page.getByTestId("calendar-title")).toHaveText("Q4 2026");
   await expect(page.getByRole("table", { name: "December 2026" })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("quarter.png"), fullPage: true });
-  await page.getByRole("link", { name: "Agenda" }).click();
+  await page.getByRole("link", { name: "Agenda", exact: true }).click();
   await expect(page.getByTestId("calendar-agenda")).toContainText("2026-Q4");
 
   // Filters live in the URL.
