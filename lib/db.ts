@@ -4,9 +4,10 @@ import { PrismaClient } from "@prisma/client";
 import { env } from "./env";
 
 function createClient() {
-  const url = env().DATABASE_URL;
+  const { DATABASE_URL: url, PATCHPARTY_LOG_QUERIES: logQueries } = env();
   if (!url) throw new Error("DATABASE_URL is not set: start the portal with `npm start`, which provides it.");
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  // PATCHPARTY_LOG_QUERIES=1 prints each statement (with $1… placeholders, never the values).
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }), ...(logQueries ? { log: ["query" as const] } : {}) });
 }
 
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };

@@ -80,7 +80,7 @@ export function PatchStatusPanel({ status, group, now, viewerZone, actions }: { 
                 <span className="flex flex-col gap-1" data-testid="next-party">
                   <span className="flex items-center gap-2">
                     <PartyKindBadge kind={status.nextParty.party.kind} />
-                    <Link href={`/parties/${status.nextParty.party.tag}/${status.nextParty.party.kind}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link href={`/parties/${status.nextParty.party.tag}/${status.nextParty.party.kind}`} className="row-link">
                       {status.nextParty.party.tag}
                     </Link>
                     <span>

@@ -150,7 +150,7 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
                 </Td>
               ) : null}
               <Td>
-                <Link href={`/resources/${encodeURIComponent(r.name)}`} className="whitespace-nowrap font-mono text-xs font-medium text-indigo-700 hover:underline">
+                <Link href={`/resources/${encodeURIComponent(r.name)}`} className="row-link-mono">
                   {r.name}
                 </Link>
               </Td>

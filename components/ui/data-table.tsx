@@ -22,7 +22,7 @@ function CellContent({ cell }: { cell: Cell }) {
   if (typeof cell === "number") return cell.toLocaleString("en");
   if ("badge" in cell) return <Badge tone={cell.tone}>{cell.badge}</Badge>;
   return (
-    <Link href={cell.href} className={cx("text-indigo-700 hover:underline", cell.mono ? "whitespace-nowrap font-mono text-xs" : "font-medium")}>
+    <Link href={cell.href} className={cell.mono ? "row-link-mono" : "row-link"}>
       {cell.text}
     </Link>
   );

@@ -13,9 +13,9 @@ export function Table({ caption, children }: { caption: string; children: ReactN
 }
 
 export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th scope="col" {...props} className={cx("bg-slate-50 px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500", className)} />;
+  return <th scope="col" {...props} className={cx("cell-head", className)} />;
 }
 
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td {...props} className={cx("px-4 py-2.5 align-top text-slate-700", className)} />;
+  return <td {...props} className={cx("cell", className)} />;
 }

@@ -1,6 +1,7 @@
 // iCalendar (RFC 5545) feeds of the parties: one event per group slot, stable UIDs, UTC times,
 // SEQUENCE from the party, STATUS:CANCELLED when cancelled. Personal feeds are secret URLs.
 import ical, { ICalEventStatus } from "ical-generator";
+import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
@@ -113,5 +114,7 @@ export async function revokeFeed(user: CurrentUser, id: string, now: Date): Prom
 }
 
 export function listFeeds(userId: string) {
-  return db.calendarFeed.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take: 50, select: { id: true, name: true, prefix: true, filters: true, createdAt: true, revokedAt: true } });
+  // Raw: the calendar page reads them on every request.
+  return db.$queryRaw<{ id: string; name: string; prefix: string; filters: Prisma.JsonValue; createdAt: Date; revokedAt: Date | null }[]>`
+    SELECT id, name, prefix, filters, "createdAt", "revokedAt" FROM "CalendarFeed" WHERE "userId" = ${userId} ORDER BY "createdAt" DESC LIMIT 50`;
 }

@@ -87,7 +87,10 @@ export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
     db.$queryRaw<{ id: string; name: string; patchGroup: number; exclusionReason: string | null; excludedAt: Date | null; exclusionUntil: Date | null; team: { name: string } }[]>`
       SELECT r.id, r.name, r."patchGroup", r."exclusionReason", r."excludedAt", r."exclusionUntil", json_build_object('name', t.name) AS team
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" WHERE ${where} ORDER BY r.name LIMIT ${PARTY_EXCLUDED_SHOWN}`,
-    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`,
+    // The whole fleet's count is kept by the database (fleetCounts, read once per request anyway).
+    teamIds
+      ? db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`
+      : fleetCounts().then((counts) => [{ n: counts.filter((c) => c.excluded && c.environment === environmentOf(kind)).reduce((sum, c) => sum + c._count._all, 0) }]),
   ]);
   return { rows, total: count!.n };
 }

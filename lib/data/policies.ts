@@ -136,10 +136,12 @@ export type PolicyWindow = { policyId: string; policyName: string; scheduleName:
 
 /** Every policy's upgrade windows in [from, to), for the calendar. */
 export async function listPolicyWindows(from: Date, to: Date): Promise<PolicyWindow[]> {
-  const policies = await db.maintenancePolicy.findMany({
-    take: 200,
-    select: { id: true, name: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } },
-  });
+  // One raw statement: every calendar request asks (a relation query was two, each planned in Node).
+  const policies = await db.$queryRaw<{ id: string; name: string; schedules: { id: string; name: string; recurrence: string; windowHours: number }[] }[]>`
+    SELECT p.id, p.name,
+           COALESCE(json_agg(json_build_object('id', s.id, 'name', s.name, 'recurrence', s.recurrence, 'windowHours', s."windowHours") ORDER BY s.id) FILTER (WHERE s.id IS NOT NULL), '[]') AS schedules
+    FROM (SELECT id, name FROM "MaintenancePolicy" ORDER BY id LIMIT 200) p LEFT JOIN "UpgradeSchedule" s ON s."policyId" = p.id
+    GROUP BY p.id, p.name ORDER BY p.id`;
   return policies
     .flatMap((p) => windowsBetween(storedSchedules(p), from, to).map((w) => ({ policyId: p.id, policyName: p.name, scheduleName: w.scheduleName, start: w.start, end: w.end })))
     .sort((a, b) => a.start.getTime() - b.start.getTime());

@@ -2,6 +2,7 @@
 // trigger on Resource), so the home, calendar and party pages read a dozen rows instead of
 // aggregating 100,000 resources. They must equal the live aggregate after any kind of write.
 import { expect, it } from "vitest";
+import { listPartyExcluded } from "@/lib/data/party-detail";
 import { db } from "@/lib/db";
 import { makeFleet } from "./fixtures/fleet";
 
@@ -43,4 +44,16 @@ it("keeps the counts through 40 concurrent changes of different resources in one
   await Promise.all(names.map((name, i) => db.resource.update({ where: { name }, data: i % 2 ? { excluded: true, exclusionReason: "x" } : { patchGroup: 2 } })));
   const now = await keptAndLive();
   expect(now.kept).toEqual(now.live);
+});
+
+it("gives a party page the number of excluded resources of its environment, for the fleet and for some teams", async () => {
+  const f = await makeFleet();
+  await db.resource.update({ where: { id: f.web.id }, data: { excluded: true, exclusionReason: "test" } });
+  // Fleet-wide from the kept counts; counted live when narrowed to teams (test files run one at a time).
+  const fleet = await listPartyExcluded("production");
+  expect(fleet.total).toBe(await db.resource.count({ where: { environment: "PRODUCTION", excluded: true } }));
+  const mine = await listPartyExcluded("production", [f.teamA.id]);
+  expect(fleet.total).toBeGreaterThan(0);
+  expect(mine.total).toBe(await db.resource.count({ where: { environment: "PRODUCTION", excluded: true, teamId: f.teamA.id } }));
+  expect(mine.rows.map((r) => r.name)).toContain(f.web.name);
 });

@@ -51,7 +51,7 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
               {page.changes.map((c) => (
                 <tr key={c.id}>
                   <Td>
-                    <Link href={`/changes/${c.id}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link href={`/changes/${c.id}`} className="row-link">
                       {c.title}
                     </Link>
                   </Td>

@@ -94,7 +94,7 @@ function FollowUp({ title, empty, rows, total, href }: { title: string; empty: s
           <ul className="space-y-2 text-sm">
             {rows.map((r) => (
               <li key={r.name}>
-                <Link href={`/resources/${encodeURIComponent(r.name)}`} className="font-medium text-indigo-700 hover:underline">
+                <Link href={`/resources/${encodeURIComponent(r.name)}`} className="row-link">
                   {r.name}
                 </Link>
                 <div className="truncate text-xs text-slate-500">{r.detail}</div>

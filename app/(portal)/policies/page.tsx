@@ -45,7 +45,7 @@ export default async function PoliciesPage() {
               {policies.map((p) => (
                 <tr key={p.id}>
                   <Td>
-                    <Link href={`/policies/${p.id}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link href={`/policies/${p.id}`} className="row-link">
                       {p.name}
                     </Link>
                   </Td>

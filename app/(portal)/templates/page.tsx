@@ -49,7 +49,7 @@ export default async function TemplatesPage() {
               {templates.map((t) => (
                 <tr key={t.id}>
                   <Td>
-                    <Link href={`/templates/${t.id}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link href={`/templates/${t.id}`} className="row-link">
                       {t.name}
                     </Link>
                   </Td>

@@ -47,7 +47,7 @@ export default async function LongExclusionsPage({ searchParams }: { searchParam
               {rows.map((r) => (
                 <tr key={r.id}>
                   <Td>
-                    <Link href={`/resources/${encodeURIComponent(r.name)}`} className="font-medium text-indigo-700 hover:underline">
+                    <Link href={`/resources/${encodeURIComponent(r.name)}`} className="row-link">
                       {r.name}
                     </Link>
                     <div className="text-xs text-slate-500">{r.environment === "PRODUCTION" ? "production" : "non-production"}</div>
