@@ -188,11 +188,15 @@ async function measure(phases: Record<string, number>, builtInSeconds: number) {
     const sqlMs = await sqlMedianMs(sql, (client) => c.sql(client, context));
     const bytes = (await (await fetch(url, { headers })).arrayBuffer()).byteLength;
     log(`${c.name}: ${Math.round(bytes / 1024)} kB of HTML/JSON`);
-    await loadGet(url, headers, 2, 1); // warm up
+    // Warm up at the higher concurrency, so that every server process has compiled this page's code
+    // (one connection reaches only one process; the first case once took the others' JIT warm-up in
+    // its tail).
+    await loadGet(url, headers, Math.max(...CONCURRENCY), 2);
     for (const concurrency of CONCURRENCY) record(c.name, concurrency, await loadGet(url, headers, concurrency, SECONDS), sqlMs, "req");
   }
   if (!only || only.some((o) => ROUND_TRIP.name.includes(o))) {
     const sqlMs = await sqlMedianMs(sql, (client) => ROUND_TRIP.sql(client, context));
+    await loadSteps((client) => ROUND_TRIP.step(context, client), Math.max(...CONCURRENCY), 2); // warm up
     for (const concurrency of CONCURRENCY) record(ROUND_TRIP.name, concurrency, await loadSteps((client) => ROUND_TRIP.step(context, client), concurrency, SECONDS), sqlMs, "round trips");
   }
   clearInterval(sampler);

@@ -1,4 +1,4 @@
-import type { Environment, OutcomeStatus } from "@prisma/client";
+import type { Environment, OutcomeStatus, PartyKind, PartyStatus } from "@prisma/client";
 import { cache } from "react";
 import { db } from "../db";
 import { boundedMap } from "../domain/memo";
@@ -57,10 +57,10 @@ export async function getOutcomeCounts(party: { id: string; status: string }): P
 }
 
 /** The most recent party that has ended, if any. */
-export function getLastCompletedParty(now: Date) {
-  return db.party.findFirst({
-    where: { endsAt: { lte: now }, status: { not: "CANCELLED" } },
-    orderBy: { endsAt: "desc" },
-    select: { id: true, tag: true, kind: true, localDate: true, status: true },
-  });
+export async function getLastCompletedParty(now: Date) {
+  // Raw: the home page asks on every request (a model query costs ~1 ms of the server's CPU to plan).
+  const [party] = await db.$queryRaw<{ id: string; tag: string; kind: PartyKind; localDate: string; status: PartyStatus }[]>`
+    SELECT id, tag, kind::text AS kind, "localDate", status::text AS status FROM "Party"
+    WHERE "endsAt" <= ${now} AND status <> 'CANCELLED' ORDER BY "endsAt" DESC LIMIT 1`;
+  return party ?? null;
 }

@@ -2,7 +2,7 @@
 // they change; once it is completed they cannot (outcomes are written only by open runs), so
 // they are counted once per process.
 import { expect, it } from "vitest";
-import { getOutcomeCounts } from "@/lib/data/fleet";
+import { getLastCompletedParty, getOutcomeCounts } from "@/lib/data/fleet";
 import { getParty, slotCounts } from "@/lib/data/party-detail";
 import { db } from "@/lib/db";
 import { partyKey } from "@/lib/domain";
@@ -35,4 +35,15 @@ it("counts a running party's outcomes every time, and a completed party's once",
   // A team's counts are not kept: they are read each time.
   const teamSlots = (await slotCounts([(await getParty(tag, "qa"))!], now, f.web.teamId)).get(partyKey({ tag, kind: "qa" }));
   expect(teamSlots).toEqual({ 1: 1, 2: 1, 3: 1 });
+});
+
+it("finds the last party that ended before now, passing over cancelled ones and those still to come", async () => {
+  const year = 9500 + Math.floor(Math.random() * 400); // later than every other test's parties
+  const at = (month: number) => new Date(Date.UTC(year, month, 7, 5));
+  const party = (quarter: number, month: number, status: "COMPLETED" | "CANCELLED" | "PLANNED") =>
+    db.party.create({ data: { tag: `${year}-Q${quarter}`, kind: "QA", localDate: at(month).toISOString().slice(0, 10), timeZone: "UTC", startsAt: at(month), endsAt: new Date(at(month).getTime() + 3_600_000), status } });
+  const ended = await party(1, 1, "COMPLETED");
+  await party(2, 4, "CANCELLED");
+  await party(3, 7, "PLANNED");
+  expect(await getLastCompletedParty(at(6))).toEqual({ id: ended.id, tag: ended.tag, kind: "QA", localDate: ended.localDate, status: "COMPLETED" });
 });
