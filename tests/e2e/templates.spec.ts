@@ -79,8 +79,11 @@ test("an admin links a new policy to a template, bumps its version, gets the cha
   await expect(page.getByTestId("change-status")).toContainText("Approved: the upgrade to 2.0.0 may start in its window.");
   await page.getByRole("button", { name: "Upgrade now" }).click();
   await page.getByRole("button", { name: "Upgrade to 2.0.0 now" }).click();
-  // Two at a time, two seconds each: members go pending → upgrading → in sync, and the page follows.
-  await expect(counts.locator('[data-state="UPGRADING"]')).toHaveText("2", { timeout: 20_000 });
+  // Two at a time (a canary of one first), two seconds each: members go pending → upgrading → in
+  // sync, and the page follows. It refreshes every 3 s, so it may never catch the moment when both
+  // of a pair are upgrading: any count within the limit is the page following. The limit itself is
+  // checked to the member in rollout.test.ts.
+  await expect(counts.locator('[data-state="UPGRADING"]')).toHaveText(/^[12]$/, { timeout: 20_000 });
   await page.screenshot({ path: testInfo.outputPath("template-upgrading.png"), fullPage: true });
   await expect(counts.locator('[data-state="IN_SYNC"]')).toHaveText("6", { timeout: 45_000 });
   await expect(page.getByText("2.0.0 × 6")).toBeVisible();
