@@ -1,6 +1,6 @@
 // Audit events: who changed what, before and after, when. Written in the same transaction as
 // the change they describe.
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 
 export type Actor = { id: string | null; label: string };
 
@@ -18,19 +18,19 @@ export type AuditInput = {
   at?: Date;
 };
 
-export function recordAudit(tx: Prisma.TransactionClient, event: AuditInput) {
-  return tx.auditEvent.create({
-    data: {
-      actorId: event.actor.id,
-      actorLabel: event.actor.label,
-      action: event.action,
-      entityType: event.entityType,
-      entityId: event.entityId,
-      entityLabel: event.entityLabel,
-      before: event.before,
-      after: event.after,
-      reason: event.reason ?? null,
-      ...(event.at ? { at: event.at } : {}),
-    },
-  });
+const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
+
+/**
+ * The statement that writes `event`: run alone by recordAudit, or as one part of a larger
+ * statement (a resource change writes itself, its history and its audit in one, resource-changes.ts).
+ */
+export function auditInsert(event: AuditInput): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "AuditEvent" ("actorId", "actorLabel", action, "entityType", "entityId", "entityLabel", before, after, reason, at)
+    VALUES (${event.actor.id}, ${event.actor.label}, ${event.action}, ${event.entityType}, ${event.entityId}, ${event.entityLabel},
+            ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? null}, ${event.at ?? new Date()})`;
+}
+
+export async function recordAudit(tx: Prisma.TransactionClient, event: AuditInput): Promise<void> {
+  await tx.$executeRaw(auditInsert(event));
 }

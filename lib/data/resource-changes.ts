@@ -7,6 +7,7 @@ import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { checkGroupChange, CONFLICT_MESSAGE, type PatchGroup } from "../domain";
 import type { ExcludeInput, GroupChangeInput } from "../validation/resources";
+import { auditInsert } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 
 type Tx = Prisma.TransactionClient;
@@ -86,10 +87,7 @@ async function writeChange(
     ), event AS (
       INSERT INTO "ExclusionEvent" (id, "resourceId", action, reason, until, "group", "actorId", "actorLabel", at)
       VALUES (${randomUUID()}, ${before.id}, ${event.action}::"ExclusionAction", ${event.reason}, ${event.until}, ${event.group}, ${user.id}, ${user.email}, ${now})
-    ), audit AS (
-      INSERT INTO "AuditEvent" ("actorId", "actorLabel", action, "entityType", "entityId", "entityLabel", before, after, reason, at)
-      VALUES (${user.id}, ${user.email}, ${audit.action}, 'resource', ${before.id}, ${before.name}, ${JSON.stringify(snapshot(before))}::jsonb, ${JSON.stringify(snapshot(after))}::jsonb, ${audit.reason}, ${now})
-    )
+    ), audit AS (${auditInsert({ actor: { id: user.id, label: user.email }, action: audit.action, entityType: "resource", entityId: before.id, entityLabel: before.name, before: snapshot(before), after: snapshot(after), reason: audit.reason, at: now })})
     SELECT name, revision, excluded, "patchGroup" FROM updated`;
   return updated!;
 }
