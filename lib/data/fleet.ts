@@ -32,13 +32,17 @@ export async function getFleetSummary() {
  * Counts that never change once a party is COMPLETED: outcomes are written only while one of its
  * runs is open, a party is COMPLETED only once it has ended with no run open, and resources are
  * never deleted. Kept per party in the process; a party still running is counted every time.
+ * Both ways a copy, so that no caller changes what the next one reads.
  */
-export function finalCountsOf<V>() {
+export function finalCountsOf<V extends object>() {
   const values = boundedMap<V>(2_000);
   return {
-    get: values.get,
+    get(partyId: string): V | undefined {
+      const kept = values.get(partyId);
+      return kept && { ...kept };
+    },
     keep(party: { id: string; status: string }, value: V) {
-      if (party.status.toUpperCase() === "COMPLETED") values.set(party.id, value);
+      if (party.status.toUpperCase() === "COMPLETED") values.set(party.id, { ...value });
     },
   };
 }
@@ -48,11 +52,11 @@ const outcomeCounts = finalCountsOf<Record<OutcomeStatus, number>>();
 /** Outcome counts of one party: one aggregate query, once for a completed party. */
 export async function getOutcomeCounts(party: { id: string; status: string }): Promise<Record<OutcomeStatus, number>> {
   const known = outcomeCounts.get(party.id);
-  if (known) return { ...known }; // a copy: callers may change theirs
+  if (known) return known;
   const rows = await db.patchOutcome.groupBy({ by: ["status"], where: { partyId: party.id }, _count: { _all: true } });
   const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
   for (const row of rows) counts[row.status] = row._count._all;
-  outcomeCounts.keep(party, { ...counts });
+  outcomeCounts.keep(party, counts);
   return counts;
 }
 

@@ -32,7 +32,12 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
   const ran = parties.filter((p) => p.id && p.endsAt <= now);
   // The whole party's counts are kept once it is completed; a team's are asked for rarely.
   const known = new Map<string, SlotCounts>();
-  if (!teamId) for (const p of ran) if (ranCounts.get(p.id!)) known.set(p.id!, { ...ranCounts.get(p.id!)! }); // a copy: callers may change theirs
+  if (!teamId) {
+    for (const p of ran) {
+      const kept = ranCounts.get(p.id!);
+      if (kept) known.set(p.id!, kept);
+    }
+  }
   const toCount = ran.filter((p) => !known.has(p.id!));
   const [outcomes, current] = await Promise.all([
     toCount.length
@@ -48,7 +53,7 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
   ]);
   for (const party of toCount) known.set(party.id!, empty());
   for (const row of outcomes) known.get(row.partyId)![row.group as PatchGroup] = row._count._all;
-  if (!teamId) for (const party of toCount) ranCounts.keep({ id: party.id!, status: party.status }, { ...known.get(party.id!)! });
+  if (!teamId) for (const party of toCount) ranCounts.keep({ id: party.id!, status: party.status }, known.get(party.id!)!);
   for (const party of parties) {
     if (party.id && party.endsAt <= now) {
       result.set(partyKey(party), known.get(party.id)!);
@@ -83,15 +88,15 @@ export const PARTY_EXCLUDED_SHOWN = 50;
 /** Excluded resources of a party's environment, with who and why (the first few, and how many). */
 export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
   const where = Prisma.sql`r.environment = ${environmentOf(kind)}::"Environment" AND r.excluded ${teamIds ? Prisma.sql`AND r."teamId" = ANY(${teamIds})` : Prisma.empty}`;
-  const [rows, [count]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     db.$queryRaw<{ id: string; name: string; patchGroup: number; exclusionReason: string | null; excludedAt: Date | null; exclusionUntil: Date | null; team: { name: string } }[]>`
       SELECT r.id, r.name, r."patchGroup", r."exclusionReason", r."excludedAt", r."exclusionUntil", json_build_object('name', t.name) AS team
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" WHERE ${where} ORDER BY r.name LIMIT ${PARTY_EXCLUDED_SHOWN}`,
     // The whole fleet's count is kept by the database (fleetCounts, read once per request anyway).
     teamIds
-      ? db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`
-      : fleetCounts().then((counts) => [{ n: counts.filter((c) => c.excluded && c.environment === environmentOf(kind)).reduce((sum, c) => sum + c._count._all, 0) }]),
+      ? db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`.then(([row]) => row!.n)
+      : fleetCounts().then((counts) => counts.reduce((sum, c) => (c.excluded && c.environment === environmentOf(kind) ? sum + c._count._all : sum), 0)),
   ]);
-  return { rows, total: count!.n };
+  return { rows, total };
 }
 
