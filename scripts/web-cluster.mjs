@@ -1,17 +1,14 @@
 // The production web server on every core: `node scripts/web-cluster.mjs <next bin> start -p <port>`
-// forks one `next start` per process wanted (PATCHPARTY_WEB_PROCESSES, default: one per core, at
-// most 4). Node's cluster module lets them share one listening port and hands each new connection
+// forks PATCHPARTY_WEB_PROCESSES `next start`s (lib/web-server.ts chooses how many and sets it). Node's cluster module lets them share one listening port and hands each new connection
 // to the next process in turn. One Node process renders on one core: with a single process the
 // server was the bottleneck at 10 clients while the second core sat mostly idle
 // (docs/benchmarks.md). Workers inherit this process's Node flags (the heap limits).
 // A worker that dies is started again; SIGINT/SIGTERM stop them all.
 import cluster from "node:cluster";
-import { availableParallelism } from "node:os";
 
 const [exec, ...args] = process.argv.slice(2);
-if (!exec) throw new Error("usage: node scripts/web-cluster.mjs <next bin> start [options]");
-
-const wanted = Number(process.env.PATCHPARTY_WEB_PROCESSES ?? "") || Math.min(availableParallelism(), 4);
+const wanted = Number(process.env.PATCHPARTY_WEB_PROCESSES);
+if (!exec || !(wanted >= 1)) throw new Error("usage: PATCHPARTY_WEB_PROCESSES=<n> node scripts/web-cluster.mjs <next bin> start [options]");
 let stopping = false;
 
 cluster.setupPrimary({ exec, args });
