@@ -23,12 +23,15 @@ const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined 
 /**
  * The statement that writes `event`: run alone by recordAudit, or as one part of a larger
  * statement (a resource change writes itself, its history and its audit in one, resource-changes.ts).
+ * With `onlyFor`, a CTE of that statement, it writes one row per row of that CTE: none when the
+ * change it records did not happen.
  */
-export function auditInsert(event: AuditInput): Prisma.Sql {
+export function auditInsert(event: AuditInput, onlyFor?: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO "AuditEvent" ("actorId", "actorLabel", action, "entityType", "entityId", "entityLabel", before, after, reason, at)
-    VALUES (${event.actor.id}, ${event.actor.label}, ${event.action}, ${event.entityType}, ${event.entityId}, ${event.entityLabel},
-            ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? null}, ${event.at ?? new Date()})`;
+    SELECT ${event.actor.id}, ${event.actor.label}, ${event.action}, ${event.entityType}, ${event.entityId}, ${event.entityLabel},
+           ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? null}, ${event.at ?? new Date()}::timestamp(3)
+    ${onlyFor ? Prisma.sql`FROM ${onlyFor}` : Prisma.empty}`;
 }
 
 export async function recordAudit(tx: Prisma.TransactionClient, event: AuditInput): Promise<void> {

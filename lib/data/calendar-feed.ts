@@ -2,7 +2,7 @@
 // SEQUENCE from the party, STATUS:CANCELLED when cancelled. Personal feeds are secret URLs.
 import ical, { ICalEventStatus } from "ical-generator";
 import type { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { db, sql } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import type { CalendarParty, PatchGroup } from "../domain";
@@ -115,6 +115,6 @@ export async function revokeFeed(user: CurrentUser, id: string, now: Date): Prom
 
 export function listFeeds(userId: string) {
   // Raw: the calendar page reads them on every request.
-  return db.$queryRaw<{ id: string; name: string; prefix: string; filters: Prisma.JsonValue; createdAt: Date; revokedAt: Date | null }[]>`
+  return sql<{ id: string; name: string; prefix: string; filters: Prisma.JsonValue; createdAt: Date; revokedAt: Date | null }>`
     SELECT id, name, prefix, filters, "createdAt", "revokedAt" FROM "CalendarFeed" WHERE "userId" = ${userId} ORDER BY "createdAt" DESC LIMIT 50`;
 }

@@ -1,7 +1,7 @@
 // Change requests of production parties and fleet upgrades: opened with content written from
 // the schedule, submitted, and approved or rejected by an approver who is not the requester.
 import { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { changeTransition, nextWindows, partyChangeDraft, templateChangeDraft, type ChangeAction, type ChangeStateName, type PatchGroup } from "../domain";
 import type { ChangeEdit } from "../validation/changes";
@@ -196,7 +196,7 @@ export function partyBlockedReason(party: { held: { by: string; reason: string }
 /** The current change of each party (the newest not rejected, else the newest), in one query. */
 export async function partyChanges(partyIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
   if (partyIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<{ partyId: string; id: string; state: ChangeStateName }[]>`
+  const rows = await sql<{ partyId: string; id: string; state: ChangeStateName }>`
     SELECT DISTINCT ON ("partyId") "partyId", id, state::text AS state FROM "ChangeRequest"
     WHERE "partyId" = ANY(${partyIds}) ORDER BY "partyId", (state = 'REJECTED'), "createdAt" DESC`;
   return new Map(rows.map((r) => [r.partyId, { id: r.id, state: r.state }]));
@@ -205,7 +205,7 @@ export async function partyChanges(partyIds: string[]): Promise<Map<string, NonN
 /** The current change of each template's upgrade to its target version, in one query. */
 export async function templateChanges(templateIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
   if (templateIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<{ templateId: string; id: string; state: ChangeStateName }[]>`
+  const rows = await sql<{ templateId: string; id: string; state: ChangeStateName }>`
     SELECT DISTINCT ON (c."templateId") c."templateId", c.id, c.state::text AS state
     FROM "ChangeRequest" c JOIN "Template" t ON t.id = c."templateId" AND c.scope->>'version' = t."targetVersion"
     WHERE c."templateId" = ANY(${templateIds}) ORDER BY c."templateId", (c.state = 'REJECTED'), c."createdAt" DESC`;

@@ -1,6 +1,6 @@
 // The compliance dashboard's figures: how much of the fleet the latest quarter patched, by team
 // and environment, and what needs following up. A few aggregate queries, whatever the fleet size.
-import { db } from "../db";
+import { db, sql } from "../db";
 import { longExclusions } from "./exclusion-report";
 
 export type TeamShare = { teamId: string; team: string; environment: "PRODUCTION" | "NON_PRODUCTION"; resources: number; patched: number };
@@ -19,7 +19,7 @@ export async function complianceFigures(now: Date, options: { teamIds?: string[]
   const prodParty = latest.production?.id ?? null;
   const qaParty = latest.qa?.id ?? null;
   const [shares, never, failed, long] = await Promise.all([
-    db.$queryRaw<TeamShare[]>`
+    sql<TeamShare>`
       SELECT t.id AS "teamId", t.name AS team, r.environment::text AS environment, count(*)::int AS resources, count(o.id)::int AS patched
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId"
       LEFT JOIN "PatchOutcome" o ON o."resourceId" = r.id AND o.status = 'PATCHED'
@@ -27,11 +27,11 @@ export async function complianceFigures(now: Date, options: { teamIds?: string[]
       WHERE ${teamIds}::text[] IS NULL OR r."teamId" = ANY(${teamIds}::text[])
       GROUP BY t.id, t.name, r.environment
       ORDER BY t.name, r.environment DESC`,
-    db.$queryRaw<{ name: string; team: string; environment: string; excluded: boolean }[]>`
+    sql<{ name: string; team: string; environment: string; excluded: boolean }>`
       SELECT r.name, t.name AS team, r.environment::text AS environment, r.excluded FROM "Resource" r JOIN "Team" t ON t.id = r."teamId"
       WHERE r."lastPatchedAt" IS NULL AND (${teamIds}::text[] IS NULL OR r."teamId" = ANY(${teamIds}::text[]))
       ORDER BY r.name LIMIT 1000`,
-    db.$queryRaw<{ name: string; team: string; environment: string; lastPatchTag: string | null; message: string | null; finishedAt: Date }[]>`
+    sql<{ name: string; team: string; environment: string; lastPatchTag: string | null; message: string | null; finishedAt: Date }>`
       SELECT r.name, t.name AS team, r.environment::text AS environment, r."lastPatchTag", o.message, o."finishedAt"
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId"
       JOIN LATERAL (SELECT message, "finishedAt" FROM "PatchOutcome" WHERE "resourceId" = r.id ORDER BY "finishedAt" DESC LIMIT 1) o ON true

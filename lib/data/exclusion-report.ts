@@ -1,6 +1,6 @@
 // Exclusion hygiene: resources left out of more than two parties in a row, and reminders to
 // owners before a party of what they have excluded from it.
-import { db } from "../db";
+import { db, sql } from "../db";
 import type { PartyKind } from "../domain";
 
 export type LongExclusion = { id: string; name: string; environment: string; team: string; teamId: string; excludedAt: Date; reason: string | null; until: Date | null; missed: number };
@@ -12,7 +12,7 @@ export type LongExclusion = { id: string; name: string; environment: string; tea
 export async function longExclusions(now: Date, options: { atLeast?: number; teamIds?: string[]; limit?: number } = {}): Promise<LongExclusion[]> {
   const atLeast = options.atLeast ?? 3;
   const teamIds = options.teamIds ?? null;
-  return db.$queryRaw<LongExclusion[]>`
+  return sql<LongExclusion>`
     SELECT * FROM (
       SELECT r.id, r.name, r.environment::text AS environment, t.name AS team, t.id AS "teamId", r."excludedAt", r."exclusionReason" AS reason, r."exclusionUntil" AS until,
              (SELECT count(*)::int FROM "Party" p
@@ -40,7 +40,7 @@ export async function planExclusionReminders(now: Date): Promise<number> {
   let recorded = 0;
   for (const party of parties) {
     const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
-    const rows = await db.$queryRaw<{ email: string; name: string; resources: string[] }[]>`
+    const rows = await sql<{ email: string; name: string; resources: string[] }>`
       SELECT u.email, u.name, array_agg(r.name ORDER BY r.name) AS resources
       FROM "User" u JOIN "TeamMembership" m ON m."userId" = u.id JOIN "Resource" r ON r."teamId" = m."teamId"
       WHERE u.role = 'OWNER' AND r.excluded AND r.environment = ${environment}::"Environment"

@@ -1,6 +1,6 @@
 import type { Environment, OutcomeStatus, PartyKind, PartyStatus } from "@prisma/client";
 import { cache } from "react";
-import { db } from "../db";
+import { db, sql } from "../db";
 import { boundedMap } from "../domain/memo";
 
 /**
@@ -10,7 +10,7 @@ import { boundedMap } from "../domain/memo";
  * an aggregate over the whole fleet.
  */
 export const fleetCounts = cache(async () => {
-  const rows = await db.$queryRaw<{ environment: Environment; excluded: boolean; patchGroup: number; count: number }[]>`
+  const rows = await sql<{ environment: Environment; excluded: boolean; patchGroup: number; count: number }>`
     SELECT environment::text AS environment, excluded, "patchGroup", sum(count)::int AS count FROM "FleetCount" GROUP BY 1, 2, 3 HAVING sum(count) <> 0`;
   return rows.map((r) => ({ environment: r.environment, excluded: r.excluded, patchGroup: r.patchGroup, _count: { _all: r.count } }));
 });
@@ -63,7 +63,7 @@ export async function getOutcomeCounts(party: { id: string; status: string }): P
 /** The most recent party that has ended, if any. */
 export async function getLastCompletedParty(now: Date) {
   // Raw: the home page asks on every request (a model query costs ~1 ms of the server's CPU to plan).
-  const [party] = await db.$queryRaw<{ id: string; tag: string; kind: PartyKind; localDate: string; status: PartyStatus }[]>`
+  const [party] = await sql<{ id: string; tag: string; kind: PartyKind; localDate: string; status: PartyStatus }>`
     SELECT id, tag, kind::text AS kind, "localDate", status::text AS status FROM "Party"
     WHERE "endsAt" <= ${now} AND status <> 'CANCELLED' ORDER BY "endsAt" DESC LIMIT 1`;
   return party ?? null;

@@ -5,7 +5,7 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
 import { Prisma, type NotificationState } from "@prisma/client";
-import { db, jsonTimestamp } from "../db";
+import { db, jsonTimestamp, sql } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { NOTICE_SUBJECTS, noticesDue, templateNoticesDue, type NoticeKind, type Recorded, type TemplateRecorded, type TemplateRunFact } from "../domain/notices";
 import { nextWindows, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow } from "../domain";
@@ -38,7 +38,7 @@ function body(kind: NoticeKind, party: PartyRow, team: string) {
  * moved, cancelled, completed). Safe to run from several workers at once: the dedupe key is unique.
  */
 export async function planNotices(now: Date): Promise<number> {
-  const parties = await db.$queryRaw<PartyRow[]>`
+  const parties = await sql<PartyRow>`
     SELECT id, tag, "startsAt", "endsAt", status::text AS status, sequence FROM "Party"
     WHERE kind = 'PRODUCTION' AND (
       "startsAt" BETWEEN ${new Date(now.getTime() - DAY)} AND ${new Date(now.getTime() + 16 * DAY)}
@@ -55,7 +55,7 @@ export async function planNotices(now: Date): Promise<number> {
   );
   if (due.length === 0) return 0;
   // Customers of the teams with production resources in the party.
-  const contacts = await db.$queryRaw<{ teamId: string; team: string; email: string }[]>`
+  const contacts = await sql<{ teamId: string; team: string; email: string }>`
     SELECT DISTINCT c."teamId", t.name AS team, c.email FROM "TeamContact" c JOIN "Team" t ON t.id = c."teamId"
     WHERE c."teamId" IN (SELECT DISTINCT "teamId" FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded)
     ORDER BY c.email`;
@@ -112,7 +112,7 @@ export async function planTemplateNotices(now: Date): Promise<number> {
   if (templates.length === 0) return 0;
   const ids = templates.map((t) => t.id);
   const [behind, runs, recordedRows] = await Promise.all([
-    db.$queryRaw<{ templateId: string }[]>`
+    sql<{ templateId: string }>`
       SELECT DISTINCT m."templateId" FROM "TemplateMember" m JOIN "Template" t ON t.id = m."templateId"
       WHERE m."templateId" = ANY(${ids}::text[]) AND m."currentVersion" <> t."targetVersion"`,
     db.upgradeRun.findMany({ where: { templateId: { in: ids }, windowStart: { gt: new Date(now.getTime() - 120 * DAY) } }, select: { templateId: true, version: true, windowStart: true, state: true } }),
@@ -133,7 +133,7 @@ export async function planTemplateNotices(now: Date): Promise<number> {
   // The customers of the teams whose resources (or cluster nodes) are members.
   const dueIds = [...new Set(due.map((d) => d.template.id))];
   // Two joins rather than one with OR, so each uses its index (a fleet may have thousands of members).
-  const contacts = await db.$queryRaw<{ templateId: string; teamId: string; team: string; email: string }[]>`
+  const contacts = await sql<{ templateId: string; teamId: string; team: string; email: string }>`
     SELECT DISTINCT owners."templateId", c."teamId", tm.name AS team, c.email
     FROM (
       SELECT m."templateId", r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r.id = m."resourceId" WHERE m."templateId" = ANY(${dueIds}::text[])
@@ -205,7 +205,7 @@ export async function deliverNotices(now: Date, transport: MailTransport | null,
     data: { state: "FAILED", lastError: "The worker stopped while sending; not sent again so that nobody gets it twice." },
   });
   if (!transport) return result;
-  const claimed = await db.$queryRaw<Claimed[]>`
+  const claimed = await sql<Claimed>`
     UPDATE "Notification" SET state = 'SENDING', "nextAttemptAt" = ${now}
     WHERE id IN (SELECT id FROM "Notification" WHERE state = 'PENDING' AND "nextAttemptAt" <= ${now} ORDER BY "nextAttemptAt", id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
     RETURNING id, kind, recipient, subject, body, "windowStart", "windowEnd", "partyId", "templateId", version, sequence, attempts`;
@@ -257,7 +257,7 @@ export async function noticeSummary(of: { partyId: string } | { templateId: stri
   // One statement: the party and template pages read it on every request.
   const where = "partyId" in of ? Prisma.sql`"partyId" = ${of.partyId}` : Prisma.sql`"templateId" = ${of.templateId}`;
   const current = "partyId" in of ? where : Prisma.sql`${where} AND version = ${of.version}`;
-  const [row] = await db.$queryRaw<{ counts: { kind: string; state: NotificationState; count: number }[]; told: { createdAt: string; kind: string; sequence: number } | null }[]>`
+  const [row] = await sql<{ counts: { kind: string; state: NotificationState; count: number }[]; told: { createdAt: string; kind: string; sequence: number } | null }>`
     SELECT COALESCE((SELECT json_agg(g) FROM (SELECT kind, state, count(*)::int AS count FROM "Notification" WHERE ${where} GROUP BY 1, 2) g), '[]') AS counts,
            (SELECT json_build_object('createdAt', "createdAt", 'kind', kind, 'sequence', sequence) FROM "Notification"
              WHERE ${current} AND kind IN ('announce', 'moved') ORDER BY sequence DESC, "createdAt" ASC LIMIT 1) AS told`;

@@ -1,6 +1,6 @@
 // Parties: stored ones plus the rule's projection, generation, and per-slot counts.
 import { Prisma, type Party as PartyRow } from "@prisma/client";
-import { db, jsonTimestamp } from "../db";
+import { db, jsonTimestamp, sql } from "../db";
 import {
   partiesInRange,
   planGeneration,
@@ -38,28 +38,29 @@ export function toStoredParty(row: Omit<PartyRow, "createdAt" | "updatedAt"> & {
 }
 
 /**
- * Parties with their slots in one statement. Raw SQL because the calendar, the home page, the
+ * Parties with their slots in one statement (in `tx`, or alone when null). Raw SQL because the calendar, the home page, the
  * feed and the parties API all read parties on every request, and a raw statement costs a third
  * of the Node time of the same read through the query builder (docs/benchmarks.md).
  */
-export async function readParties(client: Prisma.TransactionClient, where: Prisma.Sql): Promise<StoredParty[]> {
-  const rows = await client.$queryRaw<PartyReadRow[]>`
+export async function readParties(tx: Prisma.TransactionClient | null, where: Prisma.Sql): Promise<StoredParty[]> {
+  const statement = Prisma.sql`
     SELECT p.id, p.tag, p.kind::text AS kind, p."localDate", p."timeZone", p."startsAt", p."endsAt", p.status::text AS status,
            p.sequence, p."manualReason", p."heldAt", p."heldBy", p."heldReason",
            COALESCE((SELECT json_agg(json_build_object('group', s."group", 'startsAt', s."startsAt", 'endsAt', s."endsAt"))
                      FROM "PartySlot" s WHERE s."partyId" = p.id), '[]') AS slots
     FROM "Party" p WHERE ${where} ORDER BY p."startsAt"`;
+  const rows = tx ? await tx.$queryRaw<PartyReadRow[]>(statement) : await sql<PartyReadRow>(statement);
   return rows.map((row) => toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: jsonTimestamp(s.startsAt), endsAt: jsonTimestamp(s.endsAt) })) }));
 }
 
-function storedPartiesOverlapping(client: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
+function storedPartiesOverlapping(tx: Prisma.TransactionClient | null, from: Date, to: Date): Promise<StoredParty[]> {
   // Parties last less than a day; the margin catches ones starting just before `from`.
-  return readParties(client, Prisma.sql`p."startsAt" < ${to} AND p."startsAt" >= ${new Date(from.getTime() - 2 * 86_400_000)}`);
+  return readParties(tx, Prisma.sql`p."startsAt" < ${to} AND p."startsAt" >= ${new Date(from.getTime() - 2 * 86_400_000)}`);
 }
 
 /** Every party of [from, to): stored ones as stored, the rest projected from the rule. */
 export async function listParties(from: Date, to: Date): Promise<CalendarParty[]> {
-  const [rule, stored] = await Promise.all([getPartyRule(), storedPartiesOverlapping(db, from, to)]);
+  const [rule, stored] = await Promise.all([getPartyRule(), storedPartiesOverlapping(null, from, to)]);
   return partiesInRange(rule, stored, from, to);
 }
 

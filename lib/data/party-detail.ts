@@ -1,7 +1,7 @@
 // One party (stored, or projected from the rule) and what its pages show: per-slot counts,
 // resources by group, excluded resources, outcomes. Counts are aggregates.
 import { Prisma, type Environment, type OutcomeStatus, type ResourceKind } from "@prisma/client";
-import { db } from "../db";
+import { db, sql } from "../db";
 import { parsePatchTag, partiesOfQuarter, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { getPartyRule } from "./party-rule";
 import { readParties, toDbKind, type SlotCounts } from "./parties";
@@ -12,7 +12,7 @@ export const environmentOf = (kind: PartyKind): Environment => (kind === "produc
 export async function getParty(tag: string, kind: PartyKind): Promise<CalendarParty | null> {
   const quarter = parsePatchTag(tag);
   if (!quarter) return null;
-  const [stored] = await readParties(db, Prisma.sql`p.tag = ${tag} AND p.kind = ${toDbKind(kind)}::"PartyKind"`);
+  const [stored] = await readParties(null, Prisma.sql`p.tag = ${tag} AND p.kind = ${toDbKind(kind)}::"PartyKind"`);
   if (stored) return { ...stored, stored: true };
   const projected = partiesOfQuarter(await getPartyRule(), quarter).find((p) => p.kind === kind);
   return projected ? { ...projected, id: null, status: "planned", sequence: 0, stored: false, manualReason: null, held: null } : null;
@@ -72,7 +72,7 @@ type PartyResourceRow = { id: string; name: string; kind: ResourceKind; lastOutc
 
 /** Included resources of a party's environment and group, by name (keyset on the name). Raw, like readParties. */
 export async function listPartyResources(kind: PartyKind, group: PatchGroup, after: string | undefined, teamId?: string) {
-  const rows = await db.$queryRaw<PartyResourceRow[]>`
+  const rows = await sql<PartyResourceRow>`
     SELECT r.id, r.name, r.kind::text AS kind, r."lastOutcome"::text AS "lastOutcome", json_build_object('name', t.name) AS team,
            CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('name', c.name) END AS cluster
     FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
@@ -89,12 +89,12 @@ export const PARTY_EXCLUDED_SHOWN = 50;
 export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
   const where = Prisma.sql`r.environment = ${environmentOf(kind)}::"Environment" AND r.excluded ${teamIds ? Prisma.sql`AND r."teamId" = ANY(${teamIds})` : Prisma.empty}`;
   const [rows, total] = await Promise.all([
-    db.$queryRaw<{ id: string; name: string; patchGroup: number; exclusionReason: string | null; excludedAt: Date | null; exclusionUntil: Date | null; team: { name: string } }[]>`
+    sql<{ id: string; name: string; patchGroup: number; exclusionReason: string | null; excludedAt: Date | null; exclusionUntil: Date | null; team: { name: string } }>`
       SELECT r.id, r.name, r."patchGroup", r."exclusionReason", r."excludedAt", r."exclusionUntil", json_build_object('name', t.name) AS team
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" WHERE ${where} ORDER BY r.name LIMIT ${PARTY_EXCLUDED_SHOWN}`,
     // The whole fleet's count is kept by the database (fleetCounts, read once per request anyway).
     teamIds
-      ? db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`.then(([row]) => row!.n)
+      ? sql<{ n: number }>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`.then(([row]) => row!.n)
       : fleetCounts().then((counts) => counts.reduce((sum, c) => (c.excluded && c.environment === environmentOf(kind) ? sum + c._count._all : sum), 0)),
   ]);
   return { rows, total };

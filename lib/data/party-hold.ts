@@ -1,7 +1,7 @@
 // An admin's hold on a production party (typically when its quarter's QA party failed too
 // often): a held party does not start until an admin releases it. Both are audited.
 import type { PartyStatus } from "@prisma/client";
-import { db } from "../db";
+import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { qaGate } from "../domain";
 import { recordAudit } from "./audit";
@@ -45,7 +45,7 @@ export async function releaseParty(user: CurrentUser, tag: string, now: Date): P
 /** The outcome of the quarter's QA party, once it has run, with the gate's verdict. */
 export async function qaOutcomeOf(tag: string, now: Date) {
   // Raw: every production party page asks (a model query costs ~1 ms of the server's CPU to plan).
-  const [qa] = await db.$queryRaw<{ id: string; endsAt: Date; status: PartyStatus }[]>`
+  const [qa] = await sql<{ id: string; endsAt: Date; status: PartyStatus }>`
     SELECT id, "endsAt", status::text AS status FROM "Party" WHERE tag = ${tag} AND kind = 'QA'`;
   if (!qa || qa.status === "CANCELLED" || qa.endsAt > now) return null;
   const counts = await getOutcomeCounts(qa);

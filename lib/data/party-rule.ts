@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { sql } from "../db";
 import { DEFAULT_PARTY_RULE, type PartyRule, type SlotRule } from "../domain";
 
 type RuleRow = Prisma.PartyRuleGetPayload<object>;
@@ -33,6 +33,6 @@ export function ruleToRow(rule: PartyRule) {
 /** The stored rule, or the default one until an admin saves theirs. */
 export async function getPartyRule(): Promise<PartyRule> {
   // Raw: every calendar, home and party page reads it (see readParties in parties.ts).
-  const [row] = await db.$queryRaw<RuleRow[]>`SELECT * FROM "PartyRule" WHERE id = 'default'`;
+  const [row] = await sql<RuleRow>`SELECT * FROM "PartyRule" WHERE id = 'default'`;
   return ruleFromRow(row ?? null);
 }

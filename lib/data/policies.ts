@@ -1,7 +1,7 @@
 // Maintenance policies and their upgrade schedules. Create, edit and delete are separate
 // permissions; a policy linked to a template keeps at least one schedule and cannot be deleted.
 import type { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { nextWindows, scheduleRules, windowsBetween, type Schedule, type ScheduleSpec } from "../domain";
 import type { PolicyInput } from "../validation/policies";
@@ -137,7 +137,7 @@ export type PolicyWindow = { policyId: string; policyName: string; scheduleName:
 /** Every policy's upgrade windows in [from, to), for the calendar. */
 export async function listPolicyWindows(from: Date, to: Date): Promise<PolicyWindow[]> {
   // One raw statement: every calendar request asks (a relation query was two, each planned in Node).
-  const policies = await db.$queryRaw<{ id: string; name: string; schedules: { id: string; name: string; recurrence: string; windowHours: number }[] }[]>`
+  const policies = await sql<{ id: string; name: string; schedules: { id: string; name: string; recurrence: string; windowHours: number }[] }>`
     SELECT p.id, p.name,
            COALESCE(json_agg(json_build_object('id', s.id, 'name', s.name, 'recurrence', s.recurrence, 'windowHours', s."windowHours") ORDER BY s.id) FILTER (WHERE s.id IS NOT NULL), '[]') AS schedules
     FROM (SELECT id, name FROM "MaintenancePolicy" ORDER BY id LIMIT 200) p LEFT JOIN "UpgradeSchedule" s ON s."policyId" = p.id

@@ -1,9 +1,10 @@
-// Include, exclude and regroup a resource. Each change is one transaction that locks the row,
-// checks who may change it and that nobody changed it since it was loaded (revision), then
-// writes the resource, its exclusion history and an audit event together.
+// Include, exclude and regroup a resource. Each change checks who may change it and that nobody
+// changed it since it was loaded (revision), then writes the resource, its exclusion history and an
+// audit event together, in one statement that applies only to the row as it was read. Moving a
+// cluster's node is a transaction instead: the cluster rule reads the other nodes, under a lock.
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { Prisma } from "@prisma/client";
+import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { checkGroupChange, CONFLICT_MESSAGE, type PatchGroup } from "../domain";
 import type { ExcludeInput, GroupChangeInput } from "../validation/resources";
@@ -18,11 +19,17 @@ type Locked = State & { id: string; name: string; teamId: string; clusterId: str
 
 export type ChangedResource = { name: string; revision: number; excluded: boolean; patchGroup: number };
 
+const RESOURCE_COLUMNS = Prisma.sql`id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", revision`;
+
+/** The resource as it is now (one statement, no lock). */
+async function readResource(name: string): Promise<Locked | null> {
+  const rows = await sql<Locked>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name}`;
+  return rows[0] ?? null;
+}
+
 /** The resource, locked for the rest of the transaction (one statement). */
 async function lockResource(tx: Tx, name: string): Promise<Locked | null> {
-  const rows = await tx.$queryRaw<Locked[]>`
-    SELECT id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", revision
-    FROM "Resource" WHERE name = ${name} FOR UPDATE`;
+  const rows = await tx.$queryRaw<Locked[]>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name} FOR UPDATE`;
   return rows[0] ?? null;
 }
 
@@ -63,75 +70,112 @@ function snapshot(r: { excluded: boolean; patchGroup: number; exclusionReason: s
   };
 }
 
+type Change = {
+  set: Partial<State>;
+  event: { action: "EXCLUDE" | "INCLUDE" | "REGROUP"; reason: string | null; until: Date | null; group: number | null };
+  audit: { action: string; reason: string | null };
+};
+
 /**
  * Writes the change, its exclusion event and its audit event in one statement: each statement is
  * a round trip, and a model query also costs ~1 ms of the server's CPU to plan (docs/benchmarks.md).
+ * It writes only while the row still has the revision and the cluster `before` read, and returns
+ * null when it did not (another change came first).
  */
-async function writeChange(
-  tx: Tx,
-  user: CurrentUser,
-  before: Locked,
-  change: Partial<State>,
-  event: { action: "EXCLUDE" | "INCLUDE" | "REGROUP"; reason: string | null; until: Date | null; group: number | null },
-  audit: { action: string; reason: string | null },
-  now: Date,
-): Promise<ChangedResource> {
-  const after: State = { ...before, ...change };
-  const [updated] = await tx.$queryRaw<ChangedResource[]>`
+async function writeChange(tx: Tx | null, user: CurrentUser, before: Locked, change: Change, now: Date): Promise<ChangedResource | null> {
+  const after: State = { ...before, ...change.set };
+  const { event, audit } = change;
+  const statement = Prisma.sql`
     WITH updated AS (
       UPDATE "Resource"
       SET excluded = ${after.excluded}, "patchGroup" = ${after.patchGroup}, "exclusionReason" = ${after.exclusionReason}, "exclusionUntil" = ${after.exclusionUntil},
           "excludedAt" = ${after.excludedAt}, "excludedById" = ${after.excludedById}, revision = revision + 1, "updatedAt" = ${now}
-      WHERE id = ${before.id}
+      WHERE id = ${before.id} AND revision = ${before.revision} AND "clusterId" IS NOT DISTINCT FROM ${before.clusterId}
       RETURNING name, revision, excluded, "patchGroup"
     ), event AS (
       INSERT INTO "ExclusionEvent" (id, "resourceId", action, reason, until, "group", "actorId", "actorLabel", at)
-      VALUES (${randomUUID()}, ${before.id}, ${event.action}::"ExclusionAction", ${event.reason}, ${event.until}, ${event.group}, ${user.id}, ${user.email}, ${now})
-    ), audit AS (${auditInsert({ actor: { id: user.id, label: user.email }, action: audit.action, entityType: "resource", entityId: before.id, entityLabel: before.name, before: snapshot(before), after: snapshot(after), reason: audit.reason, at: now })})
+      SELECT ${randomUUID()}, ${before.id}, ${event.action}::"ExclusionAction", ${event.reason}, ${event.until}::timestamp(3), ${event.group}::int, ${user.id}, ${user.email}, ${now}::timestamp(3)
+      FROM updated
+    ), audit AS (${auditInsert({ actor: { id: user.id, label: user.email }, action: audit.action, entityType: "resource", entityId: before.id, entityLabel: before.name, before: snapshot(before), after: snapshot(after), reason: audit.reason, at: now }, Prisma.sql`updated`)})
     SELECT name, revision, excluded, "patchGroup" FROM updated`;
-  return updated!;
+  const [updated] = tx ? await tx.$queryRaw<ChangedResource[]>(statement) : await sql<ChangedResource>(statement);
+  return updated ?? null;
+}
+
+/** What a plan answers when the change must be made under locks, in a transaction. */
+const NEEDS_LOCKS = Symbol("needs locks");
+
+/** What to write for the resource as read; given a transaction, it may read more under locks. */
+type Plan = (r: Locked, tx: Tx | null) => Promise<Outcome<Change | ChangedResource | typeof NEEDS_LOCKS>>;
+
+/** How often a change is tried without locks before it waits for them (busy rows, no revision named). */
+const ATTEMPTS = 3;
+
+/**
+ * Reads the resource, checks the caller and the revision, and writes in one statement that applies
+ * only if nobody changed the row since the read: no transaction, two statements. A caller who named
+ * a revision gets 409 when another change came between. Otherwise, and when the plan needs it (a
+ * cluster node's move), the change is made in a transaction with the row locked.
+ */
+async function change(user: CurrentUser, name: string, revision: number | undefined, now: Date, plan: Plan): Promise<Outcome<ChangedResource>> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const gated = gate(user, await readResource(name), revision, name);
+    if (!gated.ok) return gated;
+    const planned = await plan(gated.value, null);
+    if (!planned.ok) return planned;
+    if (planned.value === NEEDS_LOCKS) break;
+    if (!("set" in planned.value)) return succeed(planned.value);
+    const written = await writeChange(null, user, gated.value, planned.value, now);
+    if (written) return succeed(written);
+    if (revision !== undefined) return refuse(409, "conflict", CONFLICT_MESSAGE);
+  }
+  return db.$transaction(async (tx) => {
+    const gated = gate(user, await lockResource(tx, name), revision, name);
+    if (!gated.ok) return gated;
+    const planned = await plan(gated.value, tx);
+    if (!planned.ok) return planned;
+    if (planned.value === NEEDS_LOCKS) throw new Error("A plan asked for locks while holding them.");
+    if (!("set" in planned.value)) return succeed(planned.value);
+    return succeed((await writeChange(tx, user, gated.value, planned.value, now))!); // locked: nobody changed it
+  });
 }
 
 export async function excludeResource(user: CurrentUser, name: string, input: ExcludeInput, now: Date): Promise<Outcome<ChangedResource>> {
   if (input.until && input.until <= now) return refuse(400, "invalid", "The expiry must be in the future.");
-  return db.$transaction(async (tx) => {
-    const gated = gate(user, await lockResource(tx, name), input.revision, name);
-    if (!gated.ok) return gated;
-    const r = gated.value;
-    const value = await writeChange(
-      tx,
-      user,
-      r,
-      { excluded: true, exclusionReason: input.reason, exclusionUntil: input.until ?? null, excludedAt: now, excludedById: user.id },
-      { action: "EXCLUDE", reason: input.reason, until: input.until ?? null, group: null },
-      { action: "resource.exclude", reason: input.reason },
-      now,
-    );
-    return succeed(value);
-  });
+  const exclusion: Change = {
+    set: { excluded: true, exclusionReason: input.reason, exclusionUntil: input.until ?? null, excludedAt: now, excludedById: user.id },
+    event: { action: "EXCLUDE", reason: input.reason, until: input.until ?? null, group: null },
+    audit: { action: "resource.exclude", reason: input.reason },
+  };
+  return change(user, name, input.revision, now, async () => succeed(exclusion));
 }
 
-/** Includes the resource into `group` ("include"), or only moves it to another group ("regroup"). */
-export async function setResourceGroup(user: CurrentUser, name: string, input: GroupChangeInput, now: Date, mode: "include" | "regroup"): Promise<Outcome<ChangedResource>> {
-  return db.$transaction(async (tx) => {
-    const gated = gate(user, await lockResource(tx, name), input.revision, name);
-    if (!gated.ok) return gated;
-    const r = gated.value;
-    const cluster = await checkCluster(tx, user, r, input.group, input.overrideReason);
-    if (!cluster.ok) return cluster;
-    const include = mode === "include";
-    if (!include && r.patchGroup === input.group) return succeed({ name: r.name, revision: r.revision, excluded: r.excluded, patchGroup: r.patchGroup });
-    const value = await writeChange(
-      tx,
-      user,
-      r,
-      include
-        ? { excluded: false, patchGroup: input.group, exclusionReason: null, exclusionUntil: null, excludedAt: null, excludedById: null }
-        : { patchGroup: input.group },
-      { action: include ? "INCLUDE" : "REGROUP", reason: cluster.value, until: null, group: input.group },
-      { action: include ? "resource.include" : "resource.regroup", reason: cluster.value },
-      now,
-    );
-    return succeed(value);
+/** What including `r` into `group`, or only moving it there, writes; null when nothing changes. */
+function groupChange(r: Locked, group: PatchGroup, mode: "include" | "regroup", clusterReason: string | null): Change | null {
+  const include = mode === "include";
+  if (!include && r.patchGroup === group) return null;
+  return {
+    set: include
+      ? { excluded: false, patchGroup: group, exclusionReason: null, exclusionUntil: null, excludedAt: null, excludedById: null }
+      : { patchGroup: group },
+    event: { action: include ? "INCLUDE" : "REGROUP", reason: clusterReason, until: null, group },
+    audit: { action: include ? "resource.include" : "resource.regroup", reason: clusterReason },
+  };
+}
+
+/**
+ * Includes the resource into `group` ("include"), or only moves it to another group ("regroup").
+ * Moving a cluster's node checks the cluster rule, which reads the other nodes: under the locks.
+ */
+export function setResourceGroup(user: CurrentUser, name: string, input: GroupChangeInput, now: Date, mode: "include" | "regroup"): Promise<Outcome<ChangedResource>> {
+  return change(user, name, input.revision, now, async (r, tx) => {
+    let reason: string | null = null;
+    if (r.clusterId && r.patchGroup !== input.group) {
+      if (!tx) return succeed(NEEDS_LOCKS);
+      const cluster = await checkCluster(tx, user, r, input.group, input.overrideReason);
+      if (!cluster.ok) return cluster;
+      reason = cluster.value;
+    }
+    return succeed(groupChange(r, input.group, mode, reason) ?? { name: r.name, revision: r.revision, excluded: r.excluded, patchGroup: r.patchGroup });
   });
 }

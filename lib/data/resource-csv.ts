@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { db } from "../db";
+import { db, sql } from "../db";
 import type { CurrentUser } from "../auth/permissions";
 import { clusterGroupViolations, describeViolation, type PatchGroup } from "../domain";
 import { CSV_COLUMNS, CsvRowSchema, REQUIRED_COLUMNS, type CsvRow } from "../validation/resource-csv";
@@ -25,7 +25,7 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
   yield stringify([CSV_COLUMNS as unknown as string[]]);
   let after: string | null = null;
   for (;;) {
-    const rows: ExportRow[] = await db.$queryRaw<ExportRow[]>`
+    const rows: ExportRow[] = await sql<ExportRow>`
       SELECT r.name, r.kind::text AS kind, r.environment::text AS environment, t.slug AS team, s.name AS service, c.name AS cluster, r."patchGroup", r.tags
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
       WHERE ${filterSql(filters)} ${after !== null ? Prisma.sql`AND r.name > ${after}` : Prisma.empty}

@@ -1,6 +1,6 @@
 // One resource's page: identity, cluster siblings, service risk, patch status and history.
 import type { Environment, ExclusionAction, OutcomeStatus, PartyKind, ResourceKind } from "@prisma/client";
-import { db } from "../db";
+import { sql } from "../db";
 import {
   isExcludedAt,
   nextPartyForResource,
@@ -44,7 +44,7 @@ export type ResourceRecord = {
  * resource page and its API read it on every request (see readParties in parties.ts).
  */
 export async function getResource(name: string): Promise<ResourceRecord | null> {
-  const [row] = await db.$queryRaw<ResourceRecord[]>`
+  const [row] = await sql<ResourceRecord>`
     SELECT r.id, r.name, r.kind::text AS kind, r.environment::text AS environment, r."patchGroup", r.tags, r.version, r."clusterRole",
            r.excluded, r."excludedAt", r."exclusionReason", r."exclusionUntil", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome",
            r.revision, r."updatedAt", r."teamId", r."excludedById",
@@ -71,7 +71,7 @@ export async function getPatchStatus(resource: ResourceRecord, now: Date): Promi
   const [parties, excludedBy] = await Promise.all([
     excluded ? Promise.resolve([]) : listParties(new Date(now.getTime() - DAY), new Date(now.getTime() + 400 * DAY)),
     excluded && resource.excludedById
-      ? db.$queryRaw<{ name: string; email: string }[]>`SELECT name, email FROM "User" WHERE id = ${resource.excludedById}`.then((rows) => rows[0] ?? null)
+      ? sql<{ name: string; email: string }>`SELECT name, email FROM "User" WHERE id = ${resource.excludedById}`.then((rows) => rows[0] ?? null)
       : Promise.resolve(null),
   ]);
   const next = nextPartyForResource(
@@ -92,7 +92,7 @@ export async function getPatchStatus(resource: ResourceRecord, now: Date): Promi
 
 /** Whether all production resources of the service sit in one group (one aggregate query). */
 export async function getServiceRisk(serviceId: string): Promise<ServiceRisk> {
-  const rows = await db.$queryRaw<{ patchGroup: number; n: number }[]>`
+  const rows = await sql<{ patchGroup: number; n: number }>`
     SELECT "patchGroup", count(*)::int AS n FROM "Resource" WHERE "serviceId" = ${serviceId} AND environment = 'PRODUCTION' GROUP BY 1`;
   return serviceGroupRisk(rows.flatMap((r) => Array<PatchGroup>(r.n).fill(r.patchGroup as PatchGroup)));
 }
@@ -101,7 +101,7 @@ export type PatchHistoryRow = { id: string; status: OutcomeStatus; message: stri
 
 /** The resource's last 20 outcomes, newest first, with their party (one statement). */
 export function getPatchHistory(resourceId: string): Promise<PatchHistoryRow[]> {
-  return db.$queryRaw<PatchHistoryRow[]>`
+  return sql<PatchHistoryRow>`
     SELECT o.id, o.status::text AS status, o.message, o."group", o."startedAt", o."finishedAt", json_build_object('tag', p.tag, 'kind', p.kind) AS party
     FROM "PatchOutcome" o JOIN "Party" p ON p.id = o."partyId"
     WHERE o."resourceId" = ${resourceId} ORDER BY o."finishedAt" DESC LIMIT 20`;
@@ -111,7 +111,7 @@ export type ExclusionHistoryRow = { id: string; action: ExclusionAction; reason:
 
 /** The resource's last 20 exclusion events, newest first. */
 export function getExclusionHistory(resourceId: string): Promise<ExclusionHistoryRow[]> {
-  return db.$queryRaw<ExclusionHistoryRow[]>`
+  return sql<ExclusionHistoryRow>`
     SELECT id, action::text AS action, reason, until, "group", "actorLabel", at FROM "ExclusionEvent"
     WHERE "resourceId" = ${resourceId} ORDER BY at DESC LIMIT 20`;
 }

@@ -1,7 +1,7 @@
 // The resource list: filters, sorting and keyset pagination in SQL, so it stays fast at
 // 100,000 resources (trigram and b-tree indexes, narrow columns, no full count).
 import { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { sql } from "../db";
 import { ENVIRONMENTS, KINDS, type ResourceFilters, type Sort } from "../validation/resources";
 
 export type ResourceListRow = {
@@ -98,7 +98,7 @@ export async function listResourcePage(filters: ResourceFilters, sort: Sort, cur
   if (cursor && !after) return { error: "cursor: is not a cursor this list gave out" };
   const direction = Prisma.raw(spec.desc ? "DESC" : "ASC");
   const order = Prisma.join(spec.columns.map((c) => Prisma.sql`${c} ${direction}`));
-  const rows = await db.$queryRaw<ResourceListRow[]>`
+  const rows = await sql<ResourceListRow>`
     ${SELECT}
     WHERE ${filterSql(filters)} ${after ? Prisma.sql`AND ${keysetSql(spec, after)}` : Prisma.empty}
     ORDER BY ${order}
@@ -117,12 +117,12 @@ async function lastPatchedPage(filters: ResourceFilters, recentFirst: boolean, c
   const [when, name] = (after ?? []) as [string?, string?];
   const dir = Prisma.raw(recentFirst ? "DESC" : "ASC");
   const cmp = Prisma.raw(recentFirst ? "<" : ">");
-  const patched = (take: number, from?: [string, string]) => db.$queryRaw<ResourceListRow[]>`
+  const patched = (take: number, from?: [string, string]) => sql<ResourceListRow>`
     ${SELECT}
     WHERE ${filterSql(filters)} AND r."lastPatchedAt" IS NOT NULL
       ${from ? Prisma.sql`AND (r."lastPatchedAt", r.name) ${cmp} (CAST(${from[0]} AS timestamp), ${from[1]})` : Prisma.empty}
     ORDER BY r."lastPatchedAt" ${dir}, r.name ${dir} LIMIT ${take}`;
-  const never = (take: number, from?: string) => db.$queryRaw<ResourceListRow[]>`
+  const never = (take: number, from?: string) => sql<ResourceListRow>`
     ${SELECT}
     WHERE ${filterSql(filters)} AND r."lastPatchedAt" IS NULL ${from !== undefined ? Prisma.sql`AND r.name ${cmp} ${from}` : Prisma.empty}
     ORDER BY r.name ${dir} LIMIT ${take}`;
@@ -141,7 +141,7 @@ export const COUNT_CAP = 10_000;
 
 /** How many resources match, counted up to COUNT_CAP (more shows as "10,000+"). */
 export async function countMatching(filters: ResourceFilters): Promise<{ count: number; capped: boolean }> {
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`
+  const [row] = await sql<{ n: bigint }>`
     SELECT count(*) AS n FROM (SELECT 1 FROM "Resource" r WHERE ${filterSql(filters)} LIMIT ${COUNT_CAP + 1}) s`;
   const n = Number(row?.n ?? 0);
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
@@ -149,7 +149,7 @@ export async function countMatching(filters: ResourceFilters): Promise<{ count: 
 
 /** Ids and names of matching resources by name, after `afterName`: for bulk actions and export. */
 export function listMatchingBatch(filters: ResourceFilters, afterName: string | null, size: number) {
-  return db.$queryRaw<{ id: string; name: string }[]>`
+  return sql<{ id: string; name: string }>`
     SELECT r.id, r.name FROM "Resource" r
     WHERE ${filterSql(filters)} ${afterName !== null ? Prisma.sql`AND r.name > ${afterName}` : Prisma.empty}
     ORDER BY r.name LIMIT ${size}`;

@@ -1,7 +1,7 @@
 // Fleet templates: a fleet of clusters or resources that must share one version, linked to one
 // maintenance policy. The rollout engine (lib/rollout/engine.ts) moves members to the target
 // version inside the policy's windows; here are the reads and the people's writes.
-import { db } from "../db";
+import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { FORCED_RUN_HOURS, settleState } from "../rollout/engine";
@@ -28,7 +28,7 @@ export type TemplateSummary = {
 /** Every template with its member counts, from one aggregate. */
 export function listTemplates(options: { ids?: string[] } = {}): Promise<TemplateSummary[]> {
   const ids = options.ids ?? null;
-  return db.$queryRaw<TemplateSummary[]>`
+  return sql<TemplateSummary>`
     SELECT t.id, t.name, t."policyId", p.name AS "policyName", t."targetVersion", t.state::text AS state, t.concurrency,
            count(m.id)::int AS members, (count(m.id) FILTER (WHERE m."currentVersion" = t."targetVersion"))::int AS "onTarget"
     FROM "Template" t
@@ -64,7 +64,7 @@ export async function getTemplate(id: string, now: Date) {
   const [byState, byVersion, runs] = await Promise.all([
     db.templateMember.groupBy({ by: ["state"], where: { templateId: id }, _count: { _all: true } }),
     db.templateMember.groupBy({ by: ["currentVersion"], where: { templateId: id }, _count: { _all: true }, orderBy: { currentVersion: "asc" }, take: 20 }),
-    db.$queryRaw<{ id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; succeeded: number; failed: number; running: number }[]>`
+    sql<{ id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; succeeded: number; failed: number; running: number }>`
       SELECT u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state::text AS state, u."haltReason", u."canarySize", u."canaryPassedAt",
              (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS succeeded,
              (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
@@ -97,7 +97,7 @@ export async function listMembers(templateId: string, options: { state?: MemberS
   const limit = options.limit ?? 50;
   const state = options.state ?? null;
   const after = options.after ?? null;
-  const rows = await db.$queryRaw<MemberRow[]>`
+  const rows = await sql<MemberRow>`
     SELECT * FROM (
       SELECT m.id, coalesce(r.name, c.name) AS name, CASE WHEN m."resourceId" IS NULL THEN 'cluster' ELSE 'resource' END AS kind,
              m."currentVersion", m.state::text AS state, m."lastAttemptAt", m."lastError"

@@ -1,5 +1,5 @@
 import { Prisma, type Role as DbRole } from "@prisma/client";
-import { db } from "../db";
+import { db, sql } from "../db";
 import type { CurrentUser } from "../auth/permissions";
 
 type UserRow = { id: string; email: string; name: string; role: DbRole; teamIds: string[] };
@@ -9,7 +9,7 @@ type UserRow = { id: string; email: string; name: string; role: DbRole; teamIds:
  * database has them now), and one raw statement costs a third of the Node time of a relation query.
  */
 async function findUser(where: Prisma.Sql): Promise<CurrentUser | null> {
-  const [row] = await db.$queryRaw<UserRow[]>`
+  const [row] = await sql<UserRow>`
     SELECT u.id, u.email, u.name, u.role::text AS role,
            COALESCE(array_agg(m."teamId" ORDER BY m."teamId") FILTER (WHERE m."teamId" IS NOT NULL), '{}') AS "teamIds"
     FROM "User" u LEFT JOIN "TeamMembership" m ON m."userId" = u.id
@@ -32,11 +32,11 @@ export async function getPasswordHash(email: string): Promise<{ id: string; pass
 export async function listTeamNames(ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   // Raw: the portal's layout reads them on every page.
-  const rows = await db.$queryRaw<{ name: string }[]>`SELECT name FROM "Team" WHERE id = ANY(${ids}) ORDER BY name`;
+  const rows = await sql<{ name: string }>`SELECT name FROM "Team" WHERE id = ANY(${ids}) ORDER BY name`;
   return rows.map((r) => r.name);
 }
 
 export function listTeams() {
   // Raw: the calendar's and the resource list's filters read all teams (hundreds) on every request.
-  return db.$queryRaw<{ id: string; slug: string; name: string }[]>`SELECT id, slug, name FROM "Team" ORDER BY name`;
+  return sql<{ id: string; slug: string; name: string }>`SELECT id, slug, name FROM "Team" ORDER BY name`;
 }

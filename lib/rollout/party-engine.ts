@@ -5,7 +5,7 @@
 // SCHEDULED, with the reason. Outcomes land in PatchOutcome, the patch history.
 import type { Prisma } from "@prisma/client";
 import { can, type CurrentUser } from "../auth/permissions";
-import { db } from "../db";
+import { db, sql } from "../db";
 import { refuse, succeed, type Outcome } from "../data/outcome";
 import { SCHEDULER } from "../data/audit";
 import { partyBlockedReason, partyChanges } from "../data/change-requests";
@@ -23,7 +23,7 @@ type Run = { id: string; state: string; haltReason: string | null; canarySize: n
 /** One step for every slot that is open now, or whose run still has work. */
 export async function tickParties(now: Date, executor: Executor, options: { partyIds?: string[]; teamIds?: string[] } = {}): Promise<SlotTick[]> {
   const ids = options.partyIds ?? null;
-  const slots = await db.$queryRaw<Slot[]>`
+  const slots = await sql<Slot>`
     SELECT s."partyId", s."group", s."startsAt", s."endsAt" FROM "PartySlot" s JOIN "Party" p ON p.id = s."partyId"
     WHERE p.status IN ('PLANNED', 'RUNNING') AND s."startsAt" <= ${now} AND s."endsAt" > ${now} AND (${ids}::text[] IS NULL OR p.id = ANY(${ids}::text[]))
     UNION
@@ -196,7 +196,7 @@ export async function resumePartySlot(user: CurrentUser, runId: string, now: Dat
 
 /** A party's slot runs with their attempt counts, for its page (one query). */
 export function partyRuns(partyId: string) {
-  return db.$queryRaw<{ id: string; group: number; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; patched: number; failed: number; running: number }[]>`
+  return sql<{ id: string; group: number; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; patched: number; failed: number; running: number }>`
     SELECT r.id, r."group", r.state::text AS state, r."haltReason", r."canarySize", r."canaryPassedAt",
            (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS patched,
            (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,

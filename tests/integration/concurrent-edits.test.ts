@@ -17,8 +17,12 @@ beforeEach(async () => {
   token = (await createApiToken(f.admin.id, "concurrency", { id: null, label: "test" })).secret;
 });
 
-const request = (method: string, name: string, revision: number, body: unknown) =>
-  new Request(`http://localhost/api/v1/resources/${name}`, { method, headers: { Authorization: `Bearer ${token}`, "If-Match": `"${revision}"` }, body: JSON.stringify(body) });
+const request = (method: string, name: string, revision: number | null, body: unknown) =>
+  new Request(`http://localhost/api/v1/resources/${name}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(revision === null ? {} : { "If-Match": `"${revision}"` }) },
+    body: JSON.stringify(body),
+  });
 const params = (name: string) => ({ params: Promise.resolve({ name }) });
 const revisionOf = async (name: string) => (await db.resource.findUniqueOrThrow({ where: { name }, select: { revision: true } })).revision;
 
@@ -53,5 +57,26 @@ describe("50 concurrent conflicting edits of one resource", () => {
     expect(audit.slice(auditBefore).map((a) => a.action)).toEqual(["resource.regroup", "resource.exclude", "resource.include"]);
     const history = await db.exclusionEvent.findMany({ where: { resourceId: f.web.id }, orderBy: { at: "asc" }, select: { action: true } });
     expect(history.map((h) => h.action)).toEqual(["REGROUP", "EXCLUDE", "INCLUDE"]);
+  });
+
+  it("without a revision every edit is applied, each exactly once, one after another", async () => {
+    const name = f.web.name;
+    const revision = await revisionOf(name);
+    const auditBefore = await db.auditEvent.count({ where: { entityId: f.web.id } });
+    const responses = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) =>
+        i % 2 === 0
+          ? PUT(request("PUT", `${name}/exclusion`, null, { reason: `Client ${i} excludes it` }), params(name))
+          : DELETE(request("DELETE", `${name}/exclusion`, null, { group: 3 }), params(name)),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(CLIENTS).fill(200));
+    // Every change once: fifty revisions, and each client's own exclusion reason in the audit.
+    expect(await revisionOf(name)).toBe(revision + CLIENTS);
+    const audit = await db.auditEvent.findMany({ where: { entityId: f.web.id }, orderBy: { id: "asc" }, select: { action: true, reason: true } });
+    const excluded = audit.slice(auditBefore).filter((a) => a.action === "resource.exclude");
+    expect(audit.length - auditBefore).toBe(CLIENTS);
+    expect(excluded.map((a) => a.reason).sort()).toEqual(Array.from({ length: CLIENTS / 2 }, (_, i) => `Client ${2 * i} excludes it`).sort());
+    expect(await db.exclusionEvent.count({ where: { resourceId: f.web.id } })).toBe(CLIENTS);
   });
 });
