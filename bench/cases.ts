@@ -88,11 +88,11 @@ export const CASES: Case[] = [
   },
   {
     name: "resource list (filtered)",
-    url: async (c) => `${c.base}/resources?environment=production&team=team-7&group=2`,
+    url: async (c) => `${c.base}/resources?environment=production&team=team-7&group=1`,
     sql: (client) =>
       run(client, [
-        [`${LIST_SELECT} WHERE r.environment = 'PRODUCTION' AND r."teamId" = (SELECT id FROM "Team" WHERE slug = 'team-7') AND r."patchGroup" = 2 ORDER BY r.name LIMIT 51`],
-        [`SELECT count(*) FROM (SELECT 1 FROM "Resource" r WHERE r.environment = 'PRODUCTION' AND r."teamId" = (SELECT id FROM "Team" WHERE slug = 'team-7') AND r."patchGroup" = 2 LIMIT 10001) s`],
+        [`${LIST_SELECT} WHERE r.environment = 'PRODUCTION' AND r."teamId" = (SELECT id FROM "Team" WHERE slug = 'team-7') AND r."patchGroup" = 1 ORDER BY r.name LIMIT 51`],
+        [`SELECT count(*) FROM (SELECT 1 FROM "Resource" r WHERE r.environment = 'PRODUCTION' AND r."teamId" = (SELECT id FROM "Team" WHERE slug = 'team-7') AND r."patchGroup" = 1 LIMIT 10001) s`],
         [`SELECT id, slug, name FROM "Team" ORDER BY name`],
       ]),
   },
