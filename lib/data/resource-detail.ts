@@ -34,6 +34,8 @@ export type ResourceRecord = {
   updatedAt: Date;
   teamId: string;
   excludedById: string | null;
+  /** Who excluded it, as "Name <email>"; null when it is not excluded or that user is gone. */
+  excludedBy: string | null;
   team: { name: string; slug: string };
   service: { id: string; name: string };
   cluster: { id: string; name: string; nodes: { id: string; name: string; patchGroup: number; clusterRole: string | null; excluded: boolean }[] } | null;
@@ -48,6 +50,7 @@ export async function getResource(name: string): Promise<ResourceRecord | null> 
     SELECT r.id, r.name, r.kind::text AS kind, r.environment::text AS environment, r."patchGroup", r.tags, r.version, r."clusterRole",
            r.excluded, r."excludedAt", r."exclusionReason", r."exclusionUntil", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome",
            r.revision, r."updatedAt", r."teamId", r."excludedById",
+           (SELECT u.name || ' <' || u.email || '>' FROM "User" u WHERE u.id = r."excludedById") AS "excludedBy",
            json_build_object('name', t.name, 'slug', t.slug) AS team,
            json_build_object('id', s.id, 'name', s.name) AS service,
            CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'name', c.name, 'nodes', (
@@ -68,12 +71,7 @@ export type PatchStatus = {
 /** The Patch status panel's content, at `now`. */
 export async function getPatchStatus(resource: ResourceRecord, now: Date): Promise<PatchStatus> {
   const excluded = isExcludedAt(resource, now);
-  const [parties, excludedBy] = await Promise.all([
-    excluded ? Promise.resolve([]) : listParties(new Date(now.getTime() - DAY), new Date(now.getTime() + 400 * DAY)),
-    excluded && resource.excludedById
-      ? sql<{ name: string; email: string }>`SELECT name, email FROM "User" WHERE id = ${resource.excludedById}`.then((rows) => rows[0] ?? null)
-      : Promise.resolve(null),
-  ]);
+  const parties = excluded ? [] : await listParties(new Date(now.getTime() - DAY), new Date(now.getTime() + 400 * DAY));
   const next = nextPartyForResource(
     { environment: resource.environment === "PRODUCTION" ? "production" : "non-production", patchGroup: resource.patchGroup as PatchGroup, excluded },
     parties,
@@ -85,7 +83,7 @@ export async function getPatchStatus(resource: ResourceRecord, now: Date): Promi
     nextParty: next.state === "scheduled" ? { party: next.party, slot: next.slot } : null,
     exclusion:
       excluded && resource.excludedAt
-        ? { by: excludedBy ? `${excludedBy.name} <${excludedBy.email}>` : "unknown", at: resource.excludedAt, reason: resource.exclusionReason ?? "", until: resource.exclusionUntil }
+        ? { by: resource.excludedBy ?? "unknown", at: resource.excludedAt, reason: resource.exclusionReason ?? "", until: resource.exclusionUntil }
         : null,
   };
 }

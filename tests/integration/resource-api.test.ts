@@ -67,7 +67,7 @@ describe("a resource over the API", () => {
     expect(excluded.status).toBe(200);
     const body = (await excluded.json()) as { revision: number; patchStatus: { exclusion: { reason: string; until: string }; nextParty: unknown } };
     expect(body.revision).toBe(2);
-    expect(body.patchStatus.exclusion).toMatchObject({ reason: "Application freeze", until: "2099-01-31T23:59:59.999Z" });
+    expect(body.patchStatus.exclusion).toMatchObject({ reason: "Application freeze", until: "2099-01-31T23:59:59.999Z", by: `${f.owner.name} <${f.owner.email}>` });
     expect(body.patchStatus.nextParty).toBeNull();
 
     const stale = await DELETE(call("DELETE", `/x`, "owner", { group: 1 }, { "If-Match": '"1"' }), params(name));
