@@ -15,26 +15,27 @@ type Tx = Prisma.TransactionClient;
 
 /** A resource's exclusion state: what a change sets, all of it. */
 type State = { excluded: boolean; patchGroup: number; exclusionReason: string | null; exclusionUntil: Date | null; excludedAt: Date | null; excludedById: string | null };
-type Locked = State & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
+/** The row as a change reads it, with or without its lock. */
+type Row = State & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
 
 export type ChangedResource = { name: string; revision: number; excluded: boolean; patchGroup: number };
 
 const RESOURCE_COLUMNS = Prisma.sql`id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", revision`;
 
 /** The resource as it is now (one statement, no lock). */
-async function readResource(name: string): Promise<Locked | null> {
-  const rows = await sql<Locked>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name}`;
+async function readResource(name: string): Promise<Row | null> {
+  const rows = await sql<Row>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name}`;
   return rows[0] ?? null;
 }
 
 /** The resource, locked for the rest of the transaction (one statement). */
-async function lockResource(tx: Tx, name: string): Promise<Locked | null> {
-  const rows = await tx.$queryRaw<Locked[]>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name} FOR UPDATE`;
+async function lockResource(tx: Tx, name: string): Promise<Row | null> {
+  const rows = await tx.$queryRaw<Row[]>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name} FOR UPDATE`;
   return rows[0] ?? null;
 }
 
 /** 404, 403 and 409 checks every single change starts with. */
-function gate(user: CurrentUser, resource: Locked | null, revision: number | undefined, name: string): Outcome<Locked> {
+function gate(user: CurrentUser, resource: Row | null, revision: number | undefined, name: string): Outcome<Row> {
   if (!resource) return refuse(404, "not-found", `No resource is named ${name}.`);
   if (!can(user, { action: "resource:change", target: { teamId: resource.teamId } })) {
     return refuse(403, "forbidden", user.role === "OWNER" ? "You can only change resources of your own teams." : "Your role cannot change resources.");
@@ -44,7 +45,7 @@ function gate(user: CurrentUser, resource: Locked | null, revision: number | und
 }
 
 /** The cluster rule for moving `resource` to `group`; admins may override it with a reason. */
-async function checkCluster(tx: Tx, user: CurrentUser, resource: Locked, group: PatchGroup, overrideReason: string | undefined): Promise<Outcome<string | null>> {
+async function checkCluster(tx: Tx, user: CurrentUser, resource: Row, group: PatchGroup, overrideReason: string | undefined): Promise<Outcome<string | null>> {
   if (!resource.clusterId || resource.patchGroup === group) return succeed(null);
   // Serialise changes within one cluster, so two concurrent moves cannot both pass the check.
   await tx.$queryRaw`SELECT id FROM "Cluster" WHERE id = ${resource.clusterId} FOR UPDATE`;
@@ -82,7 +83,7 @@ type Change = {
  * It writes only while the row still has the revision and the cluster `before` read, and returns
  * null when it did not (another change came first).
  */
-async function writeChange(tx: Tx | null, user: CurrentUser, before: Locked, change: Change, now: Date): Promise<ChangedResource | null> {
+async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change: Change, now: Date): Promise<ChangedResource | null> {
   const after: State = { ...before, ...change.set };
   const { event, audit } = change;
   const statement = Prisma.sql`
@@ -106,7 +107,7 @@ async function writeChange(tx: Tx | null, user: CurrentUser, before: Locked, cha
 const NEEDS_LOCKS = Symbol("needs locks");
 
 /** What to write for the resource as read; given a transaction, it may read more under locks. */
-type Plan = (r: Locked, tx: Tx | null) => Promise<Outcome<Change | ChangedResource | typeof NEEDS_LOCKS>>;
+type Plan = (r: Row, tx: Tx | null) => Promise<Outcome<Change | ChangedResource | typeof NEEDS_LOCKS>>;
 
 /** How often a change is tried without locks before it waits for them (busy rows, no revision named). */
 const ATTEMPTS = 3;
@@ -151,7 +152,7 @@ export async function excludeResource(user: CurrentUser, name: string, input: Ex
 }
 
 /** What including `r` into `group`, or only moving it there, writes; null when nothing changes. */
-function groupChange(r: Locked, group: PatchGroup, mode: "include" | "regroup", clusterReason: string | null): Change | null {
+function groupChange(r: Row, group: PatchGroup, mode: "include" | "regroup", clusterReason: string | null): Change | null {
   const include = mode === "include";
   if (!include && r.patchGroup === group) return null;
   return {
