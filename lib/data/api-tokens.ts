@@ -1,21 +1,23 @@
+import { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import { recordAudit, type Actor } from "./audit";
-import { getUserById } from "./users";
+import { findUser } from "./users";
 
-export async function findUserByToken(secret: string): Promise<CurrentUser | null> {
-  if (secret.length > 200) return null;
-  const token = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(secret) },
-    select: { id: true, userId: true, revokedAt: true, lastUsedAt: true },
-  });
-  if (!token || token.revokedAt) return null;
-  // Record use at most once a minute, so reads stay reads.
-  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
-    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
-  }
-  return getUserById(token.userId);
+/**
+ * The user a live token belongs to, and the token's use recorded (at most once a minute, so reads
+ * stay reads), in one statement: every API request with a token runs it.
+ */
+export function findUserByToken(secret: string): Promise<CurrentUser | null> {
+  if (secret.length > 200) return Promise.resolve(null);
+  const now = new Date();
+  return findUser(
+    Prisma.sql`u.id = (SELECT "userId" FROM token)`,
+    Prisma.sql`WITH token AS (SELECT id, "userId", "lastUsedAt" FROM "ApiToken" WHERE "tokenHash" = ${hashToken(secret)} AND "revokedAt" IS NULL),
+      used AS (UPDATE "ApiToken" t SET "lastUsedAt" = ${now} FROM token
+               WHERE t.id = token.id AND (token."lastUsedAt" IS NULL OR token."lastUsedAt" < ${new Date(now.getTime() - 60_000)}))`,
+  );
 }
 
 /** Creates a token for `userId`; the secret is in the result and nowhere else. */

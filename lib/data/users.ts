@@ -7,9 +7,11 @@ type UserRow = { id: string; email: string; name: string; role: DbRole; teamIds:
 /**
  * One user with their teams, in one statement: it runs on every page (the signed-in user as the
  * database has them now), and one raw statement costs a third of the Node time of a relation query.
+ * `ctes` (a WITH clause) lets a caller find the user and do its own work in the same statement.
  */
-async function findUser(where: Prisma.Sql): Promise<CurrentUser | null> {
+export async function findUser(where: Prisma.Sql, ctes: Prisma.Sql = Prisma.empty): Promise<CurrentUser | null> {
   const [row] = await sql<UserRow>`
+    ${ctes}
     SELECT u.id, u.email, u.name, u.role::text AS role,
            COALESCE(array_agg(m."teamId" ORDER BY m."teamId") FILTER (WHERE m."teamId" IS NOT NULL), '{}') AS "teamIds"
     FROM "User" u LEFT JOIN "TeamMembership" m ON m."userId" = u.id

@@ -148,7 +148,16 @@ describe("API tokens", () => {
     const row = await db.apiToken.findUniqueOrThrow({ where: { id: token.id } });
     expect(row.tokenHash).toBe(hashToken(token.secret));
     expect(JSON.stringify(row)).not.toContain(token.secret);
-    expect((await findUserByToken(token.secret))?.email).toBe("admin@example.com");
+    expect(row.lastUsedAt).toBeNull();
+    expect(await findUserByToken(token.secret)).toMatchObject({ id: admin.id, email: "admin@example.com", role: admin.role });
+    // Its use is recorded, at most once a minute: a second request is a read.
+    const used = (await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt!;
+    expect(Date.now() - used.getTime()).toBeLessThan(60_000);
+    await findUserByToken(token.secret);
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt).toEqual(used);
+    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(used.getTime() - 61_000) } });
+    await findUserByToken(token.secret);
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt!.getTime()).toBeGreaterThan(used.getTime() - 61_000);
     expect(await findUserByToken(token.secret + "x")).toBeNull();
     expect(await revokeApiToken(token.id, { id: admin.id, label: admin.email })).toBe("revoked");
     expect(await revokeApiToken(token.id, { id: admin.id, label: admin.email })).toBe("already-revoked");
