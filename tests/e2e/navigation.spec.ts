@@ -42,3 +42,24 @@ test("the resource list pages through the fleet and searches by name", async ({ 
   expect(names.length).toBeGreaterThan(0);
   expect(names.every((n) => n.startsWith("prd-payments"))).toBe(true);
 });
+
+test("a long filter list is drawn in the browser: the server sends the chosen option, the page offers them all", async ({ page }) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "viewer@example.com");
+  // The audit's action filter has some fifty options, more than the server draws.
+  const html = await (await page.request.get("/audit?action=resource.exclude")).text();
+  const select = /<select[^>]*id="audit-action"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? "";
+  expect(select.match(/<option/g)).toHaveLength(1);
+  expect(select).toContain('value="resource.exclude"');
+
+  await page.goto("/audit?action=resource.exclude");
+  const action = page.getByLabel("Action");
+  await expect(action).toHaveValue("resource.exclude");
+  expect(await action.locator("option").count()).toBeGreaterThan(20);
+  await expect(action).toHaveValue("resource.exclude"); // still chosen once all are drawn
+  await action.selectOption("resource.include");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await expect(page).toHaveURL(/action=resource\.include/);
+  await expect(page.getByLabel("Action")).toHaveValue("resource.include");
+  noErrors();
+});
