@@ -63,15 +63,13 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const ran = party.id !== null && party.endsAt <= now;
   // Its slots roll out while it runs: what they did so far is worth seeing before the end.
   const underway = party.id !== null && !ran && (party.status === "running" || party.startsAt <= now);
-  const [counts, outcomes, resources, excluded, zone, changes] = await Promise.all([
+  const [counts, outcomes, resources, excluded, zone, changes, notices, qa, runs] = await Promise.all([
     slotCounts([party], now),
     (ran || underway) && party.id ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
     listPartyResources(party.kind, group, query.after),
     listPartyExcluded(party.kind),
     viewerTimeZone(),
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
-  ]);
-  const [notices, qa, runs] = await Promise.all([
     party.kind === "production" && party.id ? noticeSummary({ partyId: party.id }) : Promise.resolve(null),
     party.kind === "production" ? qaOutcomeOf(party.tag, now) : Promise.resolve(null),
     party.id ? partyRuns(party.id) : Promise.resolve([]),
