@@ -55,7 +55,8 @@ test("a long filter list is drawn in the browser: the server sends the chosen op
   await page.goto("/audit?action=resource.exclude");
   const action = page.getByLabel("Action");
   await expect(action).toHaveValue("resource.exclude");
-  expect(await action.locator("option").count()).toBeGreaterThan(20);
+  // Drawn as the page hydrates: wait for it (count() alone reads the moment before).
+  await expect.poll(() => action.locator("option").count()).toBeGreaterThan(20);
   await expect(action).toHaveValue("resource.exclude"); // still chosen once all are drawn
   await action.selectOption("resource.include");
   await page.getByRole("button", { name: "Filter", exact: true }).click();
