@@ -10,6 +10,7 @@ import { checkGroupChange, CONFLICT_MESSAGE, type PatchGroup } from "../domain";
 import type { ExcludeInput, GroupChangeInput } from "../validation/resources";
 import { auditInsert } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
+import { getResource, resourceRecordFrom, type ResourceRecord } from "./resource-detail";
 
 type Tx = Prisma.TransactionClient;
 
@@ -17,8 +18,6 @@ type Tx = Prisma.TransactionClient;
 type State = { excluded: boolean; patchGroup: number; exclusionReason: string | null; exclusionUntil: Date | null; excludedAt: Date | null; excludedById: string | null };
 /** The row as a change reads it, with or without its lock. */
 type Row = State & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
-
-export type ChangedResource = { name: string; revision: number; excluded: boolean; patchGroup: number };
 
 const RESOURCE_COLUMNS = Prisma.sql`id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", revision`;
 
@@ -81,9 +80,10 @@ type Change = {
  * Writes the change, its exclusion event and its audit event in one statement: each statement is
  * a round trip, and a model query also costs ~1 ms of the server's CPU to plan (docs/benchmarks.md).
  * It writes only while the row still has the revision and the cluster `before` read, and returns
- * null when it did not (another change came first).
+ * null when it did not (another change came first). It answers with the resource as written, as
+ * getResource reads it: the API's answer needs no second read.
  */
-async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change: Change, now: Date): Promise<ChangedResource | null> {
+async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change: Change, now: Date): Promise<ResourceRecord | null> {
   const after: State = { ...before, ...change.set };
   const { event, audit } = change;
   const statement = Prisma.sql`
@@ -92,25 +92,37 @@ async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change
       SET excluded = ${after.excluded}, "patchGroup" = ${after.patchGroup}, "exclusionReason" = ${after.exclusionReason}, "exclusionUntil" = ${after.exclusionUntil},
           "excludedAt" = ${after.excludedAt}, "excludedById" = ${after.excludedById}, revision = revision + 1, "updatedAt" = ${now}
       WHERE id = ${before.id} AND revision = ${before.revision} AND "clusterId" IS NOT DISTINCT FROM ${before.clusterId}
-      RETURNING name, revision, excluded, "patchGroup"
+      RETURNING *
     ), event AS (
       INSERT INTO "ExclusionEvent" (id, "resourceId", action, reason, until, "group", "actorId", "actorLabel", at)
       SELECT ${randomUUID()}, ${before.id}, ${event.action}::"ExclusionAction", ${event.reason}, ${event.until}::timestamp(3), ${event.group}::int, ${user.id}, ${user.email}, ${now}::timestamp(3)
       FROM updated
     ), audit AS (${auditInsert({ actor: { id: user.id, label: user.email }, action: audit.action, entityType: "resource", entityId: before.id, entityLabel: before.name, before: snapshot(before), after: snapshot(after), reason: audit.reason, at: now }, Prisma.sql`updated`)})
-    SELECT name, revision, excluded, "patchGroup" FROM updated`;
-  const [updated] = tx ? await tx.$queryRaw<ChangedResource[]>(statement) : await sql<ChangedResource>(statement);
+    ${resourceRecordFrom(Prisma.sql`updated r`)}`;
+  const [updated] = tx ? await tx.$queryRaw<ResourceRecord[]>(statement) : await sql<ResourceRecord>(statement);
   return updated ?? null;
 }
 
 /** What a plan answers when the change must be made under locks, in a transaction. */
 const NEEDS_LOCKS = Symbol("needs locks");
 
+/** What a plan answers when the change would leave the resource as it is. */
+const UNCHANGED = Symbol("unchanged");
+
 /** What to write for the resource as read; given a transaction, it may read more under locks. */
-type Plan = (r: Row, tx: Tx | null) => Promise<Outcome<Change | ChangedResource | typeof NEEDS_LOCKS>>;
+type Plan = (r: Row, tx: Tx | null) => Promise<Outcome<Change | typeof UNCHANGED | typeof NEEDS_LOCKS>>;
 
 /** How often a change is tried without locks before it waits for them (busy rows, no revision named). */
 const ATTEMPTS = 3;
+
+/** Makes the change and answers the resource as it is after it (read again only when nothing changed). */
+async function change(user: CurrentUser, name: string, revision: number | undefined, now: Date, plan: Plan): Promise<Outcome<ResourceRecord>> {
+  const done = await writeOrLock(user, name, revision, now, plan);
+  if (!done.ok) return done;
+  if (done.value !== UNCHANGED) return succeed(done.value);
+  const resource = await getResource(name);
+  return resource ? succeed(resource) : refuse(404, "not-found", `No resource is named ${name}.`);
+}
 
 /**
  * Reads the resource, checks the caller and the revision, and writes in one statement that applies
@@ -118,14 +130,14 @@ const ATTEMPTS = 3;
  * a revision gets 409 when another change came between. Otherwise, and when the plan needs it (a
  * cluster node's move), the change is made in a transaction with the row locked.
  */
-async function change(user: CurrentUser, name: string, revision: number | undefined, now: Date, plan: Plan): Promise<Outcome<ChangedResource>> {
+async function writeOrLock(user: CurrentUser, name: string, revision: number | undefined, now: Date, plan: Plan): Promise<Outcome<ResourceRecord | typeof UNCHANGED>> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const gated = gate(user, await readResource(name), revision, name);
     if (!gated.ok) return gated;
     const planned = await plan(gated.value, null);
     if (!planned.ok) return planned;
     if (planned.value === NEEDS_LOCKS) break;
-    if (!("set" in planned.value)) return succeed(planned.value);
+    if (planned.value === UNCHANGED) return succeed(UNCHANGED);
     const written = await writeChange(null, user, gated.value, planned.value, now);
     if (written) return succeed(written);
     if (revision !== undefined) return refuse(409, "conflict", CONFLICT_MESSAGE);
@@ -136,12 +148,12 @@ async function change(user: CurrentUser, name: string, revision: number | undefi
     const planned = await plan(gated.value, tx);
     if (!planned.ok) return planned;
     if (planned.value === NEEDS_LOCKS) throw new Error("A plan asked for locks while holding them.");
-    if (!("set" in planned.value)) return succeed(planned.value);
+    if (planned.value === UNCHANGED) return succeed(UNCHANGED);
     return succeed((await writeChange(tx, user, gated.value, planned.value, now))!); // locked: nobody changed it
   });
 }
 
-export async function excludeResource(user: CurrentUser, name: string, input: ExcludeInput, now: Date): Promise<Outcome<ChangedResource>> {
+export async function excludeResource(user: CurrentUser, name: string, input: ExcludeInput, now: Date): Promise<Outcome<ResourceRecord>> {
   if (input.until && input.until <= now) return refuse(400, "invalid", "The expiry must be in the future.");
   const exclusion: Change = {
     set: { excluded: true, exclusionReason: input.reason, exclusionUntil: input.until ?? null, excludedAt: now, excludedById: user.id },
@@ -168,7 +180,7 @@ function groupChange(r: Row, group: PatchGroup, mode: "include" | "regroup", clu
  * Includes the resource into `group` ("include"), or only moves it to another group ("regroup").
  * Moving a cluster's node checks the cluster rule, which reads the other nodes: under the locks.
  */
-export function setResourceGroup(user: CurrentUser, name: string, input: GroupChangeInput, now: Date, mode: "include" | "regroup"): Promise<Outcome<ChangedResource>> {
+export function setResourceGroup(user: CurrentUser, name: string, input: GroupChangeInput, now: Date, mode: "include" | "regroup"): Promise<Outcome<ResourceRecord>> {
   return change(user, name, input.revision, now, async (r, tx) => {
     let reason: string | null = null;
     if (r.clusterId && r.patchGroup !== input.group) {
@@ -177,6 +189,6 @@ export function setResourceGroup(user: CurrentUser, name: string, input: GroupCh
       if (!cluster.ok) return cluster;
       reason = cluster.value;
     }
-    return succeed(groupChange(r, input.group, mode, reason) ?? { name: r.name, revision: r.revision, excluded: r.excluded, patchGroup: r.patchGroup });
+    return succeed(groupChange(r, input.group, mode, reason) ?? UNCHANGED);
   });
 }

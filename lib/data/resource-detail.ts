@@ -1,5 +1,5 @@
 // One resource's page: identity, cluster siblings, service risk, patch status and history.
-import type { Environment, ExclusionAction, OutcomeStatus, PartyKind, ResourceKind } from "@prisma/client";
+import { Prisma, type Environment, type ExclusionAction, type OutcomeStatus, type PartyKind, type ResourceKind } from "@prisma/client";
 import { sql } from "../db";
 import {
   isExcludedAt,
@@ -42,11 +42,13 @@ export type ResourceRecord = {
 };
 
 /**
- * A resource with its team, service and cluster (nodes by name) in one statement: raw, because the
- * resource page and its API read it on every request (see readParties in parties.ts).
+ * The statement part that reads a ResourceRecord from `source`, a relation aliased `r` with the
+ * resource's columns: the table, or a data-modifying CTE's RETURNING (a change answers with the
+ * record it wrote, see resource-changes.ts). A statement does not see its own CTE's writes, so the
+ * cluster's node list takes the resource's own group and exclusion from `r`, not from the table.
  */
-export async function getResource(name: string): Promise<ResourceRecord | null> {
-  const [row] = await sql<ResourceRecord>`
+export function resourceRecordFrom(source: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
     SELECT r.id, r.name, r.kind::text AS kind, r.environment::text AS environment, r."patchGroup", r.tags, r.version, r."clusterRole",
            r.excluded, r."excludedAt", r."exclusionReason", r."exclusionUntil", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome",
            r.revision, r."updatedAt", r."teamId", r."excludedById",
@@ -54,10 +56,20 @@ export async function getResource(name: string): Promise<ResourceRecord | null> 
            json_build_object('name', t.name, 'slug', t.slug) AS team,
            json_build_object('id', s.id, 'name', s.name) AS service,
            CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'name', c.name, 'nodes', (
-             SELECT json_agg(json_build_object('id', n.id, 'name', n.name, 'patchGroup', n."patchGroup", 'clusterRole', n."clusterRole", 'excluded', n.excluded) ORDER BY n.name)
+             SELECT json_agg(json_build_object(
+                      'id', n.id, 'name', n.name, 'clusterRole', n."clusterRole",
+                      'patchGroup', CASE WHEN n.id = r.id THEN r."patchGroup" ELSE n."patchGroup" END,
+                      'excluded', CASE WHEN n.id = r.id THEN r.excluded ELSE n.excluded END) ORDER BY n.name)
              FROM "Resource" n WHERE n."clusterId" = c.id)) END AS cluster
-    FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
-    WHERE r.name = ${name}`;
+    FROM ${source} JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"`;
+}
+
+/**
+ * A resource with its team, service and cluster (nodes by name) in one statement: raw, because the
+ * resource page and its API read it on every request (see readParties in parties.ts).
+ */
+export async function getResource(name: string): Promise<ResourceRecord | null> {
+  const [row] = await sql<ResourceRecord>`${resourceRecordFrom(Prisma.sql`"Resource" r`)} WHERE r.name = ${name}`;
   return row ?? null;
 }
 

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { bulkChangeResources } from "@/lib/data/resource-bulk";
 import { excludeResource, setResourceGroup } from "@/lib/data/resource-changes";
+import { getResource } from "@/lib/data/resource-detail";
 import { CONFLICT_MESSAGE } from "@/lib/domain";
 import { makeFleet } from "./fixtures/fleet";
 
@@ -17,7 +18,9 @@ const reason = "Vendor case open on the storage driver";
 describe("excluding a resource", () => {
   it("lets an owner exclude their team's resource, writing resource, history and audit together", async () => {
     const result = await excludeResource(f.owner, f.web.name, { reason, until: new Date("2027-01-31T23:59:59Z"), revision: 1 }, NOW);
-    expect(result).toEqual({ ok: true, value: { name: f.web.name, revision: 2, excluded: true, patchGroup: 2 } });
+    expect(result).toMatchObject({ ok: true, value: { name: f.web.name, revision: 2, excluded: true, patchGroup: 2, exclusionReason: reason, excludedBy: `${f.owner.name} <${f.owner.email}>` } });
+    // The change answers the resource as written, exactly as a read after it shows it.
+    expect(result.ok && result.value).toEqual(await getResource(f.web.name));
     const row = await db.resource.findUniqueOrThrow({ where: { id: f.web.id } });
     expect(row).toMatchObject({ excluded: true, exclusionReason: reason, excludedById: f.owner.id, excludedAt: NOW, exclusionUntil: new Date("2027-01-31T23:59:59Z") });
     const events = await db.exclusionEvent.findMany({ where: { resourceId: f.web.id } });
@@ -91,6 +94,9 @@ describe("including and regrouping", () => {
     expect(await setResourceGroup(f.owner, node1!.name, { group: 2, overrideReason }, NOW, "regroup")).toMatchObject({ ok: false, status: 403 });
     const result = await setResourceGroup(f.admin, node1!.name, { group: 2, overrideReason }, NOW, "regroup");
     expect(result).toMatchObject({ ok: true, value: { patchGroup: 2 } });
+    // Moved under locks, in a transaction: its answer's node list already has the node's new group.
+    expect(result.ok && result.value.cluster?.nodes.find((n) => n.id === node1!.id)).toMatchObject({ patchGroup: 2 });
+    expect(result.ok && result.value).toEqual(await getResource(node1!.name));
     const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: node1!.id } });
     expect(audit).toMatchObject({ action: "resource.regroup", reason: `Cluster rule overridden: ${overrideReason}`, before: { group: 1 }, after: { group: 2 } });
   });
@@ -98,6 +104,12 @@ describe("including and regrouping", () => {
   it("keeps an exclusion when only the group changes", async () => {
     await excludeResource(f.owner, f.web.name, { reason }, NOW);
     expect(await setResourceGroup(f.owner, f.web.name, { group: 1 }, NOW, "regroup")).toMatchObject({ ok: true, value: { excluded: true, patchGroup: 1 } });
+  });
+
+  it("answers the resource as it is when the group asked is its group already, writing nothing", async () => {
+    const result = await setResourceGroup(f.owner, f.web.name, { group: 2 }, NOW, "regroup");
+    expect(result).toMatchObject({ ok: true, value: { name: f.web.name, patchGroup: 2, revision: 1 } });
+    expect(await db.auditEvent.count({ where: { entityId: f.web.id } })).toBe(0);
   });
 });
 
