@@ -14,6 +14,7 @@ import {
 import { recordAudit, type Actor } from "./audit";
 import { getPartyRule } from "./party-rule";
 import { fleetCounts } from "./fleet";
+import { versioned } from "./versioned";
 
 export const toDbKind = (kind: PartyKind): PartyRow["kind"] => (kind === "qa" ? "QA" : "PRODUCTION");
 export const fromDbKind = (kind: PartyRow["kind"]): PartyKind => (kind === "QA" ? "qa" : "production");
@@ -58,10 +59,29 @@ function storedPartiesOverlapping(tx: Prisma.TransactionClient | null, from: Dat
   return readParties(tx, Prisma.sql`p."startsAt" < ${to} AND p."startsAt" >= ${new Date(from.getTime() - 2 * 86_400_000)}`);
 }
 
+/**
+ * The rule and every stored party, as of the parties' token (lib/data/versioned.ts): the calendar,
+ * the home page, the feed, the parties API and a resource's patch status read them on every
+ * request, and they change a few times a week. ~50 parties a year, so all of them are kept. Frozen:
+ * every request shares them.
+ */
+const partiesAndRule = versioned("parties", async () => {
+  const [rule, stored] = await Promise.all([getPartyRule(), readParties(null, Prisma.sql`true`)]);
+  for (const party of stored) {
+    for (const slot of party.slots) Object.freeze(slot);
+    Object.freeze(party.slots);
+    Object.freeze(party.held);
+    Object.freeze(party);
+  }
+  return { rule: Object.freeze(rule), stored: Object.freeze(stored) };
+});
+
 /** Every party of [from, to): stored ones as stored, the rest projected from the rule. */
 export async function listParties(from: Date, to: Date): Promise<CalendarParty[]> {
-  const [rule, stored] = await Promise.all([getPartyRule(), storedPartiesOverlapping(null, from, to)]);
-  return partiesInRange(rule, stored, from, to);
+  const { rule, stored } = await partiesAndRule();
+  // As storedPartiesOverlapping reads them: parties last less than a day.
+  const after = from.getTime() - 2 * 86_400_000;
+  return partiesInRange(rule, stored.filter((p) => p.startsAt < to && p.startsAt.getTime() >= after), from, to);
 }
 
 const GENERATION_LOCK = 72_616_002;

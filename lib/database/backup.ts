@@ -13,8 +13,11 @@ import { migrate, readMigrations } from "./migrate";
 
 const FORMAT = "patchparty-backup";
 const BATCH = 2_000;
-/** Bookkeeping, not data: the migrator writes its own table, and queued jobs are not kept. */
-const SKIPPED = new Set(["_prisma_migrations"]);
+/**
+ * Bookkeeping, not data: the migrator writes its own table, and queued jobs are not kept. The
+ * tokens of DataVersion are not kept either: a restored database's rows move them anew.
+ */
+const SKIPPED = new Set(["_prisma_migrations", "DataVersion"]);
 /**
  * Kept by the database from other tables (triggers): restoring those rebuilds them. Compared by
  * what they mean, not row by row (the fleet's counts are spread over shards).
