@@ -1,17 +1,25 @@
 // Who is calling: requireUser() for pages and actions, authenticateRequest() for the API.
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { findUserByToken } from "../data/api-tokens";
 import { getUserById } from "../data/users";
-import { authOptions } from "./options";
+import { env } from "../env";
 import type { CurrentUser } from "./permissions";
+import { decodeSessionToken } from "./session-token";
 
 /** The signed-in user as the database has them now (role changes apply at once). */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  return id ? getUserById(id) : null;
+  // Cookies first: reading them is what makes a page that asks who is calling dynamic (a page that
+  // returned before it would be prerendered at build time, signed out, for everyone).
+  const jar = await cookies();
+  const secret = env().NEXTAUTH_SECRET;
+  if (!secret) return null; // nobody can have signed in: next-auth refuses to sign in without one
+  // The session cookie only (next-auth names it, and splits a long one, as it set it); an
+  // Authorization header is the API's, read by authenticateRequest.
+  const token = await getToken({ req: { cookies: jar, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"], secret, decode: decodeSessionToken });
+  return typeof token?.uid === "string" ? getUserById(token.uid) : null;
 });
 
 export async function requireUser(): Promise<CurrentUser> {

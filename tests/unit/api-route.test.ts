@@ -25,10 +25,18 @@ describe("apiRoute", () => {
     expect(isDatabaseUnavailable(new Error("Unique constraint failed"))).toBe(false);
   });
 
-  it("passes answers through untouched", async () => {
-    const response = await apiRoute(async (n: number) => Response.json({ n }, { status: 201 }))(7);
+  it("passes answers through, a short JSON one marked so that Next does not gzip it", async () => {
+    const response = await apiRoute(async (n: number) => Response.json({ n }, { status: 201, headers: { ETag: '"3"' } }))(7);
     expect(response.status).toBe(201);
+    expect(response.headers.get("cache-control")).toBe("no-transform");
+    expect(response.headers.get("etag")).toBe('"3"');
     expect(await response.json()).toEqual({ n: 7 });
+    const long = await apiRoute(async () => Response.json({ text: "x".repeat(2_000) }))();
+    expect(long.headers.get("cache-control")).toBeNull();
+    expect((await long.json()).text).toHaveLength(2_000);
+    const feed = await apiRoute(async () => new Response("BEGIN:VCALENDAR", { headers: { "Content-Type": "text/calendar", "Cache-Control": "private, max-age=300" } }))();
+    expect(feed.headers.get("cache-control")).toBe("private, max-age=300");
+    expect(await feed.text()).toBe("BEGIN:VCALENDAR");
   });
 });
 
