@@ -2,20 +2,23 @@
 // signed-out, viewer, owner of another team, owner, approver and admin, with what each must get
 // written down in one table. A new action or route without a row fails the first test.
 //
-// Server actions run outside Next here: the session lookup answers for the person under test
-// (next-auth's getServerSession), and revalidatePath/cookies get the stand-ins a request would
-// give. Everything else is real: the actions, the data layer, PostgreSQL.
+// Server actions run outside Next here: cookies() answers a jar with the session cookie of the
+// person under test, encrypted as next-auth does at sign-in (fixtures/session.ts), and
+// revalidatePath gets a stand-in. Everything else is real: the session check, the actions, the
+// data layer, PostgreSQL.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ userId: null as string | null, cookies: new Map<string, string>() }));
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => (session.userId ? { user: { id: session.userId } } : null) }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
-vi.mock("next/headers", () => ({
-  cookies: async () => ({ get: (name: string) => (session.cookies.has(name) ? { name, value: session.cookies.get(name) } : undefined), getAll: () => [...session.cookies].map(([name, value]) => ({ name, value })), delete: (name: string) => session.cookies.delete(name), set: () => {} }),
-  headers: async () => new Headers(),
-}));
+vi.mock("next/headers", async () => {
+  const { cookieStore, sessionCookies } = await import("./fixtures/session");
+  return {
+    cookies: async () => cookieStore(new Map([...session.cookies, ...(await sessionCookies(session.userId))])),
+    headers: async () => new Headers(),
+  };
+});
 
 import type { CurrentUser } from "@/lib/auth/permissions";
 import { createApiToken } from "@/lib/data/api-tokens";

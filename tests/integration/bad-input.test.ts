@@ -7,9 +7,11 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => (session.userId ? { user: { id: session.userId } } : null) }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
-vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, getAll: () => [], delete: () => {}, set: () => {} }), headers: async () => new Headers() }));
+vi.mock("next/headers", async () => {
+  const { cookieStore, sessionCookies } = await import("./fixtures/session");
+  return { cookies: async () => cookieStore(await sessionCookies(session.userId)), headers: async () => new Headers() };
+});
 
 import * as resourcesActions from "@/lib/actions/resources";
 import * as policiesActions from "@/lib/actions/policies";
