@@ -2,7 +2,10 @@ import type { Prisma } from "@prisma/client";
 import { sql } from "../db";
 import { DEFAULT_PARTY_RULE, type PartyRule, type SlotRule } from "../domain";
 
-type RuleRow = Prisma.PartyRuleGetPayload<object>;
+type RuleRow = Pick<
+  Prisma.PartyRuleGetPayload<object>,
+  "timeZone" | "qaMonthOfQuarter" | "qaThursdayOfMonth" | "businessHoursStart" | "businessHoursEnd" | "productionMinGapDays" | "qaSlots" | "productionSlots"
+>;
 
 export function ruleFromRow(row: RuleRow | null): PartyRule {
   if (!row) return DEFAULT_PARTY_RULE;
@@ -33,6 +36,8 @@ export function ruleToRow(rule: PartyRule) {
 /** The stored rule, or the default one until an admin saves theirs. */
 export async function getPartyRule(): Promise<PartyRule> {
   // Raw: every calendar, home and party page reads it (see readParties in parties.ts).
-  const [row] = await sql<RuleRow>`SELECT * FROM "PartyRule" WHERE id = 'default'`;
+  const [row] = await sql<RuleRow>`
+    SELECT "timeZone", "qaMonthOfQuarter", "qaThursdayOfMonth", "businessHoursStart", "businessHoursEnd", "productionMinGapDays", "qaSlots", "productionSlots"
+    FROM "PartyRule" WHERE id = 'default'`;
   return ruleFromRow(row ?? null);
 }

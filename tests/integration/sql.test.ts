@@ -39,3 +39,23 @@ it("fails a bad statement with PostgreSQL's own error, and the pool stays usable
   await expect(sql(Prisma.sql`SELECT * FROM "NoSuchTable"`)).rejects.toMatchObject({ code: "42P01" });
   expect(await sql(Prisma.sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
 });
+
+it("runs a prepared statement with any values, on every connection of the pool at once", async () => {
+  const statement = (n: number) => sql<{ n: number; label: string }>`SELECT ${n}::int AS n, ${`label ${n}`}::text AS label`;
+  const rows = await Promise.all(Array.from({ length: 30 }, (_, n) => statement(n)));
+  expect(rows.map(([row]) => row)).toEqual(Array.from({ length: 30 }, (_, n) => ({ n, label: `label ${n}` })));
+});
+
+it("keeps answering a prepared statement after its table gains a column (a migration under a running server)", async () => {
+  await db.$executeRawUnsafe(`CREATE TABLE "SqlPreparedProbe" (id int PRIMARY KEY, name text NOT NULL)`);
+  try {
+    await db.$executeRawUnsafe(`INSERT INTO "SqlPreparedProbe" VALUES (1, 'one'), (2, 'two')`);
+    const read = (id: number) => sql<{ id: number; name: string }>`SELECT id, name FROM "SqlPreparedProbe" WHERE id = ${id}`;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => read((i % 2) + 1))); // prepared on the pool's connections
+    await db.$executeRawUnsafe(`ALTER TABLE "SqlPreparedProbe" ADD COLUMN extra text`);
+    const after = await Promise.all(Array.from({ length: 20 }, (_, i) => read((i % 2) + 1)));
+    expect(after.map(([row]) => row?.name)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? "two" : "one")));
+  } finally {
+    await db.$executeRawUnsafe(`DROP TABLE "SqlPreparedProbe"`);
+  }
+});
