@@ -4,11 +4,11 @@ import { decode, type JWT } from "next-auth/jwt";
 import { boundedMap } from "../domain/memo";
 
 /**
- * Session tokens this process has decrypted, by a hash of the secret and the cookie's text. Every request sends
- * its session cookie, and next-auth derives the key (HKDF) and decrypts it each time; through
- * getServerSession it also encrypted a renewed token that a server component cannot send: together
- * ~6 % of a server's CPU (docs/benchmarks.md). The same text always decrypts to the same token, so
- * it is decrypted once; its expiry is checked on every use.
+ * Session tokens this process has decrypted, by a hash of the secret and the cookie's text. Every
+ * request sends its session cookie, and next-auth derives the key (HKDF) and decrypts it each time;
+ * through getServerSession it also encrypted a renewed token that a server component cannot send:
+ * together ~6 % of a server's CPU (docs/benchmarks.md). The same text always decrypts to the same
+ * token, so it is decrypted once; its expiry is checked on every use.
  */
 const decrypted = boundedMap<JWT>(5_000);
 
@@ -24,4 +24,3 @@ export async function decodeSessionToken(params: { token?: string; secret: strin
   }
   return typeof token.exp === "number" && token.exp * 1000 > Date.now() ? token : null;
 }
-
