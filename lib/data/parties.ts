@@ -54,9 +54,11 @@ export async function readParties(tx: Prisma.TransactionClient | null, where: Pr
   return rows.map((row) => toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: jsonTimestamp(s.startsAt), endsAt: jsonTimestamp(s.endsAt) })) }));
 }
 
-function storedPartiesOverlapping(tx: Prisma.TransactionClient | null, from: Date, to: Date): Promise<StoredParty[]> {
-  // Parties last less than a day; the margin catches ones starting just before `from`.
-  return readParties(tx, Prisma.sql`p."startsAt" < ${to} AND p."startsAt" >= ${new Date(from.getTime() - 2 * 86_400_000)}`);
+/** Parties last less than a day: one that starts this long before a range cannot reach into it. */
+const PARTY_REACH_MS = 2 * 86_400_000;
+
+function storedPartiesOverlapping(tx: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
+  return readParties(tx, Prisma.sql`p."startsAt" < ${to} AND p."startsAt" >= ${new Date(from.getTime() - PARTY_REACH_MS)}`);
 }
 
 /**
@@ -79,8 +81,7 @@ const partiesAndRule = versioned("parties", async () => {
 /** Every party of [from, to): stored ones as stored, the rest projected from the rule. */
 export async function listParties(from: Date, to: Date): Promise<CalendarParty[]> {
   const { rule, stored } = await partiesAndRule();
-  // As storedPartiesOverlapping reads them: parties last less than a day.
-  const after = from.getTime() - 2 * 86_400_000;
+  const after = from.getTime() - PARTY_REACH_MS;
   return partiesInRange(rule, stored.filter((p) => p.startsAt < to && p.startsAt.getTime() >= after), from, to);
 }
 
