@@ -8,6 +8,7 @@ import {
   type PartyKind,
   type PartyStatus,
   type PatchGroup,
+  type PartyRule,
   type PlannedParty,
   type StoredParty,
 } from "../domain";
@@ -63,9 +64,9 @@ function storedPartiesOverlapping(tx: Prisma.TransactionClient, from: Date, to: 
 
 /**
  * The rule and every stored party, as of the parties' token (lib/data/versioned.ts): the calendar,
- * the home page, the feed, the parties API and a resource's patch status read them on every
- * request, and they change a few times a week. ~50 parties a year, so all of them are kept. Frozen:
- * every request shares them.
+ * the home page, the feed, the parties API, a party's page and a resource's patch status read
+ * them on every request, and they change a few times a week. ~50 parties a year, so all of them
+ * are kept. Frozen: every request shares them.
  */
 const partiesAndRule = versioned("parties", async () => {
   const [rule, stored] = await Promise.all([getPartyRule(), readParties(null, Prisma.sql`true`)]);
@@ -83,6 +84,12 @@ export async function listParties(from: Date, to: Date): Promise<CalendarParty[]
   const { rule, stored } = await partiesAndRule();
   const after = from.getTime() - PARTY_REACH_MS;
   return partiesInRange(rule, stored.filter((p) => p.startsAt < to && p.startsAt.getTime() >= after), from, to);
+}
+
+/** The rule, and the party of `tag` and `kind` if it is stored, from the kept parties. */
+export async function storedParty(tag: string, kind: PartyKind): Promise<{ rule: PartyRule; party: StoredParty | null }> {
+  const { rule, stored } = await partiesAndRule();
+  return { rule, party: stored.find((p) => p.tag === tag && p.kind === kind) ?? null };
 }
 
 const GENERATION_LOCK = 72_616_002;

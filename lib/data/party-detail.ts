@@ -3,8 +3,7 @@
 import { Prisma, type Environment, type OutcomeStatus, type ResourceKind } from "@prisma/client";
 import { db, sql } from "../db";
 import { parsePatchTag, partiesOfQuarter, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
-import { getPartyRule } from "./party-rule";
-import { readParties, toDbKind, type SlotCounts } from "./parties";
+import { storedParty, type SlotCounts } from "./parties";
 import { finalCountsOf, fleetCounts } from "./fleet";
 
 export const environmentOf = (kind: PartyKind): Environment => (kind === "production" ? "PRODUCTION" : "NON_PRODUCTION");
@@ -12,9 +11,9 @@ export const environmentOf = (kind: PartyKind): Environment => (kind === "produc
 export async function getParty(tag: string, kind: PartyKind): Promise<CalendarParty | null> {
   const quarter = parsePatchTag(tag);
   if (!quarter) return null;
-  const [stored] = await readParties(null, Prisma.sql`p.tag = ${tag} AND p.kind = ${toDbKind(kind)}::"PartyKind"`);
+  const { rule, party: stored } = await storedParty(tag, kind);
   if (stored) return { ...stored, stored: true };
-  const projected = partiesOfQuarter(await getPartyRule(), quarter).find((p) => p.kind === kind);
+  const projected = partiesOfQuarter(rule, quarter).find((p) => p.kind === kind);
   return projected ? { ...projected, id: null, status: "planned", sequence: 0, stored: false, manualReason: null, held: null } : null;
 }
 

@@ -2,6 +2,7 @@
 // moves (lib/data/versioned.ts): a change must show at once, and a kept read must be used.
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateParties, listParties } from "@/lib/data/parties";
+import { getParty } from "@/lib/data/party-detail";
 import { ruleToRow } from "@/lib/data/party-rule";
 import { db } from "@/lib/db";
 import { DEFAULT_PARTY_RULE } from "@/lib/domain";
@@ -29,6 +30,7 @@ describe("the parties as each process keeps them", () => {
     const reason = `Held for the test at ${Date.now()}`;
     await db.party.update({ where: { id: party.id! }, data: { heldAt: NOW, heldBy: "test", heldReason: reason } });
     expect((await listParties(FROM, TO)).find((p) => p.id === party.id)?.held).toMatchObject({ reason });
+    expect((await getParty(party.tag, party.kind))?.held).toMatchObject({ reason }); // a party's page reads the kept parties too
     await db.party.update({ where: { id: party.id! }, data: { heldAt: null, heldBy: null, heldReason: null } });
     expect((await listParties(FROM, TO)).find((p) => p.id === party.id)?.held).toBeNull();
   });
