@@ -31,11 +31,30 @@ export const EnvSchema = z
     PATCHPARTY_DATA_DIR: z.string().trim().min(1).default(".data"),
     PATCHPARTY_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     PATCHPARTY_EPHEMERAL_DB: flag.default(false),
-    PATCHPARTY_SEED: z.enum(["auto", "never"]).default("auto"),
+    // auto: the demo data goes into the embedded default database only (never into DATABASE_URL's).
+    PATCHPARTY_SEED: z.enum(["auto", "demo", "never"], { error: "must be auto, demo or never" }).default("auto"),
     PATCHPARTY_WEB_PROCESSES: z.coerce.number().int("must be a whole number").min(1, "must be 1 to 16").max(16, "must be 1 to 16").optional(),
     PATCHPARTY_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_LOG_QUERIES: flag.default(false),
-    PATCHPARTY_EXECUTOR: z.enum(["simulated"], { error: "must be simulated (the only executor shipped; see lib/rollout/executor.ts)" }).default("simulated"),
+    // Unset: simulated when the database holds the demo data, manual otherwise (lib/rollout/executors.ts).
+    PATCHPARTY_EXECUTOR: z.enum(["manual", "ssh", "ansible", "webhook", "simulated"], { error: "must be manual, ssh, ansible, webhook or simulated" }).optional(),
+    PATCHPARTY_EXECUTION_CONCURRENCY: z.coerce.number().int().min(1, "must be 1 to 200").max(200, "must be 1 to 200").default(10),
+    PATCHPARTY_SSH_KEY_FILE: optionalText,
+    PATCHPARTY_SSH_KNOWN_HOSTS: optionalText,
+    PATCHPARTY_SSH_USER: z.string().trim().min(1).max(64).default("root"),
+    PATCHPARTY_SSH_CONNECT_TIMEOUT: z.coerce.number().int().min(1).max(300, "must be 1 to 300 seconds").default(15),
+    PATCHPARTY_SSH_REBOOT: z.enum(["auto", "always", "never"], { error: "must be auto, always or never" }).default("auto"),
+    PATCHPARTY_SSH_REBOOT_COMMAND: z.string().trim().min(1).default("systemctl reboot || shutdown -r now || reboot"),
+    PATCHPARTY_SSH_REBOOT_TIMEOUT: z.coerce.number().int().min(10).max(7200, "must be 10 to 7200 seconds").default(900),
+    PATCHPARTY_SSH_HEALTH_CHECK: optionalText,
+    PATCHPARTY_SSH_COMMANDS: optionalText,
+    PATCHPARTY_ANSIBLE_PLAYBOOK: optionalText,
+    PATCHPARTY_WEBHOOK_URL: z.url("must be the URL your automation receives upgrades at").optional(),
+    PATCHPARTY_WEBHOOK_SECRET: z
+      .string()
+      .trim()
+      .regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, "must be a Standard Webhooks secret: whsec_ followed by base64 (24+ characters)")
+      .optional(),
     PATCHPARTY_SIM_SECONDS: z.coerce.number().min(0, "must be 0 or more seconds").max(86_400).default(20),
     PATCHPARTY_SIM_FAILURE_RATE: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0.05),
     SMTP_URL: z
@@ -48,6 +67,19 @@ export const EnvSchema = z
     PATCHPARTY_ROLLOUT_TICK_SECONDS: z.coerce.number().int().min(1).max(60, "must be 1 to 60 seconds").default(5),
   })
   .superRefine((env, ctx) => {
+    if (env.PATCHPARTY_EXECUTOR === "webhook") {
+      for (const key of ["PATCHPARTY_WEBHOOK_URL", "PATCHPARTY_WEBHOOK_SECRET"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when PATCHPARTY_EXECUTOR is webhook" });
+      }
+    }
+    if (env.PATCHPARTY_SSH_COMMANDS) {
+      try {
+        const parsed: unknown = JSON.parse(env.PATCHPARTY_SSH_COMMANDS);
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.entries(parsed).every(([k, v]) => /^(kind|tag):.+/.test(k) && typeof v === "string")) throw new Error();
+      } catch {
+        ctx.addIssue({ code: "custom", path: ["PATCHPARTY_SSH_COMMANDS"], message: 'must be JSON such as {"kind:VIRTUAL_APPLIANCE": "appliance-update --yes", "tag:legacy": "yum -y update"}' });
+      }
+    }
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
     if (oidc.some(Boolean) && !oidc.every(Boolean)) {
       for (const key of ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const) {

@@ -1,5 +1,5 @@
 // What each role may do. Every server action and route handler asks `can` itself.
-export type Role = "VIEWER" | "OWNER" | "APPROVER" | "ADMIN";
+export type Role = "VIEWER" | "OWNER" | "APPROVER" | "ADMIN" | "EXECUTOR";
 
 export type CurrentUser = {
   id: string;
@@ -14,6 +14,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   OWNER: "Resource owner",
   APPROVER: "Approver (CAB)",
   ADMIN: "Admin",
+  EXECUTOR: "Executor (a machine that reports upgrades)",
 };
 
 type TeamTarget = { teamId: string };
@@ -33,11 +34,15 @@ export type Permission =
   | { action: "change:decide" }
   | { action: "audit:read" }
   | { action: "token:manage" }
-  | { action: "team:manage" };
+  | { action: "team:manage" }
+  // Recording an upgrade's outcome: admins any, owners their team's resources, executors (machines) any.
+  | { action: "execution:report"; target: { teamId: string | null } };
 
 export function can(user: CurrentUser | null, permission: Permission): boolean {
   if (!user) return false;
   if (user.role === "ADMIN") return true;
+  // A machine that reports what it ran may do that and nothing else, reading pages included.
+  if (user.role === "EXECUTOR") return permission.action === "execution:report";
   switch (permission.action) {
     case "portal:read":
     case "calendar:export":
@@ -47,6 +52,8 @@ export function can(user: CurrentUser | null, permission: Permission): boolean {
       return user.role === "OWNER" && user.teamIds.includes(permission.target.teamId);
     case "change:decide":
       return user.role === "APPROVER";
+    case "execution:report":
+      return user.role === "OWNER" && permission.target.teamId !== null && user.teamIds.includes(permission.target.teamId);
     default:
       // Everything else is for admins only.
       return false;

@@ -24,16 +24,24 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
 
 export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
-  if (!user) redirect("/signin");
+  // An executor account is a machine's: it reports upgrades through the API and reads no page.
+  if (!user || user.role === "EXECUTOR") redirect("/signin");
   return user;
 }
 
-/** A bearer API token or the session cookie; null when neither identifies anyone. */
-export async function authenticateRequest(request: Request): Promise<CurrentUser | null> {
+/**
+ * A bearer API token or the session cookie; null when neither identifies anyone. An executor
+ * (a machine) is known only to the routes that take its reports (`machines: true`): to every
+ * other route it is nobody.
+ */
+export async function authenticateRequest(request: Request, options: { machines?: boolean } = {}): Promise<CurrentUser | null> {
   const header = request.headers.get("authorization");
+  let user: CurrentUser | null;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    return match?.[1] ? findUserByToken(match[1]) : null;
+    user = match?.[1] ? await findUserByToken(match[1]) : null;
+  } else {
+    user = await getCurrentUser();
   }
-  return getCurrentUser();
+  return user?.role === "EXECUTOR" && !options.machines ? null : user;
 }

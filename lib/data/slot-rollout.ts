@@ -22,6 +22,19 @@ export async function getSlotRollout(client: Prisma.TransactionClient = db): Pro
   return slotRolloutFromRow(await client.partyRule.findUnique({ where: { id: "default" } }));
 }
 
+export type SlotExecution = { executor: string | null; preHook: string | null; postHook: string | null; cutoffMinutes: number; memberTimeoutMinutes: number };
+export const DEFAULT_SLOT_EXECUTION: SlotExecution = { executor: null, preHook: null, postHook: null, cutoffMinutes: 30, memberTimeoutMinutes: 60 };
+
+/** How party slots are executed: the executor (null = the installation's default), hooks, cutoff and per-member timeout. */
+export async function getSlotExecution(client: Prisma.TransactionClient = db): Promise<SlotExecution> {
+  const row = await client.partyRule.findUnique({
+    where: { id: "default" },
+    select: { slotExecutor: true, slotPreHook: true, slotPostHook: true, slotCutoffMinutes: true, slotMemberTimeoutMinutes: true },
+  });
+  if (!row) return DEFAULT_SLOT_EXECUTION;
+  return { executor: row.slotExecutor, preHook: row.slotPreHook, postHook: row.slotPostHook, cutoffMinutes: row.slotCutoffMinutes, memberTimeoutMinutes: row.slotMemberTimeoutMinutes };
+}
+
 export async function saveSlotRollout(user: CurrentUser, input: SlotRolloutInput, now: Date): Promise<Outcome<Safety>> {
   if (!can(user, { action: "party-rule:edit" })) return refuse(403, "forbidden", "Only admins change how party slots roll out.");
   return db.$transaction(async (tx) => {

@@ -11,3 +11,5 @@ export * from "./notices";
 export * from "./qa-gate";
 export * from "./rollout-safety";
 export * from "./upgrade-plan";
+export * from "./execution";
+export * from "./redact";

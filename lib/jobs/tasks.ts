@@ -7,7 +7,7 @@ import { SCHEDULER } from "../data/audit";
 import { env } from "../env";
 import { tick } from "../rollout/engine";
 import { tickParties } from "../rollout/party-engine";
-import { executorFromEnv } from "../rollout/executors";
+import { executorsFromEnv } from "../rollout/executors";
 import { planExclusionReminders } from "../data/exclusion-report";
 import { deliverNotices, planNotices, planTemplateNotices } from "../data/notifications";
 import { mailTransportFromEnv } from "../notify/mailer";
@@ -33,7 +33,7 @@ export const taskList: TaskList = {
   /** Advances every template's rollout; while one runs, ticks again in a few seconds. */
   async rollout_tick(_payload, helpers) {
     const now = new Date();
-    const executor = executorFromEnv();
+    const executor = await executorsFromEnv();
     const results = await tick(now, executor);
     // Party slots patch through the executor too, unless this deployment leaves patching to people.
     const slots = env().PATCHPARTY_PARTY_ROLLOUTS === "on" ? await tickParties(now, executor) : [];

@@ -10,7 +10,10 @@ import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
 import { canarySize, effectiveConcurrency, haltReason, openWindow, planStartOrder, startAllowance, templateState, type PlanComponent, type Safety, type TemplateStateName } from "../domain";
 import { planMembers, storedPlan } from "../data/upgrade-plans";
-import type { Executor } from "./executor";
+import { settleExecutions } from "../data/executions";
+import { executionDeadline, startCutoff } from "../domain/execution";
+import type { Executor, ExecutorName, Executors, UpgradeRequest } from "./executor";
+import { onlyExecutor } from "./executor";
 
 type Tx = Prisma.TransactionClient;
 
@@ -38,7 +41,8 @@ export const FORCED_RUN_HOURS = 24;
  * transaction, taken with `FOR UPDATE SKIP LOCKED`: a second worker ticking at the same moment
  * skips it instead of doing it twice.
  */
-export async function tick(now: Date, executor: Executor, options: { templateIds?: string[] } = {}): Promise<TemplateTick[]> {
+export async function tick(now: Date, executors: Executor | Executors, options: { templateIds?: string[] } = {}): Promise<TemplateTick[]> {
+  const executor = "get" in executors ? executors : onlyExecutor(executors);
   const templates = await db.template.findMany({
     where: { state: { not: "IN_SYNC" }, ...(options.templateIds ? { id: { in: options.templateIds } } : {}) },
     select: { id: true },
@@ -49,7 +53,8 @@ export async function tick(now: Date, executor: Executor, options: { templateIds
   return results;
 }
 
-export async function tickTemplate(templateId: string, now: Date, executor: Executor): Promise<TemplateTick> {
+export async function tickTemplate(templateId: string, now: Date, executors: Executor | Executors): Promise<TemplateTick> {
+  const choice = "get" in executors ? executors : onlyExecutor(executors);
   return db.$transaction(
     async (tx) => {
       const report: TemplateTick = { templateId, started: 0, succeeded: 0, failed: 0 };
@@ -69,12 +74,17 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
           maxFailurePercent: true,
           planComponents: true,
           state: true,
+          executor: true,
+          preHook: true,
+          postHook: true,
+          cutoffMinutes: true,
+          memberTimeoutMinutes: true,
           policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
         },
       });
 
       report.templateName = template.name;
-      const stillRunning = await finishAttempts(tx, template, now, executor, report);
+      const stillRunning = await finishAttempts(tx, template, now, report);
 
       let run: RunRow | null = await tx.upgradeRun.findFirst({
         where: { templateId, state: { in: ["RUNNING", "HALTED"] } },
@@ -93,16 +103,18 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
           report.halted = halt;
         } else {
           let claimedAll = false;
-          if (now < run.windowEnd) {
+          const cutoff = startCutoff(run.windowEnd, template.cutoffMinutes);
+          if (now < cutoff) {
             const members = await tx.templateMember.count({ where: { templateId } });
             const free = Math.max(0, effectiveConcurrency(template, members) - stillRunning);
             const { limit, gated, passCanary: passed } = startAllowance({ canarySize: run.canarySize, canaryPassed: run.canaryPassedAt !== null, attempted: counts.attempted, inFlight: stillRunning, free });
             if (passed) await passCanary(tx, template, run, counts, now);
-            const started = limit > 0 ? await startMembers(tx, run, limit, now, executor, { templateId, components: storedPlan(template.planComponents) }) : 0;
+            const executor = choice.get((template.executor as ExecutorName | null) ?? choice.defaultName);
+            const started = limit > 0 ? await startMembers(tx, template, run, limit, now, executor, storedPlan(template.planComponents)) : 0;
             report.started = started;
             claimedAll = !gated && started < free;
           }
-          if ((now >= run.windowEnd || claimedAll) && stillRunning + report.started === 0) {
+          if ((now >= cutoff || claimedAll) && stillRunning + report.started === 0) {
             report.runClosed = await closeRun(tx, template, run, now);
           }
         }
@@ -115,7 +127,20 @@ export async function tickTemplate(templateId: string, now: Date, executor: Exec
   );
 }
 
-type TemplateRow = Safety & { id: string; name: string; targetVersion: string; targetSetAt: Date; state: TemplateStateName; planComponents: Prisma.JsonValue; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
+type TemplateRow = Safety & {
+  id: string;
+  name: string;
+  targetVersion: string;
+  targetSetAt: Date;
+  state: TemplateStateName;
+  planComponents: Prisma.JsonValue;
+  executor: string | null;
+  preHook: string | null;
+  postHook: string | null;
+  cutoffMinutes: number;
+  memberTimeoutMinutes: number;
+  policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] };
+};
 const RUN_SELECT = { id: true, version: true, windowStart: true, windowEnd: true, forced: true, state: true, canarySize: true, canaryPassedAt: true, failureBaseline: true } as const;
 type RunRow = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
 
@@ -140,8 +165,8 @@ async function passCanary(tx: Tx, template: TemplateRow, run: RunRow, counts: { 
   });
 }
 
-/** Polls the upgrades in flight and records the finished ones; returns how many still run. */
-async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, executor: Executor, report: TemplateTick): Promise<number> {
+/** Reads the outcomes of the upgrades in flight and records the finished ones; returns how many still run. */
+async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, report: TemplateTick): Promise<number> {
   const inFlight = await tx.$queryRaw<{ id: string; memberId: string; handle: string | null; fromVersion: string; toVersion: string; resourceId: string | null; name: string }[]>`
     SELECT a.id, a."memberId", a.handle, a."fromVersion", a."toVersion", m."resourceId", coalesce(r.name, c.name, m.id) AS name
     FROM "UpgradeAttempt" a
@@ -151,15 +176,16 @@ async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, executor
     LEFT JOIN "Cluster" c ON c.id = m."clusterId"
     WHERE u."templateId" = ${template.id} AND a.status = 'RUNNING'`;
   if (inFlight.length === 0) return 0;
-  const done: { attempt: (typeof inFlight)[number]; message: string | null }[] = [];
+  const outcomes = new Map((await settleExecutions(tx, inFlight.flatMap((a) => (a.handle ? [a.handle] : [])), now)).map((f) => [f.key, f]));
+  const done: { attempt: (typeof inFlight)[number]; status: "SUCCEEDED" | "FAILED" | "SKIPPED"; message: string | null }[] = [];
   for (const attempt of inFlight) {
-    const progress = attempt.handle ? await executor.poll(attempt.handle, now) : ({ state: "failed", message: "The upgrade was never started." } as const);
-    if (progress.state !== "running") done.push({ attempt, message: progress.state === "failed" ? progress.message : null });
+    const outcome = attempt.handle ? outcomes.get(attempt.handle) : { state: "FAILED" as const, message: "The upgrade was never started." };
+    if (outcome) done.push({ attempt, status: outcome.state, message: outcome.state === "SUCCEEDED" ? null : (outcome.message ?? `The upgrade ${outcome.state === "SKIPPED" ? "was skipped" : "failed"}.`).slice(0, 500) });
   }
   if (done.length === 0) return inFlight.length;
 
-  const ok = done.filter((d) => d.message === null).map((d) => d.attempt);
-  const bad = done.filter((d) => d.message !== null);
+  const ok = done.filter((d) => d.status === "SUCCEEDED").map((d) => d.attempt);
+  const bad = done.filter((d) => d.status !== "SUCCEEDED");
   if (ok.length) {
     await tx.$executeRaw`UPDATE "UpgradeAttempt" SET status = 'SUCCEEDED', "finishedAt" = ${now} WHERE id = ANY(${ok.map((a) => a.id)})`;
     await tx.$executeRaw`
@@ -167,30 +193,29 @@ async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, executor
       FROM unnest(${ok.map((a) => a.memberId)}::text[], ${ok.map((a) => a.toVersion)}::text[]) AS v(id, version) WHERE m.id = v.id`;
   }
   if (bad.length) {
-    const ids = bad.map((d) => d.attempt.id);
-    const messages = bad.map((d) => d.message!.slice(0, 500));
     await tx.$executeRaw`
-      UPDATE "UpgradeAttempt" a SET status = 'FAILED', "finishedAt" = ${now}, message = v.message
-      FROM unnest(${ids}::text[], ${messages}::text[]) AS v(id, message) WHERE a.id = v.id`;
+      UPDATE "UpgradeAttempt" a SET status = v.status::"AttemptStatus", "finishedAt" = ${now}, message = v.message
+      FROM unnest(${bad.map((d) => d.attempt.id)}::text[], ${bad.map((d) => d.status)}::text[], ${bad.map((d) => d.message)}::text[]) AS v(id, status, message) WHERE a.id = v.id`;
+    // A skipped member waits for the next run; a failed one is marked failed.
     await tx.$executeRaw`
-      UPDATE "TemplateMember" m SET state = 'FAILED', "lastError" = v.message
-      FROM unnest(${bad.map((d) => d.attempt.memberId)}::text[], ${messages}::text[]) AS v(id, message) WHERE m.id = v.id`;
+      UPDATE "TemplateMember" m SET state = CASE WHEN v.status = 'SKIPPED' THEN 'PENDING' ELSE 'FAILED' END::"MemberState", "lastError" = v.message
+      FROM unnest(${bad.map((d) => d.attempt.memberId)}::text[], ${bad.map((d) => d.status)}::text[], ${bad.map((d) => d.message)}::text[]) AS v(id, status, message) WHERE m.id = v.id`;
   }
   await tx.auditEvent.createMany({
-    data: done.map(({ attempt, message }) => ({
+    data: done.map(({ attempt, status, message }) => ({
       actorLabel: SCHEDULER.label,
-      action: message === null ? "template.member-upgraded" : "template.member-failed",
+      action: status === "SUCCEEDED" ? "template.member-upgraded" : status === "SKIPPED" ? "template.member-skipped" : "template.member-failed",
       entityType: attempt.resourceId ? "resource" : "template-member",
       entityId: attempt.resourceId ?? attempt.memberId,
       entityLabel: attempt.name,
       before: { template: template.name, version: attempt.fromVersion },
-      after: { template: template.name, version: message === null ? attempt.toVersion : attempt.fromVersion },
+      after: { template: template.name, version: status === "SUCCEEDED" ? attempt.toVersion : attempt.fromVersion, execution: attempt.handle },
       reason: message,
       at: now,
     })),
   });
   report.succeeded = ok.length;
-  report.failed = bad.length;
+  report.failed = bad.filter((d) => d.status === "FAILED").length;
   return inFlight.length - done.length;
 }
 
@@ -235,36 +260,73 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
 /**
  * Starts up to `limit` members not yet tried in this run, each exactly once (unique run + member).
  * With an upgrade plan, only the members the plan allows now, in its order (lib/domain/upgrade-plan.ts).
+ * A cluster's nodes go one at a time: none starts while another node of its cluster is in flight
+ * (its health check is part of its upgrade), nor after one failed in this run.
  */
-async function startMembers(tx: Tx, run: RunRow, limit: number, now: Date, executor: Executor, plan: { templateId: string; components: PlanComponent[] | null }): Promise<number> {
+async function startMembers(tx: Tx, template: TemplateRow, run: RunRow, limit: number, now: Date, executor: Executor, components: PlanComponent[] | null): Promise<number> {
   let allowed: string[] | null = null;
-  if (plan.components) {
-    const members = await planMembers(tx, plan.templateId, run.version, run.id);
+  if (components) {
+    const members = await planMembers(tx, template.id, run.version, run.id);
     const idByName = new Map(members.map((m) => [m.name, m.id]));
-    allowed = planStartOrder(members, plan.components).map((name) => idByName.get(name)!);
+    allowed = planStartOrder(members, components).map((name) => idByName.get(name)!);
     if (allowed.length === 0) return 0;
   }
-  const members = await tx.$queryRaw<{ id: string; currentVersion: string; name: string }[]>`
-    SELECT m.id, m."currentVersion", coalesce(r.name, c.name, m.id) AS name
+  const candidates = await tx.$queryRaw<MemberTarget[]>`
+    SELECT m.id, m."currentVersion", coalesce(r.name, c.name, m.id) AS name, r.id AS "resourceId", r.address, r."sshPort" AS port, r."sshUser" AS "user",
+           r.kind::text AS kind, coalesce(r.tags, '{}') AS tags, coalesce(rc.name, c.name) AS cluster, r."clusterId"
     FROM "TemplateMember" m
     LEFT JOIN "Resource" r ON r.id = m."resourceId"
     LEFT JOIN "Cluster" c ON c.id = m."clusterId"
-    WHERE m."templateId" = (SELECT "templateId" FROM "UpgradeRun" WHERE id = ${run.id})
+    LEFT JOIN "Cluster" rc ON rc.id = r."clusterId"
+    WHERE m."templateId" = ${template.id}
       AND m."currentVersion" <> ${run.version}
       AND NOT EXISTS (SELECT 1 FROM "UpgradeAttempt" a WHERE a."runId" = ${run.id} AND a."memberId" = m.id)
       AND (${allowed}::text[] IS NULL OR m.id = ANY(${allowed}::text[]))
+      AND (r."clusterId" IS NULL OR NOT EXISTS (
+        SELECT 1 FROM "UpgradeAttempt" a JOIN "TemplateMember" m2 ON m2.id = a."memberId" JOIN "Resource" r2 ON r2.id = m2."resourceId"
+        WHERE a."runId" = ${run.id} AND a.status IN ('RUNNING', 'FAILED') AND r2."clusterId" = r."clusterId"))
     ORDER BY array_position(${allowed}::text[], m.id), m.id
     LIMIT ${limit}
     FOR UPDATE OF m SKIP LOCKED`;
+  const members = oneNodePerCluster(candidates);
   if (members.length === 0) return 0;
-  const rows: Prisma.UpgradeAttemptCreateManyInput[] = [];
-  for (const member of members) {
-    const started = await executor.start({ key: `${run.id}:${member.id}`, memberName: member.name, fromVersion: member.currentVersion, toVersion: run.version }, now);
-    rows.push({ runId: run.id, memberId: member.id, fromVersion: member.currentVersion, toVersion: run.version, status: "RUNNING", handle: started.handle, expectedAt: started.expectedAt, startedAt: now });
-  }
-  await tx.upgradeAttempt.createMany({ data: rows });
+  const deadline = executionDeadline(executor.name, now, run.windowEnd, template.memberTimeoutMinutes);
+  const requests: UpgradeRequest[] = members.map((m) => ({
+    key: `${run.id}:${m.id}`,
+    resourceId: m.resourceId,
+    memberName: m.name,
+    address: m.address,
+    port: m.port,
+    user: m.user,
+    kind: m.kind,
+    tags: m.tags,
+    cluster: m.cluster,
+    fromVersion: m.currentVersion,
+    toVersion: run.version,
+    party: null,
+    template: { id: template.id, name: template.name },
+    deadline,
+    hooks: { pre: template.preHook, post: template.postHook },
+  }));
+  await executor.start(tx, requests, now);
+  await tx.upgradeAttempt.createMany({
+    data: requests.map((r, i) => ({ runId: run.id, memberId: members[i]!.id, fromVersion: r.fromVersion, toVersion: run.version, status: "RUNNING" as const, handle: r.key, expectedAt: deadline, startedAt: now })),
+  });
   await tx.templateMember.updateMany({ where: { id: { in: members.map((m) => m.id) } }, data: { state: "UPGRADING", lastAttemptAt: now } });
   return members.length;
+}
+
+type MemberTarget = { id: string; currentVersion: string; name: string; resourceId: string | null; address: string | null; port: number | null; user: string | null; kind: string | null; tags: string[]; cluster: string | null; clusterId: string | null };
+
+/** At most one node of a cluster per batch: the next waits for this one's outcome. */
+export function oneNodePerCluster<T extends { clusterId: string | null }>(rows: T[]): T[] {
+  const seen = new Set<string>();
+  return rows.filter((row) => {
+    if (!row.clusterId) return true;
+    if (seen.has(row.clusterId)) return false;
+    seen.add(row.clusterId);
+    return true;
+  });
 }
 
 async function closeRun(tx: Tx, template: TemplateRow, run: RunRow, now: Date): Promise<"COMPLETED" | "PARTIAL"> {

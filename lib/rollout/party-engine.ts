@@ -9,9 +9,11 @@ import { db, sql } from "../db";
 import { refuse, succeed, type Outcome } from "../data/outcome";
 import { SCHEDULER } from "../data/audit";
 import { partyBlockedReason, partyChanges } from "../data/change-requests";
-import { getSlotRollout } from "../data/slot-rollout";
-import { canarySize, effectiveConcurrency, haltReason, startAllowance } from "../domain";
-import type { Executor } from "./executor";
+import { getSlotExecution, getSlotRollout } from "../data/slot-rollout";
+import { settleExecutions } from "../data/executions";
+import { canarySize, effectiveConcurrency, executionDeadline, haltReason, startAllowance, startCutoff } from "../domain";
+import { onlyExecutor, type Executor, type ExecutorName, type Executors, type UpgradeRequest } from "./executor";
+import { oneNodePerCluster } from "./engine";
 
 type Tx = Prisma.TransactionClient;
 
@@ -21,7 +23,8 @@ type Slot = { partyId: string; group: number; startsAt: Date; endsAt: Date };
 type Run = { id: string; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
 
 /** One step for every slot that is open now, or whose run still has work. */
-export async function tickParties(now: Date, executor: Executor, options: { partyIds?: string[]; teamIds?: string[] } = {}): Promise<SlotTick[]> {
+export async function tickParties(now: Date, executors: Executor | Executors, options: { partyIds?: string[]; teamIds?: string[] } = {}): Promise<SlotTick[]> {
+  const executor = "get" in executors ? executors : onlyExecutor(executors);
   const ids = options.partyIds ?? null;
   const slots = await sql<Slot>`
     SELECT s."partyId", s."group", s."startsAt", s."endsAt" FROM "PartySlot" s JOIN "Party" p ON p.id = s."partyId"
@@ -39,7 +42,7 @@ export async function tickParties(now: Date, executor: Executor, options: { part
 }
 
 /** `teamIds` narrows a slot to some teams' resources (tests, and runs scoped to a few teams). */
-async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: string[] | null): Promise<SlotTick> {
+async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: string[] | null): Promise<SlotTick> {
   const inScope = { ...(teamIds ? { teamId: { in: teamIds } } : {}) };
   return db.$transaction(
     async (tx) => {
@@ -57,7 +60,8 @@ async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: stri
       if (run.state === "COMPLETED" || run.state === "PARTIAL") return { ...report, state: run.state };
       const party = await tx.party.findUniqueOrThrow({ where: { id: slot.partyId }, select: { tag: true, kind: true, heldAt: true, heldBy: true, heldReason: true } });
       const settings = await getSlotRollout(tx);
-      const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
+      const execution = await getSlotExecution(tx);
+      const environment: "PRODUCTION" | "NON_PRODUCTION" = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
       const label = slotLabel(party.tag, party.kind, slot.group);
 
       if (run.state === "SCHEDULED") {
@@ -82,14 +86,15 @@ async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: stri
         await audit(tx, "party.slot-started", slot.partyId, label, { resources: toPatch, canary: run.canarySize }, null, now);
       }
 
-      const stillRunning = await finishPatches(tx, run.id, slot, party.tag, now, executor, report);
+      const stillRunning = await finishPatches(tx, run.id, slot, party.tag, now, report);
       if (run.state !== "RUNNING") return { ...report, state: run.state };
 
       const counts = (
         await tx.$queryRaw<{ attempted: number; finished: number; failed: number }[]>`
-          SELECT count(*)::int AS attempted, (count(*) FILTER (WHERE status <> 'RUNNING'))::int AS finished, (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed
+          SELECT count(*)::int AS attempted, (count(*) FILTER (WHERE status <> 'RUNNING'))::int AS finished, (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed,
+                 (count(*) FILTER (WHERE status = 'SKIPPED'))::int AS skipped
           FROM "PatchAttempt" WHERE "runId" = ${run.id}`
-      )[0]!;
+      )[0]! as { attempted: number; finished: number; failed: number; skipped: number };
       const canaryComplete = run.canarySize > 0 && counts.attempted >= run.canarySize && stillRunning === 0;
       const halt = haltReason(settings, { failed: counts.failed - run.failureBaseline, finished: counts.finished, canaryComplete });
       if (halt) {
@@ -98,16 +103,19 @@ async function tickSlot(slot: Slot, now: Date, executor: Executor, teamIds: stri
         return { ...report, state: "HALTED", halted: halt };
       }
       let claimedAll = false;
-      if (now < slot.endsAt) {
+      const cutoff = startCutoff(slot.endsAt, execution.cutoffMinutes);
+      if (now < cutoff) {
         const total = await tx.resource.count({ where: { environment, patchGroup: slot.group, excluded: false, ...inScope } });
         const free = Math.max(0, effectiveConcurrency(settings, total) - stillRunning);
         const { limit, gated, passCanary } = startAllowance({ canarySize: run.canarySize, canaryPassed: run.canaryPassedAt !== null, attempted: counts.attempted, inFlight: stillRunning, free });
         if (passCanary) await tx.partyRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
-        report.started = limit > 0 ? await startPatches(tx, run.id, environment, slot.group, party.tag, limit, now, executor, teamIds) : 0;
+        const executor = executors.get((execution.executor as ExecutorName | null) ?? executors.defaultName);
+        const target = { runId: run.id, environment, party: { id: slot.partyId, tag: party.tag, kind: party.kind === "PRODUCTION" ? ("production" as const) : ("qa" as const), group: slot.group } };
+        report.started = limit > 0 ? await startPatches(tx, target, slot.endsAt, execution, limit, now, executor, teamIds) : 0;
         claimedAll = !gated && report.started < free;
       }
-      if ((now >= slot.endsAt || claimedAll) && stillRunning + report.started === 0) {
-        const state = counts.failed === 0 && claimedAll ? "COMPLETED" : "PARTIAL";
+      if ((now >= cutoff || claimedAll) && stillRunning + report.started === 0) {
+        const state = counts.failed + counts.skipped === 0 && claimedAll ? "COMPLETED" : "PARTIAL";
         await tx.partyRun.update({ where: { id: run.id }, data: { state } });
         await audit(tx, "party.slot-finished", slot.partyId, label, { state, tried: counts.attempted, failed: counts.failed }, null, now);
         return { ...report, state };
@@ -124,48 +132,89 @@ function audit(tx: Tx, action: string, partyId: string, label: string, after: Pr
   return tx.auditEvent.create({ data: { actorLabel: SCHEDULER.label, action, entityType: "party", entityId: partyId, entityLabel: label, after, reason, at: now } });
 }
 
-/** Starts up to `limit` included resources of the slot not yet tried in this run. */
-async function startPatches(tx: Tx, runId: string, environment: "PRODUCTION" | "NON_PRODUCTION", group: number, tag: string, limit: number, now: Date, executor: Executor, teamIds: string[] | null) {
-  const resources = await tx.$queryRaw<{ id: string; name: string; version: string | null }[]>`
-    SELECT r.id, r.name, r.version FROM "Resource" r
-    WHERE r.environment = ${environment}::"Environment" AND r."patchGroup" = ${group} AND NOT r.excluded
+type SlotTarget = { runId: string; environment: "PRODUCTION" | "NON_PRODUCTION"; party: { id: string; tag: string; kind: "qa" | "production"; group: number } };
+type SlotExecution = Awaited<ReturnType<typeof getSlotExecution>>;
+
+/**
+ * Starts up to `limit` included resources of the slot not yet tried in this run. A cluster's nodes
+ * go one at a time: none starts while another node of its cluster is in flight, nor after one failed.
+ */
+async function startPatches(tx: Tx, slot: SlotTarget, endsAt: Date, execution: SlotExecution, limit: number, now: Date, executor: Executor, teamIds: string[] | null) {
+  const { runId, environment } = slot;
+  const candidates = await tx.$queryRaw<{ id: string; name: string; version: string | null; address: string | null; port: number | null; user: string | null; kind: string; tags: string[]; cluster: string | null; clusterId: string | null }[]>`
+    SELECT r.id, r.name, r.version, r.address, r."sshPort" AS port, r."sshUser" AS "user", r.kind::text AS kind, r.tags, c.name AS cluster, r."clusterId"
+    FROM "Resource" r LEFT JOIN "Cluster" c ON c.id = r."clusterId"
+    WHERE r.environment = ${environment}::"Environment" AND r."patchGroup" = ${slot.party.group} AND NOT r.excluded
       AND NOT EXISTS (SELECT 1 FROM "PatchAttempt" a WHERE a."runId" = ${runId} AND a."resourceId" = r.id)
       AND (${teamIds}::text[] IS NULL OR r."teamId" = ANY(${teamIds}::text[]))
+      AND (r."clusterId" IS NULL OR NOT EXISTS (
+        SELECT 1 FROM "PatchAttempt" a JOIN "Resource" r2 ON r2.id = a."resourceId"
+        WHERE a."runId" = ${runId} AND a.status IN ('RUNNING', 'FAILED') AND r2."clusterId" = r."clusterId"))
     ORDER BY r.name LIMIT ${limit}
     FOR UPDATE OF r SKIP LOCKED`;
+  const resources = oneNodePerCluster(candidates);
   if (resources.length === 0) return 0;
-  const rows: Prisma.PatchAttemptCreateManyInput[] = [];
-  for (const r of resources) {
-    const started = await executor.start({ key: `${runId}:${r.id}`, memberName: r.name, fromVersion: r.version ?? "", toVersion: tag }, now);
-    rows.push({ runId, resourceId: r.id, status: "RUNNING", handle: started.handle, expectedAt: started.expectedAt, startedAt: now });
-  }
-  await tx.patchAttempt.createMany({ data: rows });
+  const deadline = executionDeadline(executor.name, now, endsAt, execution.memberTimeoutMinutes);
+  const requests: UpgradeRequest[] = resources.map((r) => ({
+    key: `${runId}:${r.id}`,
+    resourceId: r.id,
+    memberName: r.name,
+    address: r.address,
+    port: r.port,
+    user: r.user,
+    kind: r.kind,
+    tags: r.tags,
+    cluster: r.cluster,
+    fromVersion: r.version ?? "",
+    toVersion: slot.party.tag,
+    party: slot.party,
+    template: null,
+    deadline,
+    hooks: { pre: execution.preHook, post: execution.postHook },
+  }));
+  await executor.start(tx, requests, now);
+  await tx.patchAttempt.createMany({ data: requests.map((r) => ({ runId, resourceId: r.resourceId!, status: "RUNNING" as const, handle: r.key, expectedAt: deadline, startedAt: now })) });
   return resources.length;
 }
 
-/** Polls the patches in flight; records finished ones as patch outcomes. Returns how many still run. */
-async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now: Date, executor: Executor, report: SlotTick): Promise<number> {
+/** Reads the outcomes of the patches in flight; records finished ones as patch outcomes. Returns how many still run. */
+async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now: Date, report: SlotTick): Promise<number> {
   const inFlight = await tx.patchAttempt.findMany({ where: { runId, status: "RUNNING" }, select: { id: true, resourceId: true, handle: true, startedAt: true } });
-  const done: { id: string; resourceId: string; startedAt: Date; message: string | null }[] = [];
+  if (inFlight.length === 0) return 0;
+  const outcomes = new Map((await settleExecutions(tx, inFlight.flatMap((a) => (a.handle ? [a.handle] : [])), now)).map((f) => [f.key, f]));
+  const done: { id: string; resourceId: string; startedAt: Date; status: "SUCCEEDED" | "FAILED" | "SKIPPED"; message: string | null }[] = [];
   for (const a of inFlight) {
-    const progress = a.handle ? await executor.poll(a.handle, now) : ({ state: "failed", message: "The patch was never started." } as const);
-    if (progress.state !== "running") done.push({ ...a, message: progress.state === "failed" ? progress.message : null });
+    const outcome = a.handle ? outcomes.get(a.handle) : { state: "FAILED" as const, message: "The patch was never started." };
+    if (outcome) done.push({ ...a, status: outcome.state, message: outcome.state === "SUCCEEDED" ? null : (outcome.message ?? `The patch ${outcome.state === "SKIPPED" ? "was skipped" : "failed"}.`).slice(0, 500) });
   }
   if (done.length === 0) return inFlight.length;
-  const ok = done.filter((d) => d.message === null);
-  const bad = done.filter((d) => d.message !== null);
+  const ok = done.filter((d) => d.status === "SUCCEEDED");
+  const bad = done.filter((d) => d.status !== "SUCCEEDED");
   if (ok.length) {
     await tx.patchAttempt.updateMany({ where: { id: { in: ok.map((d) => d.id) } }, data: { status: "SUCCEEDED", finishedAt: now } });
     await tx.resource.updateMany({ where: { id: { in: ok.map((d) => d.resourceId) } }, data: { lastOutcome: "PATCHED", lastPatchedAt: now, lastPatchTag: tag } });
   }
-  for (const d of bad) await tx.patchAttempt.update({ where: { id: d.id }, data: { status: "FAILED", finishedAt: now, message: d.message!.slice(0, 500) } });
-  if (bad.length) await tx.resource.updateMany({ where: { id: { in: bad.map((d) => d.resourceId) } }, data: { lastOutcome: "FAILED" } });
+  if (bad.length) {
+    await tx.$executeRaw`
+      UPDATE "PatchAttempt" a SET status = v.status::"AttemptStatus", "finishedAt" = ${now}, message = v.message
+      FROM unnest(${bad.map((d) => d.id)}::text[], ${bad.map((d) => d.status)}::text[], ${bad.map((d) => d.message)}::text[]) AS v(id, status, message) WHERE a.id = v.id`;
+    const failedIds = bad.filter((d) => d.status === "FAILED").map((d) => d.resourceId);
+    if (failedIds.length) await tx.resource.updateMany({ where: { id: { in: failedIds } }, data: { lastOutcome: "FAILED" } });
+  }
   await tx.patchOutcome.createMany({
     skipDuplicates: true,
-    data: done.map((d) => ({ resourceId: d.resourceId, partyId: slot.partyId, group: slot.group, status: d.message === null ? ("PATCHED" as const) : ("FAILED" as const), message: d.message, startedAt: d.startedAt, finishedAt: now })),
+    data: done.map((d) => ({
+      resourceId: d.resourceId,
+      partyId: slot.partyId,
+      group: slot.group,
+      status: d.status === "SUCCEEDED" ? ("PATCHED" as const) : d.status === "SKIPPED" ? ("SKIPPED" as const) : ("FAILED" as const),
+      message: d.message,
+      startedAt: d.startedAt,
+      finishedAt: now,
+    })),
   });
   report.patched = ok.length;
-  report.failed = bad.length;
+  report.failed = bad.filter((d) => d.status === "FAILED").length;
   return inFlight.length - done.length;
 }
 
