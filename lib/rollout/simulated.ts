@@ -5,28 +5,36 @@
 // It runs only on the demo data or when asked for by name (lib/rollout/executors.ts).
 import { createHash } from "node:crypto";
 import { recordExecutions } from "../data/executions";
-import type { Executor } from "./executor";
+import type { Executor, UpgradeRequest } from "./executor";
 
 export type SimulatedOptions = {
   durationSeconds: number;
   failureRate: number;
   /** 0 = every upgrade takes exactly durationSeconds; 0.5 = 50 % to 150 % of it. */
   jitter?: number;
+  /** Tests: these members fail whatever the rate says. */
+  failWhen?: (request: UpgradeRequest) => boolean;
 };
 
 function uniform(key: string, salt: string): number {
   return createHash("sha256").update(`${salt}:${key}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
-export function simulatedExecutor(options: SimulatedOptions): Executor {
+/** When a simulated upgrade started at `now` finishes, and whether it fails: the same for the same key. */
+export function simulatedOutcome(request: UpgradeRequest, options: SimulatedOptions, now: Date): { finishAt: Date; fails: boolean } {
   const jitter = options.jitter ?? 0.5;
+  const seconds = options.durationSeconds * (1 - jitter + 2 * jitter * uniform(request.key, "duration"));
+  const fails = options.failWhen?.(request) ?? uniform(request.key, "failure") < options.failureRate;
+  return { finishAt: new Date(now.getTime() + Math.round(seconds * 1000)), fails };
+}
+
+export function simulatedExecutor(options: SimulatedOptions): Executor {
   return {
     name: "simulated",
     async start(tx, requests, now) {
       const rows = requests.map((request) => {
-        const seconds = options.durationSeconds * (1 - jitter + 2 * jitter * uniform(request.key, "duration"));
-        const finishAt = new Date(now.getTime() + Math.round(seconds * 1000));
-        return { ...request, extra: { finishAt: finishAt.toISOString(), fails: uniform(request.key, "failure") < options.failureRate } };
+        const { finishAt, fails } = simulatedOutcome(request, options, now);
+        return { ...request, extra: { finishAt: finishAt.toISOString(), fails } };
       });
       await recordExecutions(tx, "simulated", rows, "RUNNING", now);
     },

@@ -77,15 +77,7 @@ describe("party slots as rollouts", () => {
   it("a QA slot halts when its canary fails past the threshold, and resumes when an admin says so", async () => {
     const p = await party("QA");
     await db.resource.updateMany({ where: { teamId: f.teamB.id }, data: { environment: "NON_PRODUCTION" } }); // QA patches non-production
-    const sim = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 });
-    const failing: Executor = {
-      name: "failing",
-      start: async (request, now) => {
-        const started = await sim.start(request, now);
-        return request.memberName.endsWith("-k00") ? { ...started, handle: started.handle.replace(":ok", ":fail") } : started;
-      },
-      poll: sim.poll,
-    };
+    const failing: Executor = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0, failWhen: (request) => request.memberName.endsWith("-k00") });
     await run(p.id, failing, p.startsAt, 5);
     const halted = await db.partyRun.findUniqueOrThrow({ where: { partyId_group: { partyId: p.id, group: 1 } } });
     expect(halted).toMatchObject({ state: "HALTED", haltReason: "50.0 % of the upgrades failed (1 of 2), more than the 10 % allowed." });

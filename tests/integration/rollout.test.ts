@@ -183,11 +183,10 @@ describe("rollout engine: the seed's scenarios with 1,000 members", () => {
 function counting(inner: Executor, starts: Map<string, number>): Executor {
   return {
     name: inner.name,
-    start: async (request, now) => {
-      starts.set(request.key, (starts.get(request.key) ?? 0) + 1);
-      return inner.start(request, now);
+    start: async (tx, requests, now) => {
+      for (const request of requests) starts.set(request.key, (starts.get(request.key) ?? 0) + 1);
+      return inner.start(tx, requests, now);
     },
-    poll: (handle, now) => inner.poll(handle, now),
   };
 }
 
@@ -220,12 +219,12 @@ describe("rollout engine: several workers, and a worker killed mid-window", () =
     // Worker B dies in the middle of a tick, after starting 10 upgrades: its transaction is rolled back.
     let calls = 0;
     const dying: Executor = {
-      name: "dying",
-      start: async (request, now) => {
-        if (++calls > 10) throw new Error("killed");
-        return sim.start(request, now);
+      name: "simulated",
+      start: async (tx, requests, now) => {
+        await sim.start(tx, requests.slice(0, 10), now);
+        calls += Math.min(10, requests.length);
+        throw new Error("killed");
       },
-      poll: sim.poll,
     };
     await expect(tick(new Date(FIRST_WINDOW.getTime() + 10 * MINUTE), dying, { templateIds: [id] })).rejects.toThrow("killed");
     expect(await db.upgradeAttempt.count({ where: { run: { templateId: id } } })).toBe(50);
@@ -240,16 +239,7 @@ describe("rollout engine: several workers, and a worker killed mid-window", () =
 
 /** Fails the members whose number (…-k0042) is a multiple of `every`; takes a minute otherwise. */
 function failingEvery(every: number): Executor {
-  const sim = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 });
-  return {
-    name: "failing",
-    start: async (request, now) => {
-      const started = await sim.start(request, now);
-      const n = Number(/k(\d+)$/.exec(request.memberName)?.[1]);
-      return n % every === 0 ? { ...started, handle: started.handle.replace(":ok", ":fail") } : started;
-    },
-    poll: sim.poll,
-  };
+  return simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0, failWhen: (request) => Number(/k(\d+)$/.exec(request.memberName)?.[1]) % every === 0 });
 }
 
 describe("safe rollouts: canary, failure thresholds, concurrency as a share", () => {

@@ -85,11 +85,15 @@ describe("an upgrade that follows its plan", () => {
     expect(await db.upgradeRun.findFirst({ where: { templateId }, select: { state: true } })).toEqual({ state: "COMPLETED" });
   });
 
-  it("without a plan the same fleet goes up to the concurrency at once", async () => {
+  it("without a plan the same fleet goes up to the concurrency at once, but a cluster's nodes still one at a time", async () => {
     await updateTemplate(f.admin, templateId, { targetVersion: "2.0.0" }, NOW);
     await approveUpgrade(f, templateId, NOW);
     const [first] = await tick(WINDOW, simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 }), { templateIds: [templateId] });
-    expect(first).toMatchObject({ started: 10 });
+    // Ten members, concurrency 10: all but the second node of each of the two clusters.
+    expect(first).toMatchObject({ started: 8 });
+    const started = await db.upgradeAttempt.findMany({ where: { run: { templateId } }, select: { member: { select: { resource: { select: { clusterId: true } } } } } });
+    const perCluster = started.map((a) => a.member.resource!.clusterId).filter(Boolean);
+    expect(new Set(perCluster).size).toBe(perCluster.length);
   });
 
   it("the plan page's data: stages with their lanes and steps, and the total against the window", async () => {

@@ -19,7 +19,7 @@ afterEach(() => {
 function startWorker() {
   // Node itself with tsx's loader (not the tsx launcher, which runs the script in a child): SIGKILL hits the worker.
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: inject("databaseUrl"), PATCHPARTY_SIM_SECONDS: "2", PATCHPARTY_SIM_FAILURE_RATE: "0", PATCHPARTY_ROLLOUT_TICK_SECONDS: "1", PATCHPARTY_PARTY_ROLLOUTS: "off" },
+    env: { ...process.env, DATABASE_URL: inject("databaseUrl"), PATCHPARTY_EXECUTOR: "simulated", PATCHPARTY_SIM_SECONDS: "2", PATCHPARTY_SIM_FAILURE_RATE: "0", PATCHPARTY_ROLLOUT_TICK_SECONDS: "1", PATCHPARTY_PARTY_ROLLOUTS: "off" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bumpRefusal, startAllowance, templateState, upgradeNowRefusal, VERSION_PATTERN } from "@/lib/domain";
-import { simulatedExecutor } from "@/lib/rollout/simulated";
+import type { UpgradeRequest } from "@/lib/rollout/executor";
+import { simulatedOutcome } from "@/lib/rollout/simulated";
 
 describe("a template's state", () => {
   const facts = { targetVersion: "2.0.0", memberVersions: ["2.0.0"], running: false, lastRunFellShort: false };
@@ -30,26 +31,24 @@ describe("a template's state", () => {
 });
 
 describe("the simulated executor", () => {
-  it("finishes when the clock says so, the same way for the same key, from any instance", async () => {
-    const a = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 });
-    const t0 = new Date("2026-11-29T00:00:00Z");
-    const started = await a.start({ key: "run:m1", memberName: "m1", fromVersion: "1", toVersion: "2" }, t0);
-    expect(started.expectedAt.toISOString()).toBe("2026-11-29T00:01:00.000Z");
-    const b = simulatedExecutor({ durationSeconds: 1, failureRate: 1 }); // another worker, other settings
-    expect(await b.poll(started.handle, new Date("2026-11-29T00:00:59Z"))).toEqual({ state: "running" });
-    expect(await b.poll(started.handle, started.expectedAt)).toEqual({ state: "succeeded" });
-    expect(await a.start({ key: "run:m1", memberName: "m1", fromVersion: "1", toVersion: "2" }, t0)).toEqual(started);
+  const request = (key: string, memberName = key): UpgradeRequest => ({
+    key, resourceId: null, memberName, address: null, port: null, user: null, kind: null, tags: [], cluster: null,
+    fromVersion: "1", toVersion: "2", party: null, template: null, deadline: new Date("2026-11-30T00:00:00Z"), hooks: { pre: null, post: null },
   });
 
-  it("fails about as often as it is told to", async () => {
-    const sim = simulatedExecutor({ durationSeconds: 10, failureRate: 0.2 });
+  it("finishes when its duration says, the same way for the same key, whatever the instance", () => {
+    const t0 = new Date("2026-11-29T00:00:00Z");
+    const a = simulatedOutcome(request("run:m1"), { durationSeconds: 60, failureRate: 0, jitter: 0 }, t0);
+    expect(a).toEqual({ finishAt: new Date("2026-11-29T00:01:00.000Z"), fails: false });
+    expect(simulatedOutcome(request("run:m1"), { durationSeconds: 60, failureRate: 0, jitter: 0 }, t0)).toEqual(a);
+    expect(simulatedOutcome(request("run:m1"), { durationSeconds: 60, failureRate: 1, jitter: 0 }, t0).fails).toBe(true);
+    expect(simulatedOutcome(request("run:m1"), { durationSeconds: 60, failureRate: 1, failWhen: () => false }, t0).fails).toBe(false);
+  });
+
+  it("fails about as often as it is told to", () => {
     const now = new Date("2026-11-29T00:00:00Z");
-    const later = new Date("2026-11-30T00:00:00Z");
     let failed = 0;
-    for (let i = 0; i < 2_000; i++) {
-      const { handle } = await sim.start({ key: `r:${i}`, memberName: String(i), fromVersion: "1", toVersion: "2" }, now);
-      if ((await sim.poll(handle, later)).state === "failed") failed++;
-    }
+    for (let i = 0; i < 2_000; i++) if (simulatedOutcome(request(`r:${i}`), { durationSeconds: 10, failureRate: 0.2 }, now).fails) failed++;
     expect(failed).toBeGreaterThan(330);
     expect(failed).toBeLessThan(470);
   });
