@@ -199,6 +199,9 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
   const rng = random(42);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
+  // First: from the moment a demo user exists, the portal says outcomes are simulated, and the
+  // simulated executor may be the default (lib/rollout/executors.ts).
+  await db.installation.upsert({ where: { id: "default" }, create: { id: "default", demoData: true }, update: { demoData: true } });
   await db.team.createMany({ data: DEMO_TEAMS.map(([slug, name]) => ({ slug, name })), skipDuplicates: true });
   const teams = new Map((await db.team.findMany({ select: { id: true, slug: true } })).map((t) => [t.slug, t.id]));
   const teamId = (slug: string) => teams.get(slug) ?? "";
@@ -476,4 +479,35 @@ async function seedNotices(now: Date) {
 
 export async function isEmpty() {
   return (await db.user.count()) === 0;
+}
+
+export type SeedMode = "auto" | "demo" | "never";
+
+export const FIRST_ADMIN_HINT = "Make the first admin with: npm run user:add -- <email> --role admin (it prints the password).";
+
+/**
+ * Start-up's rule for the demo data (PATCHPARTY_SEED): `auto` loads it into the embedded default
+ * database only, `demo` into any database, `never` nowhere; and only into an empty one. A real
+ * installation's database (DATABASE_URL) so starts empty: no demo users with a published password,
+ * no made-up outcomes.
+ */
+export function wantsDemoData(mode: SeedMode, embedded: boolean): boolean {
+  return mode === "demo" || (mode === "auto" && embedded);
+}
+
+/** Applies the rule at start-up; says what it did, and how to make the first user when there is none. */
+export async function seedOnStart(mode: SeedMode, embedded: boolean, now: Date, log: (line: string) => void): Promise<"seeded" | "empty" | "in-use"> {
+  if (!(await isEmpty())) return "in-use";
+  if (wantsDemoData(mode, embedded)) {
+    log("The database is empty: loading the demo data.");
+    await seedDemoData(now, log);
+    return "seeded";
+  }
+  log(
+    mode === "never"
+      ? "The database is empty and PATCHPARTY_SEED=never: no demo data."
+      : "The database is empty and stays so: the demo data goes only into the embedded database (PATCHPARTY_SEED=demo asks for it here).",
+  );
+  log(FIRST_ADMIN_HINT);
+  return "empty";
 }

@@ -9,7 +9,7 @@ export const log = (line: string) => process.stdout.write(`${line}\n`);
  * Runs `work` with a database. Unless the caller handles signals itself (`handleSignals: false`),
  * Ctrl-C stops the embedded server before the process exits.
  */
-export async function withDatabase<T>(work: (url: string, env: Env) => Promise<T>, options: { handleSignals?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(work: (url: string, env: Env, database: { embedded: boolean }) => Promise<T>, options: { handleSignals?: boolean } = {}): Promise<T> {
   let current: Env;
   try {
     current = env();
@@ -25,14 +25,15 @@ export async function withDatabase<T>(work: (url: string, env: Env) => Promise<T
     process.once("SIGTERM", stop(143));
   }
   try {
-    return await work(database.url, current);
+    return await work(database.url, current, { embedded: database.embedded });
   } finally {
     await disconnectDb();
     await database.stop();
   }
 }
 
-export function fail(message: string): never {
+/** Prints `message` to stderr and exits: 1 by default, 2 for a refused request (bad input, a conflict). */
+export function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
-  process.exit(1);
+  process.exit(code);
 }

@@ -1,6 +1,7 @@
-// `npm start`: the database (embedded unless DATABASE_URL is set), pending migrations, demo data
-// on an empty database, upcoming parties, then the Next.js server and a job runner beside it.
-// Ctrl-C stops everything.
+// `npm start`: the database (embedded unless DATABASE_URL is set), pending migrations, the demo
+// data where PATCHPARTY_SEED allows it (prisma/seed.ts seedOnStart), upcoming parties, which
+// executor runs upgrades, then the Next.js server and a job runner beside it. Ctrl-C stops
+// everything.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +11,9 @@ import { startWorker } from "../lib/jobs/worker";
 import { generateParties } from "../lib/data/parties";
 import { disconnectDb } from "../lib/db";
 import { webServerCommand } from "../lib/web-server";
-import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemoData } from "../prisma/seed";
+import { activeExecutor, holdsDemoData } from "../lib/rollout/executors";
+import { executorSetup, executorStartupLines } from "../lib/rollout/setup";
+import { DEMO_PASSWORD, DEMO_USERS, FIRST_ADMIN_HINT, seedOnStart } from "../prisma/seed";
 import { log, withDatabase } from "./run";
 
 const dev = process.argv.includes("--dev");
@@ -40,15 +43,14 @@ async function waitUntilReady(url: string, child: { exitCode: number | null }) {
   return false;
 }
 
-await withDatabase(async (url, env) => {
+await withDatabase(async (url, env, { embedded }) => {
   const applied = await migrate(url);
   if (applied.length) log(`Applied ${applied.length} migration(s).`);
   const now = new Date();
-  if (env.PATCHPARTY_SEED === "auto" && (await isEmpty())) {
-    log("The database is empty: loading the demo data.");
-    await seedDemoData(now, log);
-  }
+  const seeded = await seedOnStart(env.PATCHPARTY_SEED, embedded, now, log);
   await generateParties(now, new Date(now.getTime() + 730 * DAY), now, { id: null, label: "scheduler" });
+  const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
+  for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
   await disconnectDb();
 
   if (!dev && !existsSync(".next/BUILD_ID")) {
@@ -80,9 +82,11 @@ await withDatabase(async (url, env) => {
 
   if (await waitUntilReady(`http://127.0.0.1:${port}/api/health`, child)) {
     log(`\nPatchParty is ready at ${baseUrl}`);
-    if (env.PATCHPARTY_SEED === "auto") {
+    if (demoData) {
       log(`Demo sign-ins (demo data only), password "${DEMO_PASSWORD}":`);
       for (const user of DEMO_USERS) log(`  ${user.email.padEnd(22)} ${user.role.toLowerCase()}`);
+    } else if (seeded === "empty") {
+      log(`No users yet. ${FIRST_ADMIN_HINT}`);
     }
   }
   // The job runner (exclusion expiry, party generation) beside the web server.

@@ -1,10 +1,14 @@
 // npm run worker: the job runner alone (npm start runs one beside the web server already).
 import { migrate } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
+import { activeExecutor, holdsDemoData } from "../lib/rollout/executors";
+import { executorSetup, executorStartupLines } from "../lib/rollout/setup";
 import { log, withDatabase } from "./run";
 
 await withDatabase(async (url) => {
   await migrate(url);
+  const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
+  for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
   const runner = await startWorker(url);
   log("The PatchParty worker is running. Ctrl-C stops it.");
   await new Promise<void>((resolve) => {

@@ -6,7 +6,15 @@ import { SignOutButton } from "../auth/sign-out-button";
 import { NavLinks, type NavItem } from "./nav-links";
 import { TimeZoneSync } from "./time-zone-sync";
 
-export function AppShell({ user, teams, viewerZone, children }: { user: CurrentUser; teams: string[]; viewerZone: string; children: ReactNode }) {
+/** Why outcomes on the pages are not from real servers: the demo data, or the simulated executor asked for by name. */
+export type Simulation = "demo-data" | "simulated-executor" | null;
+
+const SIMULATION_NOTES: Record<NonNullable<Simulation>, string> = {
+  "demo-data": "Demo data: outcomes on these pages come from the simulated executor, not from real servers.",
+  "simulated-executor": "Simulated executor: outcomes of new upgrades are made up, not from real servers (PATCHPARTY_EXECUTOR=simulated).",
+};
+
+export function AppShell({ user, teams, viewerZone, simulation, children }: { user: CurrentUser; teams: string[]; viewerZone: string; simulation: Simulation; children: ReactNode }) {
   const items: NavItem[] = [
     { href: "/", label: "Home" },
     { href: "/calendar", label: "Calendar" },
@@ -20,6 +28,7 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
     { href: "/audit", label: "Audit" },
     ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
     ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
+    ...(can(user, { action: "execution:configure" }) ? [{ href: "/admin/execution", label: "Execution" }] : []),
   ];
   return (
     <div className="min-h-screen">
@@ -49,6 +58,11 @@ export function AppShell({ user, teams, viewerZone, children }: { user: CurrentU
           <NavLinks items={items} />
         </nav>
       </header>
+      {simulation ? (
+        <div role="status" className="border-b border-amber-200 bg-amber-50" data-testid="simulation-banner">
+          <p className="mx-auto max-w-7xl px-4 py-1.5 text-sm text-amber-900 sm:px-6">{SIMULATION_NOTES[simulation]}</p>
+        </div>
+      ) : null}
       <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
         {children}
       </main>

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { formatDate, formatRange, zoneAbbreviation } from "@/lib/format";
+import { formatDate, formatDateTime, formatRange, zoneAbbreviation } from "@/lib/format";
 
 /** The range with its day in front when it starts and ends on one day (the range says it otherwise). */
 function dated(start: Date, end: Date, zone: string) {
@@ -21,6 +21,22 @@ export function TimeRange({ start, end, viewerZone, withDate = false }: { start:
       {viewerZone !== "UTC" ? (
         <span className="text-xs tabular-nums text-slate-500">
           {format(start, end, viewerZone)} {zoneAbbreviation(start, viewerZone)} (your time)
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+/** One instant in UTC, with the viewer's own zone underneath when it differs. */
+export function Instant({ at, viewerZone }: { at: Date; viewerZone: string }) {
+  return (
+    <span className="inline-flex flex-col leading-tight">
+      <time dateTime={at.toISOString()} className="whitespace-nowrap tabular-nums text-slate-900">
+        {formatDateTime(at, "UTC")} UTC
+      </time>
+      {viewerZone !== "UTC" ? (
+        <span className="whitespace-nowrap text-xs tabular-nums text-slate-500">
+          {formatDateTime(at, viewerZone)} {zoneAbbreviation(at, viewerZone)} (your time)
         </span>
       ) : null}
     </span>

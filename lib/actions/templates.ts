@@ -8,7 +8,7 @@ import { createTemplate, resumeRun, updateTemplate, upgradeNow } from "../data/t
 import { requestRolloutTick } from "../jobs/enqueue";
 import { saveTemplatePlan } from "../data/upgrade-plans";
 import { TemplatePlanFormSchema } from "../validation/plans";
-import { SAFETY_FIELDS, TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
+import { EXECUTION_FIELDS, SAFETY_FIELDS, TemplateCreateFormSchema, TemplatePatchSchema } from "../validation/templates";
 import { invalid, type FormResult, formText } from "./result";
 
 const IdSchema = z.string().min(1).max(40);
@@ -38,15 +38,19 @@ export async function updateTemplateAction(_previous: FormResult, form: FormData
   const safety = form.has("canaryPercent")
     ? Object.fromEntries(SAFETY_FIELDS.map((k) => [k, k === "canaryPercent" ? formText(form, k) || "0" : (formText(form, k) ?? "")]))
     : {};
+  // The execution form sends its fields ("" = the default executor, no hook); the raw value goes to
+  // the schema, which refuses a file or text holding a NUL by name.
+  const execution = Object.fromEntries(EXECUTION_FIELDS.filter((k) => form.has(k)).map((k) => [k, form.get(k)]));
   const parsed = TemplatePatchSchema.safeParse({
     targetVersion: formText(form, "targetVersion") || undefined,
     concurrency: formText(form, "concurrency") || undefined,
     revision: formText(form, "revision") || undefined,
     ...safety,
+    ...execution,
   });
   if (!parsed.success) return invalid(parsed.error);
   const result = await updateTemplate(user, id.data, parsed.data, new Date());
-  if (!result.ok) return { ok: false, message: result.message };
+  if (!result.ok) return { ok: false, message: result.message, fieldErrors: result.code === "executor" ? { executor: [result.message] } : undefined };
   await requestRolloutTick();
   revalidatePath(`/templates/${id.data}`);
   return { ok: true, message: parsed.data.targetVersion ? `Saved. Members move to ${parsed.data.targetVersion} in the next upgrade window.` : "Saved." };

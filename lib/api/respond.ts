@@ -31,10 +31,10 @@ export function queryObject(url: URL): Record<string, string | string[]> {
 
 const MAX_BODY = 64 * 1024;
 
-/** The request's JSON body, or a 400 answer saying what is wrong with it. */
-export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+/** The request's JSON body, or a 400 answer saying what is wrong with it. A route that takes more (an execution's output) says how much. */
+export async function readJson(request: Request, { maxBytes = MAX_BODY }: { maxBytes?: number } = {}): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
   const text = await request.text();
-  if (text.length > MAX_BODY) return { ok: false, response: apiError(400, `body: must be at most ${MAX_BODY} bytes`) };
+  if (text.length > maxBytes) return { ok: false, response: apiError(400, `body: must be at most ${maxBytes} bytes`) };
   if (text.trim() === "") return { ok: true, body: {} };
   try {
     return { ok: true, body: JSON.parse(text) };
@@ -66,8 +66,8 @@ export async function authorizedQuery<S extends z.ZodType>(
  * The request's JSON object body parsed with `schema`; an `If-Match` revision fills `revision`.
  * Or the 400 answer saying what is wrong with it.
  */
-export async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
-  const body = await readJson(request);
+export async function readBody<S extends z.ZodType>(request: Request, schema: S, options: { maxBytes?: number } = {}): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
+  const body = await readJson(request, options);
   if (!body.ok) return body;
   const ifMatch = ifMatchRevision(request);
   if (ifMatch === "invalid") return { ok: false, response: apiError(400, 'If-Match: must be a revision such as "3"') };

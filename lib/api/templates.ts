@@ -26,6 +26,8 @@ export function templateJson(t: TemplateDetail, change: ChangeStatus) {
     concurrency: t.concurrency,
     plan: storedPlan(t.planComponents),
     rollout: { concurrencyPercent: t.concurrencyPercent, canaryPercent: t.canaryPercent, maxFailures: t.maxFailures, maxFailurePercent: t.maxFailurePercent },
+    // executor null = the installation's default (PATCHPARTY_EXECUTOR).
+    execution: { executor: t.executor, preHook: t.preHook, postHook: t.postHook, cutoffMinutes: t.cutoffMinutes, memberTimeoutMinutes: t.memberTimeoutMinutes },
     revision: t.revision,
     members: { total: t.members, byState: t.counts, byVersion: t.versions },
     nextWindow: windowJson(t.nextWindow),

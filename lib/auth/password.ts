@@ -1,8 +1,12 @@
+import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 
 const COST = 10;
 
 export const hashPassword = (password: string) => bcrypt.hash(password, COST);
+
+/** A password nobody chose: 24 characters of base64url, 144 random bits (`npm run user:add`). */
+export const generatePassword = () => randomBytes(18).toString("base64url");
 
 export const verifyPassword = (password: string, hash: string) => bcrypt.compare(password, hash);
 

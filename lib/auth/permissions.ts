@@ -34,6 +34,8 @@ export type Permission =
   | { action: "change:decide" }
   | { action: "audit:read" }
   | { action: "token:manage" }
+  // Seeing how upgrades are executed: the executors' settings and which templates choose their own.
+  | { action: "execution:configure" }
   | { action: "team:manage" }
   // Recording an upgrade's outcome: admins any, owners their team's resources, executors (machines) any.
   | { action: "execution:report"; target: { teamId: string | null } };

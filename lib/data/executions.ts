@@ -5,7 +5,11 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { truncateOutput } from "../domain/redact";
-import type { ExecutionReport, ExecutorName, Tx, UpgradeRequest } from "../rollout/executor";
+import type { ExecutionReport, ExecutorName, PackageChange, Tx, UpgradeRequest } from "../rollout/executor";
+import { can, type CurrentUser } from "../auth/permissions";
+import type { EXECUTION_STATES, ExecutionReportInput } from "../validation/executions";
+import { recordAudit } from "./audit";
+import { refuse, succeed, type Outcome } from "./outcome";
 
 export type ExecutionState = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED";
 export const FINAL_STATES: ExecutionState[] = ["SUCCEEDED", "FAILED", "SKIPPED"];
@@ -63,6 +67,15 @@ export type Finished = { key: string; state: "SUCCEEDED" | "FAILED" | "SKIPPED";
  */
 export async function settleExecutions(tx: Tx, keys: string[], now: Date): Promise<Finished[]> {
   if (keys.length === 0) return [];
+  await settleDue(tx, keys, now);
+  return tx.$queryRaw<Finished[]>`
+    SELECT key, state::text AS state, message FROM "Execution"
+    WHERE key = ANY(${keys}::text[]) AND state IN ('SUCCEEDED', 'FAILED', 'SKIPPED')`;
+}
+
+/** Finishes what is due among `keys` by `now` (see settleExecutions), in one statement. */
+export async function settleDue(tx: Tx, keys: string[], now: Date): Promise<void> {
+  if (keys.length === 0) return;
   const staleBefore = new Date(now.getTime() - STALE_SECONDS * 1000);
   await tx.$executeRaw`
     UPDATE "Execution" e SET
@@ -84,9 +97,6 @@ export async function settleExecutions(tx: Tx, keys: string[], now: Date): Promi
       AND ((e.executor = 'simulated' AND (e.request->'extra'->>'finishAt')::timestamp <= ${now}::timestamp)
         OR e.deadline <= ${now}::timestamp
         OR (e.state = 'RUNNING' AND e."heartbeatAt" < ${staleBefore}::timestamp))`;
-  return tx.$queryRaw<Finished[]>`
-    SELECT key, state::text AS state, message FROM "Execution"
-    WHERE key = ANY(${keys}::text[]) AND state IN ('SUCCEEDED', 'FAILED', 'SKIPPED')`;
 }
 
 export type ReportOutcome = { ok: true } | { ok: false; status: 404 | 409; message: string };
@@ -146,4 +156,152 @@ export async function beat(key: string, now: Date, output?: string) {
   await db.$executeRaw`
     UPDATE "Execution" SET "heartbeatAt" = ${now}, output = coalesce(${output == null ? null : truncateOutput(output)}, output), "updatedAt" = ${now}
     WHERE key = ${key} AND state = 'RUNNING'`;
+}
+
+// ---- The executions API (app/api/v1/executions) and the webhook delivery read these. ----
+
+const SUMMARY_FIELDS = {
+  id: true,
+  key: true,
+  executor: true,
+  state: true,
+  memberName: true,
+  address: true,
+  fromVersion: true,
+  toVersion: true,
+  partyId: true,
+  templateId: true,
+  request: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  deadline: true,
+  exitStatus: true,
+  packages: true,
+  rebootRequired: true,
+  rebooted: true,
+  healthCheck: true,
+  message: true,
+  reportedBy: true,
+  resource: { select: { name: true, teamId: true } },
+} satisfies Prisma.ExecutionSelect;
+
+type SummaryRow = Prisma.ExecutionGetPayload<{ select: typeof SUMMARY_FIELDS }>;
+
+/** One execution as the API and the webhook show it; lists leave the output out. */
+export type ExecutionSummary = Omit<SummaryRow, "request" | "packages"> & {
+  packages: PackageChange[];
+  /** As the engine asked for it (UpgradeRequest): what the webhook sent the automation. */
+  party: { tag: string; kind: "qa" | "production"; group: number } | null;
+  template: { id: string; name: string } | null;
+};
+export type ExecutionRecord = ExecutionSummary & { output: string | null };
+
+/** Keys are `${runId}:${memberId}`: anything longer, or holding a NUL (PostgreSQL text cannot), is no key. */
+const isKey = (key: string) => key.length <= 300 && !key.includes("\u0000");
+
+function summary({ request, packages, ...row }: SummaryRow): ExecutionSummary {
+  const asked = (request ?? {}) as Partial<Pick<UpgradeRequest, "party" | "template">>;
+  return {
+    ...row,
+    packages: Array.isArray(packages) ? (packages as PackageChange[]) : [],
+    party: asked.party ? { tag: asked.party.tag, kind: asked.party.kind, group: asked.party.group } : null,
+    template: asked.template ? { id: asked.template.id, name: asked.template.name } : null,
+  };
+}
+
+export async function getExecution(key: string): Promise<ExecutionRecord | null> {
+  if (!isKey(key)) return null;
+  const row = await db.execution.findUnique({ where: { key }, select: { ...SUMMARY_FIELDS, output: true } });
+  return row ? { ...summary(row), output: row.output } : null;
+}
+
+export type ExecutionFilter = ({ party: string; kind: "qa" | "production"; group?: number } | { template: string }) & {
+  state?: (typeof EXECUTION_STATES)[number];
+  /** The previous page's last key. */
+  after?: string;
+  limit: number;
+};
+
+/**
+ * A party slot's or a template's executions, ordered by key, `limit` at a time (keyset pages on
+ * the indexes (partyId, partyGroup, key) and (templateId, key)). 404 for an unknown party or template.
+ */
+export async function listExecutions(filter: ExecutionFilter): Promise<Outcome<{ items: ExecutionSummary[]; next: string | null }>> {
+  let where: Prisma.ExecutionWhereInput;
+  if ("party" in filter) {
+    const party = await db.party.findUnique({ where: { tag_kind: { tag: filter.party, kind: filter.kind === "qa" ? "QA" : "PRODUCTION" } }, select: { id: true } });
+    if (!party) return refuse(404, "not-found", `No ${filter.kind} party is tagged ${filter.party}.`);
+    where = { partyId: party.id, ...(filter.group !== undefined ? { partyGroup: filter.group } : {}) };
+  } else {
+    const template = await db.template.findUnique({ where: { id: filter.template }, select: { id: true } });
+    if (!template) return refuse(404, "not-found", "No template has that id.");
+    where = { templateId: template.id };
+  }
+  const rows = await db.execution.findMany({
+    where: { ...where, ...(filter.state ? { state: filter.state.toUpperCase() as ExecutionState } : {}), ...(filter.after ? { key: { gt: filter.after } } : {}) },
+    orderBy: { key: "asc" },
+    take: filter.limit + 1,
+    select: SUMMARY_FIELDS,
+  });
+  const page = rows.slice(0, filter.limit);
+  return succeed({ items: page.map(summary), next: rows.length > filter.limit ? (page.at(-1)?.key ?? null) : null });
+}
+
+/**
+ * A report through the executions API, by an executor (a machine), an admin or an owner of the
+ * resource's team: checked, written by reportExecution, and a final one audited in the same
+ * transaction. Answers the execution as it is now.
+ */
+export async function reportExecutionAs(user: CurrentUser, key: string, input: ExecutionReportInput, now: Date): Promise<Outcome<ExecutionRecord>> {
+  const target = !isKey(key) ? null : await db.execution.findUnique({ where: { key }, select: { memberName: true, executor: true, toVersion: true, resource: { select: { teamId: true } } } });
+  if (!target) return refuse(404, "not-found", `No execution has the key "${key}".`);
+  if (!can(user, { action: "execution:report", target: { teamId: target.resource?.teamId ?? null } })) {
+    return refuse(403, "forbidden", "You may not report this upgrade: executors, admins and the owners of its resource's team may.");
+  }
+  const report = input.state === "running" ? { ...input, state: "running" as const } : { ...input, state: input.state };
+  const result = await db.$transaction(async (tx) => {
+    const written = await reportExecution(key, report, user.email, now, tx);
+    if (written.ok && report.state !== "running") {
+      await recordAudit(tx, {
+        actor: { id: user.id, label: user.email },
+        action: `execution.${report.state}`,
+        entityType: "execution",
+        entityId: key,
+        entityLabel: target.memberName,
+        after: { executor: target.executor, version: target.toVersion, state: report.state, exitStatus: report.exitStatus ?? null, healthCheck: report.healthCheck ?? null, packages: report.packages?.length ?? 0 },
+        reason: report.message ?? null,
+        at: now,
+      });
+    }
+    return written;
+  });
+  if (!result.ok) return refuse(result.status, result.status === 404 ? "not-found" : "finished", result.message);
+  const execution = await getExecution(key);
+  return execution ? succeed(execution) : refuse(404, "not-found", `No execution has the key "${key}".`);
+}
+
+// ---- People's outcomes in bulk (lib/data/manual-outcomes.ts: a selection, a CSV of thousands). ----
+
+export type FinalReport = { key: string; state: "succeeded" | "failed"; message: string | null };
+
+/**
+ * Final outcomes of many executions at once, as people record them: reportExecution's write for a
+ * state and a message, in one statement (a CSV of 10,000 rows, one by one, took a minute).
+ * Returns the keys written; a key not among them was not open (or does not exist).
+ */
+export async function reportExecutions(tx: Tx, reports: FinalReport[], reportedBy: string, now: Date): Promise<string[]> {
+  if (reports.length === 0) return [];
+  const rows = await tx.$queryRaw<{ key: string }[]>`
+    UPDATE "Execution" e SET
+      state = upper(v.state)::"ExecutionState",
+      "startedAt" = coalesce(e."startedAt", ${now}),
+      "finishedAt" = ${now},
+      message = coalesce(v.message, e.message),
+      "reportedBy" = ${reportedBy},
+      "updatedAt" = ${now}
+    FROM unnest(${reports.map((r) => r.key)}::text[], ${reports.map((r) => r.state)}::text[], ${reports.map((r) => r.message)}::text[]) AS v(key, state, message)
+    WHERE e.key = v.key AND e.state IN ('QUEUED', 'RUNNING')
+    RETURNING e.key`;
+  return rows.map((r) => r.key);
 }

@@ -5,6 +5,8 @@ import { db, sql } from "../db";
 import { parsePatchTag, partiesOfQuarter, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { storedParty, type SlotCounts } from "./parties";
 import { finalCountsOf, fleetCounts } from "./fleet";
+import { listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
+import type { ExecutionState } from "./executions";
 
 export const environmentOf = (kind: PartyKind): Environment => (kind === "production" ? "PRODUCTION" : "NON_PRODUCTION");
 
@@ -99,3 +101,17 @@ export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
   return { rows, total };
 }
 
+
+/** A party's executions per slot and state, in one aggregate (index partyId, partyGroup). */
+export async function slotExecutionCounts(partyId: string): Promise<Map<number, StateCounts>> {
+  const rows = await sql<{ group: number; state: ExecutionState; n: number }>`
+    SELECT "partyGroup" AS "group", state::text AS state, count(*)::int AS n FROM "Execution" WHERE "partyId" = ${partyId} GROUP BY 1, 2`;
+  const counts = new Map<number, StateCounts>();
+  for (const r of rows) counts.set(r.group, { ...counts.get(r.group), [r.state]: r.n });
+  return counts;
+}
+
+/** One page of a slot's executions, by member name, optionally in one state. */
+export function listSlotExecutions(partyId: string, group: number, query: ExecutionPageQuery) {
+  return listExecutionRows(Prisma.sql`e."partyId" = ${partyId} AND e."partyGroup" = ${group}`, query);
+}

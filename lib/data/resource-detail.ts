@@ -11,6 +11,7 @@ import {
   type Slot,
 } from "../domain";
 import { listParties } from "./parties";
+import { recentExecutionRows } from "./execution-rows";
 
 const DAY = 86_400_000;
 
@@ -124,4 +125,11 @@ export function getExclusionHistory(resourceId: string): Promise<ExclusionHistor
   return sql<ExclusionHistoryRow>`
     SELECT id, action::text AS action, reason, until, "group", "actorLabel", at FROM "ExclusionEvent"
     WHERE "resourceId" = ${resourceId} ORDER BY at DESC LIMIT 20`;
+}
+
+export const RECENT_EXECUTIONS = 10;
+
+/** What executors (or people) did on the resource lately, newest first: one statement (index resourceId, createdAt). */
+export function listRecentExecutions(resourceId: string) {
+  return recentExecutionRows(Prisma.sql`e."resourceId" = ${resourceId}`, RECENT_EXECUTIONS);
 }

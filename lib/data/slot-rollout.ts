@@ -4,7 +4,9 @@ import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { DEFAULT_PARTY_RULE, type Safety } from "../domain";
-import type { SlotRolloutInput } from "../validation/templates";
+import { env } from "../env";
+import { defaultExecutor, holdsDemoData, type DefaultExecutor } from "../rollout/executors";
+import type { ExecutionSettingsInput, SlotRolloutInput } from "../validation/templates";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { ruleToRow } from "./party-rule";
@@ -43,6 +45,38 @@ export async function saveSlotRollout(user: CurrentUser, input: SlotRolloutInput
     const columns = { slotConcurrency: next.concurrency, slotConcurrencyPercent: next.concurrencyPercent, slotCanaryPercent: next.canaryPercent, slotMaxFailures: next.maxFailures, slotMaxFailurePercent: next.maxFailurePercent };
     await tx.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id }, update: columns });
     await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "party-rule.rollout", entityType: "party-rule", entityId: "default", entityLabel: "Party slot rollouts", before, after: next, at: now });
+    return succeed(next);
+  });
+}
+
+/**
+ * Why an executor may not be chosen, or null. The simulated one makes outcomes up: only the demo
+ * data, or an installation that runs it by name (PATCHPARTY_EXECUTOR=simulated), may choose it.
+ */
+export async function executorRefusal(name: string | null | undefined): Promise<string | null> {
+  if (name !== "simulated") return null;
+  if (env().PATCHPARTY_EXECUTOR === "simulated" || (await holdsDemoData())) return null;
+  return "The simulated executor makes outcomes up: it may be chosen only on the demo data or when PATCHPARTY_EXECUTOR=simulated.";
+}
+
+/** What the execution settings forms offer: the installation's default executor, and whether simulated may be chosen (one query). */
+export async function executorChoices(): Promise<{ defaultExecutor: DefaultExecutor; simulatedAllowed: boolean }> {
+  const demoData = await holdsDemoData();
+  const configured = env().PATCHPARTY_EXECUTOR;
+  return { defaultExecutor: defaultExecutor(configured, demoData), simulatedAllowed: demoData || configured === "simulated" };
+}
+
+/** Saves how party slots are executed (admins); a field left out keeps its setting. Slots that start from now on use it. */
+export async function saveSlotExecution(user: CurrentUser, input: ExecutionSettingsInput, now: Date): Promise<Outcome<SlotExecution>> {
+  if (!can(user, { action: "party-rule:edit" })) return refuse(403, "forbidden", "Only admins change how party slots are executed.");
+  const refusal = await executorRefusal(input.executor);
+  if (refusal) return refuse(400, "executor", refusal);
+  return db.$transaction(async (tx) => {
+    const before = await getSlotExecution(tx);
+    const next: SlotExecution = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+    const columns = { slotExecutor: next.executor, slotPreHook: next.preHook, slotPostHook: next.postHook, slotCutoffMinutes: next.cutoffMinutes, slotMemberTimeoutMinutes: next.memberTimeoutMinutes };
+    await tx.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id }, update: columns });
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "party-rule.execution", entityType: "party-rule", entityId: "default", entityLabel: "Party slot execution", before, after: next, at: now });
     return succeed(next);
   });
 }

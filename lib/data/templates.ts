@@ -1,15 +1,18 @@
 // Fleet templates: a fleet of clusters or resources that must share one version, linked to one
 // maintenance policy. The rollout engine (lib/rollout/engine.ts) moves members to the target
 // version inside the policy's windows; here are the reads and the people's writes.
+import { Prisma } from "@prisma/client";
 import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { FORCED_RUN_HOURS, settleState } from "../rollout/engine";
-import type { TemplateCreate, TemplatePatch } from "../validation/templates";
+import { EXECUTION_FIELDS, type TemplateCreate, type TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
 import { upgradeApproved } from "./change-requests";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { storedSchedules } from "./policies";
+import { executorRefusal } from "./slot-rollout";
+import { countExecutionStates, listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
 
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
 
@@ -24,6 +27,11 @@ export type TemplateSummary = {
   members: number;
   onTarget: number;
 };
+
+/** The templates that name their own executor instead of the installation's default (/admin/execution). */
+export function listTemplateExecutors() {
+  return db.template.findMany({ where: { executor: { not: null } }, select: { id: true, name: true, executor: true }, orderBy: { name: "asc" } });
+}
 
 /** Every template with its member counts, from one aggregate. */
 export function listTemplates(options: { ids?: string[] } = {}): Promise<TemplateSummary[]> {
@@ -54,6 +62,11 @@ export async function getTemplate(id: string, now: Date) {
       maxFailures: true,
       maxFailurePercent: true,
       planComponents: true,
+      executor: true,
+      preHook: true,
+      postHook: true,
+      cutoffMinutes: true,
+      memberTimeoutMinutes: true,
       state: true,
       revision: true,
       createdAt: true,
@@ -175,14 +188,17 @@ const CONFLICT = "Someone changed this template since you loaded it. Nothing was
 /** A new target version (refused while partially applied or upgrading) and/or a new concurrency. */
 export async function updateTemplate(user: CurrentUser, id: string, patch: TemplatePatch, now: Date): Promise<Outcome<{ id: string; revision: number }>> {
   if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not manage fleet templates.");
+  const refusal = await executorRefusal(patch.executor);
+  if (refusal) return refuse(400, "executor", refusal);
+  const execution = Object.fromEntries(EXECUTION_FIELDS.flatMap((k) => (patch[k] !== undefined ? [[k, patch[k]]] : [])));
   return db.$transaction(async (tx) => {
     // Waits for a rollout tick on this template to finish, so the state read here is current.
-    const current = (await tx.$queryRaw<{ name: string; targetVersion: string; concurrency: number; state: TemplateStateName; revision: number }[]>`
-      SELECT name, "targetVersion", concurrency, state::text AS state, revision FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
+    const current = (await tx.$queryRaw<{ name: string; targetVersion: string; concurrency: number; state: TemplateStateName; revision: number; executor: string | null; preHook: string | null; postHook: string | null; cutoffMinutes: number; memberTimeoutMinutes: number }[]>`
+      SELECT name, "targetVersion", concurrency, state::text AS state, revision, executor, "preHook", "postHook", "cutoffMinutes", "memberTimeoutMinutes" FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     if (patch.revision !== undefined && patch.revision !== current.revision) return refuse(409, "conflict", CONFLICT);
     const bump = patch.targetVersion !== undefined && patch.targetVersion !== current.targetVersion;
-    const settingsOnly = patch.concurrency !== undefined || patch.concurrencyPercent !== undefined || patch.canaryPercent !== undefined || patch.maxFailures !== undefined || patch.maxFailurePercent !== undefined;
+    const settingsOnly = patch.concurrency !== undefined || patch.concurrencyPercent !== undefined || patch.canaryPercent !== undefined || patch.maxFailures !== undefined || patch.maxFailurePercent !== undefined || Object.keys(execution).length > 0;
     if (patch.targetVersion !== undefined && (bump || !settingsOnly)) {
       const why = bumpRefusal(current.state, current.targetVersion, patch.targetVersion);
       if (why) return refuse(409, current.state === "PARTIALLY_APPLIED" ? "partially-applied" : current.state === "UPGRADING" ? "upgrading" : "unchanged", why);
@@ -196,6 +212,7 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
         ...(patch.canaryPercent !== undefined ? { canaryPercent: patch.canaryPercent } : {}),
         ...(patch.maxFailures !== undefined ? { maxFailures: patch.maxFailures } : {}),
         ...(patch.maxFailurePercent !== undefined ? { maxFailurePercent: patch.maxFailurePercent } : {}),
+        ...execution,
         revision: { increment: 1 },
       },
       select: { revision: true, targetVersion: true },
@@ -211,8 +228,8 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
       entityType: "template",
       entityId: id,
       entityLabel: current.name,
-      before: { targetVersion: current.targetVersion, concurrency: current.concurrency },
-      after: { targetVersion: updated.targetVersion, concurrency: patch.concurrency ?? current.concurrency, ...Object.fromEntries(Object.entries(patch).filter(([k]) => ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"].includes(k))) },
+      before: { targetVersion: current.targetVersion, concurrency: current.concurrency, ...Object.fromEntries(Object.keys(execution).map((k) => [k, current[k as keyof typeof current]])) },
+      after: { targetVersion: updated.targetVersion, concurrency: patch.concurrency ?? current.concurrency, ...Object.fromEntries(Object.entries(patch).filter(([k]) => ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"].includes(k))), ...execution },
       at: now,
     });
     return succeed({ id, revision: updated.revision });
@@ -283,4 +300,17 @@ export async function resumeRun(user: CurrentUser, id: string, now: Date): Promi
 /** Names of policies a template may link (they have at least one schedule). */
 export function linkablePolicies() {
   return db.maintenancePolicy.findMany({ where: { schedules: { some: {} } }, orderBy: { name: "asc" }, select: { id: true, name: true }, take: 200 });
+}
+
+/** The executions of one run of a template (keys are "<runId>:<memberId>", index templateId, key). */
+const runExecutions = (templateId: string, runId: string) => Prisma.sql`e."templateId" = ${templateId} AND e.key LIKE ${`${runId.replace(/[\\%_]/g, "\\$&")}:%`}`;
+
+/** A run's executions per state: one aggregate. */
+export function countRunExecutions(templateId: string, runId: string): Promise<StateCounts> {
+  return countExecutionStates(runExecutions(templateId, runId));
+}
+
+/** One page of a run's executions, by member name, optionally in one state. */
+export function listRunExecutions(templateId: string, runId: string, query: ExecutionPageQuery) {
+  return listExecutionRows(runExecutions(templateId, runId), query);
 }

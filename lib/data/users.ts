@@ -1,6 +1,7 @@
 import { Prisma, type Role as DbRole } from "@prisma/client";
 import { db, sql } from "../db";
 import type { CurrentUser } from "../auth/permissions";
+import { recordAudit, type Actor } from "./audit";
 
 type UserRow = { id: string; email: string; name: string; role: DbRole; teamIds: string[] };
 
@@ -41,4 +42,43 @@ export async function listTeamNames(ids: string[]): Promise<string[]> {
 export function listTeams() {
   // Raw: the calendar's and the resource list's filters read all teams (hundreds) on every request.
   return sql<{ id: string; slug: string; name: string }>`SELECT id, slug, name FROM "Team" ORDER BY name`;
+}
+
+export type CreateUserResult =
+  | { ok: true; user: { id: string; email: string; name: string; role: DbRole; teams: string[] } }
+  | { ok: false; reason: "exists" }
+  | { ok: false; reason: "unknown-teams"; slugs: string[] };
+
+/** A new user with a password and their teams, and its audit entry, in one transaction. */
+export async function createUser(
+  input: { email: string; name: string; role: DbRole; teamSlugs: string[] },
+  passwordHash: string,
+  actor: Actor,
+): Promise<CreateUserResult> {
+  try {
+    return await db.$transaction(async (tx) => {
+      if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) return { ok: false, reason: "exists" };
+      const teams = await tx.team.findMany({ where: { slug: { in: input.teamSlugs } }, select: { id: true, slug: true }, orderBy: { slug: "asc" } });
+      const unknown = input.teamSlugs.filter((slug) => !teams.some((t) => t.slug === slug));
+      if (unknown.length) return { ok: false, reason: "unknown-teams", slugs: unknown };
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name, role: input.role, passwordHash, memberships: { create: teams.map((t) => ({ teamId: t.id })) } },
+        select: { id: true, email: true, name: true, role: true },
+      });
+      const created = { ...user, teams: teams.map((t) => t.slug) };
+      await recordAudit(tx, {
+        actor,
+        action: "user.create",
+        entityType: "user",
+        entityId: user.id,
+        entityLabel: user.email,
+        after: { email: user.email, name: user.name, role: user.role, teams: created.teams },
+      });
+      return { ok: true, user: created };
+    });
+  } catch (error) {
+    // Another process created the same e-mail between the check and the insert.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, reason: "exists" };
+    throw error;
+  }
 }

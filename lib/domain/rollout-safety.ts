@@ -28,12 +28,20 @@ export function haltReason(s: Pick<Safety, "maxFailures" | "maxFailurePercent">,
 }
 
 /**
+ * The most members one tick starts: a tick's transaction stays short (well under a second at
+ * 30,000 members, docs/benchmarks.md) and the next tick, seconds later, starts the next batch.
+ */
+export const MAX_STARTS_PER_TICK = 2_000;
+
+/**
  * How many members to start now: while the canary is not through, only what is left of it, and
- * nothing until all of it has finished; then up to `free`. `gated` says the canary held starts back.
+ * nothing until all of it has finished; then up to `free`, at most MAX_STARTS_PER_TICK.
+ * `gated` says the canary held starts back. Fewer started than `limit` means nobody is left.
  */
 export function startAllowance(s: { canarySize: number; canaryPassed: boolean; attempted: number; inFlight: number; free: number }): { limit: number; gated: boolean; passCanary: boolean } {
-  if (s.canarySize === 0 || s.canaryPassed) return { limit: s.free, gated: false, passCanary: false };
-  if (s.attempted < s.canarySize) return { limit: Math.min(s.free, s.canarySize - s.attempted), gated: true, passCanary: false };
+  const capped = (limit: number, gated: boolean, passCanary: boolean) => ({ limit: Math.min(limit, MAX_STARTS_PER_TICK), gated, passCanary });
+  if (s.canarySize === 0 || s.canaryPassed) return capped(s.free, false, false);
+  if (s.attempted < s.canarySize) return capped(Math.min(s.free, s.canarySize - s.attempted), true, false);
   if (s.inFlight > 0) return { limit: 0, gated: true, passCanary: false };
-  return { limit: s.free, gated: false, passCanary: true };
+  return capped(s.free, false, true);
 }

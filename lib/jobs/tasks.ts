@@ -8,6 +8,9 @@ import { env } from "../env";
 import { tick } from "../rollout/engine";
 import { tickParties } from "../rollout/party-engine";
 import { executorsFromEnv } from "../rollout/executors";
+import { deliverWebhook } from "../rollout/webhook";
+import { runSshExecution } from "../rollout/ssh";
+import { runAnsibleExecutions } from "../rollout/ansible";
 import { planExclusionReminders } from "../data/exclusion-report";
 import { deliverNotices, planNotices, planTemplateNotices } from "../data/notifications";
 import { mailTransportFromEnv } from "../notify/mailer";
@@ -29,6 +32,24 @@ export const taskList: TaskList = {
     const planned = (await planNotices(now)) + (await planTemplateNotices(now)) + (await planExclusionReminders(now));
     const sent = await deliverNotices(now, mailTransportFromEnv(), env().SMTP_FROM);
     if (planned || sent.sent || sent.failed || sent.retrying) helpers.logger.info(`Notices: ${planned} recorded, ${sent.sent} sent, ${sent.retrying} to retry, ${sent.failed} failed`);
+  },
+  /** One member's upgrade handed to the team's automation; a failed try throws, and the job runner tries again later. */
+  async deliver_webhook(payload, helpers) {
+    const key = (payload as { key?: unknown } | null)?.key;
+    if (typeof key !== "string") throw new Error("deliver_webhook: the payload names no execution key");
+    await deliverWebhook(key, helpers.job.attempts, helpers.job.max_attempts);
+  },
+  /** One member's upgrade over SSH (lib/rollout/ssh.ts); never retried (max_attempts 1). */
+  async execute_ssh(payload) {
+    const key = (payload as { key?: unknown } | null)?.key;
+    if (typeof key !== "string") throw new Error("execute_ssh: the payload names no execution key");
+    await runSshExecution(key);
+  },
+  /** One batch's upgrades through ansible-playbook (lib/rollout/ansible.ts); never retried (max_attempts 1). */
+  async execute_ansible(payload) {
+    const keys = (payload as { keys?: unknown } | null)?.keys;
+    if (!Array.isArray(keys) || !keys.every((key) => typeof key === "string")) throw new Error("execute_ansible: the payload names no execution keys");
+    await runAnsibleExecutions(keys);
   },
   /** Advances every template's rollout; while one runs, ticks again in a few seconds. */
   async rollout_tick(_payload, helpers) {

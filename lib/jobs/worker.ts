@@ -1,5 +1,6 @@
 import { run, runMigrations } from "graphile-worker";
 import pg from "pg";
+import { env } from "../env";
 import { SCHEMA_LOCK } from "./schema-lock";
 import { crontab, taskList } from "./tasks";
 
@@ -10,7 +11,8 @@ export type Worker = { stop: () => Promise<void> };
  * restart, Ctrl-C reaching PostgreSQL first) is logged rather than crashing the process.
  */
 export async function startWorker(connectionString: string, options: { concurrency?: number; crontab?: string } = {}): Promise<Worker> {
-  const concurrency = options.concurrency ?? 2;
+  // Executions (ssh, ansible, webhook deliveries) run as jobs for minutes: room for them and for the ticks beside them.
+  const concurrency = options.concurrency ?? env().PATCHPARTY_EXECUTION_CONCURRENCY + 2;
   const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });
   pgPool.on("error", (error) => console.warn(`Job runner: a database connection was lost (${error.message}); it reconnects by itself.`));
   await installSchemaOnce(pgPool);

@@ -112,7 +112,7 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
             const executor = choice.get((template.executor as ExecutorName | null) ?? choice.defaultName);
             const started = limit > 0 ? await startMembers(tx, template, run, limit, now, executor, storedPlan(template.planComponents)) : 0;
             report.started = started;
-            claimedAll = !gated && started < free;
+            claimedAll = !gated && started < limit;
           }
           if ((now >= cutoff || claimedAll) && stillRunning + report.started === 0) {
             report.runClosed = await closeRun(tx, template, run, now);
@@ -280,11 +280,12 @@ async function startMembers(tx: Tx, template: TemplateRow, run: RunRow, limit: n
     LEFT JOIN "Cluster" rc ON rc.id = r."clusterId"
     WHERE m."templateId" = ${template.id}
       AND m."currentVersion" <> ${run.version}
-      AND NOT EXISTS (SELECT 1 FROM "UpgradeAttempt" a WHERE a."runId" = ${run.id} AND a."memberId" = m.id)
+      -- NOT IN is hashed once whatever the statistics say (see the party engine's start).
+      AND m.id NOT IN (SELECT a."memberId" FROM "UpgradeAttempt" a WHERE a."runId" = ${run.id})
       AND (${allowed}::text[] IS NULL OR m.id = ANY(${allowed}::text[]))
-      AND (r."clusterId" IS NULL OR NOT EXISTS (
-        SELECT 1 FROM "UpgradeAttempt" a JOIN "TemplateMember" m2 ON m2.id = a."memberId" JOIN "Resource" r2 ON r2.id = m2."resourceId"
-        WHERE a."runId" = ${run.id} AND a.status IN ('RUNNING', 'FAILED') AND r2."clusterId" = r."clusterId"))
+      AND (r."clusterId" IS NULL OR r."clusterId" NOT IN (
+        SELECT r2."clusterId" FROM "UpgradeAttempt" a JOIN "TemplateMember" m2 ON m2.id = a."memberId" JOIN "Resource" r2 ON r2.id = m2."resourceId"
+        WHERE a."runId" = ${run.id} AND a.status IN ('RUNNING', 'FAILED') AND r2."clusterId" IS NOT NULL))
     ORDER BY array_position(${allowed}::text[], m.id), m.id
     LIMIT ${limit}
     FOR UPDATE OF m SKIP LOCKED`;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { numberInput, RevisionSchema } from "./common";
 import { VERSION_PATTERN } from "../domain/templates";
+import { EXECUTOR_NAMES } from "../rollout/executor";
 
 export const MAX_MEMBERS = 5_000;
 
@@ -62,6 +63,44 @@ const clearable = <S extends z.ZodType>(schema: S) => z.preprocess((value) => (v
 
 export const SAFETY_FIELDS = ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"] as const;
 
+// How members are executed (docs/decisions/014): the same settings for a template and the party slots.
+export const HOOK_MAX = 1_000;
+export const CUTOFF_MINUTES_MAX = 720;
+export const MEMBER_TIMEOUT_MINUTES_MAX = 1_440;
+export const EXECUTION_FIELDS = ["executor", "preHook", "postHook", "cutoffMinutes", "memberTimeoutMinutes"] as const;
+
+/** An executor's name, or null / "" for the installation's default. */
+const executorChoice = z.preprocess(
+  (value) => (value === "" ? null : value),
+  z.enum(EXECUTOR_NAMES, { error: `executor is one of ${EXECUTOR_NAMES.join(", ")}, or null for the installation's default.` }).nullable(),
+);
+/** A shell command run on the worker before or after each member; null / "" for none. */
+const hook = (label: string) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? null : value),
+    z
+      .string({ error: `${label} is a shell command, or empty for none.` })
+      .trim()
+      .max(HOOK_MAX, `${label}: at most ${HOOK_MAX.toLocaleString("en")} characters.`)
+      .refine((text) => !text.includes("\u0000"), `${label} must not hold a NUL character.`)
+      .nullable(),
+  );
+const minutes = (label: string, min: number, max: number) => {
+  const message = `${label} is a whole number of minutes from ${min} to ${max.toLocaleString("en")}.`;
+  return numberInput(z.number({ error: message }).int(message).min(min, message).max(max, message));
+};
+const EXECUTION_SHAPE = {
+  executor: executorChoice.optional(),
+  preHook: hook("The pre-hook").optional(),
+  postHook: hook("The post-hook").optional(),
+  cutoffMinutes: minutes("The start cutoff", 0, CUTOFF_MINUTES_MAX).optional(),
+  memberTimeoutMinutes: minutes("The member timeout", 1, MEMBER_TIMEOUT_MINUTES_MAX).optional(),
+};
+
+/** How the party slots' members are executed; a field left out keeps its setting. */
+export const ExecutionSettingsSchema = z.object(EXECUTION_SHAPE).strict();
+export type ExecutionSettingsInput = z.infer<typeof ExecutionSettingsSchema>;
+
 export const TemplatePatchSchema = z
   .object({
     targetVersion: VersionSchema.optional(),
@@ -70,11 +109,12 @@ export const TemplatePatchSchema = z
     canaryPercent: percent("The canary share", 0).optional(),
     maxFailures: clearable(failureCount).optional(),
     maxFailurePercent: clearable(percent("The failure share", 1)).optional(),
+    ...EXECUTION_SHAPE,
     revision: RevisionSchema,
   })
   .strict()
-  .refine((p) => p.targetVersion !== undefined || p.concurrency !== undefined || SAFETY_FIELDS.some((k) => p[k] !== undefined), {
-    message: "Send targetVersion, concurrency or a rollout setting (concurrencyPercent, canaryPercent, maxFailures, maxFailurePercent).",
+  .refine((p) => p.targetVersion !== undefined || p.concurrency !== undefined || SAFETY_FIELDS.some((k) => p[k] !== undefined) || EXECUTION_FIELDS.some((k) => p[k] !== undefined), {
+    message: "Send targetVersion, concurrency, a rollout setting (concurrencyPercent, canaryPercent, maxFailures, maxFailurePercent) or an execution setting (executor, preHook, postHook, cutoffMinutes, memberTimeoutMinutes).",
   });
 export type TemplatePatch = z.infer<typeof TemplatePatchSchema>;
 

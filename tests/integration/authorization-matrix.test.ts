@@ -1,6 +1,7 @@
 // The authorization matrix (issue 8): every server action and every API route, called as
-// signed-out, viewer, owner of another team, owner, approver and admin, with what each must get
-// written down in one table. A new action or route without a row fails the first test.
+// signed-out, viewer, owner of another team, owner, approver, admin and executor (a machine's
+// account), with what each must get written down in one table. A new action or route without a
+// row fails the first test.
 //
 // Server actions run outside Next here: cookies() answers a jar with the session cookie of the
 // person under test, encrypted as next-auth does at sign-in (fixtures/session.ts), and
@@ -22,12 +23,13 @@ vi.mock("next/headers", async () => {
 
 import type { CurrentUser } from "@/lib/auth/permissions";
 import { createApiToken } from "@/lib/data/api-tokens";
+import { recordExecutions } from "@/lib/data/executions";
 import { openPartyChange, openTemplateChange, decideChange } from "@/lib/data/change-requests";
 import { createPolicy } from "@/lib/data/policies";
 import { createTemplate } from "@/lib/data/templates";
 import { createFeed } from "@/lib/data/calendar-feed";
 import { getPartyRule } from "@/lib/data/party-rule";
-import { getSlotRollout } from "@/lib/data/slot-rollout";
+import { getSlotExecution, getSlotRollout } from "@/lib/data/slot-rollout";
 import { db } from "@/lib/db";
 import { CLEANROOM_COMPONENTS } from "@/lib/domain";
 import { PolicyInputSchema } from "@/lib/validation/policies";
@@ -41,11 +43,14 @@ import * as route_v1_changes__id__approve from "@/app/api/v1/changes/[id]/approv
 import * as route_v1_changes__id__reject from "@/app/api/v1/changes/[id]/reject/route";
 import * as route_v1_changes__id__submit from "@/app/api/v1/changes/[id]/submit/route";
 import * as route_v1_compliance from "@/app/api/v1/compliance/route";
+import * as route_v1_executions from "@/app/api/v1/executions/route";
+import * as route_v1_executions__key_ from "@/app/api/v1/executions/[key]/route";
 import * as route_v1_notifications from "@/app/api/v1/notifications/route";
 import * as route_v1_parties from "@/app/api/v1/parties/route";
 import * as route_v1_parties__tag___kind_ from "@/app/api/v1/parties/[tag]/[kind]/route";
 import * as route_v1_party_rule from "@/app/api/v1/party-rule/route";
 import * as route_v1_party_rule_rollouts from "@/app/api/v1/party-rule/rollouts/route";
+import * as route_v1_party_rule_execution from "@/app/api/v1/party-rule/execution/route";
 import * as route_v1_plans from "@/app/api/v1/plans/route";
 import * as route_v1_policies from "@/app/api/v1/policies/route";
 import * as route_v1_policies__id_ from "@/app/api/v1/policies/[id]/route";
@@ -68,9 +73,10 @@ import * as actions_policies from "@/lib/actions/policies";
 import * as actions_resources from "@/lib/actions/resources";
 import * as actions_session from "@/lib/actions/session";
 import * as actions_slot_rollout from "@/lib/actions/slot-rollout";
+import * as actions_manual_outcomes from "@/lib/actions/manual-outcomes";
 import * as actions_templates from "@/lib/actions/templates";
 
-const ROLES = ["signed-out", "viewer", "other owner", "owner", "approver", "admin"] as const;
+const ROLES = ["signed-out", "viewer", "other owner", "owner", "approver", "admin", "executor"] as const;
 type Who = (typeof ROLES)[number];
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -123,6 +129,14 @@ async function haltedSlot() {
   const run = await db.partyRun.create({ data: { partyId: p.id, group: 1, state: "HALTED", haltReason: "test", startsAt: p.startsAt, endsAt: p.endsAt } });
   return { tag: p.tag, runId: run.id };
 }
+/** A queued upgrade of a team A resource in a QA party's slot, as an executor records it. */
+async function execution() {
+  const [p, r] = [await party("QA"), await resource()];
+  const key = unique("run") + `:${r.id}`;
+  const request = { key, resourceId: r.id, memberName: r.name, address: null, port: null, user: null, kind: "VM", tags: [], cluster: null, fromVersion: "1.0", toVersion: "1.1", party: { id: p.id, tag: p.tag, kind: "qa" as const, group: 1 }, template: null, deadline: new Date(Date.now() + 3_600_000), hooks: { pre: null, post: null } };
+  await db.$transaction((tx) => recordExecutions(tx, "manual", [request], "QUEUED", new Date()));
+  return { key, partyTag: p.tag };
+}
 /** A change waiting for the CAB, requested by another admin (so that four eyes do not hide the role's own right). */
 async function submittedChange() {
   const p = await party();
@@ -142,7 +156,7 @@ async function draftChange() {
 type Seen = number | "signin" | "denied" | "ok" | `refused: ${string}`;
 const DENIED = /^(Only |You may not|You can only|Your role cannot|You cannot)/;
 
-async function asAction(who: Who, action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string>): Promise<Seen> {
+async function asAction(who: Who, action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string | Blob>): Promise<Seen> {
   session.userId = people[who]?.id ?? null;
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -169,8 +183,13 @@ async function asApi(who: Who, handler: Handler, method: string, url: string, pa
   return response.status;
 }
 
-/** One row: how to make the call for `who` (fresh fixtures each time), and what each role gets, in ROLES order. */
-type Row = { call: (who: Who) => Promise<Seen>; expect: string };
+/**
+ * One row: how to make the call for `who` (fresh fixtures each time), and what each role gets, in
+ * ROLES order. An executor is a machine that reports upgrades and nothing else: unless its row
+ * says otherwise (`executor`), a page or action sends it to sign in and a route does not know it.
+ */
+type Row = { call: (who: Who) => Promise<Seen>; expect: string; executor?: string };
+const expected = (name: string, row: Row) => `${row.expect} ${row.executor ?? (name.startsWith("action ") ? "signin" : "401")}`;
 const A = (action: string) => `action ${action}`;
 const R = (method: string, route: string) => `${method} ${route}`;
 type RouteModule = Record<string, Handler>;
@@ -240,6 +259,29 @@ const MATRIX: Record<string, Row> = {
     },
     expect: ADMIN_ONLY,
   },
+  [A("saveSlotExecutionAction")]: {
+    call: async (w) => {
+      const s = await getSlotExecution();
+      return asAction(w, (actions_slot_rollout as unknown as ActionModule).saveSlotExecutionAction!, { executor: s.executor ?? "", preHook: s.preHook ?? "", postHook: s.postHook ?? "", cutoffMinutes: String(s.cutoffMinutes), memberTimeoutMinutes: String(s.memberTimeoutMinutes) });
+    },
+    expect: ADMIN_ONLY,
+  },
+  // Outcomes people record on the slot's page: admins any member, owners their team's (execution() is team A's).
+  [A("recordManualOutcomesAction")]: {
+    call: async (w) => {
+      const e = await execution();
+      return asAction(w, (actions_manual_outcomes as unknown as ActionModule).recordManualOutcomesAction!, { scope: "slot", tag: e.partyTag, kind: "qa", group: "1", key: e.key, outcome: "failed", reason: "Console shows a kernel panic" });
+    },
+    expect: "signin denied denied ok denied ok",
+  },
+  [A("importManualOutcomesAction")]: {
+    call: async (w) => {
+      const e = await execution();
+      const file = new File([`key,state,message\n${e.key},patched,\n`], "outcomes.csv", { type: "text/csv" });
+      return asAction(w, (actions_manual_outcomes as unknown as ActionModule).importManualOutcomesAction!, { scope: "slot", tag: e.partyTag, kind: "qa", group: "1", file });
+    },
+    expect: "signin denied denied ok denied ok",
+  },
   [A("createTemplateAction")]: {
     call: async (w) => {
       const cluster = await db.cluster.create({ data: { name: unique("mxc") } });
@@ -253,7 +295,7 @@ const MATRIX: Record<string, Row> = {
   [A("saveTemplatePlanAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).saveTemplatePlanAction!, { id: await template(), components: "clients, 5\ngateways, 60" }), expect: ADMIN_ONLY },
 
   // ---- API routes ----
-  [R("GET", "health")]: { call: async (w) => asApi(w, (route_health as unknown as RouteModule).GET!, "GET", "/api/health"), expect: "200 200 200 200 200 200" },
+  [R("GET", "health")]: { call: async (w) => asApi(w, (route_health as unknown as RouteModule).GET!, "GET", "/api/health"), expect: "200 200 200 200 200 200", executor: "200" },
   [R("GET", "v1/calendar.ics")]: { call: async (w) => asApi(w, (route_v1_calendar_ics as unknown as RouteModule).GET!, "GET", "/api/v1/calendar.ics"), expect: READ },
   [R("GET", "v1/resources.csv")]: { call: async (w) => asApi(w, (route_v1_resources_csv as unknown as RouteModule).GET!, "GET", `/api/v1/resources.csv?q=${f.prefix}`), expect: READ },
   [R("POST", "v1/resources.csv")]: {
@@ -309,6 +351,14 @@ const MATRIX: Record<string, Row> = {
     },
     expect: "401 403 403 200 403 200",
   },
+  [R("GET", "v1/executions")]: { call: async (w) => asApi(w, (route_v1_executions as unknown as RouteModule).GET!, "GET", `/api/v1/executions?party=${(await execution()).partyTag}&kind=qa`), expect: READ, executor: "200" },
+  [R("GET", "v1/executions/[key]")]: { call: async (w) => asApi(w, (route_v1_executions__key_ as unknown as RouteModule).GET!, "GET", "/api/v1/executions/x", { key: (await execution()).key }), expect: READ, executor: "200" },
+  [R("POST", "v1/executions/[key]")]: {
+    // Executors report any upgrade, admins too, owners their team's resources'.
+    call: async (w) => asApi(w, (route_v1_executions__key_ as unknown as RouteModule).POST!, "POST", "/api/v1/executions/x", { key: (await execution()).key }, { state: "succeeded", packages: [{ name: "openssl", from: "3.0.14", to: "3.0.15" }] }),
+    expect: "401 403 403 200 403 200",
+    executor: "200",
+  },
   [R("GET", "v1/party-rule")]: { call: async (w) => asApi(w, (route_v1_party_rule as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule"), expect: READ },
   [R("PUT", "v1/party-rule")]: {
     call: async (w) => {
@@ -319,6 +369,8 @@ const MATRIX: Record<string, Row> = {
   },
   [R("GET", "v1/party-rule/rollouts")]: { call: async (w) => asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule/rollouts"), expect: READ },
   [R("PUT", "v1/party-rule/rollouts")]: { call: async (w) => asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/rollouts", {}, await getSlotRollout()), expect: ADMIN_ONLY_API(200) },
+  [R("GET", "v1/party-rule/execution")]: { call: async (w) => asApi(w, (route_v1_party_rule_execution as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule/execution"), expect: READ },
+  [R("PUT", "v1/party-rule/execution")]: { call: async (w) => asApi(w, (route_v1_party_rule_execution as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/execution", {}, await getSlotExecution()), expect: ADMIN_ONLY_API(200) },
 };
 
 /** Every exported action and every route handler in the code, as the matrix names them. */
@@ -344,7 +396,9 @@ beforeAll(async () => {
   f = await makeFleet();
   const row = await db.user.create({ data: { email: `requester-${f.prefix}@matrix.test`, name: "Requester", role: "ADMIN" } });
   requester = { id: row.id, email: row.email, name: row.name, role: "ADMIN", teamIds: [] };
-  Object.assign(people, { "signed-out": null, viewer: f.viewer, "other owner": f.ownerB, owner: f.owner, approver: f.approver, admin: f.admin });
+  const machine = await db.user.create({ data: { email: `executor-${f.prefix}@matrix.test`, name: "Automation", role: "EXECUTOR" } });
+  const executor: CurrentUser = { id: machine.id, email: machine.email, name: machine.name, role: "EXECUTOR", teamIds: [] };
+  Object.assign(people, { "signed-out": null, viewer: f.viewer, "other owner": f.ownerB, owner: f.owner, approver: f.approver, admin: f.admin, executor });
   for (const who of ROLES) tokens[who] = people[who] ? (await createApiToken(people[who]!.id, "matrix", { id: null, label: "test" })).secret : null;
 });
 
@@ -357,6 +411,6 @@ describe("the authorization matrix", () => {
     const row = MATRIX[name]!;
     const seen: string[] = [];
     for (const who of ROLES) seen.push(String(await row.call(who)));
-    expect(Object.fromEntries(ROLES.map((who, i) => [who, seen[i]]))).toEqual(Object.fromEntries(ROLES.map((who, i) => [who, row.expect.split(" ")[i]])));
+    expect(Object.fromEntries(ROLES.map((who, i) => [who, seen[i]]))).toEqual(Object.fromEntries(ROLES.map((who, i) => [who, expected(name, row).split(" ")[i]])));
   });
 });

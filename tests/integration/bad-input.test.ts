@@ -21,6 +21,7 @@ import * as calendarActions from "@/lib/actions/calendar";
 import * as holdActions from "@/lib/actions/party-hold";
 import * as tokenActions from "@/lib/actions/api-tokens";
 import * as slotActions from "@/lib/actions/slot-rollout";
+import * as manualActions from "@/lib/actions/manual-outcomes";
 import * as resourcesRoute from "@/app/api/v1/resources/route";
 import * as resourceRoute from "@/app/api/v1/resources/[name]/route";
 import * as exclusionRoute from "@/app/api/v1/resources/[name]/exclusion/route";
@@ -38,16 +39,20 @@ import * as planRoute from "@/app/api/v1/templates/[id]/plan/route";
 import * as plansRoute from "@/app/api/v1/plans/route";
 import * as partyRuleRoute from "@/app/api/v1/party-rule/route";
 import * as rolloutsRoute from "@/app/api/v1/party-rule/rollouts/route";
+import * as slotExecutionRoute from "@/app/api/v1/party-rule/execution/route";
 import * as feedRoute from "@/app/api/v1/calendar.ics/route";
 import * as notificationsRoute from "@/app/api/v1/notifications/route";
+import * as executionsRoute from "@/app/api/v1/executions/route";
+import * as executionRoute from "@/app/api/v1/executions/[key]/route";
 import { createApiToken } from "@/lib/data/api-tokens";
+import { recordExecutions } from "@/lib/data/executions";
 import { openPartyChange, decideChange } from "@/lib/data/change-requests";
 import { createPolicy } from "@/lib/data/policies";
 import { getSlotRollout, saveSlotRollout } from "@/lib/data/slot-rollout";
 import { createTemplate } from "@/lib/data/templates";
 import { db } from "@/lib/db";
 import { PolicyInputSchema } from "@/lib/validation/policies";
-import { SlotRolloutSchema, TemplateCreateSchema } from "@/lib/validation/templates";
+import { ExecutionSettingsSchema, SlotRolloutSchema, TemplateCreateSchema } from "@/lib/validation/templates";
 import { makeFleet } from "./fixtures/fleet";
 
 // FUZZ_RUNS=200 for a longer hunt than CI runs.
@@ -67,7 +72,7 @@ const hostileText = hostile.map((v) => (typeof v === "string" ? v : JSON.stringi
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
 let token: string;
-const fixtures = {} as { resource: string; resourceId: string; policyId: string; templateId: string; partyTag: string; changeId: string };
+const fixtures = {} as { resource: string; resourceId: string; policyId: string; templateId: string; partyTag: string; changeId: string; executionKey: string };
 
 /** What an accepted or refused call may have changed, in one query. */
 async function snapshot() {
@@ -77,7 +82,8 @@ async function snapshot() {
            (SELECT count(*) FROM "ChangeRequest") AS changes, (SELECT count(*) FROM "ApiToken") AS tokens, (SELECT count(*) FROM "CalendarFeed") AS feeds,
            (SELECT count(*) FROM "Party") AS parties, (SELECT coalesce(sum(revision), 0) FROM "Resource") AS revisions,
            (SELECT coalesce(sum(revision), 0) FROM "Template") AS "templateRevisions", (SELECT coalesce(sum(revision), 0) FROM "MaintenancePolicy") AS "policyRevisions",
-           (SELECT revision FROM "PartyRule" WHERE id = 'default') AS rule, (SELECT count(*) FROM "Cluster") AS clusters`;
+           (SELECT revision FROM "PartyRule" WHERE id = 'default') AS rule, (SELECT count(*) FROM "Cluster") AS clusters,
+           (SELECT count(*) FROM "Execution" WHERE state IN ('SUCCEEDED', 'FAILED', 'SKIPPED')) AS "executionsFinished", (SELECT max("updatedAt") FROM "Execution") AS "executionChanged"`;
   return JSON.parse(JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? Number(v) : v)));
 }
 
@@ -98,7 +104,7 @@ async function expectCleanAnswer<C>(handler: (request: Request, context: C) => P
 }
 
 /** Calls an action as the admin; it answers (never throws) and a refusal changes nothing. */
-async function expectCleanAction(action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string>, options: { refused?: boolean } = {}) {
+async function expectCleanAction(action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string | Blob>, options: { refused?: boolean } = {}) {
   const before = await snapshot();
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -136,7 +142,11 @@ beforeAll(async () => {
   const change = await openPartyChange(f.admin, party.tag, new Date());
   if (!change.ok) throw new Error(change.message);
   await decideChange(f.admin, change.value.id, "submit", {}, new Date());
-  Object.assign(fixtures, { resource: f.web.name, resourceId: f.web.id, policyId: policy.value.id, templateId: template.value.id, partyTag: party.tag, changeId: change.value.id });
+  // An upgrade the fuzz reports on: only as running, so that it stays open for the next value.
+  const executionKey = `fuzz-${f.prefix}:${f.web.id}`;
+  const upgrade = { key: executionKey, resourceId: f.web.id, memberName: f.web.name, address: null, port: null, user: null, kind: "VM", tags: [], cluster: null, fromVersion: "1.0", toVersion: "1.1", party: null, template: { id: template.value.id, name: `${f.prefix}-fuzzt` }, deadline: new Date(Date.now() + 86_400_000), hooks: { pre: null, post: null } };
+  await db.$transaction((tx) => recordExecutions(tx, "webhook", [upgrade], "QUEUED", new Date()));
+  Object.assign(fixtures, { resource: f.web.name, resourceId: f.web.id, policyId: policy.value.id, templateId: template.value.id, partyTag: party.tag, changeId: change.value.id, executionKey });
 });
 
 describe("API routes answer bad input with a clear 4xx and change nothing", () => {
@@ -169,6 +179,19 @@ describe("API routes answer bad input with a clear 4xx and change nothing", () =
     ["PUT /party-rule/rollouts", async (v) => expect(await expectCleanAnswer(rolloutsRoute.PUT, "PUT", "/api/v1/party-rule/rollouts", {}, put({}, "canaryPercent", SlotRolloutSchema.safeParse({ canaryPercent: v }).success ? -5 : v))).toBe(400)],
     ["GET /calendar.ics ?team,resource,group", (v) => expectCleanAnswer(feedRoute.GET, "GET", `/api/v1/calendar.ics?${new URLSearchParams({ team: text(v), group: text(v) })}`, {})],
     ["GET /notifications ?state", (v) => expectCleanAnswer(notificationsRoute.GET, "GET", `/api/v1/notifications?state=${encodeURIComponent(text(v))}`, {})],
+    // How slots are executed: global, so only refused values (a cutoff out of range, or a value the schema refuses).
+    ["PUT /party-rule/execution", async (v) => expect(await expectCleanAnswer(slotExecutionRoute.PUT, "PUT", "/api/v1/party-rule/execution", {}, json({ executor: v, preHook: v, postHook: v, cutoffMinutes: 721 }))).toBe(400)],
+    ["PUT /party-rule/execution memberTimeoutMinutes", async (v) => expect(await expectCleanAnswer(slotExecutionRoute.PUT, "PUT", "/api/v1/party-rule/execution", {}, put({}, "memberTimeoutMinutes", ExecutionSettingsSchema.safeParse({ memberTimeoutMinutes: v }).success ? 0 : v))).toBe(400)],
+    ["PATCH /templates/{id} execution", (v) => expectCleanAnswer(templateRoute.PATCH, "PATCH", "/api/v1/templates/x", { id: fixtures.templateId }, json({ executor: v, preHook: v, postHook: v, cutoffMinutes: v, memberTimeoutMinutes: v }))],
+    // Reports: "running" keeps the execution open; a final state would end the fuzz after one value.
+    ["POST /executions/{key} state", (v) => expectCleanAnswer(executionRoute.POST, "POST", "/api/v1/executions/x", { key: fixtures.executionKey }, put({}, "state", ["succeeded", "failed"].includes(v as string) ? 42 : v))],
+    ["POST /executions/{key} message,output", (v) => expectCleanAnswer(executionRoute.POST, "POST", "/api/v1/executions/x", { key: fixtures.executionKey }, json({ state: "running", message: v, output: v }))],
+    ["POST /executions/{key} packages", (v) => expectCleanAnswer(executionRoute.POST, "POST", "/api/v1/executions/x", { key: fixtures.executionKey }, json({ state: "running", packages: [{ name: v, from: v, to: v }, v] }))],
+    ["POST /executions/{key} flags", (v) => expectCleanAnswer(executionRoute.POST, "POST", "/api/v1/executions/x", { key: fixtures.executionKey }, json({ state: "running", rebootRequired: v, rebooted: v, healthCheck: v, exitStatus: v }))],
+    ["POST /executions/{key} key and body", (v) => expectCleanAnswer(executionRoute.POST, "POST", "/api/v1/executions/x", { key: text(v) }, typeof v === "string" ? v : json(v))],
+    ["GET /executions/{key}", (v) => expectCleanAnswer(executionRoute.GET, "GET", "/api/v1/executions/x", { key: text(v) })],
+    ["GET /executions ?party,kind,group,template,state,cursor,limit", (v) => expectCleanAnswer(executionsRoute.GET, "GET", `/api/v1/executions?${new URLSearchParams({ party: fixtures.partyTag, kind: text(v), group: text(v), state: text(v), cursor: text(v).slice(0, 700), limit: text(v) })}`, {})],
+    ["GET /executions ?template,cursor", (v) => expectCleanAnswer(executionsRoute.GET, "GET", `/api/v1/executions?${new URLSearchParams({ template: text(v), cursor: text(v).slice(0, 700) })}`, {})],
   ];
   it.each(cases)("%s", { timeout: 120_000 }, async (_name, call) => {
     await fc.assert(fc.asyncProperty(hostile, async (v) => void (await call(v))), { numRuns: RUNS });
@@ -210,6 +233,13 @@ describe("server actions answer bad input with a message and change nothing", ()
     // canaryPercent is always out of range, so the action is always refused: an accepted fuzz value
     // (" 5" coerces) once changed the fleet-wide settings under the party-rollout tests.
     ["saveSlotRolloutAction", (v) => expectCleanAction(slotActions.saveSlotRolloutAction as never, { concurrency: v, concurrencyPercent: v, canaryPercent: "101" }, { refused: true })],
+    // Likewise: the cutoff is always out of range.
+    ["saveSlotExecutionAction", (v) => expectCleanAction(slotActions.saveSlotExecutionAction as never, { executor: v, preHook: v, postHook: v, cutoffMinutes: "721", memberTimeoutMinutes: v }, { refused: true })],
+    // The fixture's upgrade must stay open for the next value: the outcome is never one the schema takes.
+    ["recordManualOutcomesAction", (v) => expectCleanAction(manualActions.recordManualOutcomesAction as never, { scope: "template", templateId: fixtures.templateId, key: fixtures.executionKey, outcome: ["patched", "failed"].includes(v) ? "x" : v, reason: v }, { refused: true })],
+    ["recordManualOutcomesAction target", (v) => expectCleanAction(manualActions.recordManualOutcomesAction as never, { scope: v, tag: v, kind: v, group: v, templateId: v, key: v, outcome: "patched" }, { refused: true })],
+    // A second row names no upgrade, so the file is refused whole, whatever the first row says.
+    ["importManualOutcomesAction", (v) => expectCleanAction(manualActions.importManualOutcomesAction as never, { scope: "template", templateId: fixtures.templateId, file: new File([`key,state,message\n${fixtures.executionKey},${v},${v}\nno-such-key-${v},${v},${v}\n`], "x.csv") }, { refused: true })],
   ];
   it.each(cases)("%s", { timeout: 120_000 }, async (_name, call) => {
     await fc.assert(fc.asyncProperty(hostileText, async (v) => call(v)), { numRuns: RUNS });

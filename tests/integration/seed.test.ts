@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/api-tokens";
 import { verifyPassword } from "@/lib/auth/password";
 import { createApiToken, findUserByToken, revokeApiToken } from "@/lib/data/api-tokens";
@@ -6,7 +6,8 @@ import { generateParties, getNextParties, listParties } from "@/lib/data/parties
 import { db } from "@/lib/db";
 import { getTemplatePlan } from "@/lib/data/upgrade-plans";
 import { clusterGroupViolations, type PatchGroup } from "@/lib/domain";
-import { DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS, seedDemoData } from "@/prisma/seed";
+import { defaultExecutor, holdsDemoData } from "@/lib/rollout/executors";
+import { DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS, seedDemoData, wantsDemoData } from "@/prisma/seed";
 
 // Other test files add fleets of their own to this database: look at the demo teams' part only.
 const demo = { team: { slug: { in: DEMO_TEAMS.map(([slug]) => slug) } } };
@@ -31,9 +32,18 @@ async function snapshot() {
   return { resources, parties, slots, outcomes, exclusions, users, audit, policies, members, attempts, lastPatched };
 }
 
+let installationBefore: { demoData: boolean } | null = null;
+
 beforeAll(async () => {
+  installationBefore = await db.installation.findUnique({ where: { id: "default" }, select: { demoData: true } });
   await seedDemoData(NOW);
 }, 120_000);
+
+// The mark makes the simulated executor the default: other files on this database must not see it.
+afterAll(async () => {
+  if (installationBefore) await db.installation.update({ where: { id: "default" }, data: installationBefore });
+  else await db.installation.deleteMany({ where: { id: "default" } });
+});
 
 describe("demo data", () => {
   it("is a believable fleet", async () => {
@@ -70,6 +80,20 @@ describe("demo data", () => {
     expect(withoutOutcomes).toBe(0);
     const tags = await db.resource.findFirst({ where: { lastPatchTag: { not: null } }, select: { lastPatchTag: true } });
     expect(tags?.lastPatchTag).toMatch(/^\d{4}-Q[1-4]$/);
+  });
+
+  it("marks the database as holding the demo data: the simulated executor is the default there only", async () => {
+    expect(await holdsDemoData()).toBe(true);
+    expect(defaultExecutor(undefined, await holdsDemoData())).toEqual({ name: "simulated", why: "the database holds the demo data" });
+    expect(defaultExecutor(undefined, false).name).toBe("manual");
+    expect(defaultExecutor("ssh", true).name).toBe("ssh");
+  });
+
+  it("goes into the embedded database by default, into any database only when asked, and never with never", () => {
+    expect(wantsDemoData("auto", true)).toBe(true);
+    expect(wantsDemoData("auto", false)).toBe(false);
+    expect(wantsDemoData("demo", false)).toBe(true);
+    expect(wantsDemoData("never", true)).toBe(false);
   });
 
   it("signs in the demo users with the demo password", async () => {

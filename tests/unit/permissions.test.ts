@@ -9,6 +9,7 @@ describe("can", () => {
     { action: "policy:edit" },
     { action: "policy:delete" },
     { action: "token:manage" },
+    { action: "execution:configure" },
     { action: "party-rule:edit" },
     { action: "resource:import" },
     { action: "upgrade:force" },

@@ -85,3 +85,10 @@ CREATE INDEX "Execution_state_deadline_idx" ON "Execution"("state", "deadline");
 
 -- AddForeignKey
 ALTER TABLE "Execution" ADD CONSTRAINT "Execution_resourceId_fkey" FOREIGN KEY ("resourceId") REFERENCES "Resource"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- A database that already holds the demo data (all four demo sign-ins) keeps the simulated executor
+-- as its default and its "simulated" notice; any other starts on the manual executor.
+INSERT INTO "Installation" (id, "demoData")
+SELECT 'default', true
+WHERE (SELECT count(*) FROM "User" WHERE email IN ('viewer@example.com', 'owner@example.com', 'approver@example.com', 'admin@example.com')) = 4
+ON CONFLICT (id) DO NOTHING;

@@ -3,7 +3,8 @@ import { notFound } from "next/navigation";
 import { PartyRuleForm } from "@/components/admin/party-rule-form";
 import { SlotRolloutForm } from "@/components/admin/slot-rollout-form";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { getSlotRollout } from "@/lib/data/slot-rollout";
+import { executorChoices, getSlotExecution, getSlotRollout } from "@/lib/data/slot-rollout";
+import { SlotExecutionForm } from "@/components/admin/slot-execution-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
@@ -15,7 +16,7 @@ export const metadata: Metadata = { title: "Party rule" };
 export default async function PartyRulePage() {
   const user = await requireUser();
   if (!can(user, { action: "party-rule:edit" })) notFound();
-  const [rule, revision, rollout] = await Promise.all([getPartyRule(), getRuleRevision(), getSlotRollout()]);
+  const [rule, revision, rollout, execution, choices] = await Promise.all([getPartyRule(), getRuleRevision(), getSlotRollout(), getSlotExecution(), executorChoices()]);
   const zones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
   return (
     <>
@@ -36,6 +37,16 @@ export default async function PartyRulePage() {
         />
         <CardBody>
           <SlotRolloutForm settings={rollout} />
+        </CardBody>
+      </Card>
+      <Card aria-labelledby="slot-execution" className="mt-6">
+        <CardHeader
+          id="slot-execution"
+          title="How slot members are executed"
+          description="What patches each member of a slot (the installation's default unless named here), commands run before and after each, when starts stop before the slot ends, and how long a member may take."
+        />
+        <CardBody>
+          <SlotExecutionForm settings={execution} defaultExecutor={choices.defaultExecutor} simulatedAllowed={choices.simulatedAllowed} />
         </CardBody>
       </Card>
     </>

@@ -13,7 +13,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
-import { getExclusionHistory, getPatchHistory, getPatchStatus, getResource, getServiceRisk } from "@/lib/data/resource-detail";
+import { getExclusionHistory, getPatchHistory, getPatchStatus, getResource, getServiceRisk, listRecentExecutions, RECENT_EXECUTIONS } from "@/lib/data/resource-detail";
+import { RecentExecutionsCard } from "@/components/executions/recent-executions-card";
 import { formatDateTime } from "@/lib/format";
 import { kindLabel } from "@/components/resources/labels";
 import { viewerTimeZone } from "@/lib/viewer";
@@ -32,12 +33,13 @@ export default async function ResourcePage({ params }: Params) {
   const resource = await getResource(name);
   if (!resource) notFound();
   const now = new Date();
-  const [status, risk, history, exclusions, zone] = await Promise.all([
+  const [status, risk, history, exclusions, zone, executions] = await Promise.all([
     getPatchStatus(resource, now),
     resource.environment === "PRODUCTION" ? getServiceRisk(resource.service.id) : Promise.resolve(null),
     getPatchHistory(resource.id),
     getExclusionHistory(resource.id),
     viewerTimeZone(),
+    listRecentExecutions(resource.id),
   ]);
   const mayChange = can(user, { action: "resource:change", target: { teamId: resource.teamId } });
   return (
@@ -117,6 +119,7 @@ export default async function ResourcePage({ params }: Params) {
               </Table>
             )}
           </Card>
+          <RecentExecutionsCard rows={executions} viewerZone={zone} limit={RECENT_EXECUTIONS} />
           <Card aria-labelledby="exclusions">
             <CardHeader id="exclusions" title="Include / exclude history" />
             {exclusions.length === 0 ? (

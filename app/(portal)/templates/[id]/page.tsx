@@ -17,7 +17,12 @@ import { TimeRange } from "@/components/ui/time";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { templateChanges } from "@/lib/data/change-requests";
-import { getTemplate, listMembers } from "@/lib/data/templates";
+import { countRunExecutions, getTemplate, listMembers, listRunExecutions } from "@/lib/data/templates";
+import { executorChoices } from "@/lib/data/slot-rollout";
+import { RunExecutionsPanel } from "@/components/executions/run-executions-panel";
+import { TemplateExecutionCard } from "@/components/templates/template-execution-card";
+import { isOpen, stateParam } from "@/components/executions/labels";
+import { MANUAL_CSV_MAX_BYTES } from "@/lib/validation/manual-outcomes";
 import { noticeSummary } from "@/lib/data/notifications";
 import { storedPlan } from "@/lib/data/upgrade-plans";
 import { shortNoticeReason } from "@/lib/domain/notices";
@@ -41,9 +46,22 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const now = new Date();
   const template = id.length <= 40 ? await getTemplate(id, now) : null;
   if (!template) notFound();
-  const query = MemberQuerySchema.safeParse(await searchParams);
+  const search = await searchParams;
+  const query = MemberQuerySchema.safeParse(search);
   const filter = query.success ? query.data : {};
-  const [page, zone, changes, notices] = await Promise.all([listMembers(template.id, filter), viewerTimeZone(), templateChanges([template.id]), noticeSummary({ templateId: template.id, version: template.targetVersion })]);
+  // The current (or last) run's executions: their own state filter and cursor (exec, execFrom).
+  const run = template.runs[0] ?? null;
+  const exec = { state: stateParam(search.exec), after: typeof search.execFrom === "string" && search.execFrom.length <= 600 ? search.execFrom : undefined };
+  const [page, zone, changes, notices, execCounts, execPage, choices] = await Promise.all([
+    listMembers(template.id, filter),
+    viewerTimeZone(),
+    templateChanges([template.id]),
+    noticeSummary({ templateId: template.id, version: template.targetVersion }),
+    run ? countRunExecutions(template.id, run.id) : null,
+    run ? listRunExecutions(template.id, run.id, { state: exec.state ?? undefined, after: exec.after }) : null,
+    executorChoices(),
+  ]);
+  const mayReport = (teamId: string | null) => can(user, { action: "execution:report", target: { teamId } });
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
   const plan = storedPlan(template.planComponents);
@@ -205,6 +223,30 @@ export default async function TemplatePage({ params, searchParams }: Props) {
           </Table>
         )}
       </Card>
+
+      {run && execCounts && execPage ? (
+        <RunExecutionsPanel
+          templateId={template.id}
+          run={run}
+          state={exec.state}
+          after={exec.after ?? null}
+          counts={execCounts}
+          rows={execPage.rows}
+          next={execPage.next}
+          viewerZone={zone}
+          reportable={execPage.rows.filter((r) => isOpen(r.state) && mayReport(r.teamId)).map((r) => r.key)}
+          mayRecord={user.role === "ADMIN" || user.teamIds.some((teamId) => mayReport(teamId))}
+          csvMaxBytes={MANUAL_CSV_MAX_BYTES}
+        />
+      ) : null}
+
+      <TemplateExecutionCard
+        template={{ id: template.id, revision: template.revision }}
+        settings={{ executor: template.executor, preHook: template.preHook, postHook: template.postHook, cutoffMinutes: template.cutoffMinutes, memberTimeoutMinutes: template.memberTimeoutMinutes }}
+        defaultExecutor={choices.defaultExecutor}
+        simulatedAllowed={choices.simulatedAllowed}
+        mayEdit={mayManage}
+      />
 
       <Card aria-labelledby="members" className="mt-6">
         <CardHeader

@@ -30,7 +30,10 @@ import { TimeRange } from "@/components/ui/time";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getOutcomeCounts } from "@/lib/data/fleet";
-import { getParty, listPartyExcluded, listPartyResources, slotCounts } from "@/lib/data/party-detail";
+import { getParty, listPartyExcluded, listPartyResources, listSlotExecutions, slotCounts, slotExecutionCounts } from "@/lib/data/party-detail";
+import { SlotExecutionsPanel } from "@/components/executions/slot-executions-panel";
+import { isOpen, stateParam } from "@/components/executions/labels";
+import { MANUAL_CSV_MAX_BYTES } from "@/lib/validation/manual-outcomes";
 import { partyKey, type PatchGroup } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { KindSchema, TagSchema } from "@/lib/validation/party-rule";
@@ -43,7 +46,14 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: `${tag} ${kind}` };
 }
 
-const PageQuery = z.object({ group: z.enum(["1", "2", "3"]).catch("1").default("1").transform(Number), after: z.string().max(300).optional().catch(undefined) });
+const PageQuery = z.object({
+  group: z.enum(["1", "2", "3"]).catch("1").default("1").transform(Number),
+  after: z.string().max(300).optional().catch(undefined),
+  // The executions list: which slot, which state, from which member on.
+  slot: z.enum(["1", "2", "3"]).transform(Number).optional().catch(undefined),
+  state: z.string().optional().catch(undefined).transform(stateParam),
+  from: z.string().max(600).optional().catch(undefined),
+});
 
 const SLOT_STATE_LABELS: Record<string, string> = { SCHEDULED: "Waiting", RUNNING: "Patching", HALTED: "Halted", COMPLETED: "Completed", PARTIAL: "Fell short" };
 
@@ -75,6 +85,10 @@ export default async function PartyPage({ params, searchParams }: Params) {
     party.id ? partyRuns(party.id) : Promise.resolve([]),
   ]);
   const mayManage = can(user, { action: "party:manage" });
+  // The slot whose executions are listed: the one asked for, else the first that is patching, else the first that ran.
+  const execGroup = runs.find((r) => r.group === query.slot)?.group ?? runs.find((r) => r.state === "RUNNING" || r.state === "HALTED")?.group ?? runs[0]?.group ?? null;
+  const [execCounts, execPage] = party.id && execGroup !== null ? await Promise.all([slotExecutionCounts(party.id), listSlotExecutions(party.id, execGroup, { state: query.state ?? undefined, after: query.from })]) : [null, null];
+  const mayReport = (teamId: string | null) => can(user, { action: "execution:report", target: { teamId } });
   const shortNotice = party.kind === "production" && party.status !== "cancelled" ? shortNoticeReason(party.startsAt, notices?.lastTold?.createdAt ?? null, now) : null;
   const needsChange = party.kind === "production" && party.status !== "cancelled" && !ran;
   const c = counts.get(partyKey(party))!;
@@ -215,6 +229,24 @@ export default async function PartyPage({ params, searchParams }: Params) {
           </CardBody>
         </Card>
       </div>
+      {execCounts && execPage && execGroup !== null ? (
+        <SlotExecutionsPanel
+          base={base}
+          tag={party.tag}
+          kind={party.kind}
+          groups={runs.map((r) => r.group)}
+          group={execGroup}
+          state={query.state}
+          after={query.from ?? null}
+          counts={execCounts}
+          rows={execPage.rows}
+          next={execPage.next}
+          viewerZone={zone}
+          reportable={execPage.rows.filter((r) => isOpen(r.state) && mayReport(r.teamId)).map((r) => r.key)}
+          mayRecord={user.role === "ADMIN" || user.teamIds.some((teamId) => mayReport(teamId))}
+          csvMaxBytes={MANUAL_CSV_MAX_BYTES}
+        />
+      ) : null}
       <Card className="mt-6" aria-labelledby="by-group">
         <CardHeader
           id="by-group"

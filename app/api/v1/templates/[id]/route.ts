@@ -13,7 +13,10 @@ export const GET = apiRoute(async function GET(request: Request, { params }: IdP
   return templateResponse((await params).id, new Date());
 });
 
-/** PATCH /api/v1/templates/{id} { targetVersion?, concurrency?, revision? } (or If-Match): admins. */
+/**
+ * PATCH /api/v1/templates/{id} { targetVersion?, concurrency?, rollout settings?, executor? (null = the
+ * default), preHook?, postHook?, cutoffMinutes?, memberTimeoutMinutes?, revision? } (or If-Match): admins.
+ */
 export const PATCH = apiRoute(async function PATCH(request: Request, { params }: IdParams) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();

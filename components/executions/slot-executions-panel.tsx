@@ -1,0 +1,77 @@
+// A party's executions, one slot at a time: which slot (those with a run), its counts by state,
+// a page of its members, and the manual outcome controls for the people who may record them.
+import Link from "next/link";
+import type { ExecutionRow, StateCounts } from "@/lib/data/execution-rows";
+import type { ExecutionState } from "@/lib/data/executions";
+import { cx } from "../ui/cx";
+import { ExecutionsPanel } from "./executions-panel";
+
+type Props = {
+  /** The party page's path: /parties/<tag>/<kind>. */
+  base: string;
+  tag: string;
+  kind: "qa" | "production";
+  /** The slots that have a run, by group. */
+  groups: number[];
+  group: number;
+  state: ExecutionState | null;
+  after: string | null;
+  counts: Map<number, StateCounts>;
+  rows: ExecutionRow[];
+  next: string | null;
+  viewerZone: string;
+  reportable: string[];
+  /** Whether the viewer may record outcomes (admins; owners for their team's members). */
+  mayRecord: boolean;
+  csvMaxBytes: number;
+};
+
+export function SlotExecutionsPanel(p: Props) {
+  const href = (change: { group?: number; state?: ExecutionState | null; after?: string | null }) => {
+    const q = new URLSearchParams();
+    q.set("slot", String(change.group ?? p.group));
+    const state = change.state === undefined ? p.state : change.state;
+    if (state) q.set("state", state.toLowerCase());
+    if (change.after) q.set("from", change.after);
+    return `${p.base}?${q}#executions`;
+  };
+  const total = (g: number) => Object.values(p.counts.get(g) ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
+  const first = p.rows[0]?.memberName ?? "web-01";
+  return (
+    <ExecutionsPanel
+      id="executions"
+      testId="slot-executions"
+      title="What the rollout did, per member"
+      description="Each member's upgrade as its executor recorded it: state, times, packages, reboot, health check and output."
+      picker={
+        p.groups.length > 1 ? (
+          <nav aria-label="Slot" className="flex flex-wrap gap-1">
+            {p.groups.map((g) => (
+              <Link
+                key={g}
+                href={href({ group: g, state: null, after: null })}
+                aria-current={g === p.group ? "page" : undefined}
+                className={cx("rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600", g === p.group ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100")}
+              >
+                Group {g} <span className="tabular-nums opacity-80">({total(g).toLocaleString("en")})</span>
+              </Link>
+            ))}
+          </nav>
+        ) : (
+          <p className="text-sm font-medium text-slate-800">Group {p.group}</p>
+        )
+      }
+      counts={p.counts.get(p.group) ?? {}}
+      state={p.state}
+      rows={p.rows}
+      stateHref={(s) => href({ state: s, after: null })}
+      firstHref={p.after ? href({ after: null }) : null}
+      nextHref={p.next ? href({ after: p.next }) : null}
+      viewerZone={p.viewerZone}
+      reportable={p.reportable}
+      target={p.mayRecord ? { scope: "slot", tag: p.tag, kind: p.kind, group: String(p.group) } : null}
+      csvExample={`member,state,message\n${first},patched,\n${first === "web-01" ? "web-02" : "another-member"},failed,"Disk full: the package manager could not unpack"`}
+      csvMaxBytes={p.csvMaxBytes}
+    />
+  );
+}
