@@ -31,7 +31,7 @@ export async function startWorker(connectionString: string, options: { concurren
  * install it under an advisory lock, so the others wait and then find nothing to do. The web
  * process adds jobs under the same lock, shared (enqueue.ts).
  */
-async function installSchemaOnce(pgPool: pg.Pool) {
+export async function installSchemaOnce(pgPool: pg.Pool) {
   const client = await pgPool.connect();
   try {
     await client.query("SELECT pg_advisory_lock(hashtext($1))", [SCHEMA_LOCK]);
