@@ -2,7 +2,7 @@
 // create them through an executor's `start`, read their outcomes on every tick, and nothing else
 // writes an outcome: a job (ssh, ansible), the executions API (webhook, manual, a person) or the
 // simulated clock (demo and tests) finishes a row, once.
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { truncateOutput } from "../domain/redact";
 import type { ExecutionReport, ExecutorName, PackageChange, Tx, UpgradeRequest } from "../rollout/executor";
@@ -73,9 +73,15 @@ export async function settleExecutions(tx: Tx, keys: string[], now: Date): Promi
     WHERE key = ANY(${keys}::text[]) AND state IN ('SUCCEEDED', 'FAILED', 'SKIPPED')`;
 }
 
-/** Finishes what is due among `keys` by `now` (see settleExecutions), in one statement. */
-export async function settleDue(tx: Tx, keys: string[], now: Date): Promise<void> {
-  if (keys.length === 0) return;
+/**
+ * Finishes what is due by `now` (see settleExecutions), in one statement: among `keys`, or among
+ * the executions a party slot's run has in flight (read in the statement, not sent to it).
+ */
+export async function settleDue(tx: Tx, which: string[] | { partyRunId: string }, now: Date): Promise<void> {
+  if (Array.isArray(which) && which.length === 0) return;
+  const inSet = Array.isArray(which)
+    ? Prisma.sql`e.key = ANY(${which}::text[])`
+    : Prisma.sql`e.key IN (SELECT a.handle FROM "PatchAttempt" a WHERE a."runId" = ${which.partyRunId} AND a.status = 'RUNNING')`;
   const staleBefore = new Date(now.getTime() - STALE_SECONDS * 1000);
   await tx.$executeRaw`
     UPDATE "Execution" e SET
@@ -93,7 +99,7 @@ export async function settleDue(tx: Tx, keys: string[], now: Date): Promise<void
           THEN CASE WHEN (e.request->'extra'->>'fails')::boolean THEN 'failed' ELSE 'passed' END ELSE e."healthCheck" END,
       "reportedBy" = CASE WHEN e.executor = 'simulated' THEN 'simulated' ELSE 'PatchParty (deadline)' END,
       "finishedAt" = ${now}, "updatedAt" = ${now}
-    WHERE e.key = ANY(${keys}::text[]) AND e.state IN ('QUEUED', 'RUNNING')
+    WHERE ${inSet} AND e.state IN ('QUEUED', 'RUNNING')
       AND ((e.executor = 'simulated' AND (e.request->'extra'->>'finishAt')::timestamp <= ${now}::timestamp)
         OR e.deadline <= ${now}::timestamp
         OR (e.state = 'RUNNING' AND e."heartbeatAt" < ${staleBefore}::timestamp))`;

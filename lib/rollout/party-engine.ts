@@ -188,9 +188,9 @@ async function startPatches(tx: Tx, slot: SlotTarget, endsAt: Date, execution: S
  * costs what a slot of 30 does in round trips. Returns how many still run.
  */
 async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now: Date, report: SlotTick): Promise<number> {
-  const inFlight = await tx.$queryRaw<{ handle: string | null }[]>`SELECT handle FROM "PatchAttempt" WHERE "runId" = ${runId} AND status = 'RUNNING'`;
-  if (inFlight.length === 0) return 0;
-  await settleDue(tx, inFlight.flatMap((a) => (a.handle ? [a.handle] : [])), now);
+  const [{ inFlight } = { inFlight: 0 }] = await tx.$queryRaw<{ inFlight: number }[]>`SELECT count(*)::int AS "inFlight" FROM "PatchAttempt" WHERE "runId" = ${runId} AND status = 'RUNNING'`;
+  if (inFlight === 0) return 0;
+  await settleDue(tx, { partyRunId: runId }, now);
   const [done] = await tx.$queryRaw<{ patched: number; failed: number; finished: number }[]>`
     WITH finished AS (
       SELECT a.id, a."resourceId", a."startedAt",
@@ -223,7 +223,7 @@ async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now
     FROM finished`;
   report.patched = done?.patched ?? 0;
   report.failed = done?.failed ?? 0;
-  return inFlight.length - (done?.finished ?? 0);
+  return inFlight - (done?.finished ?? 0);
 }
 
 /** RUNNING while a slot's run is open; COMPLETED once the party is over and no run is open. */
