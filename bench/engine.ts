@@ -1,10 +1,12 @@
 // `npm run bench:engine` (and the end of `npm run bench`): the rollout engine at scale.
-// 1. A party slot of 30,000 members with the simulated executor, ticked every
-//    PATCHPARTY_ROLLOUT_TICK_SECONDS of simulated time, at the default concurrency and unlimited:
+// 1. A party slot of 30,000 members with the simulated executor, ticked every 5 s of simulated
+//    time (PATCHPARTY_ROLLOUT_TICK_SECONDS's default), at the default concurrency and unlimited:
 //    each tick's bookkeeping (wall clock), and the simulated time until every member has started.
 // 2. The ssh executor's cost per host: 20 test hosts (network namespaces with their own sshd and
 //    package state, as root), upgraded 1.0 -> 1.1 at concurrency 10 through the job's own code.
 // Prints figures and writes bench/engine-results.json. A benchmark, not a test.
+// BENCH_ENGINE_MEMBERS (30000), BENCH_ENGINE_LEVELS=unlimited (that level alone),
+// BENCH_ENGINE_SSH=0 (no hosts), BENCH_ENGINE_TICKS=1 (print every tick).
 import { writeFileSync } from "node:fs";
 import { cpuUsage } from "node:process";
 import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
@@ -52,7 +54,7 @@ async function runSlot(concurrency: number | "unlimited", year: number, teamId: 
     const before = performance.now();
     const [report] = await tickParties(new Date(t), executor, { partyIds: [party.id], teamIds: [teamId] });
     durations.push(performance.now() - before);
-    if (process.env.BENCH_DEBUG) log(`${Math.round(durations.at(-1)!)} ms ${JSON.stringify(report)}`);
+    if (process.env.BENCH_ENGINE_TICKS) log(`${Math.round(durations.at(-1)!)} ms ${JSON.stringify(report)}`);
     if (allStartedAt === null && (await db.patchAttempt.count({ where: { run: { partyId: party.id } } })) >= MEMBERS) allStartedAt = t;
     if (!report || report.state === "COMPLETED" || report.state === "PARTIAL" || report.state === "HALTED") break;
     t += TICK_SECONDS * 1000;
