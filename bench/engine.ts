@@ -13,7 +13,9 @@ import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
 import { migrate } from "../lib/database/migrate";
 import { db, disconnectDb } from "../lib/db";
 import { useDatabaseUrl } from "../lib/env";
+import { ruleToRow } from "../lib/data/party-rule";
 import { DEFAULT_SLOT_ROLLOUT } from "../lib/data/slot-rollout";
+import { DEFAULT_PARTY_RULE } from "../lib/domain";
 import { tickParties } from "../lib/rollout/party-engine";
 import { simulatedExecutor } from "../lib/rollout/simulated";
 
@@ -119,7 +121,7 @@ const server = await startEmbeddedPostgres({ port: await freePort() });
 try {
   await migrate(server.url);
   useDatabaseUrl(server.url);
-  await db.partyRule.upsert({ where: { id: "default" }, create: { id: "default", timeZone: "UTC", qaMonthOfQuarter: 3, qaThursdayOfMonth: 1, businessHoursStart: "09:00", businessHoursEnd: "17:00", productionMinGapDays: 24, qaSlots: [], productionSlots: [], slotCanaryPercent: 0 }, update: { slotCanaryPercent: 0 } });
+  await db.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), slotCanaryPercent: 0 }, update: { slotCanaryPercent: 0 } });
   const seedStarted = Date.now();
   const teamId = await fleet("bench");
   log(`Engine: ${MEMBERS.toLocaleString("en")} members in one party slot (built in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s); simulated upgrades of ~${SIM_SECONDS} s, a tick every ${TICK_SECONDS} s of simulated time`);

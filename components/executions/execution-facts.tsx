@@ -5,7 +5,7 @@ import { Badge } from "../ui/badge";
 
 /** "openssl 3.0.11 → 3.0.13"; the first `limit`, and how many more. */
 export function PackageChanges({ packages, limit }: { packages: PackageChange[]; limit?: number }) {
-  if (packages.length === 0) return <span className="text-slate-500">No package changed</span>;
+  if (packages.length === 0) return <p className="text-slate-500">No package changed</p>;
   const shown = limit === undefined ? packages : packages.slice(0, limit);
   return (
     <ul className="space-y-0.5" aria-label="Packages changed">

@@ -31,7 +31,7 @@ export function ExecutionSettingsFields({ settings, defaultExecutor, simulatedAl
           defaultValue={settings.executor ?? ""}
           aria-invalid={executorError ? true : undefined}
           aria-describedby={cx("field-executor-hint", executorError && "field-executor-error")}
-          className={cx(inputClass, "mt-1")}
+          className={cx(inputClass, "mt-1 max-w-md")}
         >
           <option value="">Installation default ({defaultExecutor.name})</option>
           {EXECUTOR_NAMES.map((name) => (

@@ -19,6 +19,27 @@ function runLabel(row: ExecutionRow) {
   return "—";
 }
 
+/** What a run recorded for the member; a member still waiting with nothing reported says just that. */
+function WhatItDid({ row }: { row: ExecutionRow }) {
+  const reported = row.exitStatus !== null || row.rebootRequired !== null || row.rebooted !== null || row.healthCheck !== null || row.packages.length > 0 || row.outputLength > 0;
+  if (!row.finishedAt && !reported && !row.message) return <p className="text-xs text-slate-500">Nothing reported yet.</p>;
+  return (
+    <div className="space-y-1.5 text-xs">
+      {reported ? (
+        <div className="flex flex-wrap items-center gap-1.5">
+          {row.exitStatus !== null ? <span className="font-mono text-slate-700">exit {row.exitStatus}</span> : null}
+          {row.rebootRequired !== null || row.rebooted !== null ? <RebootFact required={row.rebootRequired} rebooted={row.rebooted} /> : null}
+          {row.healthCheck !== null ? <HealthFact healthCheck={row.healthCheck} /> : null}
+        </div>
+      ) : null}
+      {row.packages.length > 0 || row.state === "SUCCEEDED" ? <PackageChanges packages={row.packages} limit={3} /> : null}
+      {row.message ? <p className={row.state === "FAILED" ? "text-rose-700" : "text-slate-700"}>{row.message}</p> : null}
+      {row.reportedBy ? <p className="text-slate-500">Reported by {row.reportedBy}</p> : null}
+      {row.outputLength > 0 ? <OutputDetails output={row.outputTail} length={row.outputLength} fullHref={executionHref(row.key)} /> : null}
+    </div>
+  );
+}
+
 type Props = {
   caption: string;
   rows: ExecutionRow[];
@@ -86,43 +107,38 @@ export function ExecutionTable({ caption, rows, viewerZone, reportable = [], tar
                 </Td>
               ) : null}
               <Td>
-                <Link href={executionHref(row.key)} className={subject === "member" ? "row-link-mono" : "row-link"}>
+                <Link href={executionHref(row.key)} className={subject === "member" ? "row-link-mono" : "row-link whitespace-nowrap"}>
                   {subject === "member" ? row.memberName : runLabel(row)}
                 </Link>
-                <div className="mt-0.5 whitespace-nowrap font-mono text-xs text-slate-500">
-                  {row.fromVersion || "?"} → {row.toVersion}
-                </div>
+                {row.template ? (
+                  <div className="mt-0.5 whitespace-nowrap font-mono text-xs text-slate-500">
+                    {row.fromVersion || "?"} → {row.toVersion}
+                  </div>
+                ) : null}
               </Td>
-              <Td>
+              {/* relative: a screen reader's text (sr-only, absolutely placed) stays inside the scrolling table. */}
+              <Td className="relative">
                 <div className="flex flex-col items-start gap-1">
                   <ExecutionStateBadge state={row.state} />
                   <ExecutorBadge executor={row.executor} />
                 </div>
               </Td>
               <Td>
-                <div className="space-y-1 text-xs">
-                  {row.startedAt ? <Instant at={row.startedAt} viewerZone={viewerZone} /> : <span className="text-slate-500">not started</span>}
-                  {row.finishedAt ? (
-                    <Instant at={row.finishedAt} viewerZone={viewerZone} />
-                  ) : (
-                    <span className="block text-slate-500">
-                      no outcome yet; due by <Instant at={row.deadline} viewerZone={viewerZone} />
-                    </span>
-                  )}
-                </div>
-              </Td>
-              <Td className="min-w-72 max-w-xl">
-                <div className="space-y-1.5 text-xs">
-                  <div className="flex flex-wrap items-center gap-1.5">
-                    {row.exitStatus !== null ? <span className="font-mono text-slate-700">exit {row.exitStatus}</span> : null}
-                    <RebootFact required={row.rebootRequired} rebooted={row.rebooted} />
-                    <HealthFact healthCheck={row.healthCheck} />
+                <dl className="space-y-1.5 text-xs">
+                  <div>
+                    <dt className="text-slate-500">Started</dt>
+                    <dd>{row.startedAt ? <Instant at={row.startedAt} viewerZone={viewerZone} /> : <span className="text-slate-500">not yet</span>}</dd>
                   </div>
-                  <PackageChanges packages={row.packages} limit={3} />
-                  {row.message ? <p className={row.state === "FAILED" ? "text-rose-700" : "text-slate-700"}>{row.message}</p> : null}
-                  {row.reportedBy ? <p className="text-slate-500">Reported by {row.reportedBy}</p> : null}
-                  <OutputDetails output={row.outputTail} length={row.outputLength} fullHref={executionHref(row.key)} />
-                </div>
+                  <div>
+                    <dt className="text-slate-500">{row.finishedAt ? "Finished" : "Outcome due by"}</dt>
+                    <dd>
+                      <Instant at={row.finishedAt ?? row.deadline} viewerZone={viewerZone} />
+                    </dd>
+                  </div>
+                </dl>
+              </Td>
+              <Td className="relative min-w-64 max-w-xl">
+                <WhatItDid row={row} />
               </Td>
             </tr>
           );

@@ -1,7 +1,7 @@
 "use client";
 // Outcomes from a CSV file for a party slot or a template: every row is checked first, then all
 // are recorded, or none; the errors come back by line.
-import { useActionState, useRef } from "react";
+import { useActionState, useId, useRef } from "react";
 import { importManualOutcomesAction } from "@/lib/actions/manual-outcomes";
 import type { FormResult } from "@/lib/actions/result";
 import type { CsvError } from "@/lib/data/manual-outcomes";
@@ -13,6 +13,7 @@ import { TargetInputs, type TargetFields } from "./manual-outcome-controls";
 /** `maxBytes`: lib/validation/manual-outcomes.ts MANUAL_CSV_MAX_BYTES, passed in so that the schemas stay on the server. */
 export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFields; example: string; maxBytes: number }) {
   const file = useRef<HTMLInputElement>(null);
+  const id = useId();
   const [state, action, pending] = useActionState(async (previous: FormResult<CsvError[]>, form: FormData): Promise<FormResult<CsvError[]>> => {
     const chosen = form.get("file");
     // Checked here too: a body above the server's limit would never reach the action.
@@ -27,16 +28,16 @@ export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFie
       <TargetInputs target={target} />
       <div className="flex flex-wrap items-end gap-3">
         <div>
-          <label htmlFor="outcomes-csv" className="block text-sm font-medium text-slate-800">
+          <label htmlFor={id} className="block text-sm font-medium text-slate-800">
             CSV file of outcomes
           </label>
           <input
             ref={file}
-            id="outcomes-csv"
+            id={id}
             name="file"
             type="file"
             accept=".csv,text/csv"
-            aria-describedby={`outcomes-csv-hint${fileError ? " outcomes-csv-error" : ""}`}
+            aria-describedby={`${id}-hint${fileError ? ` ${id}-error` : ""}`}
             aria-invalid={fileError ? true : undefined}
             className="mt-1 block max-w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium focus-visible:outline-2 focus-visible:outline-indigo-600"
           />
@@ -45,7 +46,7 @@ export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFie
           {pending ? "Checking and recording…" : "Check and record"}
         </Button>
       </div>
-      <div id="outcomes-csv-hint" className="text-xs text-slate-500">
+      <div id={`${id}-hint`} className="text-xs text-slate-500">
         Columns <code className="font-mono">key,state,message</code> or <code className="font-mono">member,state,message</code>; state is <code className="font-mono">patched</code> or{" "}
         <code className="font-mono">failed</code>, and a failed row says why. Every row is recorded, or none. At most 10,000 rows (900 kB).
         <details className="mt-1">
@@ -54,7 +55,7 @@ export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFie
         </details>
       </div>
       {fileError ? (
-        <p id="outcomes-csv-error" className="text-xs text-rose-700">
+        <p id={`${id}-error`} className="text-xs text-rose-700">
           {fileError}
         </p>
       ) : null}

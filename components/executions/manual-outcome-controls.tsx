@@ -2,13 +2,14 @@
 // "Patched" or "Failed" for members nothing reports on (the manual executor), one or a selection:
 // a form around the list's checkboxes (or one member's key), confirmed in a dialog that asks why
 // for a failure. An outcome is recorded once, so the dialog says so.
-import { useActionState, useState, type ReactNode } from "react";
+import { useActionState, useId, useState, type ReactNode } from "react";
 import { recordManualOutcomesAction } from "@/lib/actions/manual-outcomes";
 import type { FormResult } from "@/lib/actions/result";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { TextAreaField } from "../ui/field";
+import { cx } from "../ui/cx";
+import { inputClass } from "../ui/field";
 import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 
 /** Which party slot or template the members belong to, as the form's hidden fields. */
@@ -59,6 +60,8 @@ export function ManualOutcomeControls({
   const { onSubmit, pending } = useKeepValuesSubmit(action);
   const who = memberName ?? `${count.toLocaleString("en")} member${count === 1 ? "" : "s"}`;
   const reasonError = state.fieldErrors?.reason?.[0];
+  // Ids of its own: a page may hold this form twice for a moment (Next keeps the previous render while it swaps).
+  const reasonId = useId();
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Record outcomes">
       <TargetInputs target={target} />
@@ -91,17 +94,29 @@ export function ManualOutcomeControls({
         }
       >
         <div className="space-y-4">
-          <TextAreaField
-            key={`${open}-${round}`}
-            label={open === "failed" ? "Why it failed (required)" : "Note (optional)"}
-            name="reason"
-            rows={3}
-            maxLength={2000}
-            required={open === "failed"}
-            placeholder={open === "failed" ? "e.g. The package manager could not reach the mirror" : "e.g. Patched by hand from the console"}
-            error={reasonError}
-          />
-          {state.message && !state.ok && open !== null ? <Alert tone="error">{reasonError ? "Say why it failed." : state.message}</Alert> : null}
+          <div>
+            <label htmlFor={reasonId} className="block text-sm font-medium text-slate-800">
+              {open === "failed" ? "Why it failed (required)" : "Note (optional)"}
+            </label>
+            <textarea
+              key={`${open}-${round}`}
+              id={reasonId}
+              name="reason"
+              rows={3}
+              maxLength={2000}
+              required={open === "failed"}
+              aria-invalid={reasonError ? true : undefined}
+              aria-describedby={reasonError ? `${reasonId}-error` : undefined}
+              placeholder={open === "failed" ? "e.g. The package manager could not reach the mirror" : "e.g. Patched by hand from the console"}
+              className={cx(inputClass, "mt-1")}
+            />
+            {reasonError ? (
+              <p id={`${reasonId}-error`} className="mt-1 text-xs text-rose-700">
+                {reasonError}
+              </p>
+            ) : null}
+          </div>
+          {state.message && !state.ok && open !== null && !reasonError ? <Alert tone="error">{state.message}</Alert> : null}
           <div className="flex justify-end gap-2">
             <Button variant="ghost" onClick={() => setOpen(null)}>
               Cancel

@@ -6,7 +6,8 @@ import { ExecutionTable } from "./execution-table";
 
 export function RecentExecutionsCard({ rows, viewerZone, limit }: { rows: ExecutionRow[]; viewerZone: string; limit: number }) {
   return (
-    <Card aria-labelledby="executions" data-testid="resource-executions">
+    // Inline-size containment: in the page's grid column the wide table scrolls instead of widening the page.
+    <Card aria-labelledby="executions" data-testid="resource-executions" className="[contain:inline-size]">
       <CardHeader id="executions" title="Recent executions" description={`What the executors (or people) recorded for this resource's upgrades: the last ${limit}.`} />
       {rows.length === 0 ? (
         <CardBody>

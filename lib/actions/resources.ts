@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireUser } from "../auth/session";
 import { bulkChangeResources, type BulkResult } from "../data/resource-bulk";
-import { excludeResource, setResourceGroup } from "../data/resource-changes";
-import { BulkActionSchema, ExcludeSchema, GroupChangeSchema } from "../validation/resources";
+import { excludeResource, setResourceGroup, updateResource } from "../data/resource-changes";
+import { BulkActionSchema, ConnectionSchema, ExcludeSchema, GroupChangeSchema } from "../validation/resources";
 import { invalid, type FormResult, formText } from "./result";
 
 const NameSchema = z.string().min(1).max(300);
@@ -35,6 +35,19 @@ export async function setResourceGroupAction(_previous: FormResult<{ group: numb
   }
   revalidatePath(`/resources/${encodeURIComponent(name.data)}`);
   return { ok: true, message: mode === "include" ? `Included in the Patch Party, group ${result.value.patchGroup}.` : `Moved to group ${result.value.patchGroup}.` };
+}
+
+/** The connection card's form: address, SSH port and user, each empty to clear it. */
+export async function updateResourceConnectionAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const user = await requireUser();
+  const name = NameSchema.safeParse(formText(form, "name"));
+  const parsed = ConnectionSchema.safeParse({ address: formText(form, "address"), sshPort: formText(form, "sshPort"), sshUser: formText(form, "sshUser"), revision: formText(form, "revision") });
+  if (!name.success) return { ok: false, message: "Which resource? Reload the page and try again." };
+  if (!parsed.success) return invalid(parsed.error);
+  const result = await updateResource(user, name.data, parsed.data, new Date());
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath(`/resources/${encodeURIComponent(name.data)}`);
+  return { ok: true, message: result.value.address ? `Executors reach it at ${result.value.address}.` : "Connection saved: no address, so the ssh and ansible executors cannot reach it." };
 }
 
 export async function bulkResourcesAction(_previous: FormResult<BulkResult>, form: FormData): Promise<FormResult<BulkResult>> {

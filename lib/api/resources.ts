@@ -19,6 +19,9 @@ export function resourceListJson(r: ResourceListRow) {
     lastPatchedAt: r.lastPatchedAt?.toISOString() ?? null,
     lastPatchTag: r.lastPatchTag,
     lastOutcome: r.lastOutcome?.toLowerCase() ?? null,
+    address: r.address,
+    sshPort: r.sshPort,
+    sshUser: r.sshUser,
   };
 }
 
@@ -51,6 +54,9 @@ export function resourceJson(r: ResourceRecord, status: PatchStatus) {
     group: r.patchGroup,
     tags: r.tags,
     version: r.version,
+    address: r.address,
+    sshPort: r.sshPort,
+    sshUser: r.sshUser,
     revision: r.revision,
     patchStatus: patchStatusJson(status),
   };

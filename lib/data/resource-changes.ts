@@ -1,14 +1,16 @@
-// Include, exclude and regroup a resource. Each change checks who may change it and that nobody
-// changed it since it was loaded (revision), then writes the resource, its exclusion history and an
-// audit event together, in one statement that applies only to the row as it was read. Moving a
-// cluster's node is a transaction instead: the cluster rule reads the other nodes, under a lock.
+// Include, exclude and regroup a resource, and change how executors reach it. Each change checks
+// who may change it and that nobody changed it since it was loaded (revision), then writes the
+// resource, its exclusion history and an audit event together, in one statement that applies only
+// to the row as it was read. Moving a cluster's node is a transaction instead: the cluster rule
+// reads the other nodes, under a lock. So is a connection change: an occasional edit, not the
+// exclude/include hot path decision 012 is about.
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { checkGroupChange, CONFLICT_MESSAGE, type PatchGroup } from "../domain";
-import type { ExcludeInput, GroupChangeInput } from "../validation/resources";
-import { auditInsert } from "./audit";
+import { CONNECTION_FIELDS, type ExcludeInput, type GroupChangeInput, type ResourcePatchInput } from "../validation/resources";
+import { auditInsert, recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { getResource, resourceRecordFrom, type ResourceRecord } from "./resource-detail";
 
@@ -16,10 +18,12 @@ type Tx = Prisma.TransactionClient;
 
 /** A resource's exclusion state: what a change sets, all of it. */
 type State = { excluded: boolean; patchGroup: number; exclusionReason: string | null; exclusionUntil: Date | null; excludedAt: Date | null; excludedById: string | null };
+/** How executors reach the resource (null: not set, or the default port and user). */
+type Connection = { address: string | null; sshPort: number | null; sshUser: string | null };
 /** The row as a change reads it, with or without its lock. */
-type Row = State & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
+type Row = State & Connection & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
 
-const RESOURCE_COLUMNS = Prisma.sql`id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", revision`;
+const RESOURCE_COLUMNS = Prisma.sql`id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", address, "sshPort", "sshUser", revision`;
 
 /** The resource as it is now (one statement, no lock). */
 async function readResource(name: string): Promise<Row | null> {
@@ -191,4 +195,55 @@ export function setResourceGroup(user: CurrentUser, name: string, input: GroupCh
     }
     return succeed(groupChange(r, input.group, mode, reason) ?? UNCHANGED);
   });
+}
+
+const connectionOf = (r: Connection): Connection => ({ address: r.address, sshPort: r.sshPort, sshUser: r.sshUser });
+
+/**
+ * PATCH /api/v1/resources/{name} and the resource page's connection form: moves the resource to
+ * `input.group`, sets its connection fields (a field left undefined stays as it is, null clears
+ * it), or both, as one change with one revision. Without connection fields it is a regroup.
+ */
+export async function updateResource(user: CurrentUser, name: string, input: ResourcePatchInput, now: Date): Promise<Outcome<ResourceRecord>> {
+  const { group, revision, overrideReason } = input;
+  if (CONNECTION_FIELDS.every((field) => input[field] === undefined)) {
+    if (group === undefined) return refuse(400, "invalid", "Send at least one of group, address, sshPort and sshUser.");
+    return setResourceGroup(user, name, { group, revision, overrideReason }, now, "regroup");
+  }
+  const done = await db.$transaction(async (tx): Promise<Outcome<ResourceRecord | typeof UNCHANGED>> => {
+    const gated = gate(user, await lockResource(tx, name), revision, name);
+    if (!gated.ok) return gated;
+    const before = gated.value;
+    let regrouped: ResourceRecord | null = null;
+    if (group !== undefined) {
+      let reason: string | null = null;
+      if (before.clusterId && before.patchGroup !== group) {
+        const cluster = await checkCluster(tx, user, before, group, overrideReason);
+        if (!cluster.ok) return cluster;
+        reason = cluster.value;
+      }
+      const regroup = groupChange(before, group, "regroup", reason);
+      if (regroup) regrouped = await writeChange(tx, user, before, regroup, now); // locked: it applies
+    }
+    const after: Connection = {
+      address: input.address === undefined ? before.address : input.address,
+      sshPort: input.sshPort === undefined ? before.sshPort : input.sshPort,
+      sshUser: input.sshUser === undefined ? before.sshUser : input.sshUser,
+    };
+    if (CONNECTION_FIELDS.every((field) => after[field] === before[field])) return succeed(regrouped ?? UNCHANGED);
+    // One request, one revision: a regroup in the same request already counted it.
+    const [written] = await tx.$queryRaw<ResourceRecord[]>`
+      WITH updated AS (
+        UPDATE "Resource" SET address = ${after.address}, "sshPort" = ${after.sshPort}::int, "sshUser" = ${after.sshUser}, revision = ${before.revision + 1}, "updatedAt" = ${now}
+        WHERE id = ${before.id}
+        RETURNING *
+      )
+      ${resourceRecordFrom(Prisma.sql`updated r`)}`;
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "resource.connection", entityType: "resource", entityId: before.id, entityLabel: before.name, before: connectionOf(before), after, at: now });
+    return succeed(written!); // locked: the row is there
+  });
+  if (!done.ok) return done;
+  if (done.value !== UNCHANGED) return succeed(done.value);
+  const resource = await getResource(name);
+  return resource ? succeed(resource) : refuse(404, "not-found", `No resource is named ${name}.`);
 }

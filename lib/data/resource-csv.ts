@@ -18,7 +18,7 @@ const APPLY_BATCH = 1_000;
 const kindSlug = (db: string) => Object.entries(KINDS).find(([, v]) => v === db)?.[0] ?? db;
 const envSlug = (db: string) => (db === "PRODUCTION" ? "production" : "non-production");
 
-type ExportRow = { name: string; kind: string; environment: string; team: string; service: string; cluster: string | null; patchGroup: number; tags: string[] };
+type ExportRow = { name: string; kind: string; environment: string; team: string; service: string; cluster: string | null; patchGroup: number; tags: string[]; address: string | null; sshPort: number | null; sshUser: string | null };
 
 /** The matching inventory as CSV, in name order, a batch at a time. */
 export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenerator<string> {
@@ -26,12 +26,13 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
   let after: string | null = null;
   for (;;) {
     const rows: ExportRow[] = await sql<ExportRow>`
-      SELECT r.name, r.kind::text AS kind, r.environment::text AS environment, t.slug AS team, s.name AS service, c.name AS cluster, r."patchGroup", r.tags
+      SELECT r.name, r.kind::text AS kind, r.environment::text AS environment, t.slug AS team, s.name AS service, c.name AS cluster, r."patchGroup", r.tags,
+             r.address, r."sshPort", r."sshUser"
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
       WHERE ${filterSql(filters)} ${after !== null ? Prisma.sql`AND r.name > ${after}` : Prisma.empty}
       ORDER BY r.name LIMIT ${EXPORT_BATCH}`;
     if (rows.length === 0) return;
-    yield stringify(rows.map((r) => [r.name, kindSlug(r.kind), envSlug(r.environment), r.team, r.service, r.cluster ?? "", r.patchGroup, r.tags.join(";")]));
+    yield stringify(rows.map((r) => [r.name, kindSlug(r.kind), envSlug(r.environment), r.team, r.service, r.cluster ?? "", r.patchGroup, r.tags.join(";"), r.address ?? "", r.sshPort ?? "", r.sshUser ?? ""]));
     after = rows[rows.length - 1]?.name ?? null;
   }
 }
@@ -120,7 +121,20 @@ export async function checkImport(csv: string): Promise<ImportPlan> {
   return { rows, errors };
 }
 
-type Existing = { id: string; name: string; kind: string; environment: string; teamId: string; serviceId: string; clusterId: string | null; patchGroup: number; tags: string[] };
+type Existing = {
+  id: string;
+  name: string;
+  kind: string;
+  environment: string;
+  teamId: string;
+  serviceId: string;
+  clusterId: string | null;
+  patchGroup: number;
+  tags: string[];
+  address: string | null;
+  sshPort: number | null;
+  sshUser: string | null;
+};
 
 /** Writes a checked plan in one transaction: all rows or none. */
 export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
@@ -143,14 +157,15 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
         const existing = new Map(
           (
             await tx.$queryRaw<Existing[]>`
-              SELECT id, name, kind::text AS kind, environment::text AS environment, "teamId", "serviceId", "clusterId", "patchGroup", tags
+              SELECT id, name, kind::text AS kind, environment::text AS environment, "teamId", "serviceId", "clusterId", "patchGroup", tags, address, "sshPort", "sshUser"
               FROM "Resource" WHERE name = ANY(${batch.map((r) => r.name)}) FOR UPDATE`
           ).map((e) => [e.name, e]),
         );
         const audits: Prisma.AuditEventCreateManyInput[] = [];
         const upserts = batch.flatMap((row) => {
+          const before = existing.get(row.name);
           const next = {
-            id: existing.get(row.name)?.id ?? randomUUID(),
+            id: before?.id ?? randomUUID(),
             name: row.name,
             kind: KINDS[row.kind],
             environment: ENVIRONMENTS[row.environment],
@@ -159,8 +174,11 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
             clusterId: row.cluster ? clusters.get(row.cluster)! : null,
             patchGroup: row.group,
             tags: row.tags,
+            // A file without the column keeps what the resource has.
+            address: row.address === undefined ? (before?.address ?? null) : row.address,
+            sshPort: row.ssh_port === undefined ? (before?.sshPort ?? null) : row.ssh_port,
+            sshUser: row.ssh_user === undefined ? (before?.sshUser ?? null) : row.ssh_user,
           };
-          const before = existing.get(row.name);
           const same =
             before &&
             before.kind === next.kind &&
@@ -169,14 +187,17 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
             before.serviceId === next.serviceId &&
             before.clusterId === next.clusterId &&
             before.patchGroup === next.patchGroup &&
-            before.tags.join(";") === next.tags.join(";");
+            before.tags.join(";") === next.tags.join(";") &&
+            before.address === next.address &&
+            before.sshPort === next.sshPort &&
+            before.sshUser === next.sshUser;
           if (same) {
             summary.unchanged += 1;
             return [];
           }
           if (before) summary.updated += 1;
           else summary.created += 1;
-          const view = (r: typeof next | Existing) => ({ kind: r.kind, environment: r.environment, team: r.teamId, service: r.serviceId, cluster: r.clusterId, group: r.patchGroup, tags: r.tags });
+          const view = (r: typeof next | Existing) => ({ kind: r.kind, environment: r.environment, team: r.teamId, service: r.serviceId, cluster: r.clusterId, group: r.patchGroup, tags: r.tags, address: r.address, sshPort: r.sshPort, sshUser: r.sshUser });
           audits.push({
             actorId: user.id,
             actorLabel: user.email,
@@ -192,16 +213,18 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
         });
         if (upserts.length) {
           await tx.$executeRaw`
-            INSERT INTO "Resource" (id, name, kind, environment, "teamId", "serviceId", "clusterId", "patchGroup", tags, "updatedAt")
+            INSERT INTO "Resource" (id, name, kind, environment, "teamId", "serviceId", "clusterId", "patchGroup", tags, address, "sshPort", "sshUser", "updatedAt")
             SELECT u.id, u.name, u.kind::"ResourceKind", u.environment::"Environment", u.team, u.service, u.cluster, u.grp,
-                   CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, ';') END, now()
+                   CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, ';') END, u.address, u.port, u.ssh_user, now()
             FROM unnest(${upserts.map((u) => u.id)}::text[], ${upserts.map((u) => u.name)}::text[], ${upserts.map((u) => u.kind)}::text[],
                         ${upserts.map((u) => u.environment)}::text[], ${upserts.map((u) => u.teamId)}::text[], ${upserts.map((u) => u.serviceId)}::text[],
-                        ${upserts.map((u) => u.clusterId)}::text[], ${upserts.map((u) => u.patchGroup)}::int[], ${upserts.map((u) => u.tags.join(";"))}::text[])
-                 AS u(id, name, kind, environment, team, service, cluster, grp, tags)
+                        ${upserts.map((u) => u.clusterId)}::text[], ${upserts.map((u) => u.patchGroup)}::int[], ${upserts.map((u) => u.tags.join(";"))}::text[],
+                        ${upserts.map((u) => u.address)}::text[], ${upserts.map((u) => u.sshPort)}::int[], ${upserts.map((u) => u.sshUser)}::text[])
+                 AS u(id, name, kind, environment, team, service, cluster, grp, tags, address, port, ssh_user)
             ON CONFLICT (name) DO UPDATE SET
               kind = EXCLUDED.kind, environment = EXCLUDED.environment, "teamId" = EXCLUDED."teamId", "serviceId" = EXCLUDED."serviceId",
               "clusterId" = EXCLUDED."clusterId", "patchGroup" = EXCLUDED."patchGroup", tags = EXCLUDED.tags,
+              address = EXCLUDED.address, "sshPort" = EXCLUDED."sshPort", "sshUser" = EXCLUDED."sshUser",
               revision = "Resource".revision + 1, "updatedAt" = now()`;
           await tx.auditEvent.createMany({ data: audits });
         }

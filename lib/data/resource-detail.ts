@@ -24,6 +24,10 @@ export type ResourceRecord = {
   tags: string[];
   version: string | null;
   clusterRole: string | null;
+  /** How executors reach it: host name or IP, SSH port (null = 22), user (null = PATCHPARTY_SSH_USER). */
+  address: string | null;
+  sshPort: number | null;
+  sshUser: string | null;
   excluded: boolean;
   excludedAt: Date | null;
   exclusionReason: string | null;
@@ -51,7 +55,7 @@ export type ResourceRecord = {
 export function resourceRecordFrom(source: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
     SELECT r.id, r.name, r.kind::text AS kind, r.environment::text AS environment, r."patchGroup", r.tags, r.version, r."clusterRole",
-           r.excluded, r."excludedAt", r."exclusionReason", r."exclusionUntil", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome",
+           r.address, r."sshPort", r."sshUser", r.excluded, r."excludedAt", r."exclusionReason", r."exclusionUntil", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome",
            r.revision, r."updatedAt", r."teamId", r."excludedById",
            (SELECT u.name || ' <' || u.email || '>' FROM "User" u WHERE u.id = r."excludedById") AS "excludedBy",
            json_build_object('name', t.name, 'slug', t.slug) AS team,

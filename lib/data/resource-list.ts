@@ -16,6 +16,9 @@ export type ResourceListRow = {
   lastPatchTag: string | null;
   lastOutcome: string | null;
   tags: string[];
+  address: string | null;
+  sshPort: number | null;
+  sshUser: string | null;
   teamId: string;
   teamName: string;
   clusterName: string | null;
@@ -80,7 +83,7 @@ export type ResourcePage = { rows: ResourceListRow[]; nextCursor: string | null 
 const SELECT = Prisma.sql`
   SELECT r.id, r.name, r.kind::text AS kind, r.environment::text AS environment, r."patchGroup", r.excluded,
          r."exclusionReason", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome", r.tags,
-         r."teamId", t.name AS "teamName", c.name AS "clusterName"
+         r.address, r."sshPort", r."sshUser", r."teamId", t.name AS "teamName", c.name AS "clusterName"
   FROM "Resource" r
   JOIN "Team" t ON t.id = r."teamId"
   LEFT JOIN "Cluster" c ON c.id = r."clusterId"`;

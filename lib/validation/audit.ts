@@ -5,6 +5,7 @@ export const AUDIT_ACTIONS = [
   "resource.exclude",
   "resource.include",
   "resource.regroup",
+  "resource.connection",
   "resource.create",
   "resource.update",
   "resource.import",

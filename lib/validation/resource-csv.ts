@@ -1,8 +1,8 @@
 // One row of the inventory CSV. Column names are the header's; every message names the problem.
 import { z } from "zod";
-import { ENVIRONMENTS, GroupSchema, KINDS } from "./resources";
+import { AddressSchema, ENVIRONMENTS, GroupSchema, KINDS, SshPortSchema, SshUserSchema } from "./resources";
 
-export const CSV_COLUMNS = ["name", "kind", "environment", "team", "service", "cluster", "group", "tags"] as const;
+export const CSV_COLUMNS = ["name", "kind", "environment", "team", "service", "cluster", "group", "tags", "address", "ssh_port", "ssh_user"] as const;
 export const REQUIRED_COLUMNS = ["name", "kind", "environment", "team", "group"] as const;
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -29,6 +29,10 @@ export const CsvRowSchema = z.object({
     .transform((v) => [...new Set((v ?? "").split(";").map((t) => t.trim()).filter(Boolean))])
     .refine((tags) => tags.length <= 20, "at most 20 tags")
     .refine((tags) => tags.every((t) => TAG_PATTERN.test(t)), "tags are separated by ; and hold letters, digits, : . _ - only"),
+  // How executors reach it: a file without the column leaves it as it is (undefined), an empty cell clears it (null).
+  address: AddressSchema.optional(),
+  ssh_port: SshPortSchema.optional(),
+  ssh_user: SshUserSchema.optional(),
 });
 
 export type CsvRow = z.infer<typeof CsvRowSchema>;

@@ -1,10 +1,11 @@
-// Resource inputs: list filters (URL and API), exclusion, inclusion, group changes, bulk actions.
+// Resource inputs: list filters (URL and API), exclusion, inclusion, group changes, connection
+// (how executors reach it), bulk actions.
 import { z } from "zod";
 import { PATCH_GROUPS } from "../domain/groups";
 import { numberInput, optionalText, RevisionSchema } from "./common";
-import { REASON_MAX } from "./limits";
+import { ADDRESS_MAX, HOST_LABEL_MAX, REASON_MAX, SSH_PORT_DEFAULT, SSH_PORT_MAX, SSH_PORT_MIN, SSH_USER_MAX } from "./limits";
 
-export { REASON_MAX };
+export { ADDRESS_MAX, HOST_LABEL_MAX, REASON_MAX, SSH_PORT_DEFAULT, SSH_PORT_MAX, SSH_PORT_MIN, SSH_USER_MAX };
 export const REASON_MIN = 3;
 export const BULK_MAX_IDS = 1_000;
 export const LIST_LIMIT_MAX = 200;
@@ -64,6 +65,89 @@ const OverrideSchema = z
 
 export const GroupChangeSchema = z.object({ group: GroupSchema, revision: RevisionSchema, overrideReason: OverrideSchema });
 export type GroupChangeInput = z.infer<typeof GroupChangeSchema>;
+
+// How the ssh and ansible executors reach a resource. The values end up on an ssh command line
+// (after "--", but a user name goes into user@host): only what a host name, an IP address or a
+// user name may hold, so that nothing can be read as an option.
+
+/** Empty text and null clear a connection setting: the executors then use the default. */
+const blankIsNull = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? null : value);
+
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const isIpAddress = (value: string) => z.ipv4().safeParse(value).success || z.ipv6().safeParse(value).success;
+/**
+ * RFC 1123: labels of letters, digits and hyphens, neither first nor last a hyphen. A last label of
+ * digits only is not a host name (RFC 1123 2.1): "10.0.0.300" must not reach the resolver, which
+ * reads numbers its own way.
+ */
+const isHostName = (value: string) => {
+  const labels = value.split(".");
+  return labels.every((label) => HOST_LABEL.test(label)) && !/^\d+$/.test(labels[labels.length - 1] ?? "");
+};
+
+const ADDRESS_MESSAGE = "The address must be a host name (such as web-01.example.com) or an IPv4 or IPv6 address.";
+
+/** A host name or an IP address; empty or null clears it. */
+export const AddressSchema = z.preprocess(
+  blankIsNull,
+  z
+    .string({ error: ADDRESS_MESSAGE })
+    .trim()
+    .max(ADDRESS_MAX, `The address must be at most ${ADDRESS_MAX} characters.`)
+    .refine((v) => !v.startsWith("-"), { error: 'The address cannot start with "-".', abort: true })
+    // \p{C}: control, format and unassigned characters (NUL, tabs, line breaks, bidi overrides).
+    .refine((v) => !/[\s\p{C}]/u.test(v), { error: "The address cannot hold spaces or control characters.", abort: true })
+    .refine((v) => isIpAddress(v) || v.split(".").every((label) => label.length <= HOST_LABEL_MAX), {
+      error: `Each part of a host name between dots must be at most ${HOST_LABEL_MAX} characters.`,
+      abort: true,
+    })
+    .refine((v) => isIpAddress(v) || isHostName(v), ADDRESS_MESSAGE)
+    .nullable(),
+);
+
+const PORT_MESSAGE = `The port must be a whole number from ${SSH_PORT_MIN} to ${SSH_PORT_MAX} (empty means ${SSH_PORT_DEFAULT}).`;
+
+/** The SSH port; empty or null means 22. */
+export const SshPortSchema = z.preprocess(
+  blankIsNull,
+  numberInput(z.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(SSH_PORT_MIN, PORT_MESSAGE).max(SSH_PORT_MAX, PORT_MESSAGE)).nullable(),
+);
+
+export const SSH_USER_PATTERN = new RegExp(`^[a-z_][a-z0-9_-]{0,${SSH_USER_MAX - 1}}$`, "i");
+
+/** A POSIX user name; empty or null means the installation's PATCHPARTY_SSH_USER. */
+export const SshUserSchema = z.preprocess(
+  blankIsNull,
+  z
+    .string({ error: "The user must be a user name such as deploy." })
+    .trim()
+    .max(SSH_USER_MAX, `The user must be at most ${SSH_USER_MAX} characters.`)
+    .regex(SSH_USER_PATTERN, "The user must start with a letter or _ and hold only letters, digits, _ and -.")
+    .nullable(),
+);
+
+/** The connection form: all three fields, each empty to clear it. */
+export const ConnectionSchema = z.object({ address: AddressSchema, sshPort: SshPortSchema, sshUser: SshUserSchema, revision: RevisionSchema });
+export type ConnectionInput = z.infer<typeof ConnectionSchema>;
+
+export const CONNECTION_FIELDS = ["address", "sshPort", "sshUser"] as const;
+
+/**
+ * PATCH /api/v1/resources/{name}: a group, connection fields, or both. A field left out stays as it
+ * is; null or "" clears a connection field.
+ */
+export const ResourcePatchSchema = z
+  .object({
+    group: GroupSchema.optional(),
+    overrideReason: OverrideSchema,
+    revision: RevisionSchema,
+    address: AddressSchema.optional(),
+    sshPort: SshPortSchema.optional(),
+    sshUser: SshUserSchema.optional(),
+  })
+  .strict()
+  .refine((b) => b.group !== undefined || CONNECTION_FIELDS.some((field) => b[field] !== undefined), "Send at least one of group, address, sshPort and sshUser.");
+export type ResourcePatchInput = z.infer<typeof ResourcePatchSchema>;
 
 
 const flagSchema = z.enum(["1", "true"], { error: "must be 1 or true" }).transform(() => true as const).optional();

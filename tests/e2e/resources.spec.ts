@@ -52,6 +52,56 @@ test("an owner excludes with a reason, then includes into group 2 and sees the n
   noErrors();
 });
 
+test("an owner sets where the executors reach a resource; a bad address is refused at its field", async ({ page, browser }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "owner@example.com");
+  const resource = await findResource(page, "team=payments&environment=non-production&sort=name");
+  await page.goto(`/resources/${resource.name}`);
+  const card = page.getByRole("region", { name: "Connection" });
+  await expect(card.getByTestId("connection-address")).toHaveText("Not set: the ssh and ansible executors cannot reach it.");
+  await expect(card.getByTestId("connection-port")).toHaveText("22 (default)");
+
+  await card.getByRole("button", { name: "Change connection" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change connection" });
+  await dialog.getByLabel("Address").fill("-oProxyCommand=x");
+  await dialog.getByLabel("SSH port").fill("70000");
+  await dialog.getByRole("button", { name: "Save connection" }).click();
+  const address = dialog.getByLabel("Address");
+  await expect(address).toHaveAttribute("aria-invalid", "true");
+  await expect(address).toHaveAccessibleDescription(/The address cannot start with "-"\./);
+  await expect(dialog.getByLabel("SSH port")).toHaveAccessibleDescription(/The port must be a whole number from 1 to 65535/);
+  // What was typed stays, so that it can be corrected.
+  await expect(address).toHaveValue("-oProxyCommand=x");
+  await expect(dialog.getByLabel("SSH port")).toHaveValue("70000");
+  await page.screenshot({ path: testInfo.outputPath("connection-error-1280.png"), fullPage: true });
+
+  await address.fill("app-01.payments.internal");
+  await dialog.getByLabel("SSH port").fill("2222");
+  await dialog.getByLabel("SSH user").fill("deploy");
+  await dialog.getByRole("button", { name: "Save connection" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card.getByTestId("connection-address")).toHaveText("app-01.payments.internal");
+  await expect(card.getByTestId("connection-port")).toHaveText("2222");
+  await expect(card.getByTestId("connection-user")).toHaveText("deploy");
+  await expect(card.getByTestId("connection-notice")).toHaveText("Executors reach it at app-01.payments.internal.");
+  const body = (await (await page.request.get(`/api/v1/resources/${resource.name}`)).json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ address: "app-01.payments.internal", sshPort: 2222, sshUser: "deploy" });
+  await page.screenshot({ path: testInfo.outputPath("connection-1280.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath("connection-390.png"), fullPage: true });
+  noErrors();
+
+  // A viewer sees the connection, not the form.
+  const viewer = await browser.newContext();
+  const viewerPage = await viewer.newPage();
+  await signIn(viewerPage, "viewer@example.com");
+  await viewerPage.goto(`/resources/${resource.name}`);
+  await expect(viewerPage.getByRole("region", { name: "Connection" }).getByTestId("connection-address")).toHaveText("app-01.payments.internal");
+  await expect(viewerPage.getByRole("button", { name: "Change connection" })).toHaveCount(0);
+  await viewer.close();
+});
+
 test("a viewer sees no Patch Party button, and a forged server-action call by a viewer changes nothing", async ({ page, browser }) => {
   await signIn(page, "owner@example.com");
   const resource = await findResource(page, "team=payments&environment=production&state=included&kind=vm&group=3");
@@ -210,7 +260,7 @@ test("the list filters, sorts and pages through the fleet, all in the URL", asyn
   const file = await (await download).path();
   const { readFileSync } = await import("node:fs");
   const lines = readFileSync(file, "utf8").trim().split("\n");
-  expect(lines[0]).toBe("name,kind,environment,team,service,cluster,group,tags");
+  expect(lines[0]).toBe("name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user");
   expect(lines.length).toBeGreaterThan(10);
   expect(lines.slice(1).every((l) => l.startsWith("prd-payments") && l.includes(",production,payments,"))).toBe(true);
 });

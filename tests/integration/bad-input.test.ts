@@ -154,6 +154,8 @@ describe("API routes answer bad input with a clear 4xx and change nothing", () =
     ["GET /resources ?q,group,sort,cursor,limit", (v) => expectCleanAnswer(resourcesRoute.GET, "GET", `/api/v1/resources?${new URLSearchParams({ q: text(v), group: text(v), sort: text(v), cursor: text(v).slice(0, 700), limit: text(v) })}`, {})],
     ["GET /resources/{name}", (v) => expectCleanAnswer(resourceRoute.GET, "GET", "/api/v1/resources/x", { name: text(v) })],
     ["PATCH /resources/{name} group", (v) => expectCleanAnswer(resourceRoute.PATCH, "PATCH", "/api/v1/resources/x", { name: fixtures.resource }, put({}, "group", v))],
+    ["PATCH /resources/{name} connection", (v) => expectCleanAnswer(resourceRoute.PATCH, "PATCH", "/api/v1/resources/x", { name: fixtures.resource }, json({ address: v, sshPort: v, sshUser: v }))],
+    ["PATCH /resources/{name} address", (v) => expectCleanAnswer(resourceRoute.PATCH, "PATCH", "/api/v1/resources/x", { name: fixtures.resource }, put({ sshPort: 2222 }, "address", v))],
     ["PATCH /resources/{name} revision", (v) => expectCleanAnswer(resourceRoute.PATCH, "PATCH", "/api/v1/resources/x", { name: fixtures.resource }, put({ group: 1 }, "revision", v))],
     ["PUT /resources/{name}/exclusion until", (v) => expectCleanAnswer(exclusionRoute.PUT, "PUT", "/api/v1/resources/x/exclusion", { name: fixtures.resource }, put({ reason: "Vendor case" }, "until", v))],
     ["PUT /resources/{name}/exclusion body", (v) => expectCleanAnswer(exclusionRoute.PUT, "PUT", "/api/v1/resources/x/exclusion", { name: fixtures.resource }, typeof v === "string" ? v : json(v))],
@@ -217,6 +219,8 @@ describe("server actions answer bad input with a message and change nothing", ()
   const cases: [string, (v: string) => Promise<void>][] = [
     ["excludeResourceAction", (v) => expectCleanAction(resourcesActions.excludeResourceAction as never, { name: fixtures.resource, reason: v.length >= 3 && v.length <= 500 ? "" : v, until: v, revision: v })],
     ["setResourceGroupAction", (v) => expectCleanAction(resourcesActions.setResourceGroupAction as never, { name: v, group: v, revision: v, mode: v })],
+    ["updateResourceConnectionAction", (v) => expectCleanAction(resourcesActions.updateResourceConnectionAction as never, { name: fixtures.resource, address: v, sshPort: v, sshUser: v, revision: v })],
+    ["updateResourceConnectionAction name", (v) => expectCleanAction(resourcesActions.updateResourceConnectionAction as never, { name: v, address: "web-01.example.com", sshPort: "", sshUser: "" })],
     ["bulkResourcesAction", (v) => expectCleanAction(resourcesActions.bulkResourcesAction as never, { payload: v, reason: v, group: v })],
     ["savePolicyAction", (v) => expectCleanAction(policiesActions.savePolicyAction as never, { intent: "save", name: v.trim() ? "" : v, tags: v, schedules: v })],
     ["deletePolicyAction", (v) => expectCleanAction(policiesActions.deletePolicyAction as never, { id: v })],

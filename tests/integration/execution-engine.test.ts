@@ -10,6 +10,9 @@ import { executorByName, manualExecutor } from "@/lib/rollout/executors";
 import { tickParties } from "@/lib/rollout/party-engine";
 import { simulatedExecutor } from "@/lib/rollout/simulated";
 import { makeFleet } from "./fixtures/fleet";
+import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
+
+keepPartyRule();
 
 const MINUTE = 60_000;
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -20,8 +23,7 @@ beforeEach(async () => {
     data: Array.from({ length: 5 }, (_, i) => ({ name: `${f.prefix}-m${i}`, kind: "VM" as const, environment: "NON_PRODUCTION" as const, teamId: f.teamB.id, serviceId: f.web.serviceId, patchGroup: 1 })),
   });
   await db.resource.update({ where: { id: f.other.id }, data: { environment: "NON_PRODUCTION" } });
-  await db.partyRule.upsert({ where: { id: "default" }, create: { id: "default", timeZone: "UTC", qaMonthOfQuarter: 3, qaThursdayOfMonth: 1, businessHoursStart: "09:00", businessHoursEnd: "17:00", productionMinGapDays: 24, qaSlots: [], productionSlots: [] }, update: {} });
-  await db.partyRule.update({ where: { id: "default" }, data: { slotExecutor: null, slotCutoffMinutes: 30, slotMemberTimeoutMinutes: 60, slotCanaryPercent: 0, slotMaxFailurePercent: null, slotConcurrency: 25 } });
+  await setSlotSettings({ slotExecutor: null, slotCutoffMinutes: 30, slotMemberTimeoutMinutes: 60, slotCanaryPercent: 0, slotMaxFailurePercent: null, slotConcurrency: 25 });
 });
 
 /** A QA party of its own, far in the future, one 4-hour slot for group 1. */
@@ -87,7 +89,7 @@ describe("the manual executor: outcomes only from people, or the deadline", () =
 describe("when members start", () => {
   it("nothing starts in the last minutes of a slot (its cutoff), and the run then closes", async () => {
     const p = await qaParty();
-    await db.partyRule.update({ where: { id: "default" }, data: { slotCutoffMinutes: 45 } });
+    await setSlotSettings({ slotCutoffMinutes: 45 });
     const sim = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 });
     const [late] = await tickAt(p.id, sim, new Date(p.endsAt.getTime() - 44 * MINUTE));
     expect(late).toMatchObject({ started: 0, state: "PARTIAL" });
@@ -125,7 +127,7 @@ describe("which executor runs", () => {
         return name === "simulated" ? simulatedExecutor({ durationSeconds: 60, failureRate: 0 }) : executorByName(name);
       },
     };
-    await db.partyRule.update({ where: { id: "default" }, data: { slotExecutor: "manual" } });
+    await setSlotSettings({ slotExecutor: "manual" });
     await tickAt(p.id, executors, p.startsAt);
     expect(calls).toEqual(["manual"]);
     expect(new Set((await executions(p.id)).map((e) => e.executor))).toEqual(new Set(["manual"]));

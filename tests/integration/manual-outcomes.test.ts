@@ -26,6 +26,9 @@ import { PolicyInputSchema } from "@/lib/validation/policies";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
 import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
+import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
+
+keepPartyRule();
 
 const MINUTE = 60_000;
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -39,8 +42,7 @@ beforeEach(async () => {
       ...Array.from({ length: 2 }, (_, i) => ({ name: `${f.prefix}-b${i}`, teamId: f.teamB.id })),
     ].map((r) => ({ ...r, kind: "VM" as const, environment: "NON_PRODUCTION" as const, serviceId: f.web.serviceId, patchGroup: 1, version: "1.0" })),
   });
-  await db.partyRule.upsert({ where: { id: "default" }, create: { id: "default", timeZone: "UTC", qaMonthOfQuarter: 3, qaThursdayOfMonth: 1, businessHoursStart: "09:00", businessHoursEnd: "17:00", productionMinGapDays: 24, qaSlots: [], productionSlots: [] }, update: {} });
-  await db.partyRule.update({ where: { id: "default" }, data: { slotExecutor: null, slotCutoffMinutes: 30, slotMemberTimeoutMinutes: 60, slotCanaryPercent: 0, slotMaxFailures: null, slotMaxFailurePercent: null, slotConcurrency: 25, slotConcurrencyPercent: null } });
+  await setSlotSettings({ slotExecutor: null, slotCutoffMinutes: 30, slotMemberTimeoutMinutes: 60, slotCanaryPercent: 0, slotMaxFailures: null, slotMaxFailurePercent: null, slotConcurrency: 25, slotConcurrencyPercent: null });
 });
 
 /** A QA party of its own in a far year; its group 1 slot has started: every member waits for a person. */

@@ -17,10 +17,12 @@ import { PolicyInputSchema } from "@/lib/validation/policies";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
 import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
+import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
 import { createTestHosts, TEST_PACKAGE, type TestHost, type TestHosts } from "./fixtures/test-hosts";
 
 const SECOND = 1_000;
 let hosts: TestHosts;
+keepPartyRule();
 let f: Awaited<ReturnType<typeof makeFleet>>;
 const workers: ChildProcess[] = [];
 
@@ -28,16 +30,11 @@ beforeAll(async () => {
   hosts = await createTestHosts(14);
   await hosts.publish("1.1");
   f = await makeFleet();
-  await db.partyRule.upsert({
-    where: { id: "default" },
-    create: { id: "default", timeZone: "UTC", qaMonthOfQuarter: 3, qaThursdayOfMonth: 1, businessHoursStart: "09:00", businessHoursEnd: "17:00", productionMinGapDays: 24, qaSlots: [], productionSlots: [] },
-    update: {},
-  });
 }, 120_000);
 
 afterEach(async () => {
   for (const w of workers.splice(0)) if (w.exitCode === null && w.signalCode === null) w.kill("SIGKILL");
-  await db.partyRule.update({ where: { id: "default" }, data: { slotExecutor: null, slotPreHook: null, slotCanaryPercent: 10, slotConcurrency: 25, slotMaxFailures: null, slotMaxFailurePercent: 10 } });
+  await setSlotSettings({ slotExecutor: null, slotPreHook: null });
 });
 
 afterAll(async () => {
@@ -113,7 +110,7 @@ it("a party slot through the ssh executor moves its hosts to 1.1; a broken host 
   const list = hosts.hosts.slice(0, 4);
   await hosts.breakPackage(list[3]!);
   const resources = await servers(list, "slot");
-  await db.partyRule.update({ where: { id: "default" }, data: { slotCanaryPercent: 0, slotConcurrency: 4, slotMaxFailures: 0, slotMaxFailurePercent: null } });
+  await setSlotSettings({ slotCanaryPercent: 0, slotConcurrency: 4, slotMaxFailures: 0, slotMaxFailurePercent: null });
   const party = await openSlot();
   await startExecutionWorker(4).ready;
   const run = () => db.partyRun.findUnique({ where: { partyId_group: { partyId: party.id, group: 1 } } });
@@ -172,7 +169,7 @@ it("a template upgrade through the ssh executor moves its hosts to 1.1", async (
 it("a party slot through the ansible executor (the slots' own choice) moves its hosts to 1.1", async () => {
   const list = hosts.hosts.slice(12, 14);
   const resources = await servers(list, "slotans");
-  await db.partyRule.update({ where: { id: "default" }, data: { slotExecutor: "ansible", slotCanaryPercent: 0, slotConcurrency: 4 } });
+  await setSlotSettings({ slotExecutor: "ansible", slotCanaryPercent: 0, slotConcurrency: 4 });
   const party = await openSlot();
   await startExecutionWorker(2).ready;
   const run = () => db.partyRun.findUnique({ where: { partyId_group: { partyId: party.id, group: 1 } } });
@@ -209,7 +206,7 @@ it("a worker killed mid-run starts nobody twice: its members are failed as unkno
   const list = hosts.hosts.slice(7, 10);
   const resources = await servers(list, "kill");
   // A pre-hook that takes a while, so the first worker is surely in the middle of its upgrades.
-  await db.partyRule.update({ where: { id: "default" }, data: { slotCanaryPercent: 0, slotConcurrency: 3, slotMaxFailures: null, slotMaxFailurePercent: null, slotPreHook: "sleep 4" } });
+  await setSlotSettings({ slotCanaryPercent: 0, slotConcurrency: 3, slotMaxFailures: null, slotMaxFailurePercent: null, slotPreHook: "sleep 4" });
   const party = await openSlot();
   const a = startExecutionWorker(2);
   await a.ready;

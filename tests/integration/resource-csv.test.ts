@@ -10,6 +10,7 @@ beforeEach(async () => {
 });
 
 const header = "name,kind,environment,team,service,cluster,group,tags";
+const withConnection = `${header},address,ssh_port,ssh_user`;
 
 describe("CSV import", () => {
   it("reports every bad row by line and column, and imports nothing", async () => {
@@ -71,10 +72,59 @@ describe("CSV import", () => {
     const lines: string[] = [];
     for await (const chunk of exportResourcesCsv({ q: f.prefix })) lines.push(chunk);
     const csv = lines.join("");
-    expect(csv.split("\n")[0]).toBe(header);
+    expect(csv.split("\n")[0]).toBe(withConnection);
     expect(csv).toContain(`${f.nodes[0]!.name},vm,production,${f.teamA.slug},${f.prefix}-svc,${f.cluster.name},1,`);
     const plan = await checkImport(csv);
     expect(plan.errors).toEqual([]);
     expect(await applyImport(f.admin, plan.rows, () => {})).toEqual({ created: 0, updated: 0, unchanged: 5 });
+  });
+
+  it("checks the connection columns like the API does, by line and column, and imports nothing", async () => {
+    const csv = [
+      withConnection,
+      `${f.prefix}-c1,vm,production,${f.teamA.slug},,,1,,web-01.example.com,2222,deploy`,
+      `${f.prefix}-c2,vm,production,${f.teamA.slug},,,1,,-oProxyCommand=x,22,root`,
+      `${f.prefix}-c3,vm,production,${f.teamA.slug},,,1,,a b,0,`,
+      `${f.prefix}-c4,vm,production,${f.teamA.slug},,,1,,10.0.0.5,70000,1root`,
+    ].join("\n");
+    const plan = await checkImport(csv);
+    expect(plan.errors).toEqual([
+      { line: 3, column: "address", message: 'The address cannot start with "-".' },
+      { line: 4, column: "address", message: "The address cannot hold spaces or control characters." },
+      { line: 4, column: "ssh_port", message: "The port must be a whole number from 1 to 65535 (empty means 22)." },
+      { line: 5, column: "ssh_port", message: "The port must be a whole number from 1 to 65535 (empty means 22)." },
+      { line: 5, column: "ssh_user", message: "The user must start with a letter or _ and hold only letters, digits, _ and -." },
+    ]);
+    expect(await db.resource.count({ where: { name: { startsWith: `${f.prefix}-c` } } })).toBe(0);
+  });
+
+  it("round-trips the connection: set, exported, kept by a file without the columns, cleared by empty cells", async () => {
+    const exportCsv = async () => {
+      const lines: string[] = [];
+      for await (const chunk of exportResourcesCsv({ q: f.web.name })) lines.push(chunk);
+      return lines.join("");
+    };
+    const set = await checkImport([withConnection, `${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,2,,web-01.example.com,2222,deploy`].join("\n"));
+    expect(set.errors).toEqual([]);
+    expect(await applyImport(f.admin, set.rows, () => {})).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true } })).toEqual({ address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: f.web.id, action: "resource.update" } });
+    expect(audit.before).toMatchObject({ address: null, sshPort: null, sshUser: null });
+    expect(audit.after).toMatchObject({ address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
+
+    const exported = await exportCsv();
+    expect(exported).toBe(`${withConnection}\n${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,2,,web-01.example.com,2222,deploy\n`);
+    const again = await checkImport(exported);
+    expect(await applyImport(f.admin, again.rows, () => {})).toEqual({ created: 0, updated: 0, unchanged: 1 });
+
+    // An older file without the columns keeps the connection.
+    const older = await checkImport([header, `${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,`].join("\n"));
+    expect(await applyImport(f.admin, older.rows, () => {})).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { patchGroup: true, address: true, sshPort: true, sshUser: true } })).toEqual({ patchGroup: 3, address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
+
+    const cleared = await checkImport([withConnection, `${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,,,,`].join("\n"));
+    expect(await applyImport(f.admin, cleared.rows, () => {})).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true } })).toEqual({ address: null, sshPort: null, sshUser: null });
+    expect(await exportCsv()).toBe(`${withConnection}\n${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,,,,\n`);
   });
 });

@@ -50,19 +50,35 @@ export default async function ExecutionPage({ params }: Params) {
           <span className="flex flex-wrap items-center gap-2">
             <ExecutionStateBadge state={e.state} />
             <ExecutorBadge executor={e.executor} />
-            <span>
-              Upgrade from <span className="font-mono">{e.fromVersion || "?"}</span> to <span className="font-mono">{e.toVersion}</span>
-              {runPage ? (
-                <>
-                  {" "}
-                  in{" "}
-                  <Link href={runPage.href} className="text-indigo-700 hover:underline">
-                    {runPage.label}
-                  </Link>
-                </>
-              ) : null}
-              .
-            </span>
+            {e.party && runPage ? (
+              <span>
+                Patched in{" "}
+                <Link href={runPage.href} className="text-indigo-700 hover:underline">
+                  {runPage.label}
+                </Link>
+                {e.fromVersion ? (
+                  <>
+                    {" "}
+                    (version before: <span className="font-mono">{e.fromVersion}</span>)
+                  </>
+                ) : null}
+                .
+              </span>
+            ) : (
+              <span>
+                Upgrade from <span className="font-mono">{e.fromVersion || "?"}</span> to <span className="font-mono">{e.toVersion}</span>
+                {runPage ? (
+                  <>
+                    {" "}
+                    in{" "}
+                    <Link href={runPage.href} className="text-indigo-700 hover:underline">
+                      {runPage.label}
+                    </Link>
+                  </>
+                ) : null}
+                .
+              </span>
+            )}
           </span>
         }
       />

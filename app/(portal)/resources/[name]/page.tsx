@@ -2,6 +2,7 @@ import { decodeParam } from "@/lib/validation/common";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ConnectionCard } from "@/components/resources/connection-card";
 import { PatchPartyActions } from "@/components/resources/patch-party-actions";
 import { PatchStatusPanel } from "@/components/resources/patch-status-panel";
 import { Alert } from "@/components/ui/alert";
@@ -13,6 +14,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { getExclusionHistory, getPatchHistory, getPatchStatus, getResource, getServiceRisk, listRecentExecutions, RECENT_EXECUTIONS } from "@/lib/data/resource-detail";
 import { RecentExecutionsCard } from "@/components/executions/recent-executions-card";
 import { formatDateTime } from "@/lib/format";
@@ -154,6 +156,7 @@ export default async function ResourcePage({ params }: Params) {
           </Card>
         </div>
         <div className="space-y-6">
+          <ConnectionCard resource={resource} mayChange={mayChange} defaultUser={env().PATCHPARTY_SSH_USER} />
           <Card aria-labelledby="cluster">
             <CardHeader id="cluster" title="Cluster" description={resource.cluster ? resource.cluster.name : "Not a node of a cluster"} />
             {resource.cluster ? (

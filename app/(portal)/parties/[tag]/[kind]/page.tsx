@@ -158,7 +158,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
       ) : null}
       {notices && (notices.counts.length > 0 || shortNotice) ? <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="party-notices" className="mb-6" /> : null}
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-2" aria-labelledby="slots">
+        <Card className="min-w-0 lg:col-span-2" aria-labelledby="slots">
           <CardHeader id="slots" title="Group slots" description={ran ? "Resources that were patched (or failed) in each slot." : "Resources included in each slot today."} />
           <Table caption="Group slots">
             <thead>

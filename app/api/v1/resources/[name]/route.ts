@@ -2,8 +2,8 @@ import { decodeParam } from "@/lib/validation/common";
 import { handleChange, resourceResponse, type NameParams } from "@/lib/api/resource-route";
 import { unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
-import { setResourceGroup } from "@/lib/data/resource-changes";
-import { GroupChangeSchema } from "@/lib/validation/resources";
+import { updateResource } from "@/lib/data/resource-changes";
+import { ResourcePatchSchema } from "@/lib/validation/resources";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +13,10 @@ export const GET = apiRoute(async function GET(request: Request, { params }: Nam
   return resourceResponse(decodeParam((await params).name), new Date());
 });
 
-/** PATCH /api/v1/resources/{name} { group, revision?, overrideReason? }: moves it to another group. */
+/**
+ * PATCH /api/v1/resources/{name} { group?, address?, sshPort?, sshUser?, revision?, overrideReason? }:
+ * moves it to another group and/or changes how executors reach it (null or "" clears a field).
+ */
 export const PATCH = apiRoute(function PATCH(request: Request, context: NameParams) {
-  return handleChange(request, context, GroupChangeSchema.strict(), (user, name, input, now) => setResourceGroup(user, name, input, now, "regroup"));
+  return handleChange(request, context, ResourcePatchSchema, updateResource); // strict: an unknown field is a 400
 });
