@@ -196,7 +196,8 @@ describe("the ansible executor", () => {
     await db.$transaction((tx) => recordExecutions(tx, "ansible", [request], "QUEUED", new Date()));
     const watch = watchRunDirs();
     const started = Date.now();
-    await runAnsibleExecutions([request.key], config);
+    // An upgrade that takes a minute, so the run is surely still going when the deadline nears.
+    await runAnsibleExecutions([request.key], { ...config, extraVars: { ...config.extraVars, patchparty_upgrade_command: "sleep 60" } });
     expect(Date.now() - started).toBeLessThan(25_000);
     const runDirs = watch();
     const row = await db.execution.findUniqueOrThrow({ where: { key: request.key } });
