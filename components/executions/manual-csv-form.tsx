@@ -7,7 +7,7 @@ import type { FormResult } from "@/lib/actions/result";
 import type { CsvError } from "@/lib/data/manual-outcomes";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
-import { Table, Td, Th } from "../ui/table";
+import { CsvErrorTable } from "../ui/csv-error-table";
 import { TargetInputs, type TargetFields } from "./manual-outcome-controls";
 
 /** `maxBytes`: lib/validation/manual-outcomes.ts MANUAL_CSV_MAX_BYTES, passed in so that the schemas stay on the server. */
@@ -62,26 +62,7 @@ export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFie
       <div aria-live="polite" className="space-y-3">
         {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
         {!state.ok && state.data?.length ? (
-          <div className="rounded-xl border border-slate-200 bg-white">
-            <Table caption="Errors in the file">
-              <thead>
-                <tr>
-                  <Th>Line</Th>
-                  <Th>Column</Th>
-                  <Th>Problem</Th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100" data-testid="outcome-csv-errors">
-                {state.data.map((e, i) => (
-                  <tr key={i}>
-                    <Td className="tabular-nums">{e.line}</Td>
-                    <Td className="font-mono text-xs">{e.column || "–"}</Td>
-                    <Td>{e.message}</Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </div>
+          <CsvErrorTable errors={state.data} testId="outcome-csv-errors" />
         ) : null}
       </div>
     </form>

@@ -1,12 +1,12 @@
 // A party's executions, one slot at a time: which slot (those with a run), its counts by state,
 // a page of its members, and the manual outcome controls for the people who may record them.
 import Link from "next/link";
-import type { ExecutionRow, StateCounts } from "@/lib/data/execution-rows";
+import type { StateCounts } from "@/lib/data/execution-rows";
 import type { ExecutionState } from "@/lib/data/executions";
 import { cx } from "../ui/cx";
-import { ExecutionsPanel } from "./executions-panel";
+import { ExecutionsPanel, type ExecutionsPage } from "./executions-panel";
 
-type Props = {
+type Props = ExecutionsPage & {
   /** The party page's path: /parties/<tag>/<kind>. */
   base: string;
   tag: string;
@@ -14,16 +14,7 @@ type Props = {
   /** The slots that have a run, by group. */
   groups: number[];
   group: number;
-  state: ExecutionState | null;
-  after: string | null;
   counts: Map<number, StateCounts>;
-  rows: ExecutionRow[];
-  next: string | null;
-  viewerZone: string;
-  reportable: string[];
-  /** Whether the viewer may record outcomes (admins; owners for their team's members). */
-  mayRecord: boolean;
-  csvMaxBytes: number;
 };
 
 export function SlotExecutionsPanel(p: Props) {
@@ -62,16 +53,10 @@ export function SlotExecutionsPanel(p: Props) {
         )
       }
       counts={p.counts.get(p.group) ?? {}}
-      state={p.state}
-      rows={p.rows}
-      stateHref={(s) => href({ state: s, after: null })}
-      firstHref={p.after ? href({ after: null }) : null}
-      nextHref={p.next ? href({ after: p.next }) : null}
-      viewerZone={p.viewerZone}
-      reportable={p.reportable}
-      target={p.mayRecord ? { scope: "slot", tag: p.tag, kind: p.kind, group: String(p.group) } : null}
+      page={p}
+      href={href}
+      target={{ scope: "slot", tag: p.tag, kind: p.kind, group: String(p.group) }}
       csvExample={`member,state,message\n${first},patched,\n${first === "web-01" ? "web-02" : "another-member"},failed,"Disk full: the package manager could not unpack"`}
-      csvMaxBytes={p.csvMaxBytes}
     />
   );
 }

@@ -3,13 +3,12 @@
 import { useState, type FormEvent } from "react";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
-import { Table, Td, Th } from "../ui/table";
+import { CsvErrorTable, type CsvLineError } from "../ui/csv-error-table";
 
-type ImportError = { line: number; column: string; message: string };
 type State =
   | { step: "idle" }
   | { step: "working"; phase: string; done: number; total: number }
-  | { step: "errors"; message: string; errors: ImportError[] }
+  | { step: "errors"; message: string; errors: CsvLineError[] }
   | { step: "done"; created: number; updated: number; unchanged: number };
 
 export function ImportForm() {
@@ -39,7 +38,7 @@ export function ImportForm() {
       buffer = lines.pop() ?? "";
       for (const line of lines) {
         if (!line.trim()) continue;
-        const event = JSON.parse(line) as { phase: string; done?: number; total?: number; message?: string; errors?: ImportError[]; created?: number; updated?: number; unchanged?: number };
+        const event = JSON.parse(line) as { phase: string; done?: number; total?: number; message?: string; errors?: CsvLineError[]; created?: number; updated?: number; unchanged?: number };
         if (event.phase === "error") setState({ step: "errors", message: event.message ?? "The file has errors.", errors: event.errors ?? [] });
         else if (event.phase === "done") setState({ step: "done", created: event.created ?? 0, updated: event.updated ?? 0, unchanged: event.unchanged ?? 0 });
         else setState({ step: "working", phase: event.phase, done: event.done ?? 0, total: event.total ?? 0 });
@@ -79,26 +78,7 @@ export function ImportForm() {
           <>
             <Alert tone="error">{state.message}</Alert>
             {state.errors.length ? (
-              <div className="rounded-xl border border-slate-200 bg-white">
-                <Table caption="Errors in the file">
-                  <thead>
-                    <tr>
-                      <Th>Line</Th>
-                      <Th>Column</Th>
-                      <Th>Problem</Th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100" data-testid="import-errors">
-                    {state.errors.map((e, i) => (
-                      <tr key={i}>
-                        <Td className="tabular-nums">{e.line}</Td>
-                        <Td className="font-mono text-xs">{e.column || "–"}</Td>
-                        <Td>{e.message}</Td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </Table>
-              </div>
+              <CsvErrorTable errors={state.errors} testId="import-errors" />
             ) : null}
           </>
         ) : null}

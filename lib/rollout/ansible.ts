@@ -13,8 +13,8 @@ import { lastBytes } from "../domain/redact";
 import { env, type Env } from "../env";
 import { createAnsibleLog, explainUnreachable, hostOutput, hostReport, readEvent, unexplainedUnreachable, type AnsibleLog } from "./ansible-output";
 import type { ExecutionReport, UpgradeRequest } from "./executor";
-import { HOOK_TIMEOUT_SECONDS, runHook } from "./hooks";
-import { connectionProblem } from "./ssh";
+import { HOOK_TIMEOUT_SECONDS, runHook, WITHHELD } from "./hooks";
+import { connectionProblem, sshConfigFromEnv, type SshConfig } from "./ssh";
 
 export const DEFAULT_PLAYBOOK = path.resolve(import.meta.dirname, "../../ansible/patch.yml");
 const EXECUTOR = "ansible";
@@ -28,19 +28,10 @@ const REPORT_MARGIN_MS = 30_000;
 /** Hosts Ansible works on at once: the whole batch (its size is the rollout's concurrency), up to this. */
 const MAX_FORKS = 50;
 const STDERR_LIMIT = 16 * 1024;
-/** As lib/rollout/hooks.ts withholds them from hooks. */
-const WITHHELD = ["DATABASE_URL", "NEXTAUTH_SECRET", "OIDC_CLIENT_SECRET", "PATCHPARTY_WEBHOOK_SECRET", "SMTP_URL"];
 
-export type AnsibleConfig = {
+/** The SSH settings it shares with the ssh executor, and its own. */
+export type AnsibleConfig = Pick<SshConfig, "keyFile" | "knownHostsFile" | "user" | "connectTimeoutSeconds" | "reboot" | "rebootTimeoutSeconds" | "healthCheck"> & {
   playbook: string;
-  keyFile: string | null;
-  knownHosts: string | null;
-  /** For members whose resource names no SSH user. */
-  user: string;
-  connectTimeoutSeconds: number;
-  reboot: "auto" | "always" | "never";
-  rebootTimeoutSeconds: number;
-  healthCheck: string | null;
   /** More extra variables for every run (the tests' harmless reboot command, for one). */
   extraVars: Record<string, unknown>;
   /** ansible-playbook, found on the worker's PATH. */
@@ -49,18 +40,9 @@ export type AnsibleConfig = {
 
 /** The executor's settings: the playbook, and the SSH settings it shares with the ssh executor. */
 export function ansibleConfigFromEnv(e: Env = env()): AnsibleConfig {
-  return {
-    playbook: path.resolve(e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK),
-    keyFile: e.PATCHPARTY_SSH_KEY_FILE ?? null,
-    knownHosts: e.PATCHPARTY_SSH_KNOWN_HOSTS ?? null,
-    user: e.PATCHPARTY_SSH_USER,
-    connectTimeoutSeconds: e.PATCHPARTY_SSH_CONNECT_TIMEOUT,
-    reboot: e.PATCHPARTY_SSH_REBOOT,
-    rebootTimeoutSeconds: e.PATCHPARTY_SSH_REBOOT_TIMEOUT,
-    healthCheck: e.PATCHPARTY_SSH_HEALTH_CHECK ?? null,
-    extraVars: {},
-    command: "ansible-playbook",
-  };
+  const { keyFile, knownHostsFile, user, connectTimeoutSeconds, reboot, rebootTimeoutSeconds, healthCheck } = sshConfigFromEnv(e);
+  const playbook = path.resolve(e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK);
+  return { playbook, keyFile, knownHostsFile, user, connectTimeoutSeconds, reboot, rebootTimeoutSeconds, healthCheck, extraVars: {}, command: "ansible-playbook" };
 }
 
 type Member = { request: UpgradeRequest; host: string; address: string };
@@ -82,7 +64,7 @@ function inventoryFor(members: Member[], config: AnsibleConfig) {
   // As the ssh executor connects: host keys checked, and never written to the known hosts.
   const common = ["-o StrictHostKeyChecking=yes", "-o UpdateHostKeys=no", "-o BatchMode=yes", `-o ConnectTimeout=${config.connectTimeoutSeconds}`];
   if (config.keyFile) common.push("-o IdentitiesOnly=yes");
-  if (config.knownHosts) common.push(`-o UserKnownHostsFile=${quote(config.knownHosts)}`, "-o GlobalKnownHostsFile=/dev/null");
+  if (config.knownHostsFile) common.push(`-o UserKnownHostsFile=${quote(config.knownHostsFile)}`, "-o GlobalKnownHostsFile=/dev/null");
   return {
     all: {
       // Group variables: a team's group_vars beside its playbook may override them.
@@ -215,7 +197,7 @@ function sshTarget(request: UpgradeRequest, address: string, config: AnsibleConf
 function askSsh(member: Member, config: AnsibleConfig): Promise<string> {
   const args = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UpdateHostKeys=no", "-o", `ConnectTimeout=${config.connectTimeoutSeconds}`, "-p", String(member.request.port ?? 22), "-l", member.request.user ?? config.user];
   if (config.keyFile) args.push("-i", config.keyFile, "-o", "IdentitiesOnly=yes");
-  if (config.knownHosts) args.push("-o", `UserKnownHostsFile=${config.knownHosts}`, "-o", "GlobalKnownHostsFile=/dev/null");
+  if (config.knownHostsFile) args.push("-o", `UserKnownHostsFile=${config.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null");
   return new Promise((resolve) => {
     const ssh = spawn("ssh", [...args, "-n", "-T", "--", member.address, "true"], { stdio: ["ignore", "ignore", "pipe"] });
     let said = "";
@@ -323,7 +305,7 @@ export async function runAnsibleExecutions(keys: string[], config: AnsibleConfig
       members.map(async ({ request, host, address }) => {
         const outcome: ExecutionReport = ranNothing && stopped
           ? { state: "failed", message: run.timedOut ? `${stopped} before any task ran on the hosts.` : stopped }
-          : hostReport(log, host, (said) => connectionProblem(said, sshTarget(request, address, config), config.knownHosts ?? "~/.ssh/known_hosts"), stopped);
+          : hostReport(log, host, (said) => connectionProblem(said, sshTarget(request, address, config), config.knownHostsFile ?? "~/.ssh/known_hosts"), stopped);
         let output = memberOutput(log, host, run.stderr);
         if (request.hooks.post) {
           const hook = await runHook("post", request.hooks.post, request, { timeoutSeconds: hookTimeout(request.deadline), outcome: outcome.state === "succeeded" ? "succeeded" : "failed" });

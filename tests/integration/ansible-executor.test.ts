@@ -60,23 +60,17 @@ async function member(runId: string, label: string, target: TestHost | null, dea
   const resource = await db.resource.create({
     data: { name: `${prefix}-${label}`, kind: "VM", environment: "PRODUCTION", ...serviceOf, patchGroup: 1, address: target?.address ?? null, sshPort: target?.port ?? null, sshUser: target?.user ?? null },
   });
-  return {
+  // The connection is the resource's, so a member with no address has none whichever host stands in.
+  return testHosts.request(target ?? host.upgrades, {
     key: `${runId}:${resource.id}`,
     resourceId: resource.id,
     memberName: resource.name,
     address: resource.address,
     port: resource.sshPort,
     user: resource.sshUser,
-    kind: "VM",
-    tags: [],
-    cluster: null,
-    fromVersion: "1.0",
-    toVersion: "1.1",
-    party: null,
     template: { id: `tpl-${prefix}`, name: "Ansible test" },
     deadline,
-    hooks: { pre: null, post: null },
-  };
+  });
 }
 
 async function execution(role: Role | "no address") {
@@ -94,7 +88,7 @@ beforeAll(async () => {
   config = {
     ...ansibleConfigFromEnv(parseEnv({})),
     keyFile: testHosts.keyFile,
-    knownHosts: testHosts.knownHostsFile,
+    knownHostsFile: testHosts.knownHostsFile,
     connectTimeoutSeconds: 5,
     rebootTimeoutSeconds: 60,
     healthCheck: 'test "$(cat "$DPKG_ROOT/usr/share/pp-demo/version")" = 1.1',

@@ -10,7 +10,8 @@ import { executorByName, manualExecutor } from "@/lib/rollout/executors";
 import { tickParties } from "@/lib/rollout/party-engine";
 import { simulatedExecutor } from "@/lib/rollout/simulated";
 import { makeFleet } from "./fixtures/fleet";
-import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
+import { EXECUTION_TEST_SLOTS, keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
+import { createQaParty } from "./fixtures/qa-party";
 
 keepPartyRule();
 
@@ -23,16 +24,10 @@ beforeEach(async () => {
     data: Array.from({ length: 5 }, (_, i) => ({ name: `${f.prefix}-m${i}`, kind: "VM" as const, environment: "NON_PRODUCTION" as const, teamId: f.teamB.id, serviceId: f.web.serviceId, patchGroup: 1 })),
   });
   await db.resource.update({ where: { id: f.other.id }, data: { environment: "NON_PRODUCTION" } });
-  await setSlotSettings({ slotExecutor: null, slotCutoffMinutes: 30, slotMemberTimeoutMinutes: 60, slotCanaryPercent: 0, slotMaxFailurePercent: null, slotConcurrency: 25 });
+  await setSlotSettings(EXECUTION_TEST_SLOTS);
 });
 
-/** A QA party of its own, far in the future, one 4-hour slot for group 1. */
-async function qaParty() {
-  const year = 7000 + Math.floor(Math.random() * 999);
-  const startsAt = new Date(Date.UTC(year, 2, 7, 9));
-  const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
-  return db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
-}
+const qaParty = () => createQaParty(7000);
 
 const tickAt = (partyId: string, executors: Parameters<typeof tickParties>[1], at: Date, teamIds = [f.teamB.id]) => tickParties(at, executors, { partyIds: [partyId], teamIds });
 const executions = (partyId: string) => db.execution.findMany({ where: { partyId }, orderBy: { memberName: "asc" } });

@@ -26,7 +26,8 @@ import { PolicyInputSchema } from "@/lib/validation/policies";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
 import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
-import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
+import { EXECUTION_TEST_SLOTS, keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
+import { createQaParty } from "./fixtures/qa-party";
 
 keepPartyRule();
 
@@ -42,15 +43,13 @@ beforeEach(async () => {
       ...Array.from({ length: 2 }, (_, i) => ({ name: `${f.prefix}-b${i}`, teamId: f.teamB.id })),
     ].map((r) => ({ ...r, kind: "VM" as const, environment: "NON_PRODUCTION" as const, serviceId: f.web.serviceId, patchGroup: 1, version: "1.0" })),
   });
-  await setSlotSettings({ slotExecutor: null, slotCutoffMinutes: 30, slotMemberTimeoutMinutes: 60, slotCanaryPercent: 0, slotMaxFailures: null, slotMaxFailurePercent: null, slotConcurrency: 25, slotConcurrencyPercent: null });
+  await setSlotSettings(EXECUTION_TEST_SLOTS);
 });
 
 /** A QA party of its own in a far year; its group 1 slot has started: every member waits for a person. */
 async function startedSlot() {
-  const year = 6000 + Math.floor(Math.random() * 999);
-  const startsAt = new Date(Date.UTC(year, 2, 7, 9));
-  const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
-  const party = await db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
+  const party = await createQaParty(6000);
+  const { startsAt } = party;
   const [first] = await tickParties(startsAt, manualExecutor, { partyIds: [party.id], teamIds: [f.teamA.id, f.teamB.id] });
   expect(first).toMatchObject({ state: "RUNNING", started: 6 });
   const executions = await db.execution.findMany({ where: { partyId: party.id }, orderBy: { memberName: "asc" } });

@@ -21,8 +21,8 @@ import { countRunExecutions, getTemplate, listMembers, listRunExecutions } from 
 import { executorChoices } from "@/lib/data/slot-rollout";
 import { RunExecutionsPanel } from "@/components/executions/run-executions-panel";
 import { TemplateExecutionCard } from "@/components/templates/template-execution-card";
-import { isOpen, stateParam } from "@/components/executions/labels";
-import { MANUAL_CSV_MAX_BYTES } from "@/lib/validation/manual-outcomes";
+import { stateParam } from "@/components/executions/labels";
+import { recordingRights } from "@/components/executions/executions-panel";
 import { noticeSummary } from "@/lib/data/notifications";
 import { storedPlan } from "@/lib/data/upgrade-plans";
 import { shortNoticeReason } from "@/lib/domain/notices";
@@ -61,7 +61,6 @@ export default async function TemplatePage({ params, searchParams }: Props) {
     run ? listRunExecutions(template.id, run.id, { state: exec.state ?? undefined, after: exec.after }) : null,
     executorChoices(),
   ]);
-  const mayReport = (teamId: string | null) => can(user, { action: "execution:report", target: { teamId } });
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
   const plan = storedPlan(template.planComponents);
@@ -234,9 +233,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
           rows={execPage.rows}
           next={execPage.next}
           viewerZone={zone}
-          reportable={execPage.rows.filter((r) => isOpen(r.state) && mayReport(r.teamId)).map((r) => r.key)}
-          mayRecord={user.role === "ADMIN" || user.teamIds.some((teamId) => mayReport(teamId))}
-          csvMaxBytes={MANUAL_CSV_MAX_BYTES}
+          {...recordingRights(user, execPage.rows)}
         />
       ) : null}
 

@@ -32,8 +32,8 @@ import { requireUser } from "@/lib/auth/session";
 import { getOutcomeCounts } from "@/lib/data/fleet";
 import { getParty, listPartyExcluded, listPartyResources, listSlotExecutions, slotCounts, slotExecutionCounts } from "@/lib/data/party-detail";
 import { SlotExecutionsPanel } from "@/components/executions/slot-executions-panel";
-import { isOpen, stateParam } from "@/components/executions/labels";
-import { MANUAL_CSV_MAX_BYTES } from "@/lib/validation/manual-outcomes";
+import { stateParam } from "@/components/executions/labels";
+import { recordingRights } from "@/components/executions/executions-panel";
 import { partyKey, type PatchGroup } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { KindSchema, TagSchema } from "@/lib/validation/party-rule";
@@ -88,7 +88,6 @@ export default async function PartyPage({ params, searchParams }: Params) {
   // The slot whose executions are listed: the one asked for, else the first that is patching, else the first that ran.
   const execGroup = runs.find((r) => r.group === query.slot)?.group ?? runs.find((r) => r.state === "RUNNING" || r.state === "HALTED")?.group ?? runs[0]?.group ?? null;
   const [execCounts, execPage] = party.id && execGroup !== null ? await Promise.all([slotExecutionCounts(party.id), listSlotExecutions(party.id, execGroup, { state: query.state ?? undefined, after: query.from })]) : [null, null];
-  const mayReport = (teamId: string | null) => can(user, { action: "execution:report", target: { teamId } });
   const shortNotice = party.kind === "production" && party.status !== "cancelled" ? shortNoticeReason(party.startsAt, notices?.lastTold?.createdAt ?? null, now) : null;
   const needsChange = party.kind === "production" && party.status !== "cancelled" && !ran;
   const c = counts.get(partyKey(party))!;
@@ -242,9 +241,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
           rows={execPage.rows}
           next={execPage.next}
           viewerZone={zone}
-          reportable={execPage.rows.filter((r) => isOpen(r.state) && mayReport(r.teamId)).map((r) => r.key)}
-          mayRecord={user.role === "ADMIN" || user.teamIds.some((teamId) => mayReport(teamId))}
-          csvMaxBytes={MANUAL_CSV_MAX_BYTES}
+          {...recordingRights(user, execPage.rows)}
         />
       ) : null}
       <Card className="mt-6" aria-labelledby="by-group">
