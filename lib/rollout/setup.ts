@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { env, type Env } from "../env";
 import { EXECUTOR_NAMES, type ExecutorName } from "./executor";
 import type { DefaultExecutor } from "./executors";
+import { DEFAULT_PLAYBOOK } from "./ansible";
 
 export type SetupCheck = { what: string; ok: boolean; detail: string };
 export type ExecutorSetup = { name: ExecutorName; checks: SetupCheck[]; ready: boolean };
@@ -49,8 +50,11 @@ async function checksOf(name: ExecutorName, e: Env): Promise<SetupCheck[]> {
     case "ssh":
       return Promise.all([fileCheck("Private key file", "PATCHPARTY_SSH_KEY_FILE", e.PATCHPARTY_SSH_KEY_FILE), fileCheck("Known hosts file", "PATCHPARTY_SSH_KNOWN_HOSTS", e.PATCHPARTY_SSH_KNOWN_HOSTS)]);
     case "ansible": {
-      const [found, playbook] = await Promise.all([onPath("ansible-playbook"), fileCheck("Playbook", "PATCHPARTY_ANSIBLE_PLAYBOOK", e.PATCHPARTY_ANSIBLE_PLAYBOOK)]);
-      return [{ what: "ansible-playbook", ok: found !== null, detail: found ?? "not found on PATH (Debian: apt install ansible-core)" }, playbook];
+      // Unset, the playbook shipped with PatchParty (ansible/patch.yml) is used.
+      const playbookFile = e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK;
+      const [found, playbook] = await Promise.all([onPath("ansible-playbook"), fileCheck("Playbook", "PATCHPARTY_ANSIBLE_PLAYBOOK", playbookFile)]);
+      const shown = e.PATCHPARTY_ANSIBLE_PLAYBOOK ? playbook : { ...playbook, detail: playbook.ok ? `${playbookFile} (the default: PATCHPARTY_ANSIBLE_PLAYBOOK is not set)` : playbook.detail };
+      return [{ what: "ansible-playbook", ok: found !== null, detail: found ?? "not found on PATH (Debian: apt install ansible-core ansible)" }, shown];
     }
     case "webhook":
       return [

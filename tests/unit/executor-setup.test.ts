@@ -29,6 +29,13 @@ describe("what each executor needs", () => {
     expect(displayUrl("http://hooks.internal:8080/patch")).toBe("http://hooks.internal:8080/patch");
   });
 
+  it("ansible: the playbook shipped with PatchParty unless one is named, a named one must be readable", async () => {
+    const byDefault = (await executorSetup("ansible", parseEnv({}))).checks.find((c) => c.what === "Playbook");
+    expect(byDefault).toEqual({ what: "Playbook", ok: true, detail: expect.stringMatching(/\/ansible\/patch\.yml \(the default: PATCHPARTY_ANSIBLE_PLAYBOOK is not set\)$/) });
+    const missing = (await executorSetup("ansible", parseEnv({ PATCHPARTY_ANSIBLE_PLAYBOOK: path.join(dir, "site.yml") }))).checks.find((c) => c.what === "Playbook");
+    expect(missing).toEqual({ what: "Playbook", ok: false, detail: `PATCHPARTY_ANSIBLE_PLAYBOOK=${path.join(dir, "site.yml")}: no such file` });
+  });
+
   it("manual and simulated need nothing", async () => {
     expect(await executorSetup("manual", parseEnv({}))).toEqual({ name: "manual", checks: [], ready: true });
     expect(await executorSetup("simulated", parseEnv({}))).toEqual({ name: "simulated", checks: [], ready: true });

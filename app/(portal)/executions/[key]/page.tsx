@@ -52,7 +52,7 @@ export default async function ExecutionPage({ params }: Params) {
             <ExecutorBadge executor={e.executor} />
             {e.party && runPage ? (
               <span>
-                Patched in{" "}
+                Part of{" "}
                 <Link href={runPage.href} className="text-indigo-700 hover:underline">
                   {runPage.label}
                 </Link>
