@@ -25,7 +25,7 @@ export const STALE_SECONDS = 120;
 export async function recordExecutions(
   tx: Tx,
   executor: ExecutorName,
-  requests: (UpgradeRequest & { extra?: Prisma.InputJsonValue })[],
+  requests: (UpgradeRequest & { extra?: Prisma.InputJsonValue; expectedAt?: Date })[],
   state: "QUEUED" | "RUNNING",
   now: Date,
 ): Promise<string[]> {
@@ -41,13 +41,14 @@ export async function recordExecutions(
     partyGroup: r.party?.group ?? null,
     templateId: r.template?.id ?? null,
     deadline: r.deadline.toISOString(),
-    request: { ...r, deadline: r.deadline.toISOString(), extra: r.extra ?? null },
+    expectedAt: r.expectedAt?.toISOString() ?? null,
+    request: { ...r, deadline: r.deadline.toISOString(), expectedAt: undefined, extra: r.extra ?? null },
   }));
   const inserted = await tx.$queryRaw<{ key: string }[]>`
-    INSERT INTO "Execution" (id, key, executor, state, "resourceId", "memberName", address, "fromVersion", "toVersion", "partyId", "partyGroup", "templateId", request, deadline, "startedAt", "createdAt", "updatedAt")
-    SELECT 'exe_' || md5(x.key), x.key, ${executor}, ${state}::"ExecutionState", x."resourceId", x."memberName", x.address, x."fromVersion", x."toVersion", x."partyId", x."partyGroup", x."templateId", x.request, x.deadline,
+    INSERT INTO "Execution" (id, key, executor, state, "resourceId", "memberName", address, "fromVersion", "toVersion", "partyId", "partyGroup", "templateId", request, deadline, "expectedAt", "startedAt", "createdAt", "updatedAt")
+    SELECT 'exe_' || md5(x.key), x.key, ${executor}, ${state}::"ExecutionState", x."resourceId", x."memberName", x.address, x."fromVersion", x."toVersion", x."partyId", x."partyGroup", x."templateId", x.request, x.deadline, x."expectedAt",
            CASE WHEN ${state} = 'RUNNING' THEN ${now}::timestamp ELSE NULL END, ${now}, ${now}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(key text, "resourceId" text, "memberName" text, address text, "fromVersion" text, "toVersion" text, "partyId" text, "partyGroup" int, "templateId" text, request jsonb, deadline timestamp)
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(key text, "resourceId" text, "memberName" text, address text, "fromVersion" text, "toVersion" text, "partyId" text, "partyGroup" int, "templateId" text, request jsonb, deadline timestamp, "expectedAt" timestamp)
     ON CONFLICT (key) DO NOTHING
     RETURNING key`;
   return inserted.map((row) => row.key);
@@ -86,21 +87,21 @@ export async function settleDue(tx: Tx, which: string[] | { partyRunId: string }
   await tx.$executeRaw`
     UPDATE "Execution" e SET
       state = CASE
-        WHEN e.executor = 'simulated' AND (e.request->'extra'->>'finishAt')::timestamp <= ${now}::timestamp
+        WHEN e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp
           THEN CASE WHEN (e.request->'extra'->>'fails')::boolean THEN 'FAILED' ELSE 'SUCCEEDED' END::"ExecutionState"
         ELSE 'FAILED'::"ExecutionState" END,
       message = CASE
-        WHEN e.executor = 'simulated' AND (e.request->'extra'->>'finishAt')::timestamp <= ${now}::timestamp
+        WHEN e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp
           THEN CASE WHEN (e.request->'extra'->>'fails')::boolean THEN 'Simulated failure: the health check did not pass after the upgrade.' ELSE 'Simulated upgrade: no server was touched.' END
         WHEN e.deadline <= ${now}::timestamp
           THEN 'No report: the ' || e.executor || ' executor gave no outcome by the deadline (' || to_char(e.deadline, 'YYYY-MM-DD HH24:MI') || ' UTC).'
         ELSE 'The worker running this upgrade stopped (no sign of life since ' || to_char(e."heartbeatAt", 'YYYY-MM-DD HH24:MI:SS') || ' UTC); its outcome is unknown: check the host.' END,
-      "healthCheck" = CASE WHEN e.executor = 'simulated' AND (e.request->'extra'->>'finishAt')::timestamp <= ${now}::timestamp
+      "healthCheck" = CASE WHEN e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp
           THEN CASE WHEN (e.request->'extra'->>'fails')::boolean THEN 'failed' ELSE 'passed' END ELSE e."healthCheck" END,
       "reportedBy" = CASE WHEN e.executor = 'simulated' THEN 'simulated' ELSE 'PatchParty (deadline)' END,
       "finishedAt" = ${now}, "updatedAt" = ${now}
     WHERE ${inSet} AND e.state IN ('QUEUED', 'RUNNING')
-      AND ((e.executor = 'simulated' AND (e.request->'extra'->>'finishAt')::timestamp <= ${now}::timestamp)
+      AND ((e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp)
         OR e.deadline <= ${now}::timestamp
         OR (e.state = 'RUNNING' AND e."heartbeatAt" < ${staleBefore}::timestamp))`;
 }

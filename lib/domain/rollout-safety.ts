@@ -31,7 +31,7 @@ export function haltReason(s: Pick<Safety, "maxFailures" | "maxFailurePercent">,
  * The most members one tick starts: a tick's transaction stays short (well under a second at
  * 30,000 members, docs/benchmarks.md) and the next tick, seconds later, starts the next batch.
  */
-export const MAX_STARTS_PER_TICK = 2_000;
+export const MAX_STARTS_PER_TICK = 1_000;
 
 /**
  * How many members to start now: while the canary is not through, only what is left of it, and

@@ -1,7 +1,8 @@
 // The simulated executor of the demo and the tests: each upgrade takes about `durationSeconds`
 // and fails with probability `failureRate`, both drawn from a hash of the upgrade's key, so the
 // same key always gives the same result. Its rows say they are simulated (executor "simulated",
-// a message saying no server was touched); the clock alone finishes them (settleExecutions).
+// a message saying no server was touched); the clock alone finishes them at their `expectedAt`
+// (settleExecutions).
 // It runs only on the demo data or when asked for by name (lib/rollout/executors.ts).
 import { createHash } from "node:crypto";
 import { recordExecutions } from "../data/executions";
@@ -34,7 +35,7 @@ export function simulatedExecutor(options: SimulatedOptions): Executor {
     async start(tx, requests, now) {
       const rows = requests.map((request) => {
         const { finishAt, fails } = simulatedOutcome(request, options, now);
-        return { ...request, extra: { finishAt: finishAt.toISOString(), fails } };
+        return { ...request, expectedAt: finishAt, extra: { fails } };
       });
       await recordExecutions(tx, "simulated", rows, "RUNNING", now);
     },

@@ -45,6 +45,7 @@ CREATE TABLE "Execution" (
     "startedAt" TIMESTAMP(3),
     "finishedAt" TIMESTAMP(3),
     "deadline" TIMESTAMP(3) NOT NULL,
+    "expectedAt" TIMESTAMP(3),
     "heartbeatAt" TIMESTAMP(3),
     "exitStatus" INTEGER,
     "output" TEXT,
