@@ -24,6 +24,8 @@ export type Permission =
   | { action: "calendar:export" }
   | { action: "resource:change"; target: TeamTarget }
   | { action: "resource:import" }
+  // Where the executors reach a resource (address, SSH port and user): admins only.
+  | { action: "resource:connect" }
   | { action: "policy:create" }
   | { action: "policy:edit" }
   | { action: "policy:delete" }

@@ -4,7 +4,8 @@
 // simulated clock (demo and tests) finishes a row, once.
 import { Prisma } from "@prisma/client";
 import { db } from "../db";
-import { truncateOutput } from "../domain/redact";
+import { redact, truncateOutput } from "../domain/redact";
+import { env } from "../env";
 import type { ExecutionReport, ExecutorName, PackageChange, Tx, UpgradeRequest } from "../rollout/executor";
 import { can, type CurrentUser } from "../auth/permissions";
 import type { EXECUTION_STATES, ExecutionReportInput } from "../validation/executions";
@@ -103,7 +104,8 @@ export async function settleDue(tx: Tx, which: string[] | { partyRunId: string }
     WHERE ${inSet} AND e.state IN ('QUEUED', 'RUNNING')
       AND ((e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp)
         OR e.deadline <= ${now}::timestamp
-        OR (e.state = 'RUNNING' AND e."heartbeatAt" < ${staleBefore}::timestamp))`;
+        -- Only workers beat (ssh, ansible); an automation that reported "running" has until the deadline.
+        OR (e.state = 'RUNNING' AND e.executor IN ('ssh', 'ansible') AND e."heartbeatAt" < ${staleBefore}::timestamp))`;
 }
 
 export type ReportOutcome = { ok: true } | { ok: false; status: 404 | 409; message: string };
@@ -128,8 +130,8 @@ export async function reportExecution(
       "startedAt" = coalesce("startedAt", ${now}),
       "finishedAt" = CASE WHEN ${final} THEN ${now}::timestamp ELSE NULL END,
       "heartbeatAt" = CASE WHEN ${final} THEN "heartbeatAt" ELSE ${now}::timestamp END,
-      message = coalesce(${report.message ?? null}, message),
-      output = coalesce(${report.output == null ? null : truncateOutput(report.output)}, output),
+      message = coalesce(${report.message == null ? null : cleanMessage(report.message)}, message),
+      output = coalesce(${report.output == null ? null : truncateOutput(report.output, configuredSecrets())}, output),
       "exitStatus" = coalesce(${full.exitStatus ?? null}::int, "exitStatus"),
       packages = coalesce(${full.packages ? JSON.stringify(full.packages) : null}::jsonb, packages),
       "rebootRequired" = coalesce(${full.rebootRequired ?? null}::boolean, "rebootRequired"),
@@ -151,17 +153,57 @@ export async function reportExecution(
  * when someone else claimed it or it already finished.
  */
 export async function claimExecution(key: string, now: Date): Promise<UpgradeRequest | null> {
-  const rows = await db.$queryRaw<{ request: UpgradeRequest & { deadline: string } }[]>`
+  const rows = await db.$queryRaw<{ request: UpgradeRequest & { deadline: string; startBy?: string | null } }[]>`
     UPDATE "Execution" SET state = 'RUNNING', "startedAt" = ${now}, "heartbeatAt" = ${now}, "updatedAt" = ${now}
     WHERE key = ${key} AND state = 'QUEUED' RETURNING request`;
   const row = rows[0];
-  return row ? { ...row.request, deadline: new Date(row.request.deadline) } : null;
+  if (!row) return null;
+  const request = { ...row.request, deadline: new Date(row.request.deadline), startBy: row.request.startBy ? new Date(row.request.startBy) : null };
+  const refusal = await lateStart(key, now);
+  if (refusal) {
+    await reportExecution(key, { state: "skipped", message: refusal }, "PatchParty", now);
+    return null;
+  }
+  return request;
+}
+
+/**
+ * Why an upgrade handed over earlier must not begin now, or null: the window's cutoff has passed
+ * while it waited for a worker (or a webhook's retries), or its rollout halted meanwhile. Asked
+ * before a worker touches a host and before a webhook is sent.
+ */
+export async function lateStart(key: string, now: Date): Promise<string | null> {
+  const runId = key.slice(0, key.indexOf(":"));
+  const [row] = await db.$queryRaw<{ startBy: Date | null; runState: string | null }[]>`
+    SELECT (SELECT (request->>'startBy')::timestamp FROM "Execution" WHERE key = ${key}) AS "startBy",
+           (SELECT state::text FROM "PartyRun" WHERE id = ${runId} UNION ALL SELECT state::text FROM "UpgradeRun" WHERE id = ${runId} LIMIT 1) AS "runState"`;
+  if (row?.startBy && now >= row.startBy) return `Not started: it was still waiting at the window's cutoff (${row.startBy.toISOString().slice(0, 16).replace("T", " ")} UTC).`;
+  if (row?.runState === "HALTED") return "Not started: the rollout halted (failures past its threshold) while it waited.";
+  return null;
+}
+
+/** The secrets this installation knows: never stored in an execution's message or output. */
+function configuredSecrets(): string[] {
+  const e = env();
+  const fromUrl = (url: string | undefined) => {
+    try {
+      return url ? decodeURIComponent(new URL(url).password) : "";
+    } catch {
+      return "";
+    }
+  };
+  return [e.NEXTAUTH_SECRET, e.OIDC_CLIENT_SECRET, e.PATCHPARTY_WEBHOOK_SECRET, fromUrl(e.DATABASE_URL), fromUrl(e.SMTP_URL)].filter((s): s is string => Boolean(s));
+}
+
+/** A message as stored and shown to every reader: secrets redacted, at most 2,000 characters, no NUL. */
+export function cleanMessage(message: string): string {
+  return redact(message.replace(/\u0000/g, ""), configuredSecrets()).slice(0, 2_000);
 }
 
 /** A running worker's sign of life, and the output so far. */
 export async function beat(key: string, now: Date, output?: string) {
   await db.$executeRaw`
-    UPDATE "Execution" SET "heartbeatAt" = ${now}, output = coalesce(${output == null ? null : truncateOutput(output)}, output), "updatedAt" = ${now}
+    UPDATE "Execution" SET "heartbeatAt" = ${now}, output = coalesce(${output == null ? null : truncateOutput(output, configuredSecrets())}, output), "updatedAt" = ${now}
     WHERE key = ${key} AND state = 'RUNNING'`;
 }
 
@@ -307,7 +349,7 @@ export async function reportExecutions(tx: Tx, reports: FinalReport[], reportedB
       message = coalesce(v.message, e.message),
       "reportedBy" = ${reportedBy},
       "updatedAt" = ${now}
-    FROM unnest(${reports.map((r) => r.key)}::text[], ${reports.map((r) => r.state)}::text[], ${reports.map((r) => r.message)}::text[]) AS v(key, state, message)
+    FROM unnest(${reports.map((r) => r.key)}::text[], ${reports.map((r) => r.state)}::text[], ${reports.map((r) => (r.message == null ? null : cleanMessage(r.message)))}::text[]) AS v(key, state, message)
     WHERE e.key = v.key AND e.state IN ('QUEUED', 'RUNNING')
     RETURNING e.key`;
   return rows.map((r) => r.key);

@@ -214,6 +214,9 @@ export async function updateResource(user: CurrentUser, name: string, input: Res
     const gated = gate(user, await lockResource(tx, name), revision, name);
     if (!gated.ok) return gated;
     const before = gated.value;
+    // Where the installation's SSH key is used is the admins' to say: an owner pointing their
+    // resource at another team's host would have it patched (as root) in their own slot.
+    if (!can(user, { action: "resource:connect" })) return refuse(403, "forbidden", "Only admins set where the executors reach a resource (its address, SSH port and user).");
     let regrouped: ResourceRecord | null = null;
     if (group !== undefined) {
       let reason: string | null = null;

@@ -307,6 +307,7 @@ async function startMembers(tx: Tx, template: TemplateRow, run: RunRow, limit: n
     party: null,
     template: { id: template.id, name: template.name },
     deadline,
+    startBy: startCutoff(run.windowEnd, template.cutoffMinutes),
     hooks: { pre: template.preHook, post: template.postHook },
   }));
   await executor.start(tx, requests, now);

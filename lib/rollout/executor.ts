@@ -40,6 +40,8 @@ export type UpgradeRequest = {
   template: { id: string; name: string } | null;
   /** No final outcome by then: the member fails with "no report". */
   deadline: Date;
+  /** Not begun by then (the window's cutoff): it is not begun at all. */
+  startBy?: Date | null;
   /** Shell commands run before and after the member on the worker (ssh and ansible executors). */
   hooks: { pre: string | null; post: string | null };
 };

@@ -172,6 +172,7 @@ async function startPatches(tx: Tx, slot: SlotTarget, endsAt: Date, execution: S
     party: slot.party,
     template: null,
     deadline,
+    startBy: startCutoff(endsAt, execution.cutoffMinutes),
     hooks: { pre: execution.preHook, post: execution.postHook },
   }));
   await executor.start(tx, requests, now);

@@ -4,7 +4,7 @@
 // reports back through POST /api/v1/executions/{key}. A failed try throws, so the job runner
 // tries again with its back-off; the last one records the failure on the execution.
 import { Webhook } from "standardwebhooks";
-import { getExecution, reportExecution, type ExecutionSummary } from "../data/executions";
+import { getExecution, lateStart, reportExecution, type ExecutionSummary } from "../data/executions";
 import { redact } from "../domain/redact";
 import { env, type Env } from "../env";
 
@@ -58,6 +58,11 @@ export async function deliverWebhook(key: string, attempt: number, maxAttempts: 
   const fail = (message: string) => reportExecution(key, { state: "failed", message }, "webhook", new Date());
   if (!e.PATCHPARTY_WEBHOOK_URL || !e.PATCHPARTY_WEBHOOK_SECRET) {
     await fail("The webhook executor is not configured: set PATCHPARTY_WEBHOOK_URL and PATCHPARTY_WEBHOOK_SECRET. Nothing was sent.");
+    return;
+  }
+  const late = await lateStart(key, new Date());
+  if (late) {
+    await reportExecution(key, { state: "skipped", message: `${late} Nothing was sent.` }, "webhook", new Date());
     return;
   }
   if (execution.deadline <= new Date()) {

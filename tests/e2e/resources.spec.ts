@@ -52,9 +52,9 @@ test("an owner excludes with a reason, then includes into group 2 and sees the n
   noErrors();
 });
 
-test("an owner sets where the executors reach a resource; a bad address is refused at its field", async ({ page, browser }, testInfo) => {
+test("an admin sets where the executors reach a resource; a bad address is refused at its field; its owner sees it, no form", async ({ page, browser }, testInfo) => {
   const noErrors = failOnConsoleErrors(page);
-  await signIn(page, "owner@example.com");
+  await signIn(page, "admin@example.com");
   const resource = await findResource(page, "team=payments&environment=non-production&sort=name");
   await page.goto(`/resources/${resource.name}`);
   const card = page.getByRole("region", { name: "Connection" });
@@ -92,10 +92,10 @@ test("an owner sets where the executors reach a resource; a bad address is refus
   await page.screenshot({ path: testInfo.outputPath("connection-390.png"), fullPage: true });
   noErrors();
 
-  // A viewer sees the connection, not the form.
+  // Its owner sees the connection, not the form: where the installation's key is used is the admins' to say.
   const viewer = await browser.newContext();
   const viewerPage = await viewer.newPage();
-  await signIn(viewerPage, "viewer@example.com");
+  await signIn(viewerPage, "owner@example.com");
   await viewerPage.goto(`/resources/${resource.name}`);
   await expect(viewerPage.getByRole("region", { name: "Connection" }).getByTestId("connection-address")).toHaveText("app-01.payments.internal");
   await expect(viewerPage.getByRole("button", { name: "Change connection" })).toHaveCount(0);

@@ -3,7 +3,7 @@
 // slot's cutoff; a cluster's nodes go one at a time and stop after a failed one; a template or the
 // party slots may name their own executor; a start asked twice records one execution.
 import { beforeEach, describe, expect, it } from "vitest";
-import { reportExecution, settleExecutions } from "@/lib/data/executions";
+import { claimExecution, reportExecution, settleExecutions } from "@/lib/data/executions";
 import { db } from "@/lib/db";
 import type { Executors } from "@/lib/rollout/executor";
 import { executorByName, manualExecutor } from "@/lib/rollout/executors";
@@ -75,9 +75,56 @@ describe("the manual executor: outcomes only from people, or the deadline", () =
     const p = await qaParty();
     await tickAt(p.id, manualExecutor, p.startsAt);
     const [one] = await executions(p.id);
-    await db.execution.update({ where: { key: one!.key }, data: { state: "RUNNING", heartbeatAt: p.startsAt } });
+    // As an ssh worker that claimed it and then died would leave it.
+    await db.execution.update({ where: { key: one!.key }, data: { executor: "ssh", state: "RUNNING", heartbeatAt: p.startsAt } });
     const finished = await db.$transaction((tx) => settleExecutions(tx, [one!.key], new Date(p.startsAt.getTime() + 3 * MINUTE)));
     expect(finished).toEqual([{ key: one!.key, state: "FAILED", message: expect.stringMatching(/The worker running this upgrade stopped .*outcome is unknown/) }]);
+  });
+});
+
+describe("what a report may not do", () => {
+  it("an automation that said it is running is not taken for a stopped worker; only its deadline ends it", async () => {
+    const p = await createQaParty(7000);
+    await tickAt(p.id, manualExecutor, p.startsAt);
+    const [one] = await executions(p.id);
+    expect(await reportExecution(one!.key, { state: "running", message: "AWX job 4711 started" }, "awx@example.com", p.startsAt)).toEqual({ ok: true });
+    const later = new Date(p.startsAt.getTime() + 20 * MINUTE);
+    expect(await db.$transaction((tx) => settleExecutions(tx, [one!.key], later))).toEqual([]);
+    expect(await db.execution.findUniqueOrThrow({ where: { key: one!.key }, select: { state: true } })).toEqual({ state: "RUNNING" });
+  });
+
+  it("a secret in a reported message or output is not stored", async () => {
+    const p = await createQaParty(7000);
+    await tickAt(p.id, manualExecutor, p.startsAt);
+    const [one] = await executions(p.id);
+    const secret = process.env.NEXTAUTH_SECRET!;
+    await reportExecution(one!.key, { state: "failed", message: `login failed with ${secret}`, output: `curl -H 'Authorization: Bearer abcdefghijkl' ${secret}` }, "awx@example.com", p.startsAt);
+    const row = await db.execution.findUniqueOrThrow({ where: { key: one!.key }, select: { message: true, output: true } });
+    expect(row.message).toBe("login failed with [redacted]");
+    expect(row.output).not.toContain(secret);
+    expect(row.output).not.toContain("abcdefghijkl");
+  });
+});
+
+describe("an upgrade handed over but not begun", () => {
+  it("is not begun after the window's cutoff, nor after its rollout halted: a worker that comes late skips it", async () => {
+    const p = await createQaParty(7000);
+    await tickAt(p.id, manualExecutor, p.startsAt);
+    const [late, halted, fine] = await executions(p.id);
+    const cutoff = new Date(p.endsAt.getTime() - 30 * MINUTE);
+    expect(await claimExecution(late!.key, cutoff)).toBeNull();
+    expect(await db.execution.findUniqueOrThrow({ where: { key: late!.key }, select: { state: true, message: true } })).toEqual({
+      state: "SKIPPED",
+      message: `Not started: it was still waiting at the window's cutoff (${cutoff.toISOString().slice(0, 16).replace("T", " ")} UTC).`,
+    });
+    const early = new Date(p.startsAt.getTime() + MINUTE);
+    expect((await claimExecution(fine!.key, early))?.key).toBe(fine!.key);
+    await db.partyRun.updateMany({ where: { partyId: p.id }, data: { state: "HALTED", haltReason: "test" } });
+    expect(await claimExecution(halted!.key, early)).toBeNull();
+    expect(await db.execution.findUniqueOrThrow({ where: { key: halted!.key }, select: { state: true, message: true } })).toEqual({
+      state: "SKIPPED",
+      message: "Not started: the rollout halted (failures past its threshold) while it waited.",
+    });
   });
 });
 

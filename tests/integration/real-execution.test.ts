@@ -39,7 +39,11 @@ afterEach(async () => {
 
 afterAll(async () => {
   await hosts?.destroy();
+  // Their slots are open today: other files count today's parties.
+  await db.party.deleteMany({ where: { id: { in: openParties } } });
 });
+
+const openParties: string[] = [];
 
 /** The ssh executor by default, any other by name: as a worker whose PATCHPARTY_EXECUTOR=ssh. */
 const executors: Executors = { defaultName: "ssh", get: executorByName };
@@ -97,7 +101,9 @@ async function openSlot() {
   const now = Date.now();
   const startsAt = new Date(now - 60 * SECOND);
   const endsAt = new Date(now + 2 * 3_600 * SECOND);
-  return db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
+  const party = await db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
+  openParties.push(party.id);
+  return party;
 }
 
 /** How often apt upgraded the test package on a host: its own apt history, in its own root. */

@@ -90,7 +90,7 @@ describe("a resource over the API", () => {
 
   it("sets and clears the connection with PATCH, with or without a group, and GET and the list show it", async () => {
     const name = f.web.name;
-    const set = await PATCH(call("PATCH", "/x", "owner", { address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" }, { "If-Match": '"1"' }), params(name));
+    const set = await PATCH(call("PATCH", "/x", "admin", { address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" }, { "If-Match": '"1"' }), params(name));
     expect(set.status).toBe(200);
     expect(set.headers.get("etag")).toBe('"2"');
     expect(await set.json()).toMatchObject({ name, group: 2, address: "web-01.example.com", sshPort: 2222, sshUser: "deploy", revision: 2 });
@@ -102,17 +102,17 @@ describe("a resource over the API", () => {
     const both = await PATCH(call("PATCH", "/x", "admin", { group: 3, address: "2001:db8::10", sshPort: null, revision: 2 }), params(name));
     expect(both.status).toBe(200);
     expect(await both.json()).toMatchObject({ group: 3, address: "2001:db8::10", sshPort: null, sshUser: "deploy", revision: 3 });
-    const cleared = await PATCH(call("PATCH", "/x", "owner", { address: "", sshUser: null }), params(name));
+    const cleared = await PATCH(call("PATCH", "/x", "admin", { address: "", sshUser: null }), params(name));
     expect(await cleared.json()).toMatchObject({ group: 3, address: null, sshPort: null, sshUser: null, revision: 4 });
     // The same values again change nothing: no revision, no audit.
-    const same = await PATCH(call("PATCH", "/x", "owner", { address: null }), params(name));
+    const same = await PATCH(call("PATCH", "/x", "admin", { address: null }), params(name));
     expect(await same.json()).toMatchObject({ address: null, revision: 4 });
 
     const audit = await db.auditEvent.findMany({ where: { entityId: f.web.id, action: "resource.connection" }, orderBy: { id: "asc" } });
     expect(audit.map((a) => [a.actorLabel, a.before, a.after])).toEqual([
-      [f.owner.email, { address: null, sshPort: null, sshUser: null }, { address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" }],
+      [f.admin.email, { address: null, sshPort: null, sshUser: null }, { address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" }],
       [f.admin.email, { address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" }, { address: "2001:db8::10", sshPort: null, sshUser: "deploy" }],
-      [f.owner.email, { address: "2001:db8::10", sshPort: null, sshUser: "deploy" }, { address: null, sshPort: null, sshUser: null }],
+      [f.admin.email, { address: "2001:db8::10", sshPort: null, sshUser: "deploy" }, { address: null, sshPort: null, sshUser: null }],
     ]);
     expect(await db.auditEvent.count({ where: { entityId: f.web.id, action: "resource.regroup" } })).toBe(1);
   });
@@ -142,15 +142,16 @@ describe("a resource over the API", () => {
     expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true, revision: true } })).toEqual({ address: null, sshPort: null, sshUser: null, revision: 1 });
   });
 
-  it("lets owners change their team's connections only, and says 409 to a stale revision", async () => {
-    const forbidden = await PATCH(call("PATCH", "/x", "ownerB", { address: "web-01.example.com" }), params(f.web.name));
-    expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toEqual({ error: "You can only change resources of your own teams." });
-    expect((await PATCH(call("PATCH", "/x", "viewer", { address: "web-01.example.com" }), params(f.web.name))).status).toBe(403);
-    expect((await PATCH(call("PATCH", "/x", "ownerB", { address: "other.example.com" }), params(f.other.name))).status).toBe(200);
-    expect((await PATCH(call("PATCH", "/x", "owner", { address: "web-01.example.com" }), params("nope"))).status).toBe(404);
+  it("lets admins alone say where the executors reach a resource (an owner could point it at another team's host), and says 409 to a stale revision", async () => {
+    for (const who of ["owner", "ownerB", "viewer"] as const) {
+      const refused = await PATCH(call("PATCH", "/x", who, { address: "web-01.example.com" }), params(f.web.name));
+      expect(refused.status, who).toBe(403);
+    }
+    const owners = await PATCH(call("PATCH", "/x", "owner", { address: "db-primary.other-team.internal" }), params(f.web.name));
+    expect(await owners.json()).toEqual({ error: "Only admins set where the executors reach a resource (its address, SSH port and user)." });
+    expect((await PATCH(call("PATCH", "/x", "admin", { address: "web-01.example.com" }), params("nope"))).status).toBe(404);
 
-    expect((await PATCH(call("PATCH", "/x", "owner", { sshPort: 2222 }, { "If-Match": '"1"' }), params(f.web.name))).status).toBe(200);
+    expect((await PATCH(call("PATCH", "/x", "admin", { sshPort: 2222 }, { "If-Match": '"1"' }), params(f.web.name))).status).toBe(200);
     const stale = await PATCH(call("PATCH", "/x", "admin", { address: "10.0.0.5" }, { "If-Match": '"1"' }), params(f.web.name));
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { error: string }).error).toMatch(/changed by someone else since you loaded it/);
@@ -160,7 +161,7 @@ describe("a resource over the API", () => {
 
   it("keeps the cluster rule when a group comes with a connection: nothing of the change is written", async () => {
     const node = f.nodes[0]!;
-    const refused = await PATCH(call("PATCH", "/x", "owner", { group: 2, address: "node1.example.com" }), params(node.name));
+    const refused = await PATCH(call("PATCH", "/x", "admin", { group: 2, address: "node1.example.com" }), params(node.name));
     expect(refused.status).toBe(409);
     expect(await db.resource.findUniqueOrThrow({ where: { id: node.id }, select: { address: true, patchGroup: true, revision: true } })).toEqual({ address: null, patchGroup: 1, revision: 1 });
   });

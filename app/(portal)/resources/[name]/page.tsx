@@ -156,7 +156,7 @@ export default async function ResourcePage({ params }: Params) {
           </Card>
         </div>
         <div className="space-y-6">
-          <ConnectionCard resource={resource} mayChange={mayChange} defaultUser={env().PATCHPARTY_SSH_USER} />
+          <ConnectionCard resource={resource} mayChange={can(user, { action: "resource:connect" })} defaultUser={env().PATCHPARTY_SSH_USER} />
           <Card aria-labelledby="cluster">
             <CardHeader id="cluster" title="Cluster" description={resource.cluster ? resource.cluster.name : "Not a node of a cluster"} />
             {resource.cluster ? (
