@@ -34,7 +34,8 @@ export function authOptions(): AuthOptions {
           const valid = await verifyPassword(parsed.data.password, row?.passwordHash ?? DUMMY_HASH);
           if (!row?.passwordHash || !valid) return null;
           const user = await getUserById(row.id);
-          return user ? { id: user.id, email: user.email, name: user.name } : null;
+          // An executor is a machine: it reports through the API with a token and opens no session.
+          return user && user.role !== "EXECUTOR" ? { id: user.id, email: user.email, name: user.name } : null;
         },
       }),
       ...(sso
@@ -60,7 +61,8 @@ export function authOptions(): AuthOptions {
       // SSO signs in only people an admin has added; their role comes from PatchParty, not the provider.
       async signIn({ user, account }) {
         if (account?.provider === "credentials") return true;
-        return Boolean(user.email && (await getUserByEmail(user.email)));
+        const person = user.email ? await getUserByEmail(user.email) : null;
+        return Boolean(person && person.role !== "EXECUTOR");
       },
       async jwt({ token, user, account }) {
         if (user && account) {

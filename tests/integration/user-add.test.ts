@@ -91,6 +91,8 @@ describe("npm run user:add", () => {
     expect(executor.stdout).toContain(`npm run api-token -- ${email("awx")}`);
     const password = lastLine(executor.stdout);
     expect(await verifyPassword(password, (await db.user.findUniqueOrThrow({ where: { email: email("awx") } })).passwordHash!)).toBe(true);
+    // A machine's account reads no page: its password opens no session (the portal would only send it back to sign in).
+    expect(await signIn(email("awx"), password)).toBeNull();
   });
 
   it("refuses bad input with exit code 2 and a message, changing nothing", async () => {
