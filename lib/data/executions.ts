@@ -182,6 +182,8 @@ export async function lateStart(key: string, now: Date): Promise<string | null> 
   return null;
 }
 
+const MIN_SECRET_LENGTH = 12;
+
 /** The secrets this installation knows: never stored in an execution's message or output. */
 function configuredSecrets(): string[] {
   const e = env();
@@ -192,7 +194,9 @@ function configuredSecrets(): string[] {
       return "";
     }
   };
-  return [e.NEXTAUTH_SECRET, e.OIDC_CLIENT_SECRET, e.PATCHPARTY_WEBHOOK_SECRET, fromUrl(e.DATABASE_URL), fromUrl(e.SMTP_URL)].filter((s): s is string => Boolean(s));
+  // Only secrets long enough not to be words: the embedded database's password is "patchparty",
+  // and replacing it took the product's name out of every path and message.
+  return [e.NEXTAUTH_SECRET, e.OIDC_CLIENT_SECRET, e.PATCHPARTY_WEBHOOK_SECRET, fromUrl(e.DATABASE_URL), fromUrl(e.SMTP_URL)].filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH);
 }
 
 /** A message as stored and shown to every reader: secrets redacted, at most 2,000 characters, no NUL. */

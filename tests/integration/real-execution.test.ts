@@ -44,6 +44,8 @@ afterAll(async () => {
 });
 
 const openParties: string[] = [];
+// Years of this file's own (other files draw from 6000–9999), one after another.
+let nextYear = 5000 + Math.floor(Math.random() * 900);
 
 /** The ssh executor by default, any other by name: as a worker whose PATCHPARTY_EXECUTOR=ssh. */
 const executors: Executors = { defaultName: "ssh", get: executorByName };
@@ -97,7 +99,7 @@ async function servers(list: TestHost[], tag: string) {
 
 /** A QA party whose only slot is open now, for team B's servers. */
 async function openSlot() {
-  const year = 6000 + Math.floor(Math.random() * 999);
+  const year = nextYear++;
   const now = Date.now();
   const startsAt = new Date(now - 60 * SECOND);
   const endsAt = new Date(now + 2 * 3_600 * SECOND);
