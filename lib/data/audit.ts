@@ -18,7 +18,9 @@ export type AuditInput = {
   at?: Date;
 };
 
-const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
+// "Nothing before" is SQL NULL, never JSON null: a backup cannot tell the two apart, and a restored
+// database must be identical (a party rule created by its first save audited JSON null as before).
+const json = (value: Prisma.InputJsonValue | null | undefined) => (value == null ? null : JSON.stringify(value));
 
 /**
  * The statement that writes `event`: run alone by recordAudit, or as one part of a larger
