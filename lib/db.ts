@@ -15,7 +15,10 @@ function connect(): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on("error", () => {}); // an idle connection lost (the server restarted): the pool replaces it
   // PATCHPARTY_LOG_QUERIES=1 prints each statement (with $1… placeholders, never the values).
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), ...(logQueries ? { log: ["query" as const] } : {}) });
+  // A transaction waits up to 10 s for a connection (Prisma's default is 2 s): in a burst of
+  // writes to one resource, each holds a connection while it waits for the row's lock, and the
+  // last ones in the queue failed with 500 instead of waiting their turn (concurrent-edits.test.ts).
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 10_000 }, ...(logQueries ? { log: ["query" as const] } : {}) });
   return { pool, prisma, logQueries: Boolean(logQueries) };
 }
 

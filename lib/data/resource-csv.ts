@@ -205,7 +205,7 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
             entityType: "resource",
             entityId: next.id,
             entityLabel: next.name,
-            before: before ? view(before) : Prisma.JsonNull,
+            before: before ? view(before) : Prisma.DbNull,
             after: view(next),
             reason: "CSV import",
           });
