@@ -90,8 +90,9 @@ beforeAll(async () => {
     keyFile: testHosts.keyFile,
     knownHostsFile: testHosts.knownHostsFile,
     connectTimeoutSeconds: 5,
-    // A busy CI machine: the fake reboot takes about 3 s, but ansible's reboot checks are slow under load.
-    rebootTimeoutSeconds: 240,
+    // The fake reboot takes about 3 s; ansible's checks back off up to 12 s between tries. Under the
+    // hook's 150 s, so a reboot never seen fails with its message and the host's logs.
+    rebootTimeoutSeconds: 90,
     healthCheck: 'test "$(cat "$DPKG_ROOT/usr/share/pp-demo/version")" = 1.1',
     // The test hosts' reboot: their sshd goes and comes back with a new pid, their "boot time".
     extraVars: { patchparty_reboot_command: testHosts.rebootCommand, patchparty_boot_time_command: 'cat "$PATCHPARTY_TEST_HOST/sshd.pid"' },
@@ -113,7 +114,9 @@ beforeAll(async () => {
   tempBefore = new Set(ansibleTemp());
   const started = Date.now();
   const watch = watchRunDirs();
-  await runAnsibleExecutions(Object.values(key), config);
+  // Should the playbook hang past the hook's time, say where the rebooting host stood.
+  const hung = setTimeout(() => void testHosts.logs(host.reboots).then((logs) => process.stderr.write(`ansible-playbook still running after 120 s; the rebooting host:\n${logs}\n`)), 120_000);
+  await runAnsibleExecutions(Object.values(key), config).finally(() => clearTimeout(hung));
   const runDirs = watch();
   seconds = (Date.now() - started) / 1000;
   tempAfter = ansibleTemp().filter((f) => !tempBefore.has(f));
@@ -130,7 +133,7 @@ describe("the ansible executor", () => {
     for (const role of ["upgrades", "reboots", "upgrades too"] as const) {
       expect(await testHosts.installedVersion(host[role])).toBe("1.1");
       const row = await execution(role);
-      expect(row, `${role}: ${row.message}\n${row.output?.slice(-1500)}`).toMatchObject({ state: "SUCCEEDED", executor: "ansible", reportedBy: "ansible", exitStatus: 0, healthCheck: "passed" });
+      expect(row, `${role}: ${row.message}\n${row.output?.slice(-1500)}\n${await testHosts.logs(host[role])}`).toMatchObject({ state: "SUCCEEDED", executor: "ansible", reportedBy: "ansible", exitStatus: 0, healthCheck: "passed" });
       expect(row.packages).toEqual([{ name: "pp-demo", from: "1.0", to: "1.1" }]);
       expect(row.message).toBe(`Ansible: 1 package changed (pp-demo 1.0 → 1.1)${role === "reboots" ? "; rebooted" : ""}.`);
       expect(row.output).toMatch(/changed +Upgrade packages/);
