@@ -2,7 +2,7 @@
 // already (running it twice changes nothing). Never into a database with real users, and not at
 // all with PATCHPARTY_SEED=never.
 import { migrate } from "../lib/database/migrate";
-import { holdsDemoData } from "../lib/rollout/executors";
+import { holdsDemoData } from "../lib/data/installation";
 import { isEmpty, seedDemoData } from "../prisma/seed";
 import { fail, log, withDatabase } from "./run";
 

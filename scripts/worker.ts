@@ -1,7 +1,8 @@
 // npm run worker: the job runner alone (npm start runs one beside the web server already).
 import { migrate } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
-import { activeExecutor, holdsDemoData } from "../lib/rollout/executors";
+import { activeExecutor } from "../lib/rollout/executors";
+import { holdsDemoData } from "../lib/data/installation";
 import { executorSetup, executorStartupLines } from "../lib/rollout/setup";
 import { log, withDatabase } from "./run";
 

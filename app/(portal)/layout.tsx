@@ -3,7 +3,7 @@ import { AppShell, type Simulation } from "@/components/shell/app-shell";
 import { requireUser } from "@/lib/auth/session";
 import { listTeamNames } from "@/lib/data/users";
 import { env } from "@/lib/env";
-import { holdsDemoData } from "@/lib/rollout/executors";
+import { holdsDemoData } from "@/lib/data/installation";
 import { viewerTimeZone } from "@/lib/viewer";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

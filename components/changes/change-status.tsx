@@ -1,6 +1,5 @@
 import Link from "next/link";
-import type { ChangeStatus } from "@/lib/data/change-requests";
-import { blockedReason, partyBlockedReason } from "@/lib/data/change-requests";
+import { blockedReason, partyBlockedReason, type ChangeStatus } from "@/lib/domain";
 import { Alert } from "../ui/alert";
 import { ChangeStateBadge } from "./change-state-badge";
 import { OpenChangeButton } from "./open-change-button";

@@ -1,6 +1,6 @@
 // The pieces of what a run recorded for one member, as the lists and the execution's page show them.
 import Link from "next/link";
-import type { PackageChange } from "@/lib/rollout/executor";
+import type { PackageChange } from "@/lib/domain";
 import { Badge } from "../ui/badge";
 
 /** "openssl 3.0.11 → 3.0.13"; the first `limit`, and how many more. */

@@ -1,6 +1,6 @@
 // The executor, hooks, start cutoff and member timeout, as the party rule's and a template's
 // settings forms ask for them (lib/validation/templates.ts ExecutionSettingsSchema).
-import { EXECUTOR_LABELS, EXECUTOR_NAMES } from "@/lib/rollout/executor";
+import { EXECUTOR_LABELS, EXECUTOR_NAMES } from "@/lib/domain";
 import { Field, inputClass, TextAreaField } from "../ui/field";
 import { cx } from "../ui/cx";
 

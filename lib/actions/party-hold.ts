@@ -5,7 +5,7 @@ import { z } from "zod";
 import { requireUser } from "../auth/session";
 import { holdParty, releaseParty } from "../data/party-hold";
 import { requestRolloutTick } from "../jobs/enqueue";
-import { resumePartySlot } from "../rollout/party-engine";
+import { resumeSlotRun } from "../data/runs";
 import { invalid, type FormResult, formText } from "./result";
 
 const HoldSchema = z.object({
@@ -33,7 +33,7 @@ export async function resumeSlotAction(_previous: FormResult, form: FormData): P
   const user = await requireUser();
   const parsed = z.object({ runId: z.string().min(1).max(80), tag: z.string().regex(/^\d{4}-Q[1-4]$/), kind: z.enum(["qa", "production"]) }).safeParse({ runId: formText(form, "runId"), tag: formText(form, "tag"), kind: formText(form, "kind") });
   if (!parsed.success) return { ok: false, message: "Which slot? Reload the page." };
-  const result = await resumePartySlot(user, parsed.data.runId, new Date());
+  const result = await resumeSlotRun(user, parsed.data.runId, new Date());
   if (!result.ok) return { ok: false, message: result.message };
   await requestRolloutTick();
   revalidatePath(`/parties/${parsed.data.tag}/${parsed.data.kind}`);

@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireUser } from "../auth/session";
-import { createTemplate, resumeRun, updateTemplate, upgradeNow } from "../data/templates";
+import { resumeTemplateRun } from "../data/runs";
+import { createTemplate, updateTemplate, upgradeNow } from "../data/templates";
 import { requestRolloutTick } from "../jobs/enqueue";
 import { saveTemplatePlan } from "../data/upgrade-plans";
 import { TemplatePlanFormSchema } from "../validation/plans";
@@ -71,7 +72,7 @@ export async function resumeRunAction(_previous: FormResult, form: FormData): Pr
   const user = await requireUser();
   const id = IdSchema.safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
-  const result = await resumeRun(user, id.data, new Date());
+  const result = await resumeTemplateRun(user, id.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
   await requestRolloutTick();
   revalidatePath(`/templates/${id.data}`);

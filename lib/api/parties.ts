@@ -1,4 +1,4 @@
-import { partyBlockedReason, type ChangeStatus } from "../data/change-requests";
+import { partyBlockedReason, type ChangeStatus } from "../domain";
 import type { CalendarParty } from "../domain";
 
 /** A production party needs an approved change request to start; a QA party needs none. */

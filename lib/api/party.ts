@@ -1,6 +1,5 @@
-import type { ChangeStatus } from "../data/change-requests";
+import type { ChangeStatus, CalendarParty } from "../domain";
 import type { SlotCounts } from "../data/parties";
-import type { CalendarParty } from "../domain";
 import { partyJson } from "./parties";
 
 export function partyWithCountsJson(party: CalendarParty, counts: SlotCounts, outcomes: { patched: number; failed: number; skipped: number } | null, changes: Map<string, NonNullable<ChangeStatus>>) {

@@ -1,5 +1,5 @@
 // Fleet templates as /api/v1 shows them.
-import { blockedReason, type ChangeStatus } from "../data/change-requests";
+import { blockedReason, type ChangeStatus } from "../domain";
 import type { MemberRow, TemplateDetail, TemplateSummary } from "../data/templates";
 import { storedPlan } from "../data/upgrade-plans";
 

@@ -23,6 +23,10 @@ export type Permission =
   | { action: "portal:read" }
   | { action: "calendar:export" }
   | { action: "resource:change"; target: TeamTarget }
+  // Changing a selection at once (each resource in it is still checked with resource:change).
+  | { action: "resource:bulk" }
+  // Moving a cluster's node against the cluster rule, with a reason.
+  | { action: "cluster:override" }
   | { action: "resource:import" }
   // Where the executors reach a resource (address, SSH port and user): admins only.
   | { action: "resource:connect" }
@@ -54,6 +58,8 @@ export function can(user: CurrentUser | null, permission: Permission): boolean {
       return true;
     case "resource:change":
       return user.role === "OWNER" && user.teamIds.includes(permission.target.teamId);
+    case "resource:bulk":
+      return user.role === "OWNER";
     case "change:decide":
       return user.role === "APPROVER";
     case "execution:report":

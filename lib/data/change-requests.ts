@@ -3,7 +3,7 @@
 import { Prisma } from "@prisma/client";
 import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { changeTransition, nextWindows, partyChangeDraft, templateChangeDraft, type ChangeAction, type ChangeStateName, type PatchGroup } from "../domain";
+import { changeTransition, nextWindows, partyChangeDraft, templateChangeDraft, type ChangeAction, type ChangeStateName, type ChangeStatus, type PatchGroup } from "../domain";
 import type { ChangeEdit } from "../validation/changes";
 import { recordAudit } from "./audit";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
@@ -175,22 +175,6 @@ export async function decideChange(user: CurrentUser, id: string, action: Exclud
     await recordAudit(tx, { actor: actorOf(user), action: `change.${action}`, entityType: "change", entityId: id, entityLabel: change.title, before: { state: change.state }, after: { state: step.state }, reason: input.comment ?? null, at: now });
     return succeed({ id, state: step.state });
   });
-}
-
-export type ChangeStatus = { id: string; state: ChangeStateName } | null;
-
-/** Why a production party or a fleet upgrade may not start, or null when its change is approved. */
-export function blockedReason(change: ChangeStatus): string | null {
-  if (!change) return "It has no change request yet.";
-  if (change.state === "APPROVED") return null;
-  if (change.state === "REJECTED") return "Its change request was rejected.";
-  return change.state === "DRAFT" ? "Its change request is a draft, not submitted yet." : "Its change request is waiting for approval.";
-}
-
-/** Why a production party may not start: an admin's hold first, then its change request. */
-export function partyBlockedReason(party: { held: { by: string; reason: string } | null }, change: ChangeStatus): string | null {
-  if (party.held) return `Held by ${party.held.by}: ${party.held.reason}`;
-  return blockedReason(change);
 }
 
 /** The current change of each party (the newest not rejected, else the newest), in one query. */

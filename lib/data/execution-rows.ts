@@ -3,7 +3,7 @@
 // data module reads them with its own filter (party-detail.ts, templates.ts, resource-detail.ts).
 import { Prisma } from "@prisma/client";
 import { sql } from "../db";
-import type { PackageChange } from "../rollout/executor";
+import type { PackageChange } from "../domain";
 import type { ExecutionState } from "./executions";
 
 /** A list shows the last this many characters of each member's output. */

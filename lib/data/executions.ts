@@ -6,11 +6,13 @@ import { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { redact, truncateOutput } from "../domain/redact";
 import { env } from "../env";
-import type { ExecutionReport, ExecutorName, PackageChange, Tx, UpgradeRequest } from "../rollout/executor";
+import type { ExecutionReport, ExecutorName, PackageChange, UpgradeRequest } from "../domain";
 import { can, type CurrentUser } from "../auth/permissions";
 import type { EXECUTION_STATES, ExecutionReportInput } from "../validation/executions";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
+
+type Tx = Prisma.TransactionClient;
 
 export type ExecutionState = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED";
 export const FINAL_STATES: ExecutionState[] = ["SUCCEEDED", "FAILED", "SKIPPED"];

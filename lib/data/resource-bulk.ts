@@ -4,7 +4,8 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { checkGroupChange, type ClusterNode, type PatchGroup } from "../domain";
+import { checkGroupChange, exclusionChange, expiryRefusal, type ClusterNode, type ExclusionRequest, type PatchGroup } from "../domain";
+import { writeExclusionChanges } from "./exclusion-writes";
 import type { BulkActionInput } from "../validation/resources";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { listMatchingBatch } from "./resource-list";
@@ -29,7 +30,7 @@ async function* batches(selection: BulkActionInput["selection"]): AsyncGenerator
   }
 }
 
-type Row = { id: string; name: string; teamId: string; clusterId: string | null; patchGroup: number; excluded: boolean; exclusionReason: string | null; exclusionUntil: Date | null };
+type Row = { id: string; name: string; teamId: string; clusterId: string | null; patchGroup: number; excluded: boolean; exclusionReason: string | null; exclusionUntil: Date | null; excludedAt: Date | null; excludedById: string | null };
 
 async function clusterNodes(tx: Prisma.TransactionClient, clusterIds: string[]) {
   const byCluster = new Map<string, ClusterNode[]>();
@@ -45,8 +46,10 @@ async function clusterNodes(tx: Prisma.TransactionClient, clusterIds: string[]) 
 }
 
 export async function bulkChangeResources(user: CurrentUser, input: BulkActionInput, now: Date): Promise<Outcome<BulkResult>> {
-  if (input.action === "exclude" && input.until && input.until <= now) return refuse(400, "invalid", "The expiry must be in the future.");
-  if (user.role !== "ADMIN" && user.role !== "OWNER") return refuse(403, "forbidden", "Your role cannot change resources.");
+  const refusal = input.action === "exclude" ? expiryRefusal(input.until, now) : null;
+  if (refusal) return refuse(400, "invalid", refusal);
+  if (!can(user, { action: "resource:bulk" })) return refuse(403, "forbidden", "Your role cannot change resources.");
+  const request: ExclusionRequest = input.action === "exclude" ? { action: "exclude", reason: input.reason, until: input.until ?? null } : { action: "include", group: input.group, reason: "Bulk include" };
   const result: BulkResult = { changed: 0, unchanged: 0, refusedCount: 0, refused: [] };
   const refuseRow = (name: string, reason: string) => {
     result.refusedCount += 1;
@@ -60,7 +63,7 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
         const rows: Row[] = await tx.resource.findMany({
           where: { id: { in: ids } },
           orderBy: { name: "asc" },
-          select: { id: true, name: true, teamId: true, clusterId: true, patchGroup: true, excluded: true, exclusionReason: true, exclusionUntil: true },
+          select: { id: true, name: true, teamId: true, clusterId: true, patchGroup: true, excluded: true, exclusionReason: true, exclusionUntil: true, excludedAt: true, excludedById: true },
         });
         const allowed = rows.filter((r) => {
           if (can(user, { action: "resource:change", target: { teamId: r.teamId } })) return true;
@@ -96,38 +99,7 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
           }
         }
         if (changing.length === 0) return;
-        const changingIds = changing.map((r) => r.id);
-        const after =
-          input.action === "exclude"
-            ? { excluded: true, exclusionReason: input.reason, exclusionUntil: input.until ?? null, excludedAt: now, excludedById: user.id }
-            : { excluded: false, patchGroup: input.group, exclusionReason: null, exclusionUntil: null, excludedAt: null, excludedById: null };
-        await tx.resource.updateMany({ where: { id: { in: changingIds } }, data: { ...after, revision: { increment: 1 } } });
-        await tx.exclusionEvent.createMany({
-          data: changing.map((r) => ({
-            resourceId: r.id,
-            action: input.action === "exclude" ? ("EXCLUDE" as const) : ("INCLUDE" as const),
-            reason: input.action === "exclude" ? input.reason : null,
-            until: input.action === "exclude" ? (input.until ?? null) : null,
-            group: input.action === "include" ? input.group : null,
-            actorId: user.id,
-            actorLabel: user.email,
-            at: now,
-          })),
-        });
-        await tx.auditEvent.createMany({
-          data: changing.map((r) => ({
-            actorId: user.id,
-            actorLabel: user.email,
-            action: `resource.${input.action}`,
-            entityType: "resource",
-            entityId: r.id,
-            entityLabel: r.name,
-            before: { excluded: r.excluded, group: r.patchGroup },
-            after: input.action === "exclude" ? { excluded: true, group: r.patchGroup, reason: input.reason, until: input.until?.toISOString() ?? null } : { excluded: false, group: input.group },
-            reason: input.action === "exclude" ? input.reason : "bulk include",
-            at: now,
-          })),
-        });
+        await writeExclusionChanges(tx, { id: user.id, label: user.email }, changing.map((r) => ({ row: r, change: exclusionChange(r, request, user.id, now)! })), now);
         result.changed += changing.length;
       },
       { timeout: 60_000 },

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { checkGroupChange, CONFLICT_MESSAGE, type PatchGroup } from "../domain";
+import { checkGroupChange, CONFLICT_MESSAGE, exclusionChange, expiryRefusal, type ExclusionChange, type ExclusionState, type PatchGroup } from "../domain";
 import { CONNECTION_FIELDS, type ExcludeInput, type GroupChangeInput, type ResourcePatchInput } from "../validation/resources";
 import { auditInsert, recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
@@ -16,12 +16,10 @@ import { getResource, resourceRecordFrom, type ResourceRecord } from "./resource
 
 type Tx = Prisma.TransactionClient;
 
-/** A resource's exclusion state: what a change sets, all of it. */
-type State = { excluded: boolean; patchGroup: number; exclusionReason: string | null; exclusionUntil: Date | null; excludedAt: Date | null; excludedById: string | null };
 /** How executors reach the resource (null: not set, or the default port and user). */
 type Connection = { address: string | null; sshPort: number | null; sshUser: string | null };
 /** The row as a change reads it, with or without its lock. */
-type Row = State & Connection & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
+type Row = ExclusionState & Connection & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
 
 const RESOURCE_COLUMNS = Prisma.sql`id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", address, "sshPort", "sshUser", revision`;
 
@@ -62,23 +60,9 @@ async function checkCluster(tx: Tx, user: CurrentUser, resource: Row, group: Pat
   if (!overrideReason) {
     return refuse(409, "cluster-rule", `${check.message}${user.role === "ADMIN" ? " An admin may override this with a reason." : ""}`);
   }
-  if (user.role !== "ADMIN") return refuse(403, "forbidden", "Only admins can override the cluster rule.");
+  if (!can(user, { action: "cluster:override" })) return refuse(403, "forbidden", "Only admins can override the cluster rule.");
   return succeed(`Cluster rule overridden: ${overrideReason}`);
 }
-
-function snapshot(r: { excluded: boolean; patchGroup: number; exclusionReason: string | null; exclusionUntil: Date | null }) {
-  return {
-    excluded: r.excluded,
-    group: r.patchGroup,
-    ...(r.excluded ? { reason: r.exclusionReason, until: r.exclusionUntil?.toISOString() ?? null } : {}),
-  };
-}
-
-type Change = {
-  set: Partial<State>;
-  event: { action: "EXCLUDE" | "INCLUDE" | "REGROUP"; reason: string | null; until: Date | null; group: number | null };
-  audit: { action: string; reason: string | null };
-};
 
 /**
  * Writes the change, its exclusion event and its audit event in one statement: each statement is
@@ -87,9 +71,8 @@ type Change = {
  * null when it did not (another change came first). It answers with the resource as written, as
  * getResource reads it: the API's answer needs no second read.
  */
-async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change: Change, now: Date): Promise<ResourceRecord | null> {
-  const after: State = { ...before, ...change.set };
-  const { event, audit } = change;
+async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change: ExclusionChange, now: Date): Promise<ResourceRecord | null> {
+  const { after, event, audit } = change;
   const statement = Prisma.sql`
     WITH updated AS (
       UPDATE "Resource"
@@ -101,7 +84,7 @@ async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change
       INSERT INTO "ExclusionEvent" (id, "resourceId", action, reason, until, "group", "actorId", "actorLabel", at)
       SELECT ${randomUUID()}, ${before.id}, ${event.action}::"ExclusionAction", ${event.reason}, ${event.until}::timestamp(3), ${event.group}::int, ${user.id}, ${user.email}, ${now}::timestamp(3)
       FROM updated
-    ), audit AS (${auditInsert({ actor: { id: user.id, label: user.email }, action: audit.action, entityType: "resource", entityId: before.id, entityLabel: before.name, before: snapshot(before), after: snapshot(after), reason: audit.reason, at: now }, Prisma.sql`updated`)})
+    ), audit AS (${auditInsert({ actor: { id: user.id, label: user.email }, action: audit.action, entityType: "resource", entityId: before.id, entityLabel: before.name, before: audit.before, after: audit.after, reason: audit.reason, at: now }, Prisma.sql`updated`)})
     ${resourceRecordFrom(Prisma.sql`updated r`)}`;
   const [updated] = tx ? await tx.$queryRaw<ResourceRecord[]>(statement) : await sql<ResourceRecord>(statement);
   return updated ?? null;
@@ -114,7 +97,7 @@ const NEEDS_LOCKS = Symbol("needs locks");
 const UNCHANGED = Symbol("unchanged");
 
 /** What to write for the resource as read; given a transaction, it may read more under locks. */
-type Plan = (r: Row, tx: Tx | null) => Promise<Outcome<Change | typeof UNCHANGED | typeof NEEDS_LOCKS>>;
+type Plan = (r: Row, tx: Tx | null) => Promise<Outcome<ExclusionChange | typeof UNCHANGED | typeof NEEDS_LOCKS>>;
 
 /** How often a change is tried without locks before it waits for them (busy rows, no revision named). */
 const ATTEMPTS = 3;
@@ -158,26 +141,10 @@ async function writeOrLock(user: CurrentUser, name: string, revision: number | u
 }
 
 export async function excludeResource(user: CurrentUser, name: string, input: ExcludeInput, now: Date): Promise<Outcome<ResourceRecord>> {
-  if (input.until && input.until <= now) return refuse(400, "invalid", "The expiry must be in the future.");
-  const exclusion: Change = {
-    set: { excluded: true, exclusionReason: input.reason, exclusionUntil: input.until ?? null, excludedAt: now, excludedById: user.id },
-    event: { action: "EXCLUDE", reason: input.reason, until: input.until ?? null, group: null },
-    audit: { action: "resource.exclude", reason: input.reason },
-  };
-  return change(user, name, input.revision, now, async () => succeed(exclusion));
-}
-
-/** What including `r` into `group`, or only moving it there, writes; null when nothing changes. */
-function groupChange(r: Row, group: PatchGroup, mode: "include" | "regroup", clusterReason: string | null): Change | null {
-  const include = mode === "include";
-  if (!include && r.patchGroup === group) return null;
-  return {
-    set: include
-      ? { excluded: false, patchGroup: group, exclusionReason: null, exclusionUntil: null, excludedAt: null, excludedById: null }
-      : { patchGroup: group },
-    event: { action: include ? "INCLUDE" : "REGROUP", reason: clusterReason, until: null, group },
-    audit: { action: include ? "resource.include" : "resource.regroup", reason: clusterReason },
-  };
+  const refusal = expiryRefusal(input.until, now);
+  if (refusal) return refuse(400, "invalid", refusal);
+  const request = { action: "exclude", reason: input.reason, until: input.until ?? null } as const;
+  return change(user, name, input.revision, now, async (r) => succeed(exclusionChange(r, request, user.id, now) ?? UNCHANGED));
 }
 
 /**
@@ -193,7 +160,7 @@ export function setResourceGroup(user: CurrentUser, name: string, input: GroupCh
       if (!cluster.ok) return cluster;
       reason = cluster.value;
     }
-    return succeed(groupChange(r, input.group, mode, reason) ?? UNCHANGED);
+    return succeed(exclusionChange(r, { action: mode, group: input.group, reason }, user.id, now) ?? UNCHANGED);
   });
 }
 
@@ -225,7 +192,7 @@ export async function updateResource(user: CurrentUser, name: string, input: Res
         if (!cluster.ok) return cluster;
         reason = cluster.value;
       }
-      const regroup = groupChange(before, group, "regroup", reason);
+      const regroup = exclusionChange(before, { action: "regroup", group, reason }, user.id, now);
       if (regroup) regrouped = await writeChange(tx, user, before, regroup, now); // locked: it applies
     }
     const after: Connection = {

@@ -3,9 +3,9 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { DEFAULT_PARTY_RULE, type Safety } from "../domain";
+import { DEFAULT_PARTY_RULE, type Safety, defaultExecutor, type DefaultExecutor } from "../domain";
 import { env } from "../env";
-import { defaultExecutor, holdsDemoData, type DefaultExecutor } from "../rollout/executors";
+import { holdsDemoData } from "./installation";
 import type { ExecutionSettingsInput, SlotRolloutInput } from "../validation/templates";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";

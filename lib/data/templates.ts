@@ -4,14 +4,14 @@
 import { Prisma } from "@prisma/client";
 import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { bumpRefusal, canarySize, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
-import { FORCED_RUN_HOURS, settleState } from "../rollout/engine";
+import { bumpRefusal, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { EXECUTION_FIELDS, type TemplateCreate, type TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
 import { upgradeApproved } from "./change-requests";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { storedSchedules } from "./policies";
 import { executorRefusal } from "./slot-rollout";
+import { FORCED_RUN_HOURS, openTemplateRun, settleTemplateState } from "./runs";
 import { countExecutionStates, listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
 
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
@@ -220,7 +220,7 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
     if (bump) {
       await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: { not: updated.targetVersion } }, data: { state: "PENDING" } });
       await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: updated.targetVersion }, data: { state: "IN_SYNC" } });
-      await settleState(tx, id, updated.targetVersion, current.state);
+      await settleTemplateState(tx, id, updated.targetVersion, current.state);
     }
     await recordAudit(tx, {
       actor: actorOf(user),
@@ -248,23 +248,17 @@ export async function upgradeNow(user: CurrentUser, id: string, now: Date): Prom
     if (!(await upgradeApproved(tx, id, current.targetVersion))) {
       return refuse(409, "not-approved", `The upgrade to ${current.targetVersion} has no approved change request: open one, have an approver approve it, then upgrade.`);
     }
-    const offTarget = await tx.templateMember.count({ where: { templateId: id, currentVersion: { not: current.targetVersion } } });
-    const run = await tx.upgradeRun.create({
-      data: {
-        templateId: id,
-        version: current.targetVersion,
-        windowStart: now,
-        windowEnd: new Date(now.getTime() + FORCED_RUN_HOURS * 3_600_000),
+    const run = await openTemplateRun(
+      tx,
+      {
+        template: { id, name: current.name, targetVersion: current.targetVersion, canaryPercent: current.canaryPercent },
+        window: { start: now, end: new Date(now.getTime() + FORCED_RUN_HOURS * 3_600_000) },
         forced: true,
-        state: "RUNNING",
-        canarySize: canarySize(current.canaryPercent, offTarget),
-        createdAt: now,
+        audit: { actor: actorOf(user), action: "template.upgrade-now", after: {} },
       },
-      select: { id: true },
-    });
-    await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: { not: current.targetVersion }, state: { not: "UPGRADING" } }, data: { state: "PENDING" } });
-    await tx.template.update({ where: { id }, data: { state: "UPGRADING" } });
-    await recordAudit(tx, { actor: actorOf(user), action: "template.upgrade-now", entityType: "template", entityId: id, entityLabel: current.name, after: { version: current.targetVersion }, at: now });
+      now,
+    );
+    if (!run) return refuse(409, "upgrading", "An upgrade of this template started a moment ago.");
     return succeed({ runId: run.id });
   });
 }
@@ -280,21 +274,6 @@ export async function nextWindowsByPolicy(now: Date) {
     const next = nextWindows(storedSchedules(p), now, 1)[0];
     return next ? [[p.id, next] as const] : [];
   }));
-}
-
-/** An admin resumes a halted rollout; failures so far no longer count against the threshold. */
-export async function resumeRun(user: CurrentUser, id: string, now: Date): Promise<Outcome<{ runId: string }>> {
-  if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "You may not resume a halted upgrade.");
-  return db.$transaction(async (tx) => {
-    const template = (await tx.$queryRaw<{ name: string }[]>`SELECT name FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
-    if (!template) return refuse(404, "not-found", "That template does not exist.");
-    const run = await tx.upgradeRun.findFirst({ where: { templateId: id, state: "HALTED" }, select: { id: true, version: true, haltReason: true } });
-    if (!run) return refuse(409, "not-halted", "No upgrade of this template is halted.");
-    const failed = await tx.upgradeAttempt.count({ where: { runId: run.id, status: "FAILED" } });
-    await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
-    await recordAudit(tx, { actor: actorOf(user), action: "template.upgrade-resumed", entityType: "template", entityId: id, entityLabel: template.name, before: { state: "HALTED", reason: run.haltReason }, after: { state: "RUNNING", version: run.version }, at: now });
-    return succeed({ runId: run.id });
-  });
 }
 
 /** Names of policies a template may link (they have at least one schedule). */

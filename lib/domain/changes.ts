@@ -82,3 +82,20 @@ export function templateChangeDraft(template: { name: string; fromVersions: stri
     contacts: contacts.map((c) => `${c.name} <${c.email}>`).join("\n"),
   };
 }
+
+/** A party's or an upgrade's current change request, as the pages and the engines read it. */
+export type ChangeStatus = { id: string; state: ChangeStateName } | null;
+
+/** Why a production party or a fleet upgrade may not start, or null when its change is approved. */
+export function blockedReason(change: ChangeStatus): string | null {
+  if (!change) return "It has no change request yet.";
+  if (change.state === "APPROVED") return null;
+  if (change.state === "REJECTED") return "Its change request was rejected.";
+  return change.state === "DRAFT" ? "Its change request is a draft, not submitted yet." : "Its change request is waiting for approval.";
+}
+
+/** Why a production party may not start: an admin's hold first, then its change request. */
+export function partyBlockedReason(party: { held: { by: string; reason: string } | null }, change: ChangeStatus): string | null {
+  if (party.held) return `Held by ${party.held.by}: ${party.held.reason}`;
+  return blockedReason(change);
+}

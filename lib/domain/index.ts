@@ -13,3 +13,4 @@ export * from "./rollout-safety";
 export * from "./upgrade-plan";
 export * from "./execution";
 export * from "./redact";
+export * from "./exclusions";

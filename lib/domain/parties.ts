@@ -112,3 +112,6 @@ export function nextPartyForResource(resource: ResourceForParty, parties: readon
   }
   return { state: "none" };
 }
+
+/** A party slot as the audit log and messages name it: "2026-Q4 production group 2". */
+export const slotLabel = (tag: string, kind: string, group: number) => `${tag} ${kind === "PRODUCTION" ? "production" : "QA"} group ${group}`;

@@ -12,7 +12,7 @@ import { beat, claimExecution, HEARTBEAT_SECONDS, reportExecution } from "../dat
 import { lastBytes } from "../domain/redact";
 import { env, type Env } from "../env";
 import { createAnsibleLog, explainUnreachable, hostOutput, hostReport, readEvent, unexplainedUnreachable, type AnsibleLog } from "./ansible-output";
-import type { ExecutionReport, UpgradeRequest } from "./executor";
+import type { ExecutionReport, UpgradeRequest } from "../domain";
 import { HOOK_TIMEOUT_SECONDS, runHook, WITHHELD } from "./hooks";
 import { connectionProblem, sshConfigFromEnv, type SshConfig } from "./ssh";
 

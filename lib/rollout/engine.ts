@@ -8,12 +8,11 @@ import { db } from "../db";
 import { SCHEDULER } from "../data/audit";
 import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
-import { canarySize, effectiveConcurrency, haltReason, openWindow, planStartOrder, startAllowance, templateState, type PlanComponent, type Safety, type TemplateStateName } from "../domain";
+import { effectiveConcurrency, haltReason, openWindow, planStartOrder, startAllowance, type PlanComponent, type Safety, type TemplateStateName, executionDeadline, startCutoff, type ExecutorName, type UpgradeRequest } from "../domain";
 import { planMembers, storedPlan } from "../data/upgrade-plans";
 import { settleExecutions } from "../data/executions";
-import { executionDeadline, startCutoff } from "../domain/execution";
-import type { Executor, ExecutorName, Executors, UpgradeRequest } from "./executor";
-import { onlyExecutor } from "./executor";
+import { type Executor, type Executors, onlyExecutor } from "./executor";
+import { closeTemplateRun, haltTemplateRun, openTemplateRun, settleTemplateState, TEMPLATE_RUN_SELECT, type TemplateRun } from "../data/runs";
 
 type Tx = Prisma.TransactionClient;
 
@@ -32,9 +31,6 @@ export type TemplateTick = {
   halted?: string;
   state?: TemplateStateName;
 };
-
-/** The longest an "Upgrade now" run may start new members. */
-export const FORCED_RUN_HOURS = 24;
 
 /**
  * One step for every template with work to do (or the ones given). Each template is its own
@@ -86,10 +82,10 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
       report.templateName = template.name;
       const stillRunning = await finishAttempts(tx, template, now, report);
 
-      let run: RunRow | null = await tx.upgradeRun.findFirst({
+      let run: TemplateRun | null = await tx.upgradeRun.findFirst({
         where: { templateId, state: { in: ["RUNNING", "HALTED"] } },
         orderBy: { windowStart: "desc" },
-        select: RUN_SELECT,
+        select: TEMPLATE_RUN_SELECT,
       });
       if (!run) run = await openRun(tx, template, now, report);
 
@@ -99,7 +95,7 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
         const canaryComplete = run.canarySize > 0 && counts.attempted >= run.canarySize && stillRunning === 0;
         const halt = haltReason(template, { failed: counts.failed - run.failureBaseline, finished: counts.finished, canaryComplete });
         if (halt) {
-          await haltRun(tx, template, run, halt, now);
+          await haltTemplateRun(tx, template, run, halt, now);
           report.halted = halt;
         } else {
           let claimedAll = false;
@@ -115,12 +111,12 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
             claimedAll = !gated && started < limit;
           }
           if ((now >= cutoff || claimedAll) && stillRunning + report.started === 0) {
-            report.runClosed = await closeRun(tx, template, run, now);
+            report.runClosed = await closeTemplateRun(tx, template, run, now);
           }
         }
       }
 
-      report.state = await settleState(tx, template.id, template.targetVersion, template.state);
+      report.state = await settleTemplateState(tx, template.id, template.targetVersion, template.state);
       return report;
     },
     { timeout: 120_000, maxWait: 30_000 },
@@ -141,8 +137,6 @@ type TemplateRow = Safety & {
   memberTimeoutMinutes: number;
   policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] };
 };
-const RUN_SELECT = { id: true, version: true, windowStart: true, windowEnd: true, forced: true, state: true, canarySize: true, canaryPassedAt: true, failureBaseline: true } as const;
-type RunRow = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
 
 async function attemptCounts(tx: Tx, runId: string) {
   const [row] = await tx.$queryRaw<{ attempted: number; finished: number; failed: number }[]>`
@@ -151,14 +145,7 @@ async function attemptCounts(tx: Tx, runId: string) {
   return row ?? { attempted: 0, finished: 0, failed: 0 };
 }
 
-async function haltRun(tx: Tx, template: TemplateRow, run: RunRow, reason: string, now: Date) {
-  await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: reason } });
-  await tx.auditEvent.create({
-    data: { actorLabel: SCHEDULER.label, action: "template.upgrade-halted", entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, state: "HALTED" }, reason, at: now },
-  });
-}
-
-async function passCanary(tx: Tx, template: TemplateRow, run: RunRow, counts: { finished: number; failed: number }, now: Date) {
+async function passCanary(tx: Tx, template: TemplateRow, run: TemplateRun, counts: { finished: number; failed: number }, now: Date) {
   await tx.upgradeRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
   await tx.auditEvent.create({
     data: { actorLabel: SCHEDULER.label, action: "template.canary-passed", entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, canary: run.canarySize, failed: counts.failed }, at: now },
@@ -224,7 +211,7 @@ async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, report: 
  * target was set before the window opened: the newest version at the window's start is the one
  * applied, so bumps made before it collapse (1.0.0 → 3.0.0 skips 2.0.0).
  */
-async function openRun(tx: Tx, template: TemplateRow, now: Date, report: TemplateTick): Promise<RunRow | null> {
+async function openRun(tx: Tx, template: TemplateRow, now: Date, report: TemplateTick): Promise<TemplateRun | null> {
   const window = openWindow(storedSchedules(template.policy), now);
   if (!window || template.targetSetAt > window.start) return null;
   const offTarget = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: template.targetVersion } } });
@@ -234,25 +221,12 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
     report.blocked = `The upgrade to ${template.targetVersion} has no approved change request.`;
     return null;
   }
-  const created = await tx.$queryRaw<RunRow[]>`
-    INSERT INTO "UpgradeRun" (id, "templateId", version, "windowStart", "windowEnd", forced, state, "canarySize", "createdAt")
-    VALUES (${`run_${template.id}_${window.start.getTime()}`}, ${template.id}, ${template.targetVersion}, ${window.start}, ${window.end}, false, 'RUNNING', ${canarySize(template.canaryPercent, offTarget)}, ${now})
-    ON CONFLICT ("templateId", "windowStart") DO NOTHING
-    RETURNING id, version, "windowStart", "windowEnd", forced, state::text AS state, "canarySize", "canaryPassedAt", "failureBaseline"`;
-  const run = created[0];
+  const run = await openTemplateRun(
+    tx,
+    { template, window, forced: false, audit: { actor: SCHEDULER, action: "template.upgrade-started", after: { window: `${window.scheduleName}: ${window.start.toISOString()} – ${window.end.toISOString()}`, members: offTarget } } },
+    now,
+  );
   if (!run) return null; // This window already had its run.
-  await tx.templateMember.updateMany({ where: { templateId: template.id, currentVersion: { not: run.version }, state: "IN_SYNC" }, data: { state: "PENDING" } });
-  await tx.auditEvent.create({
-    data: {
-      actorLabel: SCHEDULER.label,
-      action: "template.upgrade-started",
-      entityType: "template",
-      entityId: template.id,
-      entityLabel: template.name,
-      after: { version: run.version, window: `${window.scheduleName}: ${window.start.toISOString()} – ${window.end.toISOString()}`, members: offTarget },
-      at: now,
-    },
-  });
   report.runOpened = run.id;
   return run;
 }
@@ -263,7 +237,7 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
  * A cluster's nodes go one at a time: none starts while another node of its cluster is in flight
  * (its health check is part of its upgrade), nor after one failed in this run.
  */
-async function startMembers(tx: Tx, template: TemplateRow, run: RunRow, limit: number, now: Date, executor: Executor, components: PlanComponent[] | null): Promise<number> {
+async function startMembers(tx: Tx, template: TemplateRow, run: TemplateRun, limit: number, now: Date, executor: Executor, components: PlanComponent[] | null): Promise<number> {
   let allowed: string[] | null = null;
   if (components) {
     const members = await planMembers(tx, template.id, run.version, run.id);
@@ -331,36 +305,3 @@ export function oneNodePerCluster<T extends { clusterId: string | null }>(rows: 
   });
 }
 
-async function closeRun(tx: Tx, template: TemplateRow, run: RunRow, now: Date): Promise<"COMPLETED" | "PARTIAL"> {
-  const behind = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: run.version } } });
-  const state = behind === 0 ? "COMPLETED" : "PARTIAL";
-  await tx.upgradeRun.update({ where: { id: run.id }, data: { state } });
-  await tx.auditEvent.create({
-    data: {
-      actorLabel: SCHEDULER.label,
-      action: behind === 0 ? "template.upgrade-completed" : "template.upgrade-partial",
-      entityType: "template",
-      entityId: template.id,
-      entityLabel: template.name,
-      after: { version: run.version, behind },
-      reason: behind === 0 ? null : `${behind} member(s) are not on ${run.version} when the ${run.forced ? '"Upgrade now" run' : "window"} ended.`,
-      at: now,
-    },
-  });
-  return state;
-}
-
-/** Writes the template's state as its members and runs say it is. */
-export async function settleState(tx: Tx, templateId: string, targetVersion: string, previous?: TemplateStateName): Promise<TemplateStateName> {
-  const versions = await tx.$queryRaw<{ currentVersion: string }[]>`SELECT DISTINCT "currentVersion" FROM "TemplateMember" WHERE "templateId" = ${templateId} LIMIT 3`;
-  const running = await tx.upgradeRun.count({ where: { templateId, state: { in: ["RUNNING", "HALTED"] } } });
-  const lastRun = await tx.upgradeRun.findFirst({ where: { templateId, state: { in: ["COMPLETED", "PARTIAL"] } }, orderBy: { windowStart: "desc" }, select: { state: true, version: true } });
-  const state = templateState({
-    targetVersion,
-    memberVersions: versions.map((v) => v.currentVersion),
-    running: running > 0,
-    lastRunFellShort: lastRun?.state === "PARTIAL" && lastRun.version === targetVersion,
-  });
-  if (state !== previous) await tx.template.update({ where: { id: templateId }, data: { state } });
-  return state;
-}

@@ -2,11 +2,12 @@
 // installation's default; unset, it is `simulated` only when the database holds the demo data and
 // `manual` otherwise, so a real installation never shows a made-up outcome. Templates and the
 // party slots may name their own.
-import { db } from "../db";
 import { env, type Env } from "../env";
 import { recordExecutions, queueJob } from "../data/executions";
-import type { Executor, ExecutorName, Executors, UpgradeRequest } from "./executor";
+import type { Executor, Executors } from "./executor";
 import { simulatedExecutor } from "./simulated";
+import { defaultExecutor, type DefaultExecutor, type ExecutorName } from "../domain";
+import { holdsDemoData } from "../data/installation";
 
 /** Jobs that run executions (lib/jobs/tasks.ts); never retried by the job runner: an upgrade is not repeated behind anyone's back. */
 export const EXECUTION_TASKS = { ssh: "execute_ssh", ansible: "execute_ansible", webhook: "deliver_webhook" } as const;
@@ -62,20 +63,6 @@ export function executorByName(name: ExecutorName, e: Env = env()): Executor {
   }
 }
 
-export type DefaultExecutor = { name: ExecutorName; why: string };
-
-/** The installation's default executor, and why it is that one (start-up and the admin pages say it). */
-export function defaultExecutor(configured: ExecutorName | undefined, demoData: boolean): DefaultExecutor {
-  if (configured) return { name: configured, why: "PATCHPARTY_EXECUTOR" };
-  if (demoData) return { name: "simulated", why: "the database holds the demo data" };
-  return { name: "manual", why: "the default: nothing runs until an executor is configured" };
-}
-
-export async function holdsDemoData(): Promise<boolean> {
-  const row = await db.installation.findUnique({ where: { id: "default" }, select: { demoData: true } });
-  return row?.demoData ?? false;
-}
-
 export async function activeExecutor(): Promise<DefaultExecutor> {
   return defaultExecutor(env().PATCHPARTY_EXECUTOR, await holdsDemoData());
 }
@@ -86,4 +73,3 @@ export async function executorsFromEnv(): Promise<Executors> {
   return { defaultName: name, get: (chosen) => executorByName(chosen) };
 }
 
-export type { UpgradeRequest };

@@ -2,7 +2,7 @@
 // shell command, run on the worker before and after each member by the ssh and ansible executors,
 // e.g. to take a server out of its load balancer, snapshot it, or check it from outside.
 import { spawn } from "node:child_process";
-import type { UpgradeRequest } from "./executor";
+import type { UpgradeRequest } from "../domain";
 
 export type HookPhase = "pre" | "post";
 

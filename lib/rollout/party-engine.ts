@@ -4,23 +4,21 @@
 // not start while its change request is not approved or the party is held: its run waits,
 // SCHEDULED, with the reason. Outcomes land in PatchOutcome, the patch history.
 import type { Prisma } from "@prisma/client";
-import { can, type CurrentUser } from "../auth/permissions";
 import { db, sql } from "../db";
-import { refuse, succeed, type Outcome } from "../data/outcome";
 import { SCHEDULER } from "../data/audit";
-import { partyBlockedReason, partyChanges } from "../data/change-requests";
+import { partyChanges } from "../data/change-requests";
+import { partyBlockedReason, canarySize, effectiveConcurrency, executionDeadline, haltReason, startAllowance, startCutoff, type ExecutorName, type UpgradeRequest, slotLabel } from "../domain";
 import { getSlotExecution, getSlotRollout } from "../data/slot-rollout";
 import { settleDue } from "../data/executions";
-import { canarySize, effectiveConcurrency, executionDeadline, haltReason, startAllowance, startCutoff } from "../domain";
-import { onlyExecutor, type Executor, type ExecutorName, type Executors, type UpgradeRequest } from "./executor";
+import { onlyExecutor, type Executor, type Executors } from "./executor";
 import { oneNodePerCluster } from "./engine";
+import { haltSlotRun, lockSlotRun } from "../data/runs";
 
 type Tx = Prisma.TransactionClient;
 
 export type SlotTick = { partyId: string; group: number; skipped?: "locked"; state?: string; started: number; patched: number; failed: number; blocked?: string; halted?: string };
 
 type Slot = { partyId: string; group: number; startsAt: Date; endsAt: Date };
-type Run = { id: string; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
 
 /** One step for every slot that is open now, or whose run still has work. */
 export async function tickParties(now: Date, executors: Executor | Executors, options: { partyIds?: string[]; teamIds?: string[] } = {}): Promise<SlotTick[]> {
@@ -47,15 +45,7 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
   return db.$transaction(
     async (tx) => {
       const report: SlotTick = { partyId: slot.partyId, group: slot.group, started: 0, patched: 0, failed: 0 };
-      await tx.$executeRaw`
-        INSERT INTO "PartyRun" (id, "partyId", "group", state, "startsAt", "endsAt", "createdAt")
-        VALUES (${`prun_${slot.partyId}_${slot.group}`}, ${slot.partyId}, ${slot.group}, 'SCHEDULED', ${slot.startsAt}, ${slot.endsAt}, ${now})
-        ON CONFLICT ("partyId", "group") DO NOTHING`;
-      const run = (
-        await tx.$queryRaw<Run[]>`
-          SELECT id, state::text AS state, "haltReason", "canarySize", "canaryPassedAt", "failureBaseline" FROM "PartyRun"
-          WHERE "partyId" = ${slot.partyId} AND "group" = ${slot.group} FOR UPDATE SKIP LOCKED`
-      )[0];
+      const run = await lockSlotRun(tx, slot, now);
       if (!run) return { ...report, skipped: "locked" as const };
       if (run.state === "COMPLETED" || run.state === "PARTIAL") return { ...report, state: run.state };
       const party = await tx.party.findUniqueOrThrow({ where: { id: slot.partyId }, select: { tag: true, kind: true, heldAt: true, heldBy: true, heldReason: true } });
@@ -98,8 +88,7 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
       const canaryComplete = run.canarySize > 0 && counts.attempted >= run.canarySize && stillRunning === 0;
       const halt = haltReason(settings, { failed: counts.failed - run.failureBaseline, finished: counts.finished, canaryComplete });
       if (halt) {
-        await tx.partyRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: halt } });
-        await audit(tx, "party.slot-halted", slot.partyId, label, { state: "HALTED" }, halt, now);
+        await haltSlotRun(tx, run, { partyId: slot.partyId, label }, halt, now);
         return { ...report, state: "HALTED", halted: halt };
       }
       let claimedAll = false;
@@ -126,7 +115,6 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
   );
 }
 
-const slotLabel = (tag: string, kind: string, group: number) => `${tag} ${kind === "PRODUCTION" ? "production" : "QA"} group ${group}`;
 
 function audit(tx: Tx, action: string, partyId: string, label: string, after: Prisma.InputJsonValue, reason: string | null, now: Date) {
   return tx.auditEvent.create({ data: { actorLabel: SCHEDULER.label, action, entityType: "party", entityId: partyId, entityLabel: label, after, reason, at: now } });
@@ -236,30 +224,3 @@ async function settlePartyStatus(partyId: string, now: Date) {
   if (status !== party.status) await db.party.update({ where: { id: partyId }, data: { status } });
 }
 
-/** An admin resumes a halted slot; failures so far no longer count against the threshold. */
-export async function resumePartySlot(user: CurrentUser, runId: string, now: Date): Promise<Outcome<null>> {
-  if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "Only admins resume a halted rollout.");
-  const actor = { id: user.id, label: user.email };
-  return db.$transaction(async (tx) => {
-    const run = (await tx.$queryRaw<{ id: string; partyId: string; group: number; state: string }[]>`SELECT id, "partyId", "group", state::text AS state FROM "PartyRun" WHERE id = ${runId} FOR UPDATE`)[0];
-    if (!run) return refuse(404, "not-found", "That slot has no rollout.");
-    if (run.state !== "HALTED") return refuse(409, "not-halted", "That slot's rollout is not halted.");
-    const failed = await tx.patchAttempt.count({ where: { runId, status: "FAILED" } });
-    const party = await tx.party.findUniqueOrThrow({ where: { id: run.partyId }, select: { tag: true, kind: true } });
-    await tx.partyRun.update({ where: { id: runId }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
-    await tx.auditEvent.create({ data: { actorId: actor.id, actorLabel: actor.label, action: "party.slot-resumed", entityType: "party", entityId: run.partyId, entityLabel: slotLabel(party.tag, party.kind, run.group), after: { state: "RUNNING" }, at: now } });
-    return succeed(null);
-  });
-}
-
-/** A party's slot runs with their attempt counts, for its page (one query). */
-export function partyRuns(partyId: string) {
-  return sql<{ id: string; group: number; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; patched: number; failed: number; running: number }>`
-    SELECT r.id, r."group", r.state::text AS state, r."haltReason", r."canarySize", r."canaryPassedAt",
-           (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS patched,
-           (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
-           (count(a.id) FILTER (WHERE a.status = 'RUNNING'))::int AS running
-    FROM "PartyRun" r LEFT JOIN "PatchAttempt" a ON a."runId" = r.id
-    WHERE r."partyId" = ${partyId}
-    GROUP BY r.id ORDER BY r."group"`;
-}

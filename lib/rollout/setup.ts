@@ -4,8 +4,8 @@ import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { promisify } from "node:util";
 import { env, type Env } from "../env";
-import { EXECUTOR_NAMES, type ExecutorName } from "./executor";
-import type { DefaultExecutor } from "./executors";
+import { EXECUTOR_NAMES, type ExecutorName } from "../domain";
+import type { DefaultExecutor } from "../domain";
 import { DEFAULT_PLAYBOOK } from "./ansible";
 
 export type SetupCheck = { what: string; ok: boolean; detail: string };

@@ -6,7 +6,8 @@
 // It runs only on the demo data or when asked for by name (lib/rollout/executors.ts).
 import { createHash } from "node:crypto";
 import { recordExecutions } from "../data/executions";
-import type { Executor, UpgradeRequest } from "./executor";
+import type { Executor } from "./executor";
+import type { UpgradeRequest } from "../domain";
 
 export type SimulatedOptions = {
   durationSeconds: number;

@@ -11,7 +11,7 @@ import { access, constants } from "node:fs/promises";
 import { beat, claimExecution, HEARTBEAT_SECONDS, reportExecution } from "../data/executions";
 import { truncateOutput } from "../domain/redact";
 import { env as currentEnv, type Env } from "../env";
-import type { ExecutionReport, PackageChange, UpgradeRequest } from "./executor";
+import type { ExecutionReport, PackageChange, UpgradeRequest } from "../domain";
 import { lastLines, runHook, type HookPhase } from "./hooks";
 
 export type SshConfig = {

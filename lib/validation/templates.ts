@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { numberInput, RevisionSchema } from "./common";
 import { VERSION_PATTERN } from "../domain/templates";
-import { EXECUTOR_NAMES } from "../rollout/executor";
+import { EXECUTOR_NAMES } from "../domain";
 
 export const MAX_MEMBERS = 5_000;
 

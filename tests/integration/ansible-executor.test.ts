@@ -10,7 +10,7 @@ import { recordExecutions } from "@/lib/data/executions";
 import { db } from "@/lib/db";
 import { parseEnv } from "@/lib/env";
 import { ansibleConfigFromEnv, runAnsibleExecutions, type AnsibleConfig } from "@/lib/rollout/ansible";
-import type { UpgradeRequest } from "@/lib/rollout/executor";
+import type { UpgradeRequest } from "@/lib/domain";
 import { createTestHosts, type TestHost, type TestHosts } from "./fixtures/test-hosts";
 
 const ROLES = ["upgrades", "reboots", "upgrades too", "broken", "unreachable", "new host key", "pre-hook says no"] as const;

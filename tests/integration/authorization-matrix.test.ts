@@ -75,6 +75,7 @@ import * as actions_session from "@/lib/actions/session";
 import * as actions_slot_rollout from "@/lib/actions/slot-rollout";
 import * as actions_manual_outcomes from "@/lib/actions/manual-outcomes";
 import * as actions_templates from "@/lib/actions/templates";
+import { unusedYear } from "./fixtures/years";
 
 const ROLES = ["signed-out", "viewer", "other owner", "owner", "approver", "admin", "executor"] as const;
 type Who = (typeof ROLES)[number];
@@ -84,7 +85,6 @@ const people = {} as Record<Who, CurrentUser | null>;
 const tokens = {} as Record<Who, string | null>;
 let requester: CurrentUser;
 let seq = 0;
-let partySeq = 0;
 const unique = (p: string) => `${p}-${f.prefix}-${++seq}`;
 
 // ---- fixtures made fresh for each call: an allowed call changes them ----
@@ -92,7 +92,7 @@ async function resource(group = 2) {
   return db.resource.create({ data: { name: unique("mx"), kind: "VM", environment: "PRODUCTION", teamId: f.teamA.id, serviceId: (await db.service.findFirstOrThrow({ where: { teamId: f.teamA.id } })).id, patchGroup: group } });
 }
 async function party(kind: "PRODUCTION" | "QA" = "PRODUCTION") {
-  const year = 5000 + ++partySeq; // a year of its own for every party this file makes
+  const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 2, 7, 5));
   const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
   return db.party.create({ data: { tag: `${year}-Q1`, kind, localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });

@@ -54,6 +54,7 @@ import { db } from "@/lib/db";
 import { PolicyInputSchema } from "@/lib/validation/policies";
 import { ExecutionSettingsSchema, SlotRolloutSchema, TemplateCreateSchema } from "@/lib/validation/templates";
 import { makeFleet } from "./fixtures/fleet";
+import { unusedYear } from "./fixtures/years";
 
 // FUZZ_RUNS=200 for a longer hunt than CI runs.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
@@ -137,8 +138,9 @@ beforeAll(async () => {
   const cluster = await db.cluster.create({ data: { name: `${f.prefix}-fuzzc` } });
   const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-fuzzt`, policyId: policy.value.id, targetVersion: "1.0.0", members: [cluster.name] }), new Date());
   if (!template.ok) throw new Error(template.message);
-  const startsAt = new Date(Date.UTC(4321, 2, 7, 5));
-  const party = await db.party.create({ data: { tag: "4321-Q1", kind: "PRODUCTION", localDate: "4321-03-07", timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), slots: { create: [{ group: 1, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }] } } });
+  const year = await unusedYear();
+  const startsAt = new Date(Date.UTC(year, 2, 7, 5));
+  const party = await db.party.create({ data: { tag: `${year}-Q1`, kind: "PRODUCTION", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), slots: { create: [{ group: 1, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }] } } });
   const change = await openPartyChange(f.admin, party.tag, new Date());
   if (!change.ok) throw new Error(change.message);
   await decideChange(f.admin, change.value.id, "submit", {}, new Date());

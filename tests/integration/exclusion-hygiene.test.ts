@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { longExclusions, planExclusionReminders } from "@/lib/data/exclusion-report";
 import { db } from "@/lib/db";
 import { makeFleet } from "./fixtures/fleet";
+import { unusedYear } from "./fixtures/years";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
 let year: number;
@@ -11,7 +12,7 @@ const DAY = 86_400_000;
 
 beforeEach(async () => {
   f = await makeFleet();
-  year = 3000 + Math.floor(Math.random() * 5000);
+  year = await unusedYear();
 });
 
 /** Production parties on the 1st of months m1, m2… of our year. */

@@ -27,7 +27,7 @@ beforeEach(async () => {
   await setSlotSettings(EXECUTION_TEST_SLOTS);
 });
 
-const qaParty = () => createQaParty(7000);
+const qaParty = () => createQaParty();
 
 const tickAt = (partyId: string, executors: Parameters<typeof tickParties>[1], at: Date, teamIds = [f.teamB.id]) => tickParties(at, executors, { partyIds: [partyId], teamIds });
 const executions = (partyId: string) => db.execution.findMany({ where: { partyId }, orderBy: { memberName: "asc" } });
@@ -84,7 +84,7 @@ describe("the manual executor: outcomes only from people, or the deadline", () =
 
 describe("what a report may not do", () => {
   it("an automation that said it is running is not taken for a stopped worker; only its deadline ends it", async () => {
-    const p = await createQaParty(7000);
+    const p = await createQaParty();
     await tickAt(p.id, manualExecutor, p.startsAt);
     const [one] = await executions(p.id);
     expect(await reportExecution(one!.key, { state: "running", message: "AWX job 4711 started" }, "awx@example.com", p.startsAt)).toEqual({ ok: true });
@@ -94,7 +94,7 @@ describe("what a report may not do", () => {
   });
 
   it("a secret in a reported message or output is not stored", async () => {
-    const p = await createQaParty(7000);
+    const p = await createQaParty();
     await tickAt(p.id, manualExecutor, p.startsAt);
     const [one] = await executions(p.id);
     const secret = process.env.NEXTAUTH_SECRET!;
@@ -108,7 +108,7 @@ describe("what a report may not do", () => {
 
 describe("an upgrade handed over but not begun", () => {
   it("is not begun after the window's cutoff, nor after its rollout halted: a worker that comes late skips it", async () => {
-    const p = await createQaParty(7000);
+    const p = await createQaParty();
     await tickAt(p.id, manualExecutor, p.startsAt);
     const [late, halted, fine] = await executions(p.id);
     const cutoff = new Date(p.endsAt.getTime() - 30 * MINUTE);

@@ -48,7 +48,7 @@ beforeEach(async () => {
 
 /** A QA party of its own in a far year; its group 1 slot has started: every member waits for a person. */
 async function startedSlot() {
-  const party = await createQaParty(6000);
+  const party = await createQaParty();
   const { startsAt } = party;
   const [first] = await tickParties(startsAt, manualExecutor, { partyIds: [party.id], teamIds: [f.teamA.id, f.teamB.id] });
   expect(first).toMatchObject({ state: "RUNNING", started: 6 });

@@ -6,6 +6,7 @@ import { deliverNotices, planNotices } from "@/lib/data/notifications";
 import { db } from "@/lib/db";
 import { makeFleet } from "./fixtures/fleet";
 import { startInbox, type Inbox } from "./fixtures/smtp";
+import { unusedYear } from "./fixtures/years";
 
 let inbox: Inbox;
 beforeAll(async () => {
@@ -25,10 +26,8 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 
 /** A production party of our own, in a year nobody else uses. */
-// Years of their own, one per party: two random years in one run collided once (unique tag and kind).
-let nextYear = 2200 + Math.floor(Math.random() * 600);
 async function party() {
-  const year = nextYear++;
+  const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 2, 7, 5));
   return db.party.create({
     data: { tag: `${year}-Q1`, kind: "PRODUCTION", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 12 * 3_600_000) },

@@ -7,10 +7,11 @@ import { getParty, slotCounts } from "@/lib/data/party-detail";
 import { db } from "@/lib/db";
 import { partyKey } from "@/lib/domain";
 import { makeFleet } from "./fixtures/fleet";
+import { unusedYear } from "./fixtures/years";
 
 it("counts a running party's outcomes every time, and a completed party's once", async () => {
   const f = await makeFleet();
-  const tag = `${7000 + Math.floor(Math.random() * 999)}-Q2`;
+  const tag = `${await unusedYear()}-Q2`;
   const startsAt = new Date("2026-05-07T08:00:00Z");
   const party = await db.party.create({ data: { tag, kind: "QA", localDate: "2026-05-07", timeZone: "UTC", startsAt, endsAt: new Date("2026-05-07T17:00:00Z"), status: "RUNNING" } });
   const outcome = (resourceId: string, group: number, status: "PATCHED" | "FAILED") => db.patchOutcome.create({ data: { resourceId, partyId: party.id, group, status, startedAt: startsAt, finishedAt: startsAt } });
@@ -38,7 +39,7 @@ it("counts a running party's outcomes every time, and a completed party's once",
 });
 
 it("finds the last party that ended before now, passing over cancelled ones and those still to come", async () => {
-  const year = 9500 + Math.floor(Math.random() * 400); // later than every other test's parties
+  const year = await unusedYear({ latest: true }); // later than every other test's parties
   const at = (month: number) => new Date(Date.UTC(year, month, 7, 5));
   const party = (quarter: number, month: number, status: "COMPLETED" | "CANCELLED" | "PLANNED") =>
     db.party.create({ data: { tag: `${year}-Q${quarter}`, kind: "QA", localDate: at(month).toISOString().slice(0, 10), timeZone: "UTC", startsAt: at(month), endsAt: new Date(at(month).getTime() + 3_600_000), status } });

@@ -8,9 +8,11 @@ import { decideChange, openPartyChange } from "@/lib/data/change-requests";
 import { DEFAULT_SLOT_ROLLOUT, saveSlotRollout } from "@/lib/data/slot-rollout";
 import { db } from "@/lib/db";
 import type { Executor } from "@/lib/rollout/executor";
-import { resumePartySlot, tickParties } from "@/lib/rollout/party-engine";
+import { resumeSlotRun } from "@/lib/data/runs";
+import { tickParties } from "@/lib/rollout/party-engine";
 import { simulatedExecutor } from "@/lib/rollout/simulated";
 import { makeFleet } from "./fixtures/fleet";
+import { unusedYear } from "./fixtures/years";
 
 const MINUTE = 60_000;
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -25,7 +27,7 @@ beforeEach(async () => {
 });
 
 async function party(kind: "PRODUCTION" | "QA") {
-  const year = 8000 + Math.floor(Math.random() * 999);
+  const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 2, 7, 5));
   return db.party.create({
     data: {
@@ -86,8 +88,8 @@ describe("party slots as rollouts", () => {
     expect(await db.patchAttempt.count({ where: { runId: halted.id } })).toBe(2); // nothing new while halted
     expect((await db.party.findUniqueOrThrow({ where: { id: p.id } })).status).toBe("RUNNING");
 
-    expect(await resumePartySlot(f.owner, halted.id, p.startsAt)).toMatchObject({ ok: false, status: 403 });
-    expect((await resumePartySlot(f.admin, halted.id, new Date(p.startsAt.getTime() + 12 * MINUTE))).ok).toBe(true);
+    expect(await resumeSlotRun(f.owner, halted.id, p.startsAt)).toMatchObject({ ok: false, status: 403 });
+    expect((await resumeSlotRun(f.admin, halted.id, new Date(p.startsAt.getTime() + 12 * MINUTE))).ok).toBe(true);
     // Both audit rows name the party's slot, so the audit reads without the run's id.
     const audited = await db.auditEvent.findMany({ where: { entityId: p.id, action: { in: ["party.slot-halted", "party.slot-resumed"] } }, orderBy: { at: "asc" }, select: { action: true, actorLabel: true, entityLabel: true } });
     expect(audited).toEqual([

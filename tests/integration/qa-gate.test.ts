@@ -6,6 +6,7 @@ import { createApiToken } from "@/lib/data/api-tokens";
 import { holdParty, qaOutcomeOf, releaseParty } from "@/lib/data/party-hold";
 import { db } from "@/lib/db";
 import { makeFleet } from "./fixtures/fleet";
+import { unusedYear } from "./fixtures/years";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
 let tag: string;
@@ -14,7 +15,7 @@ const NOW = new Date("2026-11-25T10:00:00Z");
 beforeEach(async () => {
   f = await makeFleet();
   // A tag of our own (other tests use other far years); the parties' dates are what matter.
-  tag = `${9000 + Math.floor(Math.random() * 999)}-Q1`;
+  tag = `${await unusedYear()}-Q1`;
   // A QA party that has run (in the past of NOW) and its production party still ahead.
   const qa = await db.party.create({ data: { tag, kind: "QA", localDate: "2026-11-05", timeZone: "UTC", startsAt: new Date("2026-11-05T08:00:00Z"), endsAt: new Date("2026-11-05T17:00:00Z") } });
   await db.party.create({ data: { tag, kind: "PRODUCTION", localDate: "2026-12-06", timeZone: "UTC", startsAt: new Date("2026-12-06T05:00:00Z"), endsAt: new Date("2026-12-06T17:00:00Z") } });

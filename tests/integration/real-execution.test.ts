@@ -19,6 +19,7 @@ import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
 import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
 import { createTestHosts, TEST_PACKAGE, type TestHost, type TestHosts } from "./fixtures/test-hosts";
+import { unusedYear } from "./fixtures/years";
 
 const SECOND = 1_000;
 let hosts: TestHosts;
@@ -44,8 +45,6 @@ afterAll(async () => {
 });
 
 const openParties: string[] = [];
-// Years of this file's own (other files draw from 6000–9999), one after another.
-let nextYear = 5000 + Math.floor(Math.random() * 900);
 
 /** The ssh executor by default, any other by name: as a worker whose PATCHPARTY_EXECUTOR=ssh. */
 const executors: Executors = { defaultName: "ssh", get: executorByName };
@@ -99,7 +98,7 @@ async function servers(list: TestHost[], tag: string) {
 
 /** A QA party whose only slot is open now, for team B's servers. */
 async function openSlot() {
-  const year = nextYear++;
+  const year = await unusedYear();
   const now = Date.now();
   const startsAt = new Date(now - 60 * SECOND);
   const endsAt = new Date(now + 2 * 3_600 * SECOND);

@@ -5,8 +5,8 @@ import { createApiToken, findUserByToken, revokeApiToken } from "@/lib/data/api-
 import { generateParties, getNextParties, listParties } from "@/lib/data/parties";
 import { db } from "@/lib/db";
 import { getTemplatePlan } from "@/lib/data/upgrade-plans";
-import { clusterGroupViolations, type PatchGroup } from "@/lib/domain";
-import { defaultExecutor, holdsDemoData } from "@/lib/rollout/executors";
+import { clusterGroupViolations, type PatchGroup, defaultExecutor } from "@/lib/domain";
+import { holdsDemoData } from "@/lib/data/installation";
 import { DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS, seedDemoData, wantsDemoData } from "@/prisma/seed";
 
 // Other test files add fleets of their own to this database: look at the demo teams' part only.

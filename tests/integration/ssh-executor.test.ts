@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordExecutions } from "@/lib/data/executions";
 import { db } from "@/lib/db";
-import type { UpgradeRequest } from "@/lib/rollout/executor";
+import type { UpgradeRequest } from "@/lib/domain";
 import { runSshExecution, runSshUpgrade, type SshConfig } from "@/lib/rollout/ssh";
 import { createTestHosts, type TestHost, type TestHosts } from "./fixtures/test-hosts";
 

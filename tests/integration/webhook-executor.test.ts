@@ -18,12 +18,13 @@ import { createTemplate } from "@/lib/data/templates";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { taskList } from "@/lib/jobs/tasks";
-import type { UpgradeRequest } from "@/lib/rollout/executor";
+import type { UpgradeRequest } from "@/lib/domain";
 import { executorByName } from "@/lib/rollout/executors";
 import { deliverWebhook, type UpgradeStartPayload } from "@/lib/rollout/webhook";
 import { PolicyInputSchema } from "@/lib/validation/policies";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
 import { makeFleet } from "./fixtures/fleet";
+import { unusedYear } from "./fixtures/years";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 const PORTAL = "https://patchparty.example.test";
@@ -161,7 +162,7 @@ beforeAll(async () => {
   for (const [who, id] of [["executor", executor.id], ["admin", f.admin.id], ["owner", f.owner.id], ["ownerB", f.ownerB.id], ["viewer", f.viewer.id]] as const) {
     tokens[who] = (await createApiToken(id, "webhook-test", { id: null, label: "test" })).secret;
   }
-  const year = 7000 + Math.floor(Math.random() * 2000);
+  const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 1, 12, 18));
   const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
   party = await db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-02-12`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 2, startsAt, endsAt }] } }, select: { id: true, tag: true } });
@@ -398,7 +399,7 @@ describe("GET /api/v1/executions", () => {
   });
 
   it("lists a party slot's or a template's executions in keyset pages, without output", async () => {
-    const year = 9000 + Math.floor(Math.random() * 900);
+    const year = await unusedYear();
     const startsAt = new Date(Date.UTC(year, 4, 6, 18));
     const own = await db.party.create({ data: { tag: `${year}-Q2`, kind: "PRODUCTION", localDate: `${year}-05-06`, timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }, select: { id: true, tag: true } });
     const keys: string[] = [];

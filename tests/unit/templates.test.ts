@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bumpRefusal, startAllowance, templateState, upgradeNowRefusal, VERSION_PATTERN } from "@/lib/domain";
-import type { UpgradeRequest } from "@/lib/rollout/executor";
+import type { UpgradeRequest } from "@/lib/domain";
 import { simulatedOutcome } from "@/lib/rollout/simulated";
 
 describe("a template's state", () => {

@@ -11,8 +11,8 @@ import { requireUser } from "@/lib/auth/session";
 import { getSlotExecution } from "@/lib/data/slot-rollout";
 import { listTemplateExecutors } from "@/lib/data/templates";
 import { env } from "@/lib/env";
-import { EXECUTOR_LABELS, EXECUTOR_NAMES, type ExecutorName } from "@/lib/rollout/executor";
-import { defaultExecutor, holdsDemoData } from "@/lib/rollout/executors";
+import { EXECUTOR_LABELS, EXECUTOR_NAMES, type ExecutorName, defaultExecutor } from "@/lib/domain";
+import { holdsDemoData } from "@/lib/data/installation";
 import { listExecutorSetups, type ExecutorSetup } from "@/lib/rollout/setup";
 
 export const metadata: Metadata = { title: "Execution" };

@@ -20,7 +20,7 @@ import { noticeSummary } from "@/lib/data/notifications";
 import { qaOutcomeOf } from "@/lib/data/party-hold";
 import { QA_FAILURE_THRESHOLD } from "@/lib/domain/qa-gate";
 import { HoldForm, ResumeSlotButton } from "@/components/parties/hold-form";
-import { partyRuns } from "@/lib/rollout/party-engine";
+import { partyRuns } from "@/lib/data/runs";
 import { shortNoticeReason } from "@/lib/domain/notices";
 import { NoticesCard } from "@/components/notifications/notices-card";
 import { DataTable } from "@/components/ui/data-table";

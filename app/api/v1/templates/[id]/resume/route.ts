@@ -1,7 +1,7 @@
 import { templateResponse, type IdParams } from "@/lib/api/template-route";
 import { apiError, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
-import { resumeRun } from "@/lib/data/templates";
+import { resumeTemplateRun } from "@/lib/data/runs";
 import { requestRolloutTick } from "@/lib/jobs/enqueue";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const POST = apiRoute(async function POST(request: Request, { params }: I
   if (!user) return unauthorized();
   const { id } = await params;
   if (id.length > 40) return apiError(404, "No template has that id.");
-  const result = await resumeRun(user, id, new Date());
+  const result = await resumeTemplateRun(user, id, new Date());
   if (!result.ok) return apiError(result.status, result.message);
   await requestRolloutTick();
   return templateResponse(id, new Date());

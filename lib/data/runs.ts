@@ -1,0 +1,149 @@
+// Runs of fleet templates (UpgradeRun) and of party slots (PartyRun): opened, halted, settled and
+// resumed here, whether the engines (lib/rollout) or people ("Upgrade now", "Resume") do it, so each
+// of these rules has one owner. The engines decide when; this module says what a step writes.
+import type { Prisma } from "@prisma/client";
+import { db, sql } from "../db";
+import { can, type CurrentUser } from "../auth/permissions";
+import { canarySize, slotLabel, templateState, type TemplateStateName } from "../domain";
+import { recordAudit, SCHEDULER, type Actor } from "./audit";
+import { refuse, succeed, type Outcome } from "./outcome";
+
+type Tx = Prisma.TransactionClient;
+
+/** The longest an "Upgrade now" run may start new members. */
+export const FORCED_RUN_HOURS = 24;
+
+export const TEMPLATE_RUN_SELECT = { id: true, version: true, windowStart: true, windowEnd: true, forced: true, state: true, canarySize: true, canaryPassedAt: true, failureBaseline: true } as const;
+export type TemplateRun = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
+
+type TemplateOpening = {
+  template: { id: string; name: string; targetVersion: string; canaryPercent: number };
+  window: { start: Date; end: Date };
+  forced: boolean;
+  /** Who opens it and what the audit says: the scheduler for a window, an admin for "Upgrade now". */
+  audit: { actor: Actor; action: string; after: Prisma.InputJsonObject };
+};
+
+/**
+ * Opens a template's run to its target version for `window`, once per window (a second opening of
+ * the same window is nothing: null). Members off the version and not in flight become pending,
+ * the canary is sized from them, the template shows "upgrading", and the opening is audited.
+ */
+export async function openTemplateRun(tx: Tx, { template, window, forced, audit }: TemplateOpening, now: Date): Promise<TemplateRun | null> {
+  const offTarget = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: template.targetVersion } } });
+  const created = await tx.$queryRaw<TemplateRun[]>`
+    INSERT INTO "UpgradeRun" (id, "templateId", version, "windowStart", "windowEnd", forced, state, "canarySize", "createdAt")
+    VALUES (${`run_${template.id}_${window.start.getTime()}`}, ${template.id}, ${template.targetVersion}, ${window.start}, ${window.end}, ${forced}, 'RUNNING', ${canarySize(template.canaryPercent, offTarget)}, ${now})
+    ON CONFLICT ("templateId", "windowStart") DO NOTHING
+    RETURNING id, version, "windowStart", "windowEnd", forced, state::text AS state, "canarySize", "canaryPassedAt", "failureBaseline"`;
+  const run = created[0];
+  if (!run) return null;
+  await tx.templateMember.updateMany({ where: { templateId: template.id, currentVersion: { not: run.version }, state: { not: "UPGRADING" } }, data: { state: "PENDING" } });
+  await tx.template.update({ where: { id: template.id }, data: { state: "UPGRADING" } });
+  await recordAudit(tx, { actor: audit.actor, action: audit.action, entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, ...audit.after }, at: now });
+  return run;
+}
+
+/** Stops a template's run from starting members (what is in flight finishes) until an admin resumes it. */
+export async function haltTemplateRun(tx: Tx, template: { id: string; name: string }, run: { id: string; version: string }, reason: string, now: Date) {
+  await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: reason } });
+  await recordAudit(tx, { actor: SCHEDULER, action: "template.upgrade-halted", entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, state: "HALTED" }, reason, at: now });
+}
+
+/** Closes a template's run when nothing more starts in it: completed, or partial with who is behind. */
+export async function closeTemplateRun(tx: Tx, template: { id: string; name: string }, run: { id: string; version: string; forced: boolean }, now: Date): Promise<"COMPLETED" | "PARTIAL"> {
+  const behind = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: run.version } } });
+  const state = behind === 0 ? "COMPLETED" : "PARTIAL";
+  await tx.upgradeRun.update({ where: { id: run.id }, data: { state } });
+  await recordAudit(tx, {
+    actor: SCHEDULER,
+    action: behind === 0 ? "template.upgrade-completed" : "template.upgrade-partial",
+    entityType: "template",
+    entityId: template.id,
+    entityLabel: template.name,
+    after: { version: run.version, behind },
+    reason: behind === 0 ? null : `${behind} member(s) are not on ${run.version} when the ${run.forced ? '"Upgrade now" run' : "window"} ended.`,
+    at: now,
+  });
+  return state;
+}
+
+/** Writes the template's state as its members and runs say it is. */
+export async function settleTemplateState(tx: Tx, templateId: string, targetVersion: string, previous?: TemplateStateName): Promise<TemplateStateName> {
+  const versions = await tx.$queryRaw<{ currentVersion: string }[]>`SELECT DISTINCT "currentVersion" FROM "TemplateMember" WHERE "templateId" = ${templateId} LIMIT 3`;
+  const running = await tx.upgradeRun.count({ where: { templateId, state: { in: ["RUNNING", "HALTED"] } } });
+  const lastRun = await tx.upgradeRun.findFirst({ where: { templateId, state: { in: ["COMPLETED", "PARTIAL"] } }, orderBy: { windowStart: "desc" }, select: { state: true, version: true } });
+  const state = templateState({
+    targetVersion,
+    memberVersions: versions.map((v) => v.currentVersion),
+    running: running > 0,
+    lastRunFellShort: lastRun?.state === "PARTIAL" && lastRun.version === targetVersion,
+  });
+  if (state !== previous) await tx.template.update({ where: { id: templateId }, data: { state } });
+  return state;
+}
+
+/** An admin resumes a template's halted run; failures so far no longer count against the threshold. */
+export async function resumeTemplateRun(user: CurrentUser, templateId: string, now: Date): Promise<Outcome<{ runId: string }>> {
+  if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "You may not resume a halted upgrade.");
+  return db.$transaction(async (tx) => {
+    const template = (await tx.$queryRaw<{ name: string }[]>`SELECT name FROM "Template" WHERE id = ${templateId} FOR UPDATE`)[0];
+    if (!template) return refuse(404, "not-found", "That template does not exist.");
+    const run = await tx.upgradeRun.findFirst({ where: { templateId, state: "HALTED" }, select: { id: true, version: true, haltReason: true } });
+    if (!run) return refuse(409, "not-halted", "No upgrade of this template is halted.");
+    const failed = await tx.upgradeAttempt.count({ where: { runId: run.id, status: "FAILED" } });
+    await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "template.upgrade-resumed", entityType: "template", entityId: templateId, entityLabel: template.name, before: { state: "HALTED", reason: run.haltReason }, after: { state: "RUNNING", version: run.version }, at: now });
+    return succeed({ runId: run.id });
+  });
+}
+
+export type SlotRun = { id: string; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
+
+/**
+ * A party slot's run, made (SCHEDULED) the first time the engine comes to the slot, and locked for
+ * the caller's transaction; null when another worker holds it.
+ */
+export async function lockSlotRun(tx: Tx, slot: { partyId: string; group: number; startsAt: Date; endsAt: Date }, now: Date): Promise<SlotRun | null> {
+  await tx.$executeRaw`
+    INSERT INTO "PartyRun" (id, "partyId", "group", state, "startsAt", "endsAt", "createdAt")
+    VALUES (${`prun_${slot.partyId}_${slot.group}`}, ${slot.partyId}, ${slot.group}, 'SCHEDULED', ${slot.startsAt}, ${slot.endsAt}, ${now})
+    ON CONFLICT ("partyId", "group") DO NOTHING`;
+  const rows = await tx.$queryRaw<SlotRun[]>`
+    SELECT id, state::text AS state, "haltReason", "canarySize", "canaryPassedAt", "failureBaseline" FROM "PartyRun"
+    WHERE "partyId" = ${slot.partyId} AND "group" = ${slot.group} FOR UPDATE SKIP LOCKED`;
+  return rows[0] ?? null;
+}
+
+/** Stops a slot's run from starting resources (what is in flight finishes) until an admin resumes it. */
+export async function haltSlotRun(tx: Tx, run: { id: string }, slot: { partyId: string; label: string }, reason: string, now: Date) {
+  await tx.partyRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: reason } });
+  await recordAudit(tx, { actor: SCHEDULER, action: "party.slot-halted", entityType: "party", entityId: slot.partyId, entityLabel: slot.label, after: { state: "HALTED" }, reason, at: now });
+}
+
+/** An admin resumes a halted slot; failures so far no longer count against the threshold. */
+export async function resumeSlotRun(user: CurrentUser, runId: string, now: Date): Promise<Outcome<null>> {
+  if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "Only admins resume a halted rollout.");
+  return db.$transaction(async (tx) => {
+    const run = (await tx.$queryRaw<{ id: string; partyId: string; group: number; state: string }[]>`SELECT id, "partyId", "group", state::text AS state FROM "PartyRun" WHERE id = ${runId} FOR UPDATE`)[0];
+    if (!run) return refuse(404, "not-found", "That slot has no rollout.");
+    if (run.state !== "HALTED") return refuse(409, "not-halted", "That slot's rollout is not halted.");
+    const failed = await tx.patchAttempt.count({ where: { runId, status: "FAILED" } });
+    const party = await tx.party.findUniqueOrThrow({ where: { id: run.partyId }, select: { tag: true, kind: true } });
+    await tx.partyRun.update({ where: { id: runId }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
+    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "party.slot-resumed", entityType: "party", entityId: run.partyId, entityLabel: slotLabel(party.tag, party.kind, run.group), after: { state: "RUNNING" }, at: now });
+    return succeed(null);
+  });
+}
+
+/** A party's slot runs with their attempt counts, for its page (one query). */
+export function partyRuns(partyId: string) {
+  return sql<{ id: string; group: number; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; patched: number; failed: number; running: number }>`
+    SELECT r.id, r."group", r.state::text AS state, r."haltReason", r."canarySize", r."canaryPassedAt",
+           (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS patched,
+           (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
+           (count(a.id) FILTER (WHERE a.status = 'RUNNING'))::int AS running
+    FROM "PartyRun" r LEFT JOIN "PatchAttempt" a ON a."runId" = r.id
+    WHERE r."partyId" = ${partyId}
+    GROUP BY r.id ORDER BY r."group"`;
+}
