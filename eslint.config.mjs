@@ -24,15 +24,25 @@ export default tseslint.config(
   },
   {
     files: ["lib/domain/**"],
-    rules: forbid(["@/*", "!@/lib/domain", "!@/lib/domain/*", "../*", "next", "next/*", "@prisma/*", "pg", "react"], "lib/domain is pure: it imports nothing of the app, the database or the framework."),
+    rules: forbid(
+      ["@/*", "!@/lib/domain", "!@/lib/domain/*", "../*", "next", "next/*", "@prisma/*", "pg", "react"],
+      "lib/domain is pure: it imports nothing of the app, the database or the framework.",
+    ),
   },
   {
     files: ["lib/data/**"],
-    rules: forbid(["@/lib/actions*", "@/lib/api*", "@/lib/rollout*", "@/app/*", "@/components/*", "../actions*", "../api*", "../rollout*"], "lib/data is below actions, the API, the rollout engine and the app: it never imports them."),
+    rules: forbid(
+      ["@/lib/actions*", "@/lib/api*", "@/lib/rollout*", "@/app/*", "@/components/*", "../actions*", "../api*", "../rollout*"],
+      "lib/data is below actions, the API, the rollout engine and the app: it never imports them.",
+    ),
   },
   {
     files: ["components/**"],
-    rules: forbid(["@/lib/data*", "@/lib/db", "@/lib/rollout*"], "Components render what pages hand them: they never read the database (a type of what lib/data returns is fine).", true),
+    rules: forbid(
+      ["@/lib/data*", "@/lib/db", "@/lib/rollout*"],
+      "Components render what pages hand them: they never read the database (a type of what lib/data returns is fine).",
+      true,
+    ),
   },
   {
     files: ["app/**"],

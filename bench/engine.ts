@@ -24,7 +24,14 @@ const TICK_SECONDS = 5;
 const SIM_SECONDS = 20;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-type SlotFigures = { concurrency: number | "unlimited"; ticks: number; tickMs: { p50: number; p95: number; max: number }; simulatedMinutesUntilAllStarted: number; simulatedMinutesUntilAllFinished: number; wallSeconds: number };
+type SlotFigures = {
+  concurrency: number | "unlimited";
+  ticks: number;
+  tickMs: { p50: number; p95: number; max: number };
+  simulatedMinutesUntilAllStarted: number;
+  simulatedMinutesUntilAllFinished: number;
+  wallSeconds: number;
+};
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -41,11 +48,16 @@ async function fleet(prefix: string) {
 async function slot(year: number) {
   const startsAt = new Date(Date.UTC(year, 2, 7, 0));
   const endsAt = new Date(startsAt.getTime() + 24 * 3_600_000);
-  return db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
+  return db.party.create({
+    data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } },
+  });
 }
 
 async function runSlot(concurrency: number | "unlimited", year: number, teamId: string): Promise<SlotFigures> {
-  await db.partyRule.update({ where: { id: "default" }, data: { slotConcurrency: concurrency === "unlimited" ? MEMBERS : concurrency, slotConcurrencyPercent: null, slotCutoffMinutes: 0 } });
+  await db.partyRule.update({
+    where: { id: "default" },
+    data: { slotConcurrency: concurrency === "unlimited" ? MEMBERS : concurrency, slotConcurrencyPercent: null, slotCutoffMinutes: 0 },
+  });
   const party = await slot(year);
   const executor = simulatedExecutor({ durationSeconds: SIM_SECONDS, failureRate: 0.01 });
   const durations: number[] = [];
@@ -121,20 +133,31 @@ const server = await startEmbeddedPostgres({ port: await freePort() });
 try {
   await migrate(server.url);
   useDatabaseUrl(server.url);
-  await db.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), slotCanaryPercent: 0 }, update: { slotCanaryPercent: 0 } });
+  await db.partyRule.upsert({
+    where: { id: "default" },
+    create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), slotCanaryPercent: 0 },
+    update: { slotCanaryPercent: 0 },
+  });
   const seedStarted = Date.now();
   const teamId = await fleet("bench");
-  log(`Engine: ${MEMBERS.toLocaleString("en")} members in one party slot (built in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s); simulated upgrades of ~${SIM_SECONDS} s, a tick every ${TICK_SECONDS} s of simulated time`);
+  log(
+    `Engine: ${MEMBERS.toLocaleString("en")} members in one party slot (built in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s); simulated upgrades of ~${SIM_SECONDS} s, a tick every ${TICK_SECONDS} s of simulated time`,
+  );
   const slots: SlotFigures[] = [];
   const levels = process.env.BENCH_ENGINE_LEVELS === "unlimited" ? (["unlimited"] as const) : ([DEFAULT_SLOT_ROLLOUT.concurrency, "unlimited"] as const);
   for (const [i, concurrency] of levels.entries()) {
     const figures = await runSlot(concurrency, 9000 + i, teamId);
     slots.push(figures);
-    log(`  concurrency ${String(concurrency).padEnd(9)} ${figures.ticks} ticks; bookkeeping per tick p50 ${figures.tickMs.p50} ms, p95 ${figures.tickMs.p95} ms, max ${figures.tickMs.max} ms; every member started after ${figures.simulatedMinutesUntilAllStarted} simulated min, all finished after ${figures.simulatedMinutesUntilAllFinished}; ${figures.wallSeconds} s of wall clock`);
+    log(
+      `  concurrency ${String(concurrency).padEnd(9)} ${figures.ticks} ticks; bookkeeping per tick p50 ${figures.tickMs.p50} ms, p95 ${figures.tickMs.p95} ms, max ${figures.tickMs.max} ms; every member started after ${figures.simulatedMinutesUntilAllStarted} simulated min, all finished after ${figures.simulatedMinutesUntilAllFinished}; ${figures.wallSeconds} s of wall clock`,
+    );
   }
   const ssh = process.env.BENCH_ENGINE_SSH === "0" ? { skipped: "BENCH_ENGINE_SSH=0" } : await benchSsh();
   log(`SSH executor: ${JSON.stringify(ssh)}`);
-  writeFileSync("bench/engine-results.json", `${JSON.stringify({ at: new Date().toISOString(), members: MEMBERS, tickSeconds: TICK_SECONDS, simSeconds: SIM_SECONDS, slots, ssh }, null, 2)}\n`);
+  writeFileSync(
+    "bench/engine-results.json",
+    `${JSON.stringify({ at: new Date().toISOString(), members: MEMBERS, tickSeconds: TICK_SECONDS, simSeconds: SIM_SECONDS, slots, ssh }, null, 2)}\n`,
+  );
   log("Wrote bench/engine-results.json");
 } finally {
   await disconnectDb();

@@ -12,7 +12,14 @@ export function percentile(sorted: number[], p: number) {
 function summarise(latencies: number[], seconds: number, errors: number): LoadResult {
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { p50Ms: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)), p99Ms: round(percentile(sorted, 99)), rps: round(latencies.length / seconds), requests: latencies.length, errors };
+  return {
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
+    rps: round(latencies.length / seconds),
+    requests: latencies.length,
+    errors,
+  };
 }
 
 /** GETs `url` from `connections` clients for `seconds`; any answer but 200 counts as an error. */

@@ -11,7 +11,13 @@ const where = (url: string) => {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.includes(".next/server/chunks")) return `app chunk ${url.split("/").pop()}`;
-  return url ? url.replace(/^file:\/\//, "").split("/").slice(-2).join("/") : "(native/gc)";
+  return url
+    ? url
+        .replace(/^file:\/\//, "")
+        .split("/")
+        .slice(-2)
+        .join("/")
+    : "(native/gc)";
 };
 const byPlace = new Map<string, number>();
 const byFn = new Map<string, number>();
@@ -22,5 +28,10 @@ for (const node of profile.nodes) {
   const fn = `${node.callFrame.functionName || "(anonymous)"} ${where(node.callFrame.url)}:${node.callFrame.lineNumber}`;
   byFn.set(fn, (byFn.get(fn) ?? 0) + t);
 }
-const top = (m: Map<string, number>, n: number) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`).join("\n");
+const top = (m: Map<string, number>, n: number) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`)
+    .join("\n");
 console.log(`total ${(total / 1e6).toFixed(1)} s sampled\n\nby place:\n${top(byPlace, 25)}\n\nby function:\n${top(byFn, 30)}`);

@@ -71,7 +71,10 @@ async function signIn(base: string, email: string): Promise<string> {
     headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookies.join("; ") },
     body: new URLSearchParams({ email, password: BENCH_PASSWORD, csrfToken, json: "true" }),
   });
-  const session = response.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("next-auth.session-token="));
+  const session = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("next-auth.session-token="));
   if (!session) throw new Error(`Signing in ${email} failed (${response.status})`);
   return session;
 }
@@ -80,7 +83,14 @@ async function signIn(base: string, email: string): Promise<string> {
 async function firstLoadJsKb(base: string, route: string, cookie: string): Promise<number> {
   const html = await (await fetch(`${base}${route}`, { headers: { Cookie: cookie } })).text();
   // What a modern browser loads: not the legacy polyfills marked noModule.
-  const scripts = [...new Set([...html.matchAll(/<script([^>]*)>/g)].filter((m) => !/nomodule/i.test(m[1]!)).map((m) => /src="([^"]+\.js)"/.exec(m[1]!)?.[1]).filter((s): s is string => Boolean(s)))];
+  const scripts = [
+    ...new Set(
+      [...html.matchAll(/<script([^>]*)>/g)]
+        .filter((m) => !/nomodule/i.test(m[1]!))
+        .map((m) => /src="([^"]+\.js)"/.exec(m[1]!)?.[1])
+        .filter((s): s is string => Boolean(s)),
+    ),
+  ];
   let bytes = 0;
   for (const src of scripts) {
     const file = path.resolve(".next", decodeURIComponent(src.replace(/^\/_next\//, "")).split("?")[0]!);
@@ -103,7 +113,17 @@ async function sqlMedianMs(client: pg.Client, run: (client: pg.Client) => Promis
 
 function table(rows: CaseResult[]) {
   const head = ["case", "c", "p50 ms", "p95 ms", "p99 ms", "req/s", "SQL ms", "p50/SQL", "errors"];
-  const body = rows.map((r) => [r.name, String(r.concurrency), r.p50Ms.toFixed(1), r.p95Ms.toFixed(1), r.p99Ms.toFixed(1), r.rps.toFixed(0), r.sqlMs.toFixed(2), r.ratio.toFixed(1), String(r.errors)]);
+  const body = rows.map((r) => [
+    r.name,
+    String(r.concurrency),
+    r.p50Ms.toFixed(1),
+    r.p95Ms.toFixed(1),
+    r.p99Ms.toFixed(1),
+    r.rps.toFixed(0),
+    r.sqlMs.toFixed(2),
+    r.ratio.toFixed(1),
+    String(r.errors),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
@@ -142,7 +162,11 @@ try {
 /** Starts the production server on the built database, loads every case, writes the results. */
 async function measure(phases: Record<string, number>, builtInSeconds: number) {
   const seedSeconds = Math.round(builtInSeconds * 10) / 10;
-  log(`Built the database in ${seedSeconds} s: ${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}.`);
+  log(
+    `Built the database in ${seedSeconds} s: ${Object.entries(phases)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+      .join(", ")}.`,
+  );
 
   if (!existsSync(".next/BUILD_ID") || process.argv.includes("--build")) {
     log("Building the production server (next build).");
@@ -152,10 +176,22 @@ async function measure(phases: Record<string, number>, builtInSeconds: number) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const command = webServerCommand(["start", "-p", String(port), "-H", "127.0.0.1"], { nodeArgs, processes: Number(process.env.PATCHPARTY_WEB_PROCESSES) || undefined });
+  const command = webServerCommand(["start", "-p", String(port), "-H", "127.0.0.1"], {
+    nodeArgs,
+    processes: Number(process.env.PATCHPARTY_WEB_PROCESSES) || undefined,
+  });
   const server = spawn(process.execPath, command.args, {
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, ...command.env, NODE_ENV: "production", DATABASE_URL: database.url, NEXTAUTH_URL: base, NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", NEXT_TELEMETRY_DISABLED: "1", PATCHPARTY_SEED: "never" },
+    env: {
+      ...process.env,
+      ...command.env,
+      NODE_ENV: "production",
+      DATABASE_URL: database.url,
+      NEXTAUTH_URL: base,
+      NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PATCHPARTY_SEED: "never",
+    },
   });
   web.server = server;
   await waitFor(`${base}/api/health`, 60_000);
@@ -197,7 +233,8 @@ async function measure(phases: Record<string, number>, builtInSeconds: number) {
   if (!only || only.some((o) => ROUND_TRIP.name.includes(o))) {
     const sqlMs = await sqlMedianMs(sql, (client) => ROUND_TRIP.sql(client, context));
     await loadSteps((client) => ROUND_TRIP.step(context, client), Math.max(...CONCURRENCY), 2); // warm up
-    for (const concurrency of CONCURRENCY) record(ROUND_TRIP.name, concurrency, await loadSteps((client) => ROUND_TRIP.step(context, client), concurrency, SECONDS), sqlMs, "round trips");
+    for (const concurrency of CONCURRENCY)
+      record(ROUND_TRIP.name, concurrency, await loadSteps((client) => ROUND_TRIP.step(context, client), concurrency, SECONDS), sqlMs, "round trips");
   }
   clearInterval(sampler);
   const firstLoadJs: Record<string, number> = {};
@@ -207,7 +244,13 @@ async function measure(phases: Record<string, number>, builtInSeconds: number) {
   log("");
   log(table(results));
   log("");
-  log(`Database built in ${seedSeconds} s; server peak memory ${Math.round(peak.pss)} MB proportional (${Math.round(peak.rss)} MB resident, shared pages counted per process); first-load JS (gzip): ${Object.entries(firstLoadJs).map(([r, kb]) => `${r} ${kb} kB`).join(", ")}`);
+  log(
+    `Database built in ${seedSeconds} s; server peak memory ${Math.round(peak.pss)} MB proportional (${Math.round(peak.rss)} MB resident, shared pages counted per process); first-load JS (gzip): ${Object.entries(
+      firstLoadJs,
+    )
+      .map(([r, kb]) => `${r} ${kb} kB`)
+      .join(", ")}`,
+  );
   writeFileSync(
     "bench/results.json",
     `${JSON.stringify({ at: now.toISOString(), seconds: SECONDS, seedSeconds, seedPhasesMs: phases, webProcesses: Number(command.env.PATCHPARTY_WEB_PROCESSES), peakRssMb: Math.round(peak.rss), peakPssMb: Math.round(peak.pss), firstLoadJsKb: firstLoadJs, cases: results.map(({ errors: _e, ...r }) => r), errors: results.reduce((s, r) => s + r.errors, 0) }, null, 2)}\n`,

@@ -35,9 +35,15 @@ export async function seedBench(url: string, now: Date): Promise<SeedTimings> {
         [BENCH_USERS.admin, BENCH_USERS.viewer, BENCH_USERS.owner, hash],
       );
       await q(`INSERT INTO "TeamMembership" ("userId", "teamId") VALUES ('u-owner', 'team1'), ('u-owner', 'team2')`);
-      await q(`INSERT INTO "TeamContact" (id, "teamId", name, email) SELECT 'tc' || i, 'team' || i, 'Desk', 'desk-' || i || '@customer.test' FROM generate_series(1, $1::int) i`, [BENCH.teams]);
+      await q(
+        `INSERT INTO "TeamContact" (id, "teamId", name, email) SELECT 'tc' || i, 'team' || i, 'Desk', 'desk-' || i || '@customer.test' FROM generate_series(1, $1::int) i`,
+        [BENCH.teams],
+      );
       // Service s belongs to team 1 + (s - 1) % teams, so resource i (service 1 + i % services) stays in its team.
-      await q(`INSERT INTO "Service" (id, name, "teamId") SELECT 'svc' || s, 'service-' || lpad(s::text, 4, '0'), 'team' || (1 + (s - 1) % $1::int) FROM generate_series(1, $2::int) s`, [BENCH.teams, BENCH.teams * BENCH.servicesPerTeam]);
+      await q(
+        `INSERT INTO "Service" (id, name, "teamId") SELECT 'svc' || s, 'service-' || lpad(s::text, 4, '0'), 'team' || (1 + (s - 1) % $1::int) FROM generate_series(1, $2::int) s`,
+        [BENCH.teams, BENCH.teams * BENCH.servicesPerTeam],
+      );
       await q(`INSERT INTO "Cluster" (id, name) SELECT 'cl' || c, 'cluster-' || lpad(c::text, 4, '0') FROM generate_series(1, $1::int) c`, [BENCH.clusters]);
     });
 

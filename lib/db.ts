@@ -36,7 +36,10 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
 /** A timestamp without time zone holds UTC ("2026-12-06 05:00:00"). */
 const utc = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
 const textArray = (pg.types.getTypeParser as (oid: number) => (text: string) => (string | null)[])(1009);
-const arrayOf = <T>(parse: (text: string) => T) => (text: string) => textArray(text).map((v) => (v === null ? null : parse(v)));
+const arrayOf =
+  <T>(parse: (text: string) => T) =>
+  (text: string) =>
+    textArray(text).map((v) => (v === null ? null : parse(v)));
 
 /** Values as `db.$queryRaw` returns them, so a statement reads the same through either. */
 const PARSERS: Record<number, (text: string) => unknown> = {

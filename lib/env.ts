@@ -2,9 +2,7 @@
 // the process with a message naming it.
 import { z } from "zod";
 
-const flag = z
-  .enum(["1", "0", "true", "false"])
-  .transform((value) => value === "1" || value === "true");
+const flag = z.enum(["1", "0", "true", "false"]).transform((value) => value === "1" || value === "true");
 
 const optionalText = z
   .string()
@@ -37,7 +35,9 @@ export const EnvSchema = z
     PATCHPARTY_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_LOG_QUERIES: flag.default(false),
     // Unset: simulated when the database holds the demo data, manual otherwise (lib/rollout/executors.ts).
-    PATCHPARTY_EXECUTOR: z.enum(["manual", "ssh", "ansible", "webhook", "simulated"], { error: "must be manual, ssh, ansible, webhook or simulated" }).optional(),
+    PATCHPARTY_EXECUTOR: z
+      .enum(["manual", "ssh", "ansible", "webhook", "simulated"], { error: "must be manual, ssh, ansible, webhook or simulated" })
+      .optional(),
     PATCHPARTY_EXECUTION_CONCURRENCY: z.coerce.number().int().min(1, "must be 1 to 200").max(200, "must be 1 to 200").default(10),
     PATCHPARTY_SSH_KEY_FILE: optionalText,
     PATCHPARTY_SSH_KNOWN_HOSTS: optionalText,
@@ -75,9 +75,19 @@ export const EnvSchema = z
     if (env.PATCHPARTY_SSH_COMMANDS) {
       try {
         const parsed: unknown = JSON.parse(env.PATCHPARTY_SSH_COMMANDS);
-        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.entries(parsed).every(([k, v]) => /^(kind|tag):.+/.test(k) && typeof v === "string")) throw new Error();
+        if (
+          !parsed ||
+          typeof parsed !== "object" ||
+          Array.isArray(parsed) ||
+          !Object.entries(parsed).every(([k, v]) => /^(kind|tag):.+/.test(k) && typeof v === "string")
+        )
+          throw new Error();
       } catch {
-        ctx.addIssue({ code: "custom", path: ["PATCHPARTY_SSH_COMMANDS"], message: 'must be JSON such as {"kind:VIRTUAL_APPLIANCE": "appliance-update --yes", "tag:legacy": "yum -y update"}' });
+        ctx.addIssue({
+          code: "custom",
+          path: ["PATCHPARTY_SSH_COMMANDS"],
+          message: 'must be JSON such as {"kind:VIRTUAL_APPLIANCE": "appliance-update --yes", "tag:legacy": "yum -y update"}',
+        });
       }
     }
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];

@@ -24,9 +24,7 @@ export function zoneAbbreviation(at: Date, zone: string) {
 
 export function formatRange(start: Date, end: Date, zone: string) {
   const sameDay = DateTime.fromJSDate(start, { zone }).hasSame(DateTime.fromJSDate(end, { zone }), "day");
-  return sameDay
-    ? `${formatTime(start, zone)}–${formatTime(end, zone)}`
-    : `${formatDateTime(start, zone)} – ${formatDateTime(end, zone)}`;
+  return sameDay ? `${formatTime(start, zone)}–${formatTime(end, zone)}` : `${formatDateTime(start, zone)} – ${formatDateTime(end, zone)}`;
 }
 
 /** "in 11 days", "3 months ago". */

@@ -17,7 +17,14 @@ export function webServerCommand(nextArgs: string[], options: { processes?: numb
   const processes = options.processes ?? Math.min(availableParallelism(), 4);
   const heapMb = processes > 1 ? 200 : 384;
   return {
-    args: [`--max-old-space-size=${heapMb}`, "--heap-growing-percent=150", ...(options.nodeArgs ?? []), path.resolve("scripts/web-cluster.mjs"), path.resolve("node_modules/next/dist/bin/next"), ...nextArgs],
+    args: [
+      `--max-old-space-size=${heapMb}`,
+      "--heap-growing-percent=150",
+      ...(options.nodeArgs ?? []),
+      path.resolve("scripts/web-cluster.mjs"),
+      path.resolve("node_modules/next/dist/bin/next"),
+      ...nextArgs,
+    ],
     env: { PATCHPARTY_WEB_PROCESSES: String(processes) },
   };
 }

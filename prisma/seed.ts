@@ -89,10 +89,31 @@ function random(seed: number) {
 const ACCESS_FLEET: { name: string; service: string; kind: ResourceKind; component: string; cluster?: string; role?: "primary" | "secondary" }[] = [
   ...[1, 2, 3, 4].map((i) => ({ name: `prd-access-client-0${i}`, service: "access-client", kind: "VM" as const, component: "clients" })),
   ...[1, 2, 3].map((i) => ({ name: `prd-access-agent-0${i}`, service: "access-recording-agent", kind: "SERVER" as const, component: "agents" })),
-  { name: "prd-access-mc-1", service: "access-mediation-controller", kind: "VIRTUAL_APPLIANCE", component: "controllers", cluster: "prd-access-mc", role: "primary" },
-  { name: "prd-access-mc-2", service: "access-mediation-controller", kind: "VIRTUAL_APPLIANCE", component: "controllers", cluster: "prd-access-mc", role: "secondary" },
+  {
+    name: "prd-access-mc-1",
+    service: "access-mediation-controller",
+    kind: "VIRTUAL_APPLIANCE",
+    component: "controllers",
+    cluster: "prd-access-mc",
+    role: "primary",
+  },
+  {
+    name: "prd-access-mc-2",
+    service: "access-mediation-controller",
+    kind: "VIRTUAL_APPLIANCE",
+    component: "controllers",
+    cluster: "prd-access-mc",
+    role: "secondary",
+  },
   { name: "prd-access-edge-1", service: "access-edge-gateway", kind: "VIRTUAL_APPLIANCE", component: "gateways", cluster: "prd-access-edge", role: "primary" },
-  { name: "prd-access-edge-2", service: "access-edge-gateway", kind: "VIRTUAL_APPLIANCE", component: "gateways", cluster: "prd-access-edge", role: "secondary" },
+  {
+    name: "prd-access-edge-2",
+    service: "access-edge-gateway",
+    kind: "VIRTUAL_APPLIANCE",
+    component: "gateways",
+    cluster: "prd-access-edge",
+    role: "secondary",
+  },
   ...[1, 2].map((i) => ({ name: `prd-access-html5-0${i}`, service: "access-html5-gateway", kind: "VIRTUAL_APPLIANCE" as const, component: "gateways" })),
 ];
 
@@ -164,7 +185,7 @@ function planFleet(): { services: { name: string; team: string }[]; clusters: st
             service,
             cluster: null,
             clusterRole: null,
-            patchGroup: ((i - 1) % 3) + 1 as PatchGroup,
+            patchGroup: (((i - 1) % 3) + 1) as PatchGroup,
           });
         }
       }
@@ -258,7 +279,17 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
     skipDuplicates: true,
   });
   const resources = await db.resource.findMany({
-    select: { id: true, name: true, environment: true, patchGroup: true, excluded: true, excludedAt: true, exclusionReason: true, excludedById: true, team: { select: { slug: true } } },
+    select: {
+      id: true,
+      name: true,
+      environment: true,
+      patchGroup: true,
+      excluded: true,
+      excludedAt: true,
+      exclusionReason: true,
+      excludedById: true,
+      team: { select: { slug: true } },
+    },
   });
   await db.exclusionEvent.createMany({
     data: resources
@@ -275,11 +306,18 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
     skipDuplicates: true,
   });
 
-  const generated = await generateParties(new Date(now.getTime() - 730 * DAY), new Date(now.getTime() + 730 * DAY), now, { id: null, label: "seed" }, { includePast: true });
+  const generated = await generateParties(
+    new Date(now.getTime() - 730 * DAY),
+    new Date(now.getTime() + 730 * DAY),
+    now,
+    { id: null, label: "seed" },
+    { includePast: true },
+  );
 
   // Outcomes of every party that has ended: most patched, a few failures, excluded ones skipped.
   const past = await db.party.findMany({ where: { endsAt: { lte: now } }, include: { slots: true }, orderBy: { startsAt: "asc" } });
-  const outcomes: { resourceId: string; partyId: string; group: number; status: OutcomeStatus; message: string | null; startedAt: Date; finishedAt: Date }[] = [];
+  const outcomes: { resourceId: string; partyId: string; group: number; status: OutcomeStatus; message: string | null; startedAt: Date; finishedAt: Date }[] =
+    [];
   for (const party of past) {
     const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
     for (const resource of resources) {
@@ -333,7 +371,11 @@ const DEMO_POLICIES: { name: string; tags: string[]; schedules: { name: string; 
     tags: ["kubernetes", "all-regions"],
     schedules: [
       { name: "Sunday night", spec: { preset: "weekly-sunday" }, windowHours: 6 },
-      { name: "Wednesday early", spec: { preset: "custom", custom: { minutes: [0], hours: [2], weekdays: [3], monthDays: "every", months: "every" } }, windowHours: 3 },
+      {
+        name: "Wednesday early",
+        spec: { preset: "custom", custom: { minutes: [0], hours: [2], weekdays: [3], monthDays: "every", months: "every" } },
+        windowHours: 3,
+      },
     ],
   },
   { name: "Managed databases", tags: ["paas", "databases"], schedules: [{ name: "First of the month", spec: { preset: "monthly-1st" }, windowHours: 4 }] },
@@ -341,7 +383,13 @@ const DEMO_POLICIES: { name: string; tags: string[]; schedules: { name: string; 
   {
     name: "Remote access weekends",
     tags: ["cleanroom", "remote-access"],
-    schedules: [{ name: "Saturday night", spec: { preset: "custom", custom: { minutes: [0], hours: [22], weekdays: [6], monthDays: "every", months: "every" } }, windowHours: 6 }],
+    schedules: [
+      {
+        name: "Saturday night",
+        spec: { preset: "custom", custom: { minutes: [0], hours: [22], weekdays: [6], monthDays: "every", months: "every" } },
+        windowHours: 6,
+      },
+    ],
   },
   { name: "Quarter-end freeze (unused)", tags: ["example"], schedules: [{ name: "Every two months", spec: { preset: "bimonthly-1st" }, windowHours: 2 }] },
 ];
@@ -369,7 +417,11 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
   }
   const policies = new Map((await db.maintenancePolicy.findMany({ select: { id: true, name: true } })).map((p) => [p.name, p.id]));
   const clustersOf = async (kind: ResourceKind) =>
-    (await db.$queryRaw<{ id: string }[]>`SELECT DISTINCT "clusterId" AS id FROM "Resource" WHERE kind = ${kind}::"ResourceKind" AND "clusterId" IS NOT NULL ORDER BY 1`).map((c) => c.id);
+    (
+      await db.$queryRaw<
+        { id: string }[]
+      >`SELECT DISTINCT "clusterId" AS id FROM "Resource" WHERE kind = ${kind}::"ResourceKind" AND "clusterId" IS NOT NULL ORDER BY 1`
+    ).map((c) => c.id);
   const templates: { name: string; policy: string; kind: ResourceKind; from: string; to: string; done: number }[] = [
     { name: "Kubernetes clusters", policy: "Container platform", kind: "CONTAINER_NODE", from: "1.30.6", to: "1.31.2", done: 0 },
     { name: "PostgreSQL clusters", policy: "Managed databases", kind: "DATABASE_NODE", from: "17.2", to: "17.2", done: 1 },
@@ -402,7 +454,9 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
     if (!partial) continue;
     // The window that fell short, fourteen days ago.
     const windowStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 14));
-    const run = await db.upgradeRun.create({ data: { templateId: template.id, version: t.to, windowStart, windowEnd: new Date(windowStart.getTime() + 8 * 3_600_000), state: "PARTIAL" } });
+    const run = await db.upgradeRun.create({
+      data: { templateId: template.id, version: t.to, windowStart, windowEnd: new Date(windowStart.getTime() + 8 * 3_600_000), state: "PARTIAL" },
+    });
     await db.upgradeAttempt.createMany({
       data: template.members
         .filter((m) => m.currentVersion === t.to || m.state === "FAILED")
@@ -417,8 +471,14 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
           finishedAt: new Date(windowStart.getTime() + i * 300_000 + 240_000),
         })),
     });
-    await db.templateMember.updateMany({ where: { templateId: template.id, state: "FAILED" }, data: { lastError: "The broker did not rejoin the cluster within 10 minutes." } });
-    await db.templateMember.updateMany({ where: { templateId: template.id, OR: [{ state: "FAILED" }, { currentVersion: t.to }] }, data: { lastAttemptAt: windowStart } });
+    await db.templateMember.updateMany({
+      where: { templateId: template.id, state: "FAILED" },
+      data: { lastError: "The broker did not rejoin the cluster within 10 minutes." },
+    });
+    await db.templateMember.updateMany({
+      where: { templateId: template.id, OR: [{ state: "FAILED" }, { currentVersion: t.to }] },
+      data: { lastAttemptAt: windowStart },
+    });
   }
 }
 
@@ -455,7 +515,10 @@ async function seedChangeRequest(now: Date) {
     const opened = await openPartyChange(admin, party.tag, now);
     if (opened.ok) await decideChange(admin, opened.value.id, "submit", {}, now);
   }
-  for (const [name, approve] of [["Kubernetes clusters", false], ["Kafka clusters", true]] as const) {
+  for (const [name, approve] of [
+    ["Kubernetes clusters", false],
+    ["Kafka clusters", true],
+  ] as const) {
     const template = await db.template.findUnique({ where: { name }, select: { id: true } });
     const opened = template ? await openTemplateChange(admin, template.id, now) : null;
     if (!opened?.ok) continue;
@@ -466,7 +529,10 @@ async function seedChangeRequest(now: Date) {
 
 /** The announcements of production parties already within two weeks, as if sent on day −14; those of pending fleet upgrades. */
 async function seedNotices(now: Date) {
-  const soon = await db.party.findMany({ where: { kind: "PRODUCTION", status: "PLANNED", startsAt: { gt: now, lte: new Date(now.getTime() + 15 * DAY) } }, select: { id: true, startsAt: true } });
+  const soon = await db.party.findMany({
+    where: { kind: "PRODUCTION", status: "PLANNED", startsAt: { gt: now, lte: new Date(now.getTime() + 15 * DAY) } },
+    select: { id: true, startsAt: true },
+  });
   for (const party of soon) {
     const due = announceDueAt(party.startsAt);
     if (due > now) continue;

@@ -8,5 +8,9 @@ const file = path.resolve(process.argv[2] ?? path.join(".data", "backups", `patc
 mkdirSync(path.dirname(file), { recursive: true });
 await withDatabase(async (url) => {
   const counts = await backupDatabase(url, file);
-  log(`Backed up ${Object.values(counts).reduce((a, b) => a + b, 0).toLocaleString("en")} rows of ${Object.keys(counts).length} tables to ${file}`);
+  log(
+    `Backed up ${Object.values(counts)
+      .reduce((a, b) => a + b, 0)
+      .toLocaleString("en")} rows of ${Object.keys(counts).length} tables to ${file}`,
+  );
 });

@@ -8,7 +8,11 @@ if (!file || !existsSync(file)) fail("Usage: npm run db:restore -- <backup file>
 await withDatabase(async (url) => {
   try {
     const counts = await restoreDatabase(url, file!);
-    log(`Restored ${Object.values(counts).reduce((a, b) => a + b, 0).toLocaleString("en")} rows of ${Object.keys(counts).length} tables from ${file}`);
+    log(
+      `Restored ${Object.values(counts)
+        .reduce((a, b) => a + b, 0)
+        .toLocaleString("en")} rows of ${Object.keys(counts).length} tables from ${file}`,
+    );
   } catch (error) {
     if (error instanceof RestoreError) fail(`Nothing was restored: ${error.message}`);
     throw error;

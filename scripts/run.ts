@@ -9,7 +9,10 @@ export const log = (line: string) => process.stdout.write(`${line}\n`);
  * Runs `work` with a database. Unless the caller handles signals itself (`handleSignals: false`),
  * Ctrl-C stops the embedded server before the process exits.
  */
-export async function withDatabase<T>(work: (url: string, env: Env, database: { embedded: boolean }) => Promise<T>, options: { handleSignals?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(
+  work: (url: string, env: Env, database: { embedded: boolean }) => Promise<T>,
+  options: { handleSignals?: boolean } = {},
+): Promise<T> {
   let current: Env;
   try {
     current = env();

@@ -9,7 +9,8 @@ import { fail, log, withDatabase } from "./run";
 const refused = await withDatabase(async (url, env) => {
   if (env.PATCHPARTY_SEED === "never") return "PATCHPARTY_SEED=never: no demo data is loaded into this installation.";
   await migrate(url);
-  if (!(await isEmpty()) && !(await holdsDemoData())) return "The database has users and no demo data: the demo data (and its users, with a published password) is not loaded into it.";
+  if (!(await isEmpty()) && !(await holdsDemoData()))
+    return "The database has users and no demo data: the demo data (and its users, with a published password) is not loaded into it.";
   await seedDemoData(new Date(), log);
   return null;
 });

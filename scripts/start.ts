@@ -44,55 +44,60 @@ async function waitUntilReady(url: string, child: { exitCode: number | null }) {
   return false;
 }
 
-await withDatabase(async (url, env, { embedded }) => {
-  const applied = await migrate(url);
-  if (applied.length) log(`Applied ${applied.length} migration(s).`);
-  const now = new Date();
-  const seeded = await seedOnStart(env.PATCHPARTY_SEED, embedded, now, log);
-  await generateParties(now, new Date(now.getTime() + 730 * DAY), now, { id: null, label: "scheduler" });
-  const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
-  for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
-  await disconnectDb();
+await withDatabase(
+  async (url, env, { embedded }) => {
+    const applied = await migrate(url);
+    if (applied.length) log(`Applied ${applied.length} migration(s).`);
+    const now = new Date();
+    const seeded = await seedOnStart(env.PATCHPARTY_SEED, embedded, now, log);
+    await generateParties(now, new Date(now.getTime() + 730 * DAY), now, { id: null, label: "scheduler" });
+    const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
+    for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
+    await disconnectDb();
 
-  if (!dev && !existsSync(".next/BUILD_ID")) {
-    log("No production build yet: running `next build` first.");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit" });
-    if (build.status !== 0) throw new Error("next build failed");
-  }
-
-  const port = String(env.PORT);
-  const baseUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
-  const host = env.HOSTNAME ? ["-H", env.HOSTNAME] : [];
-  const web = dev ? { args: [nextBin, "dev", "-p", port, ...host], env: {} } : webServerCommand(["start", "-p", port, ...host], { processes: env.PATCHPARTY_WEB_PROCESSES });
-  const child = spawn(process.execPath, web.args, {
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      ...web.env,
-      DATABASE_URL: url,
-      NEXTAUTH_URL: baseUrl,
-      NEXTAUTH_SECRET: authSecret(env.PATCHPARTY_DATA_DIR, env.NEXTAUTH_SECRET),
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
-  const stop = (signal: NodeJS.Signals) => {
-    if (child.exitCode === null) child.kill(signal);
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
-
-  if (await waitUntilReady(`http://127.0.0.1:${port}/api/health`, child)) {
-    log(`\nPatchParty is ready at ${baseUrl}`);
-    if (demoData) {
-      log(`Demo sign-ins (demo data only), password "${DEMO_PASSWORD}":`);
-      for (const user of DEMO_USERS) log(`  ${user.email.padEnd(22)} ${user.role.toLowerCase()}`);
-    } else if (seeded === "empty") {
-      log(`No users yet. ${FIRST_ADMIN_HINT}`);
+    if (!dev && !existsSync(".next/BUILD_ID")) {
+      log("No production build yet: running `next build` first.");
+      const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit" });
+      if (build.status !== 0) throw new Error("next build failed");
     }
-  }
-  // The job runner (exclusion expiry, party generation) beside the web server.
-  const worker = env.PATCHPARTY_WORKER === "on" ? await startWorker(url) : null;
-  const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 0)));
-  await worker?.stop();
-  process.exitCode = code;
-}, { handleSignals: false });
+
+    const port = String(env.PORT);
+    const baseUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+    const host = env.HOSTNAME ? ["-H", env.HOSTNAME] : [];
+    const web = dev
+      ? { args: [nextBin, "dev", "-p", port, ...host], env: {} }
+      : webServerCommand(["start", "-p", port, ...host], { processes: env.PATCHPARTY_WEB_PROCESSES });
+    const child = spawn(process.execPath, web.args, {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        ...web.env,
+        DATABASE_URL: url,
+        NEXTAUTH_URL: baseUrl,
+        NEXTAUTH_SECRET: authSecret(env.PATCHPARTY_DATA_DIR, env.NEXTAUTH_SECRET),
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    });
+    const stop = (signal: NodeJS.Signals) => {
+      if (child.exitCode === null) child.kill(signal);
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+
+    if (await waitUntilReady(`http://127.0.0.1:${port}/api/health`, child)) {
+      log(`\nPatchParty is ready at ${baseUrl}`);
+      if (demoData) {
+        log(`Demo sign-ins (demo data only), password "${DEMO_PASSWORD}":`);
+        for (const user of DEMO_USERS) log(`  ${user.email.padEnd(22)} ${user.role.toLowerCase()}`);
+      } else if (seeded === "empty") {
+        log(`No users yet. ${FIRST_ADMIN_HINT}`);
+      }
+    }
+    // The job runner (exclusion expiry, party generation) beside the web server.
+    const worker = env.PATCHPARTY_WORKER === "on" ? await startWorker(url) : null;
+    const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 0)));
+    await worker?.stop();
+    process.exitCode = code;
+  },
+  { handleSignals: false },
+);

@@ -6,15 +6,18 @@ import { holdsDemoData } from "../lib/data/installation";
 import { executorSetup, executorStartupLines } from "../lib/rollout/setup";
 import { log, withDatabase } from "./run";
 
-await withDatabase(async (url) => {
-  await migrate(url);
-  const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
-  for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
-  const runner = await startWorker(url);
-  log("The PatchParty worker is running. Ctrl-C stops it.");
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  await runner.stop();
-}, { handleSignals: false });
+await withDatabase(
+  async (url) => {
+    await migrate(url);
+    const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
+    for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
+    const runner = await startWorker(url);
+    log("The PatchParty worker is running. Ctrl-C stops it.");
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    await runner.stop();
+  },
+  { handleSignals: false },
+);

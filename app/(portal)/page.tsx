@@ -34,12 +34,22 @@ export default async function HomePage() {
       </div>
       <h2 className="mb-3 mt-10 text-sm font-semibold uppercase tracking-wide text-slate-500">Fleet</h2>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Resources" value={fleet.total.toLocaleString("en")} hint={`${fleet.production.toLocaleString("en")} production · ${fleet.nonProduction.toLocaleString("en")} non-production`} />
-        <Stat label="Excluded from patching" value={fleet.excluded.toLocaleString("en")} hint={fleet.total ? `${((fleet.excluded / fleet.total) * 100).toFixed(1)}% of the fleet` : undefined} />
+        <Stat
+          label="Resources"
+          value={fleet.total.toLocaleString("en")}
+          hint={`${fleet.production.toLocaleString("en")} production · ${fleet.nonProduction.toLocaleString("en")} non-production`}
+        />
+        <Stat
+          label="Excluded from patching"
+          value={fleet.excluded.toLocaleString("en")}
+          hint={fleet.total ? `${((fleet.excluded / fleet.total) * 100).toFixed(1)}% of the fleet` : undefined}
+        />
         <Stat
           label={last ? `Last party (${last.tag} ${last.kind === "QA" ? "QA" : "production"})` : "Last party"}
           value={outcomes && attempted ? `${((outcomes.PATCHED / attempted) * 100).toFixed(1)}%` : "–"}
-          hint={outcomes ? `${outcomes.PATCHED.toLocaleString("en")} patched · ${outcomes.FAILED} failed · ${outcomes.SKIPPED} skipped` : "No party has run yet"}
+          hint={
+            outcomes ? `${outcomes.PATCHED.toLocaleString("en")} patched · ${outcomes.FAILED} failed · ${outcomes.SKIPPED} skipped` : "No party has run yet"
+          }
         />
         <Stat label="Your time zone" value={zone} hint="Times show in UTC and in this zone" />
       </div>

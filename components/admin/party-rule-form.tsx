@@ -9,7 +9,20 @@ import { inputClass } from "../ui/field";
 import { PreviewSaveButtons } from "../ui/preview-save-buttons";
 import { Table, Td, Th } from "../ui/table";
 
-function Input({ label, name, defaultValue, type = "text", ...rest }: { label: string; name: string; defaultValue: string | number; type?: string; min?: number; max?: number }) {
+function Input({
+  label,
+  name,
+  defaultValue,
+  type = "text",
+  ...rest
+}: {
+  label: string;
+  name: string;
+  defaultValue: string | number;
+  type?: string;
+  min?: number;
+  max?: number;
+}) {
   return (
     <div>
       <label htmlFor={`rule-${name}`} className="block text-xs font-medium text-slate-600">
@@ -88,7 +101,14 @@ export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revi
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold text-slate-800">Production party</legend>
-        <Input label="First Sunday at least this many days after QA" name="productionMinGapDays" type="number" min={1} max={90} defaultValue={rule.productionMinGapDays} />
+        <Input
+          label="First Sunday at least this many days after QA"
+          name="productionMinGapDays"
+          type="number"
+          min={1}
+          max={90}
+          defaultValue={rule.productionMinGapDays}
+        />
         <div className="space-y-2 sm:col-span-3 sm:grid sm:grid-cols-3 sm:gap-4 sm:space-y-0">{slot("prod", rule.productionSlots)}</div>
       </fieldset>
       <div aria-live="polite" className="space-y-3">

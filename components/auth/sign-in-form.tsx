@@ -37,7 +37,13 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { n
       <form onSubmit={onSubmit} className="space-y-4" noValidate aria-describedby={error ? "signin-error" : undefined}>
         <Field label="E-mail" name="email" type="email" autoComplete="username" required autoFocus />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-        <div aria-live="polite">{error ? <Alert tone="error" id="signin-error">{error}</Alert> : null}</div>
+        <div aria-live="polite">
+          {error ? (
+            <Alert tone="error" id="signin-error">
+              {error}
+            </Alert>
+          ) : null}
+        </div>
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>

@@ -16,7 +16,11 @@ function RevokeFeed({ id, name }: { id: string; name: string }) {
       <Button type="submit" variant="ghost" disabled={pending} aria-label={`Revoke feed ${name}`}>
         Revoke
       </Button>
-      {state.message && !state.ok ? <span role="alert" className="text-xs text-rose-700">{state.message}</span> : null}
+      {state.message && !state.ok ? (
+        <span role="alert" className="text-xs text-rose-700">
+          {state.message}
+        </span>
+      ) : null}
     </form>
   );
 }

@@ -24,7 +24,15 @@ export type DayCell = {
 
 const WINDOWS_SHOWN = 2;
 
-type Input = { weeks: CalendarDay[][]; parties: CalendarParty[]; counts: Map<string, SlotCounts>; zone: string; windows: WindowView[]; blocked: Set<string>; compact: boolean };
+type Input = {
+  weeks: CalendarDay[][];
+  parties: CalendarParty[];
+  counts: Map<string, SlotCounts>;
+  zone: string;
+  windows: WindowView[];
+  blocked: Set<string>;
+  compact: boolean;
+};
 
 export function monthCells({ weeks, parties, counts, zone, windows, blocked, compact }: Input): DayCell[][] {
   const windowsByDay = new Map<string, WindowView[]>();
@@ -47,7 +55,15 @@ export function monthCells({ weeks, parties, counts, zone, windows, blocked, com
         // One bar per party and day.
         if (days.has(day)) continue;
         days.add(day);
-        add(day, { key, href, label: `${kind} Patch Party ${party.tag}${isBlocked ? ", blocked: change not approved" : ""}`, text: "", kind: party.kind, cancelled, blocked: isBlocked });
+        add(day, {
+          key,
+          href,
+          label: `${kind} Patch Party ${party.tag}${isBlocked ? ", blocked: change not approved" : ""}`,
+          text: "",
+          kind: party.kind,
+          cancelled,
+          blocked: isBlocked,
+        });
         continue;
       }
       const range = formatRange(slot.startsAt, slot.endsAt, zone);
@@ -61,7 +77,14 @@ export function monthCells({ weeks, parties, counts, zone, windows, blocked, com
       const dayWindows = windowsByDay.get(day.date) ?? [];
       const shown: WindowMark[] = compact
         ? dayWindows.length
-          ? [{ key: "windows", href: `/policies/${dayWindows[0]!.policyId}`, label: `${dayWindows.length} upgrade window${dayWindows.length > 1 ? "s" : ""}: ${[...new Set(dayWindows.map((w) => w.policyName))].join(", ")}`, text: "" }]
+          ? [
+              {
+                key: "windows",
+                href: `/policies/${dayWindows[0]!.policyId}`,
+                label: `${dayWindows.length} upgrade window${dayWindows.length > 1 ? "s" : ""}: ${[...new Set(dayWindows.map((w) => w.policyName))].join(", ")}`,
+                text: "",
+              },
+            ]
           : []
         : dayWindows.slice(0, WINDOWS_SHOWN).map((w) => ({
             key: `${w.policyId}-${w.scheduleName}-${w.start.toISOString()}`,

@@ -17,7 +17,12 @@ export function MonthGrid({ title, weeks, compact = false }: { title: string; we
       <thead>
         <tr>
           {WEEKDAYS.map((d, i) => (
-            <th key={d} scope="col" abbr={WEEKDAY_NAMES[i]} className="border-b border-slate-200 py-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <th
+              key={d}
+              scope="col"
+              abbr={WEEKDAY_NAMES[i]}
+              className="border-b border-slate-200 py-1.5 text-xs font-semibold uppercase tracking-wide text-slate-500"
+            >
               {d}
             </th>
           ))}
@@ -27,9 +32,21 @@ export function MonthGrid({ title, weeks, compact = false }: { title: string; we
         {weeks.map((week) => (
           <tr key={week[0]!.date}>
             {week.map((day) => (
-              <td key={day.date} data-date={day.date} className={cx("border border-slate-100 align-top", compact ? "h-10 p-1" : "h-28 p-1.5", !day.inMonth && "bg-slate-50/70 text-slate-400", day.isToday && "bg-indigo-50/60")}>
+              <td
+                key={day.date}
+                data-date={day.date}
+                className={cx(
+                  "border border-slate-100 align-top",
+                  compact ? "h-10 p-1" : "h-28 p-1.5",
+                  !day.inMonth && "bg-slate-50/70 text-slate-400",
+                  day.isToday && "bg-indigo-50/60",
+                )}
+              >
                 <div className="flex items-center justify-between gap-1">
-                  <span className={cx("text-xs tabular-nums", day.isToday && "rounded-full bg-indigo-600 px-1.5 font-semibold text-white")} aria-current={day.isToday ? "date" : undefined}>
+                  <span
+                    className={cx("text-xs tabular-nums", day.isToday && "rounded-full bg-indigo-600 px-1.5 font-semibold text-white")}
+                    aria-current={day.isToday ? "date" : undefined}
+                  >
                     {day.day}
                   </span>
                   {day.offsetChange && !compact ? (
@@ -57,7 +74,12 @@ function CompactDay({ day }: { day: DayCell }) {
         <a key={w.key} href={w.href} aria-label={w.label} className="block h-2.5 w-full rounded-sm bg-teal-600" />
       ))}
       {day.parties.map((p) => (
-        <a key={p.key} href={p.href} aria-label={p.label} className={cx("block h-2.5 w-full rounded-sm", p.kind === "qa" ? "bg-qa" : "bg-prod", p.cancelled && "opacity-40")} />
+        <a
+          key={p.key}
+          href={p.href}
+          aria-label={p.label}
+          className={cx("block h-2.5 w-full rounded-sm", p.kind === "qa" ? "bg-qa" : "bg-prod", p.cancelled && "opacity-40")}
+        />
       ))}
     </div>
   );
@@ -87,7 +109,11 @@ function FullDay({ day }: { day: DayCell }) {
       ))}
       {day.windows.map((w) => (
         <li key={w.key}>
-          <a href={w.href} aria-label={w.label} className="block truncate rounded bg-teal-50 px-1.5 py-0.5 text-[11px] leading-4 font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">
+          <a
+            href={w.href}
+            aria-label={w.label}
+            className="block truncate rounded bg-teal-50 px-1.5 py-0.5 text-[11px] leading-4 font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30"
+          >
             {w.text}
           </a>
         </li>

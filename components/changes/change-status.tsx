@@ -5,7 +5,19 @@ import { ChangeStateBadge } from "./change-state-badge";
 import { OpenChangeButton } from "./open-change-button";
 
 /** A party's or an upgrade's change request: its state, why it blocks, and a button to open one. */
-export function ChangeStatusPanel({ change, subject, mayOpen, open, held = null }: { change: ChangeStatus; subject: string; mayOpen: boolean; open: { partyTag: string } | { templateId: string }; held?: { by: string; reason: string } | null }) {
+export function ChangeStatusPanel({
+  change,
+  subject,
+  mayOpen,
+  open,
+  held = null,
+}: {
+  change: ChangeStatus;
+  subject: string;
+  mayOpen: boolean;
+  open: { partyTag: string } | { templateId: string };
+  held?: { by: string; reason: string } | null;
+}) {
   const blocked = held ? partyBlockedReason({ held }, change) : blockedReason(change);
   return (
     <div className="space-y-3 text-sm" data-testid="change-status">

@@ -19,10 +19,25 @@ export function DecisionForm({ id, revision, intents }: { id: string; revision: 
     <form onSubmit={onSubmit} className="space-y-3" noValidate>
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="revision" value={revision} />
-      {deciding ? <TextAreaField label="Comment for the record" name="comment" maxLength={1000} error={state.fieldErrors?.comment?.[0]} hint="Required to approve or reject." /> : null}
+      {deciding ? (
+        <TextAreaField
+          label="Comment for the record"
+          name="comment"
+          maxLength={1000}
+          error={state.fieldErrors?.comment?.[0]}
+          hint="Required to approve or reject."
+        />
+      ) : null}
       <div className="flex flex-wrap gap-2">
         {intents.map((intent) => (
-          <Button key={intent} type="submit" name="intent" value={intent} variant={intent === "reject" ? "danger" : intent === "approve" || intent === "submit" ? "primary" : "secondary"} disabled={pending}>
+          <Button
+            key={intent}
+            type="submit"
+            name="intent"
+            value={intent}
+            variant={intent === "reject" ? "danger" : intent === "approve" || intent === "submit" ? "primary" : "secondary"}
+            disabled={pending}
+          >
             {LABELS[intent]}
           </Button>
         ))}

@@ -25,7 +25,12 @@ export function ShareChart({ shares, target = 0.95 }: { shares: TeamShare[]; tar
     .join("; ");
   return (
     <figure className="overflow-x-auto">
-      <svg role="img" aria-label={`Share of resources patched in the latest quarter, by team. ${summary}`} viewBox={`0 0 ${labelWidth + barWidth + 60} ${height}`} className="w-full max-w-3xl text-[11px]">
+      <svg
+        role="img"
+        aria-label={`Share of resources patched in the latest quarter, by team. ${summary}`}
+        viewBox={`0 0 ${labelWidth + barWidth + 60} ${height}`}
+        className="w-full max-w-3xl text-[11px]"
+      >
         {[0, 0.25, 0.5, 0.75, 1].map((t) => (
           <g key={t}>
             <line x1={labelWidth + t * barWidth} x2={labelWidth + t * barWidth} y1={0} y2={height - 20} className="stroke-slate-200" />
@@ -34,7 +39,14 @@ export function ShareChart({ shares, target = 0.95 }: { shares: TeamShare[]; tar
             </text>
           </g>
         ))}
-        <line x1={labelWidth + target * barWidth} x2={labelWidth + target * barWidth} y1={0} y2={height - 20} className="stroke-emerald-600" strokeDasharray="4 3" />
+        <line
+          x1={labelWidth + target * barWidth}
+          x2={labelWidth + target * barWidth}
+          y1={0}
+          y2={height - 20}
+          className="stroke-emerald-600"
+          strokeDasharray="4 3"
+        />
         {teams.map(([id, name], i) => (
           <g key={id} transform={`translate(0, ${i * row + 4})`}>
             <text x={labelWidth - 8} y={17} textAnchor="end" className="fill-slate-700">
@@ -44,7 +56,15 @@ export function ShareChart({ shares, target = 0.95 }: { shares: TeamShare[]; tar
               const p = pct(shares.find((s) => s.teamId === id && s.environment === e.key));
               return p === null ? null : (
                 <g key={e.key}>
-                  <rect x={labelWidth} y={j * 13 + 3} width={Math.max(1, p * barWidth)} height={11} rx={2} className={e.className} opacity={p < target ? 0.55 : 1} />
+                  <rect
+                    x={labelWidth}
+                    y={j * 13 + 3}
+                    width={Math.max(1, p * barWidth)}
+                    height={11}
+                    rx={2}
+                    className={e.className}
+                    opacity={p < target ? 0.55 : 1}
+                  />
                   <text x={labelWidth + p * barWidth + 4} y={j * 13 + 12} className="fill-slate-600">
                     {Math.round(p * 100)}%
                   </text>

@@ -47,7 +47,9 @@ export function OutputDetails({ output, length, fullHref, open = false }: { outp
       <summary className="cursor-pointer text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
         {cut ? `Output (the last ${kb(output.length)} of ${kb(length)})` : `Output (${kb(length)})`}
       </summary>
-      <pre className="mt-2 max-h-96 max-w-full overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">{output}</pre>
+      <pre className="mt-2 max-h-96 max-w-full overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+        {output}
+      </pre>
       {cut && fullHref ? (
         <Link href={fullHref} className="mt-1 inline-block text-xs text-indigo-700 hover:underline">
           All of it on the execution&apos;s page

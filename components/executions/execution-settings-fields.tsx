@@ -4,7 +4,13 @@ import { EXECUTOR_LABELS, EXECUTOR_NAMES } from "@/lib/domain";
 import { Field, inputClass, TextAreaField } from "../ui/field";
 import { cx } from "../ui/cx";
 
-export type ExecutionSettings = { executor: string | null; preHook: string | null; postHook: string | null; cutoffMinutes: number; memberTimeoutMinutes: number };
+export type ExecutionSettings = {
+  executor: string | null;
+  preHook: string | null;
+  postHook: string | null;
+  cutoffMinutes: number;
+  memberTimeoutMinutes: number;
+};
 
 type Props = {
   settings: ExecutionSettings;

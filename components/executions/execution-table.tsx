@@ -21,7 +21,13 @@ function runLabel(row: ExecutionRow) {
 
 /** What a run recorded for the member; a member still waiting with nothing reported says just that. */
 function WhatItDid({ row }: { row: ExecutionRow }) {
-  const reported = row.exitStatus !== null || row.rebootRequired !== null || row.rebooted !== null || row.healthCheck !== null || row.packages.length > 0 || row.outputLength > 0;
+  const reported =
+    row.exitStatus !== null ||
+    row.rebootRequired !== null ||
+    row.rebooted !== null ||
+    row.healthCheck !== null ||
+    row.packages.length > 0 ||
+    row.outputLength > 0;
   if (!row.finishedAt && !reported && !row.message) return <p className="text-xs text-slate-500">Nothing reported yet.</p>;
   return (
     <div className="space-y-1.5 text-xs">
@@ -149,7 +155,12 @@ export function ExecutionTable({ caption, rows, viewerZone, reportable = [], tar
 
   if (!withBoxes) return table;
   return (
-    <ManualOutcomeControls target={target} count={selected.size} onRecorded={() => setSelected(new Set())} label={`${selected.size} of ${selectable.size} waiting on this page selected`}>
+    <ManualOutcomeControls
+      target={target}
+      count={selected.size}
+      onRecorded={() => setSelected(new Set())}
+      label={`${selected.size} of ${selectable.size} waiting on this page selected`}
+    >
       {table}
     </ManualOutcomeControls>
   );

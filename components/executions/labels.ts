@@ -4,9 +4,21 @@ import type { Tone } from "../ui/badge";
 
 export const EXECUTION_STATES: ExecutionState[] = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "SKIPPED"];
 
-export const EXECUTION_STATE_LABELS: Record<ExecutionState, string> = { QUEUED: "Waiting", RUNNING: "Running", SUCCEEDED: "Patched", FAILED: "Failed", SKIPPED: "Skipped" };
+export const EXECUTION_STATE_LABELS: Record<ExecutionState, string> = {
+  QUEUED: "Waiting",
+  RUNNING: "Running",
+  SUCCEEDED: "Patched",
+  FAILED: "Failed",
+  SKIPPED: "Skipped",
+};
 
-export const EXECUTION_STATE_TONES: Record<ExecutionState, Tone> = { QUEUED: "neutral", RUNNING: "warning", SUCCEEDED: "success", FAILED: "danger", SKIPPED: "neutral" };
+export const EXECUTION_STATE_TONES: Record<ExecutionState, Tone> = {
+  QUEUED: "neutral",
+  RUNNING: "warning",
+  SUCCEEDED: "success",
+  FAILED: "danger",
+  SKIPPED: "neutral",
+};
 
 export const isOpen = (state: ExecutionState) => state === "QUEUED" || state === "RUNNING";
 

@@ -14,14 +14,18 @@ import { TargetInputs, type TargetFields } from "./manual-outcome-controls";
 export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFields; example: string; maxBytes: number }) {
   const file = useRef<HTMLInputElement>(null);
   const id = useId();
-  const [state, action, pending] = useActionState(async (previous: FormResult<CsvError[]>, form: FormData): Promise<FormResult<CsvError[]>> => {
-    const chosen = form.get("file");
-    // Checked here too: a body above the server's limit would never reach the action.
-    if (chosen instanceof File && chosen.size > maxBytes) return { ok: false, message: "The file is larger than 900 kB: split it.", fieldErrors: { file: ["At most 900 kB."] } };
-    const result = await importManualOutcomesAction(previous, form);
-    if (result.ok && file.current) file.current.value = "";
-    return result;
-  }, { ok: false });
+  const [state, action, pending] = useActionState(
+    async (previous: FormResult<CsvError[]>, form: FormData): Promise<FormResult<CsvError[]>> => {
+      const chosen = form.get("file");
+      // Checked here too: a body above the server's limit would never reach the action.
+      if (chosen instanceof File && chosen.size > maxBytes)
+        return { ok: false, message: "The file is larger than 900 kB: split it.", fieldErrors: { file: ["At most 900 kB."] } };
+      const result = await importManualOutcomesAction(previous, form);
+      if (result.ok && file.current) file.current.value = "";
+      return result;
+    },
+    { ok: false },
+  );
   const fileError = state.fieldErrors?.file?.[0];
   return (
     <form action={action} className="space-y-3" aria-label="Record outcomes from a CSV file">
@@ -47,8 +51,9 @@ export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFie
         </Button>
       </div>
       <div id={`${id}-hint`} className="text-xs text-slate-500">
-        Columns <code className="font-mono">key,state,message</code> or <code className="font-mono">member,state,message</code>; state is <code className="font-mono">patched</code> or{" "}
-        <code className="font-mono">failed</code>, and a failed row says why. Every row is recorded, or none. At most 10,000 rows (900 kB).
+        Columns <code className="font-mono">key,state,message</code> or <code className="font-mono">member,state,message</code>; state is{" "}
+        <code className="font-mono">patched</code> or <code className="font-mono">failed</code>, and a failed row says why. Every row is recorded, or none. At
+        most 10,000 rows (900 kB).
         <details className="mt-1">
           <summary className="cursor-pointer text-indigo-700 hover:underline">Example</summary>
           <pre className="mt-1 overflow-x-auto rounded-md bg-slate-50 p-2 font-mono text-xs text-slate-800">{example}</pre>
@@ -61,9 +66,7 @@ export function ManualCsvForm({ target, example, maxBytes }: { target: TargetFie
       ) : null}
       <div aria-live="polite" className="space-y-3">
         {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
-        {!state.ok && state.data?.length ? (
-          <CsvErrorTable errors={state.data} testId="outcome-csv-errors" />
-        ) : null}
+        {!state.ok && state.data?.length ? <CsvErrorTable errors={state.data} testId="outcome-csv-errors" /> : null}
       </div>
     </form>
   );

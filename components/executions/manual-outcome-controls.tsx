@@ -48,15 +48,18 @@ export function ManualOutcomeControls({
 }) {
   const [open, setOpen] = useState<Outcome | null>(null);
   const [round, setRound] = useState(0);
-  const [state, action] = useActionState(async (previous: FormResult, form: FormData) => {
-    const result = await recordManualOutcomesAction(previous, form);
-    if (result.ok) {
-      setOpen(null);
-      setRound((r) => r + 1);
-      onRecorded?.();
-    }
-    return result;
-  }, { ok: false });
+  const [state, action] = useActionState(
+    async (previous: FormResult, form: FormData) => {
+      const result = await recordManualOutcomesAction(previous, form);
+      if (result.ok) {
+        setOpen(null);
+        setRound((r) => r + 1);
+        onRecorded?.();
+      }
+      return result;
+    },
+    { ok: false },
+  );
   const { onSubmit, pending } = useKeepValuesSubmit(action);
   const who = memberName ?? `${count.toLocaleString("en")} member${count === 1 ? "" : "s"}`;
   const reasonError = state.fieldErrors?.reason?.[0];
@@ -89,7 +92,8 @@ export function ManualOutcomeControls({
         title={open === "failed" ? "Record as failed" : "Record as patched"}
         description={
           <>
-            {open === "failed" ? `${who} failed to patch` : `${who} patched`}: the rollout counts {count === 1 ? "it" : "them"} on its next step. An outcome is recorded once; it cannot be changed afterwards.
+            {open === "failed" ? `${who} failed to patch` : `${who} patched`}: the rollout counts {count === 1 ? "it" : "them"} on its next step. An outcome is
+            recorded once; it cannot be changed afterwards.
           </>
         }
       >

@@ -8,7 +8,11 @@ export function RecentExecutionsCard({ rows, viewerZone, limit }: { rows: Execut
   return (
     // Inline-size containment: in the page's grid column the wide table scrolls instead of widening the page.
     <Card aria-labelledby="executions" data-testid="resource-executions" className="[contain:inline-size]">
-      <CardHeader id="executions" title="Recent executions" description={`What the executors (or people) recorded for this resource's upgrades: the last ${limit}.`} />
+      <CardHeader
+        id="executions"
+        title="Recent executions"
+        description={`What the executors (or people) recorded for this resource's upgrades: the last ${limit}.`}
+      />
       {rows.length === 0 ? (
         <CardBody>
           <p className="text-sm text-slate-500">No upgrade has run on this resource yet.</p>

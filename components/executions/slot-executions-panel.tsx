@@ -42,7 +42,10 @@ export function SlotExecutionsPanel(p: Props) {
                 key={g}
                 href={href({ group: g, state: null, after: null })}
                 aria-current={g === p.group ? "page" : undefined}
-                className={cx("rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600", g === p.group ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100")}
+                className={cx(
+                  "rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600",
+                  g === p.group ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100",
+                )}
               >
                 Group {g} <span className="tabular-nums opacity-80">({total(g).toLocaleString("en")})</span>
               </Link>

@@ -4,10 +4,28 @@ import { Card, CardBody, CardHeader } from "../ui/card";
 import { NOTICE_KIND_LABELS, NoticeStateBadge } from "./notice-state-badge";
 
 /** The customer notices of one window (a party, a template upgrade): counts by kind and state, and a short-notice flag. */
-export function NoticesCard({ counts, shortNotice, testId, className }: { counts: { kind: string; state: string; count: number }[]; shortNotice: string | null; testId: string; className?: string }) {
+export function NoticesCard({
+  counts,
+  shortNotice,
+  testId,
+  className,
+}: {
+  counts: { kind: string; state: string; count: number }[];
+  shortNotice: string | null;
+  testId: string;
+  className?: string;
+}) {
   return (
     <Card aria-labelledby={`${testId}-title`} className={className}>
-      <CardHeader id={`${testId}-title`} title="Customer notices" action={<Link href="/notifications" className="text-sm text-indigo-700 hover:underline">All notices</Link>} />
+      <CardHeader
+        id={`${testId}-title`}
+        title="Customer notices"
+        action={
+          <Link href="/notifications" className="text-sm text-indigo-700 hover:underline">
+            All notices
+          </Link>
+        }
+      />
       <CardBody className="space-y-3 text-sm">
         {shortNotice ? <Alert tone="warning">Short notice: {shortNotice} — less than the two weeks they are promised.</Alert> : null}
         {counts.length ? (

@@ -20,7 +20,14 @@ export function HoldForm({ tag, held }: { tag: string; held: boolean }) {
         </Button>
       ) : (
         <div className="flex items-end gap-2">
-          <Field label="Reason to hold" name="holdReason" maxLength={500} className="grow" placeholder="QA failures above 2 %" error={state.fieldErrors?.holdReason?.[0]} />
+          <Field
+            label="Reason to hold"
+            name="holdReason"
+            maxLength={500}
+            className="grow"
+            placeholder="QA failures above 2 %"
+            error={state.fieldErrors?.holdReason?.[0]}
+          />
           <Button type="submit" name="intent" value="hold" variant="danger" disabled={pending}>
             Hold production
           </Button>

@@ -25,19 +25,36 @@ export function PartyAdmin({ tag, kind, localDate }: { tag: string; kind: string
       <span aria-live="polite" className="text-sm text-emerald-700">
         {done || null}
       </span>
-      <Dialog open={open === "move" && !move.ok} onClose={() => setOpen(null)} title="Move the party" description={`${tag} ${kind}: the slots keep their times on the new day.`}>
+      <Dialog
+        open={open === "move" && !move.ok}
+        onClose={() => setOpen(null)}
+        title="Move the party"
+        description={`${tag} ${kind}: the slots keep their times on the new day.`}
+      >
         <form action={moveAction} className="space-y-4" noValidate>
           <input type="hidden" name="tag" value={tag} />
           <input type="hidden" name="kind" value={kind} />
           <Field label="New day" name="date" type="date" defaultValue={localDate} required error={move.fieldErrors?.date?.[0]} />
-          <TextAreaField label="Why?" name="reason" required maxLength={REASON_MAX} error={move.fieldErrors?.reason?.[0]} hint="Recorded in the audit; subscribers see the event move." />
+          <TextAreaField
+            label="Why?"
+            name="reason"
+            required
+            maxLength={REASON_MAX}
+            error={move.fieldErrors?.reason?.[0]}
+            hint="Recorded in the audit; subscribers see the event move."
+          />
           {move.message && !move.ok ? <Alert tone="error">{move.message}</Alert> : null}
           <Button type="submit" disabled={moving}>
             Move
           </Button>
         </form>
       </Dialog>
-      <Dialog open={open === "cancel" && !cancel.ok} onClose={() => setOpen(null)} title="Cancel the party" description={`${tag} ${kind}: nothing is patched; subscribers see it cancelled.`}>
+      <Dialog
+        open={open === "cancel" && !cancel.ok}
+        onClose={() => setOpen(null)}
+        title="Cancel the party"
+        description={`${tag} ${kind}: nothing is patched; subscribers see it cancelled.`}
+      >
         <form action={cancelAction} className="space-y-4" noValidate>
           <input type="hidden" name="tag" value={tag} />
           <input type="hidden" name="kind" value={kind} />

@@ -10,6 +10,12 @@ export function toDraft(s: PolicyRecord["schedules"][number]): ScheduleDraft {
     name: s.name,
     preset: s.preset as ScheduleDraft["preset"],
     windowHours: s.windowHours,
-    custom: { minutes: list(custom.minutes), hours: list(custom.hours), weekdays: list(custom.weekdays), monthDays: list(custom.monthDays), months: list(custom.months) },
+    custom: {
+      minutes: list(custom.minutes),
+      hours: list(custom.hours),
+      weekdays: list(custom.weekdays),
+      monthDays: list(custom.monthDays),
+      months: list(custom.months),
+    },
   };
 }

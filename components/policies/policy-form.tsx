@@ -26,7 +26,16 @@ const CUSTOM_FIELDS = [
   ["months", "Months (1–12)"],
 ] as const;
 
-const fmt = (iso: string, zone: string) => new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone }).format(new Date(iso));
+const fmt = (iso: string, zone: string) =>
+  new Intl.DateTimeFormat("en-GB", {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: zone,
+  }).format(new Date(iso));
 
 type Props = {
   policy?: { id: string; name: string; tags: string[]; revision: number; schedules: ScheduleDraft[] };
@@ -39,9 +48,13 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
   const submit = useKeepValuesSubmit(action);
   const pending = submit.pending;
   const [removal, removeAction, removing] = useActionState(deletePolicyAction, { ok: false });
-  const [schedules, setSchedules] = useState<ScheduleDraft[]>(policy?.schedules ?? [{ name: "Weekly", preset: "weekly-sunday", windowHours: 4, custom: EMPTY_CUSTOM }]);
+  const [schedules, setSchedules] = useState<ScheduleDraft[]>(
+    policy?.schedules ?? [{ name: "Weekly", preset: "weekly-sunday", windowHours: 4, custom: EMPTY_CUSTOM }],
+  );
   const update = (i: number, change: Partial<ScheduleDraft>) => setSchedules((list) => list.map((s, j) => (j === i ? { ...s, ...change } : s)));
-  const payload = JSON.stringify(schedules.map((s) => ({ name: s.name, preset: s.preset, windowHours: s.windowHours, ...(s.preset === "custom" ? { custom: s.custom } : {}) })));
+  const payload = JSON.stringify(
+    schedules.map((s) => ({ name: s.name, preset: s.preset, windowHours: s.windowHours, ...(s.preset === "custom" ? { custom: s.custom } : {}) })),
+  );
   return (
     <div className="space-y-6">
       <form onSubmit={submit.onSubmit} className="space-y-6" noValidate>
@@ -54,11 +67,19 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
         <input type="hidden" name="schedules" value={payload} />
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Name" name="name" defaultValue={policy?.name} required maxLength={100} error={state.fieldErrors?.name?.[0]} />
-          <Field label="Tags (comma-separated)" name="tags" defaultValue={policy?.tags.join(", ")} placeholder="kubernetes, emea" error={state.fieldErrors?.tags?.[0]} />
+          <Field
+            label="Tags (comma-separated)"
+            name="tags"
+            defaultValue={policy?.tags.join(", ")}
+            placeholder="kubernetes, emea"
+            error={state.fieldErrors?.tags?.[0]}
+          />
         </div>
         <fieldset className="space-y-4">
           <legend className="text-sm font-semibold text-slate-800">Upgrade schedules (UTC)</legend>
-          {schedules.length === 0 ? <p className="text-sm text-slate-500">No schedule: members of linked templates are only upgraded by “Upgrade now”.</p> : null}
+          {schedules.length === 0 ? (
+            <p className="text-sm text-slate-500">No schedule: members of linked templates are only upgraded by “Upgrade now”.</p>
+          ) : null}
           {schedules.map((s, i) => (
             <div key={i} className="rounded-lg border border-slate-200 p-4" role="group" aria-label={`Schedule ${i + 1}`}>
               <div className="grid gap-3 sm:grid-cols-4">
@@ -66,13 +87,24 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
                   <label htmlFor={`schedule-${i}-name`} className="block text-xs font-medium text-slate-600">
                     Schedule name
                   </label>
-                  <input id={`schedule-${i}-name`} value={s.name} onChange={(e) => update(i, { name: e.target.value })} maxLength={80} className={`${inputClass} mt-1`} />
+                  <input
+                    id={`schedule-${i}-name`}
+                    value={s.name}
+                    onChange={(e) => update(i, { name: e.target.value })}
+                    maxLength={80}
+                    className={`${inputClass} mt-1`}
+                  />
                 </div>
                 <div className="sm:col-span-2">
                   <label htmlFor={`schedule-${i}-preset`} className="block text-xs font-medium text-slate-600">
                     When
                   </label>
-                  <select id={`schedule-${i}-preset`} value={s.preset} onChange={(e) => update(i, { preset: e.target.value as ScheduleDraft["preset"] })} className={`${inputClass} mt-1`}>
+                  <select
+                    id={`schedule-${i}-preset`}
+                    value={s.preset}
+                    onChange={(e) => update(i, { preset: e.target.value as ScheduleDraft["preset"] })}
+                    className={`${inputClass} mt-1`}
+                  >
                     {Object.entries(SCHEDULE_PRESETS).map(([value, label]) => (
                       <option key={value} value={value}>
                         {label}
@@ -85,7 +117,15 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
                   <label htmlFor={`schedule-${i}-window`} className="block text-xs font-medium text-slate-600">
                     Window (hours, 1–24)
                   </label>
-                  <input id={`schedule-${i}-window`} type="number" min={1} max={24} value={s.windowHours} onChange={(e) => update(i, { windowHours: Number(e.target.value) })} className={`${inputClass} mt-1`} />
+                  <input
+                    id={`schedule-${i}-window`}
+                    type="number"
+                    min={1}
+                    max={24}
+                    value={s.windowHours}
+                    onChange={(e) => update(i, { windowHours: Number(e.target.value) })}
+                    className={`${inputClass} mt-1`}
+                  />
                 </div>
               </div>
               {s.preset === "custom" ? (
@@ -95,20 +135,37 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
                       <label htmlFor={`schedule-${i}-${key}`} className="block text-xs font-medium text-slate-600">
                         {label}
                       </label>
-                      <input id={`schedule-${i}-${key}`} value={s.custom[key]} onChange={(e) => update(i, { custom: { ...s.custom, [key]: e.target.value } })} placeholder="every, or 1, 15, 20-22" className={`${inputClass} mt-1`} />
+                      <input
+                        id={`schedule-${i}-${key}`}
+                        value={s.custom[key]}
+                        onChange={(e) => update(i, { custom: { ...s.custom, [key]: e.target.value } })}
+                        placeholder="every, or 1, 15, 20-22"
+                        className={`${inputClass} mt-1`}
+                      />
                     </div>
                   ))}
-                  <p className="text-xs text-slate-500 sm:col-span-5">When both days of the month and days of the week are chosen, a day matching either counts.</p>
+                  <p className="text-xs text-slate-500 sm:col-span-5">
+                    When both days of the month and days of the week are chosen, a day matching either counts.
+                  </p>
                 </div>
               ) : null}
               <div className="mt-3 text-right">
-                <Button variant="ghost" onClick={() => setSchedules((list) => list.filter((_, j) => j !== i))} aria-label={`Remove schedule ${s.name || i + 1}`}>
+                <Button
+                  variant="ghost"
+                  onClick={() => setSchedules((list) => list.filter((_, j) => j !== i))}
+                  aria-label={`Remove schedule ${s.name || i + 1}`}
+                >
                   Remove
                 </Button>
               </div>
             </div>
           ))}
-          <Button variant="secondary" onClick={() => setSchedules((list) => [...list, { name: `Schedule ${list.length + 1}`, preset: "monthly-1st", windowHours: 4, custom: EMPTY_CUSTOM }])}>
+          <Button
+            variant="secondary"
+            onClick={() =>
+              setSchedules((list) => [...list, { name: `Schedule ${list.length + 1}`, preset: "monthly-1st", windowHours: 4, custom: EMPTY_CUSTOM }])
+            }
+          >
             Add a schedule
           </Button>
         </fieldset>

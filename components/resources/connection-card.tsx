@@ -29,7 +29,12 @@ export function ConnectionCard({ resource, mayChange, defaultUser }: Props) {
   const { address, sshPort, sshUser } = resource;
   return (
     <Card aria-labelledby="connection" data-testid="connection">
-      <CardHeader id="connection" title="Connection" description="Where the ssh and ansible executors reach it." action={address ? null : <Badge tone="warning">Not set</Badge>} />
+      <CardHeader
+        id="connection"
+        title="Connection"
+        description="Where the ssh and ansible executors reach it."
+        action={address ? null : <Badge tone="warning">Not set</Badge>}
+      />
       <CardBody className="py-1">
         <dl className="divide-y divide-slate-100">
           <Row label="Address">

@@ -35,7 +35,15 @@ function ConnectionForm({ name, revision, address, sshPort, sshUser, defaultUser
         hint="A host name or an IPv4 or IPv6 address the workers can reach. Empty: not set."
       />
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="SSH port" name="sshPort" inputMode="numeric" defaultValue={sshPort ?? ""} placeholder={String(SSH_PORT_DEFAULT)} error={errors.sshPort?.[0]} hint={`Empty: ${SSH_PORT_DEFAULT}.`} />
+        <Field
+          label="SSH port"
+          name="sshPort"
+          inputMode="numeric"
+          defaultValue={sshPort ?? ""}
+          placeholder={String(SSH_PORT_DEFAULT)}
+          error={errors.sshPort?.[0]}
+          hint={`Empty: ${SSH_PORT_DEFAULT}.`}
+        />
         <Field
           label="SSH user"
           name="sshUser"
@@ -72,7 +80,12 @@ export function ConnectionEditor(values: Values) {
       <span aria-live="polite" className="text-sm text-emerald-700" data-testid="connection-notice">
         {notice}
       </span>
-      <Dialog open={open} onClose={() => setOpen(false)} title="Change connection" description={`${values.name}: where the ssh and ansible executors reach it.`}>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title="Change connection"
+        description={`${values.name}: where the ssh and ansible executors reach it.`}
+      >
         {open ? <ConnectionForm {...values} onDone={done} /> : null}
       </Dialog>
     </div>

@@ -32,8 +32,21 @@ function ExcludeForm({ name, revision, onDone }: { name: string; revision: numbe
   return (
     <form action={action} className="space-y-4" noValidate>
       <Hidden name={name} revision={revision} />
-      <TextAreaField label="Why is it excluded?" name="reason" required maxLength={REASON_MAX} error={state.fieldErrors?.reason?.[0]} hint="3 to 500 characters. Shown on the resource page and in the audit." />
-      <Field label="Include again automatically on (optional)" name="until" type="date" error={state.fieldErrors?.until?.[0]} hint="At the end of that day, UTC." />
+      <TextAreaField
+        label="Why is it excluded?"
+        name="reason"
+        required
+        maxLength={REASON_MAX}
+        error={state.fieldErrors?.reason?.[0]}
+        hint="3 to 500 characters. Shown on the resource page and in the audit."
+      />
+      <Field
+        label="Include again automatically on (optional)"
+        name="until"
+        type="date"
+        error={state.fieldErrors?.until?.[0]}
+        hint="At the end of that day, UTC."
+      />
       <div aria-live="polite">{state.message && !state.ok ? <Alert tone="error">{state.message}</Alert> : null}</div>
       <Button type="submit" variant="danger" disabled={pending}>
         {pending ? "Excluding…" : "Exclude"}
@@ -42,7 +55,23 @@ function ExcludeForm({ name, revision, onDone }: { name: string; revision: numbe
   );
 }
 
-function GroupForm({ name, revision, group, mode, isAdmin, inCluster, onDone }: { name: string; revision: number; group: number; mode: "include" | "regroup"; isAdmin: boolean; inCluster: boolean; onDone: (message: string) => void }) {
+function GroupForm({
+  name,
+  revision,
+  group,
+  mode,
+  isAdmin,
+  inCluster,
+  onDone,
+}: {
+  name: string;
+  revision: number;
+  group: number;
+  mode: "include" | "regroup";
+  isAdmin: boolean;
+  inCluster: boolean;
+  onDone: (message: string) => void;
+}) {
   const [state, action, pending] = useActionState(setResourceGroupAction, { ok: false });
   useCloseOnSuccess(state, onDone);
   const clusterConflict = Boolean(state.fieldErrors?.group);
@@ -53,7 +82,13 @@ function GroupForm({ name, revision, group, mode, isAdmin, inCluster, onDone }: 
       {/* React resets a form after its action; keep the group the person picked. */}
       <GroupPicker key={state.data?.group ?? group} defaultValue={state.data?.group ?? group} error={state.fieldErrors?.group?.[0]} />
       {isAdmin && inCluster && (clusterConflict || state.fieldErrors?.overrideReason) ? (
-        <TextAreaField label="Override the cluster rule: why?" name="overrideReason" maxLength={REASON_MAX} error={state.fieldErrors?.overrideReason?.[0]} hint="Admins only. Recorded in the audit." />
+        <TextAreaField
+          label="Override the cluster rule: why?"
+          name="overrideReason"
+          maxLength={REASON_MAX}
+          error={state.fieldErrors?.overrideReason?.[0]}
+          hint="Admins only. Recorded in the audit."
+        />
       ) : null}
       <div aria-live="polite">{state.message && !state.ok && !clusterConflict ? <Alert tone="error">{state.message}</Alert> : null}</div>
       <Button type="submit" disabled={pending}>
@@ -91,10 +126,14 @@ export function PatchPartyActions({ name, revision, excluded, group, isAdmin, in
         {open === "exclude" ? <ExcludeForm name={name} revision={revision} onDone={done} /> : null}
       </Dialog>
       <Dialog open={open === "include"} onClose={close} title="Include in the Patch Party" description={`${name}: which group patches it?`}>
-        {open === "include" ? <GroupForm name={name} revision={revision} group={group} mode="include" isAdmin={isAdmin} inCluster={inCluster} onDone={done} /> : null}
+        {open === "include" ? (
+          <GroupForm name={name} revision={revision} group={group} mode="include" isAdmin={isAdmin} inCluster={inCluster} onDone={done} />
+        ) : null}
       </Dialog>
       <Dialog open={open === "regroup"} onClose={close} title="Change patch group" description={name}>
-        {open === "regroup" ? <GroupForm name={name} revision={revision} group={group} mode="regroup" isAdmin={isAdmin} inCluster={inCluster} onDone={done} /> : null}
+        {open === "regroup" ? (
+          <GroupForm name={name} revision={revision} group={group} mode="regroup" isAdmin={isAdmin} inCluster={inCluster} onDone={done} />
+        ) : null}
       </Dialog>
     </div>
   );

@@ -31,7 +31,19 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function PatchStatusPanel({ status, group, now, viewerZone, actions }: { status: PatchStatus; group: number; now: Date; viewerZone: string; actions?: React.ReactNode }) {
+export function PatchStatusPanel({
+  status,
+  group,
+  now,
+  viewerZone,
+  actions,
+}: {
+  status: PatchStatus;
+  group: number;
+  now: Date;
+  viewerZone: string;
+  actions?: React.ReactNode;
+}) {
   return (
     <Card aria-labelledby="patch-status" data-testid="patch-status">
       <CardHeader
@@ -88,7 +100,8 @@ export function PatchStatusPanel({ status, group, now, viewerZone, actions }: { 
                     </span>
                   </span>
                   <span>
-                    Group {status.nextParty.slot.group} slot: <TimeRange start={status.nextParty.slot.startsAt} end={status.nextParty.slot.endsAt} viewerZone={viewerZone} />
+                    Group {status.nextParty.slot.group} slot:{" "}
+                    <TimeRange start={status.nextParty.slot.startsAt} end={status.nextParty.slot.endsAt} viewerZone={viewerZone} />
                   </span>
                 </span>
               ) : (

@@ -25,11 +25,50 @@ export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; 
           </label>
           <input id="filter-q" name="q" type="search" defaultValue={query.q} placeholder="e.g. payments, pci" className={`${inputClass} mt-1`} />
         </div>
-        <FilterSelect id="filter-environment" label="Environment" name="environment" value={query.environment} options={[["", "Any"], ...Object.keys(ENVIRONMENTS).map((e): [string, string] => [e, e])]} />
-        <FilterSelect id="filter-kind" label="Kind" name="kind" value={query.kind} options={[["", "Any"], ...Object.keys(KINDS).map((k): [string, string] => [k, KIND_LABELS[k as keyof typeof KINDS]])]} />
-        <FilterSelect id="filter-team" label="Team" name="team" value={query.team} options={[["", "Any"], ...teams.map((t): [string, string] => [t.slug, t.name])]} />
-        <FilterSelect id="filter-group" label="Patch group" name="group" value={query.group} options={[["", "Any"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]]} />
-        <FilterSelect id="filter-state" label="Patching" name="state" value={query.state} options={[["", "Included or excluded"], ["included", "Included"], ["excluded", "Excluded"]]} />
+        <FilterSelect
+          id="filter-environment"
+          label="Environment"
+          name="environment"
+          value={query.environment}
+          options={[["", "Any"], ...Object.keys(ENVIRONMENTS).map((e): [string, string] => [e, e])]}
+        />
+        <FilterSelect
+          id="filter-kind"
+          label="Kind"
+          name="kind"
+          value={query.kind}
+          options={[["", "Any"], ...Object.keys(KINDS).map((k): [string, string] => [k, KIND_LABELS[k as keyof typeof KINDS]])]}
+        />
+        <FilterSelect
+          id="filter-team"
+          label="Team"
+          name="team"
+          value={query.team}
+          options={[["", "Any"], ...teams.map((t): [string, string] => [t.slug, t.name])]}
+        />
+        <FilterSelect
+          id="filter-group"
+          label="Patch group"
+          name="group"
+          value={query.group}
+          options={[
+            ["", "Any"],
+            ["1", "Group 1"],
+            ["2", "Group 2"],
+            ["3", "Group 3"],
+          ]}
+        />
+        <FilterSelect
+          id="filter-state"
+          label="Patching"
+          name="state"
+          value={query.state}
+          options={[
+            ["", "Included or excluded"],
+            ["included", "Included"],
+            ["excluded", "Excluded"],
+          ]}
+        />
         <div>
           <label htmlFor="filter-cluster" className="block text-xs font-medium text-slate-600">
             Cluster
@@ -40,7 +79,14 @@ export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; 
           <label htmlFor="filter-lastTag" className="block text-xs font-medium text-slate-600">
             Last patched in
           </label>
-          <input id="filter-lastTag" name="lastTag" defaultValue={query.lastTag} placeholder="2026-Q3" pattern="\d{4}-Q[1-4]" className={`${inputClass} mt-1`} />
+          <input
+            id="filter-lastTag"
+            name="lastTag"
+            defaultValue={query.lastTag}
+            placeholder="2026-Q3"
+            pattern="\d{4}-Q[1-4]"
+            className={`${inputClass} mt-1`}
+          />
         </div>
         <FilterSelect id="filter-sort" label="Sort" name="sort" value={query.sort} options={Object.entries(SORT_LABELS)} />
         <fieldset className="flex items-end gap-4 pb-2 text-sm lg:col-span-2">

@@ -98,7 +98,11 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
   return (
     <>
       {canBulk && (selected.size > 0 || allMatching) ? (
-        <div role="region" aria-label="Bulk actions" className="mb-3 flex flex-wrap items-center gap-3 rounded-lg bg-indigo-50 px-4 py-2.5 text-sm ring-1 ring-indigo-200">
+        <div
+          role="region"
+          aria-label="Bulk actions"
+          className="mb-3 flex flex-wrap items-center gap-3 rounded-lg bg-indigo-50 px-4 py-2.5 text-sm ring-1 ring-indigo-200"
+        >
           <span className="font-medium text-indigo-900" data-testid="selection-count">
             {allMatching ? `All ${matching} matching resources selected` : `${selected.size} selected`}
           </span>
@@ -128,7 +132,13 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
           <tr>
             {canBulk ? (
               <Th className="w-10">
-                <input type="checkbox" aria-label="Select every resource on this page" checked={allOnPage} onChange={togglePage} className="accent-indigo-600" />
+                <input
+                  type="checkbox"
+                  aria-label="Select every resource on this page"
+                  checked={allOnPage}
+                  onChange={togglePage}
+                  className="accent-indigo-600"
+                />
               </Th>
             ) : null}
             <Th>Name</Th>
@@ -146,7 +156,13 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
             <tr key={r.id} className={selected.has(r.id) || allMatching ? "bg-indigo-50/50" : undefined}>
               {canBulk ? (
                 <Td>
-                  <input type="checkbox" aria-label={`Select ${r.name}`} checked={allMatching || selected.has(r.id)} onChange={() => toggle(r.id)} className="accent-indigo-600" />
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${r.name}`}
+                    checked={allMatching || selected.has(r.id)}
+                    onChange={() => toggle(r.id)}
+                    className="accent-indigo-600"
+                  />
                 </Td>
               ) : null}
               <Td>

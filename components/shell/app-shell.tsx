@@ -14,7 +14,19 @@ const SIMULATION_NOTES: Record<NonNullable<Simulation>, string> = {
   "simulated-executor": "Simulated executor: outcomes of new upgrades are made up, not from real servers (PATCHPARTY_EXECUTOR=simulated).",
 };
 
-export function AppShell({ user, teams, viewerZone, simulation, children }: { user: CurrentUser; teams: string[]; viewerZone: string; simulation: Simulation; children: ReactNode }) {
+export function AppShell({
+  user,
+  teams,
+  viewerZone,
+  simulation,
+  children,
+}: {
+  user: CurrentUser;
+  teams: string[];
+  viewerZone: string;
+  simulation: Simulation;
+  children: ReactNode;
+}) {
   const items: NavItem[] = [
     { href: "/", label: "Home" },
     { href: "/calendar", label: "Calendar" },
@@ -33,7 +45,10 @@ export function AppShell({ user, teams, viewerZone, simulation, children }: { us
   return (
     <div className="min-h-screen">
       <TimeZoneSync current={viewerZone} />
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="bg-indigo-700 shadow">

@@ -25,7 +25,13 @@ export function TemplateExecutionForm({
     <form onSubmit={onSubmit} className="space-y-3" noValidate aria-label="Execution">
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
-      <ExecutionSettingsFields settings={settings} defaultExecutor={defaultExecutor} simulatedAllowed={simulatedAllowed} errors={state.fieldErrors ?? {}} windowWord="upgrade window" />
+      <ExecutionSettingsFields
+        settings={settings}
+        defaultExecutor={defaultExecutor}
+        simulatedAllowed={simulatedAllowed}
+        errors={state.fieldErrors ?? {}}
+        windowWord="upgrade window"
+      />
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Saving…" : "Save execution settings"}
       </Button>

@@ -8,7 +8,13 @@ import { TextAreaField } from "../ui/field";
 import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 
 /** Admins write the plan's components in order, one per line, with their expected downtime. */
-export function PlanForm({ template, components }: { template: { id: string; revision: number }; components: { name: string; downtimeMinutes: number }[] | null }) {
+export function PlanForm({
+  template,
+  components,
+}: {
+  template: { id: string; revision: number };
+  components: { name: string; downtimeMinutes: number }[] | null;
+}) {
   const [state, action] = useActionState(saveTemplatePlanAction, { ok: false });
   const { onSubmit, pending } = useKeepValuesSubmit(action);
   return (

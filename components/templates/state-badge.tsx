@@ -17,7 +17,14 @@ export function SyncBar({ onTarget, total, label }: { onTarget: number; total: n
   const share = total === 0 ? 1 : onTarget / total;
   return (
     <div className="flex items-center gap-2">
-      <div role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={onTarget} className="h-2 w-28 overflow-hidden rounded-full bg-slate-200">
+      <div
+        role="meter"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={onTarget}
+        className="h-2 w-28 overflow-hidden rounded-full bg-slate-200"
+      >
         <div className="h-full bg-emerald-500" style={{ width: `${Math.round(share * 100)}%` }} />
       </div>
       <span className="text-xs tabular-nums text-slate-600">

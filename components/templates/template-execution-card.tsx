@@ -13,7 +13,11 @@ type Props = {
 };
 
 function Hook({ command }: { command: string | null }) {
-  return command ? <code className="block whitespace-pre-wrap break-all rounded bg-slate-50 px-2 py-1 font-mono text-xs text-slate-800">{command}</code> : <span className="text-slate-500">none</span>;
+  return command ? (
+    <code className="block whitespace-pre-wrap break-all rounded bg-slate-50 px-2 py-1 font-mono text-xs text-slate-800">{command}</code>
+  ) : (
+    <span className="text-slate-500">none</span>
+  );
 }
 
 export function TemplateExecutionCard({ template, settings, defaultExecutor, simulatedAllowed, mayEdit }: Props) {

@@ -35,8 +35,24 @@ export function NewTemplateForm({ policies }: { policies: { id: string; name: st
           </select>
           {errors.policyId ? <p className="mt-1 text-xs text-rose-700">{errors.policyId[0]}</p> : null}
         </div>
-        <Field label="Version" name="targetVersion" placeholder="1.0.0" hint="The version the members run now." maxLength={60} error={errors.targetVersion?.[0]} />
-        <Field label="Concurrency" name="concurrency" type="number" min={1} max={1000} defaultValue={10} hint="How many members are upgraded at once." error={errors.concurrency?.[0]} />
+        <Field
+          label="Version"
+          name="targetVersion"
+          placeholder="1.0.0"
+          hint="The version the members run now."
+          maxLength={60}
+          error={errors.targetVersion?.[0]}
+        />
+        <Field
+          label="Concurrency"
+          name="concurrency"
+          type="number"
+          min={1}
+          max={1000}
+          defaultValue={10}
+          hint="How many members are upgraded at once."
+          error={errors.concurrency?.[0]}
+        />
       </div>
       <TextAreaField
         label="Members"
@@ -64,7 +80,15 @@ export function TargetVersionForm({ template, current }: { template: Editable; c
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
       <div className="flex items-end gap-2">
-        <Field label="New target version" name="targetVersion" placeholder={current} maxLength={60} required className="grow" error={state.fieldErrors?.targetVersion?.[0]} />
+        <Field
+          label="New target version"
+          name="targetVersion"
+          placeholder={current}
+          maxLength={60}
+          required
+          className="grow"
+          error={state.fieldErrors?.targetVersion?.[0]}
+        />
         <Button type="submit" disabled={pending}>
           {pending ? "Saving…" : "Set version"}
         </Button>
@@ -82,7 +106,16 @@ export function ConcurrencyForm({ template, concurrency }: { template: Editable;
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
       <div className="flex items-end gap-2">
-        <Field label="Members at once" name="concurrency" type="number" min={1} max={1000} defaultValue={concurrency} className="grow" error={state.fieldErrors?.concurrency?.[0]} />
+        <Field
+          label="Members at once"
+          name="concurrency"
+          type="number"
+          min={1}
+          max={1000}
+          defaultValue={concurrency}
+          className="grow"
+          error={state.fieldErrors?.concurrency?.[0]}
+        />
         <Button type="submit" variant="secondary" disabled={pending}>
           Save
         </Button>
@@ -94,18 +127,26 @@ export function ConcurrencyForm({ template, concurrency }: { template: Editable;
 
 export function UpgradeNowButton({ id, target, behind }: { id: string; target: string; behind: number }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState(async (previous: FormResult, form: FormData) => {
-    const result = await upgradeNowAction(previous, form);
-    if (result.ok) setOpen(false);
-    return result;
-  }, { ok: false });
+  const [state, action, pending] = useActionState(
+    async (previous: FormResult, form: FormData) => {
+      const result = await upgradeNowAction(previous, form);
+      if (result.ok) setOpen(false);
+      return result;
+    },
+    { ok: false },
+  );
   return (
     <div className="space-y-3">
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Upgrade now
       </Button>
       <Message state={state} />
-      <Dialog open={open} onClose={() => setOpen(false)} title="Upgrade now?" description={`${behind.toLocaleString("en")} member(s) are upgraded to ${target} from now on, outside the schedule, a few at a time.`}>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title="Upgrade now?"
+        description={`${behind.toLocaleString("en")} member(s) are upgraded to ${target} from now on, outside the schedule, a few at a time.`}
+      >
         <form action={action} className="flex justify-end gap-2">
           <input type="hidden" name="id" value={id} />
           <Button variant="ghost" onClick={() => setOpen(false)}>
@@ -132,10 +173,44 @@ export function RolloutSettingsForm({ template, settings }: { template: Editable
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
       <div className="grid grid-cols-2 gap-3">
-        <Field label="Canary (% first)" name="canaryPercent" type="number" min={0} max={100} defaultValue={settings.canaryPercent} error={errors.canaryPercent?.[0]} />
-        <Field label="At once (% of fleet)" name="concurrencyPercent" type="number" min={1} max={100} defaultValue={settings.concurrencyPercent ?? ""} placeholder="use the count" error={errors.concurrencyPercent?.[0]} />
-        <Field label="Halt after failures" name="maxFailures" type="number" min={0} defaultValue={settings.maxFailures ?? ""} placeholder="no limit" error={errors.maxFailures?.[0]} />
-        <Field label="Halt above % failed" name="maxFailurePercent" type="number" min={1} max={100} defaultValue={settings.maxFailurePercent ?? ""} placeholder="no limit" error={errors.maxFailurePercent?.[0]} />
+        <Field
+          label="Canary (% first)"
+          name="canaryPercent"
+          type="number"
+          min={0}
+          max={100}
+          defaultValue={settings.canaryPercent}
+          error={errors.canaryPercent?.[0]}
+        />
+        <Field
+          label="At once (% of fleet)"
+          name="concurrencyPercent"
+          type="number"
+          min={1}
+          max={100}
+          defaultValue={settings.concurrencyPercent ?? ""}
+          placeholder="use the count"
+          error={errors.concurrencyPercent?.[0]}
+        />
+        <Field
+          label="Halt after failures"
+          name="maxFailures"
+          type="number"
+          min={0}
+          defaultValue={settings.maxFailures ?? ""}
+          placeholder="no limit"
+          error={errors.maxFailures?.[0]}
+        />
+        <Field
+          label="Halt above % failed"
+          name="maxFailurePercent"
+          type="number"
+          min={1}
+          max={100}
+          defaultValue={settings.maxFailurePercent ?? ""}
+          placeholder="no limit"
+          error={errors.maxFailurePercent?.[0]}
+        />
       </div>
       <Button type="submit" variant="secondary" disabled={pending}>
         Save rollout settings

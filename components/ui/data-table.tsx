@@ -46,7 +46,15 @@ export function DataTable({ caption, columns, rows, testId }: { caption: string;
             {row.cells.map((cell, i) => {
               const column = columns[i]!;
               return (
-                <Td key={column.label} className={cx(column.align === "right" && "text-right tabular-nums", column.nowrap && "whitespace-nowrap tabular-nums", column.muted && "text-slate-600", column.wide && "max-w-md")}>
+                <Td
+                  key={column.label}
+                  className={cx(
+                    column.align === "right" && "text-right tabular-nums",
+                    column.nowrap && "whitespace-nowrap tabular-nums",
+                    column.muted && "text-slate-600",
+                    column.wide && "max-w-md",
+                  )}
+                >
                   <CellContent cell={cell} />
                 </Td>
               );

@@ -10,7 +10,14 @@ type FrameProps = { label: ReactNode; name: string; error?: string; hint?: React
  * Label, control, hint and error of one form field, wired together: the control gets the id,
  * aria-invalid and aria-describedby it needs.
  */
-function FieldFrame({ label, name, error, hint, className, control }: FrameProps & { className?: string; control: (a11y: { id: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode }) {
+function FieldFrame({
+  label,
+  name,
+  error,
+  hint,
+  className,
+  control,
+}: FrameProps & { className?: string; control: (a11y: { id: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode }) {
   const id = `field-${name}`;
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
@@ -35,22 +42,52 @@ function FieldFrame({ label, name, error, hint, className, control }: FrameProps
 
 /** A labelled input with its hint and error next to it. */
 export function Field({ label, name, error, hint, className, ...input }: FrameProps & InputHTMLAttributes<HTMLInputElement>) {
-  return <FieldFrame label={label} name={name} error={error} hint={hint} className={className} control={(a11y) => <input {...a11y} name={name} {...input} className={cx(inputClass, "mt-1")} />} />;
+  return (
+    <FieldFrame
+      label={label}
+      name={name}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(a11y) => <input {...a11y} name={name} {...input} className={cx(inputClass, "mt-1")} />}
+    />
+  );
 }
 
 /** A labelled textarea with its hint and error next to it. */
 export function TextAreaField({ label, name, error, hint, ...rest }: FrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  return <FieldFrame label={label} name={name} error={error} hint={hint} control={(a11y) => <textarea {...a11y} name={name} rows={3} {...rest} className={cx(inputClass, "mt-1")} />} />;
+  return (
+    <FieldFrame
+      label={label}
+      name={name}
+      error={error}
+      hint={hint}
+      control={(a11y) => <textarea {...a11y} name={name} rows={3} {...rest} className={cx(inputClass, "mt-1")} />}
+    />
+  );
 }
 
 /** Patch group 1, 2 or 3 as radio buttons in a fieldset. */
-export function GroupPicker({ name = "group", defaultValue, error, legend = "Patch group" }: { name?: string; defaultValue?: number; error?: string; legend?: string }) {
+export function GroupPicker({
+  name = "group",
+  defaultValue,
+  error,
+  legend = "Patch group",
+}: {
+  name?: string;
+  defaultValue?: number;
+  error?: string;
+  legend?: string;
+}) {
   return (
     <fieldset aria-describedby={error ? `${name}-error` : undefined}>
       <legend className="text-sm font-medium text-slate-800">{legend}</legend>
       <div className="mt-2 flex gap-2">
         {[1, 2, 3].map((g) => (
-          <label key={g} className="flex cursor-pointer items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-300 has-[:checked]:bg-indigo-50 has-[:checked]:ring-2 has-[:checked]:ring-indigo-600">
+          <label
+            key={g}
+            className="flex cursor-pointer items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-300 has-[:checked]:bg-indigo-50 has-[:checked]:ring-2 has-[:checked]:ring-indigo-600"
+          >
             <input type="radio" name={name} value={g} defaultChecked={defaultValue === g} className="accent-indigo-600" />
             Group {g}
           </label>

@@ -16,10 +16,27 @@ const DRAWN_ON_SERVER = 20;
 
 const subscribe = () => () => {};
 /** False on the server and while hydrating, true once the page is interactive. */
-const useHydrated = () => useSyncExternalStore(subscribe, () => true, () => false);
+const useHydrated = () =>
+  useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
 
 /** A labelled select of a GET filter form; `value` is the current filter ("" for none). */
-export function FilterSelect({ id, label, name, value, options }: { id: string; label: string; name: string; value?: string | number; options: readonly FilterOption[] }) {
+export function FilterSelect({
+  id,
+  label,
+  name,
+  value,
+  options,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  value?: string | number;
+  options: readonly FilterOption[];
+}) {
   const current = value === undefined ? "" : String(value);
   const hydrated = useHydrated();
   const shown = hydrated || options.length <= DRAWN_ON_SERVER ? options : options.filter(([v]) => v === current).slice(0, 1);

@@ -2,7 +2,21 @@ import Link from "next/link";
 import { cx } from "./cx";
 
 /** "All" and one link per value, the current one marked: a list's filter by state. */
-export function FilterTabs<T extends string>({ label, values, current, labels, href, className }: { label: string; values: readonly T[]; current: T | null; labels: Record<T, string>; href: (value: T | null) => string; className?: string }) {
+export function FilterTabs<T extends string>({
+  label,
+  values,
+  current,
+  labels,
+  href,
+  className,
+}: {
+  label: string;
+  values: readonly T[];
+  current: T | null;
+  labels: Record<T, string>;
+  href: (value: T | null) => string;
+  className?: string;
+}) {
   return (
     <nav aria-label={label} className={cx("flex flex-wrap gap-1 text-sm", className)}>
       {[null, ...values].map((value) => (

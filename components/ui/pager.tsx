@@ -1,7 +1,17 @@
 import { ButtonLink } from "./button";
 
 /** Keyset pagination: back to the first page, on to the next. */
-export function Pager({ firstHref, nextHref, nextLabel = "Next page", firstLabel = "First page" }: { firstHref?: string | null; nextHref?: string | null; nextLabel?: string; firstLabel?: string }) {
+export function Pager({
+  firstHref,
+  nextHref,
+  nextLabel = "Next page",
+  firstLabel = "First page",
+}: {
+  firstHref?: string | null;
+  nextHref?: string | null;
+  nextLabel?: string;
+  firstLabel?: string;
+}) {
   if (!firstHref && !nextHref) return null;
   return (
     <nav aria-label="Pages" className="mt-4 flex gap-2">

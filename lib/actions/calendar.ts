@@ -78,7 +78,10 @@ function ruleFromForm(form: FormData) {
 }
 
 /** Preview (intent=preview) shows the next eight pairs; save (intent=save) applies the rule. */
-export async function partyRuleAction(_previous: FormResult<{ preview: RulePreview; saved?: boolean }>, form: FormData): Promise<FormResult<{ preview: RulePreview; saved?: boolean }>> {
+export async function partyRuleAction(
+  _previous: FormResult<{ preview: RulePreview; saved?: boolean }>,
+  form: FormData,
+): Promise<FormResult<{ preview: RulePreview; saved?: boolean }>> {
   const user = await requireUser();
   if (!can(user, { action: "party-rule:edit" })) return { ok: false, message: "Only admins can edit the party rule." };
   const parsed = ruleFromForm(form);
@@ -87,11 +90,19 @@ export async function partyRuleAction(_previous: FormResult<{ preview: RulePrevi
   const problems = partyRuleProblems(rule);
   if (problems.length) return { ok: false, message: problems.map((p) => p.message).join(" · ") };
   const now = new Date();
-  const preview = previewRule(rule, now).map((p) => ({ tag: p.tag, qa: p.qa?.startsAt.toISOString() ?? null, production: p.production?.startsAt.toISOString() ?? null }));
+  const preview = previewRule(rule, now).map((p) => ({
+    tag: p.tag,
+    qa: p.qa?.startsAt.toISOString() ?? null,
+    production: p.production?.startsAt.toISOString() ?? null,
+  }));
   if (formText(form, "intent") !== "save") return { ok: true, message: "The next eight parties under this rule. Nothing is saved yet.", data: { preview } };
   const result = await savePartyRule(user, parsed.data, now);
   if (!result.ok) return { ok: false, message: result.message, data: { preview } };
   revalidatePath("/calendar");
   revalidatePath("/admin/party-rule");
-  return { ok: true, message: `Saved. ${result.value.moved} future parties moved, ${result.value.created} added; past parties untouched.`, data: { preview, saved: true } };
+  return {
+    ok: true,
+    message: `Saved. ${result.value.moved} future parties moved, ${result.value.created} added; past parties untouched.`,
+    data: { preview, saved: true },
+  };
 }

@@ -19,7 +19,8 @@ export async function changeDecisionAction(_previous: FormResult, form: FormData
   const parsed = DecisionSchema.safeParse({ comment: formText(form, "comment") || undefined, revision: formText(form, "revision") || undefined });
   if (!parsed.success) return invalid(parsed.error);
   const result = await decideChange(user, id.data, intent.data, parsed.data, new Date());
-  if (!result.ok) return result.code === "comment" ? { ok: false, fieldErrors: { comment: ["Say why, for the record."] } } : { ok: false, message: result.message };
+  if (!result.ok)
+    return result.code === "comment" ? { ok: false, fieldErrors: { comment: ["Say why, for the record."] } } : { ok: false, message: result.message };
   revalidatePath(`/changes/${id.data}`);
   revalidatePath("/changes");
   return { ok: true, message: DONE[intent.data] };

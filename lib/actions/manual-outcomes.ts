@@ -9,7 +9,13 @@ import { invalid, type FormResult, formText } from "./result";
 
 /** Which party slot or template the form is about, from its hidden fields. */
 function targetOf(form: FormData) {
-  return ManualTargetSchema.safeParse({ scope: formText(form, "scope"), tag: formText(form, "tag"), kind: formText(form, "kind"), group: formText(form, "group"), templateId: formText(form, "templateId") });
+  return ManualTargetSchema.safeParse({
+    scope: formText(form, "scope"),
+    tag: formText(form, "tag"),
+    kind: formText(form, "kind"),
+    group: formText(form, "group"),
+    templateId: formText(form, "templateId"),
+  });
 }
 
 const pageOf = (t: ManualTarget) => (t.scope === "slot" ? `/parties/${t.tag}/${t.kind}` : `/templates/${t.templateId}`);
@@ -23,7 +29,11 @@ export async function recordManualOutcomesAction(_previous: FormResult, form: Fo
   const target = targetOf(form);
   if (!target.success) return { ok: false, message: "Which party slot or template? Reload the page." };
   // Raw values: the schema refuses a file, or text holding a NUL, by name.
-  const parsed = ManualOutcomeSchema.safeParse({ keys: form.getAll("key"), outcome: form.get("outcome") ?? undefined, reason: form.get("reason") ?? undefined });
+  const parsed = ManualOutcomeSchema.safeParse({
+    keys: form.getAll("key"),
+    outcome: form.get("outcome") ?? undefined,
+    reason: form.get("reason") ?? undefined,
+  });
   if (!parsed.success) {
     const result = invalid<undefined>(parsed.error);
     return { ...result, message: result.fieldErrors?.keys?.[0] ?? result.fieldErrors?.reason?.[0] ?? result.fieldErrors?.outcome?.[0] ?? result.message };
@@ -42,7 +52,8 @@ export async function importManualOutcomesAction(_previous: FormResult<CsvError[
   const target = targetOf(form);
   if (!target.success) return { ok: false, message: "Which party slot or template? Reload the page." };
   const file = form.get("file");
-  if (!(file instanceof File) || file.size === 0) return { ok: false, message: "Choose a CSV file first.", fieldErrors: { file: ["Choose a CSV file first."] } };
+  if (!(file instanceof File) || file.size === 0)
+    return { ok: false, message: "Choose a CSV file first.", fieldErrors: { file: ["Choose a CSV file first."] } };
   if (file.size > MANUAL_CSV_MAX_BYTES) return { ok: false, message: "The file is larger than 900 kB: split it.", fieldErrors: { file: ["At most 900 kB."] } };
   const csv = await file.text();
   if (csv.includes("\u0000")) return { ok: false, message: "That is not a CSV file (it holds NUL characters).", fieldErrors: { file: ["Not a CSV file."] } };

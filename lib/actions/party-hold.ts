@@ -31,7 +31,9 @@ export async function partyHoldAction(_previous: FormResult, form: FormData): Pr
 /** Resumes a party slot's rollout halted by its failure threshold. */
 export async function resumeSlotAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
-  const parsed = z.object({ runId: z.string().min(1).max(80), tag: z.string().regex(/^\d{4}-Q[1-4]$/), kind: z.enum(["qa", "production"]) }).safeParse({ runId: formText(form, "runId"), tag: formText(form, "tag"), kind: formText(form, "kind") });
+  const parsed = z
+    .object({ runId: z.string().min(1).max(80), tag: z.string().regex(/^\d{4}-Q[1-4]$/), kind: z.enum(["qa", "production"]) })
+    .safeParse({ runId: formText(form, "runId"), tag: formText(form, "tag"), kind: formText(form, "kind") });
   if (!parsed.success) return { ok: false, message: "Which slot? Reload the page." };
   const result = await resumeSlotRun(user, parsed.data.runId, new Date());
   if (!result.ok) return { ok: false, message: result.message };

@@ -19,16 +19,34 @@ export async function savePolicyAction(_previous: FormResult<{ preview: WindowPr
   } catch {
     return { ok: false, message: "The schedules could not be read. Reload the page and try again." };
   }
-  const parsed = PolicyInputSchema.safeParse({ name: formText(form, "name") ?? "", tags: formText(form, "tags") ?? "", schedules, revision: formText(form, "revision") || undefined });
+  const parsed = PolicyInputSchema.safeParse({
+    name: formText(form, "name") ?? "",
+    tags: formText(form, "tags") ?? "",
+    schedules,
+    revision: formText(form, "revision") || undefined,
+  });
   if (!parsed.success) {
     const result = invalid<{ preview: WindowPreview }>(parsed.error);
     const first = parsed.error.issues[0];
     return { ...result, message: first ? `${first.path.join(" › ") || "policy"}: ${first.message}` : result.message };
   }
   const now = new Date();
-  const preview = previewWindows(toSchedules(parsed.data.schedules, now), now).map((w) => ({ schedule: w.scheduleName, start: w.start.toISOString(), end: w.end.toISOString() }));
-  if (formText(form, "intent") !== "save") return { ok: true, message: preview.length ? "The next ten upgrade windows. Nothing is saved yet." : "Add a schedule to see its windows.", data: { preview } };
-  const id = z.string().max(40).optional().parse(formText(form, "id") || undefined);
+  const preview = previewWindows(toSchedules(parsed.data.schedules, now), now).map((w) => ({
+    schedule: w.scheduleName,
+    start: w.start.toISOString(),
+    end: w.end.toISOString(),
+  }));
+  if (formText(form, "intent") !== "save")
+    return {
+      ok: true,
+      message: preview.length ? "The next ten upgrade windows. Nothing is saved yet." : "Add a schedule to see its windows.",
+      data: { preview },
+    };
+  const id = z
+    .string()
+    .max(40)
+    .optional()
+    .parse(formText(form, "id") || undefined);
   const result = id ? await updatePolicy(user, id, parsed.data, now) : await createPolicy(user, parsed.data, now);
   if (!result.ok) return { ok: false, message: result.message, data: { preview } };
   revalidatePath("/policies");

@@ -26,28 +26,50 @@ export async function setResourceGroupAction(_previous: FormResult<{ group: numb
   const user = await requireUser();
   const name = NameSchema.safeParse(formText(form, "name"));
   const mode = formText(form, "mode") === "include" ? "include" : "regroup";
-  const parsed = GroupChangeSchema.safeParse({ group: formText(form, "group"), revision: formText(form, "revision"), overrideReason: formText(form, "overrideReason") });
+  const parsed = GroupChangeSchema.safeParse({
+    group: formText(form, "group"),
+    revision: formText(form, "revision"),
+    overrideReason: formText(form, "overrideReason"),
+  });
   if (!name.success) return { ok: false, message: "Which resource? Reload the page and try again." };
   if (!parsed.success) return invalid(parsed.error);
   const result = await setResourceGroup(user, name.data, parsed.data, new Date(), mode);
   if (!result.ok) {
-    return { ok: false, message: result.message, fieldErrors: result.code === "cluster-rule" ? { group: [result.message] } : undefined, data: { group: parsed.data.group } };
+    return {
+      ok: false,
+      message: result.message,
+      fieldErrors: result.code === "cluster-rule" ? { group: [result.message] } : undefined,
+      data: { group: parsed.data.group },
+    };
   }
   revalidatePath(`/resources/${encodeURIComponent(name.data)}`);
-  return { ok: true, message: mode === "include" ? `Included in the Patch Party, group ${result.value.patchGroup}.` : `Moved to group ${result.value.patchGroup}.` };
+  return {
+    ok: true,
+    message: mode === "include" ? `Included in the Patch Party, group ${result.value.patchGroup}.` : `Moved to group ${result.value.patchGroup}.`,
+  };
 }
 
 /** The connection card's form: address, SSH port and user, each empty to clear it. */
 export async function updateResourceConnectionAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
   const name = NameSchema.safeParse(formText(form, "name"));
-  const parsed = ConnectionSchema.safeParse({ address: formText(form, "address"), sshPort: formText(form, "sshPort"), sshUser: formText(form, "sshUser"), revision: formText(form, "revision") });
+  const parsed = ConnectionSchema.safeParse({
+    address: formText(form, "address"),
+    sshPort: formText(form, "sshPort"),
+    sshUser: formText(form, "sshUser"),
+    revision: formText(form, "revision"),
+  });
   if (!name.success) return { ok: false, message: "Which resource? Reload the page and try again." };
   if (!parsed.success) return invalid(parsed.error);
   const result = await updateResource(user, name.data, parsed.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
   revalidatePath(`/resources/${encodeURIComponent(name.data)}`);
-  return { ok: true, message: result.value.address ? `Executors reach it at ${result.value.address}.` : "Connection saved: no address, so the ssh and ansible executors cannot reach it." };
+  return {
+    ok: true,
+    message: result.value.address
+      ? `Executors reach it at ${result.value.address}.`
+      : "Connection saved: no address, so the ssh and ansible executors cannot reach it.",
+  };
 }
 
 export async function bulkResourcesAction(_previous: FormResult<BulkResult>, form: FormData): Promise<FormResult<BulkResult>> {

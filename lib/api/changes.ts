@@ -13,7 +13,11 @@ export function changeJson(c: ChangeRecord) {
     id: c.id,
     title: c.title,
     state: c.state,
-    subject: c.party ? { party: { tag: c.party.tag, kind: c.party.kind.toLowerCase() } } : c.template ? { template: { id: c.template.id, name: c.template.name } } : null,
+    subject: c.party
+      ? { party: { tag: c.party.tag, kind: c.party.kind.toLowerCase() } }
+      : c.template
+        ? { template: { id: c.template.id, name: c.template.name } }
+        : null,
     scope: c.scope,
     plannedStart: c.plannedStart.toISOString(),
     plannedEnd: c.plannedEnd.toISOString(),

@@ -6,7 +6,12 @@ function changeFields(party: CalendarParty, changes: Map<string, NonNullable<Cha
   if (party.kind !== "production") return { change: null, blocked: false, blockedReason: null, held: null };
   const change = (party.id ? changes.get(party.id) : undefined) ?? null;
   const reason = party.status === "cancelled" ? null : partyBlockedReason(party, change);
-  return { change, blocked: reason !== null, blockedReason: reason, held: party.held ? { at: party.held.at.toISOString(), by: party.held.by, reason: party.held.reason } : null };
+  return {
+    change,
+    blocked: reason !== null,
+    blockedReason: reason,
+    held: party.held ? { at: party.held.at.toISOString(), by: party.held.by, reason: party.held.reason } : null,
+  };
 }
 
 /** The API's shape of a party: ISO-8601 UTC times, and its change request. */

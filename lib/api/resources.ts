@@ -38,7 +38,12 @@ export function patchStatusJson(status: PatchStatus) {
         }
       : null,
     exclusion: status.exclusion
-      ? { by: status.exclusion.by, at: status.exclusion.at.toISOString(), reason: status.exclusion.reason, until: status.exclusion.until?.toISOString() ?? null }
+      ? {
+          by: status.exclusion.by,
+          at: status.exclusion.at.toISOString(),
+          reason: status.exclusion.reason,
+          until: status.exclusion.until?.toISOString() ?? null,
+        }
       : null,
   };
 }

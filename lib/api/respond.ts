@@ -32,7 +32,10 @@ export function queryObject(url: URL): Record<string, string | string[]> {
 const MAX_BODY = 64 * 1024;
 
 /** The request's JSON body, or a 400 answer saying what is wrong with it. A route that takes more (an execution's output) says how much. */
-export async function readJson(request: Request, { maxBytes = MAX_BODY }: { maxBytes?: number } = {}): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+export async function readJson(
+  request: Request,
+  { maxBytes = MAX_BODY }: { maxBytes?: number } = {},
+): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
   const text = await request.text();
   if (text.length > maxBytes) return { ok: false, response: apiError(400, `body: must be at most ${maxBytes} bytes`) };
   if (text.trim() === "") return { ok: true, body: {} };
@@ -66,7 +69,11 @@ export async function authorizedQuery<S extends z.ZodType>(
  * The request's JSON object body parsed with `schema`; an `If-Match` revision fills `revision`.
  * Or the 400 answer saying what is wrong with it.
  */
-export async function readBody<S extends z.ZodType>(request: Request, schema: S, options: { maxBytes?: number } = {}): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
+export async function readBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  options: { maxBytes?: number } = {},
+): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
   const body = await readJson(request, options);
   if (!body.ok) return body;
   const ifMatch = ifMatchRevision(request);
@@ -78,7 +85,8 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S,
 }
 
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "P1001", "P1017"]);
-const UNAVAILABLE_TEXT = /DatabaseNotReachable|encountered a connection error|ConnectionClosed|SocketTimeout|ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Can't reach database|the database system is (starting up|shutting down)|terminating connection|timeout exceeded when trying to connect/i;
+const UNAVAILABLE_TEXT =
+  /DatabaseNotReachable|encountered a connection error|ConnectionClosed|SocketTimeout|ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Can't reach database|the database system is (starting up|shutting down)|terminating connection|timeout exceeded when trying to connect/i;
 
 type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown };
 
@@ -130,7 +138,10 @@ export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<R
     } catch (error) {
       if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
       if (isDatabaseUnavailable(error)) {
-        return Response.json({ error: "The database is unavailable right now; nothing was changed. Try again in a few seconds." }, { status: 503, headers: { "Retry-After": "5" } });
+        return Response.json(
+          { error: "The database is unavailable right now; nothing was changed. Try again in a few seconds." },
+          { status: 503, headers: { "Retry-After": "5" } },
+        );
       }
       console.error("API request failed", error);
       return apiError(500, "Something went wrong on our side; it was logged. Nothing was changed.");

@@ -10,10 +10,21 @@ function changeFields(t: { state: string }, change: ChangeStatus) {
 }
 
 export function templateSummaryJson(t: TemplateSummary, change: ChangeStatus) {
-  return { id: t.id, name: t.name, policy: { id: t.policyId, name: t.policyName }, targetVersion: t.targetVersion, state: t.state, concurrency: t.concurrency, members: t.members, onTarget: t.onTarget, ...changeFields(t, change) };
+  return {
+    id: t.id,
+    name: t.name,
+    policy: { id: t.policyId, name: t.policyName },
+    targetVersion: t.targetVersion,
+    state: t.state,
+    concurrency: t.concurrency,
+    members: t.members,
+    onTarget: t.onTarget,
+    ...changeFields(t, change),
+  };
 }
 
-const windowJson = (w: { scheduleName: string; start: Date; end: Date } | null) => (w ? { schedule: w.scheduleName, startsAt: w.start.toISOString(), endsAt: w.end.toISOString() } : null);
+const windowJson = (w: { scheduleName: string; start: Date; end: Date } | null) =>
+  w ? { schedule: w.scheduleName, startsAt: w.start.toISOString(), endsAt: w.end.toISOString() } : null;
 
 export function templateJson(t: TemplateDetail, change: ChangeStatus) {
   return {
@@ -48,5 +59,12 @@ export function templateJson(t: TemplateDetail, change: ChangeStatus) {
 }
 
 export function memberJson(m: MemberRow) {
-  return { name: m.name, kind: m.kind, currentVersion: m.currentVersion, state: m.state, lastAttemptAt: m.lastAttemptAt?.toISOString() ?? null, lastError: m.lastError };
+  return {
+    name: m.name,
+    kind: m.kind,
+    currentVersion: m.currentVersion,
+    state: m.state,
+    lastAttemptAt: m.lastAttemptAt?.toISOString() ?? null,
+    lastError: m.lastError,
+  };
 }

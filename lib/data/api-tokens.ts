@@ -68,4 +68,3 @@ export function listApiTokens() {
     select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, user: { select: { email: true } } },
   });
 }
-

@@ -38,7 +38,9 @@ export async function feedEvents(filters: CalendarFilters, now: Date): Promise<O
   const parties = await listParties(new Date(now.getTime() - 366 * DAY), new Date(now.getTime() + 731 * DAY));
   const teamGroups = teamId
     ? new Set(
-        (await db.resource.groupBy({ by: ["environment", "patchGroup"], where: { teamId, excluded: false } })).map((r) => `${r.environment === "PRODUCTION" ? "production" : "qa"}:${r.patchGroup}`),
+        (await db.resource.groupBy({ by: ["environment", "patchGroup"], where: { teamId, excluded: false } })).map(
+          (r) => `${r.environment === "PRODUCTION" ? "production" : "qa"}:${r.patchGroup}`,
+        ),
       )
     : null;
   const events: FeedEvent[] = [];
@@ -61,7 +63,12 @@ const rendered = boundedMemo<string>(500);
 
 export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty"): string {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  const key = JSON.stringify([minute.getTime(), baseUrl, name, events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note])]);
+  const key = JSON.stringify([
+    minute.getTime(),
+    baseUrl,
+    name,
+    events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note]),
+  ]);
   return rendered(key, () => renderUncached(events, baseUrl, minute, name));
 }
 
@@ -87,7 +94,10 @@ export type FeedRecord = { id: string; userId: string; name: string; filters: Ca
 
 export async function findFeed(secret: string): Promise<FeedRecord | null> {
   if (secret.length > 200) return null;
-  const feed = await db.calendarFeed.findUnique({ where: { tokenHash: hashToken(secret) }, select: { id: true, userId: true, name: true, filters: true, revokedAt: true } });
+  const feed = await db.calendarFeed.findUnique({
+    where: { tokenHash: hashToken(secret) },
+    select: { id: true, userId: true, name: true, filters: true, revokedAt: true },
+  });
   return feed && !feed.revokedAt ? { id: feed.id, userId: feed.userId, name: feed.name, filters: feed.filters as CalendarFilters } : null;
 }
 
@@ -95,7 +105,15 @@ export async function createFeed(user: CurrentUser, name: string, filters: Calen
   const { secret, hash, prefix } = newTokenSecret();
   const feed = await db.$transaction(async (tx) => {
     const created = await tx.calendarFeed.create({ data: { userId: user.id, name, tokenHash: hash, prefix, filters }, select: { id: true, name: true } });
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "calendar-feed.create", entityType: "calendar-feed", entityId: created.id, entityLabel: name, after: { ...filters, prefix }, at: now });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "calendar-feed.create",
+      entityType: "calendar-feed",
+      entityId: created.id,
+      entityLabel: name,
+      after: { ...filters, prefix },
+      at: now,
+    });
     return created;
   });
   return { ...feed, secret };
@@ -108,7 +126,16 @@ export async function revokeFeed(user: CurrentUser, id: string, now: Date): Prom
     if (feed.userId !== user.id && user.role !== "ADMIN") return refuse(403, "forbidden", "You can only revoke your own feeds.");
     if (feed.revokedAt) return succeed(null);
     await tx.calendarFeed.update({ where: { id }, data: { revokedAt: now } });
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "calendar-feed.revoke", entityType: "calendar-feed", entityId: id, entityLabel: feed.name, before: { revoked: false }, after: { revoked: true }, at: now });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "calendar-feed.revoke",
+      entityType: "calendar-feed",
+      entityId: id,
+      entityLabel: feed.name,
+      before: { revoked: false },
+      after: { revoked: true },
+      at: now,
+    });
     return succeed(null);
   });
 }

@@ -3,7 +3,16 @@
 import { Prisma } from "@prisma/client";
 import { db, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { changeTransition, nextWindows, partyChangeDraft, templateChangeDraft, type ChangeAction, type ChangeStateName, type ChangeStatus, type PatchGroup } from "../domain";
+import {
+  changeTransition,
+  nextWindows,
+  partyChangeDraft,
+  templateChangeDraft,
+  type ChangeAction,
+  type ChangeStateName,
+  type ChangeStatus,
+  type PatchGroup,
+} from "../domain";
 import type { ChangeEdit } from "../validation/changes";
 import { recordAudit } from "./audit";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
@@ -39,7 +48,11 @@ export type ChangeRecord = Prisma.ChangeRequestGetPayload<{ select: typeof CHANG
 async function withPeople<T extends { requestedById: string; decidedById?: string | null }>(rows: T[]) {
   const ids = [...new Set(rows.flatMap((r) => [r.requestedById, r.decidedById ?? null]).filter((v): v is string => Boolean(v)))];
   const people = new Map((await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
-  return rows.map((r) => ({ ...r, requestedBy: people.get(r.requestedById) ?? "someone removed", decidedBy: r.decidedById ? (people.get(r.decidedById) ?? "someone removed") : null }));
+  return rows.map((r) => ({
+    ...r,
+    requestedBy: people.get(r.requestedById) ?? "someone removed",
+    decidedBy: r.decidedById ? (people.get(r.decidedById) ?? "someone removed") : null,
+  }));
 }
 
 export async function getChange(id: string): Promise<ChangeRecord | null> {
@@ -69,7 +82,8 @@ function teamContacts(tx: Tx, teamIds: Prisma.Sql) {
     SELECT DISTINCT c.name, c.email FROM "TeamContact" c WHERE c."teamId" IN (${teamIds}) ORDER BY c.name LIMIT 50`;
 }
 
-const openChangeOf = (tx: Tx, where: Prisma.ChangeRequestWhereInput) => tx.changeRequest.findFirst({ where: { ...where, state: { not: "REJECTED" } }, select: { id: true, state: true } });
+const openChangeOf = (tx: Tx, where: Prisma.ChangeRequestWhereInput) =>
+  tx.changeRequest.findFirst({ where: { ...where, state: { not: "REJECTED" } }, select: { id: true, state: true } });
 
 /** Opens the change request of a production party that has not started, written from its slots. */
 export async function openPartyChange(user: CurrentUser, tag: string, now: Date): Promise<Outcome<{ id: string }>> {
@@ -86,10 +100,24 @@ export async function openPartyChange(user: CurrentUser, tag: string, now: Date)
     const contacts = await teamContacts(tx, Prisma.sql`SELECT DISTINCT "teamId" FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded`);
     const draft = partyChangeDraft(party, groups, contacts);
     const created = await tx.changeRequest.create({
-      data: { ...draft, partyId: stored.id, scope: { groups: groups.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })) }, requestedById: user.id, createdAt: now },
+      data: {
+        ...draft,
+        partyId: stored.id,
+        scope: { groups: groups.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })) },
+        requestedById: user.id,
+        createdAt: now,
+      },
       select: { id: true },
     });
-    await recordAudit(tx, { actor: actorOf(user), action: "change.open", entityType: "change", entityId: created.id, entityLabel: draft.title, after: { party: `${tag} production`, state: "DRAFT" }, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "change.open",
+      entityType: "change",
+      entityId: created.id,
+      entityLabel: draft.title,
+      after: { party: `${tag} production`, state: "DRAFT" },
+      at: now,
+    });
     return succeed(created);
   });
 }
@@ -98,27 +126,62 @@ export async function openPartyChange(user: CurrentUser, tag: string, now: Date)
 export async function openTemplateChange(user: CurrentUser, templateId: string, now: Date): Promise<Outcome<{ id: string }>> {
   if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not open change requests for templates.");
   return db.$transaction(async (tx) => {
-    const template = (await tx.$queryRaw<{ id: string; name: string; targetVersion: string; state: string; policyId: string }[]>`
-      SELECT id, name, "targetVersion", state::text AS state, "policyId" FROM "Template" WHERE id = ${templateId} FOR UPDATE`)[0];
+    const template = (
+      await tx.$queryRaw<{ id: string; name: string; targetVersion: string; state: string; policyId: string }[]>`
+      SELECT id, name, "targetVersion", state::text AS state, "policyId" FROM "Template" WHERE id = ${templateId} FOR UPDATE`
+    )[0];
     if (!template) return refuse(404, "not-found", "That template does not exist.");
     if (template.state === "IN_SYNC") return refuse(409, "in-sync", `Every member is on ${template.targetVersion}: there is no upgrade to change.`);
-    const existing = await tx.changeRequest.findFirst({ where: { templateId, state: { not: "REJECTED" }, scope: { path: ["version"], equals: template.targetVersion } }, select: { id: true, state: true } });
-    if (existing) return refuse(409, "exists", `The upgrade to ${template.targetVersion} already has a change request (${existing.state.toLowerCase()}): ${existing.id}.`);
-    const policy = await tx.maintenancePolicy.findUniqueOrThrow({ where: { id: template.policyId }, select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } });
+    const existing = await tx.changeRequest.findFirst({
+      where: { templateId, state: { not: "REJECTED" }, scope: { path: ["version"], equals: template.targetVersion } },
+      select: { id: true, state: true },
+    });
+    if (existing)
+      return refuse(409, "exists", `The upgrade to ${template.targetVersion} already has a change request (${existing.state.toLowerCase()}): ${existing.id}.`);
+    const policy = await tx.maintenancePolicy.findUniqueOrThrow({
+      where: { id: template.policyId },
+      select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } },
+    });
     const window = nextWindows(storedSchedules(policy), now, 1)[0];
     if (!window) return refuse(409, "no-window", "The template's policy has no upcoming window.");
-    const versions = await tx.templateMember.groupBy({ by: ["currentVersion"], where: { templateId, currentVersion: { not: template.targetVersion } }, _count: { _all: true } });
+    const versions = await tx.templateMember.groupBy({
+      by: ["currentVersion"],
+      where: { templateId, currentVersion: { not: template.targetVersion } },
+      _count: { _all: true },
+    });
     const members = await tx.templateMember.count({ where: { templateId } });
     const contacts = await teamContacts(
       tx,
       Prisma.sql`SELECT DISTINCT r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r.id = m."resourceId" OR r."clusterId" = m."clusterId" WHERE m."templateId" = ${templateId}`,
     );
-    const draft = templateChangeDraft({ name: template.name, fromVersions: versions.map((v) => v.currentVersion), targetVersion: template.targetVersion, members }, window, contacts);
+    const draft = templateChangeDraft(
+      { name: template.name, fromVersions: versions.map((v) => v.currentVersion), targetVersion: template.targetVersion, members },
+      window,
+      contacts,
+    );
     const created = await tx.changeRequest.create({
-      data: { ...draft, templateId, scope: { version: template.targetVersion, members, window: { schedule: window.scheduleName, startsAt: window.start.toISOString(), endsAt: window.end.toISOString() } }, requestedById: user.id, createdAt: now },
+      data: {
+        ...draft,
+        templateId,
+        scope: {
+          version: template.targetVersion,
+          members,
+          window: { schedule: window.scheduleName, startsAt: window.start.toISOString(), endsAt: window.end.toISOString() },
+        },
+        requestedById: user.id,
+        createdAt: now,
+      },
       select: { id: true },
     });
-    await recordAudit(tx, { actor: actorOf(user), action: "change.open", entityType: "change", entityId: created.id, entityLabel: draft.title, after: { template: template.name, version: template.targetVersion, state: "DRAFT" }, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "change.open",
+      entityType: "change",
+      entityId: created.id,
+      entityLabel: draft.title,
+      after: { template: template.name, version: template.targetVersion, state: "DRAFT" },
+      at: now,
+    });
     return succeed(created);
   });
 }
@@ -127,7 +190,9 @@ const CONFLICT = "Someone changed this change request since you loaded it. Nothi
 
 async function lockChange(tx: Tx, id: string) {
   return (
-    await tx.$queryRaw<{ id: string; title: string; state: ChangeStateName; revision: number; requestedById: string; partyId: string | null; templateId: string | null }[]>`
+    await tx.$queryRaw<
+      { id: string; title: string; state: ChangeStateName; revision: number; requestedById: string; partyId: string | null; templateId: string | null }[]
+    >`
       SELECT id, title, state::text AS state, revision, "requestedById", "partyId", "templateId" FROM "ChangeRequest" WHERE id = ${id} FOR UPDATE`
   )[0];
 }
@@ -146,19 +211,37 @@ export async function editChange(user: CurrentUser, id: string, edit: ChangeEdit
     if (!step.ok) return refuse(409, "state", step.message);
     const { revision: _revision, ...fields } = edit;
     await tx.changeRequest.update({ where: { id }, data: { ...fields, revision: { increment: 1 } } });
-    await recordAudit(tx, { actor: actorOf(user), action: "change.edit", entityType: "change", entityId: id, entityLabel: fields.title ?? change.title, after: fields, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "change.edit",
+      entityType: "change",
+      entityId: id,
+      entityLabel: fields.title ?? change.title,
+      after: fields,
+      at: now,
+    });
     return succeed({ id });
   });
 }
 
 /** Submit, approve, reject or reopen. Approve and reject need an approver who is not the requester, and a comment. */
-export async function decideChange(user: CurrentUser, id: string, action: Exclude<ChangeAction, "edit">, input: { comment?: string; revision?: number }, now: Date): Promise<Outcome<{ id: string; state: ChangeStateName }>> {
+export async function decideChange(
+  user: CurrentUser,
+  id: string,
+  action: Exclude<ChangeAction, "edit">,
+  input: { comment?: string; revision?: number },
+  now: Date,
+): Promise<Outcome<{ id: string; state: ChangeStateName }>> {
   return db.$transaction(async (tx) => {
     const change = await lockChange(tx, id);
     if (!change) return refuse(404, "not-found", "That change request does not exist.");
     const deciding = action === "approve" || action === "reject";
     if (deciding ? !can(user, { action: "change:decide" }) : !mayPrepare(user, change)) {
-      return refuse(403, "forbidden", deciding ? "Only approvers (the CAB) approve or reject change requests." : "You may not submit or reopen this change request.");
+      return refuse(
+        403,
+        "forbidden",
+        deciding ? "Only approvers (the CAB) approve or reject change requests." : "You may not submit or reopen this change request.",
+      );
     }
     if (input.revision !== undefined && input.revision !== change.revision) return refuse(409, "conflict", CONFLICT);
     const step = changeTransition(change.state, action, { isRequester: change.requestedById === user.id });
@@ -169,10 +252,24 @@ export async function decideChange(user: CurrentUser, id: string, action: Exclud
       data: {
         state: step.state,
         revision: { increment: 1 },
-        ...(deciding ? { decidedById: user.id, decidedAt: now, decisionComment: input.comment } : action === "reopen" ? { decidedById: null, decidedAt: null } : {}),
+        ...(deciding
+          ? { decidedById: user.id, decidedAt: now, decisionComment: input.comment }
+          : action === "reopen"
+            ? { decidedById: null, decidedAt: null }
+            : {}),
       },
     });
-    await recordAudit(tx, { actor: actorOf(user), action: `change.${action}`, entityType: "change", entityId: id, entityLabel: change.title, before: { state: change.state }, after: { state: step.state }, reason: input.comment ?? null, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: `change.${action}`,
+      entityType: "change",
+      entityId: id,
+      entityLabel: change.title,
+      before: { state: change.state },
+      after: { state: step.state },
+      reason: input.comment ?? null,
+      at: now,
+    });
     return succeed({ id, state: step.state });
   });
 }

@@ -44,6 +44,13 @@ export async function complianceFigures(now: Date, options: { teamIds?: string[]
     totals.resources += s.resources;
     totals.patched += s.patched;
   }
-  return { quarters: { production: latest.production?.tag ?? null, nonProduction: latest.qa?.tag ?? null }, totals, shares, neverPatched: never, failedLastTime: failed, longExcluded: long };
+  return {
+    quarters: { production: latest.production?.tag ?? null, nonProduction: latest.qa?.tag ?? null },
+    totals,
+    shares,
+    neverPatched: never,
+    failedLastTime: failed,
+    longExcluded: long,
+  };
 }
 export type ComplianceFigures = Awaited<ReturnType<typeof complianceFigures>>;

@@ -3,7 +3,17 @@
 import { db, sql } from "../db";
 import type { PartyKind } from "../domain";
 
-export type LongExclusion = { id: string; name: string; environment: string; team: string; teamId: string; excludedAt: Date; reason: string | null; until: Date | null; missed: number };
+export type LongExclusion = {
+  id: string;
+  name: string;
+  environment: string;
+  team: string;
+  teamId: string;
+  excludedAt: Date;
+  reason: string | null;
+  until: Date | null;
+  missed: number;
+};
 
 /**
  * Resources excluded without a break through more than `atLeast - 1` parties of their environment
@@ -56,7 +66,9 @@ export async function planExclusionReminders(now: Date): Promise<number> {
         body: `Hello ${o.name},\n\nthese resources of your teams are excluded from Patch Party ${party.tag} (${kindLabel}), which starts ${party.startsAt.toISOString().slice(0, 16).replace("T", " ")} UTC:\n\n${o.resources
           .slice(0, 200)
           .map((n) => `- ${n}`)
-          .join("\n")}${o.resources.length > 200 ? `\n… and ${o.resources.length - 200} more` : ""}\n\nInclude them again on their pages in PatchParty if they should be patched.`,
+          .join(
+            "\n",
+          )}${o.resources.length > 200 ? `\n… and ${o.resources.length - 200} more` : ""}\n\nInclude them again on their pages in PatchParty if they should be patched.`,
         windowStart: party.startsAt,
         windowEnd: party.endsAt,
         partyId: party.id,

@@ -6,9 +6,13 @@ import type { Prisma } from "@prisma/client";
 import type { ExclusionChange } from "../domain";
 import type { Actor } from "./audit";
 
-
 /** Writes each row's change, its exclusion event and its audit event: three statements for the batch. */
-export async function writeExclusionChanges(tx: Prisma.TransactionClient, actor: Actor, changes: { row: { id: string; name: string }; change: ExclusionChange }[], now: Date) {
+export async function writeExclusionChanges(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  changes: { row: { id: string; name: string }; change: ExclusionChange }[],
+  now: Date,
+) {
   const column = <T>(pick: (c: ExclusionChange, r: { id: string }) => T) => changes.map(({ row, change }) => pick(change, row));
   await tx.$executeRaw`
     UPDATE "Resource" r SET excluded = v.excluded, "patchGroup" = v.grp, "exclusionReason" = v.reason, "exclusionUntil" = v.until,
@@ -22,6 +26,17 @@ export async function writeExclusionChanges(tx: Prisma.TransactionClient, actor:
     data: changes.map(({ row, change: { event } }) => ({ resourceId: row.id, ...event, actorId: actor.id, actorLabel: actor.label, at: now })),
   });
   await tx.auditEvent.createMany({
-    data: changes.map(({ row, change: { audit } }) => ({ actorId: actor.id, actorLabel: actor.label, action: audit.action, entityType: "resource", entityId: row.id, entityLabel: row.name, before: audit.before, after: audit.after, reason: audit.reason, at: now })),
+    data: changes.map(({ row, change: { audit } }) => ({
+      actorId: actor.id,
+      actorLabel: actor.label,
+      action: audit.action,
+      entityType: "resource",
+      entityId: row.id,
+      entityLabel: row.name,
+      before: audit.before,
+      after: audit.after,
+      reason: audit.reason,
+      at: now,
+    })),
   });
 }

@@ -83,6 +83,9 @@ export function recentExecutionRows(where: Prisma.Sql, limit: number): Promise<E
 
 /** How many executions `where` picks are in each state: one aggregate. */
 export async function countExecutionStates(where: Prisma.Sql): Promise<StateCounts> {
-  const rows = await sql<{ state: ExecutionState; n: number }>`SELECT e.state::text AS state, count(*)::int AS n FROM "Execution" e WHERE ${where} GROUP BY e.state`;
+  const rows = await sql<{
+    state: ExecutionState;
+    n: number;
+  }>`SELECT e.state::text AS state, count(*)::int AS n FROM "Execution" e WHERE ${where} GROUP BY e.state`;
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }

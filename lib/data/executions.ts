@@ -179,7 +179,8 @@ export async function lateStart(key: string, now: Date): Promise<string | null> 
   const [row] = await db.$queryRaw<{ startBy: Date | null; runState: string | null }[]>`
     SELECT (SELECT (request->>'startBy')::timestamp FROM "Execution" WHERE key = ${key}) AS "startBy",
            (SELECT state::text FROM "PartyRun" WHERE id = ${runId} UNION ALL SELECT state::text FROM "UpgradeRun" WHERE id = ${runId} LIMIT 1) AS "runState"`;
-  if (row?.startBy && now >= row.startBy) return `Not started: it was still waiting at the window's cutoff (${row.startBy.toISOString().slice(0, 16).replace("T", " ")} UTC).`;
+  if (row?.startBy && now >= row.startBy)
+    return `Not started: it was still waiting at the window's cutoff (${row.startBy.toISOString().slice(0, 16).replace("T", " ")} UTC).`;
   if (row?.runState === "HALTED") return "Not started: the rollout halted (failures past its threshold) while it waited.";
   return null;
 }
@@ -198,7 +199,9 @@ function configuredSecrets(): string[] {
   };
   // Only secrets long enough not to be words: the embedded database's password is "patchparty",
   // and replacing it took the product's name out of every path and message.
-  return [e.NEXTAUTH_SECRET, e.OIDC_CLIENT_SECRET, e.PATCHPARTY_WEBHOOK_SECRET, fromUrl(e.DATABASE_URL), fromUrl(e.SMTP_URL)].filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH);
+  return [e.NEXTAUTH_SECRET, e.OIDC_CLIENT_SECRET, e.PATCHPARTY_WEBHOOK_SECRET, fromUrl(e.DATABASE_URL), fromUrl(e.SMTP_URL)].filter(
+    (s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH,
+  );
 }
 
 /** A message as stored and shown to every reader: secrets redacted, at most 2,000 characters, no NUL. */
@@ -285,7 +288,10 @@ export type ExecutionFilter = ({ party: string; kind: "qa" | "production"; group
 export async function listExecutions(filter: ExecutionFilter): Promise<Outcome<{ items: ExecutionSummary[]; next: string | null }>> {
   let where: Prisma.ExecutionWhereInput;
   if ("party" in filter) {
-    const party = await db.party.findUnique({ where: { tag_kind: { tag: filter.party, kind: filter.kind === "qa" ? "QA" : "PRODUCTION" } }, select: { id: true } });
+    const party = await db.party.findUnique({
+      where: { tag_kind: { tag: filter.party, kind: filter.kind === "qa" ? "QA" : "PRODUCTION" } },
+      select: { id: true },
+    });
     if (!party) return refuse(404, "not-found", `No ${filter.kind} party is tagged ${filter.party}.`);
     where = { partyId: party.id, ...(filter.group !== undefined ? { partyGroup: filter.group } : {}) };
   } else {
@@ -294,7 +300,11 @@ export async function listExecutions(filter: ExecutionFilter): Promise<Outcome<{
     where = { templateId: template.id };
   }
   const rows = await db.execution.findMany({
-    where: { ...where, ...(filter.state ? { state: filter.state.toUpperCase() as ExecutionState } : {}), ...(filter.after ? { key: { gt: filter.after } } : {}) },
+    where: {
+      ...where,
+      ...(filter.state ? { state: filter.state.toUpperCase() as ExecutionState } : {}),
+      ...(filter.after ? { key: { gt: filter.after } } : {}),
+    },
     orderBy: { key: "asc" },
     take: filter.limit + 1,
     select: SUMMARY_FIELDS,
@@ -309,7 +319,9 @@ export async function listExecutions(filter: ExecutionFilter): Promise<Outcome<{
  * transaction. Answers the execution as it is now.
  */
 export async function reportExecutionAs(user: CurrentUser, key: string, input: ExecutionReportInput, now: Date): Promise<Outcome<ExecutionRecord>> {
-  const target = !isKey(key) ? null : await db.execution.findUnique({ where: { key }, select: { memberName: true, executor: true, toVersion: true, resource: { select: { teamId: true } } } });
+  const target = !isKey(key)
+    ? null
+    : await db.execution.findUnique({ where: { key }, select: { memberName: true, executor: true, toVersion: true, resource: { select: { teamId: true } } } });
   if (!target) return refuse(404, "not-found", `No execution has the key "${key}".`);
   if (!can(user, { action: "execution:report", target: { teamId: target.resource?.teamId ?? null } })) {
     return refuse(403, "forbidden", "You may not report this upgrade: executors, admins and the owners of its resource's team may.");
@@ -324,7 +336,14 @@ export async function reportExecutionAs(user: CurrentUser, key: string, input: E
         entityType: "execution",
         entityId: key,
         entityLabel: target.memberName,
-        after: { executor: target.executor, version: target.toVersion, state: report.state, exitStatus: report.exitStatus ?? null, healthCheck: report.healthCheck ?? null, packages: report.packages?.length ?? 0 },
+        after: {
+          executor: target.executor,
+          version: target.toVersion,
+          state: report.state,
+          exitStatus: report.exitStatus ?? null,
+          healthCheck: report.healthCheck ?? null,
+          packages: report.packages?.length ?? 0,
+        },
         reason: report.message ?? null,
         at: now,
       });

@@ -15,7 +15,10 @@ type Scope = { where: Prisma.ExecutionWhereInput; label: string };
 /** The executions of one party slot, or of one template; null when it does not exist. */
 export async function manualScope(target: ManualTarget): Promise<Scope | null> {
   if (target.scope === "slot") {
-    const party = await db.party.findUnique({ where: { tag_kind: { tag: target.tag, kind: target.kind === "qa" ? "QA" : "PRODUCTION" } }, select: { id: true } });
+    const party = await db.party.findUnique({
+      where: { tag_kind: { tag: target.tag, kind: target.kind === "qa" ? "QA" : "PRODUCTION" } },
+      select: { id: true },
+    });
     if (!party) return null;
     return {
       where: { partyId: party.id, partyGroup: target.group },
@@ -27,11 +30,23 @@ export async function manualScope(target: ManualTarget): Promise<Scope | null> {
 }
 
 const OPEN = new Set(["QUEUED", "RUNNING"]);
-const TARGET_FIELDS = { key: true, memberName: true, state: true, executor: true, toVersion: true, createdAt: true, resource: { select: { teamId: true } } } satisfies Prisma.ExecutionSelect;
+const TARGET_FIELDS = {
+  key: true,
+  memberName: true,
+  state: true,
+  executor: true,
+  toVersion: true,
+  createdAt: true,
+  resource: { select: { teamId: true } },
+} satisfies Prisma.ExecutionSelect;
 type Target = Prisma.ExecutionGetPayload<{ select: typeof TARGET_FIELDS }>;
 
 const mayReport = (user: CurrentUser, e: Target) => can(user, { action: "execution:report", target: { teamId: e.resource?.teamId ?? null } });
-const names = (rows: { memberName: string }[]) => rows.slice(0, 5).map((r) => r.memberName).join(", ") + (rows.length > 5 ? ` and ${rows.length - 5} more` : "");
+const names = (rows: { memberName: string }[]) =>
+  rows
+    .slice(0, 5)
+    .map((r) => r.memberName)
+    .join(", ") + (rows.length > 5 ? ` and ${rows.length - 5} more` : "");
 
 type Item = { execution: Target; state: "succeeded" | "failed"; message: string | null; line?: number };
 export type Recorded = { succeeded: number; failed: number };
@@ -53,7 +68,14 @@ async function write(user: CurrentUser, items: Item[], via: string, now: Date): 
   try {
     await db.$transaction(
       async (tx) => {
-        const written = new Set(await reportExecutions(tx, items.map((i) => ({ key: i.execution.key, state: i.state, message: i.message })), user.email, now));
+        const written = new Set(
+          await reportExecutions(
+            tx,
+            items.map((i) => ({ key: i.execution.key, state: i.state, message: i.message })),
+            user.email,
+            now,
+          ),
+        );
         const missed = items.find((i) => !written.has(i.execution.key));
         if (missed) throw new Conflict(missed, "It got its outcome meanwhile; an outcome is recorded once.");
         // One statement for all the audit rows (createMany took seconds for 10,000).
@@ -80,17 +102,36 @@ export async function recordManualOutcomes(user: CurrentUser, target: ManualTarg
   if (!scope) return refuse(404, "not-found", target.scope === "slot" ? "That party does not exist." : "That template does not exist.");
   const rows = await db.execution.findMany({ where: { ...scope.where, key: { in: input.keys } }, select: TARGET_FIELDS });
   if (rows.length < input.keys.length) {
-    return refuse(404, "not-found", `${input.keys.length - rows.length} of the selected members are not upgrades of ${scope.label}. Nothing was recorded: reload the page.`);
+    return refuse(
+      404,
+      "not-found",
+      `${input.keys.length - rows.length} of the selected members are not upgrades of ${scope.label}. Nothing was recorded: reload the page.`,
+    );
   }
   const denied = rows.filter((e) => !mayReport(user, e));
-  if (denied.length) return refuse(403, "forbidden", `You may not record outcomes for ${names(denied)}: owners record their own team's resources, admins any. Nothing was recorded.`);
+  if (denied.length)
+    return refuse(
+      403,
+      "forbidden",
+      `You may not record outcomes for ${names(denied)}: owners record their own team's resources, admins any. Nothing was recorded.`,
+    );
   const finished = rows.filter((e) => !OPEN.has(e.state));
   if (finished.length) {
-    return refuse(409, "finished", `${names(finished)} already ${finished.length === 1 ? "has" : "have"} an outcome (${finished[0]!.state.toLowerCase()}); an outcome is recorded once. Nothing was recorded: reload the page.`);
+    return refuse(
+      409,
+      "finished",
+      `${names(finished)} already ${finished.length === 1 ? "has" : "have"} an outcome (${finished[0]!.state.toLowerCase()}); an outcome is recorded once. Nothing was recorded: reload the page.`,
+    );
   }
   const state = input.outcome === "patched" ? "succeeded" : "failed";
-  const written = await write(user, rows.map((execution) => ({ execution, state, message: input.reason || null })), target.scope === "slot" ? "party page" : "template page", now);
-  if (written instanceof Conflict) return refuse(409, "finished", `${written.item.execution.memberName}: ${written.message} Nothing was recorded: reload the page.`);
+  const written = await write(
+    user,
+    rows.map((execution) => ({ execution, state, message: input.reason || null })),
+    target.scope === "slot" ? "party page" : "template page",
+    now,
+  );
+  if (written instanceof Conflict)
+    return refuse(409, "finished", `${written.item.execution.memberName}: ${written.message} Nothing was recorded: reload the page.`);
   return written;
 }
 
@@ -107,21 +148,36 @@ const COLUMNS = ["key", "member", "state", "message"];
 export async function importManualOutcomes(user: CurrentUser, target: ManualTarget, csv: string, now: Date): Promise<CsvOutcome> {
   const scope = await manualScope(target);
   if (!scope) return { ok: false, status: 404, message: target.scope === "slot" ? "That party does not exist." : "That template does not exist.", errors: [] };
-  const bad = (errors: CsvError[], message = "The file has errors: nothing was recorded. Fix them and upload it again."): CsvOutcome => ({ ok: false, status: 400, message, errors: errors.slice(0, MAX_ERRORS) });
+  const bad = (errors: CsvError[], message = "The file has errors: nothing was recorded. Fix them and upload it again."): CsvOutcome => ({
+    ok: false,
+    status: 400,
+    message,
+    errors: errors.slice(0, MAX_ERRORS),
+  });
 
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, bom: true, info: true, relax_column_count_less: true });
+    records = parse(csv, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+      relax_column_count_less: true,
+    });
   } catch (error) {
     const e = error as { lines?: number; message: string };
     return bad([{ line: e.lines ?? 1, column: "", message: e.message.replace(/^Invalid Record Length: /, "") }]);
   }
-  const header = records[0] ? Object.keys(records[0].record) : (csv.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim().toLowerCase());
+  const header = records[0]
+    ? Object.keys(records[0].record)
+    : (csv.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim().toLowerCase());
   const unknown = header.filter((c) => !COLUMNS.includes(c));
   const by = header.includes("key") ? "key" : "member";
   const headerErrors = [
     ...unknown.map((c) => ({ line: 1, column: c, message: "unknown column: the header is key,state,message or member,state,message" })),
-    ...(header.includes("key") === header.includes("member") ? [{ line: 1, column: "", message: "name the member by key or by member, one of them: key,state,message or member,state,message" }] : []),
+    ...(header.includes("key") === header.includes("member")
+      ? [{ line: 1, column: "", message: "name the member by key or by member, one of them: key,state,message or member,state,message" }]
+      : []),
     ...(header.includes("state") ? [] : [{ line: 1, column: "state", message: "the header has no state column" }]),
   ];
   if (headerErrors.length) return bad(headerErrors);
@@ -168,15 +224,28 @@ export async function importManualOutcomes(user: CurrentUser, target: ManualTarg
     else if (!mayReport(user, execution)) {
       forbidden = true;
       errors.push({ line: row.line, column: by, message: `you may not record outcomes for ${execution.memberName}: owners record their own team's resources` });
-    } else if (!OPEN.has(execution.state)) errors.push({ line: row.line, column: by, message: `${execution.memberName} already has an outcome (${execution.state.toLowerCase()}); an outcome is recorded once` });
+    } else if (!OPEN.has(execution.state))
+      errors.push({
+        line: row.line,
+        column: by,
+        message: `${execution.memberName} already has an outcome (${execution.state.toLowerCase()}); an outcome is recorded once`,
+      });
     else items.push({ execution, state: row.state, message: row.message || null, line: row.line });
   }
   errors.sort((a, b) => a.line - b.line);
-  if (errors.length) return forbidden && errors.every((e) => e.message.startsWith("you may not")) ? { ok: false, status: 403, message: "You may not record some of these outcomes: nothing was recorded.", errors: errors.slice(0, MAX_ERRORS) } : bad(errors);
+  if (errors.length)
+    return forbidden && errors.every((e) => e.message.startsWith("you may not"))
+      ? { ok: false, status: 403, message: "You may not record some of these outcomes: nothing was recorded.", errors: errors.slice(0, MAX_ERRORS) }
+      : bad(errors);
 
   const written = await write(user, items, "csv", now);
   if (written instanceof Conflict) {
-    return { ok: false, status: 409, message: "An upgrade got its outcome while the file was recorded: nothing was recorded. Upload it again.", errors: [{ line: written.item.line ?? 0, column: by, message: written.message }] };
+    return {
+      ok: false,
+      status: 409,
+      message: "An upgrade got its outcome while the file was recorded: nothing was recorded. Upload it again.",
+      errors: [{ line: written.item.line ?? 0, column: by, message: written.message }],
+    };
   }
   if (!written.ok) return { ok: false, status: written.status, message: written.message, errors: [] };
   return { ok: true, ...written.value };

@@ -13,7 +13,16 @@ export async function getMyPatchDay(teamIds: string[], now: Date) {
   const resources = await db.resource.findMany({
     where: { teamId: { in: teamIds } },
     orderBy: { name: "asc" },
-    select: { id: true, name: true, environment: true, patchGroup: true, excluded: true, exclusionReason: true, exclusionUntil: true, team: { select: { name: true } } },
+    select: {
+      id: true,
+      name: true,
+      environment: true,
+      patchGroup: true,
+      excluded: true,
+      exclusionReason: true,
+      exclusionUntil: true,
+      team: { select: { name: true } },
+    },
   });
   return parties.map((party: CalendarParty) => {
     const mine = resources.filter((r) => r.environment === environmentOf(party.kind));

@@ -7,7 +7,15 @@ import { DateTime } from "luxon";
 import { Prisma, type NotificationState } from "@prisma/client";
 import { db, jsonTimestamp, sql } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
-import { NOTICE_SUBJECTS, noticesDue, templateNoticesDue, type NoticeKind, type Recorded, type TemplateRecorded, type TemplateRunFact } from "../domain/notices";
+import {
+  NOTICE_SUBJECTS,
+  noticesDue,
+  templateNoticesDue,
+  type NoticeKind,
+  type Recorded,
+  type TemplateRecorded,
+  type TemplateRunFact,
+} from "../domain/notices";
 import { nextWindows, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow } from "../domain";
 import { storedSchedules } from "./policies";
 
@@ -51,7 +59,11 @@ export async function planNotices(now: Date): Promise<number> {
   for (const r of recordedRows) recorded.set(r.partyId!, [...(recorded.get(r.partyId!) ?? []), { kind: r.kind as NoticeKind, sequence: r.sequence }]);
 
   const due = parties.flatMap((party) =>
-    noticesDue({ startsAt: party.startsAt, endsAt: party.endsAt, cancelled: party.status === "CANCELLED", sequence: party.sequence }, recorded.get(party.id) ?? [], now).map((kind) => ({ party, kind })),
+    noticesDue(
+      { startsAt: party.startsAt, endsAt: party.endsAt, cancelled: party.status === "CANCELLED", sequence: party.sequence },
+      recorded.get(party.id) ?? [],
+      now,
+    ).map((kind) => ({ party, kind })),
   );
   if (due.length === 0) return 0;
   // Customers of the teams with production resources in the party.
@@ -87,7 +99,13 @@ async function recordNotices(now: Date, notices: NewNotice[]): Promise<number> {
   return count;
 }
 
-type TemplateRow = { id: string; name: string; targetVersion: string; targetSetAt: Date; policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] } };
+type TemplateRow = {
+  id: string;
+  name: string;
+  targetVersion: string;
+  targetSetAt: Date;
+  policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] };
+};
 
 function templateBody(kind: NoticeKind, template: string, version: string, when: string, team: string) {
   const lines: Record<NoticeKind, string> = {
@@ -106,8 +124,19 @@ function templateBody(kind: NoticeKind, template: string, version: string, when:
  */
 export async function planTemplateNotices(now: Date): Promise<number> {
   const templates: TemplateRow[] = await db.template.findMany({
-    where: { OR: [{ state: { not: "IN_SYNC" } }, { notifications: { some: { kind: { in: ["announce", "moved"] }, createdAt: { gt: new Date(now.getTime() - 120 * DAY) } } } }] },
-    select: { id: true, name: true, targetVersion: true, targetSetAt: true, policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } } },
+    where: {
+      OR: [
+        { state: { not: "IN_SYNC" } },
+        { notifications: { some: { kind: { in: ["announce", "moved"] }, createdAt: { gt: new Date(now.getTime() - 120 * DAY) } } } },
+      ],
+    },
+    select: {
+      id: true,
+      name: true,
+      targetVersion: true,
+      targetSetAt: true,
+      policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
+    },
   });
   if (templates.length === 0) return 0;
   const ids = templates.map((t) => t.id);
@@ -115,8 +144,14 @@ export async function planTemplateNotices(now: Date): Promise<number> {
     sql<{ templateId: string }>`
       SELECT DISTINCT m."templateId" FROM "TemplateMember" m JOIN "Template" t ON t.id = m."templateId"
       WHERE m."templateId" = ANY(${ids}::text[]) AND m."currentVersion" <> t."targetVersion"`,
-    db.upgradeRun.findMany({ where: { templateId: { in: ids }, windowStart: { gt: new Date(now.getTime() - 120 * DAY) } }, select: { templateId: true, version: true, windowStart: true, state: true } }),
-    db.notification.groupBy({ by: ["templateId", "kind", "version", "sequence", "windowStart", "windowEnd"], where: { templateId: { in: ids }, version: { not: null } } }),
+    db.upgradeRun.findMany({
+      where: { templateId: { in: ids }, windowStart: { gt: new Date(now.getTime() - 120 * DAY) } },
+      select: { templateId: true, version: true, windowStart: true, state: true },
+    }),
+    db.notification.groupBy({
+      by: ["templateId", "kind", "version", "sequence", "windowStart", "windowEnd"],
+      where: { templateId: { in: ids }, version: { not: null } },
+    }),
   ]);
   const offTarget = new Set(behind.map((b) => b.templateId));
   const due = templates.flatMap((template) => {
@@ -168,13 +203,33 @@ export async function planTemplateNotices(now: Date): Promise<number> {
   );
 }
 
-export type Mail = { from: string; to: string; subject: string; text: string; messageId: string; icalEvent?: { method: string; filename: string; content: string } };
+export type Mail = {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  icalEvent?: { method: string; filename: string; content: string };
+};
 
 /** Notices about a maintenance window carry it as an invitation; reminders do not. */
 const WINDOW_KINDS = new Set(["announce", "moved", "cancelled", "completed"]);
 export type MailTransport = { sendMail(mail: Mail): Promise<unknown> };
 
-type Claimed = { id: string; kind: string; recipient: string; subject: string; body: string; windowStart: Date | null; windowEnd: Date | null; partyId: string | null; templateId: string | null; version: string | null; sequence: number; attempts: number };
+type Claimed = {
+  id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  windowStart: Date | null;
+  windowEnd: Date | null;
+  partyId: string | null;
+  templateId: string | null;
+  version: string | null;
+  sequence: number;
+  attempts: number;
+};
 
 /** One event per party, and per template upgrade to a version: later notices update or cancel it. */
 const eventUid = (n: Pick<Claimed, "id" | "partyId" | "templateId" | "version">) =>
@@ -182,7 +237,11 @@ const eventUid = (n: Pick<Claimed, "id" | "partyId" | "templateId" | "version">)
 
 function invitation(n: Claimed) {
   const cancelled = n.kind === "cancelled";
-  const calendar = ical({ name: "PatchParty", method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH, prodId: { company: "PatchParty", product: "notices" } });
+  const calendar = ical({
+    name: "PatchParty",
+    method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
+    prodId: { company: "PatchParty", product: "notices" },
+  });
   calendar.createEvent({
     id: eventUid(n),
     sequence: n.sequence,
@@ -198,7 +257,12 @@ function invitation(n: Claimed) {
  * Sends the pending notices that are due, a batch at a time. Without a transport (SMTP_URL unset)
  * nothing is sent and the notices wait, recorded and visible in the portal.
  */
-export async function deliverNotices(now: Date, transport: MailTransport | null, from: string, batch = 50): Promise<{ sent: number; failed: number; retrying: number }> {
+export async function deliverNotices(
+  now: Date,
+  transport: MailTransport | null,
+  from: string,
+  batch = 50,
+): Promise<{ sent: number; failed: number; retrying: number }> {
   const result = { sent: 0, failed: 0, retrying: 0 };
   await db.notification.updateMany({
     where: { state: "SENDING", nextAttemptAt: { lt: new Date(now.getTime() - STUCK_MS) } },
@@ -211,7 +275,14 @@ export async function deliverNotices(now: Date, transport: MailTransport | null,
     RETURNING id, kind, recipient, subject, body, "windowStart", "windowEnd", "partyId", "templateId", version, sequence, attempts`;
   for (const n of claimed) {
     try {
-      await transport.sendMail({ from, to: n.recipient, subject: n.subject, text: n.body, messageId: `<${n.id}@patchparty>`, ...(WINDOW_KINDS.has(n.kind) ? { icalEvent: invitation(n) } : {}) });
+      await transport.sendMail({
+        from,
+        to: n.recipient,
+        subject: n.subject,
+        text: n.body,
+        messageId: `<${n.id}@patchparty>`,
+        ...(WINDOW_KINDS.has(n.kind) ? { icalEvent: invitation(n) } : {}),
+      });
       await db.notification.update({ where: { id: n.id }, data: { state: "SENT", sentAt: now, attempts: n.attempts + 1, lastError: null } });
       result.sent++;
     } catch (error) {
@@ -220,7 +291,12 @@ export async function deliverNotices(now: Date, transport: MailTransport | null,
       const retry = attempts < MAX_ATTEMPTS;
       await db.notification.update({
         where: { id: n.id },
-        data: { state: retry ? "PENDING" : "FAILED", attempts, lastError: message, nextAttemptAt: new Date(now.getTime() + (RETRY_MINUTES[attempts - 1] ?? 0) * 60_000) },
+        data: {
+          state: retry ? "PENDING" : "FAILED",
+          attempts,
+          lastError: message,
+          nextAttemptAt: new Date(now.getTime() + (RETRY_MINUTES[attempts - 1] ?? 0) * 60_000),
+        },
       });
       if (retry) result.retrying++;
       else result.failed++;
@@ -229,10 +305,27 @@ export async function deliverNotices(now: Date, transport: MailTransport | null,
   return result;
 }
 
-export type NotificationRow = { id: string; kind: string; recipient: string; subject: string; version: string | null; windowStart: Date | null; windowEnd: Date | null; state: string; attempts: number; lastError: string | null; sentAt: Date | null; createdAt: Date; partyTag: string | null; template: { id: string; name: string } | null };
+export type NotificationRow = {
+  id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  version: string | null;
+  windowStart: Date | null;
+  windowEnd: Date | null;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+  partyTag: string | null;
+  template: { id: string; name: string } | null;
+};
 
 /** Notices newest first, keyset on (createdAt, id); optionally of one party or state. */
-export async function listNotifications(options: { partyId?: string; templateId?: string; state?: "PENDING" | "SENDING" | "SENT" | "FAILED"; before?: { at: Date; id: string }; limit?: number } = {}) {
+export async function listNotifications(
+  options: { partyId?: string; templateId?: string; state?: "PENDING" | "SENDING" | "SENT" | "FAILED"; before?: { at: Date; id: string }; limit?: number } = {},
+) {
   const limit = options.limit ?? 50;
   const rows = await db.notification.findMany({
     where: {
@@ -243,7 +336,22 @@ export async function listNotifications(options: { partyId?: string; templateId?
     },
     orderBy: NEWEST_FIRST,
     take: limit + 1,
-    select: { id: true, kind: true, recipient: true, subject: true, windowStart: true, windowEnd: true, state: true, attempts: true, lastError: true, sentAt: true, createdAt: true, version: true, party: { select: { tag: true } }, template: { select: { id: true, name: true } } },
+    select: {
+      id: true,
+      kind: true,
+      recipient: true,
+      subject: true,
+      windowStart: true,
+      windowEnd: true,
+      state: true,
+      attempts: true,
+      lastError: true,
+      sentAt: true,
+      createdAt: true,
+      version: true,
+      party: { select: { tag: true } },
+      template: { select: { id: true, name: true } },
+    },
   });
   const { page, next } = cutPage(rows, limit);
   return { notifications: page.map(({ party, ...n }): NotificationRow => ({ ...n, partyTag: party?.tag ?? null })), next };
@@ -257,7 +365,10 @@ export async function noticeSummary(of: { partyId: string } | { templateId: stri
   // One statement: the party and template pages read it on every request.
   const where = "partyId" in of ? Prisma.sql`"partyId" = ${of.partyId}` : Prisma.sql`"templateId" = ${of.templateId}`;
   const current = "partyId" in of ? where : Prisma.sql`${where} AND version = ${of.version}`;
-  const [row] = await sql<{ counts: { kind: string; state: NotificationState; count: number }[]; told: { createdAt: string; kind: string; sequence: number } | null }>`
+  const [row] = await sql<{
+    counts: { kind: string; state: NotificationState; count: number }[];
+    told: { createdAt: string; kind: string; sequence: number } | null;
+  }>`
     SELECT COALESCE((SELECT json_agg(g) FROM (SELECT kind, state, count(*)::int AS count FROM "Notification" WHERE ${where} GROUP BY 1, 2) g), '[]') AS counts,
            (SELECT json_build_object('createdAt', "createdAt", 'kind', kind, 'sequence', sequence) FROM "Notification"
              WHERE ${current} AND kind IN ('announce', 'moved') ORDER BY sequence DESC, "createdAt" ASC LIMIT 1) AS told`;

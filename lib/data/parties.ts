@@ -52,7 +52,9 @@ export async function readParties(tx: Prisma.TransactionClient | null, where: Pr
                      FROM "PartySlot" s WHERE s."partyId" = p.id), '[]') AS slots
     FROM "Party" p WHERE ${where} ORDER BY p."startsAt"`;
   const rows = tx ? await tx.$queryRaw<PartyReadRow[]>(statement) : await sql<PartyReadRow>(statement);
-  return rows.map((row) => toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: jsonTimestamp(s.startsAt), endsAt: jsonTimestamp(s.endsAt) })) }));
+  return rows.map((row) =>
+    toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: jsonTimestamp(s.startsAt), endsAt: jsonTimestamp(s.endsAt) })) }),
+  );
 }
 
 /** Parties last less than a day: one that starts this long before a range cannot reach into it. */
@@ -83,7 +85,12 @@ const partiesAndRule = versioned("parties", async () => {
 export async function listParties(from: Date, to: Date): Promise<CalendarParty[]> {
   const { rule, stored } = await partiesAndRule();
   const after = from.getTime() - PARTY_REACH_MS;
-  return partiesInRange(rule, stored.filter((p) => p.startsAt < to && p.startsAt.getTime() >= after), from, to);
+  return partiesInRange(
+    rule,
+    stored.filter((p) => p.startsAt < to && p.startsAt.getTime() >= after),
+    from,
+    to,
+  );
 }
 
 /** The rule, and the party of `tag` and `kind` if it is stored, from the kept parties. */

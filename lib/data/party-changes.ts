@@ -32,8 +32,15 @@ export function ruleFromInput(input: PartyRuleInput): PartyRule {
 export function previewRule(rule: PartyRule, now: Date): { tag: string; qa: PlannedParty | null; production: PlannedParty | null }[] {
   const parties = projectParties(rule, now, new Date(now.getTime() + 3 * 366 * DAY));
   // Pairs start with a QA party still to come.
-  const tags = parties.filter((p) => p.kind === "qa" && p.startsAt > now).map((p) => p.tag).slice(0, 8);
-  return tags.map((tag) => ({ tag, qa: parties.find((p) => p.tag === tag && p.kind === "qa") ?? null, production: parties.find((p) => p.tag === tag && p.kind === "production") ?? null }));
+  const tags = parties
+    .filter((p) => p.kind === "qa" && p.startsAt > now)
+    .map((p) => p.tag)
+    .slice(0, 8);
+  return tags.map((tag) => ({
+    tag,
+    qa: parties.find((p) => p.tag === tag && p.kind === "qa") ?? null,
+    production: parties.find((p) => p.tag === tag && p.kind === "production") ?? null,
+  }));
 }
 
 export async function getRuleRevision() {
@@ -49,14 +56,24 @@ export async function savePartyRule(user: CurrentUser, input: PartyRuleInput, no
   const saved = await db.$transaction(async (tx) => {
     const current = await tx.partyRule.findUnique({ where: { id: "default" } });
     const revision = current?.revision ?? 0;
-    if (input.revision !== undefined && input.revision !== revision) return refuse(409, "conflict", "Someone saved the party rule since you loaded it. Nothing was saved: reload to see their rule.");
+    if (input.revision !== undefined && input.revision !== revision)
+      return refuse(409, "conflict", "Someone saved the party rule since you loaded it. Nothing was saved: reload to see their rule.");
     const before = await getPartyRule();
     await tx.partyRule.upsert({
       where: { id: "default" },
       create: { id: "default", ...ruleToRow(rule), updatedById: user.id },
       update: { ...ruleToRow(rule), updatedById: user.id, revision: { increment: 1 } },
     });
-    await recordAudit(tx, { actor: actorOf(user), action: "party-rule.update", entityType: "party-rule", entityId: "default", entityLabel: "Party rule", before: before as unknown as Prisma.InputJsonValue, after: rule as unknown as Prisma.InputJsonValue, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "party-rule.update",
+      entityType: "party-rule",
+      entityId: "default",
+      entityLabel: "Party rule",
+      before: before as unknown as Prisma.InputJsonValue,
+      after: rule as unknown as Prisma.InputJsonValue,
+      at: now,
+    });
     return succeed(null);
   });
   if (!saved.ok) return saved;
@@ -73,7 +90,13 @@ async function changeableParty(user: CurrentUser, tag: string, kind: PartyKind, 
 }
 
 /** Moves one party to another day (the rule's slot times), and keeps the rule from moving it back. */
-export async function moveParty(user: CurrentUser, tag: string, kind: PartyKind, input: { date: Date; reason: string }, now: Date): Promise<Outcome<PlannedParty>> {
+export async function moveParty(
+  user: CurrentUser,
+  tag: string,
+  kind: PartyKind,
+  input: { date: Date; reason: string },
+  now: Date,
+): Promise<Outcome<PlannedParty>> {
   const gate = await changeableParty(user, tag, kind, now);
   if (!gate.ok) return gate;
   const party = gate.value;
@@ -123,12 +146,30 @@ export async function cancelParty(user: CurrentUser, tag: string, kind: PartyKin
   await db.$transaction(async (tx) => {
     const row = await tx.party.upsert({
       where: { tag_kind: { tag, kind: toDbKind(kind) } },
-      create: { tag, kind: toDbKind(kind), localDate: party.localDate, timeZone: party.timeZone, startsAt: party.startsAt, endsAt: party.endsAt, slots: { create: party.slots } },
+      create: {
+        tag,
+        kind: toDbKind(kind),
+        localDate: party.localDate,
+        timeZone: party.timeZone,
+        startsAt: party.startsAt,
+        endsAt: party.endsAt,
+        slots: { create: party.slots },
+      },
       update: {},
       select: { id: true, sequence: true },
     });
     await tx.party.update({ where: { id: row.id }, data: { status: "CANCELLED", sequence: row.sequence + 1, manualReason: reason } });
-    await recordAudit(tx, { actor: actorOf(user), action: "party.cancel", entityType: "party", entityId: row.id, entityLabel: `${tag} ${kind}`, before: { status: "planned" }, after: { status: "cancelled" }, reason, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "party.cancel",
+      entityType: "party",
+      entityId: row.id,
+      entityLabel: `${tag} ${kind}`,
+      before: { status: "planned" },
+      after: { status: "cancelled" },
+      reason,
+      at: now,
+    });
   });
   return succeed(null);
 }

@@ -69,7 +69,14 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
 
 export const PARTY_PAGE_SIZE = 50;
 
-type PartyResourceRow = { id: string; name: string; kind: ResourceKind; lastOutcome: OutcomeStatus | null; team: { name: string }; cluster: { name: string } | null };
+type PartyResourceRow = {
+  id: string;
+  name: string;
+  kind: ResourceKind;
+  lastOutcome: OutcomeStatus | null;
+  team: { name: string };
+  cluster: { name: string } | null;
+};
 
 /** Included resources of a party's environment and group, by name (keyset on the name). Raw, like readParties. */
 export async function listPartyResources(kind: PartyKind, group: PatchGroup, after: string | undefined, teamId?: string) {
@@ -90,7 +97,15 @@ export const PARTY_EXCLUDED_SHOWN = 50;
 export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
   const where = Prisma.sql`r.environment = ${environmentOf(kind)}::"Environment" AND r.excluded ${teamIds ? Prisma.sql`AND r."teamId" = ANY(${teamIds})` : Prisma.empty}`;
   const [rows, total] = await Promise.all([
-    sql<{ id: string; name: string; patchGroup: number; exclusionReason: string | null; excludedAt: Date | null; exclusionUntil: Date | null; team: { name: string } }>`
+    sql<{
+      id: string;
+      name: string;
+      patchGroup: number;
+      exclusionReason: string | null;
+      excludedAt: Date | null;
+      exclusionUntil: Date | null;
+      team: { name: string };
+    }>`
       SELECT r.id, r.name, r."patchGroup", r."exclusionReason", r."excludedAt", r."exclusionUntil", json_build_object('name', t.name) AS team
       FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" WHERE ${where} ORDER BY r.name LIMIT ${PARTY_EXCLUDED_SHOWN}`,
     // The whole fleet's count is kept by the database (fleetCounts, read once per request anyway).
@@ -100,7 +115,6 @@ export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
   ]);
   return { rows, total };
 }
-
 
 /** A party's executions per slot and state, in one aggregate (index partyId, partyGroup). */
 export async function slotExecutionCounts(partyId: string): Promise<Map<number, StateCounts>> {

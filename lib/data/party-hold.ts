@@ -11,7 +11,10 @@ import { refuse, succeed, type Outcome } from "./outcome";
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
 
 async function lockedProductionParty(tag: string) {
-  return db.party.findUnique({ where: { tag_kind: { tag, kind: "PRODUCTION" } }, select: { id: true, startsAt: true, status: true, heldAt: true, heldReason: true } });
+  return db.party.findUnique({
+    where: { tag_kind: { tag, kind: "PRODUCTION" } },
+    select: { id: true, startsAt: true, status: true, heldAt: true, heldReason: true },
+  });
 }
 
 export async function holdParty(user: CurrentUser, tag: string, reason: string, now: Date): Promise<Outcome<null>> {
@@ -24,7 +27,16 @@ export async function holdParty(user: CurrentUser, tag: string, reason: string, 
     if (party.status === "CANCELLED") return refuse(409, "cancelled", "This party is cancelled.");
     if (party.heldAt) return refuse(409, "held", `This party is already held: ${party.heldReason}`);
     await tx.party.update({ where: { id: party.id }, data: { heldAt: now, heldBy: user.email, heldReason: reason } });
-    await recordAudit(tx, { actor: actorOf(user), action: "party.hold", entityType: "party", entityId: party.id, entityLabel: `${tag} production`, after: { held: true }, reason, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "party.hold",
+      entityType: "party",
+      entityId: party.id,
+      entityLabel: `${tag} production`,
+      after: { held: true },
+      reason,
+      at: now,
+    });
     return succeed(null);
   });
 }
@@ -32,12 +44,23 @@ export async function holdParty(user: CurrentUser, tag: string, reason: string, 
 export async function releaseParty(user: CurrentUser, tag: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "Only admins can release a party.");
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string; heldReason: string | null }[]>`SELECT id, "heldReason" FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      { id: string; heldReason: string | null }[]
+    >`SELECT id, "heldReason" FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`;
     const party = rows[0];
     if (!party) return refuse(404, "not-found", `There is no stored production party ${tag}.`);
     if (!party.heldReason) return refuse(409, "not-held", "This party is not held.");
     await tx.party.update({ where: { id: party.id }, data: { heldAt: null, heldBy: null, heldReason: null } });
-    await recordAudit(tx, { actor: actorOf(user), action: "party.release", entityType: "party", entityId: party.id, entityLabel: `${tag} production`, before: { held: true, reason: party.heldReason }, after: { held: false }, at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "party.release",
+      entityType: "party",
+      entityId: party.id,
+      entityLabel: `${tag} production`,
+      before: { held: true, reason: party.heldReason },
+      after: { held: false },
+      at: now,
+    });
     return succeed(null);
   });
 }

@@ -80,8 +80,19 @@ export async function createPolicy(user: CurrentUser, input: PolicyInput, now: D
   try {
     return succeed(
       await db.$transaction(async (tx) => {
-        const created = await tx.maintenancePolicy.create({ data: { name: input.name, tags: input.tags, schedules: { create: scheduleRows(input.schedules, now) } }, select: { id: true } });
-        await recordAudit(tx, { actor: actorOf(user), action: "policy.create", entityType: "policy", entityId: created.id, entityLabel: input.name, after: summary(input), at: now });
+        const created = await tx.maintenancePolicy.create({
+          data: { name: input.name, tags: input.tags, schedules: { create: scheduleRows(input.schedules, now) } },
+          select: { id: true },
+        });
+        await recordAudit(tx, {
+          actor: actorOf(user),
+          action: "policy.create",
+          entityType: "policy",
+          entityId: created.id,
+          entityLabel: input.name,
+          after: summary(input),
+          at: now,
+        });
         return created;
       }),
     );
@@ -95,23 +106,41 @@ export async function updatePolicy(user: CurrentUser, id: string, input: PolicyI
   if (!can(user, { action: "policy:edit" })) return refuse(403, "forbidden", "You may not edit maintenance policies.");
   try {
     return await db.$transaction(async (tx) => {
-      const current = await tx.maintenancePolicy.findUnique({ where: { id }, select: { name: true, tags: true, revision: true, schedules: true, _count: { select: { templates: true } } } });
+      const current = await tx.maintenancePolicy.findUnique({
+        where: { id },
+        select: { name: true, tags: true, revision: true, schedules: true, _count: { select: { templates: true } } },
+      });
       if (!current) return refuse(404, "not-found", "That policy does not exist.");
-      if (input.revision !== undefined && input.revision !== current.revision) return refuse(409, "conflict", "Someone changed this policy since you loaded it. Nothing was saved: reload to see their change.");
+      if (input.revision !== undefined && input.revision !== current.revision)
+        return refuse(409, "conflict", "Someone changed this policy since you loaded it. Nothing was saved: reload to see their change.");
       if (current._count.templates > 0 && input.schedules.length === 0) {
         return refuse(409, "linked", `This policy is linked to ${current._count.templates} template(s), so it must keep at least one schedule.`);
       }
-      const { count } = await tx.maintenancePolicy.updateMany({ where: { id, revision: current.revision }, data: { name: input.name, tags: input.tags, revision: { increment: 1 } } });
+      const { count } = await tx.maintenancePolicy.updateMany({
+        where: { id, revision: current.revision },
+        data: { name: input.name, tags: input.tags, revision: { increment: 1 } },
+      });
       if (count === 0) return refuse(409, "conflict", "Someone changed this policy since you loaded it. Nothing was saved: reload to see their change.");
       // Unchanged schedules keep their start (and so the rhythm of "every two weeks").
       const keep = new Map(current.schedules.map((s) => [s.name.toLowerCase(), s]));
       await tx.upgradeSchedule.deleteMany({ where: { policyId: id } });
       const rows = scheduleRows(input.schedules, now).map((row) => {
         const before = keep.get(row.name.toLowerCase());
-        return before && before.preset === row.preset && JSON.stringify(before.custom ?? null) === JSON.stringify(row.custom ?? null) ? { ...row, recurrence: before.recurrence } : row;
+        return before && before.preset === row.preset && JSON.stringify(before.custom ?? null) === JSON.stringify(row.custom ?? null)
+          ? { ...row, recurrence: before.recurrence }
+          : row;
       });
       await tx.upgradeSchedule.createMany({ data: rows.map((r) => ({ ...r, policyId: id })) });
-      await recordAudit(tx, { actor: actorOf(user), action: "policy.update", entityType: "policy", entityId: id, entityLabel: input.name, before: summary(current), after: summary(input), at: now });
+      await recordAudit(tx, {
+        actor: actorOf(user),
+        action: "policy.update",
+        entityType: "policy",
+        entityId: id,
+        entityLabel: input.name,
+        before: summary(current),
+        after: summary(input),
+        at: now,
+      });
       return succeed({ id });
     });
   } catch (error) {
@@ -123,11 +152,27 @@ export async function updatePolicy(user: CurrentUser, id: string, input: PolicyI
 export async function deletePolicy(user: CurrentUser, id: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "policy:delete" })) return refuse(403, "forbidden", "You may not delete maintenance policies.");
   return db.$transaction(async (tx) => {
-    const policy = await tx.maintenancePolicy.findUnique({ where: { id }, select: { name: true, tags: true, schedules: true, templates: { select: { name: true } } } });
+    const policy = await tx.maintenancePolicy.findUnique({
+      where: { id },
+      select: { name: true, tags: true, schedules: true, templates: { select: { name: true } } },
+    });
     if (!policy) return refuse(404, "not-found", "That policy does not exist.");
-    if (policy.templates.length) return refuse(409, "linked", `This policy cannot be deleted: templates ${policy.templates.map((t) => t.name).join(", ")} use it. Link them to another policy first.`);
+    if (policy.templates.length)
+      return refuse(
+        409,
+        "linked",
+        `This policy cannot be deleted: templates ${policy.templates.map((t) => t.name).join(", ")} use it. Link them to another policy first.`,
+      );
     await tx.maintenancePolicy.delete({ where: { id } });
-    await recordAudit(tx, { actor: actorOf(user), action: "policy.delete", entityType: "policy", entityId: id, entityLabel: policy.name, before: summary(policy), at: now });
+    await recordAudit(tx, {
+      actor: actorOf(user),
+      action: "policy.delete",
+      entityType: "policy",
+      entityId: id,
+      entityLabel: policy.name,
+      before: summary(policy),
+      at: now,
+    });
     return succeed(null);
   });
 }
@@ -143,6 +188,14 @@ export async function listPolicyWindows(from: Date, to: Date): Promise<PolicyWin
     FROM (SELECT id, name FROM "MaintenancePolicy" ORDER BY id LIMIT 200) p LEFT JOIN "UpgradeSchedule" s ON s."policyId" = p.id
     GROUP BY p.id, p.name ORDER BY p.id`;
   return policies
-    .flatMap((p) => windowsBetween(storedSchedules(p), from, to).map((w) => ({ policyId: p.id, policyName: p.name, scheduleName: w.scheduleName, start: w.start, end: w.end })))
+    .flatMap((p) =>
+      windowsBetween(storedSchedules(p), from, to).map((w) => ({
+        policyId: p.id,
+        policyName: p.name,
+        scheduleName: w.scheduleName,
+        start: w.start,
+        end: w.end,
+      })),
+    )
     .sort((a, b) => a.start.getTime() - b.start.getTime());
 }

@@ -30,7 +30,18 @@ async function* batches(selection: BulkActionInput["selection"]): AsyncGenerator
   }
 }
 
-type Row = { id: string; name: string; teamId: string; clusterId: string | null; patchGroup: number; excluded: boolean; exclusionReason: string | null; exclusionUntil: Date | null; excludedAt: Date | null; excludedById: string | null };
+type Row = {
+  id: string;
+  name: string;
+  teamId: string;
+  clusterId: string | null;
+  patchGroup: number;
+  excluded: boolean;
+  exclusionReason: string | null;
+  exclusionUntil: Date | null;
+  excludedAt: Date | null;
+  excludedById: string | null;
+};
 
 async function clusterNodes(tx: Prisma.TransactionClient, clusterIds: string[]) {
   const byCluster = new Map<string, ClusterNode[]>();
@@ -49,7 +60,10 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
   const refusal = input.action === "exclude" ? expiryRefusal(input.until, now) : null;
   if (refusal) return refuse(400, "invalid", refusal);
   if (!can(user, { action: "resource:bulk" })) return refuse(403, "forbidden", "Your role cannot change resources.");
-  const request: ExclusionRequest = input.action === "exclude" ? { action: "exclude", reason: input.reason, until: input.until ?? null } : { action: "include", group: input.group, reason: "Bulk include" };
+  const request: ExclusionRequest =
+    input.action === "exclude"
+      ? { action: "exclude", reason: input.reason, until: input.until ?? null }
+      : { action: "include", group: input.group, reason: "Bulk include" };
   const result: BulkResult = { changed: 0, unchanged: 0, refusedCount: 0, refused: [] };
   const refuseRow = (name: string, reason: string) => {
     result.refusedCount += 1;
@@ -63,7 +77,18 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
         const rows: Row[] = await tx.resource.findMany({
           where: { id: { in: ids } },
           orderBy: { name: "asc" },
-          select: { id: true, name: true, teamId: true, clusterId: true, patchGroup: true, excluded: true, exclusionReason: true, exclusionUntil: true, excludedAt: true, excludedById: true },
+          select: {
+            id: true,
+            name: true,
+            teamId: true,
+            clusterId: true,
+            patchGroup: true,
+            excluded: true,
+            exclusionReason: true,
+            exclusionUntil: true,
+            excludedAt: true,
+            excludedById: true,
+          },
         });
         const allowed = rows.filter((r) => {
           if (can(user, { action: "resource:change", target: { teamId: r.teamId } })) return true;
@@ -99,7 +124,12 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
           }
         }
         if (changing.length === 0) return;
-        await writeExclusionChanges(tx, { id: user.id, label: user.email }, changing.map((r) => ({ row: r, change: exclusionChange(r, request, user.id, now)! })), now);
+        await writeExclusionChanges(
+          tx,
+          { id: user.id, label: user.email },
+          changing.map((r) => ({ row: r, change: exclusionChange(r, request, user.id, now)! })),
+          now,
+        );
         result.changed += changing.length;
       },
       { timeout: 60_000 },

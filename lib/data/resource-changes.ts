@@ -50,7 +50,11 @@ async function checkCluster(tx: Tx, user: CurrentUser, resource: Row, group: Pat
   if (!resource.clusterId || resource.patchGroup === group) return succeed(null);
   // Serialise changes within one cluster, so two concurrent moves cannot both pass the check.
   await tx.$queryRaw`SELECT id FROM "Cluster" WHERE id = ${resource.clusterId} FOR UPDATE`;
-  const nodes = await tx.resource.findMany({ where: { clusterId: resource.clusterId }, orderBy: { name: "asc" }, select: { id: true, name: true, patchGroup: true } });
+  const nodes = await tx.resource.findMany({
+    where: { clusterId: resource.clusterId },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, patchGroup: true },
+  });
   const check = checkGroupChange(
     nodes.map((n) => ({ id: n.id, name: n.name, group: n.patchGroup as PatchGroup })),
     resource.id,
@@ -117,7 +121,13 @@ async function change(user: CurrentUser, name: string, revision: number | undefi
  * a revision gets 409 when another change came between. Otherwise, and when the plan needs it (a
  * cluster node's move), the change is made in a transaction with the row locked.
  */
-async function writeOrLock(user: CurrentUser, name: string, revision: number | undefined, now: Date, plan: Plan): Promise<Outcome<ResourceRecord | typeof UNCHANGED>> {
+async function writeOrLock(
+  user: CurrentUser,
+  name: string,
+  revision: number | undefined,
+  now: Date,
+  plan: Plan,
+): Promise<Outcome<ResourceRecord | typeof UNCHANGED>> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const gated = gate(user, await readResource(name), revision, name);
     if (!gated.ok) return gated;
@@ -151,7 +161,13 @@ export async function excludeResource(user: CurrentUser, name: string, input: Ex
  * Includes the resource into `group` ("include"), or only moves it to another group ("regroup").
  * Moving a cluster's node checks the cluster rule, which reads the other nodes: under the locks.
  */
-export function setResourceGroup(user: CurrentUser, name: string, input: GroupChangeInput, now: Date, mode: "include" | "regroup"): Promise<Outcome<ResourceRecord>> {
+export function setResourceGroup(
+  user: CurrentUser,
+  name: string,
+  input: GroupChangeInput,
+  now: Date,
+  mode: "include" | "regroup",
+): Promise<Outcome<ResourceRecord>> {
   return change(user, name, input.revision, now, async (r, tx) => {
     let reason: string | null = null;
     if (r.clusterId && r.patchGroup !== input.group) {
@@ -183,7 +199,8 @@ export async function updateResource(user: CurrentUser, name: string, input: Res
     const before = gated.value;
     // Where the installation's SSH key is used is the admins' to say: an owner pointing their
     // resource at another team's host would have it patched (as root) in their own slot.
-    if (!can(user, { action: "resource:connect" })) return refuse(403, "forbidden", "Only admins set where the executors reach a resource (its address, SSH port and user).");
+    if (!can(user, { action: "resource:connect" }))
+      return refuse(403, "forbidden", "Only admins set where the executors reach a resource (its address, SSH port and user).");
     let regrouped: ResourceRecord | null = null;
     if (group !== undefined) {
       let reason: string | null = null;
@@ -209,7 +226,16 @@ export async function updateResource(user: CurrentUser, name: string, input: Res
         RETURNING *
       )
       ${resourceRecordFrom(Prisma.sql`updated r`)}`;
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "resource.connection", entityType: "resource", entityId: before.id, entityLabel: before.name, before: connectionOf(before), after, at: now });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "resource.connection",
+      entityType: "resource",
+      entityId: before.id,
+      entityLabel: before.name,
+      before: connectionOf(before),
+      after,
+      at: now,
+    });
     return succeed(written!); // locked: the row is there
   });
   if (!done.ok) return done;

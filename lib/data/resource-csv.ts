@@ -18,7 +18,19 @@ const APPLY_BATCH = 1_000;
 const kindSlug = (db: string) => Object.entries(KINDS).find(([, v]) => v === db)?.[0] ?? db;
 const envSlug = (db: string) => (db === "PRODUCTION" ? "production" : "non-production");
 
-type ExportRow = { name: string; kind: string; environment: string; team: string; service: string; cluster: string | null; patchGroup: number; tags: string[]; address: string | null; sshPort: number | null; sshUser: string | null };
+type ExportRow = {
+  name: string;
+  kind: string;
+  environment: string;
+  team: string;
+  service: string;
+  cluster: string | null;
+  patchGroup: number;
+  tags: string[];
+  address: string | null;
+  sshPort: number | null;
+  sshUser: string | null;
+};
 
 /** The matching inventory as CSV, in name order, a batch at a time. */
 export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenerator<string> {
@@ -32,7 +44,21 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
       WHERE ${filterSql(filters)} ${after !== null ? Prisma.sql`AND r.name > ${after}` : Prisma.empty}
       ORDER BY r.name LIMIT ${EXPORT_BATCH}`;
     if (rows.length === 0) return;
-    yield stringify(rows.map((r) => [r.name, kindSlug(r.kind), envSlug(r.environment), r.team, r.service, r.cluster ?? "", r.patchGroup, r.tags.join(";"), r.address ?? "", r.sshPort ?? "", r.sshUser ?? ""]));
+    yield stringify(
+      rows.map((r) => [
+        r.name,
+        kindSlug(r.kind),
+        envSlug(r.environment),
+        r.team,
+        r.service,
+        r.cluster ?? "",
+        r.patchGroup,
+        r.tags.join(";"),
+        r.address ?? "",
+        r.sshPort ?? "",
+        r.sshUser ?? "",
+      ]),
+    );
     after = rows[rows.length - 1]?.name ?? null;
   }
 }
@@ -50,12 +76,23 @@ export async function checkImport(csv: string): Promise<ImportPlan> {
   const add = (e: ImportError) => errors.length < MAX_ERRORS && errors.push(e);
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(csv, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, bom: true, info: true, relax_column_count: false });
+    records = parse(csv, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+      relax_column_count: false,
+    });
   } catch (error) {
     const e = error as { lines?: number; message: string };
     return { rows: [], errors: [{ line: e.lines ?? 1, column: "", message: e.message.replace(/^Invalid Record Length: /, "") }] };
   }
-  const header = csv.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0]?.split(",").map((h) => h.trim().toLowerCase().replace(/^"|"$/g, "")) ?? [];
+  const header =
+    csv
+      .replace(/^\uFEFF/, "")
+      .split(/\r?\n/, 1)[0]
+      ?.split(",")
+      .map((h) => h.trim().toLowerCase().replace(/^"|"$/g, "")) ?? [];
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const unknown = header.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
   if (missing.length || unknown.length) {
@@ -93,7 +130,10 @@ export async function checkImport(csv: string): Promise<ImportPlan> {
   // The cluster rule on the groups the clusters would have after the import.
   const clusterNames = [...new Set(rows.flatMap((r) => (r.cluster ? [r.cluster] : [])))];
   const existingNodes = clusterNames.length
-    ? await db.resource.findMany({ where: { cluster: { name: { in: clusterNames } } }, select: { id: true, name: true, patchGroup: true, cluster: { select: { name: true } } } })
+    ? await db.resource.findMany({
+        where: { cluster: { name: { in: clusterNames } } },
+        select: { id: true, name: true, patchGroup: true, cluster: { select: { name: true } } },
+      })
     : [];
   const byName = new Map(rows.map((r) => [r.name, r]));
   const clusters = new Map<string, { id: string; name: string; group: PatchGroup }[]>();
@@ -146,10 +186,14 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
         data: serviceNames.map((name) => ({ name, teamId: teams.get(rows.find((r) => (r.service ?? `${r.team}-unassigned`) === name)!.team)! })),
         skipDuplicates: true,
       });
-      const services = new Map((await tx.service.findMany({ where: { name: { in: serviceNames } }, select: { id: true, name: true } })).map((s) => [s.name, s.id]));
+      const services = new Map(
+        (await tx.service.findMany({ where: { name: { in: serviceNames } }, select: { id: true, name: true } })).map((s) => [s.name, s.id]),
+      );
       const clusterNames = [...new Set(rows.flatMap((r) => (r.cluster ? [r.cluster] : [])))];
       await tx.cluster.createMany({ data: clusterNames.map((name) => ({ name })), skipDuplicates: true });
-      const clusters = new Map((await tx.cluster.findMany({ where: { name: { in: clusterNames } }, select: { id: true, name: true } })).map((c) => [c.name, c.id]));
+      const clusters = new Map(
+        (await tx.cluster.findMany({ where: { name: { in: clusterNames } }, select: { id: true, name: true } })).map((c) => [c.name, c.id]),
+      );
 
       const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
       for (let i = 0; i < rows.length; i += APPLY_BATCH) {
@@ -197,7 +241,18 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
           }
           if (before) summary.updated += 1;
           else summary.created += 1;
-          const view = (r: typeof next | Existing) => ({ kind: r.kind, environment: r.environment, team: r.teamId, service: r.serviceId, cluster: r.clusterId, group: r.patchGroup, tags: r.tags, address: r.address, sshPort: r.sshPort, sshUser: r.sshUser });
+          const view = (r: typeof next | Existing) => ({
+            kind: r.kind,
+            environment: r.environment,
+            team: r.teamId,
+            service: r.serviceId,
+            cluster: r.clusterId,
+            group: r.patchGroup,
+            tags: r.tags,
+            address: r.address,
+            sshPort: r.sshPort,
+            sshUser: r.sshUser,
+          });
           audits.push({
             actorId: user.id,
             actorLabel: user.email,

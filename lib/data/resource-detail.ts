@@ -1,15 +1,7 @@
 // One resource's page: identity, cluster siblings, service risk, patch status and history.
 import { Prisma, type Environment, type ExclusionAction, type OutcomeStatus, type PartyKind, type ResourceKind } from "@prisma/client";
 import { sql } from "../db";
-import {
-  isExcludedAt,
-  nextPartyForResource,
-  serviceGroupRisk,
-  type CalendarParty,
-  type PatchGroup,
-  type ServiceRisk,
-  type Slot,
-} from "../domain";
+import { isExcludedAt, nextPartyForResource, serviceGroupRisk, type CalendarParty, type PatchGroup, type ServiceRisk, type Slot } from "../domain";
 import { listParties } from "./parties";
 import { recentExecutionRows } from "./execution-rows";
 
@@ -112,7 +104,15 @@ export async function getServiceRisk(serviceId: string): Promise<ServiceRisk> {
   return serviceGroupRisk(rows.flatMap((r) => Array<PatchGroup>(r.n).fill(r.patchGroup as PatchGroup)));
 }
 
-export type PatchHistoryRow = { id: string; status: OutcomeStatus; message: string | null; group: number; startedAt: Date; finishedAt: Date; party: { tag: string; kind: PartyKind } };
+export type PatchHistoryRow = {
+  id: string;
+  status: OutcomeStatus;
+  message: string | null;
+  group: number;
+  startedAt: Date;
+  finishedAt: Date;
+  party: { tag: string; kind: PartyKind };
+};
 
 /** The resource's last 20 outcomes, newest first, with their party (one statement). */
 export function getPatchHistory(resourceId: string): Promise<PatchHistoryRow[]> {
@@ -122,7 +122,15 @@ export function getPatchHistory(resourceId: string): Promise<PatchHistoryRow[]> 
     WHERE o."resourceId" = ${resourceId} ORDER BY o."finishedAt" DESC LIMIT 20`;
 }
 
-export type ExclusionHistoryRow = { id: string; action: ExclusionAction; reason: string | null; until: Date | null; group: number | null; actorLabel: string; at: Date };
+export type ExclusionHistoryRow = {
+  id: string;
+  action: ExclusionAction;
+  reason: string | null;
+  until: Date | null;
+  group: number | null;
+  actorLabel: string;
+  at: Date;
+};
 
 /** The resource's last 20 exclusion events, newest first. */
 export function getExclusionHistory(resourceId: string): Promise<ExclusionHistoryRow[]> {

@@ -34,7 +34,12 @@ const SORT_SPECS: Record<PlainSort, SortSpec> = {
   "-name": { columns: [Prisma.sql`r.name`], casts: ["text"], desc: true, values: (r) => [r.name] },
   group: { columns: [Prisma.sql`r."patchGroup"`, Prisma.sql`r.name`], casts: ["int", "text"], desc: false, values: (r) => [r.patchGroup, r.name] },
   kind: { columns: [Prisma.sql`r.kind`, Prisma.sql`r.name`], casts: ['"ResourceKind"', "text"], desc: false, values: (r) => [r.kind, r.name] },
-  environment: { columns: [Prisma.sql`r.environment`, Prisma.sql`r.name`], casts: ['"Environment"', "text"], desc: false, values: (r) => [r.environment, r.name] },
+  environment: {
+    columns: [Prisma.sql`r.environment`, Prisma.sql`r.name`],
+    casts: ['"Environment"', "text"],
+    desc: false,
+    values: (r) => [r.environment, r.name],
+  },
 };
 
 export function encodeCursor(values: (string | number)[]) {
@@ -94,7 +99,12 @@ function pageOf(rows: ResourceListRow[], limit: number, cursorOf: (row: Resource
   return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null };
 }
 
-export async function listResourcePage(filters: ResourceFilters, sort: Sort, cursor: string | undefined, limit: number): Promise<ResourcePage | { error: string }> {
+export async function listResourcePage(
+  filters: ResourceFilters,
+  sort: Sort,
+  cursor: string | undefined,
+  limit: number,
+): Promise<ResourcePage | { error: string }> {
   if (sort === "lastPatched" || sort === "-lastPatched") return lastPatchedPage(filters, sort === "-lastPatched", cursor, limit);
   const spec = SORT_SPECS[sort];
   const after = cursor ? decodeCursor(cursor, spec.columns.length) : null;
@@ -114,7 +124,12 @@ export async function listResourcePage(filters: ResourceFilters, sort: Sort, cur
  * when the longest unpatched come first. Two index-ordered runs (patched, never patched) instead
  * of one sort on an expression, so every page reads only what it shows.
  */
-async function lastPatchedPage(filters: ResourceFilters, recentFirst: boolean, cursor: string | undefined, limit: number): Promise<ResourcePage | { error: string }> {
+async function lastPatchedPage(
+  filters: ResourceFilters,
+  recentFirst: boolean,
+  cursor: string | undefined,
+  limit: number,
+): Promise<ResourcePage | { error: string }> {
   const after = cursor ? decodeCursor(cursor, 2) : null;
   if (cursor && (!after || typeof after[0] !== "string" || typeof after[1] !== "string")) return { error: "cursor: is not a cursor this list gave out" };
   const [when, name] = (after ?? []) as [string?, string?];
@@ -130,8 +145,14 @@ async function lastPatchedPage(filters: ResourceFilters, recentFirst: boolean, c
     WHERE ${filterSql(filters)} AND r."lastPatchedAt" IS NULL ${from !== undefined ? Prisma.sql`AND r.name ${cmp} ${from}` : Prisma.empty}
     ORDER BY r.name ${dir} LIMIT ${take}`;
   const runs = recentFirst
-    ? [(take: number) => (when === NEVER ? Promise.resolve([]) : patched(take, when && name ? [when, name] : undefined)), (take: number) => never(take, when === NEVER ? name : undefined)]
-    : [(take: number) => (when && when !== NEVER ? Promise.resolve([]) : never(take, when === NEVER ? name : undefined)), (take: number) => patched(take, when && when !== NEVER && name ? [when, name] : undefined)];
+    ? [
+        (take: number) => (when === NEVER ? Promise.resolve([]) : patched(take, when && name ? [when, name] : undefined)),
+        (take: number) => never(take, when === NEVER ? name : undefined),
+      ]
+    : [
+        (take: number) => (when && when !== NEVER ? Promise.resolve([]) : never(take, when === NEVER ? name : undefined)),
+        (take: number) => patched(take, when && when !== NEVER && name ? [when, name] : undefined),
+      ];
   const rows: ResourceListRow[] = [];
   for (const run of runs) {
     if (rows.length > limit) break;

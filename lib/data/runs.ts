@@ -13,8 +13,28 @@ type Tx = Prisma.TransactionClient;
 /** The longest an "Upgrade now" run may start new members. */
 export const FORCED_RUN_HOURS = 24;
 
-export const TEMPLATE_RUN_SELECT = { id: true, version: true, windowStart: true, windowEnd: true, forced: true, state: true, canarySize: true, canaryPassedAt: true, failureBaseline: true } as const;
-export type TemplateRun = { id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
+export const TEMPLATE_RUN_SELECT = {
+  id: true,
+  version: true,
+  windowStart: true,
+  windowEnd: true,
+  forced: true,
+  state: true,
+  canarySize: true,
+  canaryPassedAt: true,
+  failureBaseline: true,
+} as const;
+export type TemplateRun = {
+  id: string;
+  version: string;
+  windowStart: Date;
+  windowEnd: Date;
+  forced: boolean;
+  state: string;
+  canarySize: number;
+  canaryPassedAt: Date | null;
+  failureBaseline: number;
+};
 
 type TemplateOpening = {
   template: { id: string; name: string; targetVersion: string; canaryPercent: number };
@@ -38,20 +58,45 @@ export async function openTemplateRun(tx: Tx, { template, window, forced, audit 
     RETURNING id, version, "windowStart", "windowEnd", forced, state::text AS state, "canarySize", "canaryPassedAt", "failureBaseline"`;
   const run = created[0];
   if (!run) return null;
-  await tx.templateMember.updateMany({ where: { templateId: template.id, currentVersion: { not: run.version }, state: { not: "UPGRADING" } }, data: { state: "PENDING" } });
+  await tx.templateMember.updateMany({
+    where: { templateId: template.id, currentVersion: { not: run.version }, state: { not: "UPGRADING" } },
+    data: { state: "PENDING" },
+  });
   await tx.template.update({ where: { id: template.id }, data: { state: "UPGRADING" } });
-  await recordAudit(tx, { actor: audit.actor, action: audit.action, entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, ...audit.after }, at: now });
+  await recordAudit(tx, {
+    actor: audit.actor,
+    action: audit.action,
+    entityType: "template",
+    entityId: template.id,
+    entityLabel: template.name,
+    after: { version: run.version, ...audit.after },
+    at: now,
+  });
   return run;
 }
 
 /** Stops a template's run from starting members (what is in flight finishes) until an admin resumes it. */
 export async function haltTemplateRun(tx: Tx, template: { id: string; name: string }, run: { id: string; version: string }, reason: string, now: Date) {
   await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: reason } });
-  await recordAudit(tx, { actor: SCHEDULER, action: "template.upgrade-halted", entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, state: "HALTED" }, reason, at: now });
+  await recordAudit(tx, {
+    actor: SCHEDULER,
+    action: "template.upgrade-halted",
+    entityType: "template",
+    entityId: template.id,
+    entityLabel: template.name,
+    after: { version: run.version, state: "HALTED" },
+    reason,
+    at: now,
+  });
 }
 
 /** Closes a template's run when nothing more starts in it: completed, or partial with who is behind. */
-export async function closeTemplateRun(tx: Tx, template: { id: string; name: string }, run: { id: string; version: string; forced: boolean }, now: Date): Promise<"COMPLETED" | "PARTIAL"> {
+export async function closeTemplateRun(
+  tx: Tx,
+  template: { id: string; name: string },
+  run: { id: string; version: string; forced: boolean },
+  now: Date,
+): Promise<"COMPLETED" | "PARTIAL"> {
   const behind = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: run.version } } });
   const state = behind === 0 ? "COMPLETED" : "PARTIAL";
   await tx.upgradeRun.update({ where: { id: run.id }, data: { state } });
@@ -70,9 +115,15 @@ export async function closeTemplateRun(tx: Tx, template: { id: string; name: str
 
 /** Writes the template's state as its members and runs say it is. */
 export async function settleTemplateState(tx: Tx, templateId: string, targetVersion: string, previous?: TemplateStateName): Promise<TemplateStateName> {
-  const versions = await tx.$queryRaw<{ currentVersion: string }[]>`SELECT DISTINCT "currentVersion" FROM "TemplateMember" WHERE "templateId" = ${templateId} LIMIT 3`;
+  const versions = await tx.$queryRaw<
+    { currentVersion: string }[]
+  >`SELECT DISTINCT "currentVersion" FROM "TemplateMember" WHERE "templateId" = ${templateId} LIMIT 3`;
   const running = await tx.upgradeRun.count({ where: { templateId, state: { in: ["RUNNING", "HALTED"] } } });
-  const lastRun = await tx.upgradeRun.findFirst({ where: { templateId, state: { in: ["COMPLETED", "PARTIAL"] } }, orderBy: { windowStart: "desc" }, select: { state: true, version: true } });
+  const lastRun = await tx.upgradeRun.findFirst({
+    where: { templateId, state: { in: ["COMPLETED", "PARTIAL"] } },
+    orderBy: { windowStart: "desc" },
+    select: { state: true, version: true },
+  });
   const state = templateState({
     targetVersion,
     memberVersions: versions.map((v) => v.currentVersion),
@@ -93,7 +144,16 @@ export async function resumeTemplateRun(user: CurrentUser, templateId: string, n
     if (!run) return refuse(409, "not-halted", "No upgrade of this template is halted.");
     const failed = await tx.upgradeAttempt.count({ where: { runId: run.id, status: "FAILED" } });
     await tx.upgradeRun.update({ where: { id: run.id }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "template.upgrade-resumed", entityType: "template", entityId: templateId, entityLabel: template.name, before: { state: "HALTED", reason: run.haltReason }, after: { state: "RUNNING", version: run.version }, at: now });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "template.upgrade-resumed",
+      entityType: "template",
+      entityId: templateId,
+      entityLabel: template.name,
+      before: { state: "HALTED", reason: run.haltReason },
+      after: { state: "RUNNING", version: run.version },
+      at: now,
+    });
     return succeed({ runId: run.id });
   });
 }
@@ -118,27 +178,58 @@ export async function lockSlotRun(tx: Tx, slot: { partyId: string; group: number
 /** Stops a slot's run from starting resources (what is in flight finishes) until an admin resumes it. */
 export async function haltSlotRun(tx: Tx, run: { id: string }, slot: { partyId: string; label: string }, reason: string, now: Date) {
   await tx.partyRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: reason } });
-  await recordAudit(tx, { actor: SCHEDULER, action: "party.slot-halted", entityType: "party", entityId: slot.partyId, entityLabel: slot.label, after: { state: "HALTED" }, reason, at: now });
+  await recordAudit(tx, {
+    actor: SCHEDULER,
+    action: "party.slot-halted",
+    entityType: "party",
+    entityId: slot.partyId,
+    entityLabel: slot.label,
+    after: { state: "HALTED" },
+    reason,
+    at: now,
+  });
 }
 
 /** An admin resumes a halted slot; failures so far no longer count against the threshold. */
 export async function resumeSlotRun(user: CurrentUser, runId: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "Only admins resume a halted rollout.");
   return db.$transaction(async (tx) => {
-    const run = (await tx.$queryRaw<{ id: string; partyId: string; group: number; state: string }[]>`SELECT id, "partyId", "group", state::text AS state FROM "PartyRun" WHERE id = ${runId} FOR UPDATE`)[0];
+    const run = (
+      await tx.$queryRaw<
+        { id: string; partyId: string; group: number; state: string }[]
+      >`SELECT id, "partyId", "group", state::text AS state FROM "PartyRun" WHERE id = ${runId} FOR UPDATE`
+    )[0];
     if (!run) return refuse(404, "not-found", "That slot has no rollout.");
     if (run.state !== "HALTED") return refuse(409, "not-halted", "That slot's rollout is not halted.");
     const failed = await tx.patchAttempt.count({ where: { runId, status: "FAILED" } });
     const party = await tx.party.findUniqueOrThrow({ where: { id: run.partyId }, select: { tag: true, kind: true } });
     await tx.partyRun.update({ where: { id: runId }, data: { state: "RUNNING", haltReason: null, failureBaseline: failed } });
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "party.slot-resumed", entityType: "party", entityId: run.partyId, entityLabel: slotLabel(party.tag, party.kind, run.group), after: { state: "RUNNING" }, at: now });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "party.slot-resumed",
+      entityType: "party",
+      entityId: run.partyId,
+      entityLabel: slotLabel(party.tag, party.kind, run.group),
+      after: { state: "RUNNING" },
+      at: now,
+    });
     return succeed(null);
   });
 }
 
 /** A party's slot runs with their attempt counts, for its page (one query). */
 export function partyRuns(partyId: string) {
-  return sql<{ id: string; group: number; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; patched: number; failed: number; running: number }>`
+  return sql<{
+    id: string;
+    group: number;
+    state: string;
+    haltReason: string | null;
+    canarySize: number;
+    canaryPassedAt: Date | null;
+    patched: number;
+    failed: number;
+    running: number;
+  }>`
     SELECT r.id, r."group", r.state::text AS state, r."haltReason", r."canarySize", r."canaryPassedAt",
            (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS patched,
            (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,

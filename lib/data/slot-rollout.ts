@@ -13,11 +13,23 @@ import { ruleToRow } from "./party-rule";
 
 export const DEFAULT_SLOT_ROLLOUT: Safety = { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 };
 
-type Row = { slotConcurrency: number; slotConcurrencyPercent: number | null; slotCanaryPercent: number; slotMaxFailures: number | null; slotMaxFailurePercent: number | null } | null;
+type Row = {
+  slotConcurrency: number;
+  slotConcurrencyPercent: number | null;
+  slotCanaryPercent: number;
+  slotMaxFailures: number | null;
+  slotMaxFailurePercent: number | null;
+} | null;
 
 export function slotRolloutFromRow(row: Row): Safety {
   if (!row) return DEFAULT_SLOT_ROLLOUT;
-  return { concurrency: row.slotConcurrency, concurrencyPercent: row.slotConcurrencyPercent, canaryPercent: row.slotCanaryPercent, maxFailures: row.slotMaxFailures, maxFailurePercent: row.slotMaxFailurePercent };
+  return {
+    concurrency: row.slotConcurrency,
+    concurrencyPercent: row.slotConcurrencyPercent,
+    canaryPercent: row.slotCanaryPercent,
+    maxFailures: row.slotMaxFailures,
+    maxFailurePercent: row.slotMaxFailurePercent,
+  };
 }
 
 export async function getSlotRollout(client: Prisma.TransactionClient = db): Promise<Safety> {
@@ -34,7 +46,13 @@ export async function getSlotExecution(client: Prisma.TransactionClient = db): P
     select: { slotExecutor: true, slotPreHook: true, slotPostHook: true, slotCutoffMinutes: true, slotMemberTimeoutMinutes: true },
   });
   if (!row) return DEFAULT_SLOT_EXECUTION;
-  return { executor: row.slotExecutor, preHook: row.slotPreHook, postHook: row.slotPostHook, cutoffMinutes: row.slotCutoffMinutes, memberTimeoutMinutes: row.slotMemberTimeoutMinutes };
+  return {
+    executor: row.slotExecutor,
+    preHook: row.slotPreHook,
+    postHook: row.slotPostHook,
+    cutoffMinutes: row.slotCutoffMinutes,
+    memberTimeoutMinutes: row.slotMemberTimeoutMinutes,
+  };
 }
 
 export async function saveSlotRollout(user: CurrentUser, input: SlotRolloutInput, now: Date): Promise<Outcome<Safety>> {
@@ -42,9 +60,28 @@ export async function saveSlotRollout(user: CurrentUser, input: SlotRolloutInput
   return db.$transaction(async (tx) => {
     const before = await getSlotRollout(tx);
     const next: Safety = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
-    const columns = { slotConcurrency: next.concurrency, slotConcurrencyPercent: next.concurrencyPercent, slotCanaryPercent: next.canaryPercent, slotMaxFailures: next.maxFailures, slotMaxFailurePercent: next.maxFailurePercent };
-    await tx.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id }, update: columns });
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "party-rule.rollout", entityType: "party-rule", entityId: "default", entityLabel: "Party slot rollouts", before, after: next, at: now });
+    const columns = {
+      slotConcurrency: next.concurrency,
+      slotConcurrencyPercent: next.concurrencyPercent,
+      slotCanaryPercent: next.canaryPercent,
+      slotMaxFailures: next.maxFailures,
+      slotMaxFailurePercent: next.maxFailurePercent,
+    };
+    await tx.partyRule.upsert({
+      where: { id: "default" },
+      create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id },
+      update: columns,
+    });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "party-rule.rollout",
+      entityType: "party-rule",
+      entityId: "default",
+      entityLabel: "Party slot rollouts",
+      before,
+      after: next,
+      at: now,
+    });
     return succeed(next);
   });
 }
@@ -74,9 +111,28 @@ export async function saveSlotExecution(user: CurrentUser, input: ExecutionSetti
   return db.$transaction(async (tx) => {
     const before = await getSlotExecution(tx);
     const next: SlotExecution = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
-    const columns = { slotExecutor: next.executor, slotPreHook: next.preHook, slotPostHook: next.postHook, slotCutoffMinutes: next.cutoffMinutes, slotMemberTimeoutMinutes: next.memberTimeoutMinutes };
-    await tx.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id }, update: columns });
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "party-rule.execution", entityType: "party-rule", entityId: "default", entityLabel: "Party slot execution", before, after: next, at: now });
+    const columns = {
+      slotExecutor: next.executor,
+      slotPreHook: next.preHook,
+      slotPostHook: next.postHook,
+      slotCutoffMinutes: next.cutoffMinutes,
+      slotMemberTimeoutMinutes: next.memberTimeoutMinutes,
+    };
+    await tx.partyRule.upsert({
+      where: { id: "default" },
+      create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id },
+      update: columns,
+    });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "party-rule.execution",
+      entityType: "party-rule",
+      entityId: "default",
+      entityLabel: "Party slot execution",
+      before,
+      after: next,
+      at: now,
+    });
     return succeed(next);
   });
 }

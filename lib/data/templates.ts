@@ -77,7 +77,20 @@ export async function getTemplate(id: string, now: Date) {
   const [byState, byVersion, runs] = await Promise.all([
     db.templateMember.groupBy({ by: ["state"], where: { templateId: id }, _count: { _all: true } }),
     db.templateMember.groupBy({ by: ["currentVersion"], where: { templateId: id }, _count: { _all: true }, orderBy: { currentVersion: "asc" }, take: 20 }),
-    sql<{ id: string; version: string; windowStart: Date; windowEnd: Date; forced: boolean; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; succeeded: number; failed: number; running: number }>`
+    sql<{
+      id: string;
+      version: string;
+      windowStart: Date;
+      windowEnd: Date;
+      forced: boolean;
+      state: string;
+      haltReason: string | null;
+      canarySize: number;
+      canaryPassedAt: Date | null;
+      succeeded: number;
+      failed: number;
+      running: number;
+    }>`
       SELECT u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state::text AS state, u."haltReason", u."canarySize", u."canaryPassedAt",
              (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS succeeded,
              (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
@@ -103,7 +116,15 @@ export async function getTemplate(id: string, now: Date) {
 }
 export type TemplateDetail = NonNullable<Awaited<ReturnType<typeof getTemplate>>>;
 
-export type MemberRow = { id: string; name: string; kind: "resource" | "cluster"; currentVersion: string; state: MemberStateName; lastAttemptAt: Date | null; lastError: string | null };
+export type MemberRow = {
+  id: string;
+  name: string;
+  kind: "resource" | "cluster";
+  currentVersion: string;
+  state: MemberStateName;
+  lastAttemptAt: Date | null;
+  lastError: string | null;
+};
 
 /** One page of members in name order (keyset on name, id). */
 export async function listMembers(templateId: string, options: { state?: MemberStateName; after?: string; limit?: number } = {}) {
@@ -138,7 +159,12 @@ export async function createTemplate(user: CurrentUser, input: TemplateCreate, n
       const policy = (await tx.$queryRaw<{ id: string; name: string }[]>`SELECT id, name FROM "MaintenancePolicy" WHERE id = ${input.policyId} FOR SHARE`)[0];
       if (!policy) return refuse(400, "policy", "That maintenance policy does not exist.");
       const schedules = await tx.upgradeSchedule.count({ where: { policyId: policy.id } });
-      if (schedules === 0) return refuse(400, "policy", `The policy "${policy.name}" has no upgrade schedule, so its template would never be upgraded. Add a schedule to it first.`);
+      if (schedules === 0)
+        return refuse(
+          400,
+          "policy",
+          `The policy "${policy.name}" has no upgrade schedule, so its template would never be upgraded. Add a schedule to it first.`,
+        );
 
       const resources = await tx.resource.findMany({ where: { name: { in: input.members } }, select: { id: true, name: true } });
       const found = new Set(resources.map((r) => r.name));
@@ -151,7 +177,12 @@ export async function createTemplate(user: CurrentUser, input: TemplateCreate, n
         select: { template: { select: { name: true } }, resource: { select: { name: true } }, cluster: { select: { name: true } } },
         take: 5,
       });
-      if (taken.length) return refuse(409, "members", `A member belongs to one template only: ${taken.map((t) => `${t.resource?.name ?? t.cluster?.name} is in "${t.template.name}"`).join(", ")}.`);
+      if (taken.length)
+        return refuse(
+          409,
+          "members",
+          `A member belongs to one template only: ${taken.map((t) => `${t.resource?.name ?? t.cluster?.name} is in "${t.template.name}"`).join(", ")}.`,
+        );
 
       const created = await tx.template.create({
         data: { name: input.name, policyId: policy.id, targetVersion: input.targetVersion, targetSetAt: now, concurrency: input.concurrency, state: "IN_SYNC" },
@@ -181,7 +212,11 @@ export async function createTemplate(user: CurrentUser, input: TemplateCreate, n
   }
 }
 
-const list = (names: string[]) => names.slice(0, 5).map((n) => `"${n}"`).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
+const list = (names: string[]) =>
+  names
+    .slice(0, 5)
+    .map((n) => `"${n}"`)
+    .join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
 
 const CONFLICT = "Someone changed this template since you loaded it. Nothing was saved: reload to see their change.";
 
@@ -193,12 +228,33 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
   const execution = Object.fromEntries(EXECUTION_FIELDS.flatMap((k) => (patch[k] !== undefined ? [[k, patch[k]]] : [])));
   return db.$transaction(async (tx) => {
     // Waits for a rollout tick on this template to finish, so the state read here is current.
-    const current = (await tx.$queryRaw<{ name: string; targetVersion: string; concurrency: number; state: TemplateStateName; revision: number; executor: string | null; preHook: string | null; postHook: string | null; cutoffMinutes: number; memberTimeoutMinutes: number }[]>`
-      SELECT name, "targetVersion", concurrency, state::text AS state, revision, executor, "preHook", "postHook", "cutoffMinutes", "memberTimeoutMinutes" FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
+    const current = (
+      await tx.$queryRaw<
+        {
+          name: string;
+          targetVersion: string;
+          concurrency: number;
+          state: TemplateStateName;
+          revision: number;
+          executor: string | null;
+          preHook: string | null;
+          postHook: string | null;
+          cutoffMinutes: number;
+          memberTimeoutMinutes: number;
+        }[]
+      >`
+      SELECT name, "targetVersion", concurrency, state::text AS state, revision, executor, "preHook", "postHook", "cutoffMinutes", "memberTimeoutMinutes" FROM "Template" WHERE id = ${id} FOR UPDATE`
+    )[0];
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     if (patch.revision !== undefined && patch.revision !== current.revision) return refuse(409, "conflict", CONFLICT);
     const bump = patch.targetVersion !== undefined && patch.targetVersion !== current.targetVersion;
-    const settingsOnly = patch.concurrency !== undefined || patch.concurrencyPercent !== undefined || patch.canaryPercent !== undefined || patch.maxFailures !== undefined || patch.maxFailurePercent !== undefined || Object.keys(execution).length > 0;
+    const settingsOnly =
+      patch.concurrency !== undefined ||
+      patch.concurrencyPercent !== undefined ||
+      patch.canaryPercent !== undefined ||
+      patch.maxFailures !== undefined ||
+      patch.maxFailurePercent !== undefined ||
+      Object.keys(execution).length > 0;
     if (patch.targetVersion !== undefined && (bump || !settingsOnly)) {
       const why = bumpRefusal(current.state, current.targetVersion, patch.targetVersion);
       if (why) return refuse(409, current.state === "PARTIALLY_APPLIED" ? "partially-applied" : current.state === "UPGRADING" ? "upgrading" : "unchanged", why);
@@ -228,8 +284,17 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
       entityType: "template",
       entityId: id,
       entityLabel: current.name,
-      before: { targetVersion: current.targetVersion, concurrency: current.concurrency, ...Object.fromEntries(Object.keys(execution).map((k) => [k, current[k as keyof typeof current]])) },
-      after: { targetVersion: updated.targetVersion, concurrency: patch.concurrency ?? current.concurrency, ...Object.fromEntries(Object.entries(patch).filter(([k]) => ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"].includes(k))), ...execution },
+      before: {
+        targetVersion: current.targetVersion,
+        concurrency: current.concurrency,
+        ...Object.fromEntries(Object.keys(execution).map((k) => [k, current[k as keyof typeof current]])),
+      },
+      after: {
+        targetVersion: updated.targetVersion,
+        concurrency: patch.concurrency ?? current.concurrency,
+        ...Object.fromEntries(Object.entries(patch).filter(([k]) => ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"].includes(k))),
+        ...execution,
+      },
       at: now,
     });
     return succeed({ id, revision: updated.revision });
@@ -240,13 +305,19 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
 export async function upgradeNow(user: CurrentUser, id: string, now: Date): Promise<Outcome<{ runId: string }>> {
   if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", 'You may not start "Upgrade now".');
   return db.$transaction(async (tx) => {
-    const current = (await tx.$queryRaw<{ name: string; targetVersion: string; state: TemplateStateName; canaryPercent: number }[]>`
-      SELECT name, "targetVersion", state::text AS state, "canaryPercent" FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
+    const current = (
+      await tx.$queryRaw<{ name: string; targetVersion: string; state: TemplateStateName; canaryPercent: number }[]>`
+      SELECT name, "targetVersion", state::text AS state, "canaryPercent" FROM "Template" WHERE id = ${id} FOR UPDATE`
+    )[0];
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     const why = upgradeNowRefusal(current.state, current.targetVersion);
     if (why) return refuse(409, current.state === "UPGRADING" ? "upgrading" : "in-sync", why);
     if (!(await upgradeApproved(tx, id, current.targetVersion))) {
-      return refuse(409, "not-approved", `The upgrade to ${current.targetVersion} has no approved change request: open one, have an approver approve it, then upgrade.`);
+      return refuse(
+        409,
+        "not-approved",
+        `The upgrade to ${current.targetVersion} has no approved change request: open one, have an approver approve it, then upgrade.`,
+      );
     }
     const run = await openTemplateRun(
       tx,
@@ -270,10 +341,12 @@ export async function nextWindowsByPolicy(now: Date) {
     take: 500,
     select: { id: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } },
   });
-  return new Map(policies.flatMap((p) => {
-    const next = nextWindows(storedSchedules(p), now, 1)[0];
-    return next ? [[p.id, next] as const] : [];
-  }));
+  return new Map(
+    policies.flatMap((p) => {
+      const next = nextWindows(storedSchedules(p), now, 1)[0];
+      return next ? [[p.id, next] as const] : [];
+    }),
+  );
 }
 
 /** Names of policies a template may link (they have at least one schedule). */
@@ -282,7 +355,8 @@ export function linkablePolicies() {
 }
 
 /** The executions of one run of a template (keys are "<runId>:<memberId>", index templateId, key). */
-const runExecutions = (templateId: string, runId: string) => Prisma.sql`e."templateId" = ${templateId} AND e.key LIKE ${`${runId.replace(/[\\%_]/g, "\\$&")}:%`}`;
+const runExecutions = (templateId: string, runId: string) =>
+  Prisma.sql`e."templateId" = ${templateId} AND e.key LIKE ${`${runId.replace(/[\\%_]/g, "\\$&")}:%`}`;
 
 /** A run's executions per state: one aggregate. */
 export function countRunExecutions(templateId: string, runId: string): Promise<StateCounts> {

@@ -30,7 +30,20 @@ export type PlanMemberRow = PlannedMember & { id: string; currentVersion: string
  * run `runId` (one query; a fleet of a few thousand members is a few thousand small rows).
  */
 export async function planMembers(client: Tx, templateId: string, version: string, runId: string | null): Promise<PlanMemberRow[]> {
-  const rows = await client.$queryRaw<{ id: string; name: string; tags: string[] | null; kind: string | null; service: string | null; cluster: string | null; role: string | null; currentVersion: string; state: string; attempt: string | null }[]>`
+  const rows = await client.$queryRaw<
+    {
+      id: string;
+      name: string;
+      tags: string[] | null;
+      kind: string | null;
+      service: string | null;
+      cluster: string | null;
+      role: string | null;
+      currentVersion: string;
+      state: string;
+      attempt: string | null;
+    }[]
+  >`
     -- A whole cluster is named as such: a resource may have the same name.
     SELECT m.id, coalesce(r.name, c.name || ' (cluster)', m.id) AS name, r.tags, r.kind::text AS kind, s.name AS service, rc.name AS cluster, r."clusterRole" AS role,
            m."currentVersion", m.state::text AS state, a.status::text AS attempt
@@ -72,14 +85,27 @@ export type TemplatePlan = {
 export async function getTemplatePlan(id: string, now: Date): Promise<TemplatePlan | null> {
   const template = await db.template.findUnique({
     where: { id },
-    select: { id: true, name: true, targetVersion: true, revision: true, planComponents: true, policy: { select: { id: true, name: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } } },
+    select: {
+      id: true,
+      name: true,
+      targetVersion: true,
+      revision: true,
+      planComponents: true,
+      policy: { select: { id: true, name: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
+    },
   });
   if (!template) return null;
   const components = storedPlan(template.planComponents);
   const members = await planMembers(db, id, template.targetVersion, null);
   const next = nextWindows(storedSchedules(template.policy), now, 1)[0];
   return {
-    template: { id: template.id, name: template.name, targetVersion: template.targetVersion, revision: template.revision, policy: { id: template.policy.id, name: template.policy.name } },
+    template: {
+      id: template.id,
+      name: template.name,
+      targetVersion: template.targetVersion,
+      revision: template.revision,
+      policy: { id: template.policy.id, name: template.policy.name },
+    },
     components,
     plan: components ? buildPlan(members, [...components, { name: UNPLANNED, downtimeMinutes: 0 }]) : null,
     members: Object.fromEntries(members.map((m) => [m.name, { state: m.state, currentVersion: m.currentVersion, isResource: m.isResource }])),
@@ -90,14 +116,37 @@ export async function getTemplatePlan(id: string, now: Date): Promise<TemplatePl
 const CONFLICT = "Someone changed this template since you loaded it. Nothing was saved: reload to see their change.";
 
 /** Sets (or, with null, removes) a template's plan. Takes effect from the rollout's next start. */
-export async function saveTemplatePlan(user: CurrentUser, id: string, components: PlanComponent[] | null, revision: number | undefined, now: Date): Promise<Outcome<{ revision: number }>> {
+export async function saveTemplatePlan(
+  user: CurrentUser,
+  id: string,
+  components: PlanComponent[] | null,
+  revision: number | undefined,
+  now: Date,
+): Promise<Outcome<{ revision: number }>> {
   if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not manage fleet templates.");
   return db.$transaction(async (tx) => {
-    const current = (await tx.$queryRaw<{ name: string; revision: number; planComponents: Prisma.JsonValue }[]>`SELECT name, revision, "planComponents" FROM "Template" WHERE id = ${id} FOR UPDATE`)[0];
+    const current = (
+      await tx.$queryRaw<
+        { name: string; revision: number; planComponents: Prisma.JsonValue }[]
+      >`SELECT name, revision, "planComponents" FROM "Template" WHERE id = ${id} FOR UPDATE`
+    )[0];
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     if (revision !== undefined && revision !== current.revision) return refuse(409, "conflict", CONFLICT);
-    const updated = await tx.template.update({ where: { id }, data: { planComponents: components === null ? Prisma.DbNull : components, revision: { increment: 1 } }, select: { revision: true } });
-    await recordAudit(tx, { actor: { id: user.id, label: user.email }, action: "template.plan", entityType: "template", entityId: id, entityLabel: current.name, before: { plan: current.planComponents as Prisma.InputJsonValue | null }, after: { plan: components }, at: now });
+    const updated = await tx.template.update({
+      where: { id },
+      data: { planComponents: components === null ? Prisma.DbNull : components, revision: { increment: 1 } },
+      select: { revision: true },
+    });
+    await recordAudit(tx, {
+      actor: { id: user.id, label: user.email },
+      action: "template.plan",
+      entityType: "template",
+      entityId: id,
+      entityLabel: current.name,
+      before: { plan: current.planComponents as Prisma.InputJsonValue | null },
+      after: { plan: components },
+      at: now,
+    });
     return succeed({ revision: updated.revision });
   });
 }

@@ -62,7 +62,9 @@ export async function backupDatabase(url: string, file: string): Promise<Record<
   return withClient(url, async (client) => {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const tables = await tablesInLoadOrder(client);
-    const { rows: applied } = await client.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`);
+    const { rows: applied } = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+    );
     const counts: Record<string, number> = {};
     async function* lines() {
       for (const table of tables) {
@@ -76,7 +78,13 @@ export async function backupDatabase(url: string, file: string): Promise<Record<
         }
         await client.query("CLOSE rows_out");
       }
-      const header: Header = { format: FORMAT, version: 1, createdAt: new Date().toISOString(), migrations: applied.map((m) => m.migration_name), tables: counts };
+      const header: Header = {
+        format: FORMAT,
+        version: 1,
+        createdAt: new Date().toISOString(),
+        migrations: applied.map((m) => m.migration_name),
+        tables: counts,
+      };
       yield `${JSON.stringify({ end: header })}\n`;
     }
     await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file));
@@ -121,7 +129,9 @@ export async function restoreDatabase(url: string, file: string): Promise<Record
       const batch = { table: "", rows: [] as string[] };
       const flush = async () => {
         if (batch.rows.length === 0) return;
-        await client.query(`INSERT INTO "${batch.table}" SELECT * FROM json_populate_recordset(NULL::"${batch.table}", $1::json)`, [`[${batch.rows.join(",")}]`]);
+        await client.query(`INSERT INTO "${batch.table}" SELECT * FROM json_populate_recordset(NULL::"${batch.table}", $1::json)`, [
+          `[${batch.rows.join(",")}]`,
+        ]);
         counts[batch.table] = (counts[batch.table] ?? 0) + batch.rows.length;
         batch.rows = [];
       };
@@ -162,9 +172,14 @@ export async function restoreDatabase(url: string, file: string): Promise<Record
 export async function databaseFingerprint(url: string): Promise<Record<string, string>> {
   return withClient(url, async (client) => {
     const out: Record<string, string> = {};
-    const sources: [string, string][] = [...(await tablesInLoadOrder(client)).map((table): [string, string] => [table, `"${table}"`]), ...Object.entries(DERIVED).map(([table, query]): [string, string] => [table, `(${query})`])];
+    const sources: [string, string][] = [
+      ...(await tablesInLoadOrder(client)).map((table): [string, string] => [table, `"${table}"`]),
+      ...Object.entries(DERIVED).map(([table, query]): [string, string] => [table, `(${query})`]),
+    ];
     for (const [table, source] of sources) {
-      const { rows } = await client.query<{ md5: string | null; n: string }>(`SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5, count(*) AS n FROM ${source} t`);
+      const { rows } = await client.query<{ md5: string | null; n: string }>(
+        `SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5, count(*) AS n FROM ${source} t`,
+      );
       out[table] = `${rows[0]!.n}:${rows[0]!.md5 ?? "-"}`;
     }
     return out;

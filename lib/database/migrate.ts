@@ -38,26 +38,19 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 type Row = { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null };
 
 /** Returns the names of the migrations it applied (none when the database is up to date). */
-export async function migrate(
-  connectionString: string,
-  migrations: Migration[] = readMigrations(),
-): Promise<string[]> {
+export async function migrate(connectionString: string, migrations: Migration[] = readMigrations()): Promise<string[]> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
     // Several instances may start at once: one applies, the others wait and then find nothing to do.
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await client.query(MIGRATIONS_TABLE);
-    const { rows } = await client.query<Row>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
-    );
+    const { rows } = await client.query<Row>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`);
     const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed) {
       throw new Error(`Migration ${failed.migration_name} failed earlier; resolve it before migrating again.`);
     }
-    const done = new Map(
-      rows.filter((row) => row.rolled_back_at === null).map((row) => [row.migration_name, row.checksum]),
-    );
+    const done = new Map(rows.filter((row) => row.rolled_back_at === null).map((row) => [row.migration_name, row.checksum]));
     const applied: string[] = [];
     for (const migration of migrations) {
       const checksum = done.get(migration.name);

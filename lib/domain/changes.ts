@@ -23,7 +23,11 @@ const ALLOWED: Record<ChangeAction, ChangeStateName[]> = {
 const NEXT: Record<ChangeAction, ChangeStateName> = { edit: "DRAFT", submit: "SUBMITTED", approve: "APPROVED", reject: "REJECTED", reopen: "DRAFT" };
 
 /** The state after `action`, or why it cannot happen. */
-export function changeTransition(state: ChangeStateName, action: ChangeAction, who: { isRequester: boolean }): { ok: true; state: ChangeStateName } | { ok: false; message: string } {
+export function changeTransition(
+  state: ChangeStateName,
+  action: ChangeAction,
+  who: { isRequester: boolean },
+): { ok: true; state: ChangeStateName } | { ok: false; message: string } {
   if (!ALLOWED[action].includes(state)) {
     const label = CHANGE_STATE_LABELS[state].toLowerCase();
     const messages: Record<ChangeAction, string> = {
@@ -35,7 +39,8 @@ export function changeTransition(state: ChangeStateName, action: ChangeAction, w
     };
     return { ok: false, message: messages[action] };
   }
-  if ((action === "approve" || action === "reject") && who.isRequester) return { ok: false, message: "You requested this change, so someone else must decide it (four eyes)." };
+  if ((action === "approve" || action === "reject") && who.isRequester)
+    return { ok: false, message: "You requested this change, so someone else must decide it (four eyes)." };
   return { ok: true, state: NEXT[action] };
 }
 
@@ -46,7 +51,11 @@ export type ChangeDraft = { title: string; plannedStart: Date; plannedEnd: Date;
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /** A production party's change request, written from its schedule so nobody retypes it. */
-export function partyChangeDraft(party: { tag: string; startsAt: Date; endsAt: Date }, groups: ScopeGroup[], contacts: { name: string; email: string }[]): ChangeDraft {
+export function partyChangeDraft(
+  party: { tag: string; startsAt: Date; endsAt: Date },
+  groups: ScopeGroup[],
+  contacts: { name: string; email: string }[],
+): ChangeDraft {
   const total = groups.reduce((sum, g) => sum + g.resources, 0);
   return {
     title: `Patch Party ${party.tag} production: ${total.toLocaleString("en")} resources in ${groups.length} groups`,
@@ -68,7 +77,11 @@ export function partyChangeDraft(party: { tag: string; startsAt: Date; endsAt: D
 }
 
 /** A fleet template upgrade's change request, for its next window. */
-export function templateChangeDraft(template: { name: string; fromVersions: string[]; targetVersion: string; members: number }, window: { scheduleName: string; start: Date; end: Date }, contacts: { name: string; email: string }[]): ChangeDraft {
+export function templateChangeDraft(
+  template: { name: string; fromVersions: string[]; targetVersion: string; members: number },
+  window: { scheduleName: string; start: Date; end: Date },
+  contacts: { name: string; email: string }[],
+): ChangeDraft {
   return {
     title: `Upgrade ${template.name} to ${template.targetVersion} (${template.members.toLocaleString("en")} members)`,
     plannedStart: window.start,

@@ -30,7 +30,12 @@ export type ExclusionChange = {
   after: ExclusionState;
   /** The resource's exclusion history (ExclusionEvent). */
   event: { action: "EXCLUDE" | "INCLUDE" | "REGROUP"; reason: string | null; until: Date | null; group: number | null };
-  audit: { action: "resource.exclude" | "resource.include" | "resource.regroup" | "resource.expire"; before: ExclusionSnapshot; after: ExclusionSnapshot; reason: string | null };
+  audit: {
+    action: "resource.exclude" | "resource.include" | "resource.regroup" | "resource.expire";
+    before: ExclusionSnapshot;
+    after: ExclusionSnapshot;
+    reason: string | null;
+  };
 };
 
 export const EXPIRED_REASON = "The exclusion expired";

@@ -34,7 +34,10 @@ export function clusterGroupViolations(nodes: readonly ClusterNode[]): GroupViol
   if (freeGroups.length === 0) return [];
   return PATCH_GROUPS.filter((g) => (perGroup.get(g) ?? 0) > 1).map((group) => ({
     group,
-    nodes: nodes.filter((n) => n.group === group).map((n) => n.name).sort(),
+    nodes: nodes
+      .filter((n) => n.group === group)
+      .map((n) => n.name)
+      .sort(),
     freeGroups,
   }));
 }
@@ -45,9 +48,7 @@ export function describeViolation(violation: GroupViolation): string {
   return `${names} would all be in group ${violation.group} while ${free} is free: the cluster would lose ${violation.nodes.length} nodes at once. Pick ${free}.`;
 }
 
-export type GroupChangeCheck =
-  | { ok: true }
-  | { ok: false; violations: GroupViolation[]; message: string };
+export type GroupChangeCheck = { ok: true } | { ok: false; violations: GroupViolation[]; message: string };
 
 /** What moving one node of a cluster to `group` does to the cluster rule. */
 export function checkGroupChange(nodes: readonly ClusterNode[], nodeId: string, group: PatchGroup): GroupChangeCheck {
@@ -82,7 +83,10 @@ export function assignClusterGroups(nodes: readonly { id: string; group: PatchGr
   }
   for (const node of nodes) {
     if (result.has(node.id)) continue;
-    take(node.id, PATCH_GROUPS.reduce((best, g) => ((used.get(g) ?? 0) < (used.get(best) ?? 0) ? g : best), PATCH_GROUPS[0]));
+    take(
+      node.id,
+      PATCH_GROUPS.reduce((best, g) => ((used.get(g) ?? 0) < (used.get(best) ?? 0) ? g : best), PATCH_GROUPS[0]),
+    );
   }
   return result;
 }

@@ -6,7 +6,9 @@ import type { SchedulePreset } from "./schedule-presets";
 
 // rrule ships CommonJS without an exports map: Node's ESM loader (tsx scripts) only sees its
 // default export, bundlers see the named ones. Take whichever holds the classes.
-const rrule = ("RRule" in rruleModule && rruleModule.RRule ? rruleModule : (rruleModule as unknown as { default: typeof rruleModule }).default) as typeof rruleModule;
+const rrule = (
+  "RRule" in rruleModule && rruleModule.RRule ? rruleModule : (rruleModule as unknown as { default: typeof rruleModule }).default
+) as typeof rruleModule;
 const { RRule, rrulestr } = rrule;
 type RRule = InstanceType<typeof RRule>;
 
@@ -24,7 +26,6 @@ export type CustomSchedule = {
 };
 
 export type ScheduleSpec = { preset: SchedulePreset } | { preset: "custom"; custom: CustomSchedule };
-
 
 const RRULE_WEEKDAYS = [RRule.SU, RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA];
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -134,7 +135,8 @@ export function nextWindows(schedules: Schedule[], from: Date, count: number): W
       });
       return found;
     });
-    for (const start of starts.slice(0, count)) windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start, end: new Date(start.getTime() + length) });
+    for (const start of starts.slice(0, count))
+      windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start, end: new Date(start.getTime() + length) });
   }
   return windows.sort(byStart).slice(0, count);
 }
@@ -163,7 +165,8 @@ export function windowsBetween(schedules: Schedule[], from: Date, to: Date, limi
     const length = schedule.windowHours * 3_600_000;
     const starts = merged(rulesNear(schedule.rules, from), (rule) => rule.between(new Date(from.getTime() - length), to, true, (_date, i) => i < limit));
     for (const start of starts) {
-      if (start.getTime() + length > from.getTime() && start < to) windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start, end: new Date(start.getTime() + length) });
+      if (start.getTime() + length > from.getTime() && start < to)
+        windows.push({ scheduleId: schedule.id, scheduleName: schedule.name, start, end: new Date(start.getTime() + length) });
     }
   }
   return windows.sort(byStart).slice(0, limit);

@@ -68,7 +68,10 @@ export function templateNoticesDue(facts: TemplateNoticeFacts, recorded: Templat
   for (const version of versions) {
     const mine = recorded.filter((r) => r.version === version);
     if (mine.some((r) => r.kind === "completed" || r.kind === "cancelled")) continue;
-    const told = mine.filter((r) => r.kind === "announce" || r.kind === "moved").sort((a, b) => a.sequence - b.sequence).at(-1);
+    const told = mine
+      .filter((r) => r.kind === "announce" || r.kind === "moved")
+      .sort((a, b) => a.sequence - b.sequence)
+      .at(-1);
     if (!told) continue;
     const window = { start: told.windowStart, end: told.windowEnd };
     const next = { version, sequence: told.sequence + 1 };

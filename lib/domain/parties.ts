@@ -34,9 +34,7 @@ export function partiesInRange(rule: PartyRule, stored: readonly StoredParty[], 
   const projected: CalendarParty[] = projectParties(rule, from, to)
     .filter((p) => !byKey.has(partyKey(p)))
     .map((p) => ({ ...p, id: null, status: "planned", sequence: 0, stored: false, manualReason: null, held: null }));
-  const kept: CalendarParty[] = stored
-    .filter((p) => p.startsAt < to && p.endsAt > from)
-    .map((p) => ({ ...p, stored: true }));
+  const kept: CalendarParty[] = stored.filter((p) => p.startsAt < to && p.endsAt > from).map((p) => ({ ...p, stored: true }));
   return [...kept, ...projected].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.kind.localeCompare(b.kind));
 }
 
@@ -93,13 +91,9 @@ export type ResourceForParty = {
   excluded: boolean;
 };
 
-export const partyKindFor = (environment: ResourceForParty["environment"]): PartyKind =>
-  environment === "production" ? "production" : "qa";
+export const partyKindFor = (environment: ResourceForParty["environment"]): PartyKind => (environment === "production" ? "production" : "qa");
 
-export type ResourceParty =
-  | { state: "excluded" }
-  | { state: "scheduled"; party: CalendarParty; slot: Slot }
-  | { state: "none" };
+export type ResourceParty = { state: "excluded" } | { state: "scheduled"; party: CalendarParty; slot: Slot } | { state: "none" };
 
 /** The next party a resource is patched in (one still running counts), and its group's slot. */
 export function nextPartyForResource(resource: ResourceForParty, parties: readonly CalendarParty[], now: Date): ResourceParty {

@@ -128,7 +128,10 @@ export function partiesOfQuarter(rule: PartyRule, quarter: Quarter): [PlannedPar
   const tag = patchTag(quarter);
   return projected(`${tag}|${JSON.stringify(rule)}`, () => {
     const qa = qaDay(rule, quarter);
-    return [buildParty(tag, "qa", qa, rule.qaSlots, rule.timeZone), buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone)];
+    return [
+      buildParty(tag, "qa", qa, rule.qaSlots, rule.timeZone),
+      buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone),
+    ];
   });
 }
 
@@ -154,7 +157,10 @@ export function partyRuleProblems(rule: PartyRule): RuleProblem[] {
   const open = minutesOfDay(rule.businessHours.start);
   const close = minutesOfDay(rule.businessHours.end);
   if (close <= open) problems.push({ path: "businessHours", message: "business hours must end after they start" });
-  for (const [key, slots] of [["qaSlots", rule.qaSlots], ["productionSlots", rule.productionSlots]] as const) {
+  for (const [key, slots] of [
+    ["qaSlots", rule.qaSlots],
+    ["productionSlots", rule.productionSlots],
+  ] as const) {
     const groups = slots.map((s) => s.group).sort();
     if (groups.join() !== "1,2,3") problems.push({ path: key, message: "there must be exactly one slot for each of groups 1, 2 and 3" });
     for (const slot of slots) {

@@ -15,7 +15,10 @@ const PATTERNS: [RegExp, string][] = [
   [/(authorization:\s*(?:bearer|basic|token)\s+)\S+/gi, "$1[redacted]"],
   [/(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[redacted]"],
   // key=value and key: value where the key names a secret.
-  [/\b([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, "$1$2[redacted]"],
+  [
+    /\b([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
+    "$1$2[redacted]",
+  ],
 ];
 
 /** Replaces the secrets it recognises, and every literal in `secrets` (configured values). */

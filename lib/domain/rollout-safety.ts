@@ -2,7 +2,13 @@
 // and is waited for; a failure threshold (a count and/or a percentage) halts the rollout; the
 // concurrency may be a count or a share of the fleet.
 
-export type Safety = { concurrency: number; concurrencyPercent: number | null; canaryPercent: number; maxFailures: number | null; maxFailurePercent: number | null };
+export type Safety = {
+  concurrency: number;
+  concurrencyPercent: number | null;
+  canaryPercent: number;
+  maxFailures: number | null;
+  maxFailurePercent: number | null;
+};
 
 /** Members upgraded at once: the share of the fleet when one is set, else the count. */
 export function effectiveConcurrency(s: Pick<Safety, "concurrency" | "concurrencyPercent">, members: number): number {
@@ -18,11 +24,15 @@ export function canarySize(canaryPercent: number, toUpgrade: number): number {
 export const MIN_SAMPLE = 10;
 
 /** Why the rollout must halt now, or null. `failed` counts failures since the last resume. */
-export function haltReason(s: Pick<Safety, "maxFailures" | "maxFailurePercent">, counts: { failed: number; finished: number; canaryComplete: boolean }): string | null {
+export function haltReason(
+  s: Pick<Safety, "maxFailures" | "maxFailurePercent">,
+  counts: { failed: number; finished: number; canaryComplete: boolean },
+): string | null {
   if (s.maxFailures !== null && counts.failed > s.maxFailures) return `${counts.failed} upgrade(s) failed, more than the ${s.maxFailures} allowed.`;
   if (s.maxFailurePercent !== null && counts.finished > 0 && (counts.finished >= MIN_SAMPLE || counts.canaryComplete)) {
     const share = (counts.failed / counts.finished) * 100;
-    if (share > s.maxFailurePercent) return `${share.toFixed(1)} % of the upgrades failed (${counts.failed} of ${counts.finished}), more than the ${s.maxFailurePercent} % allowed.`;
+    if (share > s.maxFailurePercent)
+      return `${share.toFixed(1)} % of the upgrades failed (${counts.failed} of ${counts.finished}), more than the ${s.maxFailurePercent} % allowed.`;
   }
   return null;
 }
@@ -38,7 +48,11 @@ export const MAX_STARTS_PER_TICK = 1_000;
  * nothing until all of it has finished; then up to `free`, at most MAX_STARTS_PER_TICK.
  * `gated` says the canary held starts back. Fewer started than `limit` means nobody is left.
  */
-export function startAllowance(s: { canarySize: number; canaryPassed: boolean; attempted: number; inFlight: number; free: number }): { limit: number; gated: boolean; passCanary: boolean } {
+export function startAllowance(s: { canarySize: number; canaryPassed: boolean; attempted: number; inFlight: number; free: number }): {
+  limit: number;
+  gated: boolean;
+  passCanary: boolean;
+} {
   const capped = (limit: number, gated: boolean, passCanary: boolean) => ({ limit: Math.min(limit, MAX_STARTS_PER_TICK), gated, passCanary });
   if (s.canarySize === 0 || s.canaryPassed) return capped(s.free, false, false);
   if (s.attempted < s.canarySize) return capped(Math.min(s.free, s.canarySize - s.attempted), true, false);

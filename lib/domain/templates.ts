@@ -68,6 +68,8 @@ type RunOfWindow = { version: string; windowStart: Date; state: string };
  * had its closed run for that version yet. `windows` are the policy's next few windows, in time order.
  */
 export function upgradeWindow<W extends { start: Date; end: Date }>(windows: W[], target: { version: string; setAt: Date }, runs: RunOfWindow[]): W | null {
-  const ran = new Set(runs.filter((r) => r.version === target.version && (r.state === "COMPLETED" || r.state === "PARTIAL")).map((r) => r.windowStart.getTime()));
+  const ran = new Set(
+    runs.filter((r) => r.version === target.version && (r.state === "COMPLETED" || r.state === "PARTIAL")).map((r) => r.windowStart.getTime()),
+  );
   return windows.find((w) => w.start >= target.setAt && !ran.has(w.start.getTime())) ?? null;
 }

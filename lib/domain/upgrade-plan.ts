@@ -15,7 +15,10 @@ const roleRank = (role?: string | null) => (role === "secondary" ? 0 : role === 
 
 export function buildPlan(servers: PlanServer[], components: PlanComponent[]): UpgradePlan {
   const known = new Map(components.map((c) => [c.name, c]));
-  const unplanned = servers.filter((s) => !known.has(s.component)).map((s) => s.name).sort();
+  const unplanned = servers
+    .filter((s) => !known.has(s.component))
+    .map((s) => s.name)
+    .sort();
   const stages: PlanStage[] = [];
   let clock = 0;
   for (const component of components) {
@@ -24,16 +27,25 @@ export function buildPlan(servers: PlanServer[], components: PlanComponent[]): U
     const types = [...new Set(members.map((s) => s.serverType))].sort();
     const lanes = types.map((serverType): PlanLane => {
       const ofType = members.filter((s) => s.serverType === serverType);
-      const standalone = ofType.filter((s) => !s.cluster).map((s) => s.name).sort();
+      const standalone = ofType
+        .filter((s) => !s.cluster)
+        .map((s) => s.name)
+        .sort();
       const clusters = [...new Set(ofType.filter((s) => s.cluster).map((s) => s.cluster!))].sort();
       const steps: PlanStep[] = [];
       if (standalone.length) steps.push({ servers: standalone, cluster: null, minutes: component.downtimeMinutes });
       // Clusters of one type are upgraded side by side, each one node at a time, secondary first.
-      const byCluster = clusters.map((c) => ofType.filter((s) => s.cluster === c).sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.name.localeCompare(b.name)));
+      const byCluster = clusters.map((c) =>
+        ofType.filter((s) => s.cluster === c).sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.name.localeCompare(b.name)),
+      );
       const rounds = Math.max(0, ...byCluster.map((nodes) => nodes.length));
       for (let round = 0; round < rounds; round++) {
         const nodes = byCluster.map((n) => n[round]).filter((n): n is PlanServer => Boolean(n));
-        steps.push({ servers: nodes.map((n) => n.name), cluster: clusters.length === 1 ? clusters[0]! : `${nodes.length} clusters`, minutes: component.downtimeMinutes });
+        steps.push({
+          servers: nodes.map((n) => n.name),
+          cluster: clusters.length === 1 ? clusters[0]! : `${nodes.length} clusters`,
+          minutes: component.downtimeMinutes,
+        });
       }
       // Standalone servers go alongside the first cluster round.
       const minutes = Math.max(standalone.length ? component.downtimeMinutes : 0, rounds * component.downtimeMinutes);
@@ -74,7 +86,10 @@ export function planStartOrder(members: PlannedMember[], components: PlanCompone
   if (open.length === 0) return [];
   const stage = Math.min(...open.map(stageOf));
   const current = open.filter((m) => stageOf(m) === stage);
-  const standalone = current.filter((m) => !m.cluster && m.progress === "waiting").map((m) => m.name).sort();
+  const standalone = current
+    .filter((m) => !m.cluster && m.progress === "waiting")
+    .map((m) => m.name)
+    .sort();
   const clusters = [...new Set(current.filter((m) => m.cluster).map((m) => m.cluster!))].sort();
   const nextNodes = clusters.flatMap((cluster) => {
     const nodes = current.filter((m) => m.cluster === cluster);

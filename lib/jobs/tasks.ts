@@ -31,7 +31,8 @@ export const taskList: TaskList = {
     const now = new Date();
     const planned = (await planNotices(now)) + (await planTemplateNotices(now)) + (await planExclusionReminders(now));
     const sent = await deliverNotices(now, mailTransportFromEnv(), env().SMTP_FROM);
-    if (planned || sent.sent || sent.failed || sent.retrying) helpers.logger.info(`Notices: ${planned} recorded, ${sent.sent} sent, ${sent.retrying} to retry, ${sent.failed} failed`);
+    if (planned || sent.sent || sent.failed || sent.retrying)
+      helpers.logger.info(`Notices: ${planned} recorded, ${sent.sent} sent, ${sent.retrying} to retry, ${sent.failed} failed`);
   },
   /** One member's upgrade handed to the team's automation; a failed try throws, and the job runner tries again later. */
   async deliver_webhook(payload, helpers) {
@@ -59,11 +60,15 @@ export const taskList: TaskList = {
     // Party slots patch through the executor too, unless this deployment leaves patching to people.
     const slots = env().PATCHPARTY_PARTY_ROLLOUTS === "on" ? await tickParties(now, executor) : [];
     for (const r of slots.filter((s) => s.started || s.patched || s.failed || s.halted)) {
-      helpers.logger.info(`Party slot ${r.partyId}/${r.group}: ${r.started} started, ${r.patched} patched, ${r.failed} failed (${r.state})${r.halted ? `: ${r.halted}` : ""}`);
+      helpers.logger.info(
+        `Party slot ${r.partyId}/${r.group}: ${r.started} started, ${r.patched} patched, ${r.failed} failed (${r.state})${r.halted ? `: ${r.halted}` : ""}`,
+      );
     }
     const moved = results.filter((r) => r.started || r.succeeded || r.failed || r.runOpened || r.runClosed);
     for (const r of moved) {
-      helpers.logger.info(`Template "${r.templateName ?? r.templateId}": ${r.started} started, ${r.succeeded} upgraded, ${r.failed} failed${r.runClosed ? `, run ${r.runClosed.toLowerCase()}` : ""} (${r.state})`);
+      helpers.logger.info(
+        `Template "${r.templateName ?? r.templateId}": ${r.started} started, ${r.succeeded} upgraded, ${r.failed} failed${r.runClosed ? `, run ${r.runClosed.toLowerCase()}` : ""} (${r.state})`,
+      );
     }
     if (results.some((r) => r.state === "UPGRADING" || r.skipped) || slots.some((s) => s.state === "RUNNING" || s.skipped)) {
       await helpers.addJob("rollout_tick", {}, { jobKey: "rollout_tick", runAt: new Date(now.getTime() + env().PATCHPARTY_ROLLOUT_TICK_SECONDS * 1000) });

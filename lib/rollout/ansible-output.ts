@@ -79,7 +79,9 @@ export function readEvent(log: AnsibleLog, line: string): void {
     log.stats = event.stats ?? {};
     return;
   }
-  const status = { v2_runner_on_ok: "ok", v2_runner_on_failed: "failed", v2_runner_on_unreachable: "unreachable", v2_runner_on_skipped: "skipped" }[event._event ?? ""];
+  const status = { v2_runner_on_ok: "ok", v2_runner_on_failed: "failed", v2_runner_on_unreachable: "unreachable", v2_runner_on_skipped: "skipped" }[
+    event._event ?? ""
+  ];
   if (event._event === "v2_playbook_on_task_start" || event._event === "v2_runner_on_start") {
     log.currentTask = event.task?.name || null;
     return;
@@ -201,16 +203,27 @@ export function hostReport(log: AnsibleLog, host: string, describeUnreachable: D
   }
   if (entry?.failed && (!stats || stats.failures > 0)) {
     const { task, result } = entry.failed;
-    return { state: "failed", exitStatus: typeof result.rc === "number" ? result.rc : null, ...details, message: oneLine(`Task "${task}" failed: ${failureMessage(result)}`) };
+    return {
+      state: "failed",
+      exitStatus: typeof result.rc === "number" ? result.rc : null,
+      ...details,
+      message: oneLine(`Task "${task}" failed: ${failureMessage(result)}`),
+    };
   }
   if (stats && stats.failures === 0 && stats.unreachable === 0) {
     const reboot = rebooted ? "; rebooted" : rebootRequired ? "; a reboot is required and was not done" : "";
     return { state: "succeeded", exitStatus: 0, ...details, message: `Ansible: ${packages ? changedSummary(packages) : "playbook finished"}${reboot}.` };
   }
   if (stopped) {
-    const where = entry?.lastTask && entry.lastTask === log.currentTask ? ` after task "${entry.lastTask}"` : log.currentTask ? ` during task "${log.currentTask}"` : " before any task ran on it";
+    const where =
+      entry?.lastTask && entry.lastTask === log.currentTask
+        ? ` after task "${entry.lastTask}"`
+        : log.currentTask
+          ? ` during task "${log.currentTask}"`
+          : " before any task ran on it";
     return { state: "failed", exitStatus: null, ...details, message: `${stopped}; it stopped${where}: check the host.` };
   }
-  if (!entry && !stats) return { state: "failed", exitStatus: null, message: "The playbook ran no task on this host (does its play target all hosts of the inventory?)." };
+  if (!entry && !stats)
+    return { state: "failed", exitStatus: null, message: "The playbook ran no task on this host (does its play target all hosts of the inventory?)." };
   return { state: "failed", exitStatus: null, ...details, message: "Ansible reported this host failed without naming a task." };
 }

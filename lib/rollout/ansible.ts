@@ -30,7 +30,10 @@ const MAX_FORKS = 50;
 const STDERR_LIMIT = 16 * 1024;
 
 /** The SSH settings it shares with the ssh executor, and its own. */
-export type AnsibleConfig = Pick<SshConfig, "keyFile" | "knownHostsFile" | "user" | "connectTimeoutSeconds" | "reboot" | "rebootTimeoutSeconds" | "healthCheck"> & {
+export type AnsibleConfig = Pick<
+  SshConfig,
+  "keyFile" | "knownHostsFile" | "user" | "connectTimeoutSeconds" | "reboot" | "rebootTimeoutSeconds" | "healthCheck"
+> & {
   playbook: string;
   /** More extra variables for every run (the tests' harmless reboot command, for one). */
   extraVars: Record<string, unknown>;
@@ -42,7 +45,18 @@ export type AnsibleConfig = Pick<SshConfig, "keyFile" | "knownHostsFile" | "user
 export function ansibleConfigFromEnv(e: Env = env()): AnsibleConfig {
   const { keyFile, knownHostsFile, user, connectTimeoutSeconds, reboot, rebootTimeoutSeconds, healthCheck } = sshConfigFromEnv(e);
   const playbook = path.resolve(e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK);
-  return { playbook, keyFile, knownHostsFile, user, connectTimeoutSeconds, reboot, rebootTimeoutSeconds, healthCheck, extraVars: {}, command: "ansible-playbook" };
+  return {
+    playbook,
+    keyFile,
+    knownHostsFile,
+    user,
+    connectTimeoutSeconds,
+    reboot,
+    rebootTimeoutSeconds,
+    healthCheck,
+    extraVars: {},
+    command: "ansible-playbook",
+  };
 }
 
 type Member = { request: UpgradeRequest; host: string; address: string };
@@ -158,11 +172,14 @@ async function runPlaybook(config: AnsibleConfig, dir: string, log: AnsibleLog, 
     }
   };
   let killer: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    kill("SIGTERM");
-    killer = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
-  }, Math.max(0, deadline.getTime() - Date.now()));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      kill("SIGTERM");
+      killer = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
+    },
+    Math.max(0, deadline.getTime() - Date.now()),
+  );
 
   const result = await new Promise<PlaybookRun>((resolve) => {
     child.on("error", (error) => resolve({ exitCode: null, signal: null, stderr, timedOut, spawnError: error.message }));
@@ -190,12 +207,30 @@ async function closeMasters(dir: string) {
 }
 
 function sshTarget(request: UpgradeRequest, address: string, config: AnsibleConfig) {
-  return { address, port: request.port ?? 22, user: request.user ?? config.user, label: request.memberName === address ? address : `${request.memberName} (${address})` };
+  return {
+    address,
+    port: request.port ?? 22,
+    user: request.user ?? config.user,
+    label: request.memberName === address ? address : `${request.memberName} (${address})`,
+  };
 }
 
 /** Connects once as Ansible did and answers what ssh says: the reason Ansible lost (see unexplainedUnreachable). */
 function askSsh(member: Member, config: AnsibleConfig): Promise<string> {
-  const args = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UpdateHostKeys=no", "-o", `ConnectTimeout=${config.connectTimeoutSeconds}`, "-p", String(member.request.port ?? 22), "-l", member.request.user ?? config.user];
+  const args = [
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "UpdateHostKeys=no",
+    "-o",
+    `ConnectTimeout=${config.connectTimeoutSeconds}`,
+    "-p",
+    String(member.request.port ?? 22),
+    "-l",
+    member.request.user ?? config.user,
+  ];
   if (config.keyFile) args.push("-i", config.keyFile, "-o", "IdentitiesOnly=yes");
   if (config.knownHostsFile) args.push("-o", `UserKnownHostsFile=${config.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null");
   return new Promise((resolve) => {
@@ -206,7 +241,11 @@ function askSsh(member: Member, config: AnsibleConfig): Promise<string> {
     ssh.on("error", (error) => resolve(`ssh could not be started: ${error.message}`));
     ssh.on("close", (code) => {
       clearTimeout(timer);
-      resolve(code === 0 ? "the connection failed during the run without a reason; a second one just now worked" : said.replace(/\r/g, "").trim() || `ssh exited with status ${code}`);
+      resolve(
+        code === 0
+          ? "the connection failed during the run without a reason; a second one just now worked"
+          : said.replace(/\r/g, "").trim() || `ssh exited with status ${code}`,
+      );
     });
   });
 }
@@ -214,14 +253,17 @@ function askSsh(member: Member, config: AnsibleConfig): Promise<string> {
 /** Why the playbook's run ended without its final stats, in a sentence; null when it finished. */
 function stoppedReason(run: PlaybookRun, deadline: Date, log: AnsibleLog, config: AnsibleConfig): string | null {
   if (run.spawnError) return `ansible-playbook could not be started (${run.spawnError}); is Debian's ansible-core installed?`;
-  if (run.timedOut) return `ansible-playbook was still running as the deadline (${deadline.toISOString().slice(0, 16).replace("T", " ")} UTC) neared and was stopped`;
+  if (run.timedOut)
+    return `ansible-playbook was still running as the deadline (${deadline.toISOString().slice(0, 16).replace("T", " ")} UTC) neared and was stopped`;
   if (log.stats) return null;
   const said = run.stderr.trim().split("\n").slice(-4).join(" ").replace(/\s+/g, " ");
   const how = run.signal ? `was killed (${run.signal})` : `exited with status ${run.exitCode}`;
   const hint =
-    run.exitCode === 127 ? ` (is Debian's ansible-core installed? "${config.command}" was not found)`
-    : /Invalid callback for stdout|ansible\.posix/i.test(said) ? " (the ansible.posix collection is missing: install Debian's `ansible` package)"
-    : "";
+    run.exitCode === 127
+      ? ` (is Debian's ansible-core installed? "${config.command}" was not found)`
+      : /Invalid callback for stdout|ansible\.posix/i.test(said)
+        ? " (the ansible.posix collection is missing: install Debian's `ansible` package)"
+        : "";
   return `ansible-playbook ${how} before it finished${hint}${said ? `: ${said.slice(0, 400)}` : ""}`;
 }
 
@@ -272,7 +314,10 @@ export async function runAnsibleExecutions(keys: string[], config: AnsibleConfig
     const checked = await Promise.all(
       claimed.map(async (request) => {
         if (!request.address) {
-          await finish(request.key, { state: "failed", message: `${request.memberName} has no address: set the resource's address so that Ansible can reach it.` });
+          await finish(request.key, {
+            state: "failed",
+            message: `${request.memberName} has no address: set the resource's address so that Ansible can reach it.`,
+          });
           return null;
         }
         if (request.hooks.pre) {
@@ -303,12 +348,21 @@ export async function runAnsibleExecutions(keys: string[], config: AnsibleConfig
 
     await Promise.all(
       members.map(async ({ request, host, address }) => {
-        const outcome: ExecutionReport = ranNothing && stopped
-          ? { state: "failed", message: run.timedOut ? `${stopped} before any task ran on the hosts.` : stopped }
-          : hostReport(log, host, (said) => connectionProblem(said, sshTarget(request, address, config), config.knownHostsFile ?? "~/.ssh/known_hosts"), stopped);
+        const outcome: ExecutionReport =
+          ranNothing && stopped
+            ? { state: "failed", message: run.timedOut ? `${stopped} before any task ran on the hosts.` : stopped }
+            : hostReport(
+                log,
+                host,
+                (said) => connectionProblem(said, sshTarget(request, address, config), config.knownHostsFile ?? "~/.ssh/known_hosts"),
+                stopped,
+              );
         let output = memberOutput(log, host, run.stderr);
         if (request.hooks.post) {
-          const hook = await runHook("post", request.hooks.post, request, { timeoutSeconds: hookTimeout(request.deadline), outcome: outcome.state === "succeeded" ? "succeeded" : "failed" });
+          const hook = await runHook("post", request.hooks.post, request, {
+            timeoutSeconds: hookTimeout(request.deadline),
+            outcome: outcome.state === "succeeded" ? "succeeded" : "failed",
+          });
           output += `\n--- post-hook ---\n${hook.output}`;
           if (!hook.ok && outcome.state === "succeeded") {
             outcome.state = "failed";

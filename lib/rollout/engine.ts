@@ -8,7 +8,20 @@ import { db } from "../db";
 import { SCHEDULER } from "../data/audit";
 import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
-import { effectiveConcurrency, haltReason, openWindow, planStartOrder, startAllowance, type PlanComponent, type Safety, type TemplateStateName, executionDeadline, startCutoff, type ExecutorName, type UpgradeRequest } from "../domain";
+import {
+  effectiveConcurrency,
+  haltReason,
+  openWindow,
+  planStartOrder,
+  startAllowance,
+  type PlanComponent,
+  type Safety,
+  type TemplateStateName,
+  executionDeadline,
+  startCutoff,
+  type ExecutorName,
+  type UpgradeRequest,
+} from "../domain";
 import { planMembers, storedPlan } from "../data/upgrade-plans";
 import { settleExecutions } from "../data/executions";
 import { type Executor, type Executors, onlyExecutor } from "./executor";
@@ -103,7 +116,17 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
           if (now < cutoff) {
             const members = await tx.templateMember.count({ where: { templateId } });
             const free = Math.max(0, effectiveConcurrency(template, members) - stillRunning);
-            const { limit, gated, passCanary: passed } = startAllowance({ canarySize: run.canarySize, canaryPassed: run.canaryPassedAt !== null, attempted: counts.attempted, inFlight: stillRunning, free });
+            const {
+              limit,
+              gated,
+              passCanary: passed,
+            } = startAllowance({
+              canarySize: run.canarySize,
+              canaryPassed: run.canaryPassedAt !== null,
+              attempted: counts.attempted,
+              inFlight: stillRunning,
+              free,
+            });
             if (passed) await passCanary(tx, template, run, counts, now);
             const executor = choice.get((template.executor as ExecutorName | null) ?? choice.defaultName);
             const started = limit > 0 ? await startMembers(tx, template, run, limit, now, executor, storedPlan(template.planComponents)) : 0;
@@ -148,13 +171,23 @@ async function attemptCounts(tx: Tx, runId: string) {
 async function passCanary(tx: Tx, template: TemplateRow, run: TemplateRun, counts: { finished: number; failed: number }, now: Date) {
   await tx.upgradeRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
   await tx.auditEvent.create({
-    data: { actorLabel: SCHEDULER.label, action: "template.canary-passed", entityType: "template", entityId: template.id, entityLabel: template.name, after: { version: run.version, canary: run.canarySize, failed: counts.failed }, at: now },
+    data: {
+      actorLabel: SCHEDULER.label,
+      action: "template.canary-passed",
+      entityType: "template",
+      entityId: template.id,
+      entityLabel: template.name,
+      after: { version: run.version, canary: run.canarySize, failed: counts.failed },
+      at: now,
+    },
   });
 }
 
 /** Reads the outcomes of the upgrades in flight and records the finished ones; returns how many still run. */
 async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, report: TemplateTick): Promise<number> {
-  const inFlight = await tx.$queryRaw<{ id: string; memberId: string; handle: string | null; fromVersion: string; toVersion: string; resourceId: string | null; name: string }[]>`
+  const inFlight = await tx.$queryRaw<
+    { id: string; memberId: string; handle: string | null; fromVersion: string; toVersion: string; resourceId: string | null; name: string }[]
+  >`
     SELECT a.id, a."memberId", a.handle, a."fromVersion", a."toVersion", m."resourceId", coalesce(r.name, c.name, m.id) AS name
     FROM "UpgradeAttempt" a
     JOIN "UpgradeRun" u ON u.id = a."runId"
@@ -163,11 +196,25 @@ async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, report: 
     LEFT JOIN "Cluster" c ON c.id = m."clusterId"
     WHERE u."templateId" = ${template.id} AND a.status = 'RUNNING'`;
   if (inFlight.length === 0) return 0;
-  const outcomes = new Map((await settleExecutions(tx, inFlight.flatMap((a) => (a.handle ? [a.handle] : [])), now)).map((f) => [f.key, f]));
+  const outcomes = new Map(
+    (
+      await settleExecutions(
+        tx,
+        inFlight.flatMap((a) => (a.handle ? [a.handle] : [])),
+        now,
+      )
+    ).map((f) => [f.key, f]),
+  );
   const done: { attempt: (typeof inFlight)[number]; status: "SUCCEEDED" | "FAILED" | "SKIPPED"; message: string | null }[] = [];
   for (const attempt of inFlight) {
     const outcome = attempt.handle ? outcomes.get(attempt.handle) : { state: "FAILED" as const, message: "The upgrade was never started." };
-    if (outcome) done.push({ attempt, status: outcome.state, message: outcome.state === "SUCCEEDED" ? null : (outcome.message ?? `The upgrade ${outcome.state === "SKIPPED" ? "was skipped" : "failed"}.`).slice(0, 500) });
+    if (outcome)
+      done.push({
+        attempt,
+        status: outcome.state,
+        message:
+          outcome.state === "SUCCEEDED" ? null : (outcome.message ?? `The upgrade ${outcome.state === "SKIPPED" ? "was skipped" : "failed"}.`).slice(0, 500),
+      });
   }
   if (done.length === 0) return inFlight.length;
 
@@ -223,7 +270,16 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
   }
   const run = await openTemplateRun(
     tx,
-    { template, window, forced: false, audit: { actor: SCHEDULER, action: "template.upgrade-started", after: { window: `${window.scheduleName}: ${window.start.toISOString()} – ${window.end.toISOString()}`, members: offTarget } } },
+    {
+      template,
+      window,
+      forced: false,
+      audit: {
+        actor: SCHEDULER,
+        action: "template.upgrade-started",
+        after: { window: `${window.scheduleName}: ${window.start.toISOString()} – ${window.end.toISOString()}`, members: offTarget },
+      },
+    },
     now,
   );
   if (!run) return null; // This window already had its run.
@@ -237,7 +293,15 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
  * A cluster's nodes go one at a time: none starts while another node of its cluster is in flight
  * (its health check is part of its upgrade), nor after one failed in this run.
  */
-async function startMembers(tx: Tx, template: TemplateRow, run: TemplateRun, limit: number, now: Date, executor: Executor, components: PlanComponent[] | null): Promise<number> {
+async function startMembers(
+  tx: Tx,
+  template: TemplateRow,
+  run: TemplateRun,
+  limit: number,
+  now: Date,
+  executor: Executor,
+  components: PlanComponent[] | null,
+): Promise<number> {
   let allowed: string[] | null = null;
   if (components) {
     const members = await planMembers(tx, template.id, run.version, run.id);
@@ -286,13 +350,34 @@ async function startMembers(tx: Tx, template: TemplateRow, run: TemplateRun, lim
   }));
   await executor.start(tx, requests, now);
   await tx.upgradeAttempt.createMany({
-    data: requests.map((r, i) => ({ runId: run.id, memberId: members[i]!.id, fromVersion: r.fromVersion, toVersion: run.version, status: "RUNNING" as const, handle: r.key, expectedAt: deadline, startedAt: now })),
+    data: requests.map((r, i) => ({
+      runId: run.id,
+      memberId: members[i]!.id,
+      fromVersion: r.fromVersion,
+      toVersion: run.version,
+      status: "RUNNING" as const,
+      handle: r.key,
+      expectedAt: deadline,
+      startedAt: now,
+    })),
   });
   await tx.templateMember.updateMany({ where: { id: { in: members.map((m) => m.id) } }, data: { state: "UPGRADING", lastAttemptAt: now } });
   return members.length;
 }
 
-type MemberTarget = { id: string; currentVersion: string; name: string; resourceId: string | null; address: string | null; port: number | null; user: string | null; kind: string | null; tags: string[]; cluster: string | null; clusterId: string | null };
+type MemberTarget = {
+  id: string;
+  currentVersion: string;
+  name: string;
+  resourceId: string | null;
+  address: string | null;
+  port: number | null;
+  user: string | null;
+  kind: string | null;
+  tags: string[];
+  cluster: string | null;
+  clusterId: string | null;
+};
 
 /** At most one node of a cluster per batch: the next waits for this one's outcome. */
 export function oneNodePerCluster<T extends { clusterId: string | null }>(rows: T[]): T[] {
@@ -304,4 +389,3 @@ export function oneNodePerCluster<T extends { clusterId: string | null }>(rows: 
     return true;
   });
 }
-

@@ -72,4 +72,3 @@ export async function executorsFromEnv(): Promise<Executors> {
   const { name } = await activeExecutor();
   return { defaultName: name, get: (chosen) => executorByName(chosen) };
 }
-

@@ -117,7 +117,10 @@ export function runHook(phase: HookPhase, command: string, request: UpgradeReque
       }, KILL_GRACE_MS).unref();
     };
     const timer = setTimeout(() => stop(`timed out after ${timeoutSeconds} s`), timeoutSeconds * 1000);
-    const onAbort = () => stop(`aborted${options.signal?.reason instanceof Error ? ` (${options.signal.reason.message})` : typeof options.signal?.reason === "string" ? ` (${options.signal.reason})` : ""}`);
+    const onAbort = () =>
+      stop(
+        `aborted${options.signal?.reason instanceof Error ? ` (${options.signal.reason.message})` : typeof options.signal?.reason === "string" ? ` (${options.signal.reason})` : ""}`,
+      );
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener("abort", onAbort, { once: true });
 

@@ -7,7 +7,18 @@ import type { Prisma } from "@prisma/client";
 import { db, sql } from "../db";
 import { SCHEDULER } from "../data/audit";
 import { partyChanges } from "../data/change-requests";
-import { partyBlockedReason, canarySize, effectiveConcurrency, executionDeadline, haltReason, startAllowance, startCutoff, type ExecutorName, type UpgradeRequest, slotLabel } from "../domain";
+import {
+  partyBlockedReason,
+  canarySize,
+  effectiveConcurrency,
+  executionDeadline,
+  haltReason,
+  startAllowance,
+  startCutoff,
+  type ExecutorName,
+  type UpgradeRequest,
+  slotLabel,
+} from "../domain";
 import { getSlotExecution, getSlotRollout } from "../data/slot-rollout";
 import { settleDue } from "../data/executions";
 import { onlyExecutor, type Executor, type Executors } from "./executor";
@@ -16,7 +27,17 @@ import { haltSlotRun, lockSlotRun } from "../data/runs";
 
 type Tx = Prisma.TransactionClient;
 
-export type SlotTick = { partyId: string; group: number; skipped?: "locked"; state?: string; started: number; patched: number; failed: number; blocked?: string; halted?: string };
+export type SlotTick = {
+  partyId: string;
+  group: number;
+  skipped?: "locked";
+  state?: string;
+  started: number;
+  patched: number;
+  failed: number;
+  blocked?: string;
+  halted?: string;
+};
 
 type Slot = { partyId: string; group: number; startsAt: Date; endsAt: Date };
 
@@ -48,7 +69,10 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
       const run = await lockSlotRun(tx, slot, now);
       if (!run) return { ...report, skipped: "locked" as const };
       if (run.state === "COMPLETED" || run.state === "PARTIAL") return { ...report, state: run.state };
-      const party = await tx.party.findUniqueOrThrow({ where: { id: slot.partyId }, select: { tag: true, kind: true, heldAt: true, heldBy: true, heldReason: true } });
+      const party = await tx.party.findUniqueOrThrow({
+        where: { id: slot.partyId },
+        select: { tag: true, kind: true, heldAt: true, heldBy: true, heldReason: true },
+      });
       const settings = await getSlotRollout(tx);
       const execution = await getSlotExecution(tx);
       const environment: "PRODUCTION" | "NON_PRODUCTION" = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
@@ -96,10 +120,20 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
       if (now < cutoff) {
         const total = await tx.resource.count({ where: { environment, patchGroup: slot.group, excluded: false, ...inScope } });
         const free = Math.max(0, effectiveConcurrency(settings, total) - stillRunning);
-        const { limit, gated, passCanary } = startAllowance({ canarySize: run.canarySize, canaryPassed: run.canaryPassedAt !== null, attempted: counts.attempted, inFlight: stillRunning, free });
+        const { limit, gated, passCanary } = startAllowance({
+          canarySize: run.canarySize,
+          canaryPassed: run.canaryPassedAt !== null,
+          attempted: counts.attempted,
+          inFlight: stillRunning,
+          free,
+        });
         if (passCanary) await tx.partyRun.update({ where: { id: run.id }, data: { canaryPassedAt: now } });
         const executor = executors.get((execution.executor as ExecutorName | null) ?? executors.defaultName);
-        const target = { runId: run.id, environment, party: { id: slot.partyId, tag: party.tag, kind: party.kind === "PRODUCTION" ? ("production" as const) : ("qa" as const), group: slot.group } };
+        const target = {
+          runId: run.id,
+          environment,
+          party: { id: slot.partyId, tag: party.tag, kind: party.kind === "PRODUCTION" ? ("production" as const) : ("qa" as const), group: slot.group },
+        };
         report.started = limit > 0 ? await startPatches(tx, target, slot.endsAt, execution, limit, now, executor, teamIds) : 0;
         claimedAll = !gated && report.started < limit;
       }
@@ -115,9 +149,10 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
   );
 }
 
-
 function audit(tx: Tx, action: string, partyId: string, label: string, after: Prisma.InputJsonValue, reason: string | null, now: Date) {
-  return tx.auditEvent.create({ data: { actorLabel: SCHEDULER.label, action, entityType: "party", entityId: partyId, entityLabel: label, after, reason, at: now } });
+  return tx.auditEvent.create({
+    data: { actorLabel: SCHEDULER.label, action, entityType: "party", entityId: partyId, entityLabel: label, after, reason, at: now },
+  });
 }
 
 type SlotTarget = { runId: string; environment: "PRODUCTION" | "NON_PRODUCTION"; party: { id: string; tag: string; kind: "qa" | "production"; group: number } };
@@ -127,9 +162,31 @@ type SlotExecution = Awaited<ReturnType<typeof getSlotExecution>>;
  * Starts up to `limit` included resources of the slot not yet tried in this run. A cluster's nodes
  * go one at a time: none starts while another node of its cluster is in flight, nor after one failed.
  */
-async function startPatches(tx: Tx, slot: SlotTarget, endsAt: Date, execution: SlotExecution, limit: number, now: Date, executor: Executor, teamIds: string[] | null) {
+async function startPatches(
+  tx: Tx,
+  slot: SlotTarget,
+  endsAt: Date,
+  execution: SlotExecution,
+  limit: number,
+  now: Date,
+  executor: Executor,
+  teamIds: string[] | null,
+) {
   const { runId, environment } = slot;
-  const candidates = await tx.$queryRaw<{ id: string; name: string; version: string | null; address: string | null; port: number | null; user: string | null; kind: string; tags: string[]; cluster: string | null; clusterId: string | null }[]>`
+  const candidates = await tx.$queryRaw<
+    {
+      id: string;
+      name: string;
+      version: string | null;
+      address: string | null;
+      port: number | null;
+      user: string | null;
+      kind: string;
+      tags: string[];
+      cluster: string | null;
+      clusterId: string | null;
+    }[]
+  >`
     SELECT r.id, r.name, r.version, r.address, r."sshPort" AS port, r."sshUser" AS "user", r.kind::text AS kind, r.tags, c.name AS cluster, r."clusterId"
     FROM "Resource" r LEFT JOIN "Cluster" c ON c.id = r."clusterId"
     WHERE r.environment = ${environment}::"Environment" AND r."patchGroup" = ${slot.party.group} AND NOT r.excluded
@@ -177,7 +234,9 @@ async function startPatches(tx: Tx, slot: SlotTarget, endsAt: Date, execution: S
  * costs what a slot of 30 does in round trips. Returns how many still run.
  */
 async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now: Date, report: SlotTick): Promise<number> {
-  const [{ inFlight } = { inFlight: 0 }] = await tx.$queryRaw<{ inFlight: number }[]>`SELECT count(*)::int AS "inFlight" FROM "PatchAttempt" WHERE "runId" = ${runId} AND status = 'RUNNING'`;
+  const [{ inFlight } = { inFlight: 0 }] = await tx.$queryRaw<
+    { inFlight: number }[]
+  >`SELECT count(*)::int AS "inFlight" FROM "PatchAttempt" WHERE "runId" = ${runId} AND status = 'RUNNING'`;
   if (inFlight === 0) return 0;
   await settleDue(tx, { partyRunId: runId }, now);
   const [done] = await tx.$queryRaw<{ patched: number; failed: number; finished: number }[]>`
@@ -223,4 +282,3 @@ async function settlePartyStatus(partyId: string, now: Date) {
   const status = open > 0 ? "RUNNING" : now >= party.endsAt ? "COMPLETED" : party.status;
   if (status !== party.status) await db.party.update({ where: { id: partyId }, data: { status } });
 }
-

@@ -48,18 +48,31 @@ async function checksOf(name: ExecutorName, e: Env): Promise<SetupCheck[]> {
     case "simulated":
       return [];
     case "ssh":
-      return Promise.all([fileCheck("Private key file", "PATCHPARTY_SSH_KEY_FILE", e.PATCHPARTY_SSH_KEY_FILE), fileCheck("Known hosts file", "PATCHPARTY_SSH_KNOWN_HOSTS", e.PATCHPARTY_SSH_KNOWN_HOSTS)]);
+      return Promise.all([
+        fileCheck("Private key file", "PATCHPARTY_SSH_KEY_FILE", e.PATCHPARTY_SSH_KEY_FILE),
+        fileCheck("Known hosts file", "PATCHPARTY_SSH_KNOWN_HOSTS", e.PATCHPARTY_SSH_KNOWN_HOSTS),
+      ]);
     case "ansible": {
       // Unset, the playbook shipped with PatchParty (ansible/patch.yml) is used.
       const playbookFile = e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK;
       const [found, playbook] = await Promise.all([onPath("ansible-playbook"), fileCheck("Playbook", "PATCHPARTY_ANSIBLE_PLAYBOOK", playbookFile)]);
-      const shown = e.PATCHPARTY_ANSIBLE_PLAYBOOK ? playbook : { ...playbook, detail: playbook.ok ? `${playbookFile} (the default: PATCHPARTY_ANSIBLE_PLAYBOOK is not set)` : playbook.detail };
+      const shown = e.PATCHPARTY_ANSIBLE_PLAYBOOK
+        ? playbook
+        : { ...playbook, detail: playbook.ok ? `${playbookFile} (the default: PATCHPARTY_ANSIBLE_PLAYBOOK is not set)` : playbook.detail };
       return [{ what: "ansible-playbook", ok: found !== null, detail: found ?? "not found on PATH (Debian: apt install ansible-core ansible)" }, shown];
     }
     case "webhook":
       return [
-        { what: "URL", ok: Boolean(e.PATCHPARTY_WEBHOOK_URL), detail: e.PATCHPARTY_WEBHOOK_URL ? displayUrl(e.PATCHPARTY_WEBHOOK_URL) : "PATCHPARTY_WEBHOOK_URL is not set" },
-        { what: "Signing secret", ok: Boolean(e.PATCHPARTY_WEBHOOK_SECRET), detail: e.PATCHPARTY_WEBHOOK_SECRET ? "PATCHPARTY_WEBHOOK_SECRET is set" : "PATCHPARTY_WEBHOOK_SECRET is not set" },
+        {
+          what: "URL",
+          ok: Boolean(e.PATCHPARTY_WEBHOOK_URL),
+          detail: e.PATCHPARTY_WEBHOOK_URL ? displayUrl(e.PATCHPARTY_WEBHOOK_URL) : "PATCHPARTY_WEBHOOK_URL is not set",
+        },
+        {
+          what: "Signing secret",
+          ok: Boolean(e.PATCHPARTY_WEBHOOK_SECRET),
+          detail: e.PATCHPARTY_WEBHOOK_SECRET ? "PATCHPARTY_WEBHOOK_SECRET is set" : "PATCHPARTY_WEBHOOK_SECRET is not set",
+        },
       ];
   }
 }
@@ -78,7 +91,12 @@ export function executorStartupLines(active: DefaultExecutor, demoData: boolean,
   const lines = [`Executor: ${active.name} (${active.why === "PATCHPARTY_EXECUTOR" ? "set by PATCHPARTY_EXECUTOR" : active.why}).`];
   for (const check of setup.checks.filter((c) => !c.ok)) lines.push(`  Not ready: ${check.what}: ${check.detail}.`);
   const simulated = active.name === "simulated";
-  if (demoData) lines.push(simulated ? "The database holds the demo data: outcomes are simulated, no server is patched." : "The database holds the demo data: its past outcomes are made up.");
+  if (demoData)
+    lines.push(
+      simulated
+        ? "The database holds the demo data: outcomes are simulated, no server is patched."
+        : "The database holds the demo data: its past outcomes are made up.",
+    );
   else if (simulated) lines.push("Outcomes are simulated: no server is patched.");
   return lines;
 }

@@ -49,7 +49,10 @@ export function sshConfigFromEnv(e: Env = currentEnv()): SshConfig {
 }
 
 /** The command configured for a member: its kind's first, else its first tag's. */
-export function configuredCommand(request: Pick<UpgradeRequest, "kind" | "tags">, commands: Record<string, string>): { source: string; command: string } | null {
+export function configuredCommand(
+  request: Pick<UpgradeRequest, "kind" | "tags">,
+  commands: Record<string, string>,
+): { source: string; command: string } | null {
   const byKind = request.kind ? commands[`kind:${request.kind}`] : undefined;
   if (byKind) return { source: `kind:${request.kind}`, command: byKind };
   for (const tag of request.tags) {
@@ -76,23 +79,38 @@ const quoteOption = (value: string) => `"${value.replace(/(["\\])/g, "\\$1")}"`;
 
 function sshArgs(target: Target, ssh: Ssh): string[] {
   return [
-    "-i", ssh.keyFile,
-    "-o", "IdentitiesOnly=yes",
-    "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes",
+    "-i",
+    ssh.keyFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
     // Only the configured file counts, and ssh never writes to it.
-    "-o", `UserKnownHostsFile=${quoteOption(ssh.knownHostsFile)}`,
-    "-o", "GlobalKnownHostsFile=/dev/null",
-    "-o", "UpdateHostKeys=no",
-    "-o", `ConnectTimeout=${ssh.connectTimeoutSeconds}`,
+    "-o",
+    `UserKnownHostsFile=${quoteOption(ssh.knownHostsFile)}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "UpdateHostKeys=no",
+    "-o",
+    `ConnectTimeout=${ssh.connectTimeoutSeconds}`,
     // A host that stops answering mid-upgrade is noticed in about a minute.
-    "-o", "ServerAliveInterval=15",
-    "-o", "ServerAliveCountMax=4",
-    "-o", "LogLevel=ERROR",
-    "-n", "-T",
-    "-p", String(target.port),
-    "-l", target.user,
-    "--", target.address,
+    "-o",
+    "ServerAliveInterval=15",
+    "-o",
+    "ServerAliveCountMax=4",
+    "-o",
+    "LogLevel=ERROR",
+    "-n",
+    "-T",
+    "-p",
+    String(target.port),
+    "-l",
+    target.user,
+    "--",
+    target.address,
   ];
 }
 
@@ -103,7 +121,12 @@ function reasonOf(signal: AbortSignal | undefined): string {
   return "stopped";
 }
 
-function runSsh(target: Target, ssh: Ssh, command: string, options: { signal?: AbortSignal; timeoutSeconds?: number; onStdout?: (text: string) => void } = {}): Promise<SshResult> {
+function runSsh(
+  target: Target,
+  ssh: Ssh,
+  command: string,
+  options: { signal?: AbortSignal; timeoutSeconds?: number; onStdout?: (text: string) => void } = {},
+): Promise<SshResult> {
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";
@@ -154,7 +177,11 @@ export function connectionProblem(stderr: string, target: Pick<Target, "address"
   if (/Permission denied/.test(text)) {
     return `${target.label} refused the SSH key for ${target.user} (${last}): authorize the public half of PATCHPARTY_SSH_KEY_FILE for ${target.user} on the host.`;
   }
-  if (/Connection refused|No route to host|Network is unreachable|timed out|Could not resolve hostname|Name or service not known|Temporary failure in name resolution|Connection closed|Connection reset|kex_exchange_identification/i.test(text)) {
+  if (
+    /Connection refused|No route to host|Network is unreachable|timed out|Could not resolve hostname|Name or service not known|Temporary failure in name resolution|Connection closed|Connection reset|kex_exchange_identification/i.test(
+      text,
+    )
+  ) {
     return `${target.label} is unreachable over SSH: ${last}.`;
   }
   return `SSH to ${target.label} failed: ${last}.`;
@@ -255,7 +282,17 @@ type ScriptResult = {
 
 /** Reads the script's stdout as it streams: markers to the result, everything else to `log`. */
 function scriptReader(log: (text: string) => void) {
-  const result: ScriptResult = { started: false, done: false, manager: null, step: null, failed: null, status: null, before: null, after: null, rebootRequired: null };
+  const result: ScriptResult = {
+    started: false,
+    done: false,
+    manager: null,
+    step: null,
+    failed: null,
+    status: null,
+    before: null,
+    after: null,
+    rebootRequired: null,
+  };
   let pending = "";
   let listing: { into: PackageList; format: "dpkg" | "rpm" } | null = null;
   let stepOutput = "";
@@ -306,7 +343,12 @@ function scriptReader(log: (text: string) => void) {
     const at = text.indexOf(MARK);
     if (at >= 0 && text.trimEnd().endsWith("@@")) {
       if (at > 0) line(text.slice(0, at));
-      marker(text.slice(at + MARK.length).trimEnd().slice(0, -2));
+      marker(
+        text
+          .slice(at + MARK.length)
+          .trimEnd()
+          .slice(0, -2),
+      );
       return;
     }
     if (listing) {
@@ -403,13 +445,19 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
 
   // What it needs, before touching anything.
   const address = request.address?.trim();
-  if (!address) return failed(`${request.memberName} has no address: set the resource's address (and its port and user, if not 22 and ${config.user}) to patch it over SSH.`);
+  if (!address)
+    return failed(
+      `${request.memberName} has no address: set the resource's address (and its port and user, if not 22 and ${config.user}) to patch it over SSH.`,
+    );
   const user = request.user?.trim() || config.user;
   if (!ADDRESS.test(address) || address.startsWith("-")) return failed(`${request.memberName}'s address "${address}" is not a host name or an IP address.`);
   if (!USER.test(user)) return failed(`${request.memberName}'s SSH user "${user}" is not a user name.`);
   if (!config.keyFile) return failed("The ssh executor is not set up: PATCHPARTY_SSH_KEY_FILE is not set.");
   if (!config.knownHostsFile) return failed("The ssh executor is not set up: PATCHPARTY_SSH_KNOWN_HOSTS is not set (host keys are always checked).");
-  for (const [variable, file] of [["PATCHPARTY_SSH_KEY_FILE", config.keyFile], ["PATCHPARTY_SSH_KNOWN_HOSTS", config.knownHostsFile]] as const) {
+  for (const [variable, file] of [
+    ["PATCHPARTY_SSH_KEY_FILE", config.keyFile],
+    ["PATCHPARTY_SSH_KNOWN_HOSTS", config.knownHostsFile],
+  ] as const) {
     const problem = await unreadable(file);
     if (problem) return failed(`The ssh executor is not set up: ${variable}=${file}: ${problem}.`);
   }
@@ -424,7 +472,10 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
   if (probe.stopped && signal?.aborted) return stoppedDuring("the connection");
   if (probe.code !== 0) {
     log(probe.stderr);
-    return failed(probe.stopped ? `${target.label} is unreachable over SSH: ${probe.stopped}.` : connectionProblem(probe.stderr, target, ssh.knownHostsFile), probe.code);
+    return failed(
+      probe.stopped ? `${target.label} is unreachable over SSH: ${probe.stopped}.` : connectionProblem(probe.stderr, target, ssh.knownHostsFile),
+      probe.code,
+    );
   }
   const bootId = probe.stdout.trim() || null;
 
@@ -460,7 +511,14 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
   if (run.stderr.trim()) log(run.stderr);
   if (run.stopped) return finish(stoppedDuring(script.step ?? "the upgrade"));
   if (!script.started) {
-    return finish(failed(run.code === SSH_ERROR ? connectionProblem(run.stderr, target, ssh.knownHostsFile) : `The upgrade did not start on ${target.label} (exit ${run.code}): ${lastLines(run.stderr || output)}`, run.code));
+    return finish(
+      failed(
+        run.code === SSH_ERROR
+          ? connectionProblem(run.stderr, target, ssh.knownHostsFile)
+          : `The upgrade did not start on ${target.label} (exit ${run.code}): ${lastLines(run.stderr || output)}`,
+        run.code,
+      ),
+    );
   }
   if (script.failed) {
     const { step, status, output: stepOutput } = script.failed;
@@ -468,7 +526,12 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
   }
   if (!script.done) {
     const why = run.code === SSH_ERROR ? lastLines(run.stderr, 1) || "the connection closed" : `exit ${run.code}`;
-    return finish(failed(`The connection to ${target.label} was lost during ${script.step ?? "the upgrade"} (${why}); what the upgrade did is unknown: check the host.`, run.code));
+    return finish(
+      failed(
+        `The connection to ${target.label} was lost during ${script.step ?? "the upgrade"} (${why}); what the upgrade did is unknown: check the host.`,
+        run.code,
+      ),
+    );
   }
   rebootRequired = script.rebootRequired;
   const upgradeStatus = script.status ?? 0;
@@ -483,7 +546,9 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
     if (signal?.aborted) return finish(stoppedDuring("the reboot"));
     // A reboot may cut its own connection (255) or leave it hanging (stopped): both are a reboot under way.
     if (asked.code !== 0 && asked.code !== SSH_ERROR && !asked.stopped) {
-      return finish(failed(`The reboot command failed (exit ${asked.code}) on ${target.label}: ${lastLines(asked.stdout + asked.stderr) || "no output"}`, asked.code));
+      return finish(
+        failed(`The reboot command failed (exit ${asked.code}) on ${target.label}: ${lastLines(asked.stdout + asked.stderr) || "no output"}`, asked.code),
+      );
     }
     log(`\n==> Waiting for ${target.label} to come back (up to ${config.rebootTimeoutSeconds} s)\n`);
     const until = Date.now() + config.rebootTimeoutSeconds * 1000;
@@ -565,7 +630,9 @@ export async function runSshExecution(key: string, options: { config?: SshConfig
   );
   let beating: Promise<void> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    beating = beat(key, new Date(), truncateOutput(output, secrets)).catch((error: unknown) => console.warn(`SSH executor: the heartbeat of ${key} failed:`, error));
+    beating = beat(key, new Date(), truncateOutput(output, secrets)).catch((error: unknown) =>
+      console.warn(`SSH executor: the heartbeat of ${key} failed:`, error),
+    );
   }, HEARTBEAT_SECONDS * 1000);
 
   let result: ExecutionReport;

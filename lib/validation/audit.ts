@@ -51,7 +51,6 @@ export const AUDIT_ACTIONS = [
   "api-token.revoke",
 ] as const;
 
-
 export const AuditQuerySchema = z.object({
   actor: optionalText(254),
   resource: optionalText(200),

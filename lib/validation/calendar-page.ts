@@ -4,7 +4,11 @@ import { CalendarFiltersSchema } from "./calendar";
 /** The calendar page's URL; a bad value falls back to its default instead of failing the page. */
 export const CalendarPageSchema = CalendarFiltersSchema.omit({ resource: true }).extend({
   view: z.enum(["month", "quarter", "agenda"]).catch("month"),
-  date: z.string().regex(/^\d{4}-\d{2}$/).optional().catch(undefined),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional()
+    .catch(undefined),
   tz: z.enum(["utc", "local"]).catch("utc"),
 });
 export type CalendarPageQuery = z.infer<typeof CalendarPageSchema>;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { optionalText } from "./common";
 
-
 /** What a calendar (page, download, feed) shows. */
 export const CalendarFiltersSchema = z.object({
   environment: z.enum(["production", "non-production"], { error: "must be production or non-production" }).optional(),

@@ -2,7 +2,12 @@
 import { z } from "zod";
 import { NewestFirstCursorSchema, RevisionSchema } from "./common";
 
-const text = (label: string, max: number) => z.string({ error: `${label} is text.` }).trim().min(3, `${label}: at least 3 characters.`).max(max, `${label}: at most ${max} characters.`);
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is text.` })
+    .trim()
+    .min(3, `${label}: at least 3 characters.`)
+    .max(max, `${label}: at most ${max} characters.`);
 
 export const ChangeEditSchema = z
   .object({
@@ -25,11 +30,16 @@ export const DecisionSchema = z
 /** POST /api/v1/changes: the production party (by tag) or the template whose upgrade it covers. */
 export const ChangeOpenSchema = z
   .object({
-    partyTag: z.string().regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q4").optional(),
+    partyTag: z
+      .string()
+      .regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q4")
+      .optional(),
     templateId: z.string().min(1).max(40).optional(),
   })
   .strict()
-  .refine((b) => (b.partyTag === undefined) !== (b.templateId === undefined), { message: "Send partyTag (a production party) or templateId (a template upgrade), one of them." });
+  .refine((b) => (b.partyTag === undefined) !== (b.templateId === undefined), {
+    message: "Send partyTag (a production party) or templateId (a template upgrade), one of them.",
+  });
 
 export const ChangeListQuerySchema = z.object({
   state: z.enum(["DRAFT", "SUBMITTED", "APPROVED", "REJECTED"], { error: "state is one of DRAFT, SUBMITTED, APPROVED, REJECTED" }).optional(),

@@ -48,7 +48,12 @@ export const ExecutionReportSchema = z
     rebootRequired: z.boolean({ error: "must be true or false" }).optional(),
     rebooted: z.boolean({ error: "must be true or false" }).optional(),
     healthCheck: z.enum(["passed", "failed"], { error: "must be passed or failed" }).optional(),
-    exitStatus: z.number({ error: "must be a whole number" }).int("must be a whole number").min(-2_147_483_648, "must be a 32-bit whole number").max(2_147_483_647, "must be a 32-bit whole number").optional(),
+    exitStatus: z
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(-2_147_483_648, "must be a 32-bit whole number")
+      .max(2_147_483_647, "must be a 32-bit whole number")
+      .optional(),
   })
   .strict();
 export type ExecutionReportInput = z.infer<typeof ExecutionReportSchema>;
@@ -58,13 +63,33 @@ export const EXECUTION_STATES = ["queued", "running", "succeeded", "failed", "sk
 /** GET /api/v1/executions: a party slot's (`party` + `kind`, `group` optional) or a template's executions. */
 export const ExecutionListQuerySchema = z
   .object({
-    party: z.string().regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q4").optional(),
+    party: z
+      .string()
+      .regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q4")
+      .optional(),
     kind: z.enum(["qa", "production"], { error: "must be qa or production" }).optional(),
-    group: numberInput(z.number({ error: "must be a whole number from 1 to 99" }).int("must be a whole number from 1 to 99").min(1, "must be a whole number from 1 to 99").max(99, "must be a whole number from 1 to 99")).optional(),
+    group: numberInput(
+      z
+        .number({ error: "must be a whole number from 1 to 99" })
+        .int("must be a whole number from 1 to 99")
+        .min(1, "must be a whole number from 1 to 99")
+        .max(99, "must be a whole number from 1 to 99"),
+    ).optional(),
     template: z.string().min(1, "must be a template id").max(40, "must be a template id").refine(noNul, "must be a template id").optional(),
     state: z.enum(EXECUTION_STATES, { error: `must be one of ${EXECUTION_STATES.join(", ")}` }).optional(),
-    limit: numberInput(z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(EXECUTION_LIST_LIMIT_MAX, `must be at most ${EXECUTION_LIST_LIMIT_MAX}`)).default(50),
-    cursor: z.string().min(1, "use the previous page's nextCursor").max(300, "use the previous page's nextCursor").refine(noNul, "use the previous page's nextCursor").optional(),
+    limit: numberInput(
+      z
+        .number({ error: "must be a whole number" })
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(EXECUTION_LIST_LIMIT_MAX, `must be at most ${EXECUTION_LIST_LIMIT_MAX}`),
+    ).default(50),
+    cursor: z
+      .string()
+      .min(1, "use the previous page's nextCursor")
+      .max(300, "use the previous page's nextCursor")
+      .refine(noNul, "use the previous page's nextCursor")
+      .optional(),
   })
   .superRefine((q, ctx) => {
     if ((q.party === undefined) === (q.template === undefined)) {

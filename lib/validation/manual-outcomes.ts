@@ -23,7 +23,13 @@ export const ManualTargetSchema = z.discriminatedUnion(
       kind: KindSchema,
       group: z.enum(["1", "2", "3"], { error: "group is 1, 2 or 3" }).transform(Number),
     }),
-    z.object({ scope: z.literal("template"), templateId: z.string({ error: "Which template? Reload the page." }).min(1, "Which template? Reload the page.").max(40, "Which template? Reload the page.") }),
+    z.object({
+      scope: z.literal("template"),
+      templateId: z
+        .string({ error: "Which template? Reload the page." })
+        .min(1, "Which template? Reload the page.")
+        .max(40, "Which template? Reload the page."),
+    }),
   ],
   { error: "Which party slot or template? Reload the page." },
 );
@@ -49,12 +55,20 @@ export const ManualOutcomeSchema = z
     reason: ManualReasonSchema.default(""),
   })
   .superRefine((input, ctx) => {
-    if (input.outcome === "failed" && input.reason === "") ctx.addIssue({ code: "custom", path: ["reason"], message: "Say why it failed: the reason is kept with the outcome." });
+    if (input.outcome === "failed" && input.reason === "")
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "Say why it failed: the reason is kept with the outcome." });
   });
 export type ManualOutcomeInput = z.infer<typeof ManualOutcomeSchema>;
 
 /** A CSV row's state: what an operator would write. */
-const CSV_STATES: Record<string, "succeeded" | "failed"> = { patched: "succeeded", succeeded: "succeeded", success: "succeeded", ok: "succeeded", failed: "failed", failure: "failed" };
+const CSV_STATES: Record<string, "succeeded" | "failed"> = {
+  patched: "succeeded",
+  succeeded: "succeeded",
+  success: "succeeded",
+  ok: "succeeded",
+  failed: "failed",
+  failure: "failed",
+};
 
 /** One row of `key,state,message` or `member,state,message`, after the header. */
 export const ManualCsvRowSchema = z
@@ -70,7 +84,8 @@ export const ManualCsvRowSchema = z
     message: ManualReasonSchema.optional().default(""),
   })
   .superRefine((row, ctx) => {
-    if (!row.key && !row.member) ctx.addIssue({ code: "custom", path: [row.key === undefined && row.member !== undefined ? "member" : "key"], message: "is empty" });
+    if (!row.key && !row.member)
+      ctx.addIssue({ code: "custom", path: [row.key === undefined && row.member !== undefined ? "member" : "key"], message: "is empty" });
     if (row.state === "failed" && row.message === "") ctx.addIssue({ code: "custom", path: ["message"], message: "say why it failed" });
   });
 export type ManualCsvRow = z.infer<typeof ManualCsvRowSchema>;

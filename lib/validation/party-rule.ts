@@ -9,7 +9,9 @@ const Slot = z.object({ start: Clock, end: Clock });
 export const PartyRuleSchema = z.object({
   timeZone: z.string().trim().min(1, "Pick a time zone.").max(64),
   qaMonthOfQuarter: numberInput(z.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "must be 1, 2 or 3" }))),
-  qaThursdayOfMonth: numberInput(z.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], { error: "must be 1, 2, 3, 4 or -1 (the last)" }))),
+  qaThursdayOfMonth: numberInput(
+    z.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], { error: "must be 1, 2, 3, 4 or -1 (the last)" })),
+  ),
   businessHours: Slot,
   productionMinGapDays: numberInput(z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(90, "must be at most 90 days")),
   qaSlots: z.tuple([Slot, Slot, Slot]),

@@ -1,14 +1,28 @@
 import { z } from "zod";
 import { RevisionSchema } from "./common";
 
-const name = (label: string) => z.string({ error: `${label} is text.` }).trim().min(1, `${label} is empty.`).max(100, `${label}: at most 100 characters.`);
+const name = (label: string) =>
+  z
+    .string({ error: `${label} is text.` })
+    .trim()
+    .min(1, `${label} is empty.`)
+    .max(100, `${label}: at most 100 characters.`);
 
 const MINUTES = "downtimeMinutes is a whole number of minutes from 0 to 1,440.";
 
 /** Components in upgrade order, each with its expected downtime. */
 export const PlanComponentsSchema = z
   .array(
-    z.object({ name: name("A component's name").regex(/^[^,:\n]+$/, "A component's name has no commas or colons."), downtimeMinutes: z.number({ error: MINUTES }).int(MINUTES).min(0, MINUTES).max(24 * 60, MINUTES) }).strict(),
+    z
+      .object({
+        name: name("A component's name").regex(/^[^,:\n]+$/, "A component's name has no commas or colons."),
+        downtimeMinutes: z
+          .number({ error: MINUTES })
+          .int(MINUTES)
+          .min(0, MINUTES)
+          .max(24 * 60, MINUTES),
+      })
+      .strict(),
     { error: "components: a list in upgrade order" },
   )
   .min(1, "Give at least one component.")
@@ -18,7 +32,10 @@ export type PlanComponents = z.infer<typeof PlanComponentsSchema>;
 
 /** PUT /api/v1/templates/{id}/plan: the components, or null for no plan; the revision read. */
 export const TemplatePlanSchema = z
-  .object({ components: z.union([z.null(), PlanComponentsSchema], { error: "a list of { name, downtimeMinutes } in upgrade order, or null for no plan" }), revision: z.number().int().min(1).optional() })
+  .object({
+    components: z.union([z.null(), PlanComponentsSchema], { error: "a list of { name, downtimeMinutes } in upgrade order, or null for no plan" }),
+    revision: z.number().int().min(1).optional(),
+  })
   .strict();
 
 /** The page's form: one component per line, "name, minutes" (or "name: minutes"); empty = no plan. */
@@ -26,7 +43,10 @@ export const PlanComponentsTextSchema = z
   .string()
   .max(4_000, "At most 4,000 characters.")
   .transform((text, ctx) => {
-    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (lines.length === 0) return null;
     return lines.map((line, i) => {
       const match = /^(.+?)\s*[,:]\s*(\d{1,4})\s*(?:min(?:utes)?)?$/i.exec(line);

@@ -16,12 +16,18 @@ const everyOrList = (label: string, min: number, max: number) =>
     .transform((value, ctx) => {
       if (value === "" || value.toLowerCase() === "every" || value === "*") return "every" as const;
       const out = new Set<number>();
-      for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+      for (const part of value
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const match = /^(\d{1,2})(?:-(\d{1,2}))?$/.exec(part);
         const from = Number(match?.[1]);
         const to = Number(match?.[2] ?? match?.[1]);
         if (!match || from < min || to > max || from > to) {
-          ctx.addIssue({ code: "custom", message: `${label}: "${part}" is not within ${min}–${max} (write e.g. ${min}, ${min + 1}-${Math.min(max, min + 3)} or every)` });
+          ctx.addIssue({
+            code: "custom",
+            message: `${label}: "${part}" is not within ${min}–${max} (write e.g. ${min}, ${min + 1}-${Math.min(max, min + 3)} or every)`,
+          });
           return z.NEVER;
         }
         for (let n = from; n <= to; n++) out.add(n);
@@ -29,13 +35,15 @@ const everyOrList = (label: string, min: number, max: number) =>
       return [...out].sort((a, b) => a - b);
     });
 
-export const CustomScheduleSchema = z.object({
-  minutes: everyOrList("minutes", 0, 59),
-  hours: everyOrList("hours", 0, 23),
-  weekdays: everyOrList("days of the week (0 = Sunday)", 0, 6),
-  monthDays: everyOrList("days of the month", 1, 31),
-  months: everyOrList("months", 1, 12),
-}).refine((c) => !neverFires(c), { message: NEVER_FIRES });
+export const CustomScheduleSchema = z
+  .object({
+    minutes: everyOrList("minutes", 0, 59),
+    hours: everyOrList("hours", 0, 23),
+    weekdays: everyOrList("days of the week (0 = Sunday)", 0, 6),
+    monthDays: everyOrList("days of the month", 1, 31),
+    months: everyOrList("months", 1, 12),
+  })
+  .refine((c) => !neverFires(c), { message: NEVER_FIRES });
 
 export const ScheduleInputSchema = z
   .object({
@@ -58,7 +66,14 @@ export const PolicyInputSchema = z
     tags: z
       .string()
       .max(500)
-      .transform((v) => [...new Set(v.split(",").map((t) => t.trim()).filter(Boolean))])
+      .transform((v) => [
+        ...new Set(
+          v
+            .split(",")
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
+      ])
       .refine((tags) => tags.length <= 20 && tags.every((t) => t.length <= 50), "At most 20 tags of 50 characters."),
     schedules: z.array(ScheduleInputSchema).max(20, "At most 20 schedules."),
     revision: RevisionSchema,
@@ -70,21 +85,44 @@ function uniqueScheduleNames(policy: { schedules?: { name: string }[] }, ctx: z.
   const seen = new Set<string>();
   (policy.schedules ?? []).forEach((s, i) => {
     const key = s.name.toLowerCase();
-    if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["schedules", i, "name"], message: `Another schedule of this policy is already named "${s.name}".` });
+    if (seen.has(key))
+      ctx.addIssue({ code: "custom", path: ["schedules", i, "name"], message: `Another schedule of this policy is already named "${s.name}".` });
     seen.add(key);
   });
 }
 
 // The API's shape (issue 6): presets by their API names, custom choices as lists of numbers.
-export const API_PRESETS = { "weekly-sunday": "weekly-sunday", "biweekly-sunday": "biweekly", "monthly-1st": "monthly-1st", "bimonthly-1st": "bimonthly-1st" } as const;
+export const API_PRESETS = {
+  "weekly-sunday": "weekly-sunday",
+  "biweekly-sunday": "biweekly",
+  "monthly-1st": "monthly-1st",
+  "bimonthly-1st": "bimonthly-1st",
+} as const;
 export type ApiPreset = keyof typeof API_PRESETS;
 export const apiPresetOf = (preset: string): ApiPreset | undefined => (Object.keys(API_PRESETS) as ApiPreset[]).find((k) => API_PRESETS[k] === preset);
 
 const wholeFromTo = (min: number, max: number) => `must be a whole number from ${min} to ${max}`;
 const everyOrNumbers = (min: number, max: number) =>
-  z.union([z.literal("every"), z.array(z.number({ error: wholeFromTo(min, max) }).int(wholeFromTo(min, max)).min(min, wholeFromTo(min, max)).max(max, wholeFromTo(min, max))).min(1, `must be "every" or a list of at least one number`).max(60)], {
-    error: `must be "every" or a list of whole numbers from ${min} to ${max}`,
-  }).transform((v) => (v === "every" ? v : [...new Set(v)].sort((a, b) => a - b)));
+  z
+    .union(
+      [
+        z.literal("every"),
+        z
+          .array(
+            z
+              .number({ error: wholeFromTo(min, max) })
+              .int(wholeFromTo(min, max))
+              .min(min, wholeFromTo(min, max))
+              .max(max, wholeFromTo(min, max)),
+          )
+          .min(1, `must be "every" or a list of at least one number`)
+          .max(60),
+      ],
+      {
+        error: `must be "every" or a list of whole numbers from ${min} to ${max}`,
+      },
+    )
+    .transform((v) => (v === "every" ? v : [...new Set(v)].sort((a, b) => a - b)));
 
 const ApiScheduleSchema = z
   .object({
@@ -96,15 +134,29 @@ const ApiScheduleSchema = z
       .max(WINDOW_HOURS.max, `The window is at most ${WINDOW_HOURS.max} hours.`),
     preset: z.enum(Object.keys(API_PRESETS) as [ApiPreset, ...ApiPreset[]], { error: `preset is one of ${Object.keys(API_PRESETS).join(", ")}` }).optional(),
     custom: z
-      .object({ minutes: everyOrNumbers(0, 59), hours: everyOrNumbers(0, 23), daysOfWeek: everyOrNumbers(0, 6), daysOfMonth: everyOrNumbers(1, 31), months: everyOrNumbers(1, 12) }, { error: "custom is { minutes, hours, daysOfWeek, daysOfMonth, months }" })
+      .object(
+        {
+          minutes: everyOrNumbers(0, 59),
+          hours: everyOrNumbers(0, 23),
+          daysOfWeek: everyOrNumbers(0, 6),
+          daysOfMonth: everyOrNumbers(1, 31),
+          months: everyOrNumbers(1, 12),
+        },
+        { error: "custom is { minutes, hours, daysOfWeek, daysOfMonth, months }" },
+      )
       .strict()
       .optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
-    if ((s.preset === undefined) === (s.custom === undefined)) ctx.addIssue({ code: "custom", message: "Give a schedule either a preset or a custom recurrence." });
+    if ((s.preset === undefined) === (s.custom === undefined))
+      ctx.addIssue({ code: "custom", message: "Give a schedule either a preset or a custom recurrence." });
     const c = s.custom;
-    if (c && Array.isArray(c.daysOfMonth) && neverFires({ minutes: c.minutes, hours: c.hours, weekdays: c.daysOfWeek, monthDays: c.daysOfMonth, months: c.months })) {
+    if (
+      c &&
+      Array.isArray(c.daysOfMonth) &&
+      neverFires({ minutes: c.minutes, hours: c.hours, weekdays: c.daysOfWeek, monthDays: c.daysOfMonth, months: c.months })
+    ) {
       ctx.addIssue({ code: "custom", path: ["custom"], message: NEVER_FIRES });
     }
   })
@@ -112,14 +164,19 @@ const ApiScheduleSchema = z
     name: s.name,
     windowHours: s.windowHours,
     ...(s.custom
-      ? { preset: "custom" as const, custom: { minutes: s.custom.minutes, hours: s.custom.hours, weekdays: s.custom.daysOfWeek, monthDays: s.custom.daysOfMonth, months: s.custom.months } }
+      ? {
+          preset: "custom" as const,
+          custom: { minutes: s.custom.minutes, hours: s.custom.hours, weekdays: s.custom.daysOfWeek, monthDays: s.custom.daysOfMonth, months: s.custom.months },
+        }
       : { preset: API_PRESETS[s.preset!], custom: undefined }),
   }));
 
 const apiPolicyFields = {
   name: z.string({ error: "Give the policy a name." }).trim().min(1, "Give the policy a name.").max(100, "At most 100 characters."),
   tags: z
-    .array(z.string({ error: "Each tag is text." }).trim().min(1, "A tag is empty.").max(50, "A tag has at most 50 characters."), { error: "tags: a list of text" })
+    .array(z.string({ error: "Each tag is text." }).trim().min(1, "A tag is empty.").max(50, "A tag has at most 50 characters."), {
+      error: "tags: a list of text",
+    })
     .max(20, "At most 20 tags.")
     .transform((tags) => [...new Set(tags)]),
   schedules: z.array(ApiScheduleSchema, { error: "schedules: a list of schedules" }).max(20, "At most 20 schedules."),
@@ -134,7 +191,12 @@ export const PolicyApiSchema = z
 
 /** PATCH /api/v1/policies/{id}: any of the fields; the rest stay as they are. */
 export const PolicyApiPatchSchema = z
-  .object({ name: apiPolicyFields.name.optional(), tags: apiPolicyFields.tags.optional(), schedules: apiPolicyFields.schedules.optional(), revision: apiPolicyFields.revision })
+  .object({
+    name: apiPolicyFields.name.optional(),
+    tags: apiPolicyFields.tags.optional(),
+    schedules: apiPolicyFields.schedules.optional(),
+    revision: apiPolicyFields.revision,
+  })
   .strict()
   .superRefine(uniqueScheduleNames);
 
@@ -155,4 +217,6 @@ export const WindowsQuerySchema = z
   .object({ from: isoInstant("from"), to: isoInstant("to") })
   // zod 4 runs these even when a field failed (then it is still text): compare only dates.
   .refine((q) => !(q.to instanceof Date && q.from instanceof Date) || q.to > q.from, { message: "to must be after from" })
-  .refine((q) => !(q.to instanceof Date && q.from instanceof Date) || q.to.getTime() - q.from.getTime() <= 400 * 86_400_000, { message: "Ask for at most 400 days at a time." });
+  .refine((q) => !(q.to instanceof Date && q.from instanceof Date) || q.to.getTime() - q.from.getTime() <= 400 * 86_400_000, {
+    message: "Ask for at most 400 days at a time.",
+  });

@@ -26,7 +26,14 @@ export const CsvRowSchema = z.object({
   tags: z
     .string()
     .optional()
-    .transform((v) => [...new Set((v ?? "").split(";").map((t) => t.trim()).filter(Boolean))])
+    .transform((v) => [
+      ...new Set(
+        (v ?? "")
+          .split(";")
+          .map((t) => t.trim())
+          .filter(Boolean),
+      ),
+    ])
     .refine((tags) => tags.length <= 20, "at most 20 tags")
     .refine((tags) => tags.every((t) => TAG_PATTERN.test(t)), "tags are separated by ; and hold letters, digits, : . _ - only"),
   // How executors reach it: a file without the column leaves it as it is (undefined), an empty cell clears it (null).

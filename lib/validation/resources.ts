@@ -49,19 +49,24 @@ export const GroupSchema = numberInput(
 
 /** "YYYY-MM-DD" (end of that UTC day) or a full ISO-8601 instant; empty means none. */
 const UntilSchema = z
-  .union([z.literal("").transform(() => undefined), z.null().transform(() => undefined), z.iso.date().transform((d) => new Date(`${d}T23:59:59.999Z`)), z.iso.datetime({ offset: true }).transform((d) => new Date(d))], {
-    error: "The expiry must be a date (YYYY-MM-DD).",
-  })
+  .union(
+    [
+      z.literal("").transform(() => undefined),
+      z.null().transform(() => undefined),
+      z.iso.date().transform((d) => new Date(`${d}T23:59:59.999Z`)),
+      z.iso.datetime({ offset: true }).transform((d) => new Date(d)),
+    ],
+    {
+      error: "The expiry must be a date (YYYY-MM-DD).",
+    },
+  )
   .optional()
   .refine((d) => d === undefined || d.getUTCFullYear() < 2200, "The expiry must be before 2200.");
-
 
 export const ExcludeSchema = z.object({ reason: ReasonSchema, until: UntilSchema, revision: RevisionSchema });
 export type ExcludeInput = z.infer<typeof ExcludeSchema>;
 
-const OverrideSchema = z
-  .union([z.literal("").transform(() => undefined), ReasonSchema])
-  .optional();
+const OverrideSchema = z.union([z.literal("").transform(() => undefined), ReasonSchema]).optional();
 
 export const GroupChangeSchema = z.object({ group: GroupSchema, revision: RevisionSchema, overrideReason: OverrideSchema });
 export type GroupChangeInput = z.infer<typeof GroupChangeSchema>;
@@ -146,11 +151,16 @@ export const ResourcePatchSchema = z
     sshUser: SshUserSchema.optional(),
   })
   .strict()
-  .refine((b) => b.group !== undefined || CONNECTION_FIELDS.some((field) => b[field] !== undefined), "Send at least one of group, address, sshPort and sshUser.");
+  .refine(
+    (b) => b.group !== undefined || CONNECTION_FIELDS.some((field) => b[field] !== undefined),
+    "Send at least one of group, address, sshPort and sshUser.",
+  );
 export type ResourcePatchInput = z.infer<typeof ResourcePatchSchema>;
 
-
-const flagSchema = z.enum(["1", "true"], { error: "must be 1 or true" }).transform(() => true as const).optional();
+const flagSchema = z
+  .enum(["1", "true"], { error: "must be 1 or true" })
+  .transform(() => true as const)
+  .optional();
 
 /** The list's filters, as they appear in the URL and the API's query string. */
 export const ResourceFiltersSchema = z.object({
@@ -161,7 +171,10 @@ export const ResourceFiltersSchema = z.object({
   cluster: optionalText(200),
   group: z.enum(["1", "2", "3"], { error: "must be 1, 2 or 3" }).transform(Number).optional(),
   state: z.enum(["included", "excluded"], { error: "must be included or excluded" }).optional(),
-  lastTag: z.string().regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q3").optional(),
+  lastTag: z
+    .string()
+    .regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q3")
+    .optional(),
   never: flagSchema,
   failed: flagSchema,
 });
@@ -185,7 +198,13 @@ export function filtersFromSearchParams(params: Record<string, string | string[]
 }
 
 export const BulkSelectionSchema = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("ids"), ids: z.array(z.string().min(1).max(40)).min(1, "Select at least one resource.").max(BULK_MAX_IDS, `Select at most ${BULK_MAX_IDS} resources, or use "all matching".`) }),
+  z.object({
+    mode: z.literal("ids"),
+    ids: z
+      .array(z.string().min(1).max(40))
+      .min(1, "Select at least one resource.")
+      .max(BULK_MAX_IDS, `Select at most ${BULK_MAX_IDS} resources, or use "all matching".`),
+  }),
   z.object({ mode: z.literal("filter"), filters: ResourceFiltersSchema }),
 ]);
 export type BulkSelection = z.infer<typeof BulkSelectionSchema>;

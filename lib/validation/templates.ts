@@ -22,9 +22,16 @@ export const ConcurrencySchema = numberInput(
 );
 
 const memberNames = z
-  .array(z.string({ error: "Each member is a resource or cluster name." }).trim().min(1, "A member name is empty.").max(200, "A member name has at most 200 characters."), {
-    error: "members: a list of resource or cluster names",
-  })
+  .array(
+    z
+      .string({ error: "Each member is a resource or cluster name." })
+      .trim()
+      .min(1, "A member name is empty.")
+      .max(200, "A member name has at most 200 characters."),
+    {
+      error: "members: a list of resource or cluster names",
+    },
+  )
   .min(1, "Add at least one member.")
   .max(MAX_MEMBERS, `At most ${MAX_MEMBERS.toLocaleString("en")} members.`)
   .transform((names) => [...new Set(names)]);
@@ -43,7 +50,12 @@ export const TemplateCreateFormSchema = TemplateCreateSchema.extend({
   members: z
     .string()
     .max(400_000, "The member list is too long.")
-    .transform((text) => text.split(/[\n,]/).map((n) => n.trim()).filter(Boolean))
+    .transform((text) =>
+      text
+        .split(/[\n,]/)
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
     .pipe(memberNames),
 });
 
@@ -113,9 +125,17 @@ export const TemplatePatchSchema = z
     revision: RevisionSchema,
   })
   .strict()
-  .refine((p) => p.targetVersion !== undefined || p.concurrency !== undefined || SAFETY_FIELDS.some((k) => p[k] !== undefined) || EXECUTION_FIELDS.some((k) => p[k] !== undefined), {
-    message: "Send targetVersion, concurrency, a rollout setting (concurrencyPercent, canaryPercent, maxFailures, maxFailurePercent) or an execution setting (executor, preHook, postHook, cutoffMinutes, memberTimeoutMinutes).",
-  });
+  .refine(
+    (p) =>
+      p.targetVersion !== undefined ||
+      p.concurrency !== undefined ||
+      SAFETY_FIELDS.some((k) => p[k] !== undefined) ||
+      EXECUTION_FIELDS.some((k) => p[k] !== undefined),
+    {
+      message:
+        "Send targetVersion, concurrency, a rollout setting (concurrencyPercent, canaryPercent, maxFailures, maxFailurePercent) or an execution setting (executor, preHook, postHook, cutoffMinutes, memberTimeoutMinutes).",
+    },
+  );
 export type TemplatePatch = z.infer<typeof TemplatePatchSchema>;
 
 export const MemberQuerySchema = z.object({

@@ -6,7 +6,12 @@ export const USER_ROLES = ["viewer", "owner", "approver", "admin", "executor"] a
 
 /** A user made on the command line (`npm run user:add`); the password is generated, never given. */
 export const NewUserSchema = z.object({
-  email: z.string().trim().toLowerCase().email("That is not an e-mail address: give the user's, such as ada@example.com.").max(254, "An e-mail address is at most 254 characters."),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .email("That is not an e-mail address: give the user's, such as ada@example.com.")
+    .max(254, "An e-mail address is at most 254 characters."),
   role: z
     .string()
     .trim()

@@ -8,7 +8,9 @@ test("browse months, switch views and time zone, filter, open a party", async ({
   await signIn(page, "viewer@example.com");
   await page.goto("/calendar?date=2026-12");
   await expect(page.getByTestId("calendar-title")).toHaveText("December 2026");
-  const production = page.getByRole("link", { name: /^Production Patch Party 2026-Q4, group 1, 05:00–09:00 UTC, \d+ resources(, blocked: change not approved)?$/ });
+  const production = page.getByRole("link", {
+    name: /^Production Patch Party 2026-Q4, group 1, 05:00–09:00 UTC, \d+ resources(, blocked: change not approved)?$/,
+  });
   await expect(production).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("month.png"), fullPage: true });
 
@@ -46,7 +48,10 @@ test("browse months, switch views and time zone, filter, open a party", async ({
   await expect(page.getByTestId("calendar-agenda").getByRole("link", { name: /2026-Q4/ })).toHaveCount(1);
   await expect(page.getByTestId("calendar-agenda")).not.toContainText("G1");
 
-  await page.getByTestId("calendar-agenda").getByRole("link", { name: /2026-Q4/ }).click();
+  await page
+    .getByTestId("calendar-agenda")
+    .getByRole("link", { name: /2026-Q4/ })
+    .click();
   await expect(page.getByRole("heading", { level: 1, name: "Production Patch Party 2026-Q4" })).toBeVisible();
   const count = Number((await page.getByTestId("party-slot-2").innerText()).replace(/,/g, ""));
   expect(count).toBeGreaterThan(0);
@@ -77,7 +82,11 @@ test("download the feed: a real iCalendar parser reads the same parties as the A
   const uids = new Set(events.map((e) => e.uid));
   expect(uids.size).toBe(events.length);
 
-  const parties = (await (await page.request.get("/api/v1/parties?from=2027-01-01&to=2027-12-31")).json()) as { tag: string; kind: string; slots: { group: number; startsAt: string; endsAt: string }[] }[];
+  const parties = (await (await page.request.get("/api/v1/parties?from=2027-01-01&to=2027-12-31")).json()) as {
+    tag: string;
+    kind: string;
+    slots: { group: number; startsAt: string; endsAt: string }[];
+  }[];
   for (const party of parties) {
     for (const slot of party.slots) {
       const event = events.find((e) => e.uid === `${party.tag}-${party.kind}-group-${slot.group}@patchparty`);

@@ -8,7 +8,10 @@ test("an approver approves the submitted change of the next production party, wi
   const table = page.getByRole("table", { name: "Change requests" });
   await expect(table).toContainText("Waiting for approval");
   await page.screenshot({ path: testInfo.outputPath("changes.png"), fullPage: true });
-  await table.getByRole("link", { name: /^Patch Party \d{4}-Q[1-4] production/ }).first().click();
+  await table
+    .getByRole("link", { name: /^Patch Party \d{4}-Q[1-4] production/ })
+    .first()
+    .click();
   await expect(page.getByText("Requested by admin@example.com")).toBeVisible();
   await expect(page.getByText("Rollback plan")).toBeVisible();
   await expect(page.getByText(/Group 1: /)).toBeVisible();
@@ -27,7 +30,13 @@ test("an approver approves the submitted change of the next production party, wi
   await expect(page.getByTestId("change-status")).toContainText("Approved: this production party may start in its window.");
   const tag = /parties\/(\d{4}-Q[1-4])\/production/.exec(page.url())![1]!;
   await page.screenshot({ path: testInfo.outputPath("party-approved.png"), fullPage: true });
-  const parties = (await (await page.request.get(`/api/v1/parties?from=2026-01-01&to=2028-12-31`)).json()) as { tag: string; kind: string; change: { state: string } | null; blocked: boolean; blockedReason: string | null }[];
+  const parties = (await (await page.request.get(`/api/v1/parties?from=2026-01-01&to=2028-12-31`)).json()) as {
+    tag: string;
+    kind: string;
+    change: { state: string } | null;
+    blocked: boolean;
+    blockedReason: string | null;
+  }[];
   expect(parties.find((p) => p.tag === tag && p.kind === "production")).toMatchObject({ change: { state: "APPROVED" }, blocked: false, blockedReason: null });
   const later = parties.filter((p) => p.kind === "production" && p.tag > tag);
   expect(later[0]).toMatchObject({ change: null, blocked: true, blockedReason: "It has no change request yet." });
@@ -36,7 +45,12 @@ test("an approver approves the submitted change of the next production party, wi
   // The calendar marks the later, unapproved production party as blocked, and not this one.
   await page.goto(`/calendar?view=agenda&date=${tag.slice(0, 4)}-${String((Number(tag.slice(6)) - 1) * 3 + 1).padStart(2, "0")}`);
   const agenda = page.getByRole("table", { name: /^Patch Parties/ });
-  await expect(agenda.getByRole("row").filter({ hasText: `${tag}` }).filter({ hasText: "Production" })).not.toContainText("blocked");
+  await expect(
+    agenda
+      .getByRole("row")
+      .filter({ hasText: `${tag}` })
+      .filter({ hasText: "Production" }),
+  ).not.toContainText("blocked");
   await expect(agenda.getByRole("row").filter({ hasText: later[0]!.tag }).filter({ hasText: "Production" })).toContainText("blocked: change not approved");
   noErrors();
 });
@@ -54,7 +68,9 @@ test("customers' notices are listed, and the party page counts them", async ({ p
   await page.screenshot({ path: testInfo.outputPath("notices.png"), fullPage: true });
   await first.getByRole("link").click();
   await expect(page.getByTestId("party-notices")).toContainText(/Announcement: Sent × \d+/);
-  const api = (await (await page.request.get("/api/v1/notifications?state=SENT")).json()) as { items: { recipient: string; subject: string; window: unknown; state: string; sentAt: string }[] };
+  const api = (await (await page.request.get("/api/v1/notifications?state=SENT")).json()) as {
+    items: { recipient: string; subject: string; window: unknown; state: string; sentAt: string }[];
+  };
   expect(api.items.length).toBeGreaterThan(0);
   expect(api.items[0]).toMatchObject({ state: "SENT", window: { startsAt: expect.any(String) }, sentAt: expect.any(String) });
   expect((await page.request.get("/api/v1/notifications?state=LOST")).status()).toBe(400);
@@ -74,7 +90,9 @@ test("an admin sees the QA outcome on the production party, holds it with a reas
   await gate.getByLabel("Reason to hold").fill("QA failures under review");
   await gate.getByRole("button", { name: "Hold production" }).click();
   await expect(gate.getByText(/^Held by admin@example\.com on .*: QA failures under review$/)).toBeVisible();
-  await expect(page.getByTestId("change-status")).toContainText("Blocked: this production party does not start. Held by admin@example.com: QA failures under review");
+  await expect(page.getByTestId("change-status")).toContainText(
+    "Blocked: this production party does not start. Held by admin@example.com: QA failures under review",
+  );
   await page.screenshot({ path: testInfo.outputPath("party-held.png"), fullPage: true });
   const held = (await (await page.request.get(`/api/v1/parties/${tag}/production`)).json()) as { blocked: boolean; held: { reason: string } | null };
   expect(held).toMatchObject({ blocked: true, held: { reason: "QA failures under review" } });
@@ -102,10 +120,16 @@ test("the compliance dashboard shows the latest quarter by team, as a chart and 
   await signIn(page, "viewer@example.com");
   await page.goto("/compliance");
   await expect(page.getByTestId("compliance-totals")).toContainText(/Patched in the latest parties\s*[\d.]+ %/);
-  await expect(page.getByRole("img", { name: /^Share of resources patched in the latest quarter, by team\. Analytics: production \d+ %, non-production \d+ %/ })).toBeVisible();
+  await expect(
+    page.getByRole("img", { name: /^Share of resources patched in the latest quarter, by team\. Analytics: production \d+ %, non-production \d+ %/ }),
+  ).toBeVisible();
   await expect(page.getByRole("table", { name: "Patched by team and environment" }).getByRole("row")).toHaveCount(13);
   await page.screenshot({ path: testInfo.outputPath("compliance.png"), fullPage: true });
-  const api = (await (await page.request.get("/api/v1/compliance")).json()) as { quarters: { production: string; nonProduction: string }; totals: { share: number }; byTeam: unknown[] };
+  const api = (await (await page.request.get("/api/v1/compliance")).json()) as {
+    quarters: { production: string; nonProduction: string };
+    totals: { share: number };
+    byTeam: unknown[];
+  };
   expect(api.quarters.production).toMatch(/^\d{4}-Q[1-4]$/);
   expect(api.quarters.nonProduction).toMatch(/^\d{4}-Q[1-4]$/);
   expect(api.totals.share).toBeGreaterThan(0.5);

@@ -14,13 +14,16 @@ const WEB_PORT = 3111;
 const BASE = `http://127.0.0.1:${WEB_PORT}`;
 
 function startDb(dir: string, seed: boolean): Promise<{ child: ChildProcess; info: { url: string; token?: string; resources?: string[] } }> {
-  const child = spawn("node_modules/.bin/tsx", ["tests/e2e/scripts/fault-db.ts", dir, String(DB_PORT), ...(seed ? ["--seed"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn("node_modules/.bin/tsx", ["tests/e2e/scripts/fault-db.ts", dir, String(DB_PORT), ...(seed ? ["--seed"] : [])], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the database process exited (${code})`)));
     createInterface({ input: child.stdout! }).once("line", (line) => resolve({ child, info: JSON.parse(line) }));
   });
 }
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM"))));
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM"))));
 
 async function until(check: () => Promise<boolean>, ms: number) {
   const end = Date.now() + ms;
@@ -38,7 +41,14 @@ test("the database restarts under load: requests fail cleanly, the app recovers 
   const { url, token, resources } = db.info as { url: string; token: string; resources: string[] };
   const web = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(WEB_PORT), "-H", "127.0.0.1"], {
     stdio: ["ignore", "ignore", process.env.FAULT_LOG ? "inherit" : "ignore"],
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, NEXTAUTH_URL: BASE, NEXTAUTH_SECRET: "fault-secret-fault-secret-fault-secret-00", PATCHPARTY_WORKER: "off" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: url,
+      NEXTAUTH_URL: BASE,
+      NEXTAUTH_SECRET: "fault-secret-fault-secret-fault-secret-00",
+      PATCHPARTY_WORKER: "off",
+    },
   });
   try {
     expect(await until(async () => (await fetch(`${BASE}/api/health`)).ok, 60_000)).toBe(true);
@@ -95,7 +105,9 @@ test("the database restarts under load: requests fail cleanly, the app recovers 
     // Every acknowledged exclusion is in the resource's history.
     const client = new pg.Client({ connectionString: db.info.url });
     await client.connect();
-    const { rows } = await client.query<{ name: string; reason: string }>(`SELECT r.name, e.reason FROM "ExclusionEvent" e JOIN "Resource" r ON r.id = e."resourceId" WHERE e.action = 'EXCLUDE'`);
+    const { rows } = await client.query<{ name: string; reason: string }>(
+      `SELECT r.name, e.reason FROM "ExclusionEvent" e JOIN "Resource" r ON r.id = e."resourceId" WHERE e.action = 'EXCLUDE'`,
+    );
     await client.end();
     const stored = new Set(rows.map((r) => `${r.name}|${r.reason}`));
     expect(acknowledged.length).toBeGreaterThan(10);

@@ -17,7 +17,9 @@ test("an admin sees which executor runs the upgrades, why, and what each one nee
   // The e2e server configures no real executor: each says what it lacks, or what it uses by default.
   await expect(page.getByRole("list", { name: "ssh settings" })).toContainText("PATCHPARTY_SSH_KEY_FILE is not set");
   await expect(page.getByRole("list", { name: "webhook settings" })).toContainText("PATCHPARTY_WEBHOOK_URL is not set");
-  await expect(page.getByRole("list", { name: "ansible settings" })).toContainText(/ansible\/patch\.yml \(the default: PATCHPARTY_ANSIBLE_PLAYBOOK is not set\)/);
+  await expect(page.getByRole("list", { name: "ansible settings" })).toContainText(
+    /ansible\/patch\.yml \(the default: PATCHPARTY_ANSIBLE_PLAYBOOK is not set\)/,
+  );
   await expect(page.getByTestId("slot-executor")).toContainText("the default (simulated)");
   await page.screenshot({ path: testInfo.outputPath("execution-1280.png"), fullPage: true });
 

@@ -27,4 +27,5 @@ export function failOnConsoleErrors(page: Page) {
  * The home page's card of the next party of a kind. By role, not test id: Next keeps an earlier
  * render of a page hidden in the document after a refresh, and a role locator skips hidden copies.
  */
-export const nextPartyCard = (page: Page, kind: "qa" | "production") => page.getByRole("region", { name: kind === "qa" ? "Next QA Patch Party" : "Next Production Patch Party" });
+export const nextPartyCard = (page: Page, kind: "qa" | "production") =>
+  page.getByRole("region", { name: kind === "qa" ? "Next QA Patch Party" : "Next Production Patch Party" });

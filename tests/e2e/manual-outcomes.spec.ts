@@ -7,7 +7,10 @@ const MINUTE = 60_000;
 
 /** Runs tests/e2e/scripts/manual-slot.ts against the e2e database and returns what it printed. */
 function script<T>(...args: string[]): T {
-  const out = execFileSync("node_modules/.bin/tsx", ["tests/e2e/scripts/manual-slot.ts", ...args], { encoding: "utf8", env: { ...process.env, PATCHPARTY_DB_PORT: "54401" } });
+  const out = execFileSync("node_modules/.bin/tsx", ["tests/e2e/scripts/manual-slot.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PATCHPARTY_DB_PORT: "54401" },
+  });
   return JSON.parse(out.trim().split("\n").at(-1)!) as T;
 }
 
@@ -25,7 +28,13 @@ test("an admin records one member of a manual party slot patched and another fai
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
   // Every member at once, no canary: the slot's members all wait for a person from the start.
-  expect((await page.request.put("/api/v1/party-rule/rollouts", { data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 0, maxFailures: null, maxFailurePercent: 10 } })).status()).toBe(200);
+  expect(
+    (
+      await page.request.put("/api/v1/party-rule/rollouts", {
+        data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 0, maxFailures: null, maxFailurePercent: 10 },
+      })
+    ).status(),
+  ).toBe(200);
   const party = script<Setup>("setup");
   const [first, second] = party.members;
   const start = new Date(party.startsAt).getTime();
@@ -121,6 +130,8 @@ test("an admin records one member of a manual party slot patched and another fai
   await expect(page.getByTestId("template-execution").getByLabel("Executor")).toBeVisible();
   await shots(page, testInfo, "template-manual");
 
-  await page.request.put("/api/v1/party-rule/rollouts", { data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 } });
+  await page.request.put("/api/v1/party-rule/rollouts", {
+    data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 },
+  });
   noErrors();
 });

@@ -7,7 +7,10 @@ const MINUTE = 60_000;
 
 /** Runs the party engine of the e2e database (tests/e2e/scripts/party-slot.ts) and returns what it printed. */
 function slot<T>(...args: string[]): T {
-  const out = execFileSync("node_modules/.bin/tsx", ["tests/e2e/scripts/party-slot.ts", ...args], { encoding: "utf8", env: { ...process.env, PATCHPARTY_DB_PORT: "54401" } });
+  const out = execFileSync("node_modules/.bin/tsx", ["tests/e2e/scripts/party-slot.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PATCHPARTY_DB_PORT: "54401" },
+  });
   return JSON.parse(out.trim().split("\n").at(-1)!) as T;
 }
 
@@ -16,7 +19,9 @@ test("a party slot rolls out canary first, halts past the threshold, and an admi
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
   // The defaults, whatever an earlier test saved: canary 10 %, halt above 10 % failed, 25 at once.
-  const put = await page.request.put("/api/v1/party-rule/rollouts", { data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 } });
+  const put = await page.request.put("/api/v1/party-rule/rollouts", {
+    data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 },
+  });
   expect(put.status()).toBe(200);
 
   const party = slot<Setup>("setup");
@@ -40,7 +45,9 @@ test("a party slot rolls out canary first, halts past the threshold, and an admi
   await expect(rollout).toContainText("100.0 % of the upgrades failed (2 of 2), more than the 10 % allowed.");
   await page.screenshot({ path: testInfo.outputPath("party-slot-halted.png"), fullPage: true });
   // Halted means halted: ticks start nothing more.
-  expect(slot<{ started: number }[]>("tick", party.partyId, party.teamId, new Date(start + 5 * MINUTE).toISOString(), "2", "0").every((t) => t.started === 0)).toBe(true);
+  expect(
+    slot<{ started: number }[]>("tick", party.partyId, party.teamId, new Date(start + 5 * MINUTE).toISOString(), "2", "0").every((t) => t.started === 0),
+  ).toBe(true);
 
   await rollout.getByRole("button", { name: "Resume" }).click();
   await expect(rollout).toContainText("Patching");
@@ -58,8 +65,18 @@ test("a party slot rolls out canary first, halts past the threshold, and an admi
 
   // The audit has the halt, with its reason, and the admin's resume.
   await page.goto("/audit?action=party.slot-halted");
-  await expect(page.getByTestId("audit-rows").getByRole("row").filter({ hasText: `${party.tag} QA group 1` })).toContainText("100.0 % of the upgrades failed");
+  await expect(
+    page
+      .getByTestId("audit-rows")
+      .getByRole("row")
+      .filter({ hasText: `${party.tag} QA group 1` }),
+  ).toContainText("100.0 % of the upgrades failed");
   await page.goto("/audit?action=party.slot-resumed&actor=admin@example.com");
-  await expect(page.getByTestId("audit-rows").getByRole("row").filter({ hasText: `${party.tag} QA group 1` })).toContainText("admin@example.com");
+  await expect(
+    page
+      .getByTestId("audit-rows")
+      .getByRole("row")
+      .filter({ hasText: `${party.tag} QA group 1` }),
+  ).toContainText("admin@example.com");
   noErrors();
 });

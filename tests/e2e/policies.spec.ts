@@ -29,7 +29,10 @@ test("an admin creates a policy with a custom schedule, previews its next ten wi
   const policyUrl = page.url();
   await page.goto("/calendar?date=2026-12");
   await expect(page.getByRole("link", { name: `Upgrade window of ${name} (Weekly), 02:30–05:30` }).first()).toBeVisible();
-  await page.getByRole("link", { name: `Upgrade window of ${name} (Weekly), 02:30–05:30` }).first().click();
+  await page
+    .getByRole("link", { name: `Upgrade window of ${name} (Weekly), 02:30–05:30` })
+    .first()
+    .click();
   await expect(page).toHaveURL(policyUrl);
 
   // A window longer than a day is refused with a message, and nothing changes.

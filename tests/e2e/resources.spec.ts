@@ -52,7 +52,10 @@ test("an owner excludes with a reason, then includes into group 2 and sees the n
   noErrors();
 });
 
-test("an admin sets where the executors reach a resource; a bad address is refused at its field; its owner sees it, no form", async ({ page, browser }, testInfo) => {
+test("an admin sets where the executors reach a resource; a bad address is refused at its field; its owner sees it, no form", async ({
+  page,
+  browser,
+}, testInfo) => {
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
   const resource = await findResource(page, "team=payments&environment=non-production&sort=name");
@@ -218,8 +221,14 @@ test("an owner bulk-excludes selected rows; resources of other teams are refused
   await dialog.getByRole("button", { name: "Done" }).click();
 
   await page.goto("/resources?team=payments&state=included&environment=non-production&sort=-name");
-  await page.getByRole("checkbox", { name: /^Select qa-/ }).nth(0).check();
-  await page.getByRole("checkbox", { name: /^Select qa-/ }).nth(1).check();
+  await page
+    .getByRole("checkbox", { name: /^Select qa-/ })
+    .nth(0)
+    .check();
+  await page
+    .getByRole("checkbox", { name: /^Select qa-/ })
+    .nth(1)
+    .check();
   await expect(page.getByTestId("selection-count")).toHaveText("2 selected");
   await page.screenshot({ path: testInfo.outputPath("bulk.png"), fullPage: true });
   await page.getByRole("button", { name: "Exclude…" }).click();
@@ -277,7 +286,8 @@ test("an admin imports a CSV: errors by line and column first, then all rows at 
   await expect(errors).toContainText("group");
   expect((await page.request.get("/api/v1/resources/e2e-import-01")).status()).toBe(404);
 
-  const good = "name,kind,environment,team,cluster,group,tags\ne2e-import-01,vm,production,payments,,2,linux;e2e\ne2e-import-02,server,non-production,payments,,3,\n";
+  const good =
+    "name,kind,environment,team,cluster,group,tags\ne2e-import-01,vm,production,payments,,2,linux;e2e\ne2e-import-02,server,non-production,payments,,3,\n";
   await page.getByLabel("CSV file").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
   await page.getByRole("button", { name: "Check and import" }).click();
   await expect(page.getByText("Imported: 2 created, 0 updated, 0 unchanged.")).toBeVisible();
@@ -287,7 +297,10 @@ test("an admin imports a CSV: errors by line and column first, then all rows at 
 
 test("a viewer cannot import", async ({ page }) => {
   await signIn(page, "viewer@example.com");
-  const response = await page.request.post("/api/v1/resources.csv", { data: "name,kind,environment,team,group\nx,vm,production,payments,1\n", headers: { "Content-Type": "text/csv" } });
+  const response = await page.request.post("/api/v1/resources.csv", {
+    data: "name,kind,environment,team,group\nx,vm,production,payments,1\n",
+    headers: { "Content-Type": "text/csv" },
+  });
   expect(response.status()).toBe(403);
   await page.goto("/resources");
   await expect(page.getByRole("link", { name: "Import CSV" })).toHaveCount(0);

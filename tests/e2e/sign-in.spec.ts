@@ -49,7 +49,11 @@ for (const role of roles) {
     await expect(nextPartyCard(page, "production")).toContainText(/\d{4}-Q[1-4]/);
     // Slots show in UTC and in the browser's zone (America/New_York in these tests).
     await expect(nextPartyCard(page, "qa").getByText(/UTC$/).first()).toBeVisible();
-    await expect(nextPartyCard(page, "qa").getByText(/ES?T \(your time\)/).first()).toBeVisible();
+    await expect(
+      nextPartyCard(page, "qa")
+        .getByText(/ES?T \(your time\)/)
+        .first(),
+    ).toBeVisible();
     await expect(page.getByRole("link", { name: "API tokens" })).toHaveCount(role.label === "Admin" ? 1 : 0);
     await page.screenshot({ path: testInfo.outputPath("home.png"), fullPage: true });
     noErrors();

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { failOnConsoleErrors, signIn } from "./helpers";
 
-test("an admin links a new policy to a template, bumps its version, gets the change approved and watches the members upgrade", async ({ page, browser }, testInfo) => {
+test("an admin links a new policy to a template, bumps its version, gets the change approved and watches the members upgrade", async ({
+  page,
+  browser,
+}, testInfo) => {
   test.setTimeout(90_000);
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
@@ -118,8 +121,13 @@ test("the demo templates show their states; a viewer sees no version controls", 
   await expect(notices.getByTestId("template-notices")).toContainText(/Announcement: Waiting to send × \d+/);
   await expect(notices.getByText(/^Short notice: customers were told of this date only \d+ day\(s\) before it/)).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("template-notices.png"), fullPage: true });
-  const api = (await (await page.request.get("/api/v1/notifications")).json()) as { items: { subject: string; template: { name: string } | null; version: string | null }[] };
-  expect(api.items.find((n) => n.template?.name === "Kubernetes clusters")).toMatchObject({ version: "1.31.2", subject: expect.stringMatching(/^Planned maintenance: upgrade of Kubernetes clusters to 1\.31\.2 on /) });
+  const api = (await (await page.request.get("/api/v1/notifications")).json()) as {
+    items: { subject: string; template: { name: string } | null; version: string | null }[];
+  };
+  expect(api.items.find((n) => n.template?.name === "Kubernetes clusters")).toMatchObject({
+    version: "1.31.2",
+    subject: expect.stringMatching(/^Planned maintenance: upgrade of Kubernetes clusters to 1\.31\.2 on /),
+  });
 });
 
 test("an admin reads the access platform's upgrade plan on a timeline and edits its components; a bad line is refused and kept", async ({ page }, testInfo) => {
@@ -151,7 +159,20 @@ test("an admin reads the access platform's upgrade plan on a timeline and edits 
   await expect(form.getByText("Saved: the next rollout follows this plan.")).toBeVisible();
   await expect(page.getByText("2 h 40 min in all")).toBeVisible(); // 5 + 5 + 2 × 30 + 2 × 45
   const id = /templates\/([^/]+)\/plan/.exec(page.url())![1]!;
-  const api = (await (await page.request.get(`/api/v1/templates/${id}/plan`)).json()) as { components: { name: string; downtimeMinutes: number }[]; plan: { totalMinutes: number }; fitsWindow: boolean };
-  expect(api).toMatchObject({ components: [{ name: "clients", downtimeMinutes: 5 }, { name: "agents", downtimeMinutes: 5 }, { name: "controllers", downtimeMinutes: 30 }, { name: "gateways", downtimeMinutes: 45 }], plan: { totalMinutes: 160 }, fitsWindow: true });
+  const api = (await (await page.request.get(`/api/v1/templates/${id}/plan`)).json()) as {
+    components: { name: string; downtimeMinutes: number }[];
+    plan: { totalMinutes: number };
+    fitsWindow: boolean;
+  };
+  expect(api).toMatchObject({
+    components: [
+      { name: "clients", downtimeMinutes: 5 },
+      { name: "agents", downtimeMinutes: 5 },
+      { name: "controllers", downtimeMinutes: 30 },
+      { name: "gateways", downtimeMinutes: 45 },
+    ],
+    plan: { totalMinutes: 160 },
+    fitsWindow: true,
+  });
   noErrors();
 });

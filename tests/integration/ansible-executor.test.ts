@@ -58,7 +58,16 @@ let serviceOf = { teamId: "", serviceId: "" };
 /** A resource that reaches `target` (or has no address), and the engine's request to upgrade it in run `runId`. */
 async function member(runId: string, label: string, target: TestHost | null, deadline: Date): Promise<UpgradeRequest> {
   const resource = await db.resource.create({
-    data: { name: `${prefix}-${label}`, kind: "VM", environment: "PRODUCTION", ...serviceOf, patchGroup: 1, address: target?.address ?? null, sshPort: target?.port ?? null, sshUser: target?.user ?? null },
+    data: {
+      name: `${prefix}-${label}`,
+      kind: "VM",
+      environment: "PRODUCTION",
+      ...serviceOf,
+      patchGroup: 1,
+      address: target?.address ?? null,
+      sshPort: target?.port ?? null,
+      sshUser: target?.user ?? null,
+    },
   });
   // The connection is the resource's, so a member with no address has none whichever host stands in.
   return testHosts.request(target ?? host.upgrades, {
@@ -107,7 +116,13 @@ beforeAll(async () => {
     const request = await member(`run-${prefix}`, role.replace(/ /g, "-"), role === "no address" ? null : host[role], new Date(now.getTime() + 5 * 60_000));
     key[role] = request.key;
     name[role] = request.memberName;
-    requests.push({ ...request, hooks: { pre: role === "pre-hook says no" ? 'echo "load balancer refused to drain $PATCHPARTY_MEMBER"; exit 3' : null, post: 'echo "post-hook: $PATCHPARTY_MEMBER $PATCHPARTY_OUTCOME"' } });
+    requests.push({
+      ...request,
+      hooks: {
+        pre: role === "pre-hook says no" ? 'echo "load balancer refused to drain $PATCHPARTY_MEMBER"; exit 3' : null,
+        post: 'echo "post-hook: $PATCHPARTY_MEMBER $PATCHPARTY_OUTCOME"',
+      },
+    });
   }
   await db.$transaction((tx) => recordExecutions(tx, "ansible", requests, "QUEUED", now));
 
@@ -115,7 +130,10 @@ beforeAll(async () => {
   const started = Date.now();
   const watch = watchRunDirs();
   // Should the playbook hang past the hook's time, say where the rebooting host stood.
-  const hung = setTimeout(() => void testHosts.logs(host.reboots).then((logs) => process.stderr.write(`ansible-playbook still running after 120 s; the rebooting host:\n${logs}\n`)), 120_000);
+  const hung = setTimeout(
+    () => void testHosts.logs(host.reboots).then((logs) => process.stderr.write(`ansible-playbook still running after 120 s; the rebooting host:\n${logs}\n`)),
+    120_000,
+  );
   await runAnsibleExecutions(Object.values(key), config).finally(() => clearTimeout(hung));
   const runDirs = watch();
   seconds = (Date.now() - started) / 1000;
@@ -133,7 +151,13 @@ describe("the ansible executor", () => {
     for (const role of ["upgrades", "reboots", "upgrades too"] as const) {
       expect(await testHosts.installedVersion(host[role])).toBe("1.1");
       const row = await execution(role);
-      expect(row, `${role}: ${row.message}\n${row.output?.slice(-1500)}\n${await testHosts.logs(host[role])}`).toMatchObject({ state: "SUCCEEDED", executor: "ansible", reportedBy: "ansible", exitStatus: 0, healthCheck: "passed" });
+      expect(row, `${role}: ${row.message}\n${row.output?.slice(-1500)}\n${await testHosts.logs(host[role])}`).toMatchObject({
+        state: "SUCCEEDED",
+        executor: "ansible",
+        reportedBy: "ansible",
+        exitStatus: 0,
+        healthCheck: "passed",
+      });
       expect(row.packages).toEqual([{ name: "pp-demo", from: "1.0", to: "1.1" }]);
       expect(row.message).toBe(`Ansible: 1 package changed (pp-demo 1.0 → 1.1)${role === "reboots" ? "; rebooted" : ""}.`);
       expect(row.output).toMatch(/changed +Upgrade packages/);
@@ -163,11 +187,19 @@ describe("the ansible executor", () => {
     const unreachable = await execution("unreachable");
     expect(unreachable.state).toBe("FAILED");
     const at = (h: TestHost) => h.address.replace(/\./g, "\\.");
-    expect(unreachable.message).toMatch(new RegExp(`^${name.unreachable} \\(${at(host.unreachable)}\\) is unreachable over SSH: connect to host ${at(host.unreachable)} port 22: (No route to host|Network is unreachable)`));
+    expect(unreachable.message).toMatch(
+      new RegExp(
+        `^${name.unreachable} \\(${at(host.unreachable)}\\) is unreachable over SSH: connect to host ${at(host.unreachable)} port 22: (No route to host|Network is unreachable)`,
+      ),
+    );
     const changed = await execution("new host key");
     expect(changed.state).toBe("FAILED");
     // The ssh executor's words (lib/rollout/ssh.ts connectionProblem): both executors say it the same way.
-    expect(changed.message).toMatch(new RegExp(`^The host key of ${name["new host key"]} \\(${at(host["new host key"])}\\) changed: it now presents the ED25519 key SHA256:\\S+, not the one in ${testHosts.knownHostsFile}`));
+    expect(changed.message).toMatch(
+      new RegExp(
+        `^The host key of ${name["new host key"]} \\(${at(host["new host key"])}\\) changed: it now presents the ED25519 key SHA256:\\S+, not the one in ${testHosts.knownHostsFile}`,
+      ),
+    );
   });
 
   it("skips a member whose pre-hook fails, and fails one it cannot reach without an address", async () => {
@@ -175,7 +207,10 @@ describe("the ansible executor", () => {
     expect(skipped.state).toBe("SKIPPED");
     expect(skipped.message).toMatch(/^Pre-hook failed \(exit 3\): load balancer refused to drain/);
     expect(await testHosts.installedVersion(host["pre-hook says no"])).toBe("1.0");
-    expect(await execution("no address")).toMatchObject({ state: "FAILED", message: `${name["no address"]} has no address: set the resource's address so that Ansible can reach it.` });
+    expect(await execution("no address")).toMatchObject({
+      state: "FAILED",
+      message: `${name["no address"]} has no address: set the resource's address so that Ansible can reach it.`,
+    });
   });
 
   it("starts nobody twice when the job runs again, and leaves no temporary files or SSH connections", async () => {
@@ -200,7 +235,9 @@ describe("the ansible executor", () => {
     const runDirs = watch();
     const row = await db.execution.findUniqueOrThrow({ where: { key: request.key } });
     expect(row.state).toBe("FAILED");
-    expect(row.message).toMatch(/^ansible-playbook was still running as the deadline \(.* UTC\) neared and was stopped; it stopped (during|after) task "[^"]+": check the host\.$/);
+    expect(row.message).toMatch(
+      /^ansible-playbook was still running as the deadline \(.* UTC\) neared and was stopped; it stopped (during|after) task "[^"]+": check the host\.$/,
+    );
     // ansible-playbook, its forks and their ssh went with it; its files too.
     expect(runDirs).toHaveLength(1);
     expect(leftOver(runDirs)).toEqual([]);

@@ -89,38 +89,59 @@ const unique = (p: string) => `${p}-${f.prefix}-${++seq}`;
 
 // ---- fixtures made fresh for each call: an allowed call changes them ----
 async function resource(group = 2) {
-  return db.resource.create({ data: { name: unique("mx"), kind: "VM", environment: "PRODUCTION", teamId: f.teamA.id, serviceId: (await db.service.findFirstOrThrow({ where: { teamId: f.teamA.id } })).id, patchGroup: group } });
+  return db.resource.create({
+    data: {
+      name: unique("mx"),
+      kind: "VM",
+      environment: "PRODUCTION",
+      teamId: f.teamA.id,
+      serviceId: (await db.service.findFirstOrThrow({ where: { teamId: f.teamA.id } })).id,
+      patchGroup: group,
+    },
+  });
 }
 async function party(kind: "PRODUCTION" | "QA" = "PRODUCTION") {
   const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 2, 7, 5));
   const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
-  return db.party.create({ data: { tag: `${year}-Q1`, kind, localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
+  return db.party.create({
+    data: { tag: `${year}-Q1`, kind, localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } },
+  });
 }
 async function policy() {
-  const made = await createPolicy(f.admin, PolicyInputSchema.parse({ name: unique("policy"), tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }), new Date());
+  const made = await createPolicy(
+    f.admin,
+    PolicyInputSchema.parse({ name: unique("policy"), tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }),
+    new Date(),
+  );
   if (!made.ok) throw new Error(made.message);
   return made.value.id;
 }
 async function template(targetVersion = "1.0.0") {
   const cluster = await db.cluster.create({ data: { name: unique("mxc") } });
-  const made = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: [cluster.name] }), new Date());
+  const made = await createTemplate(
+    f.admin,
+    TemplateCreateSchema.parse({ name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: [cluster.name] }),
+    new Date(),
+  );
   if (!made.ok) throw new Error(made.message);
   if (targetVersion !== "1.0.0") await db.template.update({ where: { id: made.value.id }, data: { targetVersion, state: "PENDING" } });
   return made.value.id;
 }
 /** A template with a pending upgrade whose change the CAB approved. */
 async function approvedUpgrade() {
-      const id = await template("2.0.0");
-      const opened = await openTemplateChange(f.admin, id, new Date());
-      if (!opened.ok) throw new Error(opened.message);
-      await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
-      await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date());
+  const id = await template("2.0.0");
+  const opened = await openTemplateChange(f.admin, id, new Date());
+  if (!opened.ok) throw new Error(opened.message);
+  await decideChange(f.admin, opened.value.id, "submit", {}, new Date());
+  await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date());
   return id;
 }
 async function halted() {
   const id = await template("2.0.0");
-  const run = await db.upgradeRun.create({ data: { templateId: id, version: "2.0.0", windowStart: new Date(), windowEnd: new Date(Date.now() + 3_600_000), state: "HALTED", haltReason: "test" } });
+  const run = await db.upgradeRun.create({
+    data: { templateId: id, version: "2.0.0", windowStart: new Date(), windowEnd: new Date(Date.now() + 3_600_000), state: "HALTED", haltReason: "test" },
+  });
   await db.template.update({ where: { id }, data: { state: "UPGRADING" } });
   return { id, runId: run.id };
 }
@@ -133,7 +154,23 @@ async function haltedSlot() {
 async function execution() {
   const [p, r] = [await party("QA"), await resource()];
   const key = unique("run") + `:${r.id}`;
-  const request = { key, resourceId: r.id, memberName: r.name, address: null, port: null, user: null, kind: "VM", tags: [], cluster: null, fromVersion: "1.0", toVersion: "1.1", party: { id: p.id, tag: p.tag, kind: "qa" as const, group: 1 }, template: null, deadline: new Date(Date.now() + 3_600_000), hooks: { pre: null, post: null } };
+  const request = {
+    key,
+    resourceId: r.id,
+    memberName: r.name,
+    address: null,
+    port: null,
+    user: null,
+    kind: "VM",
+    tags: [],
+    cluster: null,
+    fromVersion: "1.0",
+    toVersion: "1.1",
+    party: { id: p.id, tag: p.tag, kind: "qa" as const, group: 1 },
+    template: null,
+    deadline: new Date(Date.now() + 3_600_000),
+    hooks: { pre: null, post: null },
+  };
   await db.$transaction((tx) => recordExecutions(tx, "manual", [request], "QUEUED", new Date()));
   return { key, partyTag: p.tag };
 }
@@ -174,10 +211,22 @@ async function asAction(who: Who, action: (prev: never, form: FormData) => Promi
 }
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
-async function asApi(who: Who, handler: Handler, method: string, url: string, params: Record<string, string> = {}, body?: unknown, contentType?: string): Promise<Seen> {
+async function asApi(
+  who: Who,
+  handler: Handler,
+  method: string,
+  url: string,
+  params: Record<string, string> = {},
+  body?: unknown,
+  contentType?: string,
+): Promise<Seen> {
   const headers: Record<string, string> = tokens[who] ? { Authorization: `Bearer ${tokens[who]}` } : {};
   if (contentType) headers["Content-Type"] = contentType;
-  const request = new Request(`http://localhost${url}`, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+  const request = new Request(`http://localhost${url}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
   const response = await handler(request, { params: Promise.resolve(params) });
   await response.arrayBuffer();
   return response.status;
@@ -201,9 +250,21 @@ const ADMIN_ONLY = "signin denied denied denied denied ok";
 
 const MATRIX: Record<string, Row> = {
   // ---- server actions ----
-  [A("createApiTokenAction")]: { call: async (w) => asAction(w, (actions_api_tokens as unknown as ActionModule).createApiTokenAction!, { email: f.viewer.email, name: unique("tok") }), expect: ADMIN_ONLY },
-  [A("revokeApiTokenAction")]: { call: async (w) => asAction(w, (actions_api_tokens as unknown as ActionModule).revokeApiTokenAction!, { id: (await createApiToken(f.viewer.id, "x", { id: null, label: "t" })).id }), expect: ADMIN_ONLY },
-  [A("createFeedAction")]: { call: async (w) => asAction(w, (actions_calendar as unknown as ActionModule).createFeedAction!, { name: unique("feed") }), expect: "signin ok ok ok ok ok" },
+  [A("createApiTokenAction")]: {
+    call: async (w) => asAction(w, (actions_api_tokens as unknown as ActionModule).createApiTokenAction!, { email: f.viewer.email, name: unique("tok") }),
+    expect: ADMIN_ONLY,
+  },
+  [A("revokeApiTokenAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_api_tokens as unknown as ActionModule).revokeApiTokenAction!, {
+        id: (await createApiToken(f.viewer.id, "x", { id: null, label: "t" })).id,
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("createFeedAction")]: {
+    call: async (w) => asAction(w, (actions_calendar as unknown as ActionModule).createFeedAction!, { name: unique("feed") }),
+    expect: "signin ok ok ok ok ok",
+  },
   [A("revokeFeedAction")]: {
     // The feed belongs to the owner: they and admins revoke it, nobody else.
     call: async (w) => {
@@ -212,23 +273,68 @@ const MATRIX: Record<string, Row> = {
     },
     expect: "signin denied denied ok denied ok",
   },
-  [A("movePartyAction")]: { call: async (w) => asAction(w, (actions_calendar as unknown as ActionModule).movePartyAction!, { tag: (await party()).tag, kind: "production", date: "6999-03-14", reason: "Moved for the matrix" }), expect: ADMIN_ONLY },
-  [A("cancelPartyAction")]: { call: async (w) => asAction(w, (actions_calendar as unknown as ActionModule).cancelPartyAction!, { tag: (await party()).tag, kind: "production", reason: "Cancelled for the matrix" }), expect: ADMIN_ONLY },
+  [A("movePartyAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_calendar as unknown as ActionModule).movePartyAction!, {
+        tag: (await party()).tag,
+        kind: "production",
+        date: "6999-03-14",
+        reason: "Moved for the matrix",
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("cancelPartyAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_calendar as unknown as ActionModule).cancelPartyAction!, {
+        tag: (await party()).tag,
+        kind: "production",
+        reason: "Cancelled for the matrix",
+      }),
+    expect: ADMIN_ONLY,
+  },
   [A("partyRuleAction")]: {
     // Saves the rule as it is (nothing moves), so other tests keep theirs.
     call: async (w) => {
       const rule = await getPartyRule();
       const revision = (await db.partyRule.findUnique({ where: { id: "default" }, select: { revision: true } }))?.revision;
-      const fields: Record<string, string> = { intent: "save", timeZone: rule.timeZone, qaMonthOfQuarter: String(rule.qaMonthOfQuarter), qaThursdayOfMonth: String(rule.qaThursdayOfMonth), businessStart: rule.businessHours.start, businessEnd: rule.businessHours.end, productionMinGapDays: String(rule.productionMinGapDays), ...(revision ? { revision: String(revision) } : {}) };
+      const fields: Record<string, string> = {
+        intent: "save",
+        timeZone: rule.timeZone,
+        qaMonthOfQuarter: String(rule.qaMonthOfQuarter),
+        qaThursdayOfMonth: String(rule.qaThursdayOfMonth),
+        businessStart: rule.businessHours.start,
+        businessEnd: rule.businessHours.end,
+        productionMinGapDays: String(rule.productionMinGapDays),
+        ...(revision ? { revision: String(revision) } : {}),
+      };
       rule.qaSlots.forEach((s) => Object.assign(fields, { [`qa${s.group}Start`]: s.start, [`qa${s.group}End`]: s.end }));
       rule.productionSlots.forEach((s) => Object.assign(fields, { [`prod${s.group}Start`]: s.start, [`prod${s.group}End`]: s.end }));
       return asAction(w, (actions_calendar as unknown as ActionModule).partyRuleAction!, fields);
     },
     expect: ADMIN_ONLY,
   },
-  [A("changeDecisionAction")]: { call: async (w) => asAction(w, (actions_changes as unknown as ActionModule).changeDecisionAction!, { id: await submittedChange(), intent: "approve", comment: "CAB: go ahead" }), expect: "signin denied denied denied ok ok" },
-  [A("openChangeAction")]: { call: async (w) => asAction(w, (actions_changes as unknown as ActionModule).openChangeAction!, { partyTag: (await party()).tag }), expect: ADMIN_ONLY },
-  [A("partyHoldAction")]: { call: async (w) => asAction(w, (actions_party_hold as unknown as ActionModule).partyHoldAction!, { tag: (await party()).tag, intent: "hold", holdReason: "QA failures under review" }), expect: ADMIN_ONLY },
+  [A("changeDecisionAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_changes as unknown as ActionModule).changeDecisionAction!, {
+        id: await submittedChange(),
+        intent: "approve",
+        comment: "CAB: go ahead",
+      }),
+    expect: "signin denied denied denied ok ok",
+  },
+  [A("openChangeAction")]: {
+    call: async (w) => asAction(w, (actions_changes as unknown as ActionModule).openChangeAction!, { partyTag: (await party()).tag }),
+    expect: ADMIN_ONLY,
+  },
+  [A("partyHoldAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_party_hold as unknown as ActionModule).partyHoldAction!, {
+        tag: (await party()).tag,
+        intent: "hold",
+        holdReason: "QA failures under review",
+      }),
+    expect: ADMIN_ONLY,
+  },
   [A("resumeSlotAction")]: {
     call: async (w) => {
       const s = await haltedSlot();
@@ -236,34 +342,80 @@ const MATRIX: Record<string, Row> = {
     },
     expect: ADMIN_ONLY,
   },
-  [A("savePolicyAction")]: { call: async (w) => asAction(w, (actions_policies as unknown as ActionModule).savePolicyAction!, { intent: "save", name: unique("policy"), tags: "", schedules: JSON.stringify([{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }]) }), expect: ADMIN_ONLY },
-  [A("deletePolicyAction")]: { call: async (w) => asAction(w, (actions_policies as unknown as ActionModule).deletePolicyAction!, { id: await policy() }), expect: ADMIN_ONLY },
-  [A("excludeResourceAction")]: { call: async (w) => asAction(w, (actions_resources as unknown as ActionModule).excludeResourceAction!, { name: (await resource()).name, reason: "Vendor case open" }), expect: "signin denied denied ok denied ok" },
-  [A("setResourceGroupAction")]: { call: async (w) => asAction(w, (actions_resources as unknown as ActionModule).setResourceGroupAction!, { name: (await resource()).name, group: "3" }), expect: "signin denied denied ok denied ok" },
-  [A("updateResourceConnectionAction")]: { call: async (w) => asAction(w, (actions_resources as unknown as ActionModule).updateResourceConnectionAction!, { name: (await resource()).name, address: "mx.example.com", sshPort: "2222", sshUser: "deploy" }), expect: "signin denied denied denied denied ok" },
+  [A("savePolicyAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_policies as unknown as ActionModule).savePolicyAction!, {
+        intent: "save",
+        name: unique("policy"),
+        tags: "",
+        schedules: JSON.stringify([{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }]),
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("deletePolicyAction")]: {
+    call: async (w) => asAction(w, (actions_policies as unknown as ActionModule).deletePolicyAction!, { id: await policy() }),
+    expect: ADMIN_ONLY,
+  },
+  [A("excludeResourceAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_resources as unknown as ActionModule).excludeResourceAction!, { name: (await resource()).name, reason: "Vendor case open" }),
+    expect: "signin denied denied ok denied ok",
+  },
+  [A("setResourceGroupAction")]: {
+    call: async (w) => asAction(w, (actions_resources as unknown as ActionModule).setResourceGroupAction!, { name: (await resource()).name, group: "3" }),
+    expect: "signin denied denied ok denied ok",
+  },
+  [A("updateResourceConnectionAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_resources as unknown as ActionModule).updateResourceConnectionAction!, {
+        name: (await resource()).name,
+        address: "mx.example.com",
+        sshPort: "2222",
+        sshUser: "deploy",
+      }),
+    expect: "signin denied denied denied denied ok",
+  },
   [A("bulkResourcesAction")]: {
     // A bulk action reports rows it may not touch instead of failing: "denied" here means the resource did not change.
     call: async (w) => {
       const r = await resource();
-      const seen = await asAction(w, (actions_resources as unknown as ActionModule).bulkResourcesAction!, { payload: JSON.stringify({ action: "exclude", selection: { mode: "ids", ids: [r.id] } }), reason: "Bulk: vendor case open" });
+      const seen = await asAction(w, (actions_resources as unknown as ActionModule).bulkResourcesAction!, {
+        payload: JSON.stringify({ action: "exclude", selection: { mode: "ids", ids: [r.id] } }),
+        reason: "Bulk: vendor case open",
+      });
       if (seen !== "ok") return seen;
       return (await db.resource.findUniqueOrThrow({ where: { id: r.id } })).excluded ? "ok" : "denied";
     },
     expect: "signin denied denied ok denied ok",
   },
-  [A("signOutAction")]: { call: async (w) => asAction(w, (actions_session as unknown as ActionModule).signOutAction!, {}), expect: "signin signin signin signin signin signin" },
+  [A("signOutAction")]: {
+    call: async (w) => asAction(w, (actions_session as unknown as ActionModule).signOutAction!, {}),
+    expect: "signin signin signin signin signin signin",
+  },
   [A("saveSlotRolloutAction")]: {
     call: async (w) => {
       const s = await getSlotRollout();
       const text = (v: number | null) => (v === null ? "" : String(v));
-      return asAction(w, (actions_slot_rollout as unknown as ActionModule).saveSlotRolloutAction!, { concurrency: String(s.concurrency), concurrencyPercent: text(s.concurrencyPercent), canaryPercent: String(s.canaryPercent), maxFailures: text(s.maxFailures), maxFailurePercent: text(s.maxFailurePercent) });
+      return asAction(w, (actions_slot_rollout as unknown as ActionModule).saveSlotRolloutAction!, {
+        concurrency: String(s.concurrency),
+        concurrencyPercent: text(s.concurrencyPercent),
+        canaryPercent: String(s.canaryPercent),
+        maxFailures: text(s.maxFailures),
+        maxFailurePercent: text(s.maxFailurePercent),
+      });
     },
     expect: ADMIN_ONLY,
   },
   [A("saveSlotExecutionAction")]: {
     call: async (w) => {
       const s = await getSlotExecution();
-      return asAction(w, (actions_slot_rollout as unknown as ActionModule).saveSlotExecutionAction!, { executor: s.executor ?? "", preHook: s.preHook ?? "", postHook: s.postHook ?? "", cutoffMinutes: String(s.cutoffMinutes), memberTimeoutMinutes: String(s.memberTimeoutMinutes) });
+      return asAction(w, (actions_slot_rollout as unknown as ActionModule).saveSlotExecutionAction!, {
+        executor: s.executor ?? "",
+        preHook: s.preHook ?? "",
+        postHook: s.postHook ?? "",
+        cutoffMinutes: String(s.cutoffMinutes),
+        memberTimeoutMinutes: String(s.memberTimeoutMinutes),
+      });
     },
     expect: ADMIN_ONLY,
   },
@@ -271,7 +423,15 @@ const MATRIX: Record<string, Row> = {
   [A("recordManualOutcomesAction")]: {
     call: async (w) => {
       const e = await execution();
-      return asAction(w, (actions_manual_outcomes as unknown as ActionModule).recordManualOutcomesAction!, { scope: "slot", tag: e.partyTag, kind: "qa", group: "1", key: e.key, outcome: "failed", reason: "Console shows a kernel panic" });
+      return asAction(w, (actions_manual_outcomes as unknown as ActionModule).recordManualOutcomesAction!, {
+        scope: "slot",
+        tag: e.partyTag,
+        kind: "qa",
+        group: "1",
+        key: e.key,
+        outcome: "failed",
+        reason: "Console shows a kernel panic",
+      });
     },
     expect: "signin denied denied ok denied ok",
   },
@@ -279,108 +439,347 @@ const MATRIX: Record<string, Row> = {
     call: async (w) => {
       const e = await execution();
       const file = new File([`key,state,message\n${e.key},patched,\n`], "outcomes.csv", { type: "text/csv" });
-      return asAction(w, (actions_manual_outcomes as unknown as ActionModule).importManualOutcomesAction!, { scope: "slot", tag: e.partyTag, kind: "qa", group: "1", file });
+      return asAction(w, (actions_manual_outcomes as unknown as ActionModule).importManualOutcomesAction!, {
+        scope: "slot",
+        tag: e.partyTag,
+        kind: "qa",
+        group: "1",
+        file,
+      });
     },
     expect: "signin denied denied ok denied ok",
   },
   [A("createTemplateAction")]: {
     call: async (w) => {
       const cluster = await db.cluster.create({ data: { name: unique("mxc") } });
-      return asAction(w, (actions_templates as unknown as ActionModule).createTemplateAction!, { name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: cluster.name });
+      return asAction(w, (actions_templates as unknown as ActionModule).createTemplateAction!, {
+        name: unique("tpl"),
+        policyId: await policy(),
+        targetVersion: "1.0.0",
+        members: cluster.name,
+      });
     },
     expect: ADMIN_ONLY,
   },
-  [A("updateTemplateAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).updateTemplateAction!, { id: await template(), targetVersion: "2.0.0" }), expect: ADMIN_ONLY },
-  [A("upgradeNowAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).upgradeNowAction!, { id: await approvedUpgrade() }), expect: ADMIN_ONLY },
-  [A("resumeRunAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).resumeRunAction!, { id: (await halted()).id }), expect: ADMIN_ONLY },
-  [A("saveTemplatePlanAction")]: { call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).saveTemplatePlanAction!, { id: await template(), components: "clients, 5\ngateways, 60" }), expect: ADMIN_ONLY },
+  [A("updateTemplateAction")]: {
+    call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).updateTemplateAction!, { id: await template(), targetVersion: "2.0.0" }),
+    expect: ADMIN_ONLY,
+  },
+  [A("upgradeNowAction")]: {
+    call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).upgradeNowAction!, { id: await approvedUpgrade() }),
+    expect: ADMIN_ONLY,
+  },
+  [A("resumeRunAction")]: {
+    call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).resumeRunAction!, { id: (await halted()).id }),
+    expect: ADMIN_ONLY,
+  },
+  [A("saveTemplatePlanAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_templates as unknown as ActionModule).saveTemplatePlanAction!, { id: await template(), components: "clients, 5\ngateways, 60" }),
+    expect: ADMIN_ONLY,
+  },
 
   // ---- API routes ----
-  [R("GET", "health")]: { call: async (w) => asApi(w, (route_health as unknown as RouteModule).GET!, "GET", "/api/health"), expect: "200 200 200 200 200 200", executor: "200" },
-  [R("GET", "v1/calendar.ics")]: { call: async (w) => asApi(w, (route_v1_calendar_ics as unknown as RouteModule).GET!, "GET", "/api/v1/calendar.ics"), expect: READ },
-  [R("GET", "v1/resources.csv")]: { call: async (w) => asApi(w, (route_v1_resources_csv as unknown as RouteModule).GET!, "GET", `/api/v1/resources.csv?q=${f.prefix}`), expect: READ },
+  [R("GET", "health")]: {
+    call: async (w) => asApi(w, (route_health as unknown as RouteModule).GET!, "GET", "/api/health"),
+    expect: "200 200 200 200 200 200",
+    executor: "200",
+  },
+  [R("GET", "v1/calendar.ics")]: {
+    call: async (w) => asApi(w, (route_v1_calendar_ics as unknown as RouteModule).GET!, "GET", "/api/v1/calendar.ics"),
+    expect: READ,
+  },
+  [R("GET", "v1/resources.csv")]: {
+    call: async (w) => asApi(w, (route_v1_resources_csv as unknown as RouteModule).GET!, "GET", `/api/v1/resources.csv?q=${f.prefix}`),
+    expect: READ,
+  },
   [R("POST", "v1/resources.csv")]: {
     // Re-imports one exported row of the owner's team: valid, and changes nothing.
     call: async (w) => {
       const r = await resource();
-      const exported = await (await (route_v1_resources_csv as unknown as RouteModule).GET!(new Request(`http://localhost/api/v1/resources.csv?q=${r.name}`, { headers: { Authorization: `Bearer ${tokens.admin}` } }), { params: Promise.resolve({}) })).text();
+      const exported = await (
+        await (route_v1_resources_csv as unknown as RouteModule).GET!(
+          new Request(`http://localhost/api/v1/resources.csv?q=${r.name}`, { headers: { Authorization: `Bearer ${tokens.admin}` } }),
+          { params: Promise.resolve({}) },
+        )
+      ).text();
       return asApi(w, (route_v1_resources_csv as unknown as RouteModule).POST!, "POST", "/api/v1/resources.csv", {}, exported, "text/csv");
     },
     expect: ADMIN_ONLY_API(200),
   },
-  [R("POST", "v1/plans")]: { call: async (w) => asApi(w, (route_v1_plans as unknown as RouteModule).POST!, "POST", "/api/v1/plans", {}, { components: CLEANROOM_COMPONENTS, servers: [{ name: "a", component: "clients", serverType: "c" }] }), expect: READ },
-  [R("GET", "v1/parties")]: { call: async (w) => asApi(w, (route_v1_parties as unknown as RouteModule).GET!, "GET", "/api/v1/parties?from=2026-01-01&to=2026-12-31"), expect: READ },
-  [R("GET", "v1/parties/[tag]/[kind]")]: { call: async (w) => asApi(w, (route_v1_parties__tag___kind_ as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x", { tag: (await party()).tag, kind: "production" }), expect: READ },
+  [R("POST", "v1/plans")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_plans as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/plans",
+        {},
+        { components: CLEANROOM_COMPONENTS, servers: [{ name: "a", component: "clients", serverType: "c" }] },
+      ),
+    expect: READ,
+  },
+  [R("GET", "v1/parties")]: {
+    call: async (w) => asApi(w, (route_v1_parties as unknown as RouteModule).GET!, "GET", "/api/v1/parties?from=2026-01-01&to=2026-12-31"),
+    expect: READ,
+  },
+  [R("GET", "v1/parties/[tag]/[kind]")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_parties__tag___kind_ as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x", { tag: (await party()).tag, kind: "production" }),
+    expect: READ,
+  },
   [R("GET", "v1/compliance")]: { call: async (w) => asApi(w, (route_v1_compliance as unknown as RouteModule).GET!, "GET", "/api/v1/compliance"), expect: READ },
   [R("GET", "v1/changes")]: { call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).GET!, "GET", "/api/v1/changes"), expect: READ },
-  [R("POST", "v1/changes")]: { call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).POST!, "POST", "/api/v1/changes", {}, { partyTag: (await party()).tag }), expect: ADMIN_ONLY_API(201) },
-  [R("GET", "v1/changes/[id]")]: { call: async (w) => asApi(w, (route_v1_changes__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/changes/x", { id: await draftChange() }), expect: READ },
-  [R("POST", "v1/changes/[id]/submit")]: { call: async (w) => asApi(w, (route_v1_changes__id__submit as unknown as RouteModule).POST!, "POST", "/api/v1/changes/x/submit", { id: await draftChange() }), expect: ADMIN_ONLY_API(200) },
-  [R("POST", "v1/changes/[id]/approve")]: { call: async (w) => asApi(w, (route_v1_changes__id__approve as unknown as RouteModule).POST!, "POST", "/api/v1/changes/x/approve", { id: await submittedChange() }, { comment: "CAB: go" }), expect: "401 403 403 403 200 200" },
-  [R("POST", "v1/changes/[id]/reject")]: { call: async (w) => asApi(w, (route_v1_changes__id__reject as unknown as RouteModule).POST!, "POST", "/api/v1/changes/x/reject", { id: await submittedChange() }, { comment: "CAB: not now" }), expect: "401 403 403 403 200 200" },
+  [R("POST", "v1/changes")]: {
+    call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).POST!, "POST", "/api/v1/changes", {}, { partyTag: (await party()).tag }),
+    expect: ADMIN_ONLY_API(201),
+  },
+  [R("GET", "v1/changes/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_changes__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/changes/x", { id: await draftChange() }),
+    expect: READ,
+  },
+  [R("POST", "v1/changes/[id]/submit")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_changes__id__submit as unknown as RouteModule).POST!, "POST", "/api/v1/changes/x/submit", { id: await draftChange() }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/changes/[id]/approve")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_changes__id__approve as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/changes/x/approve",
+        { id: await submittedChange() },
+        { comment: "CAB: go" },
+      ),
+    expect: "401 403 403 403 200 200",
+  },
+  [R("POST", "v1/changes/[id]/reject")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_changes__id__reject as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/changes/x/reject",
+        { id: await submittedChange() },
+        { comment: "CAB: not now" },
+      ),
+    expect: "401 403 403 403 200 200",
+  },
   [R("GET", "v1/policies")]: { call: async (w) => asApi(w, (route_v1_policies as unknown as RouteModule).GET!, "GET", "/api/v1/policies"), expect: READ },
-  [R("POST", "v1/policies")]: { call: async (w) => asApi(w, (route_v1_policies as unknown as RouteModule).POST!, "POST", "/api/v1/policies", {}, { name: unique("policy"), tags: [], schedules: [{ name: "Sunday", windowHours: 4, preset: "weekly-sunday" }] }), expect: ADMIN_ONLY_API(201) },
-  [R("GET", "v1/policies/[id]")]: { call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/policies/x", { id: await policy() }), expect: READ },
-  [R("PATCH", "v1/policies/[id]")]: { call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).PATCH!, "PATCH", "/api/v1/policies/x", { id: await policy() }, { tags: ["edited"] }), expect: ADMIN_ONLY_API(200) },
-  [R("DELETE", "v1/policies/[id]")]: { call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/policies/x", { id: await policy() }), expect: ADMIN_ONLY_API(204) },
-  [R("GET", "v1/policies/[id]/windows")]: { call: async (w) => asApi(w, (route_v1_policies__id__windows as unknown as RouteModule).GET!, "GET", "/api/v1/policies/x/windows?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z", { id: await policy() }), expect: READ },
+  [R("POST", "v1/policies")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_policies as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/policies",
+        {},
+        { name: unique("policy"), tags: [], schedules: [{ name: "Sunday", windowHours: 4, preset: "weekly-sunday" }] },
+      ),
+    expect: ADMIN_ONLY_API(201),
+  },
+  [R("GET", "v1/policies/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/policies/x", { id: await policy() }),
+    expect: READ,
+  },
+  [R("PATCH", "v1/policies/[id]")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_policies__id_ as unknown as RouteModule).PATCH!, "PATCH", "/api/v1/policies/x", { id: await policy() }, { tags: ["edited"] }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("DELETE", "v1/policies/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_policies__id_ as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/policies/x", { id: await policy() }),
+    expect: ADMIN_ONLY_API(204),
+  },
+  [R("GET", "v1/policies/[id]/windows")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_policies__id__windows as unknown as RouteModule).GET!,
+        "GET",
+        "/api/v1/policies/x/windows?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z",
+        { id: await policy() },
+      ),
+    expect: READ,
+  },
   [R("GET", "v1/templates")]: { call: async (w) => asApi(w, (route_v1_templates as unknown as RouteModule).GET!, "GET", "/api/v1/templates"), expect: READ },
   [R("POST", "v1/templates")]: {
     call: async (w) => {
       const cluster = await db.cluster.create({ data: { name: unique("mxc") } });
-      return asApi(w, (route_v1_templates as unknown as RouteModule).POST!, "POST", "/api/v1/templates", {}, { name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: [cluster.name] });
+      return asApi(
+        w,
+        (route_v1_templates as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/templates",
+        {},
+        { name: unique("tpl"), policyId: await policy(), targetVersion: "1.0.0", members: [cluster.name] },
+      );
     },
     expect: ADMIN_ONLY_API(201),
   },
-  [R("GET", "v1/templates/[id]")]: { call: async (w) => asApi(w, (route_v1_templates__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x", { id: await template() }), expect: READ },
-  [R("PATCH", "v1/templates/[id]")]: { call: async (w) => asApi(w, (route_v1_templates__id_ as unknown as RouteModule).PATCH!, "PATCH", "/api/v1/templates/x", { id: await template() }, { targetVersion: "2.0.0" }), expect: ADMIN_ONLY_API(200) },
-  [R("GET", "v1/templates/[id]/plan")]: { call: async (w) => asApi(w, (route_v1_templates__id__plan as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/plan", { id: await template() }), expect: READ },
-  [R("PUT", "v1/templates/[id]/plan")]: { call: async (w) => asApi(w, (route_v1_templates__id__plan as unknown as RouteModule).PUT!, "PUT", "/api/v1/templates/x/plan", { id: await template() }, { components: CLEANROOM_COMPONENTS }), expect: ADMIN_ONLY_API(200) },
-  [R("GET", "v1/templates/[id]/members")]: { call: async (w) => asApi(w, (route_v1_templates__id__members as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/members", { id: await template() }), expect: READ },
-  [R("POST", "v1/templates/[id]/upgrade-now")]: { call: async (w) => asApi(w, (route_v1_templates__id__upgrade_now as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/upgrade-now", { id: await approvedUpgrade() }), expect: ADMIN_ONLY_API(202) },
-  [R("POST", "v1/templates/[id]/resume")]: { call: async (w) => asApi(w, (route_v1_templates__id__resume as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/resume", { id: (await halted()).id }), expect: ADMIN_ONLY_API(200) },
-  [R("GET", "v1/notifications")]: { call: async (w) => asApi(w, (route_v1_notifications as unknown as RouteModule).GET!, "GET", "/api/v1/notifications"), expect: READ },
-  [R("GET", "v1/resources")]: { call: async (w) => asApi(w, (route_v1_resources as unknown as RouteModule).GET!, "GET", `/api/v1/resources?q=${f.prefix}`), expect: READ },
-  [R("GET", "v1/resources/[name]")]: { call: async (w) => asApi(w, (route_v1_resources__name_ as unknown as RouteModule).GET!, "GET", "/api/v1/resources/x", { name: (await resource()).name }), expect: READ },
+  [R("GET", "v1/templates/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_templates__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x", { id: await template() }),
+    expect: READ,
+  },
+  [R("PATCH", "v1/templates/[id]")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_templates__id_ as unknown as RouteModule).PATCH!,
+        "PATCH",
+        "/api/v1/templates/x",
+        { id: await template() },
+        { targetVersion: "2.0.0" },
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("GET", "v1/templates/[id]/plan")]: {
+    call: async (w) => asApi(w, (route_v1_templates__id__plan as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/plan", { id: await template() }),
+    expect: READ,
+  },
+  [R("PUT", "v1/templates/[id]/plan")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_templates__id__plan as unknown as RouteModule).PUT!,
+        "PUT",
+        "/api/v1/templates/x/plan",
+        { id: await template() },
+        { components: CLEANROOM_COMPONENTS },
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("GET", "v1/templates/[id]/members")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_templates__id__members as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/members", { id: await template() }),
+    expect: READ,
+  },
+  [R("POST", "v1/templates/[id]/upgrade-now")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_templates__id__upgrade_now as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/upgrade-now", {
+        id: await approvedUpgrade(),
+      }),
+    expect: ADMIN_ONLY_API(202),
+  },
+  [R("POST", "v1/templates/[id]/resume")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_templates__id__resume as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/resume", { id: (await halted()).id }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("GET", "v1/notifications")]: {
+    call: async (w) => asApi(w, (route_v1_notifications as unknown as RouteModule).GET!, "GET", "/api/v1/notifications"),
+    expect: READ,
+  },
+  [R("GET", "v1/resources")]: {
+    call: async (w) => asApi(w, (route_v1_resources as unknown as RouteModule).GET!, "GET", `/api/v1/resources?q=${f.prefix}`),
+    expect: READ,
+  },
+  [R("GET", "v1/resources/[name]")]: {
+    call: async (w) => asApi(w, (route_v1_resources__name_ as unknown as RouteModule).GET!, "GET", "/api/v1/resources/x", { name: (await resource()).name }),
+    expect: READ,
+  },
   [R("PATCH", "v1/resources/[name]")]: {
     // A group and a connection take different paths to the write; the connection is the admins' alone.
     call: async (w) => {
       const patch = (route_v1_resources__name_ as unknown as RouteModule).PATCH!;
       const group = await asApi(w, patch, "PATCH", "/api/v1/resources/x", { name: (await resource()).name }, { group: 3 });
-      const connection = await asApi(w, patch, "PATCH", "/api/v1/resources/x", { name: (await resource()).name }, { address: "mx.example.com", sshPort: 2222, sshUser: "deploy" });
+      const connection = await asApi(
+        w,
+        patch,
+        "PATCH",
+        "/api/v1/resources/x",
+        { name: (await resource()).name },
+        { address: "mx.example.com", sshPort: 2222, sshUser: "deploy" },
+      );
       return group === connection ? group : (`${group}/${connection}` as Seen);
     },
     expect: "401 403 403 200/403 403 200",
   },
-  [R("PUT", "v1/resources/[name]/exclusion")]: { call: async (w) => asApi(w, (route_v1_resources__name__exclusion as unknown as RouteModule).PUT!, "PUT", "/api/v1/resources/x/exclusion", { name: (await resource()).name }, { reason: "Vendor case open" }), expect: "401 403 403 200 403 200" },
+  [R("PUT", "v1/resources/[name]/exclusion")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_resources__name__exclusion as unknown as RouteModule).PUT!,
+        "PUT",
+        "/api/v1/resources/x/exclusion",
+        { name: (await resource()).name },
+        { reason: "Vendor case open" },
+      ),
+    expect: "401 403 403 200 403 200",
+  },
   [R("DELETE", "v1/resources/[name]/exclusion")]: {
     call: async (w) => {
       const r = await resource();
       await db.resource.update({ where: { id: r.id }, data: { excluded: true, exclusionReason: "x", excludedAt: new Date() } });
-      return asApi(w, (route_v1_resources__name__exclusion as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/resources/x/exclusion", { name: r.name }, { group: 1 });
+      return asApi(
+        w,
+        (route_v1_resources__name__exclusion as unknown as RouteModule).DELETE!,
+        "DELETE",
+        "/api/v1/resources/x/exclusion",
+        { name: r.name },
+        { group: 1 },
+      );
     },
     expect: "401 403 403 200 403 200",
   },
-  [R("GET", "v1/executions")]: { call: async (w) => asApi(w, (route_v1_executions as unknown as RouteModule).GET!, "GET", `/api/v1/executions?party=${(await execution()).partyTag}&kind=qa`), expect: READ, executor: "200" },
-  [R("GET", "v1/executions/[key]")]: { call: async (w) => asApi(w, (route_v1_executions__key_ as unknown as RouteModule).GET!, "GET", "/api/v1/executions/x", { key: (await execution()).key }), expect: READ, executor: "200" },
+  [R("GET", "v1/executions")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_executions as unknown as RouteModule).GET!, "GET", `/api/v1/executions?party=${(await execution()).partyTag}&kind=qa`),
+    expect: READ,
+    executor: "200",
+  },
+  [R("GET", "v1/executions/[key]")]: {
+    call: async (w) => asApi(w, (route_v1_executions__key_ as unknown as RouteModule).GET!, "GET", "/api/v1/executions/x", { key: (await execution()).key }),
+    expect: READ,
+    executor: "200",
+  },
   [R("POST", "v1/executions/[key]")]: {
     // Executors report any upgrade, admins too, owners their team's resources'.
-    call: async (w) => asApi(w, (route_v1_executions__key_ as unknown as RouteModule).POST!, "POST", "/api/v1/executions/x", { key: (await execution()).key }, { state: "succeeded", packages: [{ name: "openssl", from: "3.0.14", to: "3.0.15" }] }),
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_executions__key_ as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/executions/x",
+        { key: (await execution()).key },
+        { state: "succeeded", packages: [{ name: "openssl", from: "3.0.14", to: "3.0.15" }] },
+      ),
     expect: "401 403 403 200 403 200",
     executor: "200",
   },
   [R("GET", "v1/party-rule")]: { call: async (w) => asApi(w, (route_v1_party_rule as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule"), expect: READ },
   [R("PUT", "v1/party-rule")]: {
     call: async (w) => {
-      const current = await (await (route_v1_party_rule as unknown as RouteModule).GET!(new Request("http://localhost/api/v1/party-rule", { headers: { Authorization: `Bearer ${tokens.admin}` } }), { params: Promise.resolve({}) })).json();
+      const current = await (
+        await (route_v1_party_rule as unknown as RouteModule).GET!(
+          new Request("http://localhost/api/v1/party-rule", { headers: { Authorization: `Bearer ${tokens.admin}` } }),
+          { params: Promise.resolve({}) },
+        )
+      ).json();
       return asApi(w, (route_v1_party_rule as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule", {}, current);
     },
     expect: ADMIN_ONLY_API(200),
   },
-  [R("GET", "v1/party-rule/rollouts")]: { call: async (w) => asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule/rollouts"), expect: READ },
-  [R("PUT", "v1/party-rule/rollouts")]: { call: async (w) => asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/rollouts", {}, await getSlotRollout()), expect: ADMIN_ONLY_API(200) },
-  [R("GET", "v1/party-rule/execution")]: { call: async (w) => asApi(w, (route_v1_party_rule_execution as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule/execution"), expect: READ },
-  [R("PUT", "v1/party-rule/execution")]: { call: async (w) => asApi(w, (route_v1_party_rule_execution as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/execution", {}, await getSlotExecution()), expect: ADMIN_ONLY_API(200) },
+  [R("GET", "v1/party-rule/rollouts")]: {
+    call: async (w) => asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule/rollouts"),
+    expect: READ,
+  },
+  [R("PUT", "v1/party-rule/rollouts")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_party_rule_rollouts as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/rollouts", {}, await getSlotRollout()),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("GET", "v1/party-rule/execution")]: {
+    call: async (w) => asApi(w, (route_v1_party_rule_execution as unknown as RouteModule).GET!, "GET", "/api/v1/party-rule/execution"),
+    expect: READ,
+  },
+  [R("PUT", "v1/party-rule/execution")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_party_rule_execution as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/execution", {}, await getSlotExecution()),
+    expect: ADMIN_ONLY_API(200),
+  },
 };
 
 /** Every exported action and every route handler in the code, as the matrix names them. */
@@ -392,12 +791,14 @@ function whatTheCodeHas(): string[] {
     if (!text.startsWith('"use server"')) continue;
     for (const m of text.matchAll(/^export async function (\w+)/gm)) names.push(A(m[1]!));
   }
-  const walk = (dir: string): string[] => readdirSync(dir).flatMap((e) => (statSync(path.join(dir, e)).isDirectory() ? walk(path.join(dir, e)) : e === "route.ts" ? [path.join(dir, e)] : []));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((e) => (statSync(path.join(dir, e)).isDirectory() ? walk(path.join(dir, e)) : e === "route.ts" ? [path.join(dir, e)] : []));
   for (const file of walk(path.resolve("app/api"))) {
     const rel = path.relative(path.resolve("app/api"), path.dirname(file));
     if (rel.startsWith("auth")) continue; // next-auth's own sign-in endpoints
     const text = readFileSync(file, "utf8") as string;
-    for (const m of text.matchAll(/^export (?:const (GET|POST|PUT|PATCH|DELETE) = |(?:async )?function (GET|POST|PUT|PATCH|DELETE)\b)/gm)) names.push(R((m[1] ?? m[2])!, rel));
+    for (const m of text.matchAll(/^export (?:const (GET|POST|PUT|PATCH|DELETE) = |(?:async )?function (GET|POST|PUT|PATCH|DELETE)\b)/gm))
+      names.push(R((m[1] ?? m[2])!, rel));
   }
   return names.sort();
 }
@@ -421,6 +822,8 @@ describe("the authorization matrix", () => {
     const row = MATRIX[name]!;
     const seen: string[] = [];
     for (const who of ROLES) seen.push(String(await row.call(who)));
-    expect(Object.fromEntries(ROLES.map((who, i) => [who, seen[i]]))).toEqual(Object.fromEntries(ROLES.map((who, i) => [who, expected(name, row).split(" ")[i]])));
+    expect(Object.fromEntries(ROLES.map((who, i) => [who, seen[i]]))).toEqual(
+      Object.fromEntries(ROLES.map((who, i) => [who, expected(name, row).split(" ")[i]])),
+    );
   });
 });

@@ -45,7 +45,10 @@ async function rowDiff(sourceUrlValue: string, targetUrl: string, a: Record<stri
   const out: Record<string, { onlyInSource: string[]; onlyInRestored: string[] }> = {};
   for (const table of tables) {
     const [source, restored] = [await rowsOf(sourceUrlValue, table), await rowsOf(targetUrl, table)];
-    out[table] = { onlyInSource: [...source].filter((r) => !restored.has(r)).slice(0, 5), onlyInRestored: [...restored].filter((r) => !source.has(r)).slice(0, 5) };
+    out[table] = {
+      onlyInSource: [...source].filter((r) => !restored.has(r)).slice(0, 5),
+      onlyInRestored: [...restored].filter((r) => !source.has(r)).slice(0, 5),
+    };
   }
   return out;
 }
@@ -56,7 +59,16 @@ const script = (name: string, args: string[], url: string) =>
 beforeAll(async () => {
   // Something of every kind this file can see: a fleet of its own on top of what other tests left.
   const f = await makeFleet();
-  await db.auditEvent.create({ data: { actorLabel: "backup test", action: "resource.exclude", entityType: "resource", entityId: f.web.id, entityLabel: f.web.name, after: { nested: { list: [1, "two", null] } } } });
+  await db.auditEvent.create({
+    data: {
+      actorLabel: "backup test",
+      action: "resource.exclude",
+      entityType: "resource",
+      entityId: f.web.id,
+      entityLabel: f.web.name,
+      after: { nested: { list: [1, "two", null] } },
+    },
+  });
   // A resource created by a CSV import: its audit row has nothing before (it had been JSON null,
   // which a backup cannot tell from SQL NULL, so the restored copy differed).
   const plan = await checkImport(`name,kind,environment,team,service,cluster,group,tags\n${f.prefix}-csv,vm,production,${f.teamA.slug},,,1,\n`);
@@ -76,14 +88,17 @@ describe("backup and restore", () => {
     const restored = await script("db-restore", [file], target);
     expect(restored.stdout).toMatch(/Restored [\d,]+ rows/);
     const after = await databaseFingerprint(target);
-    if (JSON.stringify(after) !== JSON.stringify(before)) expect({ fingerprints: after, rows: await rowDiff(sourceUrl(), target, before, after) }).toEqual({ fingerprints: before, rows: {} });
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      expect({ fingerprints: after, rows: await rowDiff(sourceUrl(), target, before, after) }).toEqual({ fingerprints: before, rows: {} });
     expect(Number(before.Resource!.split(":")[0])).toBeGreaterThan(0);
 
     // The restored database works: a new audit row gets an id after the restored ones.
     const max = (await db.$queryRaw<{ max: bigint }[]>`SELECT max(id) AS max FROM "AuditEvent"`)[0]!.max;
     const client = new pg.Client({ connectionString: target });
     await client.connect();
-    const { rows } = await client.query<{ id: string }>(`INSERT INTO "AuditEvent" ("actorLabel", action, "entityType", "entityId", "entityLabel") VALUES ('t', 'x', 'y', 'z', 'w') RETURNING id`);
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO "AuditEvent" ("actorLabel", action, "entityType", "entityId", "entityLabel") VALUES ('t', 'x', 'y', 'z', 'w') RETURNING id`,
+    );
     await client.end();
     expect(BigInt(rows[0]!.id)).toBe(max + 1n);
   });

@@ -48,15 +48,29 @@ describe("editing the party rule", () => {
   });
 
   it("refuses a rule that breaks its own constraints, naming the field", async () => {
-    const bad = { ...ruleInput(), qaSlots: [{ start: "07:00", end: "12:00" }, { start: "12:00", end: "15:00" }, { start: "15:00", end: "18:00" }] as never };
-    expect(await savePartyRule(f.admin, bad, NOW)).toMatchObject({ ok: false, status: 400, message: "qaSlots.1: group 1's QA slot must lie within business hours" });
+    const bad = {
+      ...ruleInput(),
+      qaSlots: [
+        { start: "07:00", end: "12:00" },
+        { start: "12:00", end: "15:00" },
+        { start: "15:00", end: "18:00" },
+      ] as never,
+    };
+    expect(await savePartyRule(f.admin, bad, NOW)).toMatchObject({
+      ok: false,
+      status: 400,
+      message: "qaSlots.1: group 1's QA slot must lie within business hours",
+    });
   });
 });
 
 describe("moving and cancelling one party", () => {
   it("moves a future party with a reason, raising its sequence; the rule no longer moves it", async () => {
     const before = (await getParty("2027-Q2", "production"))!;
-    expect(await moveParty(f.owner, "2027-Q2", "production", { date: new Date("2027-06-13T00:00:00Z"), reason: "Data-centre move" }, NOW)).toMatchObject({ ok: false, status: 403 });
+    expect(await moveParty(f.owner, "2027-Q2", "production", { date: new Date("2027-06-13T00:00:00Z"), reason: "Data-centre move" }, NOW)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
     const moved = await moveParty(f.admin, "2027-Q2", "production", { date: new Date("2027-06-13T00:00:00Z"), reason: "Data-centre move" }, NOW);
     expect(moved.ok).toBe(true);
     const after = (await getParty("2027-Q2", "production"))!;

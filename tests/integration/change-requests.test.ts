@@ -41,7 +41,13 @@ describe("change requests", () => {
     expect(await openPartyChange(f.admin, party.tag, NOW)).toMatchObject({ ok: false, status: 409, code: "exists" });
 
     const change = (await getChange(opened.value.id))!;
-    expect(change).toMatchObject({ state: "DRAFT", plannedStart: party.startsAt, plannedEnd: party.endsAt, party: { tag: party.tag, kind: "PRODUCTION" }, requestedBy: f.admin.email });
+    expect(change).toMatchObject({
+      state: "DRAFT",
+      plannedStart: party.startsAt,
+      plannedEnd: party.endsAt,
+      party: { tag: party.tag, kind: "PRODUCTION" },
+      requestedBy: f.admin.email,
+    });
     expect(change.title).toMatch(new RegExp(`^Patch Party ${party.tag} production: [\\d,]+ resources in 3 groups$`));
     expect(change.rollbackPlan).toContain("Group 1: ");
     expect(change.contacts).toContain(`${f.prefix} desk <desk@${f.prefix}.test>`);
@@ -50,15 +56,32 @@ describe("change requests", () => {
     expect((await editChange(f.admin, change.id, { rollbackPlan: "Restore the snapshots.", revision: 1 }, NOW)).ok).toBe(true);
     expect(await editChange(f.admin, change.id, { title: "Stale", revision: 1 }, NOW)).toMatchObject({ ok: false, status: 409, code: "conflict" });
     // Nobody decides a draft; the requester submits it.
-    expect(await decideChange(f.approver, change.id, "approve", { comment: "ok" }, NOW)).toMatchObject({ ok: false, status: 409, message: "The change is draft: only a submitted change can be approved." });
+    expect(await decideChange(f.approver, change.id, "approve", { comment: "ok" }, NOW)).toMatchObject({
+      ok: false,
+      status: 409,
+      message: "The change is draft: only a submitted change can be approved.",
+    });
     expect(await decideChange(f.admin, change.id, "submit", {}, NOW)).toMatchObject({ ok: true, value: { state: "SUBMITTED" } });
     expect(await editChange(f.admin, change.id, { title: "Too late" }, NOW)).toMatchObject({ ok: false, status: 409, code: "state" });
     // Four eyes: the requester (an admin, who may decide) cannot approve their own; owners and viewers cannot at all.
-    expect(await decideChange(f.admin, change.id, "approve", { comment: "mine" }, NOW)).toMatchObject({ ok: false, status: 409, message: "You requested this change, so someone else must decide it (four eyes)." });
-    for (const who of [f.owner, f.viewer]) expect(await decideChange(who, change.id, "approve", { comment: "yes" }, NOW)).toMatchObject({ ok: false, status: 403 });
+    expect(await decideChange(f.admin, change.id, "approve", { comment: "mine" }, NOW)).toMatchObject({
+      ok: false,
+      status: 409,
+      message: "You requested this change, so someone else must decide it (four eyes).",
+    });
+    for (const who of [f.owner, f.viewer])
+      expect(await decideChange(who, change.id, "approve", { comment: "yes" }, NOW)).toMatchObject({ ok: false, status: 403 });
     expect(await decideChange(f.approver, change.id, "approve", {}, NOW)).toMatchObject({ ok: false, status: 400 });
-    expect(await decideChange(f.approver, change.id, "approve", { comment: "CAB 2026-11-26: go" }, NOW)).toMatchObject({ ok: true, value: { state: "APPROVED" } });
-    expect(await getChange(change.id)).toMatchObject({ state: "APPROVED", decidedBy: f.approver.email, decisionComment: "CAB 2026-11-26: go", rollbackPlan: "Restore the snapshots." });
+    expect(await decideChange(f.approver, change.id, "approve", { comment: "CAB 2026-11-26: go" }, NOW)).toMatchObject({
+      ok: true,
+      value: { state: "APPROVED" },
+    });
+    expect(await getChange(change.id)).toMatchObject({
+      state: "APPROVED",
+      decidedBy: f.approver.email,
+      decisionComment: "CAB 2026-11-26: go",
+      rollbackPlan: "Restore the snapshots.",
+    });
     expect(await db.auditEvent.count({ where: { entityId: change.id } })).toBe(4);
   });
 
@@ -78,9 +101,17 @@ describe("change requests", () => {
   });
 
   it("a template's upgrade gets a request for the policy's next window; none while in sync", async () => {
-    const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-p`, tags: "", schedules: [{ name: "Sundays", preset: "weekly-sunday", windowHours: 4 }] }), NOW);
+    const policy = await createPolicy(
+      f.admin,
+      PolicyInputSchema.parse({ name: `${f.prefix}-p`, tags: "", schedules: [{ name: "Sundays", preset: "weekly-sunday", windowHours: 4 }] }),
+      NOW,
+    );
     if (!policy.ok) throw new Error(policy.message);
-    const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }), NOW);
+    const template = await createTemplate(
+      f.admin,
+      TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }),
+      NOW,
+    );
     if (!template.ok) throw new Error(template.message);
     expect(await openTemplateChange(f.admin, template.value.id, NOW)).toMatchObject({ ok: false, status: 409, code: "in-sync" });
     await updateTemplate(f.admin, template.value.id, { targetVersion: "1.1.0" }, NOW);
@@ -104,7 +135,11 @@ describe("/api/v1/changes", () => {
     const tokens: Record<string, string> = {};
     for (const who of ["admin", "approver", "owner"] as const) tokens[who] = (await createApiToken(f[who].id, "test", { id: null, label: "test" })).secret;
     const call = (method: string, path: string, who: string, body?: unknown) =>
-      new Request(`http://localhost${path}`, { method, headers: { Authorization: `Bearer ${tokens[who]}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+      new Request(`http://localhost${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${tokens[who]}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
     expect((await openRoute(call("POST", "/api/v1/changes", "owner", { partyTag: party.tag }))).status).toBe(403);
@@ -117,7 +152,9 @@ describe("/api/v1/changes", () => {
     expect(change).toMatchObject({ state: "DRAFT", subject: { party: { tag: party.tag, kind: "production" } } });
 
     expect((await approveRoute(call("POST", `/api/v1/changes/${change.id}/approve`, "approver", { comment: "early" }), params(change.id))).status).toBe(409);
-    expect(await (await submitRoute(call("POST", `/api/v1/changes/${change.id}/submit`, "admin"), params(change.id))).json()).toMatchObject({ state: "SUBMITTED" });
+    expect(await (await submitRoute(call("POST", `/api/v1/changes/${change.id}/submit`, "admin"), params(change.id))).json()).toMatchObject({
+      state: "SUBMITTED",
+    });
     const noComment = await rejectRoute(call("POST", `/api/v1/changes/${change.id}/reject`, "approver", { comment: "" }), params(change.id));
     expect(noComment.status).toBe(400);
     expect(await noComment.json()).toEqual({ error: "comment: Say why, in at least 3 characters." });
@@ -128,7 +165,9 @@ describe("/api/v1/changes", () => {
     const approvedIds: string[] = [];
     let states = new Set<string>();
     for (let cursor: string | null = "", pages = 0; cursor !== null && !approvedIds.includes(change.id) && pages < 50; pages++) {
-      const list = (await (await listRoute(call("GET", `/api/v1/changes?state=APPROVED${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, "owner"))).json()) as { items: { id: string; state: string }[]; next: string | null };
+      const list = (await (
+        await listRoute(call("GET", `/api/v1/changes?state=APPROVED${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, "owner"))
+      ).json()) as { items: { id: string; state: string }[]; next: string | null };
       approvedIds.push(...list.items.map((c) => c.id));
       states = new Set([...states, ...list.items.map((c) => c.state)]);
       cursor = list.next;

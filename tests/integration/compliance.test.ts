@@ -22,7 +22,10 @@ it("the latest quarter's share patched by team and environment, never patched, f
     db.patchOutcome.create({ data: { resourceId, partyId: party.id, group: 1, status, message, startedAt: startsAt, finishedAt: party.endsAt } });
   await Promise.all([outcome(n1!.id, "PATCHED"), outcome(n2!.id, "PATCHED"), outcome(n3!.id, "FAILED", "Reboot timed out")]);
   await db.resource.update({ where: { id: n3!.id }, data: { lastOutcome: "FAILED", lastPatchTag: "9999-Q3" } });
-  await db.resource.updateMany({ where: { id: { in: [n1!.id, n2!.id] } }, data: { lastPatchedAt: party.endsAt, lastOutcome: "PATCHED", lastPatchTag: "9999-Q4" } });
+  await db.resource.updateMany({
+    where: { id: { in: [n1!.id, n2!.id] } },
+    data: { lastPatchedAt: party.endsAt, lastOutcome: "PATCHED", lastPatchTag: "9999-Q4" },
+  });
 
   const figures = await complianceFigures(now, { teamIds: [f.teamA.id, f.teamB.id] });
   expect(figures.quarters.production).toBe("9999-Q4");

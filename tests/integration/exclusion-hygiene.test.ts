@@ -20,12 +20,23 @@ async function parties(months: number[], status: "PLANNED" | "CANCELLED" = "PLAN
   return Promise.all(
     months.map((m) => {
       const startsAt = new Date(Date.UTC(year, m - 1, 1, 5));
-      return db.party.create({ data: { tag: `${year}-Q${Math.ceil(m / 3)}`, kind: "PRODUCTION", localDate: startsAt.toISOString().slice(0, 10), timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 12 * 3_600_000), status } });
+      return db.party.create({
+        data: {
+          tag: `${year}-Q${Math.ceil(m / 3)}`,
+          kind: "PRODUCTION",
+          localDate: startsAt.toISOString().slice(0, 10),
+          timeZone: "UTC",
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 12 * 3_600_000),
+          status,
+        },
+      });
     }),
   );
 }
 
-const exclude = (id: string, at: Date, reason = "Vendor freeze") => db.resource.update({ where: { id }, data: { excluded: true, excludedAt: at, exclusionReason: reason, excludedById: f.owner.id } });
+const exclude = (id: string, at: Date, reason = "Vendor freeze") =>
+  db.resource.update({ where: { id }, data: { excluded: true, excludedAt: at, exclusionReason: reason, excludedById: f.owner.id } });
 
 describe("exclusion hygiene", () => {
   it("reports resources excluded through more than two parties in a row, not cancelled ones, with the count", async () => {
@@ -50,7 +61,9 @@ describe("exclusion hygiene", () => {
     const due = new Date(party!.startsAt.getTime() - 3 * DAY + 60_000);
     await Promise.all([planExclusionReminders(due), planExclusionReminders(due)]);
     // Other tests' owners share the database: look at this fleet's people only.
-    const reminders = await db.notification.findMany({ where: { partyId: party!.id, kind: "exclusion-reminder", recipient: { endsWith: `@${f.prefix}.test` } } });
+    const reminders = await db.notification.findMany({
+      where: { partyId: party!.id, kind: "exclusion-reminder", recipient: { endsWith: `@${f.prefix}.test` } },
+    });
     expect(reminders.map((r) => r.recipient)).toEqual([f.owner.email]); // owner of team A only; owner B has nothing excluded
     expect(reminders[0]!.subject).toBe(`Reminder: 2 of your resources are excluded from Patch Party ${party!.tag} (production)`);
     expect(reminders[0]!.body).toContain(`- ${f.web.name}`);

@@ -21,7 +21,14 @@ let f: Awaited<ReturnType<typeof makeFleet>>;
 beforeEach(async () => {
   f = await makeFleet();
   await db.resource.createMany({
-    data: Array.from({ length: 5 }, (_, i) => ({ name: `${f.prefix}-m${i}`, kind: "VM" as const, environment: "NON_PRODUCTION" as const, teamId: f.teamB.id, serviceId: f.web.serviceId, patchGroup: 1 })),
+    data: Array.from({ length: 5 }, (_, i) => ({
+      name: `${f.prefix}-m${i}`,
+      kind: "VM" as const,
+      environment: "NON_PRODUCTION" as const,
+      teamId: f.teamB.id,
+      serviceId: f.web.serviceId,
+      patchGroup: 1,
+    })),
   });
   await db.resource.update({ where: { id: f.other.id }, data: { environment: "NON_PRODUCTION" } });
   await setSlotSettings(EXECUTION_TEST_SLOTS);
@@ -29,9 +36,11 @@ beforeEach(async () => {
 
 const qaParty = () => createQaParty();
 
-const tickAt = (partyId: string, executors: Parameters<typeof tickParties>[1], at: Date, teamIds = [f.teamB.id]) => tickParties(at, executors, { partyIds: [partyId], teamIds });
+const tickAt = (partyId: string, executors: Parameters<typeof tickParties>[1], at: Date, teamIds = [f.teamB.id]) =>
+  tickParties(at, executors, { partyIds: [partyId], teamIds });
 const executions = (partyId: string) => db.execution.findMany({ where: { partyId }, orderBy: { memberName: "asc" } });
-const outcomes = (partyId: string) => db.patchOutcome.findMany({ where: { partyId }, include: { resource: { select: { name: true } } }, orderBy: { resource: { name: "asc" } } });
+const outcomes = (partyId: string) =>
+  db.patchOutcome.findMany({ where: { partyId }, include: { resource: { select: { name: true } } }, orderBy: { resource: { name: "asc" } } });
 
 describe("the manual executor: outcomes only from people, or the deadline", () => {
   it("records nothing until someone reports; reports become outcomes; silence past the deadline is a failure", async () => {
@@ -49,7 +58,9 @@ describe("the manual executor: outcomes only from people, or the deadline", () =
 
     const [a, b] = waiting;
     const at = new Date(p.startsAt.getTime() + 61 * MINUTE);
-    expect(await reportExecution(a!.key, { state: "succeeded", packages: [{ name: "openssl", from: "3.0.1", to: "3.0.2" }] }, "operator@example.com", at)).toEqual({ ok: true });
+    expect(
+      await reportExecution(a!.key, { state: "succeeded", packages: [{ name: "openssl", from: "3.0.1", to: "3.0.2" }] }, "operator@example.com", at),
+    ).toEqual({ ok: true });
     expect(await reportExecution(b!.key, { state: "failed", message: "Console shows a kernel panic" }, "operator@example.com", at)).toEqual({ ok: true });
     expect(await reportExecution(b!.key, { state: "succeeded" }, "someone-else", at)).toMatchObject({ ok: false, status: 409 });
     expect(await reportExecution("no-such-key", { state: "succeeded" }, "x", at)).toMatchObject({ ok: false, status: 404 });
@@ -59,7 +70,10 @@ describe("the manual executor: outcomes only from people, or the deadline", () =
       [a!.memberName, "PATCHED", null],
       [b!.memberName, "FAILED", "Console shows a kernel panic"],
     ]);
-    expect(await db.resource.findUniqueOrThrow({ where: { id: a!.resourceId! }, select: { lastOutcome: true, lastPatchTag: true } })).toEqual({ lastOutcome: "PATCHED", lastPatchTag: p.tag });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: a!.resourceId! }, select: { lastOutcome: true, lastPatchTag: true } })).toEqual({
+      lastOutcome: "PATCHED",
+      lastPatchTag: p.tag,
+    });
 
     // Past the deadline the four nobody reported fail as "no report"; the run ends.
     const late = new Date(p.endsAt.getTime() + 61 * MINUTE);
@@ -78,7 +92,9 @@ describe("the manual executor: outcomes only from people, or the deadline", () =
     // As an ssh worker that claimed it and then died would leave it.
     await db.execution.update({ where: { key: one!.key }, data: { executor: "ssh", state: "RUNNING", heartbeatAt: p.startsAt } });
     const finished = await db.$transaction((tx) => settleExecutions(tx, [one!.key], new Date(p.startsAt.getTime() + 3 * MINUTE)));
-    expect(finished).toEqual([{ key: one!.key, state: "FAILED", message: expect.stringMatching(/The worker running this upgrade stopped .*outcome is unknown/) }]);
+    expect(finished).toEqual([
+      { key: one!.key, state: "FAILED", message: expect.stringMatching(/The worker running this upgrade stopped .*outcome is unknown/) },
+    ]);
   });
 });
 
@@ -98,7 +114,12 @@ describe("what a report may not do", () => {
     await tickAt(p.id, manualExecutor, p.startsAt);
     const [one] = await executions(p.id);
     const secret = process.env.NEXTAUTH_SECRET!;
-    await reportExecution(one!.key, { state: "failed", message: `login failed with ${secret}`, output: `curl -H 'Authorization: Bearer abcdefghijkl' ${secret}` }, "awx@example.com", p.startsAt);
+    await reportExecution(
+      one!.key,
+      { state: "failed", message: `login failed with ${secret}`, output: `curl -H 'Authorization: Bearer abcdefghijkl' ${secret}` },
+      "awx@example.com",
+      p.startsAt,
+    );
     const row = await db.execution.findUniqueOrThrow({ where: { key: one!.key }, select: { message: true, output: true } });
     expect(row.message).toBe("login failed with [redacted]");
     expect(row.output).not.toContain(secret);

@@ -34,14 +34,24 @@ it("keeps the fleet's counts equal to the live aggregate through inserts, update
   await db.resource.delete({ where: { id: f.other.id } });
   now = await keptAndLive();
   expect(now.kept).toEqual(now.live);
-
 });
 
 it("keeps the counts through 40 concurrent changes of different resources in one group", async () => {
   const f = await makeFleet();
   const names = Array.from({ length: 40 }, (_, i) => `${f.prefix}-c${i}`);
-  await db.resource.createMany({ data: names.map((name) => ({ name, kind: "VM" as const, environment: "PRODUCTION" as const, teamId: f.teamA.id, serviceId: f.web.serviceId, patchGroup: 1 })) });
-  await Promise.all(names.map((name, i) => db.resource.update({ where: { name }, data: i % 2 ? { excluded: true, exclusionReason: "x" } : { patchGroup: 2 } })));
+  await db.resource.createMany({
+    data: names.map((name) => ({
+      name,
+      kind: "VM" as const,
+      environment: "PRODUCTION" as const,
+      teamId: f.teamA.id,
+      serviceId: f.web.serviceId,
+      patchGroup: 1,
+    })),
+  });
+  await Promise.all(
+    names.map((name, i) => db.resource.update({ where: { name }, data: i % 2 ? { excluded: true, exclusionReason: "x" } : { patchGroup: 2 } })),
+  );
   const now = await keptAndLive();
   expect(now.kept).toEqual(now.live);
 });

@@ -21,7 +21,10 @@ beforeEach(async () => {
 });
 
 async function excludeUntil(id: string, until: Date) {
-  await db.resource.update({ where: { id }, data: { excluded: true, exclusionReason: "Freeze", exclusionUntil: until, excludedAt: new Date("2026-11-01T00:00:00Z"), excludedById: f.owner.id } });
+  await db.resource.update({
+    where: { id },
+    data: { excluded: true, exclusionReason: "Freeze", exclusionUntil: until, excludedAt: new Date("2026-11-01T00:00:00Z"), excludedById: f.owner.id },
+  });
 }
 
 describe("exclusion expiry", () => {
@@ -30,10 +33,17 @@ describe("exclusion expiry", () => {
     await excludeUntil(f.other.id, new Date("2026-11-26T00:00:00Z"));
     const runs = await Promise.all([expireExclusions(NOW), expireExclusions(NOW), expireExclusions(NOW)]);
     expect(runs.flat().filter((n) => n.startsWith(f.prefix))).toEqual([f.web.name]);
-    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id } })).toMatchObject({ excluded: false, exclusionReason: null, patchGroup: 2, revision: 2 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id } })).toMatchObject({
+      excluded: false,
+      exclusionReason: null,
+      patchGroup: 2,
+      revision: 2,
+    });
     expect((await db.resource.findUniqueOrThrow({ where: { id: f.other.id } })).excluded).toBe(true);
     const audit = await db.auditEvent.findMany({ where: { entityId: f.web.id } });
-    expect(audit).toMatchObject([{ action: "resource.expire", actorLabel: "scheduler", actorId: null, before: { excluded: true, reason: "Freeze" }, after: { excluded: false, group: 2 } }]);
+    expect(audit).toMatchObject([
+      { action: "resource.expire", actorLabel: "scheduler", actorId: null, before: { excluded: true, reason: "Freeze" }, after: { excluded: false, group: 2 } },
+    ]);
   });
 
   it("runs as a graphile-worker job", async () => {
@@ -48,9 +58,17 @@ describe("exclusion expiry", () => {
 describe("rollout tick", () => {
   it('runs as a graphile-worker job: "Upgrade now" starts members at once and queues the next tick', async () => {
     const connectionString = inject("databaseUrl");
-    const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-p`, tags: "", schedules: [{ name: "Monthly", preset: "monthly-1st", windowHours: 2 }] }), NOW);
+    const policy = await createPolicy(
+      f.admin,
+      PolicyInputSchema.parse({ name: `${f.prefix}-p`, tags: "", schedules: [{ name: "Monthly", preset: "monthly-1st", windowHours: 2 }] }),
+      NOW,
+    );
     if (!policy.ok) throw new Error(policy.message);
-    const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }), NOW);
+    const template = await createTemplate(
+      f.admin,
+      TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }),
+      NOW,
+    );
     if (!template.ok) throw new Error(template.message);
     expect((await updateTemplate(f.admin, template.value.id, { targetVersion: "1.1.0" }, new Date())).ok).toBe(true);
     await approveUpgrade(f, template.value.id, new Date());

@@ -31,10 +31,20 @@ const call = (method: string, path: string, who?: string, body?: unknown, header
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
 
-const customSchedule = { name: "Weekdays 02:30", windowHours: 3, custom: { minutes: [30], hours: [2], daysOfWeek: [1, 2, 3, 4, 5], daysOfMonth: "every", months: "every" } };
+const customSchedule = {
+  name: "Weekdays 02:30",
+  windowHours: 3,
+  custom: { minutes: [30], hours: [2], daysOfWeek: [1, 2, 3, 4, 5], daysOfMonth: "every", months: "every" },
+};
 
 async function newPolicy(name = `${f.prefix}-policy`) {
-  const response = await postPolicy(call("POST", "/api/v1/policies", "admin", { name, tags: ["k8s", "emea"], schedules: [{ name: "Sundays", windowHours: 4, preset: "weekly-sunday" }, customSchedule] }));
+  const response = await postPolicy(
+    call("POST", "/api/v1/policies", "admin", {
+      name,
+      tags: ["k8s", "emea"],
+      schedules: [{ name: "Sundays", windowHours: 4, preset: "weekly-sunday" }, customSchedule],
+    }),
+  );
   expect(response.status).toBe(201);
   return (await json(response)) as { id: string; revision: number; schedules: unknown[] };
 }
@@ -55,7 +65,10 @@ describe("/api/v1/policies", () => {
     const all = (await (await listPolicies(call("GET", "/api/v1/policies", "viewer"))).json()) as { id: string }[];
     expect(all.map((p) => p.id)).toContain(created.id);
 
-    const renamed = await patchPolicy(call("PATCH", `/api/v1/policies/${created.id}`, "admin", { name: `${f.prefix}-renamed` }, { "If-Match": '"1"' }), params(created.id));
+    const renamed = await patchPolicy(
+      call("PATCH", `/api/v1/policies/${created.id}`, "admin", { name: `${f.prefix}-renamed` }, { "If-Match": '"1"' }),
+      params(created.id),
+    );
     expect(renamed.status).toBe(200);
     expect(await json(renamed)).toMatchObject({ name: `${f.prefix}-renamed`, revision: 2, schedules: created.schedules });
     const stale = await patchPolicy(call("PATCH", `/api/v1/policies/${created.id}`, "admin", { tags: [] }, { "If-Match": '"1"' }), params(created.id));
@@ -73,7 +86,14 @@ describe("/api/v1/policies", () => {
     const created = await newPolicy();
     expect((await patchPolicy(call("PATCH", `/api/v1/policies/${created.id}`, "owner", { name: "y" }), params(created.id))).status).toBe(403);
     expect((await deletePolicy(call("DELETE", `/api/v1/policies/${created.id}`, "approver"), params(created.id))).status).toBe(403);
-    expect((await getWindows(call("GET", `/api/v1/policies/${created.id}/windows?from=2026-12-01&to=2026-12-08`, undefined, undefined, { Authorization: "Bearer pp_wrong" }), params(created.id))).status).toBe(401);
+    expect(
+      (
+        await getWindows(
+          call("GET", `/api/v1/policies/${created.id}/windows?from=2026-12-01&to=2026-12-08`, undefined, undefined, { Authorization: "Bearer pp_wrong" }),
+          params(created.id),
+        )
+      ).status,
+    ).toBe(401);
     expect(await db.maintenancePolicy.count({ where: { name: { startsWith: f.prefix } } })).toBe(1);
   });
 
@@ -81,10 +101,25 @@ describe("/api/v1/policies", () => {
     const bad: [unknown, RegExp][] = [
       [{ name: "", schedules: [] }, /^name: Give the policy a name\./],
       [{ name: "p", schedules: [{ name: "a", windowHours: 25, preset: "weekly-sunday" }] }, /^schedules\.0\.windowHours: The window is at most 24 hours\./],
-      [{ name: "p", schedules: [{ name: "a", windowHours: 2, preset: "daily" }] }, /^schedules\.0\.preset: preset is one of weekly-sunday, biweekly-sunday, monthly-1st, bimonthly-1st/],
+      [
+        { name: "p", schedules: [{ name: "a", windowHours: 2, preset: "daily" }] },
+        /^schedules\.0\.preset: preset is one of weekly-sunday, biweekly-sunday, monthly-1st, bimonthly-1st/,
+      ],
       [{ name: "p", schedules: [{ name: "a", windowHours: 2 }] }, /^schedules\.0: Give a schedule either a preset or a custom recurrence\./],
-      [{ name: "p", schedules: [{ ...customSchedule, custom: { ...customSchedule.custom, hours: [24] } }] }, /^schedules\.0\.custom\.hours\.0: must be a whole number from 0 to 23/],
-      [{ name: "p", schedules: [{ name: "A", windowHours: 1, preset: "monthly-1st" }, { name: "a", windowHours: 1, preset: "monthly-1st" }] }, /^schedules\.1\.name: Another schedule of this policy is already named "a"\./],
+      [
+        { name: "p", schedules: [{ ...customSchedule, custom: { ...customSchedule.custom, hours: [24] } }] },
+        /^schedules\.0\.custom\.hours\.0: must be a whole number from 0 to 23/,
+      ],
+      [
+        {
+          name: "p",
+          schedules: [
+            { name: "A", windowHours: 1, preset: "monthly-1st" },
+            { name: "a", windowHours: 1, preset: "monthly-1st" },
+          ],
+        },
+        /^schedules\.1\.name: Another schedule of this policy is already named "a"\./,
+      ],
       [{ name: "p", schedules: [], colour: "red" }, /colour/],
       ["[1,2]", /^body: must be a JSON object/],
       ["{", /^body: must be JSON/],
@@ -103,7 +138,10 @@ describe("/api/v1/policies", () => {
 
   it("lists every window in a range in UTC", async () => {
     const created = await newPolicy();
-    const response = await getWindows(call("GET", `/api/v1/policies/${created.id}/windows?from=2026-12-05T00:00:00Z&to=2026-12-08T00:00:00Z`, "viewer"), params(created.id));
+    const response = await getWindows(
+      call("GET", `/api/v1/policies/${created.id}/windows?from=2026-12-05T00:00:00Z&to=2026-12-08T00:00:00Z`, "viewer"),
+      params(created.id),
+    );
     expect(await response.json()).toEqual([
       { schedule: "Sundays", startsAt: "2026-12-06T00:00:00.000Z", endsAt: "2026-12-06T04:00:00.000Z" },
       { schedule: "Weekdays 02:30", startsAt: "2026-12-07T02:30:00.000Z", endsAt: "2026-12-07T05:30:00.000Z" },
@@ -116,7 +154,9 @@ describe("/api/v1/policies", () => {
 
 describe("/api/v1/templates", () => {
   async function newTemplate(policyId: string) {
-    const response = await postTemplate(call("POST", "/api/v1/templates", "admin", { name: `${f.prefix}-fleet`, policyId, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }));
+    const response = await postTemplate(
+      call("POST", "/api/v1/templates", "admin", { name: `${f.prefix}-fleet`, policyId, targetVersion: "1.0.0", members: [f.web.name, f.cluster.name] }),
+    );
     expect(response.status).toBe(201);
     return (await json(response)) as { id: string; revision: number };
   }
@@ -124,12 +164,19 @@ describe("/api/v1/templates", () => {
   it("creates a template of resources and clusters, bumps it, refuses what the rules refuse, and upgrades now", async () => {
     const policy = await newPolicy();
     const template = await newTemplate(policy.id);
-    expect(template).toMatchObject({ name: `${f.prefix}-fleet`, policy: { id: policy.id }, targetVersion: "1.0.0", state: "IN_SYNC", members: { total: 2, byVersion: [{ version: "1.0.0", members: 2 }] } });
+    expect(template).toMatchObject({
+      name: `${f.prefix}-fleet`,
+      policy: { id: policy.id },
+      targetVersion: "1.0.0",
+      state: "IN_SYNC",
+      members: { total: 2, byVersion: [{ version: "1.0.0", members: 2 }] },
+    });
     const members = await json(await getMembers(call("GET", `/api/v1/templates/${template.id}/members`, "viewer"), params(template.id)));
     expect(members).toEqual({
-      members: [expect.objectContaining({ name: f.cluster.name, kind: "cluster", currentVersion: "1.0.0", state: "IN_SYNC" }), expect.objectContaining({ name: f.web.name, kind: "resource" })].sort((a, b) =>
-        String(a.name).localeCompare(String(b.name)),
-      ),
+      members: [
+        expect.objectContaining({ name: f.cluster.name, kind: "cluster", currentVersion: "1.0.0", state: "IN_SYNC" }),
+        expect.objectContaining({ name: f.web.name, kind: "resource" }),
+      ].sort((a, b) => String(a.name).localeCompare(String(b.name))),
       next: null,
     });
     expect((await listTemplates(call("GET", "/api/v1/templates", "viewer"))).status).toBe(200);
@@ -138,18 +185,30 @@ describe("/api/v1/templates", () => {
     expect(nothing.status).toBe(409);
     expect((await json(nothing)).error).toBe("Every member is already on 1.0.0: there is nothing to upgrade.");
 
-    const bumped = await patchTemplate(call("PATCH", `/api/v1/templates/${template.id}`, "admin", { targetVersion: "2.0.0" }, { "If-Match": '"1"' }), params(template.id));
+    const bumped = await patchTemplate(
+      call("PATCH", `/api/v1/templates/${template.id}`, "admin", { targetVersion: "2.0.0" }, { "If-Match": '"1"' }),
+      params(template.id),
+    );
     expect(bumped.status).toBe(200);
     expect(await json(bumped)).toMatchObject({ targetVersion: "2.0.0", state: "PENDING", revision: 2, members: { byState: { PENDING: 2 } } });
-    expect((await patchTemplate(call("PATCH", `/api/v1/templates/${template.id}`, "admin", { targetVersion: "2.1.0", revision: 1 }), params(template.id))).status).toBe(409);
+    expect(
+      (await patchTemplate(call("PATCH", `/api/v1/templates/${template.id}`, "admin", { targetVersion: "2.1.0", revision: 1 }), params(template.id))).status,
+    ).toBe(409);
 
     expect((await upgradeNow(call("POST", `/api/v1/templates/${template.id}/upgrade-now`, "owner"), params(template.id))).status).toBe(403);
     const unapproved = await upgradeNow(call("POST", `/api/v1/templates/${template.id}/upgrade-now`, "admin"), params(template.id));
     expect(unapproved.status).toBe(409);
     expect((await json(unapproved)).error).toBe("The upgrade to 2.0.0 has no approved change request: open one, have an approver approve it, then upgrade.");
-    expect(await json(await getTemplate(call("GET", `/api/v1/templates/${template.id}`, "viewer"), params(template.id)))).toMatchObject({ change: null, blocked: true, blockedReason: "It has no change request yet." });
+    expect(await json(await getTemplate(call("GET", `/api/v1/templates/${template.id}`, "viewer"), params(template.id)))).toMatchObject({
+      change: null,
+      blocked: true,
+      blockedReason: "It has no change request yet.",
+    });
     const changeId = await approveUpgrade(f, template.id, new Date());
-    expect(await json(await getTemplate(call("GET", `/api/v1/templates/${template.id}`, "viewer"), params(template.id)))).toMatchObject({ change: { id: changeId, state: "APPROVED" }, blocked: false });
+    expect(await json(await getTemplate(call("GET", `/api/v1/templates/${template.id}`, "viewer"), params(template.id)))).toMatchObject({
+      change: { id: changeId, state: "APPROVED" },
+      blocked: false,
+    });
     const forced = await upgradeNow(call("POST", `/api/v1/templates/${template.id}/upgrade-now`, "admin"), params(template.id));
     expect(forced.status).toBe(202);
     expect(await json(forced)).toMatchObject({ state: "UPGRADING", runs: [{ version: "2.0.0", forced: true, state: "RUNNING" }] });
@@ -157,7 +216,9 @@ describe("/api/v1/templates", () => {
     expect(duringRun.status).toBe(409);
     expect((await json(duringRun)).error).toBe("An upgrade to 2.0.0 is running. Set a new version once it has finished.");
     // Concurrency may change while it runs.
-    expect(await json(await patchTemplate(call("PATCH", `/api/v1/templates/${template.id}`, "admin", { concurrency: 25 }), params(template.id)))).toMatchObject({ concurrency: 25, targetVersion: "2.0.0" });
+    expect(await json(await patchTemplate(call("PATCH", `/api/v1/templates/${template.id}`, "admin", { concurrency: 25 }), params(template.id)))).toMatchObject(
+      { concurrency: 25, targetVersion: "2.0.0" },
+    );
   });
 
   it("refuses bad input, unknown or taken members, a policy without schedules, and non-admins", async () => {

@@ -54,7 +54,12 @@ async function startedSlot() {
   expect(first).toMatchObject({ state: "RUNNING", started: 6 });
   const executions = await db.execution.findMany({ where: { partyId: party.id }, orderBy: { memberName: "asc" } });
   const key = (name: string) => executions.find((e) => e.memberName === `${f.prefix}-${name}`)!.key;
-  return { party, key, next: (minutes: number) => tickParties(new Date(startsAt.getTime() + minutes * MINUTE), manualExecutor, { partyIds: [party.id], teamIds: [f.teamA.id, f.teamB.id] }) };
+  return {
+    party,
+    key,
+    next: (minutes: number) =>
+      tickParties(new Date(startsAt.getTime() + minutes * MINUTE), manualExecutor, { partyIds: [party.id], teamIds: [f.teamA.id, f.teamB.id] }),
+  };
 }
 
 async function as<T>(user: CurrentUser, call: () => Promise<T>): Promise<T> {
@@ -78,16 +83,35 @@ function form(fields: Record<string, string | string[] | File>) {
 const slotFields = (tag: string) => ({ scope: "slot", tag, kind: "qa", group: "1" });
 const record = (user: CurrentUser, fields: Record<string, string | string[]>) => as(user, () => recordManualOutcomesAction({ ok: false }, form(fields)));
 const upload = (user: CurrentUser, target: Record<string, string>, csv: string) =>
-  as(user, () => importManualOutcomesAction({ ok: false } as FormResult<CsvError[]>, form({ ...target, file: new File([csv], "outcomes.csv", { type: "text/csv" }) })));
-const states = async (partyId: string) => Object.fromEntries((await db.execution.findMany({ where: { partyId }, select: { memberName: true, state: true } })).map((e) => [e.memberName.slice(f.prefix.length + 1), e.state]));
+  as(user, () =>
+    importManualOutcomesAction({ ok: false } as FormResult<CsvError[]>, form({ ...target, file: new File([csv], "outcomes.csv", { type: "text/csv" }) })),
+  );
+const states = async (partyId: string) =>
+  Object.fromEntries(
+    (await db.execution.findMany({ where: { partyId }, select: { memberName: true, state: true } })).map((e) => [
+      e.memberName.slice(f.prefix.length + 1),
+      e.state,
+    ]),
+  );
 const outcomes = async (partyId: string) =>
-  Object.fromEntries((await db.patchOutcome.findMany({ where: { partyId }, select: { status: true, message: true, resource: { select: { name: true } } } })).map((o) => [o.resource.name.slice(f.prefix.length + 1), [o.status, o.message]]));
+  Object.fromEntries(
+    (await db.patchOutcome.findMany({ where: { partyId }, select: { status: true, message: true, resource: { select: { name: true } } } })).map((o) => [
+      o.resource.name.slice(f.prefix.length + 1),
+      [o.status, o.message],
+    ]),
+  );
 
 describe("recording outcomes for a selection on the party slot's page", () => {
   it("an admin records a selection patched and one failed with its reason; the next tick makes them outcomes", async () => {
     const { party, key, next } = await startedSlot();
-    expect(await record(f.admin, { ...slotFields(party.tag), key: [key("a0"), key("b1")], outcome: "patched" })).toMatchObject({ ok: true, message: expect.stringContaining("2 patched") });
-    expect(await record(f.admin, { ...slotFields(party.tag), key: [key("a1")], outcome: "failed", reason: "Console shows a kernel panic" })).toMatchObject({ ok: true, message: expect.stringContaining("1 failed") });
+    expect(await record(f.admin, { ...slotFields(party.tag), key: [key("a0"), key("b1")], outcome: "patched" })).toMatchObject({
+      ok: true,
+      message: expect.stringContaining("2 patched"),
+    });
+    expect(await record(f.admin, { ...slotFields(party.tag), key: [key("a1")], outcome: "failed", reason: "Console shows a kernel panic" })).toMatchObject({
+      ok: true,
+      message: expect.stringContaining("1 failed"),
+    });
     expect(await states(party.id)).toEqual({ a0: "SUCCEEDED", a1: "FAILED", a2: "QUEUED", a3: "QUEUED", b0: "QUEUED", b1: "SUCCEEDED" });
     const a0 = await db.execution.findUniqueOrThrow({ where: { key: key("a0") } });
     expect(a0).toMatchObject({ reportedBy: f.admin.email, message: null });
@@ -100,7 +124,10 @@ describe("recording outcomes for a selection on the party slot's page", () => {
     const patched = await db.resource.findFirstOrThrow({ where: { name: `${f.prefix}-a0` }, select: { lastOutcome: true, lastPatchTag: true } });
     expect(patched).toEqual({ lastOutcome: "PATCHED", lastPatchTag: party.tag });
 
-    const audit = await db.auditEvent.findMany({ where: { entityType: "execution", entityId: { in: [key("a0"), key("a1"), key("b1")] } }, orderBy: { entityLabel: "asc" } });
+    const audit = await db.auditEvent.findMany({
+      where: { entityType: "execution", entityId: { in: [key("a0"), key("a1"), key("b1")] } },
+      orderBy: { entityLabel: "asc" },
+    });
     expect(audit.map((a) => [a.action, a.actorLabel, a.reason])).toEqual([
       ["execution.succeeded", f.admin.email, null],
       ["execution.failed", f.admin.email, "Console shows a kernel panic"],
@@ -112,8 +139,14 @@ describe("recording outcomes for a selection on the party slot's page", () => {
     const { party, key } = await startedSlot();
     const refused = await record(f.owner, { ...slotFields(party.tag), key: [key("a0"), key("b0")], outcome: "patched" });
     expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^You may not record outcomes for .*-b0/) });
-    expect(await record(f.ownerB, { ...slotFields(party.tag), key: [key("a2")], outcome: "failed", reason: "Not mine" })).toMatchObject({ ok: false, message: expect.stringMatching(/^You may not/) });
-    expect(await record(f.viewer, { ...slotFields(party.tag), key: [key("a2")], outcome: "patched" })).toMatchObject({ ok: false, message: expect.stringMatching(/^You may not/) });
+    expect(await record(f.ownerB, { ...slotFields(party.tag), key: [key("a2")], outcome: "failed", reason: "Not mine" })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^You may not/),
+    });
+    expect(await record(f.viewer, { ...slotFields(party.tag), key: [key("a2")], outcome: "patched" })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^You may not/),
+    });
     expect(Object.values(await states(party.id)).every((s) => s === "QUEUED")).toBe(true);
     expect(await db.auditEvent.count({ where: { entityType: "execution", entityId: { in: [key("a0"), key("b0"), key("a2")] } } })).toBe(0);
 
@@ -135,8 +168,14 @@ describe("recording outcomes for a selection on the party slot's page", () => {
   it("refuses a failure without a reason, a key of another slot, and an empty selection", async () => {
     const { party, key } = await startedSlot();
     const other = await startedSlot();
-    expect(await record(f.admin, { ...slotFields(party.tag), key: [key("a0")], outcome: "failed", reason: "  " })).toMatchObject({ ok: false, fieldErrors: { reason: [expect.stringMatching(/^Say why it failed/)] } });
-    expect(await record(f.admin, { ...slotFields(party.tag), key: [other.key("a0")], outcome: "patched" })).toMatchObject({ ok: false, message: expect.stringMatching(/not upgrades of .* QA group 1/) });
+    expect(await record(f.admin, { ...slotFields(party.tag), key: [key("a0")], outcome: "failed", reason: "  " })).toMatchObject({
+      ok: false,
+      fieldErrors: { reason: [expect.stringMatching(/^Say why it failed/)] },
+    });
+    expect(await record(f.admin, { ...slotFields(party.tag), key: [other.key("a0")], outcome: "patched" })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/not upgrades of .* QA group 1/),
+    });
     expect(await record(f.admin, { ...slotFields(party.tag), outcome: "patched" })).toMatchObject({ ok: false, message: "Select at least one member." });
     expect(await record(f.admin, { ...slotFields(party.tag), key: [key("a0")], outcome: "patched", reason: "bad\u0000" })).toMatchObject({ ok: false });
     expect(Object.values(await states(party.id)).every((s) => s === "QUEUED")).toBe(true);
@@ -147,15 +186,19 @@ describe("recording outcomes from a CSV file", () => {
   it("checks every row first: one bad row records nothing, with the errors by line; the fixed file records all", async () => {
     const { party, next } = await startedSlot();
     const target = slotFields(party.tag);
-    const bad = await upload(f.admin, target, [
-      "member,state,message",
-      `${f.prefix}-a0,patched,`,
-      `${f.prefix}-a1,failed,`, // no reason
-      `${f.prefix}-nope,patched,`, // not in this slot
-      `${f.prefix}-a2,maybe,`,
-      `${f.prefix}-a0,failed,"twice"`,
-      `${f.prefix}-b0,failed,"Mirror unreachable, retried twice"`,
-    ].join("\n"));
+    const bad = await upload(
+      f.admin,
+      target,
+      [
+        "member,state,message",
+        `${f.prefix}-a0,patched,`,
+        `${f.prefix}-a1,failed,`, // no reason
+        `${f.prefix}-nope,patched,`, // not in this slot
+        `${f.prefix}-a2,maybe,`,
+        `${f.prefix}-a0,failed,"twice"`,
+        `${f.prefix}-b0,failed,"Mirror unreachable, retried twice"`,
+      ].join("\n"),
+    );
     expect(bad.ok).toBe(false);
     expect(bad.data).toEqual([
       { line: 3, column: "message", message: "say why it failed" },
@@ -165,10 +208,23 @@ describe("recording outcomes from a CSV file", () => {
     ]);
     expect(Object.values(await states(party.id)).every((s) => s === "QUEUED")).toBe(true);
 
-    const good = await upload(f.admin, target, ["member,state,message", `${f.prefix}-a0,patched`, `${f.prefix}-a1,FAILED,Kernel panic on boot`, `${f.prefix}-b0,failed,"Mirror unreachable, retried twice"`].join("\r\n"));
+    const good = await upload(
+      f.admin,
+      target,
+      [
+        "member,state,message",
+        `${f.prefix}-a0,patched`,
+        `${f.prefix}-a1,FAILED,Kernel panic on boot`,
+        `${f.prefix}-b0,failed,"Mirror unreachable, retried twice"`,
+      ].join("\r\n"),
+    );
     expect(good).toMatchObject({ ok: true, message: expect.stringContaining("1 patched, 2 failed") });
     await next(1);
-    expect(await outcomes(party.id)).toEqual({ a0: ["PATCHED", null], a1: ["FAILED", "Kernel panic on boot"], b0: ["FAILED", "Mirror unreachable, retried twice"] });
+    expect(await outcomes(party.id)).toEqual({
+      a0: ["PATCHED", null],
+      a1: ["FAILED", "Kernel panic on boot"],
+      b0: ["FAILED", "Mirror unreachable, retried twice"],
+    });
 
     // Sent again: every row already has its outcome, so nothing changes.
     const twice = await upload(f.admin, target, ["member,state,message", `${f.prefix}-a0,failed,oops`].join("\n"));
@@ -179,7 +235,11 @@ describe("recording outcomes from a CSV file", () => {
     const { party, key } = await startedSlot();
     const target = slotFields(party.tag);
     const refused = await upload(f.owner, target, ["key,state,message", `${key("a0")},patched,`, `${key("b0")},patched,`].join("\n"));
-    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^You may not/), data: [{ line: 3, column: "key", message: expect.stringMatching(/^you may not record outcomes for .*-b0/) }] });
+    expect(refused).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^You may not/),
+      data: [{ line: 3, column: "key", message: expect.stringMatching(/^you may not record outcomes for .*-b0/) }],
+    });
     expect(Object.values(await states(party.id)).every((s) => s === "QUEUED")).toBe(true);
     expect(await upload(f.owner, target, ["key,state,message", `${key("a0")},patched,`, `${key("a1")},patched,`].join("\n"))).toMatchObject({ ok: true });
     expect(await states(party.id)).toMatchObject({ a0: "SUCCEEDED", a1: "SUCCEEDED", b0: "QUEUED" });
@@ -195,7 +255,7 @@ describe("recording outcomes from a CSV file", () => {
       { line: 1, column: "state", message: "the header has no state column" },
     ]);
     expect(await upload(f.admin, target, "member,state,message\n")).toMatchObject({ ok: false, data: [{ line: 2, message: "the file has no rows" }] });
-    expect(await upload(f.admin, target, "member,state\n\"unclosed,patched\n")).toMatchObject({ ok: false });
+    expect(await upload(f.admin, target, 'member,state\n"unclosed,patched\n')).toMatchObject({ ok: false });
     expect(await upload(f.admin, target, "")).toMatchObject({ ok: false, message: "Choose a CSV file first." });
     expect(Object.values(await states(party.id)).every((s) => s === "QUEUED")).toBe(true);
   });
@@ -204,9 +264,17 @@ describe("recording outcomes from a CSV file", () => {
 describe("a template run by the manual executor", () => {
   it("members recorded patched move to the target version on the next tick; failed ones stay, with the reason", async () => {
     const names = ["a0", "a1", "a2"].map((n) => `${f.prefix}-${n}`);
-    const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-sundays`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }), new Date("2026-11-25T10:00:00Z"));
+    const policy = await createPolicy(
+      f.admin,
+      PolicyInputSchema.parse({ name: `${f.prefix}-sundays`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }),
+      new Date("2026-11-25T10:00:00Z"),
+    );
     if (!policy.ok) throw new Error(policy.message);
-    const made = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-fleet`, policyId: policy.value.id, targetVersion: "1.0.0", members: names }), new Date("2026-11-25T10:00:00Z"));
+    const made = await createTemplate(
+      f.admin,
+      TemplateCreateSchema.parse({ name: `${f.prefix}-fleet`, policyId: policy.value.id, targetVersion: "1.0.0", members: names }),
+      new Date("2026-11-25T10:00:00Z"),
+    );
     if (!made.ok) throw new Error(made.message);
     const id = made.value.id;
     const at = new Date("2026-11-25T11:00:00Z");
@@ -217,10 +285,20 @@ describe("a template run by the manual executor", () => {
     expect(started).toMatchObject({ started: 3 });
     const target = { scope: "template", templateId: id };
 
-    expect(await record(f.owner, { ...target, key: (await db.execution.findMany({ where: { templateId: id, memberName: names[0] } })).map((e) => e.key), outcome: "patched" })).toMatchObject({ ok: true });
+    expect(
+      await record(f.owner, {
+        ...target,
+        key: (await db.execution.findMany({ where: { templateId: id, memberName: names[0] } })).map((e) => e.key),
+        outcome: "patched",
+      }),
+    ).toMatchObject({ ok: true });
     expect(await upload(f.admin, target, ["member,state,message", `${names[1]},failed,Service did not come back`].join("\n"))).toMatchObject({ ok: true });
     await tick(new Date(window.getTime() + MINUTE), manualExecutor, { templateIds: [id] });
-    const members = await db.templateMember.findMany({ where: { templateId: id }, select: { currentVersion: true, state: true, lastError: true, resource: { select: { name: true } } }, orderBy: { resource: { name: "asc" } } });
+    const members = await db.templateMember.findMany({
+      where: { templateId: id },
+      select: { currentVersion: true, state: true, lastError: true, resource: { select: { name: true } } },
+      orderBy: { resource: { name: "asc" } },
+    });
     expect(members.map((m) => [m.resource!.name, m.currentVersion, m.state, m.lastError])).toEqual([
       [names[0], "2.0.0", "IN_SYNC", null],
       [names[1], "1.0.0", "FAILED", "Service did not come back"],

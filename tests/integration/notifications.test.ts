@@ -30,7 +30,14 @@ async function party() {
   const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 2, 7, 5));
   return db.party.create({
-    data: { tag: `${year}-Q1`, kind: "PRODUCTION", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 12 * 3_600_000) },
+    data: {
+      tag: `${year}-Q1`,
+      kind: "PRODUCTION",
+      localDate: `${year}-03-07`,
+      timeZone: "UTC",
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 12 * 3_600_000),
+    },
   });
 }
 
@@ -56,7 +63,9 @@ describe("customer notices", () => {
     expect(notices).toMatchObject([{ kind: "announce", state: "SENT", attempts: 1, sentAt: due, windowStart: p.startsAt, sequence: 0 }]);
     const mails = mine().filter((m) => m.subject?.includes(p.tag));
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toBe(`Planned maintenance: Patch Party ${p.tag} (production) on ${p.startsAt.toUTCString().slice(0, 3)} 7 Mar ${p.tag.slice(0, 4)}, 05:00–17:00 UTC`);
+    expect(mails[0]!.subject).toBe(
+      `Planned maintenance: Patch Party ${p.tag} (production) on ${p.startsAt.toUTCString().slice(0, 3)} 7 Mar ${p.tag.slice(0, 4)}, 05:00–17:00 UTC`,
+    );
     const invite = mails[0]!.attachments.find((a) => a.contentType.startsWith("text/calendar")) ?? null;
     const text = invite ? invite.content.toString() : String((mails[0] as unknown as { text: string }).text);
     expect(invite, "an iCalendar attachment").not.toBeNull();

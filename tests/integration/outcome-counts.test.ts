@@ -13,8 +13,11 @@ it("counts a running party's outcomes every time, and a completed party's once",
   const f = await makeFleet();
   const tag = `${await unusedYear()}-Q2`;
   const startsAt = new Date("2026-05-07T08:00:00Z");
-  const party = await db.party.create({ data: { tag, kind: "QA", localDate: "2026-05-07", timeZone: "UTC", startsAt, endsAt: new Date("2026-05-07T17:00:00Z"), status: "RUNNING" } });
-  const outcome = (resourceId: string, group: number, status: "PATCHED" | "FAILED") => db.patchOutcome.create({ data: { resourceId, partyId: party.id, group, status, startedAt: startsAt, finishedAt: startsAt } });
+  const party = await db.party.create({
+    data: { tag, kind: "QA", localDate: "2026-05-07", timeZone: "UTC", startsAt, endsAt: new Date("2026-05-07T17:00:00Z"), status: "RUNNING" },
+  });
+  const outcome = (resourceId: string, group: number, status: "PATCHED" | "FAILED") =>
+    db.patchOutcome.create({ data: { resourceId, partyId: party.id, group, status, startedAt: startsAt, finishedAt: startsAt } });
   const now = new Date("2026-05-08T00:00:00Z");
   const slots = async () => (await slotCounts([(await getParty(tag, "qa"))!], now)).get(partyKey({ tag, kind: "qa" }));
 
@@ -42,7 +45,17 @@ it("finds the last party that ended before now, passing over cancelled ones and 
   const year = await unusedYear({ latest: true }); // later than every other test's parties
   const at = (month: number) => new Date(Date.UTC(year, month, 7, 5));
   const party = (quarter: number, month: number, status: "COMPLETED" | "CANCELLED" | "PLANNED") =>
-    db.party.create({ data: { tag: `${year}-Q${quarter}`, kind: "QA", localDate: at(month).toISOString().slice(0, 10), timeZone: "UTC", startsAt: at(month), endsAt: new Date(at(month).getTime() + 3_600_000), status } });
+    db.party.create({
+      data: {
+        tag: `${year}-Q${quarter}`,
+        kind: "QA",
+        localDate: at(month).toISOString().slice(0, 10),
+        timeZone: "UTC",
+        startsAt: at(month),
+        endsAt: new Date(at(month).getTime() + 3_600_000),
+        status,
+      },
+    });
   const ended = await party(1, 1, "COMPLETED");
   await party(2, 4, "CANCELLED");
   await party(3, 7, "PLANNED");

@@ -44,7 +44,11 @@ describe("the parties as each process keeps them", () => {
     await db.partySlot.update({ where: { id: slot.id }, data: { startsAt: slot.startsAt } });
 
     const before = await token();
-    await db.partyRule.upsert({ where: { id: "default" }, create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE) }, update: { revision: { increment: 1 } } });
+    await db.partyRule.upsert({
+      where: { id: "default" },
+      create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE) },
+      update: { revision: { increment: 1 } },
+    });
     expect(await token()).not.toBe(before);
   });
 

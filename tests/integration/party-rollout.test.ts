@@ -21,7 +21,14 @@ beforeEach(async () => {
   f = await makeFleet();
   // Team B: "other" and 19 more production servers in group 1.
   await db.resource.createMany({
-    data: Array.from({ length: 19 }, (_, i) => ({ name: `${f.prefix}-k${String(i + 1).padStart(2, "0")}`, kind: "VM" as const, environment: "PRODUCTION" as const, teamId: f.teamB.id, serviceId: f.web.serviceId, patchGroup: 1 })),
+    data: Array.from({ length: 19 }, (_, i) => ({
+      name: `${f.prefix}-k${String(i + 1).padStart(2, "0")}`,
+      kind: "VM" as const,
+      environment: "PRODUCTION" as const,
+      teamId: f.teamB.id,
+      serviceId: f.web.serviceId,
+      patchGroup: 1,
+    })),
   });
   await db.resource.update({ where: { id: f.other.id }, data: { name: `${f.prefix}-k00` } });
 });
@@ -46,7 +53,10 @@ async function run(partyId: string, executor: Executor, from: Date, minutes: num
   for (let t = 0; t <= minutes; t++) await tickParties(new Date(from.getTime() + t * MINUTE), executor, { partyIds: [partyId], teamIds: [f.teamB.id] });
 }
 
-const outcomes = (partyId: string) => db.patchOutcome.groupBy({ by: ["status"], where: { partyId }, _count: { _all: true } }).then((g) => Object.fromEntries(g.map((x) => [x.status, x._count._all])));
+const outcomes = (partyId: string) =>
+  db.patchOutcome
+    .groupBy({ by: ["status"], where: { partyId }, _count: { _all: true } })
+    .then((g) => Object.fromEntries(g.map((x) => [x.status, x._count._all])));
 
 describe("party slots as rollouts", () => {
   it("an unapproved production party does not start; approved, its slot patches the group, canary first", async () => {
@@ -91,7 +101,11 @@ describe("party slots as rollouts", () => {
     expect(await resumeSlotRun(f.owner, halted.id, p.startsAt)).toMatchObject({ ok: false, status: 403 });
     expect((await resumeSlotRun(f.admin, halted.id, new Date(p.startsAt.getTime() + 12 * MINUTE))).ok).toBe(true);
     // Both audit rows name the party's slot, so the audit reads without the run's id.
-    const audited = await db.auditEvent.findMany({ where: { entityId: p.id, action: { in: ["party.slot-halted", "party.slot-resumed"] } }, orderBy: { at: "asc" }, select: { action: true, actorLabel: true, entityLabel: true } });
+    const audited = await db.auditEvent.findMany({
+      where: { entityId: p.id, action: { in: ["party.slot-halted", "party.slot-resumed"] } },
+      orderBy: { at: "asc" },
+      select: { action: true, actorLabel: true, entityLabel: true },
+    });
     expect(audited).toEqual([
       { action: "party.slot-halted", actorLabel: "scheduler", entityLabel: `${p.tag} QA group 1` },
       { action: "party.slot-resumed", actorLabel: f.admin.email, entityLabel: `${p.tag} QA group 1` },
@@ -105,8 +119,18 @@ describe("party slots as rollouts", () => {
 
 describe("slot rollout settings", () => {
   it("admins set them over the API, others may not, bad values are refused, and the next slot follows them", async () => {
-    const tokens = { admin: (await createApiToken(f.admin.id, "t", { id: null, label: "t" })).secret, owner: (await createApiToken(f.owner.id, "t", { id: null, label: "t" })).secret };
-    const put = (who: keyof typeof tokens, body: unknown) => PUT(new Request("http://localhost/api/v1/party-rule/rollouts", { method: "PUT", headers: { Authorization: `Bearer ${tokens[who]}` }, body: JSON.stringify(body) }));
+    const tokens = {
+      admin: (await createApiToken(f.admin.id, "t", { id: null, label: "t" })).secret,
+      owner: (await createApiToken(f.owner.id, "t", { id: null, label: "t" })).secret,
+    };
+    const put = (who: keyof typeof tokens, body: unknown) =>
+      PUT(
+        new Request("http://localhost/api/v1/party-rule/rollouts", {
+          method: "PUT",
+          headers: { Authorization: `Bearer ${tokens[who]}` },
+          body: JSON.stringify(body),
+        }),
+      );
     try {
       expect((await put("owner", { canaryPercent: 0 })).status).toBe(403);
       const bad = await put("admin", { canaryPercent: 150 });
@@ -114,7 +138,9 @@ describe("slot rollout settings", () => {
       expect(await bad.json()).toEqual({ error: "canaryPercent: The canary share is a whole number from 0 to 100." });
       const saved = await put("admin", { canaryPercent: 0, concurrencyPercent: 50, maxFailurePercent: null });
       expect(await saved.json()).toEqual({ concurrency: 25, concurrencyPercent: 50, canaryPercent: 0, maxFailures: null, maxFailurePercent: null });
-      expect(await (await GET(new Request("http://localhost/api/v1/party-rule/rollouts", { headers: { Authorization: `Bearer ${tokens.owner}` } }))).json()).toMatchObject({ canaryPercent: 0, concurrencyPercent: 50 });
+      expect(
+        await (await GET(new Request("http://localhost/api/v1/party-rule/rollouts", { headers: { Authorization: `Bearer ${tokens.owner}` } }))).json(),
+      ).toMatchObject({ canaryPercent: 0, concurrencyPercent: 50 });
 
       const p = await party("PRODUCTION");
       await db.party.update({ where: { id: p.id }, data: { kind: "QA" } }); // no change gate for this one

@@ -9,7 +9,8 @@ beforeEach(async () => {
   token = (await createApiToken(f.viewer.id, "t", { id: null, label: "t" })).secret;
 });
 
-const post = (body: unknown) => POST(new Request("http://localhost/api/v1/plans", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }));
+const post = (body: unknown) =>
+  POST(new Request("http://localhost/api/v1/plans", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }));
 
 it("orders an upgrade plan over the API and refuses a bad one by name", async () => {
   const response = await post({
@@ -31,5 +32,7 @@ it("orders an upgrade plan over the API and refuses a bad one by name", async ()
   const bad = await post({ components: [], servers: [] });
   expect(bad.status).toBe(400);
   expect(await bad.json()).toEqual({ error: "components: Give at least one component." });
-  expect((await post({ components: [{ name: "a", downtimeMinutes: 1 }], servers: [{ name: "x", component: "a", serverType: "t", role: "leader" }] })).status).toBe(400);
+  expect(
+    (await post({ components: [{ name: "a", downtimeMinutes: 1 }], servers: [{ name: "x", component: "a", serverType: "t", role: "leader" }] })).status,
+  ).toBe(400);
 });

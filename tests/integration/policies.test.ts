@@ -25,17 +25,40 @@ describe("maintenance policies", () => {
     expect(await deletePolicy(f.viewer, created.value.id, NOW)).toMatchObject({ ok: false, status: 403 });
     const policy = await getPolicy(created.value.id);
     expect(policy).toMatchObject({ name: `${f.prefix}-p`, tags: ["k8s", "emea"], schedules: [{ name: "Sundays", preset: "weekly-sunday", windowHours: 4 }] });
-    expect(previewWindows(storedSchedules(policy!), NOW).map((w) => w.start.toISOString()).slice(0, 2)).toEqual(["2026-11-29T00:00:00.000Z", "2026-12-06T00:00:00.000Z"]);
+    expect(
+      previewWindows(storedSchedules(policy!), NOW)
+        .map((w) => w.start.toISOString())
+        .slice(0, 2),
+    ).toEqual(["2026-11-29T00:00:00.000Z", "2026-12-06T00:00:00.000Z"]);
     expect(await db.auditEvent.count({ where: { entityId: created.value.id, action: "policy.create" } })).toBe(1);
   });
 
   it("names are unique; schedule names are unique within a policy; windows are 1–24 hours", async () => {
     expect((await createPolicy(f.admin, input(`${f.prefix}-dup`), NOW)).ok).toBe(true);
-    expect(await createPolicy(f.admin, input(`${f.prefix}-dup`), NOW)).toMatchObject({ ok: false, status: 409, message: `A policy named "${f.prefix}-dup" already exists.` });
-    const twice = PolicyInputSchema.safeParse({ name: "x", tags: "", schedules: [{ name: "A", preset: "biweekly", windowHours: 2 }, { name: "a", preset: "monthly-1st", windowHours: 2 }] });
+    expect(await createPolicy(f.admin, input(`${f.prefix}-dup`), NOW)).toMatchObject({
+      ok: false,
+      status: 409,
+      message: `A policy named "${f.prefix}-dup" already exists.`,
+    });
+    const twice = PolicyInputSchema.safeParse({
+      name: "x",
+      tags: "",
+      schedules: [
+        { name: "A", preset: "biweekly", windowHours: 2 },
+        { name: "a", preset: "monthly-1st", windowHours: 2 },
+      ],
+    });
     expect(twice.error?.issues[0]).toMatchObject({ path: ["schedules", 1, "name"], message: 'Another schedule of this policy is already named "a".' });
-    expect(PolicyInputSchema.safeParse({ name: "x", tags: "", schedules: [{ name: "A", preset: "biweekly", windowHours: 25 }] }).error?.issues[0]?.message).toBe("The window is at most 24 hours.");
-    const custom = PolicyInputSchema.safeParse({ name: "x", tags: "", schedules: [{ name: "A", preset: "custom", windowHours: 2, custom: { minutes: "0", hours: "24", weekdays: "every", monthDays: "every", months: "every" } }] });
+    expect(
+      PolicyInputSchema.safeParse({ name: "x", tags: "", schedules: [{ name: "A", preset: "biweekly", windowHours: 25 }] }).error?.issues[0]?.message,
+    ).toBe("The window is at most 24 hours.");
+    const custom = PolicyInputSchema.safeParse({
+      name: "x",
+      tags: "",
+      schedules: [
+        { name: "A", preset: "custom", windowHours: 2, custom: { minutes: "0", hours: "24", weekdays: "every", monthDays: "every", months: "every" } },
+      ],
+    });
     expect(custom.error?.issues[0]?.message).toBe('hours: "24" is not within 0–23 (write e.g. 0, 1-3 or every)');
   });
 
@@ -44,7 +67,11 @@ describe("maintenance policies", () => {
     if (!created.ok) throw new Error(created.message);
     await db.template.create({ data: { name: `${f.prefix}-template`, policyId: created.value.id, targetVersion: "1.0.0" } });
     expect(await updatePolicy(f.admin, created.value.id, input(`${f.prefix}-linked`, []), NOW)).toMatchObject({ ok: false, status: 409, code: "linked" });
-    expect(await deletePolicy(f.admin, created.value.id, NOW)).toMatchObject({ ok: false, status: 409, message: expect.stringContaining(`${f.prefix}-template`) });
+    expect(await deletePolicy(f.admin, created.value.id, NOW)).toMatchObject({
+      ok: false,
+      status: 409,
+      message: expect.stringContaining(`${f.prefix}-template`),
+    });
     const edit = { ...input(`${f.prefix}-linked`, [{ name: "Firsts", preset: "monthly-1st", windowHours: 6 }]), revision: 1 };
     expect((await updatePolicy(f.admin, created.value.id, edit, NOW)).ok).toBe(true);
     expect(await updatePolicy(f.admin, created.value.id, edit, NOW)).toMatchObject({ ok: false, status: 409, code: "conflict" });

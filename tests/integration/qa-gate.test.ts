@@ -17,8 +17,19 @@ beforeEach(async () => {
   // A tag of our own (other tests use other far years); the parties' dates are what matter.
   tag = `${await unusedYear()}-Q1`;
   // A QA party that has run (in the past of NOW) and its production party still ahead.
-  const qa = await db.party.create({ data: { tag, kind: "QA", localDate: "2026-11-05", timeZone: "UTC", startsAt: new Date("2026-11-05T08:00:00Z"), endsAt: new Date("2026-11-05T17:00:00Z") } });
-  await db.party.create({ data: { tag, kind: "PRODUCTION", localDate: "2026-12-06", timeZone: "UTC", startsAt: new Date("2026-12-06T05:00:00Z"), endsAt: new Date("2026-12-06T17:00:00Z") } });
+  const qa = await db.party.create({
+    data: { tag, kind: "QA", localDate: "2026-11-05", timeZone: "UTC", startsAt: new Date("2026-11-05T08:00:00Z"), endsAt: new Date("2026-11-05T17:00:00Z") },
+  });
+  await db.party.create({
+    data: {
+      tag,
+      kind: "PRODUCTION",
+      localDate: "2026-12-06",
+      timeZone: "UTC",
+      startsAt: new Date("2026-12-06T05:00:00Z"),
+      endsAt: new Date("2026-12-06T17:00:00Z"),
+    },
+  });
   const outcome = (resourceId: string, status: "PATCHED" | "FAILED") =>
     db.patchOutcome.create({ data: { resourceId, partyId: qa.id, group: 1, status, startedAt: qa.startsAt, finishedAt: qa.endsAt } });
   await Promise.all([outcome(f.web.id, "PATCHED"), outcome(f.other.id, "FAILED"), ...f.nodes.map((n) => outcome(n.id, "PATCHED"))]);
@@ -36,8 +47,16 @@ describe("QA gates production", () => {
     expect(await holdParty(f.admin, tag, "again", NOW)).toMatchObject({ ok: false, status: 409, code: "held" });
     const token = (await createApiToken(f.viewer.id, "t", { id: null, label: "t" })).secret;
     const read = async () =>
-      (await (await getParty(new Request(`http://localhost/api/v1/parties/${tag}/production`, { headers: { Authorization: `Bearer ${token}` } }), { params: Promise.resolve({ tag, kind: "production" }) })).json()) as Record<string, unknown>;
-    expect(await read()).toMatchObject({ blocked: true, blockedReason: `Held by ${f.admin.email}: QA failures 20 %: waiting for the vendor's fix`, held: { by: f.admin.email } });
+      (await (
+        await getParty(new Request(`http://localhost/api/v1/parties/${tag}/production`, { headers: { Authorization: `Bearer ${token}` } }), {
+          params: Promise.resolve({ tag, kind: "production" }),
+        })
+      ).json()) as Record<string, unknown>;
+    expect(await read()).toMatchObject({
+      blocked: true,
+      blockedReason: `Held by ${f.admin.email}: QA failures 20 %: waiting for the vendor's fix`,
+      held: { by: f.admin.email },
+    });
     expect((await releaseParty(f.admin, tag, NOW)).ok).toBe(true);
     expect(await read()).toMatchObject({ blocked: true, blockedReason: "It has no change request yet.", held: null });
     expect(await db.auditEvent.count({ where: { action: { in: ["party.hold", "party.release"] }, entityLabel: `${tag} production` } })).toBe(2);

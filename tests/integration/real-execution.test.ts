@@ -90,7 +90,17 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 async function servers(list: TestHost[], tag: string) {
   const team = await db.team.create({ data: { slug: `${f.prefix}-${tag}`, name: `${f.prefix} ${tag}` } });
   await db.resource.createMany({
-    data: list.map((h) => ({ name: `${f.prefix}-${tag}-${h.name}`, kind: "VM" as const, environment: "NON_PRODUCTION" as const, teamId: team.id, serviceId: f.web.serviceId, patchGroup: 1, address: h.address, sshPort: h.port, sshUser: h.user })),
+    data: list.map((h) => ({
+      name: `${f.prefix}-${tag}-${h.name}`,
+      kind: "VM" as const,
+      environment: "NON_PRODUCTION" as const,
+      teamId: team.id,
+      serviceId: f.web.serviceId,
+      patchGroup: 1,
+      address: h.address,
+      sshPort: h.port,
+      sshUser: h.user,
+    })),
   });
   const resources = await db.resource.findMany({ where: { teamId: team.id }, orderBy: { name: "asc" } });
   return Object.assign(resources, { teamId: team.id });
@@ -102,7 +112,9 @@ async function openSlot() {
   const now = Date.now();
   const startsAt = new Date(now - 60 * SECOND);
   const endsAt = new Date(now + 2 * 3_600 * SECOND);
-  const party = await db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } } });
+  const party = await db.party.create({
+    data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } },
+  });
   openParties.push(party.id);
   return party;
 }
@@ -122,7 +134,12 @@ it("a party slot through the ssh executor moves its hosts to 1.1; a broken host 
   await startExecutionWorker(4).ready;
   const run = () => db.partyRun.findUnique({ where: { partyId_group: { partyId: party.id, group: 1 } } });
   const finished = () => db.execution.count({ where: { partyId: party.id, state: { in: ["SUCCEEDED", "FAILED", "SKIPPED"] } } });
-  await until("the four upgrades", async () => (await finished()) === 4 && (await run())?.state === "HALTED", 120_000, () => tickParties(new Date(), executors, { partyIds: [party.id], teamIds: [resources.teamId] }));
+  await until(
+    "the four upgrades",
+    async () => (await finished()) === 4 && (await run())?.state === "HALTED",
+    120_000,
+    () => tickParties(new Date(), executors, { partyIds: [party.id], teamIds: [resources.teamId] }),
+  );
 
   for (const h of list.slice(0, 3)) expect(await hosts.installedVersion(h), h.name).toBe("1.1");
   // The broken host's package was unpacked but never configured.
@@ -130,14 +147,29 @@ it("a party slot through the ssh executor moves its hosts to 1.1; a broken host 
   for (const h of list.slice(0, 3)) expect(await upgradesOn(h), h.name).toBe(1);
 
   const rows = await db.execution.findMany({ where: { partyId: party.id }, orderBy: { memberName: "asc" } });
-  expect(rows.map((e) => [e.executor, e.state])).toEqual([["ssh", "SUCCEEDED"], ["ssh", "SUCCEEDED"], ["ssh", "SUCCEEDED"], ["ssh", "FAILED"]]);
+  expect(rows.map((e) => [e.executor, e.state])).toEqual([
+    ["ssh", "SUCCEEDED"],
+    ["ssh", "SUCCEEDED"],
+    ["ssh", "SUCCEEDED"],
+    ["ssh", "FAILED"],
+  ]);
   expect(rows[0]!.packages).toEqual([{ name: TEST_PACKAGE, from: "1.0", to: "1.1" }]);
   expect(rows[0]).toMatchObject({ healthCheck: "passed", rebooted: false, exitStatus: 0, reportedBy: "ssh" });
   expect(rows[3]!.message).toMatch(/apt-get upgrade failed/);
   expect(rows[3]!.output).toMatch(/postinst failed on purpose/);
 
   const outcomes = await db.patchOutcome.findMany({ where: { partyId: party.id }, select: { resourceId: true, status: true, message: true } });
-  expect(outcomes.filter((o) => o.status === "PATCHED").map((o) => o.resourceId).sort()).toEqual(resources.slice(0, 3).map((r) => r.id).sort());
+  expect(
+    outcomes
+      .filter((o) => o.status === "PATCHED")
+      .map((o) => o.resourceId)
+      .sort(),
+  ).toEqual(
+    resources
+      .slice(0, 3)
+      .map((r) => r.id)
+      .sort(),
+  );
   expect(outcomes.find((o) => o.status === "FAILED")?.message).toMatch(/apt-get upgrade failed/);
   // The real failure counted toward the threshold (none allowed): the slot halted.
   expect((await run())?.haltReason).toBe("1 upgrade(s) failed, more than the 0 allowed.");
@@ -146,16 +178,31 @@ it("a party slot through the ssh executor moves its hosts to 1.1; a broken host 
 /** A template of these servers at 1.0, bumped to 1.1 and approved, run now ("Upgrade now"); returns when its run closed. */
 async function upgradeTemplate(resources: { name: string }[], tag: string, executor: "ssh" | "ansible" | null) {
   const now = new Date();
-  const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-${tag}`, tags: "", schedules: [{ name: "Monthly", preset: "monthly-1st", windowHours: 1 }] }), now);
+  const policy = await createPolicy(
+    f.admin,
+    PolicyInputSchema.parse({ name: `${f.prefix}-${tag}`, tags: "", schedules: [{ name: "Monthly", preset: "monthly-1st", windowHours: 1 }] }),
+    now,
+  );
   if (!policy.ok) throw new Error(policy.message);
-  const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-${tag}`, policyId: policy.value.id, targetVersion: "1.0", concurrency: 3, members: resources.map((r) => r.name) }), now);
+  const template = await createTemplate(
+    f.admin,
+    TemplateCreateSchema.parse({
+      name: `${f.prefix}-${tag}`,
+      policyId: policy.value.id,
+      targetVersion: "1.0",
+      concurrency: 3,
+      members: resources.map((r) => r.name),
+    }),
+    now,
+  );
   if (!template.ok) throw new Error(template.message);
   const id = template.value.id;
   await db.template.update({ where: { id }, data: { executor } });
   expect((await updateTemplate(f.admin, id, { targetVersion: "1.1" }, now)).ok).toBe(true);
   await approveUpgrade(f, id, now);
   expect((await upgradeNow(f.admin, id, now)).ok).toBe(true);
-  const closed = async () => ["PARTIAL", "COMPLETED"].includes((await db.upgradeRun.findFirst({ where: { templateId: id }, select: { state: true } }))?.state ?? "");
+  const closed = async () =>
+    ["PARTIAL", "COMPLETED"].includes((await db.upgradeRun.findFirst({ where: { templateId: id }, select: { state: true } }))?.state ?? "");
   await until("the template's run to close", closed, 150_000, () => tick(new Date(), executors, { templateIds: [id] }));
   return id;
 }
@@ -180,7 +227,12 @@ it("a party slot through the ansible executor (the slots' own choice) moves its 
   const party = await openSlot();
   await startExecutionWorker(2).ready;
   const run = () => db.partyRun.findUnique({ where: { partyId_group: { partyId: party.id, group: 1 } } });
-  await until("the slot to complete", async () => (await run())?.state === "COMPLETED", 150_000, () => tickParties(new Date(), executors, { partyIds: [party.id], teamIds: [resources.teamId] }));
+  await until(
+    "the slot to complete",
+    async () => (await run())?.state === "COMPLETED",
+    150_000,
+    () => tickParties(new Date(), executors, { partyIds: [party.id], teamIds: [resources.teamId] }),
+  );
   for (const h of list) expect(await hosts.installedVersion(h), h.name).toBe("1.1");
   const rows = await db.execution.findMany({ where: { partyId: party.id }, select: { executor: true, state: true, packages: true } });
   expect(rows).toEqual([
@@ -200,10 +252,17 @@ it("a template upgrade through the ansible executor (its own choice) moves its h
   expect(await hosts.installedVersion(list[0]!)).toBe("1.1");
   expect(await hosts.installedVersion(list[1]!)).toBe("1.1");
   const rows = await db.execution.findMany({ where: { templateId: id }, orderBy: { memberName: "asc" } });
-  expect(rows.map((e) => [e.executor, e.state])).toEqual([["ansible", "SUCCEEDED"], ["ansible", "SUCCEEDED"], ["ansible", "FAILED"]]);
+  expect(rows.map((e) => [e.executor, e.state])).toEqual([
+    ["ansible", "SUCCEEDED"],
+    ["ansible", "SUCCEEDED"],
+    ["ansible", "FAILED"],
+  ]);
   expect(rows[0]!.packages).toEqual([{ name: TEST_PACKAGE, from: "1.0", to: "1.1" }]);
   expect(rows[2]!.message).toMatch(/host key .* changed/i);
-  const members = await db.templateMember.findMany({ where: { templateId: id }, select: { resourceId: true, currentVersion: true, state: true, lastError: true } });
+  const members = await db.templateMember.findMany({
+    where: { templateId: id },
+    select: { resourceId: true, currentVersion: true, state: true, lastError: true },
+  });
   const byResource = new Map(members.map((m) => [m.resourceId, m]));
   expect(byResource.get(resources[0]!.id)).toMatchObject({ currentVersion: "1.1", state: "IN_SYNC" });
   expect(byResource.get(resources[2]!.id)).toMatchObject({ currentVersion: "1.0", state: "FAILED", lastError: expect.stringMatching(/host key .* changed/i) });
@@ -235,7 +294,8 @@ it("a worker killed mid-run starts nobody twice: its members are failed as unkno
   const later = new Date(Date.now() + 3 * 60 * SECOND);
   await tickParties(later, executors, { partyIds: [party.id], teamIds: [resources.teamId] });
   const rows = await db.execution.findMany({ where: { partyId: party.id }, select: { key: true, state: true, message: true } });
-  for (const row of rows.filter((r) => claimedByA.includes(r.key))) expect(row).toMatchObject({ state: "FAILED", message: expect.stringMatching(/worker running this upgrade stopped/) });
+  for (const row of rows.filter((r) => claimedByA.includes(r.key)))
+    expect(row).toMatchObject({ state: "FAILED", message: expect.stringMatching(/worker running this upgrade stopped/) });
   expect(await db.patchAttempt.count({ where: { run: { partyId: party.id } } })).toBe(3);
   for (const h of list) expect(await upgradesOn(h), h.name).toBeLessThanOrEqual(1);
   expect((await db.patchOutcome.findMany({ where: { partyId: party.id }, select: { status: true } })).filter((o) => o.status === "PATCHED")).toHaveLength(1);

@@ -32,7 +32,10 @@ describe("GET /api/v1/resources", () => {
     expect(first.status).toBe(200);
     const page1 = (await first.json()) as { items: { name: string }[]; nextCursor: string };
     expect(page1.items).toHaveLength(3);
-    const second = (await (await getList(call("GET", `/api/v1/resources?q=${f.prefix}&limit=3&cursor=${page1.nextCursor}`, "viewer"))).json()) as { items: { name: string }[]; nextCursor: null };
+    const second = (await (await getList(call("GET", `/api/v1/resources?q=${f.prefix}&limit=3&cursor=${page1.nextCursor}`, "viewer"))).json()) as {
+      items: { name: string }[];
+      nextCursor: null;
+    };
     expect(second.items).toHaveLength(2);
     expect(second.nextCursor).toBeNull();
     expect([...page1.items, ...second.items].map((i) => i.name)).toEqual([...page1.items, ...second.items].map((i) => i.name).sort());
@@ -68,7 +71,11 @@ describe("a resource over the API", () => {
     expect(excluded.status).toBe(200);
     const body = (await excluded.json()) as { revision: number; patchStatus: { exclusion: { reason: string; until: string }; nextParty: unknown } };
     expect(body.revision).toBe(2);
-    expect(body.patchStatus.exclusion).toMatchObject({ reason: "Application freeze", until: "2099-01-31T23:59:59.999Z", by: `${f.owner.name} <${f.owner.email}>` });
+    expect(body.patchStatus.exclusion).toMatchObject({
+      reason: "Application freeze",
+      until: "2099-01-31T23:59:59.999Z",
+      by: `${f.owner.name} <${f.owner.email}>`,
+    });
     expect(body.patchStatus.nextParty).toBeNull();
 
     const stale = await DELETE(call("DELETE", `/x`, "owner", { group: 1 }, { "If-Match": '"1"' }), params(name));
@@ -90,11 +97,18 @@ describe("a resource over the API", () => {
 
   it("sets and clears the connection with PATCH, with or without a group, and GET and the list show it", async () => {
     const name = f.web.name;
-    const set = await PATCH(call("PATCH", "/x", "admin", { address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" }, { "If-Match": '"1"' }), params(name));
+    const set = await PATCH(
+      call("PATCH", "/x", "admin", { address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" }, { "If-Match": '"1"' }),
+      params(name),
+    );
     expect(set.status).toBe(200);
     expect(set.headers.get("etag")).toBe('"2"');
     expect(await set.json()).toMatchObject({ name, group: 2, address: "web-01.example.com", sshPort: 2222, sshUser: "deploy", revision: 2 });
-    expect(await (await getOne(call("GET", "/x", "viewer"), params(name))).json()).toMatchObject({ address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
+    expect(await (await getOne(call("GET", "/x", "viewer"), params(name))).json()).toMatchObject({
+      address: "web-01.example.com",
+      sshPort: 2222,
+      sshUser: "deploy",
+    });
     const list = (await (await getList(call("GET", `/api/v1/resources?q=${name}`, "viewer"))).json()) as { items: Record<string, unknown>[] };
     expect(list.items.find((i) => i.name === name)).toMatchObject({ address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
 
@@ -139,7 +153,12 @@ describe("a resource over the API", () => {
       const response = await PATCH(call("PATCH", "/x", "owner", body), params(name));
       expect([response.status, await response.json()], JSON.stringify(body)).toEqual([400, { error }]);
     }
-    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true, revision: true } })).toEqual({ address: null, sshPort: null, sshUser: null, revision: 1 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true, revision: true } })).toEqual({
+      address: null,
+      sshPort: null,
+      sshUser: null,
+      revision: 1,
+    });
   });
 
   it("lets admins alone say where the executors reach a resource (an owner could point it at another team's host), and says 409 to a stale revision", async () => {
@@ -155,7 +174,11 @@ describe("a resource over the API", () => {
     const stale = await PATCH(call("PATCH", "/x", "admin", { address: "10.0.0.5" }, { "If-Match": '"1"' }), params(f.web.name));
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as { error: string }).error).toMatch(/changed by someone else since you loaded it/);
-    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, revision: true } })).toEqual({ address: null, sshPort: 2222, revision: 2 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, revision: true } })).toEqual({
+      address: null,
+      sshPort: 2222,
+      revision: 2,
+    });
     expect(await db.auditEvent.count({ where: { entityId: f.web.id, action: "resource.connection" } })).toBe(1);
   });
 
@@ -163,6 +186,10 @@ describe("a resource over the API", () => {
     const node = f.nodes[0]!;
     const refused = await PATCH(call("PATCH", "/x", "admin", { group: 2, address: "node1.example.com" }), params(node.name));
     expect(refused.status).toBe(409);
-    expect(await db.resource.findUniqueOrThrow({ where: { id: node.id }, select: { address: true, patchGroup: true, revision: true } })).toEqual({ address: null, patchGroup: 1, revision: 1 });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: node.id }, select: { address: true, patchGroup: true, revision: true } })).toEqual({
+      address: null,
+      patchGroup: 1,
+      revision: 1,
+    });
   });
 });

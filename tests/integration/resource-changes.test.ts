@@ -18,15 +18,26 @@ const reason = "Vendor case open on the storage driver";
 describe("excluding a resource", () => {
   it("lets an owner exclude their team's resource, writing resource, history and audit together", async () => {
     const result = await excludeResource(f.owner, f.web.name, { reason, until: new Date("2027-01-31T23:59:59Z"), revision: 1 }, NOW);
-    expect(result).toMatchObject({ ok: true, value: { name: f.web.name, revision: 2, excluded: true, patchGroup: 2, exclusionReason: reason, excludedBy: `${f.owner.name} <${f.owner.email}>` } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { name: f.web.name, revision: 2, excluded: true, patchGroup: 2, exclusionReason: reason, excludedBy: `${f.owner.name} <${f.owner.email}>` },
+    });
     // The change answers the resource as written, exactly as a read after it shows it.
     expect(result.ok && result.value).toEqual(await getResource(f.web.name));
     const row = await db.resource.findUniqueOrThrow({ where: { id: f.web.id } });
-    expect(row).toMatchObject({ excluded: true, exclusionReason: reason, excludedById: f.owner.id, excludedAt: NOW, exclusionUntil: new Date("2027-01-31T23:59:59Z") });
+    expect(row).toMatchObject({
+      excluded: true,
+      exclusionReason: reason,
+      excludedById: f.owner.id,
+      excludedAt: NOW,
+      exclusionUntil: new Date("2027-01-31T23:59:59Z"),
+    });
     const events = await db.exclusionEvent.findMany({ where: { resourceId: f.web.id } });
     expect(events).toMatchObject([{ action: "EXCLUDE", reason, actorLabel: f.owner.email }]);
     const audit = await db.auditEvent.findMany({ where: { entityId: f.web.id } });
-    expect(audit).toMatchObject([{ action: "resource.exclude", actorId: f.owner.id, reason, before: { excluded: false, group: 2 }, after: { excluded: true, group: 2, reason } }]);
+    expect(audit).toMatchObject([
+      { action: "resource.exclude", actorId: f.owner.id, reason, before: { excluded: false, group: 2 }, after: { excluded: true, group: 2, reason } },
+    ]);
   });
 
   it.each([
@@ -84,7 +95,10 @@ describe("including and regrouping", () => {
     const [node1, , node3] = f.nodes;
     const result = await setResourceGroup(f.owner, node1!.name, { group: 3 }, NOW, "regroup");
     expect(result).toMatchObject({ ok: false, status: 409, code: "cluster-rule" });
-    if (!result.ok) expect(result.message).toBe(`${node1!.name} and ${node3!.name} would all be in group 3 while group 1 is free: the cluster would lose 2 nodes at once. Pick group 1.`);
+    if (!result.ok)
+      expect(result.message).toBe(
+        `${node1!.name} and ${node3!.name} would all be in group 3 while group 1 is free: the cluster would lose 2 nodes at once. Pick group 1.`,
+      );
     expect((await db.resource.findUniqueOrThrow({ where: { id: node1!.id } })).patchGroup).toBe(1);
   });
 
@@ -98,7 +112,12 @@ describe("including and regrouping", () => {
     expect(result.ok && result.value.cluster?.nodes.find((n) => n.id === node1!.id)).toMatchObject({ patchGroup: 2 });
     expect(result.ok && result.value).toEqual(await getResource(node1!.name));
     const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: node1!.id } });
-    expect(audit).toMatchObject({ action: "resource.regroup", reason: `Cluster rule overridden: ${overrideReason}`, before: { group: 1 }, after: { group: 2 } });
+    expect(audit).toMatchObject({
+      action: "resource.regroup",
+      reason: `Cluster rule overridden: ${overrideReason}`,
+      before: { group: 1 },
+      after: { group: 2 },
+    });
   });
 
   it("keeps an exclusion when only the group changes", async () => {
@@ -116,7 +135,10 @@ describe("including and regrouping", () => {
 describe("bulk actions", () => {
   it("excludes everything matching a filter that the caller may change, and lists the rest", async () => {
     const result = await bulkChangeResources(f.owner, { action: "exclude", selection: { mode: "filter", filters: { q: f.prefix } }, reason }, NOW);
-    expect(result).toEqual({ ok: true, value: { changed: 4, unchanged: 0, refusedCount: 1, refused: [{ name: f.other.name, reason: "not a resource of your teams" }] } });
+    expect(result).toEqual({
+      ok: true,
+      value: { changed: 4, unchanged: 0, refusedCount: 1, refused: [{ name: f.other.name, reason: "not a resource of your teams" }] },
+    });
     expect(await db.resource.count({ where: { name: { startsWith: f.prefix }, excluded: true } })).toBe(4);
     expect(await db.auditEvent.count({ where: { entityLabel: { startsWith: f.prefix }, action: "resource.exclude" } })).toBe(4);
     const again = await bulkChangeResources(f.owner, { action: "exclude", selection: { mode: "filter", filters: { q: f.prefix } }, reason }, NOW);
@@ -133,6 +155,9 @@ describe("bulk actions", () => {
   });
 
   it("refuses a viewer outright", async () => {
-    expect(await bulkChangeResources(f.viewer, { action: "include", selection: { mode: "ids", ids: [f.web.id] }, group: 1 }, NOW)).toMatchObject({ ok: false, status: 403 });
+    expect(await bulkChangeResources(f.viewer, { action: "include", selection: { mode: "ids", ids: [f.web.id] }, group: 1 }, NOW)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
   });
 });

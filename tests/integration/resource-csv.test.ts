@@ -38,7 +38,11 @@ describe("CSV import", () => {
   it("checks the header and the cluster rule before anything is written", async () => {
     expect((await checkImport("name,kind\nx,vm\n")).errors.map((e) => e.column)).toEqual(["environment", "team", "group"]);
     // A new node in the 3-node cluster, in group 1: fine (every group is used). Moving node2 to 1 as well is not.
-    const csv = [header, `${f.nodes[1]!.name},vm,production,${f.teamA.slug},${f.prefix}-svc,${f.cluster.name},1,`, `${f.prefix}-n4,vm,production,${f.teamA.slug},,${f.cluster.name},1,`].join("\n");
+    const csv = [
+      header,
+      `${f.nodes[1]!.name},vm,production,${f.teamA.slug},${f.prefix}-svc,${f.cluster.name},1,`,
+      `${f.prefix}-n4,vm,production,${f.teamA.slug},,${f.cluster.name},1,`,
+    ].join("\n");
     const plan = await checkImport(csv);
     expect(plan.errors.map((e) => [e.line, e.column])).toEqual([
       [2, "group"],
@@ -60,11 +64,20 @@ describe("CSV import", () => {
     const summary = await applyImport(f.admin, plan.rows, (p) => progress.push(p.done));
     expect(summary).toEqual({ created: 1, updated: 1, unchanged: 1 });
     expect(progress).toEqual([3]);
-    expect(await db.resource.findUniqueOrThrow({ where: { name: f.web.name } })).toMatchObject({ kind: "SERVER", teamId: f.teamB.id, patchGroup: 3, tags: ["pci", "linux"], revision: 2 });
+    expect(await db.resource.findUniqueOrThrow({ where: { name: f.web.name } })).toMatchObject({
+      kind: "SERVER",
+      teamId: f.teamB.id,
+      patchGroup: 3,
+      tags: ["pci", "linux"],
+      revision: 2,
+    });
     const created = await db.resource.findUniqueOrThrow({ where: { name: `${f.prefix}-new1` }, include: { service: true } });
     expect(created).toMatchObject({ environment: "NON_PRODUCTION", patchGroup: 2, tags: [] });
     expect(created.service.name).toBe(`${f.teamA.slug}-unassigned`);
-    const audit = await db.auditEvent.findMany({ where: { entityLabel: { in: [f.web.name, `${f.prefix}-new1`, f.other.name] } }, orderBy: { entityLabel: "asc" } });
+    const audit = await db.auditEvent.findMany({
+      where: { entityLabel: { in: [f.web.name, `${f.prefix}-new1`, f.other.name] } },
+      orderBy: { entityLabel: "asc" },
+    });
     expect(audit.map((a) => a.action).sort()).toEqual(["resource.create", "resource.update"]);
   });
 
@@ -104,10 +117,16 @@ describe("CSV import", () => {
       for await (const chunk of exportResourcesCsv({ q: f.web.name })) lines.push(chunk);
       return lines.join("");
     };
-    const set = await checkImport([withConnection, `${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,2,,web-01.example.com,2222,deploy`].join("\n"));
+    const set = await checkImport(
+      [withConnection, `${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,2,,web-01.example.com,2222,deploy`].join("\n"),
+    );
     expect(set.errors).toEqual([]);
     expect(await applyImport(f.admin, set.rows, () => {})).toEqual({ created: 0, updated: 1, unchanged: 0 });
-    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true } })).toEqual({ address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true } })).toEqual({
+      address: "web-01.example.com",
+      sshPort: 2222,
+      sshUser: "deploy",
+    });
     const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: f.web.id, action: "resource.update" } });
     expect(audit.before).toMatchObject({ address: null, sshPort: null, sshUser: null });
     expect(audit.after).toMatchObject({ address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
@@ -120,11 +139,17 @@ describe("CSV import", () => {
     // An older file without the columns keeps the connection.
     const older = await checkImport([header, `${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,`].join("\n"));
     expect(await applyImport(f.admin, older.rows, () => {})).toEqual({ created: 0, updated: 1, unchanged: 0 });
-    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { patchGroup: true, address: true, sshPort: true, sshUser: true } })).toEqual({ patchGroup: 3, address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { patchGroup: true, address: true, sshPort: true, sshUser: true } })).toEqual(
+      { patchGroup: 3, address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" },
+    );
 
     const cleared = await checkImport([withConnection, `${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,,,,`].join("\n"));
     expect(await applyImport(f.admin, cleared.rows, () => {})).toEqual({ created: 0, updated: 1, unchanged: 0 });
-    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true } })).toEqual({ address: null, sshPort: null, sshUser: null });
+    expect(await db.resource.findUniqueOrThrow({ where: { id: f.web.id }, select: { address: true, sshPort: true, sshUser: true } })).toEqual({
+      address: null,
+      sshPort: null,
+      sshUser: null,
+    });
     expect(await exportCsv()).toBe(`${withConnection}\n${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,,,,\n`);
   });
 });

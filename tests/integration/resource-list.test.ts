@@ -28,12 +28,14 @@ async function walk(sort: Sort, filters: ResourceFilters = { q: f.prefix }) {
 }
 
 function expected(sort: Sort, rows: ResourceListRow[]) {
-  const by = (key: (r: ResourceListRow) => string | number, desc = false) => (a: ResourceListRow, b: ResourceListRow) => {
-    const ka = key(a);
-    const kb = key(b);
-    const c = ka < kb ? -1 : ka > kb ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-    return desc ? -c : c;
-  };
+  const by =
+    (key: (r: ResourceListRow) => string | number, desc = false) =>
+    (a: ResourceListRow, b: ResourceListRow) => {
+      const ka = key(a);
+      const kb = key(b);
+      const c = ka < kb ? -1 : ka > kb ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+      return desc ? -c : c;
+    };
   const time = (r: ResourceListRow) => r.lastPatchedAt?.getTime() ?? -Infinity;
   const sorters: Record<Sort, (a: ResourceListRow, b: ResourceListRow) => number> = {
     name: by(() => 0),

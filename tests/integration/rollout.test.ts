@@ -29,9 +29,27 @@ async function fleetTemplate(options: { members?: number; windowHours: number; c
   const count = options.members ?? 1000;
   const names = Array.from({ length: count }, (_, i) => `${f.prefix}-k${String(i).padStart(4, "0")}`);
   await db.cluster.createMany({ data: names.map((name) => ({ name })) });
-  const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-sundays`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: options.windowHours }] }), NOW);
+  const policy = await createPolicy(
+    f.admin,
+    PolicyInputSchema.parse({
+      name: `${f.prefix}-sundays`,
+      tags: "",
+      schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: options.windowHours }],
+    }),
+    NOW,
+  );
   if (!policy.ok) throw new Error(policy.message);
-  const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-fleet`, policyId: policy.value.id, targetVersion: "1.0.0", concurrency: options.concurrency, members: names }), NOW);
+  const template = await createTemplate(
+    f.admin,
+    TemplateCreateSchema.parse({
+      name: `${f.prefix}-fleet`,
+      policyId: policy.value.id,
+      targetVersion: "1.0.0",
+      concurrency: options.concurrency,
+      members: names,
+    }),
+    NOW,
+  );
   if (!template.ok) throw new Error(template.message);
   return template.value.id;
 }
@@ -59,7 +77,12 @@ async function bumpApproved(id: string, version: string, at: Date) {
 
 const summary = async (id: string) => (await listTemplates({ ids: [id] }))[0]!;
 const versions = async (id: string) =>
-  Object.fromEntries((await db.templateMember.groupBy({ by: ["currentVersion"], where: { templateId: id }, _count: { _all: true } })).map((g) => [g.currentVersion, g._count._all]));
+  Object.fromEntries(
+    (await db.templateMember.groupBy({ by: ["currentVersion"], where: { templateId: id }, _count: { _all: true } })).map((g) => [
+      g.currentVersion,
+      g._count._all,
+    ]),
+  );
 
 describe("rollout engine: the seed's scenarios with 1,000 members", () => {
   it("single update: all 1,000 members are on 2.0.0 after the next window, gradually, each audited", async () => {
@@ -172,7 +195,10 @@ describe("rollout engine: the seed's scenarios with 1,000 members", () => {
     const failed = await db.templateMember.count({ where: { templateId: id, state: "FAILED" } });
     expect(failed).toBeGreaterThan(10);
     expect(failed).toBeLessThan(80);
-    expect(await db.templateMember.findFirst({ where: { templateId: id, state: "FAILED" } })).toMatchObject({ currentVersion: "1.0.0", lastError: expect.stringContaining("health check") });
+    expect(await db.templateMember.findFirst({ where: { templateId: id, state: "FAILED" } })).toMatchObject({
+      currentVersion: "1.0.0",
+      lastError: expect.stringContaining("health check"),
+    });
     expect((await summary(id)).state).toBe("PARTIALLY_APPLIED");
     await run(id, simulatedExecutor({ durationSeconds: 60, failureRate: 0 }), SECOND_WINDOW, new Date(SECOND_WINDOW.getTime() + 2 * HOUR));
     expect(await versions(id)).toEqual({ "2.0.0": 200 });
@@ -229,7 +255,12 @@ describe("rollout engine: several workers, and a worker killed mid-window", () =
     expect(await db.upgradeAttempt.count({ where: { run: { templateId: id } } })).toBe(50);
     expect(await db.templateMember.count({ where: { templateId: id, currentVersion: "2.0.0" } })).toBe(0);
     // Worker C, a fresh process with its own executor, carries on from the database alone.
-    await run(id, simulatedExecutor({ durationSeconds: 300, failureRate: 0 }), new Date(FIRST_WINDOW.getTime() + 11 * MINUTE), new Date(FIRST_WINDOW.getTime() + 2 * HOUR));
+    await run(
+      id,
+      simulatedExecutor({ durationSeconds: 300, failureRate: 0 }),
+      new Date(FIRST_WINDOW.getTime() + 11 * MINUTE),
+      new Date(FIRST_WINDOW.getTime() + 2 * HOUR),
+    );
     expect(await versions(id)).toEqual({ "2.0.0": 300 });
     expect(await db.upgradeAttempt.count({ where: { run: { templateId: id } } })).toBe(300);
     expect((await summary(id)).state).toBe("IN_SYNC");
@@ -238,7 +269,12 @@ describe("rollout engine: several workers, and a worker killed mid-window", () =
 
 /** Fails the members whose number (…-k0042) is a multiple of `every`; takes a minute otherwise. */
 function failingEvery(every: number): Executor {
-  return simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0, failWhen: (request) => Number(/k(\d+)$/.exec(request.memberName)?.[1]) % every === 0 });
+  return simulatedExecutor({
+    durationSeconds: 60,
+    failureRate: 0,
+    jitter: 0,
+    failWhen: (request) => Number(/k(\d+)$/.exec(request.memberName)?.[1]) % every === 0,
+  });
 }
 
 describe("safe rollouts: canary, failure thresholds, concurrency as a share", () => {

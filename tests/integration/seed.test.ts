@@ -55,14 +55,20 @@ describe("demo data", () => {
     expect(kinds).toHaveLength(8);
     const envs = await db.resource.groupBy({ by: ["environment"], where: demo, _count: { _all: true } });
     expect(envs).toHaveLength(2);
-    const excluded = await db.resource.findMany({ where: { ...demo, excluded: true }, select: { exclusionReason: true, excludedById: true, excludedAt: true } });
+    const excluded = await db.resource.findMany({
+      where: { ...demo, excluded: true },
+      select: { exclusionReason: true, excludedById: true, excludedAt: true },
+    });
     expect(excluded.length).toBeGreaterThan(20);
     expect(excluded.every((r) => r.exclusionReason && r.excludedById && r.excludedAt)).toBe(true);
     expect(await db.patchOutcome.count({ where: { status: "FAILED" } })).toBeGreaterThan(0);
   });
 
   it("gives every cluster 2–5 nodes with valid groups", async () => {
-    const clusters = await db.cluster.findMany({ where: { nodes: { some: demo } }, select: { name: true, nodes: { select: { id: true, name: true, patchGroup: true } } } });
+    const clusters = await db.cluster.findMany({
+      where: { nodes: { some: demo } },
+      select: { name: true, nodes: { select: { id: true, name: true, patchGroup: true } } },
+    });
     expect(clusters.length).toBeGreaterThan(50);
     for (const cluster of clusters) {
       expect(cluster.nodes.length).toBeGreaterThanOrEqual(2);
@@ -109,7 +115,11 @@ describe("demo data", () => {
   });
 
   it("has maintenance policies and templates in each state a demo needs", async () => {
-    const templates = await db.template.findMany({ where: { name: { in: ["Kubernetes clusters", "PostgreSQL clusters", "Kafka clusters"] } }, select: { name: true, state: true, _count: { select: { members: true } } }, orderBy: { name: "asc" } });
+    const templates = await db.template.findMany({
+      where: { name: { in: ["Kubernetes clusters", "PostgreSQL clusters", "Kafka clusters"] } },
+      select: { name: true, state: true, _count: { select: { members: true } } },
+      orderBy: { name: "asc" },
+    });
     expect(templates.map((t) => [t.name, t.state])).toEqual([
       ["Kafka clusters", "PARTIALLY_APPLIED"],
       ["Kubernetes clusters", "PENDING"],
@@ -140,10 +150,7 @@ describe("parties in the database", () => {
     const to = new Date(NOW.getTime() + 1_500 * DAY);
     const first = await generateParties(from, to, NOW, { id: null, label: "test" });
     expect(first.moved).toBe(0);
-    const again = await Promise.all([
-      generateParties(from, to, NOW, { id: null, label: "test" }),
-      generateParties(from, to, NOW, { id: null, label: "test" }),
-    ]);
+    const again = await Promise.all([generateParties(from, to, NOW, { id: null, label: "test" }), generateParties(from, to, NOW, { id: null, label: "test" })]);
     expect(again).toEqual([
       { created: 0, moved: 0 },
       { created: 0, moved: 0 },

@@ -18,7 +18,14 @@ it("reads every type the app uses as db.$queryRaw does", async () => {
   const [viaPrisma] = await db.$queryRaw<Record<string, unknown>[]>(STATEMENT);
   const [viaSql] = await sql<Record<string, unknown>>(STATEMENT);
   expect(viaSql).toEqual(viaPrisma);
-  expect(viaSql).toMatchObject({ timestamp: at, timestamptz: at, date: new Date("2026-02-28T00:00:00Z"), bigint: 9007199254740993n, count: 1n, texts: ["a", "b,c", null] });
+  expect(viaSql).toMatchObject({
+    timestamp: at,
+    timestamptz: at,
+    date: new Date("2026-02-28T00:00:00Z"),
+    bigint: 9007199254740993n,
+    count: 1n,
+    texts: ["a", "b,c", null],
+  });
   expect(String(viaSql!.numeric)).toBe("12.5");
 });
 

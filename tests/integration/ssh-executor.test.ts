@@ -39,7 +39,10 @@ describe("runSshUpgrade on real hosts", () => {
     const streamed: string[] = [];
     const [byApt, byCommand] = await Promise.all([
       runSshUpgrade(request(host(0)), config, { onOutput: (text) => streamed.push(text) }),
-      runSshUpgrade(request(host(1), { tags: ["web", "appliance"] }), { ...config, commands: { "tag:appliance": "apt-get -q update >/dev/null && apt-get -y upgrade" } }),
+      runSshUpgrade(request(host(1), { tags: ["web", "appliance"] }), {
+        ...config,
+        commands: { "tag:appliance": "apt-get -q update >/dev/null && apt-get -y upgrade" },
+      }),
     ]);
     expect(byApt).toMatchObject({
       state: "succeeded",
@@ -55,10 +58,18 @@ describe("runSshUpgrade on real hosts", () => {
     // Package lists are for the record, not the output.
     expect(byApt.output).not.toContain("@@patchparty");
     expect(streamed.join("")).toBe(byApt.output);
-    expect(byCommand).toMatchObject({ state: "succeeded", packages: [{ name: "pp-demo", from: "1.0", to: "1.1" }], message: expect.stringContaining("with the command configured for tag:appliance") });
+    expect(byCommand).toMatchObject({
+      state: "succeeded",
+      packages: [{ name: "pp-demo", from: "1.0", to: "1.1" }],
+      message: expect.stringContaining("with the command configured for tag:appliance"),
+    });
     expect(await Promise.all([t.installedVersion(host(0)), t.installedVersion(host(1))])).toEqual(["1.1", "1.1"]);
     // Nothing left to do the second time.
-    expect(await runSshUpgrade(request(host(0)), config)).toMatchObject({ state: "succeeded", packages: [], message: expect.stringMatching(/^Nothing to upgrade with apt/) });
+    expect(await runSshUpgrade(request(host(0)), config)).toMatchObject({
+      state: "succeeded",
+      packages: [],
+      message: expect.stringMatching(/^Nothing to upgrade with apt/),
+    });
   });
 
   it("a broken package fails the member with the step and the package manager's last words", async () => {
@@ -83,7 +94,9 @@ describe("runSshUpgrade on real hosts", () => {
     const known = await readFile(t.knownHostsFile, "utf8");
     const report = await runSshUpgrade(request(host(4)), config);
     expect(report).toMatchObject({ state: "failed", exitStatus: 255 });
-    expect(report.message).toMatch(/^The host key of pp\d+h4 \(10\.231\.\d+\.\d+\) changed: it now presents the ED25519 key SHA256:\S+, not the one in .*known_hosts; if this is expected \(the host was reinstalled\), update the known hosts file\.$/);
+    expect(report.message).toMatch(
+      /^The host key of pp\d+h4 \(10\.231\.\d+\.\d+\) changed: it now presents the ED25519 key SHA256:\S+, not the one in .*known_hosts; if this is expected \(the host was reinstalled\), update the known hosts file\.$/,
+    );
     // Checked, never written: the known hosts file is as it was.
     expect(await readFile(t.knownHostsFile, "utf8")).toBe(known);
   });
@@ -96,7 +109,13 @@ describe("runSshUpgrade on real hosts", () => {
       // The test reboot clears reboot-required as a boot clears /run: proof it happened.
       healthCheck: 'test ! -e "$DPKG_ROOT/var/run/reboot-required" && dpkg-query -W pp-demo',
     });
-    expect(report).toMatchObject({ state: "succeeded", rebootRequired: true, rebooted: true, healthCheck: "passed", packages: [{ name: "pp-demo", from: "1.0", to: "1.1" }] });
+    expect(report).toMatchObject({
+      state: "succeeded",
+      rebootRequired: true,
+      rebooted: true,
+      healthCheck: "passed",
+      packages: [{ name: "pp-demo", from: "1.0", to: "1.1" }],
+    });
     expect(report.message).toBe("1 package upgraded with apt; rebooted; health check passed.");
     expect(report.output).toMatch(/==> Waiting for .* to come back[\s\S]*is back\.[\s\S]*pp-demo\t1\.1/);
     expect(await t.installedVersion(host(5))).toBe("1.1");
@@ -111,15 +130,28 @@ describe("runSshUpgrade on real hosts", () => {
   });
 
   it("a failing pre-hook skips the member with its reason and leaves the host alone", async () => {
-    const report = await runSshUpgrade(request(host(6), { hooks: { pre: 'echo "draining web-1 from the load balancer"; echo "the load balancer refused" >&2; exit 3', post: `touch ${hookFile("skipped-post")}` } }), config);
-    expect(report).toMatchObject({ state: "skipped", exitStatus: 3, message: "Pre-hook failed (exit 3): draining web-1 from the load balancer / the load balancer refused", packages: [] });
+    const report = await runSshUpgrade(
+      request(host(6), {
+        hooks: { pre: 'echo "draining web-1 from the load balancer"; echo "the load balancer refused" >&2; exit 3', post: `touch ${hookFile("skipped-post")}` },
+      }),
+      config,
+    );
+    expect(report).toMatchObject({
+      state: "skipped",
+      exitStatus: 3,
+      message: "Pre-hook failed (exit 3): draining web-1 from the load balancer / the load balancer refused",
+      packages: [],
+    });
     expect(await t.installedVersion(host(6))).toBe("1.0");
     await expect(readFile(hookFile("skipped-post"))).rejects.toThrow(/ENOENT/);
   });
 
   it("a member without an address fails without connecting", async () => {
     const report = await runSshUpgrade(request(host(6), { address: null, memberName: "db-7" }), config);
-    expect(report).toMatchObject({ state: "failed", message: "db-7 has no address: set the resource's address (and its port and user, if not 22 and root) to patch it over SSH." });
+    expect(report).toMatchObject({
+      state: "failed",
+      message: "db-7 has no address: set the resource's address (and its port and user, if not 22 and root) to patch it over SSH.",
+    });
   });
 });
 

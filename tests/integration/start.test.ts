@@ -47,7 +47,8 @@ function childEnv(url: string, given: Record<string, string> = {}) {
 }
 
 /** What `npm start` does to the database before the web server starts (tests/integration/fixtures/start-database.ts). */
-const startDatabase = (url: string, env: Record<string, string> = {}) => run(tsx, ["tests/integration/fixtures/start-database.ts"], { env: childEnv(url, env), timeout: 120_000 });
+const startDatabase = (url: string, env: Record<string, string> = {}) =>
+  run(tsx, ["tests/integration/fixtures/start-database.ts"], { env: childEnv(url, env), timeout: 120_000 });
 
 afterAll(async () => {
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });

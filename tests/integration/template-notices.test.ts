@@ -34,11 +34,30 @@ let templateId: string;
 beforeEach(async () => {
   f = await makeFleet();
   desks = { a: `desk-${f.prefix}@a.test`, b: `desk-${f.prefix}@b.test` };
-  await db.teamContact.createMany({ data: [{ teamId: f.teamA.id, name: "Desk A", email: desks.a }, { teamId: f.teamB.id, name: "Desk B", email: desks.b }] });
-  const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-monthly`, tags: "", schedules: [{ name: "First", preset: "monthly-1st", windowHours: 4 }] }), NOW);
+  await db.teamContact.createMany({
+    data: [
+      { teamId: f.teamA.id, name: "Desk A", email: desks.a },
+      { teamId: f.teamB.id, name: "Desk B", email: desks.b },
+    ],
+  });
+  const policy = await createPolicy(
+    f.admin,
+    PolicyInputSchema.parse({ name: `${f.prefix}-monthly`, tags: "", schedules: [{ name: "First", preset: "monthly-1st", windowHours: 4 }] }),
+    NOW,
+  );
   if (!policy.ok) throw new Error(policy.message);
   // The web server (team A) and the cluster of team A's nodes, and team B's server.
-  const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-fleet`, policyId: policy.value.id, targetVersion: "1.0.0", concurrency: 10, members: [f.web.name, f.other.name, f.cluster.name] }), NOW);
+  const template = await createTemplate(
+    f.admin,
+    TemplateCreateSchema.parse({
+      name: `${f.prefix}-fleet`,
+      policyId: policy.value.id,
+      targetVersion: "1.0.0",
+      concurrency: 10,
+      members: [f.web.name, f.other.name, f.cluster.name],
+    }),
+    NOW,
+  );
   if (!template.ok) throw new Error(template.message);
   templateId = template.value.id;
 });

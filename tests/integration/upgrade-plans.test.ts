@@ -27,7 +27,11 @@ const name = (short: string) => `${f.prefix}-${short}`;
 beforeEach(async () => {
   f = await makeFleet();
   const services = Object.fromEntries(
-    await Promise.all(["client", "agent", "controller", "edge", "html5", "printer"].map(async (s) => [s, (await db.service.create({ data: { name: `${f.prefix}-${s}`, teamId: f.teamA.id } })).id] as const)),
+    await Promise.all(
+      ["client", "agent", "controller", "edge", "html5", "printer"].map(
+        async (s) => [s, (await db.service.create({ data: { name: `${f.prefix}-${s}`, teamId: f.teamA.id } })).id] as const,
+      ),
+    ),
   );
   const [mc, edge] = await Promise.all([db.cluster.create({ data: { name: name("mc") } }), db.cluster.create({ data: { name: name("edge") } })]);
   const fleet: { short: string; service: string; component?: string; clusterId?: string; role?: string }[] = [
@@ -55,9 +59,23 @@ beforeEach(async () => {
       tags: r.component ? [`component:${r.component}`, "cleanroom"] : ["cleanroom"],
     })),
   });
-  const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-sundays`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 6 }] }), NOW);
+  const policy = await createPolicy(
+    f.admin,
+    PolicyInputSchema.parse({ name: `${f.prefix}-sundays`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 6 }] }),
+    NOW,
+  );
   if (!policy.ok) throw new Error(policy.message);
-  const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-cleanroom`, policyId: policy.value.id, targetVersion: "1.0.0", concurrency: 10, members: fleet.map((r) => name(r.short)) }), NOW);
+  const template = await createTemplate(
+    f.admin,
+    TemplateCreateSchema.parse({
+      name: `${f.prefix}-cleanroom`,
+      policyId: policy.value.id,
+      targetVersion: "1.0.0",
+      concurrency: 10,
+      members: fleet.map((r) => name(r.short)),
+    }),
+    NOW,
+  );
   if (!template.ok) throw new Error(template.message);
   templateId = template.value.id;
 });
@@ -70,15 +88,25 @@ describe("an upgrade that follows its plan", () => {
     const executor = simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 });
     for (let t = 0; t <= 20; t++) await tick(new Date(WINDOW.getTime() + t * MINUTE), executor, { templateIds: [templateId] });
 
-    const attempts = await db.upgradeAttempt.findMany({ where: { run: { templateId } }, select: { startedAt: true, finishedAt: true, status: true, member: { select: { resource: { select: { name: true } } } } } });
-    const minute = Object.fromEntries(attempts.map((a) => [a.member.resource!.name.slice(f.prefix.length + 1), (a.startedAt.getTime() - WINDOW.getTime()) / MINUTE]));
+    const attempts = await db.upgradeAttempt.findMany({
+      where: { run: { templateId } },
+      select: { startedAt: true, finishedAt: true, status: true, member: { select: { resource: { select: { name: true } } } } },
+    });
+    const minute = Object.fromEntries(
+      attempts.map((a) => [a.member.resource!.name.slice(f.prefix.length + 1), (a.startedAt.getTime() - WINDOW.getTime()) / MINUTE]),
+    );
     expect(attempts.every((a) => a.status === "SUCCEEDED")).toBe(true);
     // Each upgrade takes a minute and is seen finished on the next tick.
     expect(minute).toEqual({
-      "laptop-1": 0, "laptop-2": 0,
-      "agent-1": 1, "agent-2": 1,
-      "mc-b": 2, "mc-a": 3, // secondary first, then the primary, never both
-      "edge-b": 4, "html5-1": 4, "edge-a": 5, // the HTML5 gateway beside the edge cluster's first node
+      "laptop-1": 0,
+      "laptop-2": 0,
+      "agent-1": 1,
+      "agent-2": 1,
+      "mc-b": 2,
+      "mc-a": 3, // secondary first, then the primary, never both
+      "edge-b": 4,
+      "html5-1": 4,
+      "edge-a": 5, // the HTML5 gateway beside the edge cluster's first node
       printer: 6, // not in the plan: after it
     });
     expect(await db.templateMember.count({ where: { templateId, currentVersion: "2.0.0" } })).toBe(10);
@@ -91,7 +119,10 @@ describe("an upgrade that follows its plan", () => {
     const [first] = await tick(WINDOW, simulatedExecutor({ durationSeconds: 60, failureRate: 0, jitter: 0 }), { templateIds: [templateId] });
     // Ten members, concurrency 10: all but the second node of each of the two clusters.
     expect(first).toMatchObject({ started: 8 });
-    const started = await db.upgradeAttempt.findMany({ where: { run: { templateId } }, select: { member: { select: { resource: { select: { clusterId: true } } } } } });
+    const started = await db.upgradeAttempt.findMany({
+      where: { run: { templateId } },
+      select: { member: { select: { resource: { select: { clusterId: true } } } } },
+    });
     const perCluster = started.map((a) => a.member.resource!.clusterId).filter(Boolean);
     expect(new Set(perCluster).size).toBe(perCluster.length);
   });
@@ -115,19 +146,35 @@ describe("an upgrade that follows its plan", () => {
 
 describe("the plan over the API", () => {
   it("admins set and clear it (If-Match guards it); others read it; bad plans are refused by name and change nothing", async () => {
-    const tokens = { admin: (await createApiToken(f.admin.id, "t", { id: null, label: "t" })).secret, owner: (await createApiToken(f.owner.id, "t", { id: null, label: "t" })).secret };
+    const tokens = {
+      admin: (await createApiToken(f.admin.id, "t", { id: null, label: "t" })).secret,
+      owner: (await createApiToken(f.owner.id, "t", { id: null, label: "t" })).secret,
+    };
     const url = `http://localhost/api/v1/templates/${templateId}/plan`;
     const params = { params: Promise.resolve({ id: templateId }) };
     const put = (who: keyof typeof tokens, body: unknown, headers: Record<string, string> = {}) =>
-      PUT(new Request(url, { method: "PUT", headers: { Authorization: `Bearer ${tokens[who]}`, ...headers }, body: JSON.stringify(body) }), { params: Promise.resolve({ id: templateId }) });
+      PUT(new Request(url, { method: "PUT", headers: { Authorization: `Bearer ${tokens[who]}`, ...headers }, body: JSON.stringify(body) }), {
+        params: Promise.resolve({ id: templateId }),
+      });
     const read = async () => (await GET(new Request(url, { headers: { Authorization: `Bearer ${tokens.owner}` } }), params)).json();
 
     expect(await read()).toMatchObject({ components: null, plan: null, fitsWindow: null });
     expect((await put("owner", { components: CLEANROOM_COMPONENTS })).status).toBe(403);
     for (const [body, error] of [
       [{ components: [] }, "components: Give at least one component."],
-      [{ components: [{ name: "clients", downtimeMinutes: -1 }] }, "components.0.downtimeMinutes: downtimeMinutes is a whole number of minutes from 0 to 1,440."],
-      [{ components: [{ name: "a", downtimeMinutes: 1 }, { name: "A", downtimeMinutes: 2 }] }, "components: Name each component once."],
+      [
+        { components: [{ name: "clients", downtimeMinutes: -1 }] },
+        "components.0.downtimeMinutes: downtimeMinutes is a whole number of minutes from 0 to 1,440.",
+      ],
+      [
+        {
+          components: [
+            { name: "a", downtimeMinutes: 1 },
+            { name: "A", downtimeMinutes: 2 },
+          ],
+        },
+        "components: Name each component once.",
+      ],
       [{ components: [{ name: "a, b", downtimeMinutes: 1 }] }, "components.0.name: A component's name has no commas or colons."],
       [{ plan: [] }, "components: a list of { name, downtimeMinutes } in upgrade order, or null for no plan"],
     ] as const) {

@@ -30,7 +30,9 @@ const lastLine = (out: string) => out.trimEnd().split("\n").at(-1) ?? "";
 
 /** Signs in as next-auth's e-mail and password provider does. */
 async function signIn(address: string, password: string) {
-  const provider = authOptions().providers.find((p) => p.id === "credentials") as unknown as { options: { authorize: (c: Record<string, string>) => Promise<{ email: string } | null> } };
+  const provider = authOptions().providers.find((p) => p.id === "credentials") as unknown as {
+    options: { authorize: (c: Record<string, string>) => Promise<{ email: string } | null> };
+  };
   return provider.options.authorize({ email: address, password });
 }
 

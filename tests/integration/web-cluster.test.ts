@@ -34,11 +34,15 @@ async function freePort(): Promise<number> {
 }
 
 function start(port: number, env: Record<string, string> = {}) {
-  launcher = spawn(process.execPath, [path.resolve("scripts/web-cluster.mjs"), fakeServer, "start", "-p", String(port)], { env: { ...process.env, PATCHPARTY_WEB_PROCESSES: "2", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  launcher = spawn(process.execPath, [path.resolve("scripts/web-cluster.mjs"), fakeServer, "start", "-p", String(port)], {
+    env: { ...process.env, PATCHPARTY_WEB_PROCESSES: "2", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   return launcher;
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
 
 /** The pids that answer `requests` fresh connections, once the server answers at all. */
 async function answering(port: number, requests = 20): Promise<Set<number>> {

@@ -83,7 +83,10 @@ async function upgradeAndReport(payload: UpgradeStartPayload): Promise<number[]>
     state: "succeeded",
     message: `Upgraded ${payload.member} to ${payload.toVersion}`,
     output: "Reading package lists...\nSetting up openssl (3.0.15-1) ...\nDB_PASSWORD=hunter2\n",
-    packages: [{ name: "openssl", from: "3.0.14-1", to: "3.0.15-1" }, { name: "libssl3", from: "3.0.14-1", to: "3.0.15-1" }],
+    packages: [
+      { name: "openssl", from: "3.0.14-1", to: "3.0.15-1" },
+      { name: "libssl3", from: "3.0.14-1", to: "3.0.15-1" },
+    ],
     rebootRequired: false,
     healthCheck: "passed",
     exitStatus: 0,
@@ -159,13 +162,22 @@ beforeAll(async () => {
   f = await makeFleet();
   const executor = await db.user.create({ data: { email: `executor-${f.prefix}@automation.test`, name: "AWX", role: "EXECUTOR" } });
   executorEmail = executor.email;
-  for (const [who, id] of [["executor", executor.id], ["admin", f.admin.id], ["owner", f.owner.id], ["ownerB", f.ownerB.id], ["viewer", f.viewer.id]] as const) {
+  for (const [who, id] of [
+    ["executor", executor.id],
+    ["admin", f.admin.id],
+    ["owner", f.owner.id],
+    ["ownerB", f.ownerB.id],
+    ["viewer", f.viewer.id],
+  ] as const) {
     tokens[who] = (await createApiToken(id, "webhook-test", { id: null, label: "test" })).secret;
   }
   const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 1, 12, 18));
   const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
-  party = await db.party.create({ data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-02-12`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 2, startsAt, endsAt }] } }, select: { id: true, tag: true } });
+  party = await db.party.create({
+    data: { tag: `${year}-Q1`, kind: "QA", localDate: `${year}-02-12`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 2, startsAt, endsAt }] } },
+    select: { id: true, tag: true },
+  });
 });
 
 afterAll(async () => {
@@ -184,7 +196,11 @@ describe("webhook delivery", () => {
     expect(receiver.deliveries).toHaveLength(1);
     const [delivery] = receiver.deliveries;
     expect(delivery!.status).toBe(200);
-    expect(delivery!.headers).toMatchObject({ "content-type": "application/json", "webhook-id": row.id, "webhook-signature": expect.stringMatching(/^v1,[A-Za-z0-9+/]+=*$/) });
+    expect(delivery!.headers).toMatchObject({
+      "content-type": "application/json",
+      "webhook-id": row.id,
+      "webhook-signature": expect.stringMatching(/^v1,[A-Za-z0-9+/]+=*$/),
+    });
     expect(Math.abs(Number(delivery!.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(60);
     expect(JSON.parse(delivery!.body)).toEqual({
       type: "upgrade.start",
@@ -205,7 +221,10 @@ describe("webhook delivery", () => {
       state: "SUCCEEDED",
       executor: "webhook",
       message: `Upgraded ${f.web.name} to 3.0.15`,
-      packages: [{ name: "openssl", from: "3.0.14-1", to: "3.0.15-1" }, { name: "libssl3", from: "3.0.14-1", to: "3.0.15-1" }],
+      packages: [
+        { name: "openssl", from: "3.0.14-1", to: "3.0.15-1" },
+        { name: "libssl3", from: "3.0.14-1", to: "3.0.15-1" },
+      ],
       rebootRequired: false,
       healthCheck: "passed",
       exitStatus: 0,
@@ -216,7 +235,15 @@ describe("webhook delivery", () => {
     expect(done.output).toContain("Setting up openssl");
     expect(done.output).not.toContain("hunter2");
     const audit = await db.auditEvent.findMany({ where: { entityType: "execution", entityId: key } });
-    expect(audit).toMatchObject([{ action: "execution.succeeded", actorLabel: executorEmail, entityLabel: f.web.name, reason: `Upgraded ${f.web.name} to 3.0.15`, after: { state: "succeeded", packages: 2, exitStatus: 0 } }]);
+    expect(audit).toMatchObject([
+      {
+        action: "execution.succeeded",
+        actorLabel: executorEmail,
+        entityLabel: f.web.name,
+        reason: `Upgraded ${f.web.name} to 3.0.15`,
+        after: { state: "succeeded", packages: 2, exitStatus: 0 },
+      },
+    ]);
 
     // Finished: a later try of the job sends nothing, and a late report is refused.
     await deliverWebhook(key, 2, 10);
@@ -230,12 +257,21 @@ describe("webhook delivery", () => {
   it("runs as a graphile-worker job queued by the webhook executor in the engine's transaction", async () => {
     const connectionString = inject("databaseUrl");
     // Only this task: jobs other test files left in the shared queue are not this worker's.
-    const runner = await run({ connectionString, concurrency: 1, taskList: { deliver_webhook: taskList.deliver_webhook! }, crontab: "", noHandleSignals: true, pollInterval: 200, logger: new Logger(() => (level, message) => void (level === "error" && console.error(message))) });
+    const runner = await run({
+      connectionString,
+      concurrency: 1,
+      taskList: { deliver_webhook: taskList.deliver_webhook! },
+      crontab: "",
+      noHandleSignals: true,
+      pollInterval: 200,
+      logger: new Logger(() => (level, message) => void (level === "error" && console.error(message))),
+    });
     try {
       const request = upgrade();
       await db.$transaction((tx) => executorByName("webhook").start(tx, [request], new Date()));
       const deadline = Date.now() + 30_000;
-      while ((await db.execution.findUniqueOrThrow({ where: { key: request.key } })).state !== "SUCCEEDED" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((await db.execution.findUniqueOrThrow({ where: { key: request.key } })).state !== "SUCCEEDED" && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(await Promise.all(receiver.reports)).toEqual([[200, 200]]);
       expect((await db.execution.findUniqueOrThrow({ where: { key: request.key } })).state).toBe("SUCCEEDED");
       expect(receiver.deliveries.map((d) => JSON.parse(d.body).key)).toEqual([request.key]);
@@ -275,7 +311,10 @@ describe("webhook delivery", () => {
     // Past its deadline a member is not started at all.
     const late = await queued({ deadline: new Date(Date.now() - 1_000) });
     await deliverWebhook(late, 1, 10);
-    expect(await db.execution.findUniqueOrThrow({ where: { key: late } })).toMatchObject({ state: "FAILED", message: expect.stringMatching(/^The webhook was not delivered before the member's deadline/) });
+    expect(await db.execution.findUniqueOrThrow({ where: { key: late } })).toMatchObject({
+      state: "FAILED",
+      message: expect.stringMatching(/^The webhook was not delivered before the member's deadline/),
+    });
     expect(receiver.deliveries).toHaveLength(2);
   });
 
@@ -293,7 +332,14 @@ describe("webhook delivery", () => {
     expect((await send({ ...headers, "webhook-id": "msg_other" }, body)).status).toBe(400);
     const other = new Webhook(`whsec_${randomBytes(24).toString("base64")}`);
     const now = new Date();
-    expect((await send({ ...headers, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": other.sign(headers["webhook-id"]!, now, body) }, body)).status).toBe(400);
+    expect(
+      (
+        await send(
+          { ...headers, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": other.sign(headers["webhook-id"]!, now, body) },
+          body,
+        )
+      ).status,
+    ).toBe(400);
     // The untouched delivery passes again, and is not acted on twice (same webhook-id).
     expect((await send(headers, body)).status).toBe(200);
     expect(receiver.reports).toHaveLength(1);
@@ -315,7 +361,10 @@ describe("POST /api/v1/executions/{key}", () => {
       [{ state: "failed", output: "x".repeat(1024 * 1024 + 1) }, /^output: must be at most 1 MB/],
       [{ state: "succeeded", packages: [{ name: 42, from: "1", to: "2" }] }, /^packages\.0\.name: must be text$/],
       [{ state: "succeeded", packages: [{ name: "a", from: "1", to: "2", arch: "amd64" }] }, /^packages\.0: .*arch/],
-      [{ state: "succeeded", packages: Array.from({ length: 10_001 }, (_, i) => ({ name: `p${i}`, from: null, to: "1" })) }, /^packages: must be at most 10,000 entries$/],
+      [
+        { state: "succeeded", packages: Array.from({ length: 10_001 }, (_, i) => ({ name: `p${i}`, from: null, to: "1" })) },
+        /^packages: must be at most 10,000 entries$/,
+      ],
       [{ state: "succeeded", rebootRequired: "yes" }, /^rebootRequired: must be true or false$/],
       [{ state: "succeeded", healthCheck: "ok" }, /^healthCheck: must be passed or failed$/],
       [{ state: "failed", exitStatus: 1.5 }, /^exitStatus: must be a whole number$/],
@@ -336,7 +385,10 @@ describe("POST /api/v1/executions/{key}", () => {
     const key = await queued();
     const output = `${"early line\n".repeat(90_000)}token=abc123secret\nthe end\n`;
     expect(output.length).toBeLessThan(1024 * 1024);
-    const response = await report(call("POST", "/api/v1/executions/x", "executor", { state: "failed", output, exitStatus: 100, message: "dpkg was interrupted" }), keyParams(key));
+    const response = await report(
+      call("POST", "/api/v1/executions/x", "executor", { state: "failed", output, exitStatus: 100, message: "dpkg was interrupted" }),
+      keyParams(key),
+    );
     expect(response.status).toBe(200);
     const answer = await json(response);
     expect(answer).toMatchObject({ key, state: "failed", exitStatus: 100, message: "dpkg was interrupted", reportedBy: executorEmail });
@@ -401,7 +453,10 @@ describe("GET /api/v1/executions", () => {
   it("lists a party slot's or a template's executions in keyset pages, without output", async () => {
     const year = await unusedYear();
     const startsAt = new Date(Date.UTC(year, 4, 6, 18));
-    const own = await db.party.create({ data: { tag: `${year}-Q2`, kind: "PRODUCTION", localDate: `${year}-05-06`, timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }, select: { id: true, tag: true } });
+    const own = await db.party.create({
+      data: { tag: `${year}-Q2`, kind: "PRODUCTION", localDate: `${year}-05-06`, timeZone: "UTC", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) },
+      select: { id: true, tag: true },
+    });
     const keys: string[] = [];
     for (const group of [1, 1, 1, 2, 2]) keys.push(await queued({ party: { id: own.id, tag: own.tag, kind: "production", group } }));
     await report(call("POST", "/api/v1/executions/x", "executor", { state: "failed", output: "boom" }), keyParams(keys[0]!));
@@ -424,12 +479,23 @@ describe("GET /api/v1/executions", () => {
     expect((await page(`party=${own.tag}&kind=production&state=failed`)).body.items.map((i) => i.key)).toEqual([keys[0]]);
     expect((await page(`party=${own.tag}&kind=qa`)).status).toBe(404);
 
-    const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-wh`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }), new Date());
+    const policy = await createPolicy(
+      f.admin,
+      PolicyInputSchema.parse({ name: `${f.prefix}-wh`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }),
+      new Date(),
+    );
     if (!policy.ok) throw new Error(policy.message);
-    const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-wh`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name] }), new Date());
+    const template = await createTemplate(
+      f.admin,
+      TemplateCreateSchema.parse({ name: `${f.prefix}-wh`, policyId: policy.value.id, targetVersion: "1.0.0", members: [f.web.name] }),
+      new Date(),
+    );
     if (!template.ok) throw new Error(template.message);
     const templateKey = await queued({ party: null, template: { id: template.value.id, name: `${f.prefix}-wh` } });
-    expect((await page(`template=${template.value.id}`)).body).toMatchObject({ items: [{ key: templateKey, template: { id: template.value.id, name: `${f.prefix}-wh` }, party: null }], nextCursor: null });
+    expect((await page(`template=${template.value.id}`)).body).toMatchObject({
+      items: [{ key: templateKey, template: { id: template.value.id, name: `${f.prefix}-wh` }, party: null }],
+      nextCursor: null,
+    });
 
     for (const [query, message] of [
       ["", /Send party \(with kind\) or template, one of them\./],

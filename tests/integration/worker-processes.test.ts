@@ -19,7 +19,15 @@ afterEach(() => {
 function startWorker() {
   // Node itself with tsx's loader (not the tsx launcher, which runs the script in a child): SIGKILL hits the worker.
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: inject("databaseUrl"), PATCHPARTY_EXECUTOR: "simulated", PATCHPARTY_SIM_SECONDS: "2", PATCHPARTY_SIM_FAILURE_RATE: "0", PATCHPARTY_ROLLOUT_TICK_SECONDS: "1", PATCHPARTY_PARTY_ROLLOUTS: "off" },
+    env: {
+      ...process.env,
+      DATABASE_URL: inject("databaseUrl"),
+      PATCHPARTY_EXECUTOR: "simulated",
+      PATCHPARTY_SIM_SECONDS: "2",
+      PATCHPARTY_SIM_FAILURE_RATE: "0",
+      PATCHPARTY_ROLLOUT_TICK_SECONDS: "1",
+      PATCHPARTY_PARTY_ROLLOUTS: "off",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -35,7 +43,8 @@ const logs: string[][] = [];
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number) {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}\n${logs.map((l, i) => `--- worker ${i + 1} ---\n${l.join("").slice(-2000)}`).join("\n")}`);
+    if (Date.now() > until)
+      throw new Error(`Timed out waiting for ${what}\n${logs.map((l, i) => `--- worker ${i + 1} ---\n${l.join("").slice(-2000)}`).join("\n")}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -44,9 +53,17 @@ it("two worker processes share a rollout; one killed mid-way loses nothing and t
   const f = await makeFleet();
   const names = Array.from({ length: 40 }, (_, i) => `${f.prefix}-w${String(i).padStart(2, "0")}`);
   await db.cluster.createMany({ data: names.map((name) => ({ name })) });
-  const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-p`, tags: "", schedules: [{ name: "Monthly", preset: "monthly-1st", windowHours: 1 }] }), new Date());
+  const policy = await createPolicy(
+    f.admin,
+    PolicyInputSchema.parse({ name: `${f.prefix}-p`, tags: "", schedules: [{ name: "Monthly", preset: "monthly-1st", windowHours: 1 }] }),
+    new Date(),
+  );
   if (!policy.ok) throw new Error(policy.message);
-  const template = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", concurrency: 4, members: names }), new Date());
+  const template = await createTemplate(
+    f.admin,
+    TemplateCreateSchema.parse({ name: `${f.prefix}-t`, policyId: policy.value.id, targetVersion: "1.0.0", concurrency: 4, members: names }),
+    new Date(),
+  );
   if (!template.ok) throw new Error(template.message);
   const id = template.value.id;
   expect((await updateTemplate(f.admin, id, { targetVersion: "2.0.0" }, new Date())).ok).toBe(true);
@@ -63,7 +80,11 @@ it("two worker processes share a rollout; one killed mid-way loses nothing and t
   const exited = a.child.exitCode !== null || a.child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => a.child.once("exit", resolve));
   expect(a.child.exitCode, "worker A was still running").toBeNull();
   a.child.kill("SIGKILL");
-  await waitFor("worker A to die", async () => (await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))])) as boolean, 10_000);
+  await waitFor(
+    "worker A to die",
+    async () => (await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))])) as boolean,
+    10_000,
+  );
   expect(await upgraded()).toBeLessThan(40);
 
   await waitFor("the other worker to finish", async () => (await db.template.findUniqueOrThrow({ where: { id } })).state === "IN_SYNC", 60_000);
@@ -74,5 +95,12 @@ it("two worker processes share a rollout; one killed mid-way loses nothing and t
   expect(attempts).toHaveLength(40);
   expect(attempts.every((m) => m._count._all === 1)).toBe(true);
   expect(await db.upgradeAttempt.count({ where: { run: { templateId: id }, status: "SUCCEEDED" } })).toBe(40);
-  expect(await db.auditEvent.count({ where: { action: "template.member-upgraded", entityId: { in: (await db.templateMember.findMany({ where: { templateId: id }, select: { id: true } })).map((m) => m.id) } } })).toBe(40);
+  expect(
+    await db.auditEvent.count({
+      where: {
+        action: "template.member-upgraded",
+        entityId: { in: (await db.templateMember.findMany({ where: { templateId: id }, select: { id: true } })).map((m) => m.id) },
+      },
+    }),
+  ).toBe(40);
 }, 180_000);

@@ -28,12 +28,23 @@ describe("two workers over a simulated year", () => {
   it("upgrade every member once in each of 52 weekly windows, never twice, missing no window", { timeout: 240_000 }, async () => {
     const names = Array.from({ length: MEMBERS }, (_, i) => `${f.prefix}-y${String(i).padStart(2, "0")}`);
     await db.cluster.createMany({ data: names.map((name) => ({ name })) });
-    const policy = await createPolicy(f.admin, PolicyInputSchema.parse({ name: `${f.prefix}-weekly`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 3 }] }), START);
+    const policy = await createPolicy(
+      f.admin,
+      PolicyInputSchema.parse({ name: `${f.prefix}-weekly`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 3 }] }),
+      START,
+    );
     if (!policy.ok) throw new Error(policy.message);
-    const created = await createTemplate(f.admin, TemplateCreateSchema.parse({ name: `${f.prefix}-year`, policyId: policy.value.id, targetVersion: "1.0.0", concurrency: 10, members: names }), START);
+    const created = await createTemplate(
+      f.admin,
+      TemplateCreateSchema.parse({ name: `${f.prefix}-year`, policyId: policy.value.id, targetVersion: "1.0.0", concurrency: 10, members: names }),
+      START,
+    );
     if (!created.ok) throw new Error(created.message);
     const id = created.value.id;
-    const workers = [simulatedExecutor({ durationSeconds: 600, failureRate: 0, jitter: 0.5 }), simulatedExecutor({ durationSeconds: 600, failureRate: 0, jitter: 0.5 })];
+    const workers = [
+      simulatedExecutor({ durationSeconds: 600, failureRate: 0, jitter: 0.5 }),
+      simulatedExecutor({ durationSeconds: 600, failureRate: 0, jitter: 0.5 }),
+    ];
 
     for (let week = 0; week < WEEKS; week++) {
       const window = new Date(FIRST_WINDOW.getTime() + week * WEEK);
@@ -49,7 +60,11 @@ describe("two workers over a simulated year", () => {
       }
     }
 
-    const runs = await db.upgradeRun.findMany({ where: { templateId: id }, orderBy: { windowStart: "asc" }, select: { id: true, version: true, windowStart: true, state: true, _count: { select: { attempts: true } } } });
+    const runs = await db.upgradeRun.findMany({
+      where: { templateId: id },
+      orderBy: { windowStart: "asc" },
+      select: { id: true, version: true, windowStart: true, state: true, _count: { select: { attempts: true } } },
+    });
     expect(runs).toHaveLength(WEEKS); // no window missed, none run twice
     runs.forEach((run, week) => {
       expect(run).toMatchObject({ version: `1.${week + 1}.0`, windowStart: new Date(FIRST_WINDOW.getTime() + week * WEEK), state: "COMPLETED" });

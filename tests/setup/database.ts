@@ -12,9 +12,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL;
-  const server = external
-    ? { url: external, stop: async () => {} }
-    : await startEmbeddedPostgres({ port: await freePort() });
+  const server = external ? { url: external, stop: async () => {} } : await startEmbeddedPostgres({ port: await freePort() });
   await migrate(server.url);
   project.provide("databaseUrl", server.url);
   return () => server.stop();

@@ -4,7 +4,13 @@ import { apiRoute, isDatabaseUnavailable } from "@/lib/api/respond";
 describe("apiRoute", () => {
   it("answers 503 with Retry-After while the database is unreachable, whatever layer wrapped the cause", async () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
-    for (const error of [refused, Object.assign(new Error("DatabaseNotReachable"), { name: "DriverAdapterError" }), new Error("driver failed", { cause: refused }), Object.assign(new Error("x"), { code: "57P01" }), new Error("Connection terminated unexpectedly")]) {
+    for (const error of [
+      refused,
+      Object.assign(new Error("DatabaseNotReachable"), { name: "DriverAdapterError" }),
+      new Error("driver failed", { cause: refused }),
+      Object.assign(new Error("x"), { code: "57P01" }),
+      new Error("Connection terminated unexpectedly"),
+    ]) {
       expect(isDatabaseUnavailable(error)).toBe(true);
       const response = await apiRoute(async () => Promise.reject(error))();
       expect(response.status).toBe(503);
@@ -34,7 +40,9 @@ describe("apiRoute", () => {
     const long = await apiRoute(async () => Response.json({ text: "x".repeat(2_000) }))();
     expect(long.headers.get("cache-control")).toBeNull();
     expect((await long.json()).text).toHaveLength(2_000);
-    const feed = await apiRoute(async () => new Response("BEGIN:VCALENDAR", { headers: { "Content-Type": "text/calendar", "Cache-Control": "private, max-age=300" } }))();
+    const feed = await apiRoute(
+      async () => new Response("BEGIN:VCALENDAR", { headers: { "Content-Type": "text/calendar", "Cache-Control": "private, max-age=300" } }),
+    )();
     expect(feed.headers.get("cache-control")).toBe("private, max-age=300");
     expect(await feed.text()).toBe("BEGIN:VCALENDAR");
   });
@@ -42,7 +50,7 @@ describe("apiRoute", () => {
 
 describe("apiRoute and text PostgreSQL cannot store", () => {
   it("answers 400 to a NUL character that reached the database", async () => {
-    const error = new Error("driver failed", { cause: Object.assign(new Error("invalid byte sequence for encoding \"UTF8\": 0x00"), { code: "22021" }) });
+    const error = new Error("driver failed", { cause: Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: "22021" }) });
     const response = await apiRoute(async () => Promise.reject(error))();
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: "A value holds a character that cannot be stored (NUL). Nothing was changed." });

@@ -10,7 +10,11 @@ describe("month grid", () => {
     expect(weeks.at(-1)![6]!.date).toBe("2026-03-01");
     expect(weeks.flat().filter((d) => d.inMonth)).toHaveLength(28);
     // February 2024 is a leap month.
-    expect(monthGrid(2024, 2, "UTC", NOW).flat().filter((d) => d.inMonth)).toHaveLength(29);
+    expect(
+      monthGrid(2024, 2, "UTC", NOW)
+        .flat()
+        .filter((d) => d.inMonth),
+    ).toHaveLength(29);
   });
 
   it("marks the days on which the zone's offset changes, with a 23- or 25-hour day", () => {
@@ -19,15 +23,29 @@ describe("month grid", () => {
     expect(change?.date).toBe("2026-03-29");
     expect(change?.offsetChange).toBe("UTC+01:00 → UTC+02:00");
     expect(change!.end.getTime() - change!.start.getTime()).toBe(23 * 3600_000);
-    const november = monthGrid(2026, 11, "America/New_York", NOW).flat().filter((d) => d.offsetChange);
+    const november = monthGrid(2026, 11, "America/New_York", NOW)
+      .flat()
+      .filter((d) => d.offsetChange);
     expect(november.map((d) => [d.date, d.offsetChange])).toEqual([["2026-11-01", "UTC-04:00 → UTC-05:00"]]);
-    expect(monthGrid(2026, 3, "UTC", NOW).flat().some((d) => d.offsetChange)).toBe(false);
+    expect(
+      monthGrid(2026, 3, "UTC", NOW)
+        .flat()
+        .some((d) => d.offsetChange),
+    ).toBe(false);
   });
 
   it("knows today in the viewer's zone", () => {
     // 10:00 UTC on the 25th is already the 26th in Auckland.
-    expect(monthGrid(2026, 11, "Pacific/Auckland", NOW).flat().find((d) => d.isToday)?.date).toBe("2026-11-25");
-    expect(monthGrid(2026, 11, "Pacific/Auckland", new Date("2026-11-25T12:00:00Z")).flat().find((d) => d.isToday)?.date).toBe("2026-11-26");
+    expect(
+      monthGrid(2026, 11, "Pacific/Auckland", NOW)
+        .flat()
+        .find((d) => d.isToday)?.date,
+    ).toBe("2026-11-25");
+    expect(
+      monthGrid(2026, 11, "Pacific/Auckland", new Date("2026-11-25T12:00:00Z"))
+        .flat()
+        .find((d) => d.isToday)?.date,
+    ).toBe("2026-11-26");
   });
 });
 

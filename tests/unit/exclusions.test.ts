@@ -5,14 +5,33 @@ import { exclusionChange, expiryRefusal, type ExclusionState } from "@/lib/domai
 const NOW = new Date("2026-12-03T10:00:00Z");
 const UNTIL = new Date("2027-01-15T00:00:00Z");
 const included: ExclusionState = { excluded: false, patchGroup: 2, exclusionReason: null, exclusionUntil: null, excludedAt: null, excludedById: null };
-const excluded: ExclusionState = { excluded: true, patchGroup: 2, exclusionReason: "Freeze", exclusionUntil: UNTIL, excludedAt: new Date("2026-11-01T00:00:00Z"), excludedById: "u1" };
+const excluded: ExclusionState = {
+  excluded: true,
+  patchGroup: 2,
+  exclusionReason: "Freeze",
+  exclusionUntil: UNTIL,
+  excludedAt: new Date("2026-11-01T00:00:00Z"),
+  excludedById: "u1",
+};
 
 describe("exclusionChange", () => {
   it("an exclusion sets who, why, until when and since when, keeps the group, and audits both sides", () => {
     const change = exclusionChange(included, { action: "exclude", reason: "Vendor freeze", until: UNTIL }, "u2", NOW)!;
-    expect(change.after).toEqual({ excluded: true, patchGroup: 2, exclusionReason: "Vendor freeze", exclusionUntil: UNTIL, excludedAt: NOW, excludedById: "u2" });
+    expect(change.after).toEqual({
+      excluded: true,
+      patchGroup: 2,
+      exclusionReason: "Vendor freeze",
+      exclusionUntil: UNTIL,
+      excludedAt: NOW,
+      excludedById: "u2",
+    });
     expect(change.event).toEqual({ action: "EXCLUDE", reason: "Vendor freeze", until: UNTIL, group: null });
-    expect(change.audit).toEqual({ action: "resource.exclude", reason: "Vendor freeze", before: { excluded: false, group: 2 }, after: { excluded: true, group: 2, reason: "Vendor freeze", until: UNTIL.toISOString() } });
+    expect(change.audit).toEqual({
+      action: "resource.exclude",
+      reason: "Vendor freeze",
+      before: { excluded: false, group: 2 },
+      after: { excluded: true, group: 2, reason: "Vendor freeze", until: UNTIL.toISOString() },
+    });
   });
 
   it("an inclusion clears the whole exclusion and moves to the group asked for", () => {
@@ -35,7 +54,12 @@ describe("exclusionChange", () => {
     const change = exclusionChange(excluded, { action: "expire" }, null, NOW)!;
     expect(change.after).toEqual({ ...included, patchGroup: 2 });
     expect(change.event).toEqual({ action: "INCLUDE", reason: "The exclusion expired", until: null, group: 2 });
-    expect(change.audit).toMatchObject({ action: "resource.expire", reason: "The exclusion expired", before: { excluded: true, reason: "Freeze" }, after: { excluded: false, group: 2 } });
+    expect(change.audit).toMatchObject({
+      action: "resource.expire",
+      reason: "The exclusion expired",
+      before: { excluded: true, reason: "Freeze" },
+      after: { excluded: false, group: 2 },
+    });
     expect(exclusionChange(included, { action: "expire" }, null, NOW)).toBeNull();
   });
 

@@ -1,13 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  assignClusterGroups,
-  checkGroupChange,
-  clusterGroupViolations,
-  serviceGroupRisk,
-  type ClusterNode,
-  type PatchGroup,
-} from "@/lib/domain";
+import { assignClusterGroups, checkGroupChange, clusterGroupViolations, serviceGroupRisk, type ClusterNode, type PatchGroup } from "@/lib/domain";
 
 const nodes = (...groups: PatchGroup[]): ClusterNode[] => groups.map((group, i) => ({ id: `n${i + 1}`, name: `db-${i + 1}`, group }));
 
@@ -25,7 +18,8 @@ describe("the cluster rule", () => {
   it("refuses a change that breaks it, with an explanation, and allows one that repairs it", () => {
     const check = checkGroupChange(nodes(1, 2, 3), "n1", 2);
     expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.message).toBe("db-1 and db-2 would all be in group 2 while group 1 is free: the cluster would lose 2 nodes at once. Pick group 1.");
+    if (!check.ok)
+      expect(check.message).toBe("db-1 and db-2 would all be in group 2 while group 1 is free: the cluster would lose 2 nodes at once. Pick group 1.");
     expect(checkGroupChange(nodes(1, 2, 3), "n1", 1)).toEqual({ ok: true });
     expect(checkGroupChange(nodes(2, 2, 3), "n1", 1)).toEqual({ ok: true });
   });

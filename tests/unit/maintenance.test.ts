@@ -22,7 +22,10 @@ describe("schedule presets (UTC)", () => {
 });
 
 describe("custom schedules", () => {
-  const custom = (c: Partial<CustomSchedule>): ScheduleSpec => ({ preset: "custom", custom: { minutes: [0], hours: [0], weekdays: "every", monthDays: "every", months: "every", ...c } });
+  const custom = (c: Partial<CustomSchedule>): ScheduleSpec => ({
+    preset: "custom",
+    custom: { minutes: [0], hours: [0], weekdays: "every", monthDays: "every", months: "every", ...c },
+  });
 
   it("a day of the month and a day of the week: a day matching either counts (as cron)", () => {
     expect(starts(custom({ minutes: [30], hours: [2], weekdays: [1], monthDays: [15] }), 4, new Date("2026-12-01T00:00:00Z"))).toEqual([
@@ -87,7 +90,10 @@ describe("windows", () => {
 });
 
 describe("month ends and long windows", () => {
-  const custom = (c: Partial<CustomSchedule>): ScheduleSpec => ({ preset: "custom", custom: { minutes: [0], hours: [0], weekdays: "every", monthDays: "every", months: "every", ...c } });
+  const custom = (c: Partial<CustomSchedule>): ScheduleSpec => ({
+    preset: "custom",
+    custom: { minutes: [0], hours: [0], weekdays: "every", monthDays: "every", months: "every", ...c },
+  });
 
   it("a choice naming no real day is recognised (it would never fire)", () => {
     const c = (monthDays: number[], months: number[] | "every"): CustomSchedule => ({ minutes: [0], hours: [0], weekdays: "every", monthDays, months });
@@ -99,7 +105,12 @@ describe("month ends and long windows", () => {
   });
 
   it("the 31st fires only in months that have one; the 29th–31st skip a short February", () => {
-    expect(starts(custom({ monthDays: [31] }), 4, new Date("2027-01-01T00:00:00Z"))).toEqual(["2027-01-31T00:00:00.000Z", "2027-03-31T00:00:00.000Z", "2027-05-31T00:00:00.000Z", "2027-07-31T00:00:00.000Z"]);
+    expect(starts(custom({ monthDays: [31] }), 4, new Date("2027-01-01T00:00:00Z"))).toEqual([
+      "2027-01-31T00:00:00.000Z",
+      "2027-03-31T00:00:00.000Z",
+      "2027-05-31T00:00:00.000Z",
+      "2027-07-31T00:00:00.000Z",
+    ]);
     const late = starts(custom({ monthDays: [29, 30, 31], months: [2, 3] }), 4, new Date("2027-01-01T00:00:00Z"));
     expect(late).toEqual(["2027-03-29T00:00:00.000Z", "2027-03-30T00:00:00.000Z", "2027-03-31T00:00:00.000Z", "2028-02-29T00:00:00.000Z"]);
   });
@@ -135,7 +146,13 @@ describe("rebasing long-running schedules", () => {
     const { rrulestr } = await import("rrule");
     fc.assert(
       fc.property(
-        fc.constantFrom<ScheduleSpec>({ preset: "weekly-sunday" }, { preset: "biweekly" }, { preset: "monthly-1st" }, { preset: "bimonthly-1st" }, { preset: "custom", custom: { minutes: [15], hours: [1, 13], weekdays: [2], monthDays: [10, 31], months: "every" } }),
+        fc.constantFrom<ScheduleSpec>(
+          { preset: "weekly-sunday" },
+          { preset: "biweekly" },
+          { preset: "monthly-1st" },
+          { preset: "bimonthly-1st" },
+          { preset: "custom", custom: { minutes: [15], hours: [1, 13], weekdays: [2], monthDays: [10, 31], months: "every" } },
+        ),
         fc.date({ min: new Date("2020-01-01"), max: new Date("2026-01-01"), noInvalidDate: true }),
         fc.integer({ min: 0, max: 3 * 365 }),
         (spec, start, days) => {
@@ -144,17 +161,20 @@ describe("rebasing long-running schedules", () => {
           const from = new Date(dtstart.getTime() + days * 86_400_000 + 3_600_000);
           const fast = nextWindows([{ id: "s", name: "s", rules, windowHours: 1 }], from, 4).map((w) => w.start.toISOString());
           // A day matching both rules is one occurrence, as in an RRULE set.
-          const slow = [...new Set(rules
-            .flatMap((r) => {
-              const rule = rrulestr(r);
-              const out: Date[] = [];
-              for (let at = rule.after(new Date(from.getTime() - 3_600_000), true); at && out.length < 6; at = rule.after(at, false)) out.push(at);
-              return out;
-            })
-            .filter((d) => d.getTime() + 3_600_000 > from.getTime())
-            .sort((a, b) => a.getTime() - b.getTime())
-            .map((d) => d.toISOString()))]
-            .slice(0, 4);
+          const slow = [
+            ...new Set(
+              rules
+                .flatMap((r) => {
+                  const rule = rrulestr(r);
+                  const out: Date[] = [];
+                  for (let at = rule.after(new Date(from.getTime() - 3_600_000), true); at && out.length < 6; at = rule.after(at, false)) out.push(at);
+                  return out;
+                })
+                .filter((d) => d.getTime() + 3_600_000 > from.getTime())
+                .sort((a, b) => a.getTime() - b.getTime())
+                .map((d) => d.toISOString()),
+            ),
+          ].slice(0, 4);
           expect(fast).toEqual(slow);
         },
       ),

@@ -7,13 +7,33 @@ const at = (iso: string) => new Date(iso);
 
 function party(kind: "qa" | "production", day: string, status: CalendarParty["status"] = "planned"): CalendarParty {
   const slots = ([1, 2, 3] as const).map((group) => ({ group, startsAt: at(`${day}T0${group + 4}:00:00Z`), endsAt: at(`${day}T0${group + 5}:00:00Z`) }));
-  return { tag: "2026-Q4", kind, localDate: day, timeZone: "UTC", startsAt: slots[0]!.startsAt, endsAt: slots[2]!.endsAt, slots, id: `${kind}-id`, status, sequence: 0, stored: true, manualReason: null, held: null };
+  return {
+    tag: "2026-Q4",
+    kind,
+    localDate: day,
+    timeZone: "UTC",
+    startsAt: slots[0]!.startsAt,
+    endsAt: slots[2]!.endsAt,
+    slots,
+    id: `${kind}-id`,
+    status,
+    sequence: 0,
+    stored: true,
+    manualReason: null,
+    held: null,
+  };
 }
 
 const qa = party("qa", "2026-11-12");
 const prod = party("production", "2026-12-06", "cancelled");
 const counts = new Map([[partyKey(qa), { 1: 10, 2: 20, 3: 30 }]]);
-const windows: WindowView[] = [1, 2, 3].map((i) => ({ policyId: `p${i}`, policyName: `Policy ${i}`, scheduleName: "weekly", start: at(`2026-11-12T1${i}:00:00Z`), end: at(`2026-11-12T1${i}:30:00Z`) }));
+const windows: WindowView[] = [1, 2, 3].map((i) => ({
+  policyId: `p${i}`,
+  policyName: `Policy ${i}`,
+  scheduleName: "weekly",
+  start: at(`2026-11-12T1${i}:00:00Z`),
+  end: at(`2026-11-12T1${i}:30:00Z`),
+}));
 const find = (weeks: ReturnType<typeof monthCells>, date: string) => weeks.flat().find((d) => d.date === date)!;
 
 describe("monthCells", () => {

@@ -35,7 +35,13 @@ describe("which notices a window calls for", () => {
 describe("which notices a template upgrade calls for", () => {
   const jan = { start: at("2027-01-01T00:00:00Z"), end: at("2027-01-01T04:00:00Z") };
   const feb = { start: at("2027-02-01T00:00:00Z"), end: at("2027-02-01T04:00:00Z") };
-  const told = (kind: "announce" | "moved", version: string, sequence: number, w: { start: Date; end: Date }): TemplateRecorded => ({ kind, version, sequence, windowStart: w.start, windowEnd: w.end });
+  const told = (kind: "announce" | "moved", version: string, sequence: number, w: { start: Date; end: Date }): TemplateRecorded => ({
+    kind,
+    version,
+    sequence,
+    windowStart: w.start,
+    windowEnd: w.end,
+  });
   const pending = { targetVersion: "2.0.0", inSync: false, planned: jan, runs: [] };
 
   it("announces the pending upgrade's window from day −14, once, and nothing when nothing is pending", () => {
@@ -47,7 +53,9 @@ describe("which notices a template upgrade calls for", () => {
 
   it("moves when the window changes, but not while the told window's run is under way", () => {
     const recorded = [told("announce", "2.0.0", 0, jan)];
-    expect(templateNoticesDue({ ...pending, planned: feb }, recorded, at("2027-01-01T05:00:00Z"))).toEqual([{ kind: "moved", version: "2.0.0", sequence: 1, ...feb }]);
+    expect(templateNoticesDue({ ...pending, planned: feb }, recorded, at("2027-01-01T05:00:00Z"))).toEqual([
+      { kind: "moved", version: "2.0.0", sequence: 1, ...feb },
+    ]);
     const running = { ...pending, planned: feb, runs: [{ version: "2.0.0", windowStart: jan.start, state: "HALTED" as const }] };
     expect(templateNoticesDue(running, recorded, at("2027-01-01T05:00:00Z"))).toEqual([]);
     const fellShort = { ...running, runs: [{ version: "2.0.0", windowStart: jan.start, state: "PARTIAL" as const }] };
@@ -56,11 +64,21 @@ describe("which notices a template upgrade calls for", () => {
 
   it("completes once every member is on it; a changed target cancels an upgrade that never ran, or completes one that did", () => {
     const recorded = [told("announce", "2.0.0", 0, jan), told("moved", "2.0.0", 1, feb)];
-    expect(templateNoticesDue({ ...pending, inSync: true, planned: null }, recorded, at("2027-02-01T05:00:00Z"))).toEqual([{ kind: "completed", version: "2.0.0", sequence: 2, ...feb }]);
-    expect(templateNoticesDue({ ...pending, targetVersion: "3.0.0", planned: feb }, recorded, at("2027-01-05T00:00:00Z"))).toEqual([{ kind: "cancelled", version: "2.0.0", sequence: 2, ...feb }]);
+    expect(templateNoticesDue({ ...pending, inSync: true, planned: null }, recorded, at("2027-02-01T05:00:00Z"))).toEqual([
+      { kind: "completed", version: "2.0.0", sequence: 2, ...feb },
+    ]);
+    expect(templateNoticesDue({ ...pending, targetVersion: "3.0.0", planned: feb }, recorded, at("2027-01-05T00:00:00Z"))).toEqual([
+      { kind: "cancelled", version: "2.0.0", sequence: 2, ...feb },
+    ]);
     const applied = { targetVersion: "3.0.0", inSync: false, planned: null, runs: [{ version: "2.0.0", windowStart: feb.start, state: "COMPLETED" as const }] };
     expect(templateNoticesDue(applied, recorded, at("2027-02-02T00:00:00Z"))).toEqual([{ kind: "completed", version: "2.0.0", sequence: 2, ...feb }]);
-    expect(templateNoticesDue({ ...pending, inSync: true, planned: null }, [...recorded, { ...told("moved", "2.0.0", 2, feb), kind: "completed" }], at("2027-02-02T00:00:00Z"))).toEqual([]);
+    expect(
+      templateNoticesDue(
+        { ...pending, inSync: true, planned: null },
+        [...recorded, { ...told("moved", "2.0.0", 2, feb), kind: "completed" }],
+        at("2027-02-02T00:00:00Z"),
+      ),
+    ).toEqual([]);
   });
 
   it("the upgrade's window is the first that opened after the target was set and has not run", () => {
@@ -70,7 +88,12 @@ describe("which notices a template upgrade calls for", () => {
     expect(upgradeWindow(windows, { ...target, setAt: at("2027-01-01T01:00:00Z") }, [])).toBe(feb); // set during January's window
     expect(upgradeWindow(windows, target, [{ version: "2.0.0", windowStart: jan.start, state: "PARTIAL" }])).toBe(feb);
     // A run still open, or one for another version, does not use the window up.
-    expect(upgradeWindow(windows, target, [{ version: "2.0.0", windowStart: jan.start, state: "RUNNING" }, { version: "1.9.0", windowStart: jan.start, state: "COMPLETED" }])).toBe(jan);
+    expect(
+      upgradeWindow(windows, target, [
+        { version: "2.0.0", windowStart: jan.start, state: "RUNNING" },
+        { version: "1.9.0", windowStart: jan.start, state: "COMPLETED" },
+      ]),
+    ).toBe(jan);
     expect(upgradeWindow([], target, [])).toBeNull();
   });
 });

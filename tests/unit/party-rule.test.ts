@@ -1,15 +1,7 @@
 import fc from "fast-check";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_PARTY_RULE,
-  minutesOfDay,
-  partiesOfQuarter,
-  partyRuleProblems,
-  projectParties,
-  quarterOf,
-  type PartyRule,
-} from "@/lib/domain";
+import { DEFAULT_PARTY_RULE, minutesOfDay, partiesOfQuarter, partyRuleProblems, projectParties, quarterOf, type PartyRule } from "@/lib/domain";
 
 const iso = (d: Date) => d.toISOString();
 

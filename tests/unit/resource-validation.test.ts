@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { isExcludedAt } from "@/lib/domain";
 import { firstIssue } from "@/lib/validation/common";
 import { CsvRowSchema } from "@/lib/validation/resource-csv";
-import { ConnectionSchema, ExcludeSchema, filtersFromSearchParams, GroupChangeSchema, ResourceListQuerySchema, ResourcePatchSchema } from "@/lib/validation/resources";
+import {
+  ConnectionSchema,
+  ExcludeSchema,
+  filtersFromSearchParams,
+  GroupChangeSchema,
+  ResourceListQuerySchema,
+  ResourcePatchSchema,
+} from "@/lib/validation/resources";
 
 describe("excluding", () => {
   it("trims the reason and wants 3 to 500 characters", () => {
@@ -49,7 +56,15 @@ describe("list filters", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom("q", "environment", "kind", "group", "state", "sort", "never", "lastTag", "zzz"), fc.string()), (params) => {
         const query = filtersFromSearchParams(params);
-        expect(ResourceListQuerySchema.safeParse(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v === true ? "1" : String(v)]))).success).toBe(true);
+        expect(
+          ResourceListQuerySchema.safeParse(
+            Object.fromEntries(
+              Object.entries(query)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, v === true ? "1" : String(v)]),
+            ),
+          ).success,
+        ).toBe(true);
       }),
     );
   });
@@ -57,7 +72,16 @@ describe("list filters", () => {
 
 describe("a CSV row", () => {
   it("splits tags on ;, and names the column of each problem", () => {
-    const row = CsvRowSchema.parse({ name: "web-01", kind: "vm", environment: "production", team: "payments", group: "2", tags: "pci; linux;pci", cluster: "", service: "" });
+    const row = CsvRowSchema.parse({
+      name: "web-01",
+      kind: "vm",
+      environment: "production",
+      team: "payments",
+      group: "2",
+      tags: "pci; linux;pci",
+      cluster: "",
+      service: "",
+    });
     expect(row).toMatchObject({ tags: ["pci", "linux"], cluster: null, service: null, group: 2 });
     const bad = CsvRowSchema.safeParse({ name: "web 01", kind: "vm", environment: "prod", team: "", group: "x" });
     expect(bad.success).toBe(false);
@@ -69,7 +93,18 @@ describe("a connection", () => {
   const address = (value: unknown) => ConnectionSchema.safeParse({ address: value, sshPort: "", sshUser: "" });
 
   it("takes host names, IPv4 and IPv6 addresses, trimmed; empty or null clears it", () => {
-    for (const ok of ["web-01", "web-01.example.com", "WEB-01.Example.COM", "x", "1e100.net", "10.0.0.5", "::1", "2001:db8::10", "::ffff:192.0.2.1", `${"a".repeat(63)}.example.com`]) {
+    for (const ok of [
+      "web-01",
+      "web-01.example.com",
+      "WEB-01.Example.COM",
+      "x",
+      "1e100.net",
+      "10.0.0.5",
+      "::1",
+      "2001:db8::10",
+      "::ffff:192.0.2.1",
+      `${"a".repeat(63)}.example.com`,
+    ]) {
       expect(address(ok).data?.address, ok).toBe(ok);
     }
     expect(address("  web-01  ").data?.address).toBe("web-01");
@@ -79,8 +114,28 @@ describe("a connection", () => {
   it("refuses anything ssh could read as an option, a user or a second word", () => {
     const message = (value: unknown) => address(value).error?.flatten().fieldErrors.address?.[0];
     expect(message("-oProxyCommand=x")).toBe('The address cannot start with "-".');
-    for (const bad of ["a b", "web\u0000", "web\tx", "web\n01", "web\u202E"]) expect(message(bad), JSON.stringify(bad)).toBe("The address cannot hold spaces or control characters.");
-    for (const bad of ["root@web", "web_01", "-web", "web-", "web..example", ".web", "10.0.0.300", "10.0.0", "01.2.3.4", "12345", "[::1]", "fe80::1%eth0", "wéb.example", "web:22", 42, true, [], {}]) {
+    for (const bad of ["a b", "web\u0000", "web\tx", "web\n01", "web\u202E"])
+      expect(message(bad), JSON.stringify(bad)).toBe("The address cannot hold spaces or control characters.");
+    for (const bad of [
+      "root@web",
+      "web_01",
+      "-web",
+      "web-",
+      "web..example",
+      ".web",
+      "10.0.0.300",
+      "10.0.0",
+      "01.2.3.4",
+      "12345",
+      "[::1]",
+      "fe80::1%eth0",
+      "wéb.example",
+      "web:22",
+      42,
+      true,
+      [],
+      {},
+    ]) {
       expect(address(bad).success, JSON.stringify(bad)).toBe(false);
     }
     expect(message(`${"a".repeat(64)}.example.com`)).toBe("Each part of a host name between dots must be at most 63 characters.");
@@ -94,7 +149,9 @@ describe("a connection", () => {
     expect(port(65_535).data?.sshPort).toBe(65_535);
     expect(port("").data?.sshPort).toBeNull();
     for (const bad of [0, 65_536, 70_000, -22, 22.5, "22; reboot", "abc", true, []]) {
-      expect(port(bad).error?.flatten().fieldErrors.sshPort?.[0], JSON.stringify(bad)).toBe("The port must be a whole number from 1 to 65535 (empty means 22).");
+      expect(port(bad).error?.flatten().fieldErrors.sshPort?.[0], JSON.stringify(bad)).toBe(
+        "The port must be a whole number from 1 to 65535 (empty means 22).",
+      );
     }
   });
 

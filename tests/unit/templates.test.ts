@@ -32,8 +32,21 @@ describe("a template's state", () => {
 
 describe("the simulated executor", () => {
   const request = (key: string, memberName = key): UpgradeRequest => ({
-    key, resourceId: null, memberName, address: null, port: null, user: null, kind: null, tags: [], cluster: null,
-    fromVersion: "1", toVersion: "2", party: null, template: null, deadline: new Date("2026-11-30T00:00:00Z"), hooks: { pre: null, post: null },
+    key,
+    resourceId: null,
+    memberName,
+    address: null,
+    port: null,
+    user: null,
+    kind: null,
+    tags: [],
+    cluster: null,
+    fromVersion: "1",
+    toVersion: "2",
+    party: null,
+    template: null,
+    deadline: new Date("2026-11-30T00:00:00Z"),
+    hooks: { pre: null, post: null },
   });
 
   it("finishes when its duration says, the same way for the same key, whatever the instance", () => {

@@ -63,7 +63,9 @@ describe("a rollout that follows a plan", () => {
     expect(planStartOrder(at({}), CLEANROOM_COMPONENTS)).toEqual(["laptop-17"]);
     expect(planStartOrder(at({ "laptop-17": "running" }), CLEANROOM_COMPONENTS)).toEqual([]); // agents wait for the clients
     expect(planStartOrder(at(done("laptop-17")), CLEANROOM_COMPONENTS)).toEqual(["agent-rdp-1", "agent-rdp-2"]);
-    expect(planStartOrder(at(done("laptop-17", "agent-rdp-1", "agent-rdp-2", "mc-primary", "mc-secondary", "edge-gw-1", "html5-gw-1")), CLEANROOM_COMPONENTS)).toEqual(["printer"]);
+    expect(
+      planStartOrder(at(done("laptop-17", "agent-rdp-1", "agent-rdp-2", "mc-primary", "mc-secondary", "edge-gw-1", "html5-gw-1")), CLEANROOM_COMPONENTS),
+    ).toEqual(["printer"]);
     expect(planStartOrder(at(done(...fleet.map((s) => s.name))), CLEANROOM_COMPONENTS)).toEqual([]);
   });
 

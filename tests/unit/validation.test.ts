@@ -74,7 +74,8 @@ describe("numbers at the boundary", () => {
     ["limit", (v) => ResourceListQuerySchema.shape.limit.safeParse(v).success],
   ];
   it.each(cases)("%s is refused as null, true, false, [], [1], {} or blank text", (_name, accepts) => {
-    for (const v of [null, true, false, [], [1], {}, "", "  ", "one", Number.NaN, Number.POSITIVE_INFINITY]) expect(accepts(v), JSON.stringify(v) ?? String(v)).toBe(false);
+    for (const v of [null, true, false, [], [1], {}, "", "  ", "one", Number.NaN, Number.POSITIVE_INFINITY])
+      expect(accepts(v), JSON.stringify(v) ?? String(v)).toBe(false);
   });
   it.each(cases)("%s is taken as a number or as the digits a form sends", (_name, accepts) => {
     for (const v of [1, "1", " 1 "]) expect(accepts(v), JSON.stringify(v)).toBe(true);

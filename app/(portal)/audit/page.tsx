@@ -53,10 +53,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Audit" description="Every change a person or the scheduler made: who, what, before and after, why, when." />
-      <form role="search" aria-label="Filter the audit" action="/audit" className="mb-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6">
+      <form
+        role="search"
+        aria-label="Filter the audit"
+        action="/audit"
+        className="mb-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6"
+      >
         <Filter label="Person (e-mail)" name="actor" value={query.actor} placeholder="owner@example.com" />
         <Filter label="Resource" name="resource" value={query.resource} placeholder="exact name" />
-        <FilterSelect id="audit-action" label="Action" name="action" value={query.action} options={[["", "Any"], ...AUDIT_ACTIONS.map((a): FilterOption => [a, a])]} />
+        <FilterSelect
+          id="audit-action"
+          label="Action"
+          name="action"
+          value={query.action}
+          options={[["", "Any"], ...AUDIT_ACTIONS.map((a): FilterOption => [a, a])]}
+        />
         <Filter label="From (UTC day)" name="from" type="date" value={isoDay(query.from)} />
         <Filter label="To (UTC day)" name="to" type="date" value={isoDay(query.to)} />
         <div className="flex items-end gap-2">
@@ -112,7 +123,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Table>
         </Card>
       )}
-      <Pager firstHref={query.cursor ? `/audit${base ? `?${base}` : ""}` : null} firstLabel="Newest" nextHref={nextCursor ? `/audit?${nextParams}` : null} nextLabel="Older" />
+      <Pager
+        firstHref={query.cursor ? `/audit${base ? `?${base}` : ""}` : null}
+        firstLabel="Newest"
+        nextHref={nextCursor ? `/audit?${nextParams}` : null}
+        nextLabel="Older"
+      />
     </>
   );
 }

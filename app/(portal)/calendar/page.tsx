@@ -44,12 +44,22 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const parties: CalendarParty[] = all
     .filter((p) => !query.environment || p.kind === (query.environment === "production" ? "production" : "qa"))
     .map((p) => (query.group ? { ...p, slots: p.slots.filter((s) => s.group === query.group) } : p));
-  const [counts, changes] = await Promise.all([slotCounts(parties, now, team?.id), partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : [])))]);
+  const [counts, changes] = await Promise.all([
+    slotCounts(parties, now, team?.id),
+    partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : []))),
+  ]);
   // A production party still to come starts only with an approved change request.
   const blocked = new Set(
-    parties.filter((p) => p.kind === "production" && p.status !== "cancelled" && p.endsAt > now && partyBlockedReason(p, (p.id ? changes.get(p.id) : null) ?? null) !== null).map(partyKey),
+    parties
+      .filter(
+        (p) =>
+          p.kind === "production" && p.status !== "cancelled" && p.endsAt > now && partyBlockedReason(p, (p.id ? changes.get(p.id) : null) ?? null) !== null,
+      )
+      .map(partyKey),
   );
-  const filterQs = new URLSearchParams(Object.entries({ environment: query.environment, team: query.team, group: query.group }).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+  const filterQs = new URLSearchParams(
+    Object.entries({ environment: query.environment, team: query.team, group: query.group }).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+  ).toString();
   const anchor = DateTime.fromISO(range.anchor);
   const marks = { parties, counts, zone, windows, blocked };
   return (
@@ -65,13 +75,21 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       />
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <nav aria-label="Calendar period" className="flex items-center gap-2">
-          <Link href={calendarHref(query, { date: range.previous })} className={buttonClass("secondary")} aria-label={`Previous ${query.view === "agenda" ? "six months" : query.view}`}>
+          <Link
+            href={calendarHref(query, { date: range.previous })}
+            className={buttonClass("secondary")}
+            aria-label={`Previous ${query.view === "agenda" ? "six months" : query.view}`}
+          >
             ←
           </Link>
           <Link href={calendarHref(query, { date: range.today })} className={buttonClass("secondary")}>
             Today
           </Link>
-          <Link href={calendarHref(query, { date: range.next })} className={buttonClass("secondary")} aria-label={`Next ${query.view === "agenda" ? "six months" : query.view}`}>
+          <Link
+            href={calendarHref(query, { date: range.next })}
+            className={buttonClass("secondary")}
+            aria-label={`Next ${query.view === "agenda" ? "six months" : query.view}`}
+          >
             →
           </Link>
           <h2 className="ml-2 text-lg font-semibold text-slate-900" aria-live="polite" data-testid="calendar-title">
@@ -85,7 +103,12 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
                 key={view}
                 href={calendarHref(query, { view })}
                 aria-current={query.view === view ? "page" : undefined}
-                className={cx("px-3 py-2 text-sm font-medium ring-1 ring-inset ring-slate-300", i === 0 && "rounded-l-md", i === 2 && "rounded-r-md", query.view === view ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 hover:bg-slate-50")}
+                className={cx(
+                  "px-3 py-2 text-sm font-medium ring-1 ring-inset ring-slate-300",
+                  i === 0 && "rounded-l-md",
+                  i === 2 && "rounded-r-md",
+                  query.view === view ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 hover:bg-slate-50",
+                )}
               >
                 {view[0]!.toUpperCase() + view.slice(1)}
               </Link>
@@ -97,7 +120,11 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
                 key={tz}
                 href={calendarHref(query, { tz })}
                 aria-current={query.tz === tz ? "true" : undefined}
-                className={cx("px-3 py-2 text-sm font-medium ring-1 ring-inset ring-slate-300", i === 0 ? "rounded-l-md" : "rounded-r-md", query.tz === tz ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 hover:bg-slate-50")}
+                className={cx(
+                  "px-3 py-2 text-sm font-medium ring-1 ring-inset ring-slate-300",
+                  i === 0 ? "rounded-l-md" : "rounded-r-md",
+                  query.tz === tz ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 hover:bg-slate-50",
+                )}
               >
                 {tz === "utc" ? "UTC" : `My time (${viewerZone})`}
               </Link>
@@ -105,20 +132,55 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
           </div>
         </div>
       </div>
-      <form role="search" aria-label="Filter the calendar" action="/calendar" className="mb-4 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+      <form
+        role="search"
+        aria-label="Filter the calendar"
+        action="/calendar"
+        className="mb-4 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm"
+      >
         <input type="hidden" name="view" value={query.view} />
         <input type="hidden" name="date" value={range.anchor} />
         <input type="hidden" name="tz" value={query.tz} />
-        <FilterSelect id="cal-environment" label="Environment" name="environment" value={query.environment} options={[["", "Both"], ["production", "Production"], ["non-production", "Non-production (QA)"]]} />
-        <FilterSelect id="cal-team" label="Team" name="team" value={query.team} options={[["", "All teams"], ...teams.map((t): FilterOption => [t.slug, t.name])]} />
-        <FilterSelect id="cal-group" label="Patch group" name="group" value={query.group} options={[["", "All groups"], ["1", "Group 1"], ["2", "Group 2"], ["3", "Group 3"]]} />
+        <FilterSelect
+          id="cal-environment"
+          label="Environment"
+          name="environment"
+          value={query.environment}
+          options={[
+            ["", "Both"],
+            ["production", "Production"],
+            ["non-production", "Non-production (QA)"],
+          ]}
+        />
+        <FilterSelect
+          id="cal-team"
+          label="Team"
+          name="team"
+          value={query.team}
+          options={[["", "All teams"], ...teams.map((t): FilterOption => [t.slug, t.name])]}
+        />
+        <FilterSelect
+          id="cal-group"
+          label="Patch group"
+          name="group"
+          value={query.group}
+          options={[
+            ["", "All groups"],
+            ["1", "Group 1"],
+            ["2", "Group 2"],
+            ["3", "Group 3"],
+          ]}
+        />
         <button type="submit" className={buttonClass("primary")}>
           Apply
         </button>
         <div className="ml-auto flex items-center gap-3 text-xs text-slate-600" aria-label="Legend">
           <PartyKindBadge kind="qa" /> QA party
           <PartyKindBadge kind="production" /> Production party
-          <span className="inline-flex items-center rounded-md bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">Window</span> Upgrade window
+          <span className="inline-flex items-center rounded-md bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">
+            Window
+          </span>{" "}
+          Upgrade window
           <span className="inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium text-prod ring-2 ring-amber-500">⚠</span> Change not approved
           <span>Times in {zone === "UTC" ? "UTC" : `${zone} (${zoneAbbreviation(now, zone)})`}</span>
         </div>
@@ -168,7 +230,9 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
                     </Td>
                     <Td className="text-right tabular-nums">{c ? (c[1] + c[2] + c[3]).toLocaleString("en") : "–"}</Td>
                     <Td>
-                      <Badge tone={p.status === "cancelled" ? "danger" : p.endsAt < now ? "neutral" : "info"}>{p.status === "cancelled" ? "cancelled" : p.endsAt < now ? "done" : "planned"}</Badge>
+                      <Badge tone={p.status === "cancelled" ? "danger" : p.endsAt < now ? "neutral" : "info"}>
+                        {p.status === "cancelled" ? "cancelled" : p.endsAt < now ? "done" : "planned"}
+                      </Badge>
                       {blocked.has(partyKey(p)) ? (
                         <Badge tone="warning" className="ml-1">
                           blocked: change not approved
@@ -213,11 +277,24 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
         </Card>
       ) : null}
       <Card className="mt-6" aria-labelledby="subscribe">
-        <CardHeader id="subscribe" title="Subscribe in your calendar app" description="A personal address (iCalendar) that your calendar app refreshes by itself. Anyone with the address sees the schedule: revoke it if it leaks." />
+        <CardHeader
+          id="subscribe"
+          title="Subscribe in your calendar app"
+          description="A personal address (iCalendar) that your calendar app refreshes by itself. Anyone with the address sees the schedule: revoke it if it leaks."
+        />
         <CardBody>
           <FeedPanel
             origin={env().NEXTAUTH_URL ?? ""}
-            feeds={feeds.map((f) => ({ id: f.id, name: f.name, prefix: f.prefix, revoked: f.revokedAt !== null, filters: Object.entries(f.filters as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join(", ") || "everything" }))}
+            feeds={feeds.map((f) => ({
+              id: f.id,
+              name: f.name,
+              prefix: f.prefix,
+              revoked: f.revokedAt !== null,
+              filters:
+                Object.entries(f.filters as Record<string, string>)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(", ") || "everything",
+            }))}
           />
         </CardBody>
       </Card>

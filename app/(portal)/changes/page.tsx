@@ -32,7 +32,10 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
   };
   return (
     <>
-      <PageHeader title="Change requests" description="Every production party and fleet upgrade carries one. Approvers (the CAB) approve or reject submitted requests; someone else than the requester decides." />
+      <PageHeader
+        title="Change requests"
+        description="Every production party and fleet upgrade carries one. Approvers (the CAB) approve or reject submitted requests; someone else than the requester decides."
+      />
       <FilterTabs label="Filter by state" className="mb-4" values={STATES} current={filter.state ?? null} labels={CHANGE_STATE_LABELS} href={(s) => href(s)} />
       {page.changes.length === 0 ? (
         <EmptyState title="No change requests here">Open one from a production party or a template with a pending upgrade.</EmptyState>
@@ -68,7 +71,10 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
           </Table>
         </Card>
       )}
-      <Pager firstHref={filter.cursor ? href(filter.state ?? null) : null} nextHref={page.next ? href(filter.state ?? null, newestFirstCursor(page.next)) : null} />
+      <Pager
+        firstHref={filter.cursor ? href(filter.state ?? null) : null}
+        nextHref={page.next ? href(filter.state ?? null, newestFirstCursor(page.next)) : null}
+      />
     </>
   );
 }

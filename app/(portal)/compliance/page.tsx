@@ -31,7 +31,11 @@ export default async function CompliancePage() {
       <div className="mb-6 grid gap-4 sm:grid-cols-4" data-testid="compliance-totals">
         {(
           [
-            ["Patched in the latest parties", percent(figures.totals.patched, figures.totals.resources), `${figures.totals.patched.toLocaleString("en")} of ${figures.totals.resources.toLocaleString("en")}`],
+            [
+              "Patched in the latest parties",
+              percent(figures.totals.patched, figures.totals.resources),
+              `${figures.totals.patched.toLocaleString("en")} of ${figures.totals.resources.toLocaleString("en")}`,
+            ],
             ["Never patched", figures.neverPatched.length.toLocaleString("en"), "resources with no patch on record"],
             ["Excluded > 2 parties", figures.longExcluded.length.toLocaleString("en"), "left out of more than two in a row"],
             ["Failed last time", figures.failedLastTime.length.toLocaleString("en"), "to follow up"],
@@ -47,7 +51,11 @@ export default async function CompliancePage() {
         ))}
       </div>
       <Card aria-labelledby="by-team" className="mb-6">
-        <CardHeader id="by-team" title="Patched by team" description="Share of each team's resources that the latest party of their environment patched (excluded resources count as not patched)." />
+        <CardHeader
+          id="by-team"
+          title="Patched by team"
+          description="Share of each team's resources that the latest party of their environment patched (excluded resources count as not patched)."
+        />
         <CardBody>{teams.length ? <ShareChart shares={figures.shares} /> : <EmptyState title="No resources yet" />}</CardBody>
         <Table caption="Patched by team and environment">
           <thead>
@@ -75,18 +83,59 @@ export default async function CompliancePage() {
         </Table>
       </Card>
       <div className="grid gap-6 lg:grid-cols-3">
-        <FollowUp title="Failed last time" empty="No resource failed its last patch." rows={figures.failedLastTime.slice(0, SHOWN).map((r) => ({ name: r.name, detail: `${r.team} · ${formatDate(r.finishedAt, "UTC")}${r.message ? ` · ${r.message}` : ""}` }))} total={figures.failedLastTime.length} href="/resources?failed=1" />
-        <FollowUp title="Never patched" empty="Every resource has been patched at least once." rows={figures.neverPatched.slice(0, SHOWN).map((r) => ({ name: r.name, detail: `${r.team}${r.excluded ? " · excluded" : ""}` }))} total={figures.neverPatched.length} href="/resources?never=1" />
-        <FollowUp title="Excluded through more than two parties" empty="No long exclusions." rows={figures.longExcluded.slice(0, SHOWN).map((r) => ({ name: r.name, detail: `${r.team} · ${r.missed} parties · ${r.reason ?? ""}` }))} total={figures.longExcluded.length} href="/resources/long-exclusions" />
+        <FollowUp
+          title="Failed last time"
+          empty="No resource failed its last patch."
+          rows={figures.failedLastTime
+            .slice(0, SHOWN)
+            .map((r) => ({ name: r.name, detail: `${r.team} · ${formatDate(r.finishedAt, "UTC")}${r.message ? ` · ${r.message}` : ""}` }))}
+          total={figures.failedLastTime.length}
+          href="/resources?failed=1"
+        />
+        <FollowUp
+          title="Never patched"
+          empty="Every resource has been patched at least once."
+          rows={figures.neverPatched.slice(0, SHOWN).map((r) => ({ name: r.name, detail: `${r.team}${r.excluded ? " · excluded" : ""}` }))}
+          total={figures.neverPatched.length}
+          href="/resources?never=1"
+        />
+        <FollowUp
+          title="Excluded through more than two parties"
+          empty="No long exclusions."
+          rows={figures.longExcluded.slice(0, SHOWN).map((r) => ({ name: r.name, detail: `${r.team} · ${r.missed} parties · ${r.reason ?? ""}` }))}
+          total={figures.longExcluded.length}
+          href="/resources/long-exclusions"
+        />
       </div>
     </>
   );
 }
 
-function FollowUp({ title, empty, rows, total, href }: { title: string; empty: string; rows: { name: string; detail: string }[]; total: number; href: string }) {
+function FollowUp({
+  title,
+  empty,
+  rows,
+  total,
+  href,
+}: {
+  title: string;
+  empty: string;
+  rows: { name: string; detail: string }[];
+  total: number;
+  href: string;
+}) {
   return (
     <Card aria-label={title}>
-      <CardHeader title={title} action={total ? <Link href={href} className="text-sm text-indigo-700 hover:underline">All {total.toLocaleString("en")}</Link> : null} />
+      <CardHeader
+        title={title}
+        action={
+          total ? (
+            <Link href={href} className="text-sm text-indigo-700 hover:underline">
+              All {total.toLocaleString("en")}
+            </Link>
+          ) : null
+        }
+      />
       <CardBody>
         {rows.length === 0 ? (
           <p className="text-sm text-slate-500">{empty}</p>

@@ -23,7 +23,10 @@ export default async function MyPatchDayPage() {
   const [days, teams, zone] = await Promise.all([getMyPatchDay(user.teamIds, now), listTeamNames(user.teamIds), viewerTimeZone()]);
   return (
     <>
-      <PageHeader title="My patch day" description={teams.length ? `What ${teams.join(" and ")} patch in the coming parties, slot by slot, and what is left out.` : undefined} />
+      <PageHeader
+        title="My patch day"
+        description={teams.length ? `What ${teams.join(" and ")} patch in the coming parties, slot by slot, and what is left out.` : undefined}
+      />
       {user.teamIds.length === 0 ? (
         <EmptyState title="You are not in a team">Resource owners see their teams' resources here. Ask an admin to add you to your team.</EmptyState>
       ) : (

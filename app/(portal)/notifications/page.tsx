@@ -87,7 +87,10 @@ export default async function NotificationsPage({ searchParams }: { searchParams
           </Table>
         </Card>
       )}
-      <Pager firstHref={filter.cursor ? href(filter.state ?? null) : null} nextHref={page.next ? href(filter.state ?? null, newestFirstCursor(page.next)) : null} />
+      <Pager
+        firstHref={filter.cursor ? href(filter.state ?? null) : null}
+        nextHref={page.next ? href(filter.state ?? null, newestFirstCursor(page.next)) : null}
+      />
     </>
   );
 }

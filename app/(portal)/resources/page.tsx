@@ -77,7 +77,10 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
           <ResourceTable rows={rows} canBulk={canBulk} filters={filters} matching={matchingLabel} matchingCount={matching.count} />
         </Card>
       )}
-      <Pager firstHref={cursor ? `/resources${qs ? `?${qs}` : ""}` : null} nextHref={"error" in page || !page.nextCursor ? null : `/resources?${resourceQueryString(query, { cursor: page.nextCursor })}`} />
+      <Pager
+        firstHref={cursor ? `/resources${qs ? `?${qs}` : ""}` : null}
+        nextHref={"error" in page || !page.nextCursor ? null : `/resources?${resourceQueryString(query, { cursor: page.nextCursor })}`}
+      />
     </>
   );
 }

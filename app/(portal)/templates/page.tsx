@@ -65,7 +65,9 @@ export default async function TemplatesPage() {
                   <Td>
                     <SyncBar onTarget={t.onTarget} total={t.members} label={`${t.name}: members on ${t.targetVersion}`} />
                   </Td>
-                  <Td className="tabular-nums text-xs text-slate-600">{windows.get(t.policyId) ? formatDateTime(windows.get(t.policyId)!.start, "UTC") : "—"}</Td>
+                  <Td className="tabular-nums text-xs text-slate-600">
+                    {windows.get(t.policyId) ? formatDateTime(windows.get(t.policyId)!.start, "UTC") : "—"}
+                  </Td>
                 </tr>
               ))}
             </tbody>

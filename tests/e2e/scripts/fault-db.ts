@@ -18,7 +18,9 @@ if (seed === "--seed") {
   const service = await db.service.create({ data: { name: "fault-svc", teamId: team.id } });
   const admin = await db.user.create({ data: { email: "admin@fault.test", name: "Fault Admin", role: "ADMIN" } });
   const resources = Array.from({ length: 8 }, (_, i) => `fault-vm-${i}`);
-  await db.resource.createMany({ data: resources.map((name) => ({ name, kind: "VM" as const, environment: "PRODUCTION" as const, teamId: team.id, serviceId: service.id, patchGroup: 1 })) });
+  await db.resource.createMany({
+    data: resources.map((name) => ({ name, kind: "VM" as const, environment: "PRODUCTION" as const, teamId: team.id, serviceId: service.id, patchGroup: 1 })),
+  });
   out = { ...out, token: (await createApiToken(admin.id, "fault", { id: null, label: "test" })).secret, resources };
   await disconnectDb();
 }

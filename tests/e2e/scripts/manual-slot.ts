@@ -43,7 +43,10 @@ const OUTPUT = [
 ].join("\n");
 
 async function user(email: string): Promise<CurrentUser> {
-  const row = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true, email: true, name: true, role: true, memberships: { select: { teamId: true } } } });
+  const row = await db.user.findUniqueOrThrow({
+    where: { email },
+    select: { id: true, email: true, name: true, role: true, memberships: { select: { teamId: true } } },
+  });
   return { id: row.id, email: row.email, name: row.name, role: row.role, teamIds: row.memberships.map((m) => m.teamId) };
 }
 
@@ -53,7 +56,15 @@ async function setup() {
   const service = await db.service.create({ data: { name: `man-${p}-svc`, teamId: team.id } });
   const members = Array.from({ length: 12 }, (_, i) => `man-${p}-vm${String(i + 1).padStart(2, "0")}`);
   await db.resource.createMany({
-    data: members.map((name) => ({ name, kind: "VM" as const, environment: "NON_PRODUCTION" as const, teamId: team.id, serviceId: service.id, patchGroup: 1, version: "12.7" })),
+    data: members.map((name) => ({
+      name,
+      kind: "VM" as const,
+      environment: "NON_PRODUCTION" as const,
+      teamId: team.id,
+      serviceId: service.id,
+      patchGroup: 1,
+      version: "12.7",
+    })),
   });
   const year = 7000 + Math.floor(Math.random() * 999);
   const startsAt = new Date(Date.UTC(year, 1, 14, 9));
@@ -66,7 +77,19 @@ async function setup() {
   const last = await db.execution.findFirstOrThrow({ where: { partyId: party.id }, orderBy: { memberName: "desc" }, select: { key: true, memberName: true } });
   await reportExecution(
     last.key,
-    { state: "succeeded", exitStatus: 0, output: OUTPUT, packages: [{ name: "openssl", from: "3.0.14-1~deb12u2", to: "3.0.15-1~deb12u1" }, { name: "libssl3", from: "3.0.14-1~deb12u2", to: "3.0.15-1~deb12u1" }], rebootRequired: true, rebooted: true, healthCheck: "passed", message: "Upgraded 2 packages and rebooted." },
+    {
+      state: "succeeded",
+      exitStatus: 0,
+      output: OUTPUT,
+      packages: [
+        { name: "openssl", from: "3.0.14-1~deb12u2", to: "3.0.15-1~deb12u1" },
+        { name: "libssl3", from: "3.0.14-1~deb12u2", to: "3.0.15-1~deb12u1" },
+      ],
+      rebootRequired: true,
+      rebooted: true,
+      healthCheck: "passed",
+      message: "Upgraded 2 packages and rebooted.",
+    },
     "automation@example.com",
     new Date(startsAt.getTime() + 30_000),
   );
@@ -86,8 +109,20 @@ async function template(teamId: string) {
     if (!outcome.ok) throw new Error(outcome.message);
     return outcome.value;
   };
-  const policy = must(await createPolicy(admin, PolicyInputSchema.parse({ name: `Manual policy ${teamId}`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }), now));
-  const made = must(await createTemplate(admin, TemplateCreateSchema.parse({ name: `Manual fleet ${teamId.slice(-6)}`, policyId: policy.id, targetVersion: "1.0.0", members: names }), now));
+  const policy = must(
+    await createPolicy(
+      admin,
+      PolicyInputSchema.parse({ name: `Manual policy ${teamId}`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }),
+      now,
+    ),
+  );
+  const made = must(
+    await createTemplate(
+      admin,
+      TemplateCreateSchema.parse({ name: `Manual fleet ${teamId.slice(-6)}`, policyId: policy.id, targetVersion: "1.0.0", members: names }),
+      now,
+    ),
+  );
   must(await updateTemplate(admin, made.id, { targetVersion: "2.0.0" }, now));
   const change = must(await openTemplateChange(admin, made.id, now));
   must(await decideChange(admin, change.id, "submit", {}, now));
@@ -95,12 +130,30 @@ async function template(teamId: string) {
   must(await upgradeNow(admin, made.id, now));
   await tickTemplates(now, manualExecutor, { templateIds: [made.id] });
   const first = await db.execution.findFirstOrThrow({ where: { templateId: made.id, memberName: names[0] }, select: { key: true } });
-  await reportExecution(first.key, { state: "failed", exitStatus: 100, output: "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (unattended-upgr)", message: "dpkg is locked by unattended-upgrades", healthCheck: null }, "automation@example.com", new Date(now.getTime() + 1000));
+  await reportExecution(
+    first.key,
+    {
+      state: "failed",
+      exitStatus: 100,
+      output: "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (unattended-upgr)",
+      message: "dpkg is locked by unattended-upgrades",
+      healthCheck: null,
+    },
+    "automation@example.com",
+    new Date(now.getTime() + 1000),
+  );
   return { templateId: made.id };
 }
 
 try {
-  const result = command === "setup" ? await setup() : command === "tick" ? await tick(args[0]!, args[1]!, args[2]!) : command === "template" ? await template(args[0]!) : null;
+  const result =
+    command === "setup"
+      ? await setup()
+      : command === "tick"
+        ? await tick(args[0]!, args[1]!, args[2]!)
+        : command === "template"
+          ? await template(args[0]!)
+          : null;
   if (result === null) throw new Error(`Unknown command "${command}": use setup, tick or template.`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {

@@ -22,7 +22,14 @@ async function setup() {
   const team = await db.team.create({ data: { slug: `e2e-${p}`, name: `Rollout ${p}` } });
   const service = await db.service.create({ data: { name: `e2e-${p}-svc`, teamId: team.id } });
   await db.resource.createMany({
-    data: Array.from({ length: 20 }, (_, i) => ({ name: `e2e-${p}-vm${String(i + 1).padStart(2, "0")}`, kind: "VM" as const, environment: "NON_PRODUCTION" as const, teamId: team.id, serviceId: service.id, patchGroup: 1 })),
+    data: Array.from({ length: 20 }, (_, i) => ({
+      name: `e2e-${p}-vm${String(i + 1).padStart(2, "0")}`,
+      kind: "VM" as const,
+      environment: "NON_PRODUCTION" as const,
+      teamId: team.id,
+      serviceId: service.id,
+      patchGroup: 1,
+    })),
   });
   const year = 7000 + Math.floor(Math.random() * 999);
   const startsAt = new Date(Date.UTC(year, 1, 14, 9));

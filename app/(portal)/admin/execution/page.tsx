@@ -21,7 +21,8 @@ const NEEDS: Record<ExecutorName, string> = {
   manual: "Nothing: operators record outcomes on the party slot's and the template's pages, by CSV upload, or through the executions API.",
   ssh: "A private key file and a known hosts file on this server; each resource's address (and port and user, if not 22 and PATCHPARTY_SSH_USER).",
   ansible: "ansible-playbook on this server and a playbook; the inventory and variables are generated for each batch.",
-  webhook: "The URL your automation receives upgrades at, and the secret the deliveries are signed with. It reports back through the executions API with an executor's token.",
+  webhook:
+    "The URL your automation receives upgrades at, and the secret the deliveries are signed with. It reports back through the executions API with an executor's token.",
   simulated: "Nothing. For the demo and the tests: the outcomes are made up.",
 };
 
@@ -53,7 +54,9 @@ export default async function ExecutionPage() {
         title="Execution"
         description={
           <>
-            What runs the upgrades of the party slots and the fleet templates. The installation&apos;s default comes from <code className="font-mono">PATCHPARTY_EXECUTOR</code>; the party rule and each template may name their own. The settings are environment variables: change them and restart.
+            What runs the upgrades of the party slots and the fleet templates. The installation&apos;s default comes from{" "}
+            <code className="font-mono">PATCHPARTY_EXECUTOR</code>; the party rule and each template may name their own. The settings are environment variables:
+            change them and restart.
           </>
         }
       />
@@ -75,7 +78,8 @@ export default async function ExecutionPage() {
             </p>
             {demoData ? (
               <Alert tone="warning">
-                The database holds the demo data: its outcomes are made up. Unless <code className="font-mono">PATCHPARTY_EXECUTOR</code> names another, new upgrades are simulated too.
+                The database holds the demo data: its outcomes are made up. Unless <code className="font-mono">PATCHPARTY_EXECUTOR</code> names another, new
+                upgrades are simulated too.
               </Alert>
             ) : null}
           </CardBody>
@@ -104,7 +108,8 @@ export default async function ExecutionPage() {
                           </span>
                           <span className="min-w-0">
                             <span className="sr-only">{check.ok ? "Set: " : "Missing: "}</span>
-                            <span className="font-medium text-slate-800">{check.what}</span>: <span className="text-slate-700 [overflow-wrap:anywhere]">{check.detail}</span>
+                            <span className="font-medium text-slate-800">{check.what}</span>:{" "}
+                            <span className="text-slate-700 [overflow-wrap:anywhere]">{check.detail}</span>
                           </span>
                         </li>
                       ))}
@@ -123,11 +128,19 @@ export default async function ExecutionPage() {
               <span className="font-medium text-slate-900">Party slots: </span>
               {slots.executor ? (
                 <>
-                  <ChosenExecutor name={slots.executor} setups={setups} /> (set on the <Link href="/admin/party-rule" className="text-indigo-700 hover:underline">party rule</Link>)
+                  <ChosenExecutor name={slots.executor} setups={setups} /> (set on the{" "}
+                  <Link href="/admin/party-rule" className="text-indigo-700 hover:underline">
+                    party rule
+                  </Link>
+                  )
                 </>
               ) : (
                 <>
-                  the default (<span className="font-mono">{active.name}</span>); the <Link href="/admin/party-rule" className="text-indigo-700 hover:underline">party rule</Link> may name another.
+                  the default (<span className="font-mono">{active.name}</span>); the{" "}
+                  <Link href="/admin/party-rule" className="text-indigo-700 hover:underline">
+                    party rule
+                  </Link>{" "}
+                  may name another.
                 </>
               )}
             </p>

@@ -16,7 +16,13 @@ export const metadata: Metadata = { title: "Party rule" };
 export default async function PartyRulePage() {
   const user = await requireUser();
   if (!can(user, { action: "party-rule:edit" })) notFound();
-  const [rule, revision, rollout, execution, choices] = await Promise.all([getPartyRule(), getRuleRevision(), getSlotRollout(), getSlotExecution(), executorChoices()]);
+  const [rule, revision, rollout, execution, choices] = await Promise.all([
+    getPartyRule(),
+    getRuleRevision(),
+    getSlotRollout(),
+    getSlotExecution(),
+    executorChoices(),
+  ]);
   const zones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
   return (
     <>

@@ -40,7 +40,15 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
   return (
     <>
       <Breadcrumb parent={{ href: "/changes", label: "Changes" }} current={change.title} />
-      <PageHeader title={change.title} description={<span>For {subject}. Requested by {change.requestedBy} on {formatDateTime(change.createdAt, "UTC")} UTC.</span>} actions={<ChangeStateBadge state={change.state} />} />
+      <PageHeader
+        title={change.title}
+        description={
+          <span>
+            For {subject}. Requested by {change.requestedBy} on {formatDateTime(change.createdAt, "UTC")} UTC.
+          </span>
+        }
+        actions={<ChangeStateBadge state={change.state} />}
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card aria-labelledby="plan" className="lg:col-span-2">
           <CardHeader id="plan" title="The change" />
@@ -79,7 +87,9 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
               <p className="text-slate-500">{change.state === "SUBMITTED" ? "Waiting for an approver." : "Not submitted yet."}</p>
             )}
             {intents.length ? <DecisionForm id={change.id} revision={change.revision} intents={[...intents]} /> : null}
-            {change.state === "SUBMITTED" && can(user, { action: "change:decide" }) && !decides ? <p className="text-slate-500">You requested this change, so another approver decides it.</p> : null}
+            {change.state === "SUBMITTED" && can(user, { action: "change:decide" }) && !decides ? (
+              <p className="text-slate-500">You requested this change, so another approver decides it.</p>
+            ) : null}
           </CardBody>
         </Card>
       </div>

@@ -38,8 +38,19 @@ export default async function ExecutionPage({ params }: Params) {
   const [execution, zone] = await Promise.all([getExecution(key), viewerTimeZone()]);
   if (!execution) notFound();
   const e = execution;
-  const runPage = e.party ? { href: `/parties/${e.party.tag}/${e.party.kind}?slot=${e.party.group}#executions`, label: `${e.party.tag} ${e.party.kind === "qa" ? "QA" : "production"}, group ${e.party.group}` } : e.template ? { href: `/templates/${e.template.id}#executions`, label: `Template ${e.template.name}` } : null;
-  const target: TargetFields | null = e.party ? { scope: "slot", tag: e.party.tag, kind: e.party.kind, group: String(e.party.group) } : e.template ? { scope: "template", templateId: e.template.id } : null;
+  const runPage = e.party
+    ? {
+        href: `/parties/${e.party.tag}/${e.party.kind}?slot=${e.party.group}#executions`,
+        label: `${e.party.tag} ${e.party.kind === "qa" ? "QA" : "production"}, group ${e.party.group}`,
+      }
+    : e.template
+      ? { href: `/templates/${e.template.id}#executions`, label: `Template ${e.template.name}` }
+      : null;
+  const target: TargetFields | null = e.party
+    ? { scope: "slot", tag: e.party.tag, kind: e.party.kind, group: String(e.party.group) }
+    : e.template
+      ? { scope: "template", templateId: e.template.id }
+      : null;
   const mayRecord = target !== null && isOpen(e.state) && can(user, { action: "execution:report", target: { teamId: e.resource?.teamId ?? null } });
   return (
     <>
@@ -89,8 +100,18 @@ export default async function ExecutionPage({ params }: Params) {
       ) : null}
       {mayRecord && target ? (
         <Card aria-labelledby="record" className="mb-6">
-          <CardHeader id="record" title="Record the outcome" description="Nothing reports on this member by itself (or you know better): say how its upgrade went." />
-          <ManualOutcomeControls target={target} count={1} memberKey={e.key} memberName={e.memberName} label={`${e.memberName} is ${e.state === "QUEUED" ? "waiting for an outcome" : "running"}.`} />
+          <CardHeader
+            id="record"
+            title="Record the outcome"
+            description="Nothing reports on this member by itself (or you know better): say how its upgrade went."
+          />
+          <ManualOutcomeControls
+            target={target}
+            count={1}
+            memberKey={e.key}
+            memberName={e.memberName}
+            label={`${e.memberName} is ${e.state === "QUEUED" ? "waiting for an outcome" : "running"}.`}
+          />
         </Card>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
@@ -99,8 +120,12 @@ export default async function ExecutionPage({ params }: Params) {
           <CardBody>
             <dl className="grid gap-4 sm:grid-cols-2" data-testid="execution-facts">
               <Fact label="Started">{e.startedAt ? <Instant at={e.startedAt} viewerZone={zone} /> : <span className="text-slate-500">not yet</span>}</Fact>
-              <Fact label="Finished">{e.finishedAt ? <Instant at={e.finishedAt} viewerZone={zone} /> : <span className="text-slate-500">no outcome yet</span>}</Fact>
-              <Fact label="Exit status">{e.exitStatus !== null ? <span className="font-mono">{e.exitStatus}</span> : <span className="text-slate-500">not reported</span>}</Fact>
+              <Fact label="Finished">
+                {e.finishedAt ? <Instant at={e.finishedAt} viewerZone={zone} /> : <span className="text-slate-500">no outcome yet</span>}
+              </Fact>
+              <Fact label="Exit status">
+                {e.exitStatus !== null ? <span className="font-mono">{e.exitStatus}</span> : <span className="text-slate-500">not reported</span>}
+              </Fact>
               <Fact label="Reboot">
                 <RebootFact required={e.rebootRequired} rebooted={e.rebooted} />
               </Fact>
@@ -109,7 +134,11 @@ export default async function ExecutionPage({ params }: Params) {
               </Fact>
               <Fact label="Reported by">{e.reportedBy ?? <span className="text-slate-500">nobody yet</span>}</Fact>
               <Fact label="Message" wide>
-                {e.message ? <span className={e.state === "FAILED" ? "text-rose-700" : undefined}>{e.message}</span> : <span className="text-slate-500">none</span>}
+                {e.message ? (
+                  <span className={e.state === "FAILED" ? "text-rose-700" : undefined}>{e.message}</span>
+                ) : (
+                  <span className="text-slate-500">none</span>
+                )}
               </Fact>
             </dl>
           </CardBody>

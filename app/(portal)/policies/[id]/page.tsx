@@ -105,7 +105,10 @@ export default async function PolicyPage({ params }: Params) {
           </Card>
         ) : (
           <p className="text-sm text-slate-500">
-            Only admins change policies. <Link href="/policies" className="text-indigo-700 hover:underline">Back to the policies</Link>
+            Only admins change policies.{" "}
+            <Link href="/policies" className="text-indigo-700 hover:underline">
+              Back to the policies
+            </Link>
           </p>
         )}
       </div>

@@ -15,7 +15,15 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { getExclusionHistory, getPatchHistory, getPatchStatus, getResource, getServiceRisk, listRecentExecutions, RECENT_EXECUTIONS } from "@/lib/data/resource-detail";
+import {
+  getExclusionHistory,
+  getPatchHistory,
+  getPatchStatus,
+  getResource,
+  getServiceRisk,
+  listRecentExecutions,
+  RECENT_EXECUTIONS,
+} from "@/lib/data/resource-detail";
 import { RecentExecutionsCard } from "@/components/executions/recent-executions-card";
 import { formatDateTime } from "@/lib/format";
 import { kindLabel } from "@/components/resources/labels";
@@ -51,10 +59,13 @@ export default async function ResourcePage({ params }: Params) {
         title={resource.name}
         description={
           <span className="flex flex-wrap items-center gap-2">
-            <Badge tone={resource.environment === "PRODUCTION" ? "production" : "qa"}>{resource.environment === "PRODUCTION" ? "production" : "non-production"}</Badge>
+            <Badge tone={resource.environment === "PRODUCTION" ? "production" : "qa"}>
+              {resource.environment === "PRODUCTION" ? "production" : "non-production"}
+            </Badge>
             <Badge>{kindLabel(resource.kind)}</Badge>
             <span>
-              Team <span className="font-medium text-slate-800">{resource.team.name}</span> · service <span className="font-medium text-slate-800">{resource.service.name}</span>
+              Team <span className="font-medium text-slate-800">{resource.team.name}</span> · service{" "}
+              <span className="font-medium text-slate-800">{resource.service.name}</span>
               {resource.version ? <> · version {resource.version}</> : null}
             </span>
           </span>
@@ -63,7 +74,8 @@ export default async function ResourcePage({ params }: Params) {
       {risk ? (
         <div className="mb-6">
           <Alert tone="warning">
-            Every production resource of the service <strong>{resource.service.name}</strong> ({risk.resources}) is in group {risk.group}: the service goes down as a whole on patching day. Spread its resources over the groups.
+            Every production resource of the service <strong>{resource.service.name}</strong> ({risk.resources}) is in group {risk.group}: the service goes down
+            as a whole on patching day. Spread its resources over the groups.
           </Alert>
         </div>
       ) : null}

@@ -85,8 +85,12 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         title={template.name}
         description={
           <span>
-            Follows <Link href={`/policies/${template.policy.id}`} className="text-indigo-700 hover:underline">{template.policy.name}</Link>. Target version{" "}
-            <span className="font-mono">{template.targetVersion}</span>, set {formatDateTime(template.targetSetAt, "UTC")} UTC; {template.concurrency} member(s) at a time.
+            Follows{" "}
+            <Link href={`/policies/${template.policy.id}`} className="text-indigo-700 hover:underline">
+              {template.policy.name}
+            </Link>
+            . Target version <span className="font-mono">{template.targetVersion}</span>, set {formatDateTime(template.targetSetAt, "UTC")} UTC;{" "}
+            {template.concurrency} member(s) at a time.
           </span>
         }
         actions={<TemplateStateBadge state={template.state} />}
@@ -94,21 +98,28 @@ export default async function TemplatePage({ params, searchParams }: Props) {
 
       {halted ? (
         <div className="mb-6 space-y-3" data-testid="halted">
-          <Alert tone="error">Halted: the upgrade to {halted.version} stopped starting members. {halted.haltReason}</Alert>
+          <Alert tone="error">
+            Halted: the upgrade to {halted.version} stopped starting members. {halted.haltReason}
+          </Alert>
           {can(user, { action: "upgrade:force" }) ? <ResumeButton id={template.id} /> : null}
         </div>
       ) : null}
       {template.state === "PARTIALLY_APPLIED" ? (
         <div className="mb-6">
           <Alert tone="warning">
-            Partially applied: {behind.toLocaleString("en")} member(s) are not on {template.targetVersion}. New versions are blocked until every member is on one version — the next upgrade window or “Upgrade now” brings them there.
+            Partially applied: {behind.toLocaleString("en")} member(s) are not on {template.targetVersion}. New versions are blocked until every member is on
+            one version — the next upgrade window or “Upgrade now” brings them there.
           </Alert>
         </div>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card aria-labelledby="progress" className="lg:col-span-2">
-          <CardHeader id="progress" title="Members" description={template.state === "UPGRADING" ? "Upgrading now; this page refreshes by itself." : undefined} />
+          <CardHeader
+            id="progress"
+            title="Members"
+            description={template.state === "UPGRADING" ? "Upgrading now; this page refreshes by itself." : undefined}
+          />
           <CardBody className="space-y-4">
             <SyncBar onTarget={onTarget} total={template.members} label={`Members on ${template.targetVersion}`} />
             <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="member-counts">
@@ -137,10 +148,13 @@ export default async function TemplatePage({ params, searchParams }: Props) {
               </Link>
             </div>
             <div className="text-sm text-slate-600" data-testid="upgrade-window">
-              <span className="font-medium text-slate-800">{template.upgradeWindow ? `Upgrade to ${template.targetVersion} in: ` : "Next upgrade window: "}</span>
+              <span className="font-medium text-slate-800">
+                {template.upgradeWindow ? `Upgrade to ${template.targetVersion} in: ` : "Next upgrade window: "}
+              </span>
               {template.upgradeWindow ? (
                 <span>
-                  {template.upgradeWindow.scheduleName}, <TimeRange start={template.upgradeWindow.start} end={template.upgradeWindow.end} viewerZone={zone} withDate />
+                  {template.upgradeWindow.scheduleName},{" "}
+                  <TimeRange start={template.upgradeWindow.start} end={template.upgradeWindow.end} viewerZone={zone} withDate />
                 </span>
               ) : template.nextWindow ? (
                 <span>
@@ -162,7 +176,12 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                 <ConcurrencyForm template={{ id: template.id, revision: template.revision }} concurrency={template.concurrency} />
                 <RolloutSettingsForm
                   template={{ id: template.id, revision: template.revision }}
-                  settings={{ concurrencyPercent: template.concurrencyPercent, canaryPercent: template.canaryPercent, maxFailures: template.maxFailures, maxFailurePercent: template.maxFailurePercent }}
+                  settings={{
+                    concurrencyPercent: template.concurrencyPercent,
+                    canaryPercent: template.canaryPercent,
+                    maxFailures: template.maxFailures,
+                    maxFailurePercent: template.maxFailurePercent,
+                  }}
                 />
               </>
             ) : (
@@ -178,7 +197,9 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         </Card>
       </div>
 
-      {notices.counts.length > 0 || shortNotice ? <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="template-notices" className="mt-6" /> : null}
+      {notices.counts.length > 0 || shortNotice ? (
+        <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="template-notices" className="mt-6" />
+      ) : null}
 
       <Card aria-labelledby="runs" className="mt-6">
         <CardHeader id="runs" title="Upgrade runs" description="One per window (or “Upgrade now”); the newest ten." />
@@ -202,7 +223,11 @@ export default async function TemplatePage({ params, searchParams }: Props) {
               {template.runs.map((r) => (
                 <tr key={r.id}>
                   <Td>
-                    {r.forced ? <Badge tone="info" className="mb-1">Upgrade now</Badge> : null}
+                    {r.forced ? (
+                      <Badge tone="info" className="mb-1">
+                        Upgrade now
+                      </Badge>
+                    ) : null}
                     <div>
                       <TimeRange start={r.windowStart} end={r.windowEnd} viewerZone={zone} withDate />
                     </div>
@@ -210,7 +235,12 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                   <Td className="font-mono text-xs">{r.version}</Td>
                   <Td>
                     <Badge tone={RUN_TONES[r.state as keyof typeof RUN_TONES] ?? "neutral"}>{RUN_LABELS[r.state as keyof typeof RUN_LABELS] ?? r.state}</Badge>
-                    {r.canarySize ? <div className="mt-1 text-xs text-slate-500">Canary of {r.canarySize}{r.canaryPassedAt ? " passed" : ""}</div> : null}
+                    {r.canarySize ? (
+                      <div className="mt-1 text-xs text-slate-500">
+                        Canary of {r.canarySize}
+                        {r.canaryPassedAt ? " passed" : ""}
+                      </div>
+                    ) : null}
                     {r.haltReason ? <div className="mt-1 max-w-xs text-xs text-rose-700">{r.haltReason}</div> : null}
                   </Td>
                   <Td className="text-right tabular-nums">{r.succeeded.toLocaleString("en")}</Td>
@@ -239,7 +269,13 @@ export default async function TemplatePage({ params, searchParams }: Props) {
 
       <TemplateExecutionCard
         template={{ id: template.id, revision: template.revision }}
-        settings={{ executor: template.executor, preHook: template.preHook, postHook: template.postHook, cutoffMinutes: template.cutoffMinutes, memberTimeoutMinutes: template.memberTimeoutMinutes }}
+        settings={{
+          executor: template.executor,
+          preHook: template.preHook,
+          postHook: template.postHook,
+          cutoffMinutes: template.cutoffMinutes,
+          memberTimeoutMinutes: template.memberTimeoutMinutes,
+        }}
         defaultExecutor={choices.defaultExecutor}
         simulatedAllowed={choices.simulatedAllowed}
         mayEdit={mayManage}
@@ -250,7 +286,13 @@ export default async function TemplatePage({ params, searchParams }: Props) {
           id="members"
           title="Member list"
           action={
-            <FilterTabs label="Filter members by state" values={STATES} current={filter.state ?? null} labels={MEMBER_STATE_LABELS} href={(s) => href({ state: s, after: null })} />
+            <FilterTabs
+              label="Filter members by state"
+              values={STATES}
+              current={filter.state ?? null}
+              labels={MEMBER_STATE_LABELS}
+              href={(s) => href({ state: s, after: null })}
+            />
           }
         />
         {page.members.length === 0 ? (

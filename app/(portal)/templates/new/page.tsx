@@ -17,12 +17,19 @@ export default async function NewTemplatePage() {
   return (
     <>
       <Breadcrumb parent={{ href: "/templates", label: "Templates" }} current="New template" />
-      <PageHeader title="New fleet template" description="Members start on the version you give; set a new target version later and they are upgraded in the policy’s windows." />
+      <PageHeader
+        title="New fleet template"
+        description="Members start on the version you give; set a new target version later and they are upgraded in the policy’s windows."
+      />
       {!can(user, { action: "template:manage" }) ? (
         <EmptyState title="Only admins create templates">Ask an admin to create it for you.</EmptyState>
       ) : policies.length === 0 ? (
         <EmptyState title="No policy with a schedule yet">
-          A template follows a maintenance policy with at least one upgrade schedule. <Link href="/policies/new" className="text-indigo-700 hover:underline">Create a policy</Link> first.
+          A template follows a maintenance policy with at least one upgrade schedule.{" "}
+          <Link href="/policies/new" className="text-indigo-700 hover:underline">
+            Create a policy
+          </Link>{" "}
+          first.
         </EmptyState>
       ) : (
         <Card>

@@ -11,9 +11,18 @@ export const GET = apiRoute(async function GET(request: Request) {
   return Response.json({
     quarters: f.quarters,
     totals: { ...f.totals, share: f.totals.resources ? f.totals.patched / f.totals.resources : null },
-    byTeam: f.shares.map((s) => ({ team: s.team, environment: s.environment.toLowerCase().replace("_", "-"), resources: s.resources, patched: s.patched, share: s.resources ? s.patched / s.resources : null })),
+    byTeam: f.shares.map((s) => ({
+      team: s.team,
+      environment: s.environment.toLowerCase().replace("_", "-"),
+      resources: s.resources,
+      patched: s.patched,
+      share: s.resources ? s.patched / s.resources : null,
+    })),
     neverPatched: { count: f.neverPatched.length, resources: f.neverPatched.slice(0, 100).map((r) => r.name) },
     longExcluded: { count: f.longExcluded.length, resources: f.longExcluded.slice(0, 100).map((r) => ({ name: r.name, missed: r.missed, reason: r.reason })) },
-    failedLastTime: { count: f.failedLastTime.length, resources: f.failedLastTime.slice(0, 100).map((r) => ({ name: r.name, at: r.finishedAt.toISOString(), message: r.message })) },
+    failedLastTime: {
+      count: f.failedLastTime.length,
+      resources: f.failedLastTime.slice(0, 100).map((r) => ({ name: r.name, at: r.finishedAt.toISOString(), message: r.message })),
+    },
   });
 });

@@ -17,7 +17,9 @@ export const GET = apiRoute(async function GET(request: Request) {
   if (!query.success) return badRequest(query.error);
   if (!mayReadExecution(user, null)) return apiError(403, "You may not read executions.");
   const { party, kind, group, template, state, limit, cursor } = query.data;
-  const page = await listExecutions(party !== undefined ? { party, kind: kind!, group, state, limit, after: cursor } : { template: template!, state, limit, after: cursor });
+  const page = await listExecutions(
+    party !== undefined ? { party, kind: kind!, group, state, limit, after: cursor } : { template: template!, state, limit, after: cursor },
+  );
   if (!page.ok) return apiError(page.status, page.message);
   return Response.json({ items: page.value.items.map(executionSummaryJson), nextCursor: page.value.next });
 });

@@ -55,7 +55,13 @@ const PageQuery = z.object({
   from: z.string().max(600).optional().catch(undefined),
 });
 
-const SLOT_STATE_LABELS: Record<string, string> = { SCHEDULED: "Waiting", RUNNING: "Patching", HALTED: "Halted", COMPLETED: "Completed", PARTIAL: "Fell short" };
+const SLOT_STATE_LABELS: Record<string, string> = {
+  SCHEDULED: "Waiting",
+  RUNNING: "Patching",
+  HALTED: "Halted",
+  COMPLETED: "Completed",
+  PARTIAL: "Fell short",
+};
 
 const formatDateTimeUtc = (at: Date) => `${formatDateTime(at, "UTC")} UTC`;
 
@@ -86,9 +92,14 @@ export default async function PartyPage({ params, searchParams }: Params) {
   ]);
   const mayManage = can(user, { action: "party:manage" });
   // The slot whose executions are listed: the one asked for, else the first that is patching, else the first that ran.
-  const execGroup = runs.find((r) => r.group === query.slot)?.group ?? runs.find((r) => r.state === "RUNNING" || r.state === "HALTED")?.group ?? runs[0]?.group ?? null;
-  const [execCounts, execPage] = party.id && execGroup !== null ? await Promise.all([slotExecutionCounts(party.id), listSlotExecutions(party.id, execGroup, { state: query.state ?? undefined, after: query.from })]) : [null, null];
-  const shortNotice = party.kind === "production" && party.status !== "cancelled" ? shortNoticeReason(party.startsAt, notices?.lastTold?.createdAt ?? null, now) : null;
+  const execGroup =
+    runs.find((r) => r.group === query.slot)?.group ?? runs.find((r) => r.state === "RUNNING" || r.state === "HALTED")?.group ?? runs[0]?.group ?? null;
+  const [execCounts, execPage] =
+    party.id && execGroup !== null
+      ? await Promise.all([slotExecutionCounts(party.id), listSlotExecutions(party.id, execGroup, { state: query.state ?? undefined, after: query.from })])
+      : [null, null];
+  const shortNotice =
+    party.kind === "production" && party.status !== "cancelled" ? shortNoticeReason(party.startsAt, notices?.lastTold?.createdAt ?? null, now) : null;
   const needsChange = party.kind === "production" && party.status !== "cancelled" && !ran;
   const c = counts.get(partyKey(party))!;
   const base = `/parties/${party.tag}/${party.kind}`;
@@ -110,7 +121,11 @@ export default async function PartyPage({ params, searchParams }: Params) {
             {!party.stored ? <Badge>projected from the rule</Badge> : null}
           </span>
         }
-        actions={can(user, { action: "party:manage" }) && party.startsAt > now && party.status !== "cancelled" ? <PartyAdmin tag={party.tag} kind={party.kind} localDate={party.localDate} /> : null}
+        actions={
+          can(user, { action: "party:manage" }) && party.startsAt > now && party.status !== "cancelled" ? (
+            <PartyAdmin tag={party.tag} kind={party.kind} localDate={party.localDate} />
+          ) : null
+        }
       />
       {party.status === "cancelled" ? (
         <div className="mb-6">
@@ -127,7 +142,13 @@ export default async function PartyPage({ params, searchParams }: Params) {
           <CardBody>
             {party.stored ? (
               <div className="grid gap-6 md:grid-cols-2">
-                <ChangeStatusPanel change={(party.id ? changes.get(party.id) : null) ?? null} subject="this production party" mayOpen={mayManage} open={{ partyTag: party.tag }} held={party.held} />
+                <ChangeStatusPanel
+                  change={(party.id ? changes.get(party.id) : null) ?? null}
+                  subject="this production party"
+                  mayOpen={mayManage}
+                  open={{ partyTag: party.tag }}
+                  held={party.held}
+                />
                 <div className="space-y-3 text-sm" data-testid="qa-gate">
                   <h3 className="font-medium text-slate-800">QA gate</h3>
                   {qa ? (
@@ -135,12 +156,15 @@ export default async function PartyPage({ params, searchParams }: Params) {
                       <Link href={`/parties/${party.tag}/qa`} className="text-indigo-700 hover:underline">
                         QA {party.tag}
                       </Link>
-                      : {qa.patched.toLocaleString("en")} patched, {qa.failed.toLocaleString("en")} failed ({(qa.failureRate * 100).toFixed(1)} % of {qa.tried.toLocaleString("en")}; threshold {(QA_FAILURE_THRESHOLD * 100).toFixed(0)} %).
+                      : {qa.patched.toLocaleString("en")} patched, {qa.failed.toLocaleString("en")} failed ({(qa.failureRate * 100).toFixed(1)} % of{" "}
+                      {qa.tried.toLocaleString("en")}; threshold {(QA_FAILURE_THRESHOLD * 100).toFixed(0)} %).
                     </p>
                   ) : (
                     <p className="text-slate-500">The QA party of {party.tag} has not run yet.</p>
                   )}
-                  {qa?.overThreshold && !party.held ? <Alert tone="warning">QA failures are above the threshold: consider holding production until they are understood.</Alert> : null}
+                  {qa?.overThreshold && !party.held ? (
+                    <Alert tone="warning">QA failures are above the threshold: consider holding production until they are understood.</Alert>
+                  ) : null}
                   {party.held ? (
                     <Alert tone="warning">
                       Held by {party.held.by} on {formatDateTimeUtc(party.held.at)}: {party.held.reason}
@@ -150,15 +174,23 @@ export default async function PartyPage({ params, searchParams }: Params) {
                 </div>
               </div>
             ) : (
-              <p className="text-sm text-slate-500">This party is still projected from the rule; its change request can be opened once it is stored (two years ahead).</p>
+              <p className="text-sm text-slate-500">
+                This party is still projected from the rule; its change request can be opened once it is stored (two years ahead).
+              </p>
             )}
           </CardBody>
         </Card>
       ) : null}
-      {notices && (notices.counts.length > 0 || shortNotice) ? <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="party-notices" className="mb-6" /> : null}
+      {notices && (notices.counts.length > 0 || shortNotice) ? (
+        <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="party-notices" className="mb-6" />
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="min-w-0 lg:col-span-2" aria-labelledby="slots">
-          <CardHeader id="slots" title="Group slots" description={ran ? "Resources that were patched (or failed) in each slot." : "Resources included in each slot today."} />
+          <CardHeader
+            id="slots"
+            title="Group slots"
+            description={ran ? "Resources that were patched (or failed) in each slot." : "Resources included in each slot today."}
+          />
           <Table caption="Group slots">
             <thead>
               <tr>
@@ -187,13 +219,17 @@ export default async function PartyPage({ params, searchParams }: Params) {
                         if (!r) return <span className="text-xs text-slate-400">not started</span>;
                         return (
                           <div className="text-xs">
-                            <Badge tone={r.state === "COMPLETED" ? "success" : r.state === "RUNNING" ? "info" : r.state === "SCHEDULED" ? "warning" : "danger"}>{SLOT_STATE_LABELS[r.state] ?? r.state}</Badge>
+                            <Badge tone={r.state === "COMPLETED" ? "success" : r.state === "RUNNING" ? "info" : r.state === "SCHEDULED" ? "warning" : "danger"}>
+                              {SLOT_STATE_LABELS[r.state] ?? r.state}
+                            </Badge>
                             <div className="mt-1 text-slate-600">
                               {r.patched} patched · {r.failed} failed{r.running ? ` · ${r.running} in flight` : ""}
                               {r.canarySize ? ` · canary of ${r.canarySize}${r.canaryPassedAt ? " passed" : ""}` : ""}
                             </div>
                             {r.haltReason ? <div className="mt-1 max-w-xs text-rose-700">{r.haltReason}</div> : null}
-                            {r.state === "HALTED" && can(user, { action: "upgrade:force" }) ? <ResumeSlotButton runId={r.id} tag={party.tag} kind={party.kind} /> : null}
+                            {r.state === "HALTED" && can(user, { action: "upgrade:force" }) ? (
+                              <ResumeSlotButton runId={r.id} tag={party.tag} kind={party.kind} />
+                            ) : null}
                           </div>
                         );
                       })()}
@@ -252,7 +288,12 @@ export default async function PartyPage({ params, searchParams }: Params) {
           action={
             <nav aria-label="Group" className="flex gap-1">
               {[1, 2, 3].map((g) => (
-                <Link key={g} href={`${base}?group=${g}`} aria-current={g === group ? "page" : undefined} className={cx("rounded-md px-3 py-1.5 text-sm font-medium", g === group ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100")}>
+                <Link
+                  key={g}
+                  href={`${base}?group=${g}`}
+                  aria-current={g === group ? "page" : undefined}
+                  className={cx("rounded-md px-3 py-1.5 text-sm font-medium", g === group ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100")}
+                >
                   Group {g}
                 </Link>
               ))}
@@ -269,20 +310,40 @@ export default async function PartyPage({ params, searchParams }: Params) {
             columns={[{ label: "Name" }, { label: "Kind" }, { label: "Team" }, { label: "Cluster", nowrap: true }, { label: "Last time" }]}
             rows={resources.rows.map((r) => ({
               key: r.id,
-              cells: [resourceCell(r.name), kindLabel(r.kind), r.team.name, r.cluster?.name ?? null, r.lastOutcome === "FAILED" ? { badge: "failed", tone: "danger" } : r.lastOutcome ? { badge: r.lastOutcome.toLowerCase(), tone: "success" } : null],
+              cells: [
+                resourceCell(r.name),
+                kindLabel(r.kind),
+                r.team.name,
+                r.cluster?.name ?? null,
+                r.lastOutcome === "FAILED"
+                  ? { badge: "failed", tone: "danger" }
+                  : r.lastOutcome
+                    ? { badge: r.lastOutcome.toLowerCase(), tone: "success" }
+                    : null,
+              ],
             }))}
           />
         )}
       </Card>
-      <Pager firstHref={query.after ? `${base}?group=${group}` : null} nextHref={resources.next ? `${base}?group=${group}&after=${encodeURIComponent(resources.next)}` : null} />
+      <Pager
+        firstHref={query.after ? `${base}?group=${group}` : null}
+        nextHref={resources.next ? `${base}?group=${group}&after=${encodeURIComponent(resources.next)}` : null}
+      />
       <Card className="mt-6" aria-labelledby="excluded">
         <CardHeader
           id="excluded"
           title={`Excluded (${excluded.total.toLocaleString("en")})`}
-          description={excluded.total > excluded.rows.length ? `Not patched in this party, and why: the first ${excluded.rows.length} by name.` : "Not patched in this party, and why."}
+          description={
+            excluded.total > excluded.rows.length
+              ? `Not patched in this party, and why: the first ${excluded.rows.length} by name.`
+              : "Not patched in this party, and why."
+          }
           action={
             excluded.total > excluded.rows.length ? (
-              <Link href={`/resources?environment=${party.kind === "production" ? "production" : "non-production"}&state=excluded`} className="text-sm text-indigo-700 hover:underline">
+              <Link
+                href={`/resources?environment=${party.kind === "production" ? "production" : "non-production"}&state=excluded`}
+                className="text-sm text-indigo-700 hover:underline"
+              >
                 All {excluded.total.toLocaleString("en")} in the resource list
               </Link>
             ) : null
@@ -296,8 +357,17 @@ export default async function PartyPage({ params, searchParams }: Params) {
           <DataTable
             caption="Excluded resources"
             testId="party-excluded"
-            columns={[{ label: "Name" }, { label: "Team" }, { label: "Group" }, { label: "Why", muted: true, wide: true }, { label: "Since (UTC)", nowrap: true }]}
-            rows={excluded.rows.map((r) => ({ key: r.id, cells: [resourceCell(r.name), r.team.name, r.patchGroup, r.exclusionReason, r.excludedAt ? formatDateTime(r.excludedAt, "UTC") : null] }))}
+            columns={[
+              { label: "Name" },
+              { label: "Team" },
+              { label: "Group" },
+              { label: "Why", muted: true, wide: true },
+              { label: "Since (UTC)", nowrap: true },
+            ]}
+            rows={excluded.rows.map((r) => ({
+              key: r.id,
+              cells: [resourceCell(r.name), r.team.name, r.patchGroup, r.exclusionReason, r.excludedAt ? formatDateTime(r.excludedAt, "UTC") : null],
+            }))}
           />
         )}
       </Card>

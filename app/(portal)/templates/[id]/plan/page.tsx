@@ -48,7 +48,11 @@ export default async function TemplatePlanPage({ params }: { params: Promise<{ i
               action={<Badge tone={fits ? "success" : "danger"}>{formatMinutes(total)} in all</Badge>}
             />
             <CardBody className="space-y-2">
-              {!fits ? <Alert tone="warning">The plan needs {formatMinutes(total)}, longer than the {formatMinutes(windowMinutes!)} window: what does not finish waits for the next window.</Alert> : null}
+              {!fits ? (
+                <Alert tone="warning">
+                  The plan needs {formatMinutes(total)}, longer than the {formatMinutes(windowMinutes!)} window: what does not finish waits for the next window.
+                </Alert>
+              ) : null}
               <ol className="space-y-2" aria-label="Stages on a timeline" data-testid="plan-timeline">
                 {stages.map((stage, i) => (
                   <li key={stage.component} className="grid grid-cols-[10rem_1fr] items-center gap-3 text-sm">
@@ -101,7 +105,10 @@ export default async function TemplatePlanPage({ params }: { params: Promise<{ i
                               {step.servers.map((name) => (
                                 <li key={name} className="flex items-center justify-between gap-2">
                                   {members[name]?.isResource ? (
-                                    <Link href={`/resources/${encodeURIComponent(name)}`} className="truncate font-mono text-xs text-indigo-700 hover:underline">
+                                    <Link
+                                      href={`/resources/${encodeURIComponent(name)}`}
+                                      className="truncate font-mono text-xs text-indigo-700 hover:underline"
+                                    >
                                       {name}
                                     </Link>
                                   ) : (
@@ -122,7 +129,10 @@ export default async function TemplatePlanPage({ params }: { params: Promise<{ i
           ))}
         </div>
       ) : (
-        <EmptyState title="No upgrade plan">Members are upgraded in any order, up to the template's concurrency at once.{can(user, { action: "template:manage" }) ? " Write the components below to order them." : ""}</EmptyState>
+        <EmptyState title="No upgrade plan">
+          Members are upgraded in any order, up to the template's concurrency at once.
+          {can(user, { action: "template:manage" }) ? " Write the components below to order them." : ""}
+        </EmptyState>
       )}
       {can(user, { action: "template:manage" }) ? (
         <Card aria-labelledby="edit-plan" className="mt-6">

@@ -33,7 +33,12 @@ export const PATCH = apiRoute(async function PATCH(request: Request, { params }:
   const result = await updatePolicy(
     user,
     policy.id,
-    { name: patch.name ?? current.name, tags: patch.tags ?? current.tags, schedules: patch.schedules ?? current.schedules, revision: patch.revision ?? current.revision },
+    {
+      name: patch.name ?? current.name,
+      tags: patch.tags ?? current.tags,
+      schedules: patch.schedules ?? current.schedules,
+      revision: patch.revision ?? current.revision,
+    },
     new Date(),
   );
   if (!result.ok) return apiError(result.status, result.message);

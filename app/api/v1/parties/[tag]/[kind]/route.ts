@@ -27,6 +27,11 @@ export const GET = apiRoute(async function GET(request: Request, { params }: { p
     partyChanges(party.id ? [party.id] : []),
   ]);
   return Response.json(
-    partyWithCountsJson(party, counts.get(partyKey(party))!, outcomes && { patched: outcomes.PATCHED, failed: outcomes.FAILED, skipped: outcomes.SKIPPED }, changes),
+    partyWithCountsJson(
+      party,
+      counts.get(partyKey(party))!,
+      outcomes && { patched: outcomes.PATCHED, failed: outcomes.FAILED, skipped: outcomes.SKIPPED },
+      changes,
+    ),
   );
 });
