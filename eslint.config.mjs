@@ -9,7 +9,7 @@ const forbid = (names, message, allowTypeImports = false) => ({
 });
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", "next-env.d.ts", "bench/results*", "playwright-report/**", "test-results/**"] },
+  { ignores: [".next/**", "node_modules/**", "next-env.d.ts", "lib/database/generated/**", "bench/results*", "playwright-report/**", "test-results/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["app/**", "components/**"],

@@ -3,8 +3,10 @@
 // across hot reloads in development.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "@prisma/client";
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from "kysely";
 import { createHash } from "node:crypto";
 import pg from "pg";
+import type { DB } from "./database/generated/kysely";
 import { env } from "./env";
 
 type Database = { pool: pg.Pool; prisma: PrismaClient; logQueries: boolean };
@@ -86,6 +88,35 @@ export async function sql<T>(strings: TemplateStringsArray | Prisma.Sql, ...valu
   if (logQueries) console.log(`sql: ${query.text}`);
   const result = await pool.query({ name: statementName(query.text), text: query.text, values: query.values.map(parameter), types });
   return result.rows as T[];
+}
+
+/**
+ * The query builder, typed from prisma/schema.prisma (prisma-kysely generates `DB` at `prisma
+ * generate`): a renamed column breaks the type check, and a row's type is what the statement
+ * selects, not a hand-written assertion. It only builds statements; `execute` runs them (decision 015).
+ */
+export const qb = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/**
+ * Runs a statement built with `qb` and returns its rows, read as `sql` and `db.$queryRaw` read
+ * them: outside a transaction through the pool as a named prepared statement, inside one through
+ * the transaction's client.
+ */
+export async function execute<Row>(query: Compilable<Row>, tx?: Prisma.TransactionClient): Promise<Row[]> {
+  const { sql: text, parameters } = query.compile();
+  const values = parameters.map(parameter);
+  if (tx) return tx.$queryRawUnsafe<Row[]>(text, ...values);
+  const { pool, logQueries } = database();
+  if (logQueries) console.log(`sql: ${text}`);
+  const result = await pool.query({ name: statementName(text), text, values, types });
+  return result.rows as Row[];
 }
 
 /** Closes the pool (scripts and tests; the server keeps it for its lifetime). */

@@ -1,6 +1,6 @@
-import type { Environment, OutcomeStatus, PartyKind, PartyStatus } from "@prisma/client";
+import type { OutcomeStatus } from "@prisma/client";
 import { cache } from "react";
-import { db, sql } from "../db";
+import { db, execute, qb } from "../db";
 import { boundedMap } from "../domain/memo";
 
 /**
@@ -9,17 +9,21 @@ import { boundedMap } from "../domain/memo";
  * parties' slot counts and a party's slots all read it, once per request: a few rows instead of
  * an aggregate over the whole fleet.
  */
-export const fleetCounts = cache(async () => {
-  const rows = await sql<{ environment: Environment; excluded: boolean; patchGroup: number; count: number }>`
-    SELECT environment::text AS environment, excluded, "patchGroup", sum(count)::int AS count FROM "FleetCount" GROUP BY 1, 2, 3 HAVING sum(count) <> 0`;
-  return rows.map((r) => ({ environment: r.environment, excluded: r.excluded, patchGroup: r.patchGroup, _count: { _all: r.count } }));
-});
+export const fleetCounts = cache(() =>
+  execute(
+    qb
+      .selectFrom("FleetCount")
+      .select((eb) => ["environment", "excluded", "patchGroup", eb.cast<number>(eb.fn.sum("count"), "integer").as("count")])
+      .groupBy(["environment", "excluded", "patchGroup"])
+      .having((eb) => eb.fn.sum("count"), "<>", 0),
+  ),
+);
 
 export async function getFleetSummary() {
   const rows = await fleetCounts();
   const summary = { production: 0, nonProduction: 0, excluded: 0, total: 0 };
   for (const row of rows) {
-    const n = row._count._all;
+    const n = row.count;
     summary.total += n;
     if (row.environment === "PRODUCTION") summary.production += n;
     else summary.nonProduction += n;
@@ -63,8 +67,14 @@ export async function getOutcomeCounts(party: { id: string; status: string }): P
 /** The most recent party that has ended, if any. */
 export async function getLastCompletedParty(now: Date) {
   // Raw: the home page asks on every request (a model query costs ~1 ms of the server's CPU to plan).
-  const [party] = await sql<{ id: string; tag: string; kind: PartyKind; localDate: string; status: PartyStatus }>`
-    SELECT id, tag, kind::text AS kind, "localDate", status::text AS status FROM "Party"
-    WHERE "endsAt" <= ${now} AND status <> 'CANCELLED' ORDER BY "endsAt" DESC LIMIT 1`;
+  const [party] = await execute(
+    qb
+      .selectFrom("Party")
+      .select(["id", "tag", "kind", "localDate", "status"])
+      .where("endsAt", "<=", now)
+      .where("status", "<>", "CANCELLED")
+      .orderBy("endsAt", "desc")
+      .limit(1),
+  );
   return party ?? null;
 }

@@ -185,7 +185,7 @@ export type SlotCounts = Record<PatchGroup, number>;
 export async function countIncludedByGroup(kind: PartyKind): Promise<SlotCounts> {
   const environment = kind === "production" ? "PRODUCTION" : "NON_PRODUCTION";
   const counts: SlotCounts = { 1: 0, 2: 0, 3: 0 };
-  for (const row of await fleetCounts()) if (row.environment === environment && !row.excluded) counts[row.patchGroup as PatchGroup] = row._count._all;
+  for (const row of await fleetCounts()) if (row.environment === environment && !row.excluded) counts[row.patchGroup as PatchGroup] = row.count;
   return counts;
 }
 

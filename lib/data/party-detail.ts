@@ -49,7 +49,9 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
         })
       : Promise.resolve([]),
     teamId
-      ? db.resource.groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, teamId }, _count: { _all: true } })
+      ? db.resource
+          .groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, teamId }, _count: { _all: true } })
+          .then((rows) => rows.map((r) => ({ environment: r.environment, patchGroup: r.patchGroup, count: r._count._all })))
       : fleetCounts().then((rows) => rows.filter((r) => !r.excluded)),
   ]);
   for (const party of toCount) known.set(party.id!, empty());
@@ -61,7 +63,7 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
       continue;
     }
     const counts = empty();
-    for (const row of current) if (row.environment === environmentOf(party.kind)) counts[row.patchGroup as PatchGroup] = row._count._all;
+    for (const row of current) if (row.environment === environmentOf(party.kind)) counts[row.patchGroup as PatchGroup] = row.count;
     result.set(partyKey(party), counts);
   }
   return result;
@@ -111,7 +113,7 @@ export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
     // The whole fleet's count is kept by the database (fleetCounts, read once per request anyway).
     teamIds
       ? sql<{ n: number }>`SELECT count(*)::int AS n FROM "Resource" r WHERE ${where}`.then(([row]) => row!.n)
-      : fleetCounts().then((counts) => counts.reduce((sum, c) => (c.excluded && c.environment === environmentOf(kind) ? sum + c._count._all : sum), 0)),
+      : fleetCounts().then((counts) => counts.reduce((sum, c) => (c.excluded && c.environment === environmentOf(kind) ? sum + c.count : sum), 0)),
   ]);
   return { rows, total };
 }

@@ -6,9 +6,9 @@
 // exclude/include hot path decision 012 is about.
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
-import { db, sql } from "../db";
+import { db, execute, qb, sql } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { checkGroupChange, CONFLICT_MESSAGE, exclusionChange, expiryRefusal, type ExclusionChange, type ExclusionState, type PatchGroup } from "../domain";
+import { checkGroupChange, CONFLICT_MESSAGE, exclusionChange, expiryRefusal, type ExclusionChange, type PatchGroup } from "../domain";
 import { CONNECTION_FIELDS, type ExcludeInput, type GroupChangeInput, type ResourcePatchInput } from "../validation/resources";
 import { auditInsert, recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
@@ -16,23 +16,41 @@ import { getResource, resourceRecordFrom, type ResourceRecord } from "./resource
 
 type Tx = Prisma.TransactionClient;
 
-/** How executors reach the resource (null: not set, or the default port and user). */
-type Connection = { address: string | null; sshPort: number | null; sshUser: string | null };
 /** The row as a change reads it, with or without its lock. */
-type Row = ExclusionState & Connection & { id: string; name: string; teamId: string; clusterId: string | null; revision: number };
-
-const RESOURCE_COLUMNS = Prisma.sql`id, name, "teamId", "clusterId", "patchGroup", excluded, "exclusionReason", "exclusionUntil", "excludedAt", "excludedById", address, "sshPort", "sshUser", revision`;
+const readRow = (name: string) =>
+  qb
+    .selectFrom("Resource")
+    .select([
+      "id",
+      "name",
+      "teamId",
+      "clusterId",
+      "patchGroup",
+      "excluded",
+      "exclusionReason",
+      "exclusionUntil",
+      "excludedAt",
+      "excludedById",
+      "address",
+      "sshPort",
+      "sshUser",
+      "revision",
+    ])
+    .where("name", "=", name);
+type Row = NonNullable<Awaited<ReturnType<typeof readResource>>>;
+/** How executors reach the resource (null: not set, or the default port and user). */
+type Connection = Pick<Row, "address" | "sshPort" | "sshUser">;
 
 /** The resource as it is now (one statement, no lock). */
-async function readResource(name: string): Promise<Row | null> {
-  const rows = await sql<Row>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name}`;
-  return rows[0] ?? null;
+async function readResource(name: string) {
+  const [row] = await execute(readRow(name));
+  return row ?? null;
 }
 
 /** The resource, locked for the rest of the transaction (one statement). */
-async function lockResource(tx: Tx, name: string): Promise<Row | null> {
-  const rows = await tx.$queryRaw<Row[]>`SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE name = ${name} FOR UPDATE`;
-  return rows[0] ?? null;
+async function lockResource(tx: Tx, name: string) {
+  const [row] = await execute(readRow(name).forUpdate(), tx);
+  return row ?? null;
 }
 
 /** 404, 403 and 409 checks every single change starts with. */

@@ -2,7 +2,7 @@
 // resumed here, whether the engines (lib/rollout) or people ("Upgrade now", "Resume") do it, so each
 // of these rules has one owner. The engines decide when; this module says what a step writes.
 import type { Prisma } from "@prisma/client";
-import { db, sql } from "../db";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { canarySize, slotLabel, templateState, type TemplateStateName } from "../domain";
 import { recordAudit, SCHEDULER, type Actor } from "./audit";
@@ -13,28 +13,9 @@ type Tx = Prisma.TransactionClient;
 /** The longest an "Upgrade now" run may start new members. */
 export const FORCED_RUN_HOURS = 24;
 
-export const TEMPLATE_RUN_SELECT = {
-  id: true,
-  version: true,
-  windowStart: true,
-  windowEnd: true,
-  forced: true,
-  state: true,
-  canarySize: true,
-  canaryPassedAt: true,
-  failureBaseline: true,
-} as const;
-export type TemplateRun = {
-  id: string;
-  version: string;
-  windowStart: Date;
-  windowEnd: Date;
-  forced: boolean;
-  state: string;
-  canarySize: number;
-  canaryPassedAt: Date | null;
-  failureBaseline: number;
-};
+const TEMPLATE_RUN_COLUMNS = ["id", "version", "windowStart", "windowEnd", "forced", "state", "canarySize", "canaryPassedAt", "failureBaseline"] as const;
+export const TEMPLATE_RUN_SELECT = Object.fromEntries(TEMPLATE_RUN_COLUMNS.map((c) => [c, true])) as { [C in (typeof TEMPLATE_RUN_COLUMNS)[number]]: true };
+export type TemplateRun = Prisma.UpgradeRunGetPayload<{ select: typeof TEMPLATE_RUN_SELECT }>;
 
 type TemplateOpening = {
   template: { id: string; name: string; targetVersion: string; canaryPercent: number };
@@ -51,11 +32,24 @@ type TemplateOpening = {
  */
 export async function openTemplateRun(tx: Tx, { template, window, forced, audit }: TemplateOpening, now: Date): Promise<TemplateRun | null> {
   const offTarget = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: template.targetVersion } } });
-  const created = await tx.$queryRaw<TemplateRun[]>`
-    INSERT INTO "UpgradeRun" (id, "templateId", version, "windowStart", "windowEnd", forced, state, "canarySize", "createdAt")
-    VALUES (${`run_${template.id}_${window.start.getTime()}`}, ${template.id}, ${template.targetVersion}, ${window.start}, ${window.end}, ${forced}, 'RUNNING', ${canarySize(template.canaryPercent, offTarget)}, ${now})
-    ON CONFLICT ("templateId", "windowStart") DO NOTHING
-    RETURNING id, version, "windowStart", "windowEnd", forced, state::text AS state, "canarySize", "canaryPassedAt", "failureBaseline"`;
+  const created = await execute(
+    qb
+      .insertInto("UpgradeRun")
+      .values({
+        id: `run_${template.id}_${window.start.getTime()}`,
+        templateId: template.id,
+        version: template.targetVersion,
+        windowStart: window.start,
+        windowEnd: window.end,
+        forced,
+        state: "RUNNING",
+        canarySize: canarySize(template.canaryPercent, offTarget),
+        createdAt: now,
+      })
+      .onConflict((conflict) => conflict.columns(["templateId", "windowStart"]).doNothing())
+      .returning(TEMPLATE_RUN_COLUMNS),
+    tx,
+  );
   const run = created[0];
   if (!run) return null;
   await tx.templateMember.updateMany({
@@ -115,9 +109,7 @@ export async function closeTemplateRun(
 
 /** Writes the template's state as its members and runs say it is. */
 export async function settleTemplateState(tx: Tx, templateId: string, targetVersion: string, previous?: TemplateStateName): Promise<TemplateStateName> {
-  const versions = await tx.$queryRaw<
-    { currentVersion: string }[]
-  >`SELECT DISTINCT "currentVersion" FROM "TemplateMember" WHERE "templateId" = ${templateId} LIMIT 3`;
+  const versions = await execute(qb.selectFrom("TemplateMember").select("currentVersion").distinct().where("templateId", "=", templateId).limit(3), tx);
   const running = await tx.upgradeRun.count({ where: { templateId, state: { in: ["RUNNING", "HALTED"] } } });
   const lastRun = await tx.upgradeRun.findFirst({
     where: { templateId, state: { in: ["COMPLETED", "PARTIAL"] } },
@@ -138,7 +130,7 @@ export async function settleTemplateState(tx: Tx, templateId: string, targetVers
 export async function resumeTemplateRun(user: CurrentUser, templateId: string, now: Date): Promise<Outcome<{ runId: string }>> {
   if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "You may not resume a halted upgrade.");
   return db.$transaction(async (tx) => {
-    const template = (await tx.$queryRaw<{ name: string }[]>`SELECT name FROM "Template" WHERE id = ${templateId} FOR UPDATE`)[0];
+    const [template] = await execute(qb.selectFrom("Template").select("name").where("id", "=", templateId).forUpdate(), tx);
     if (!template) return refuse(404, "not-found", "That template does not exist.");
     const run = await tx.upgradeRun.findFirst({ where: { templateId, state: "HALTED" }, select: { id: true, version: true, haltReason: true } });
     if (!run) return refuse(409, "not-halted", "No upgrade of this template is halted.");
@@ -158,21 +150,37 @@ export async function resumeTemplateRun(user: CurrentUser, templateId: string, n
   });
 }
 
-export type SlotRun = { id: string; state: string; haltReason: string | null; canarySize: number; canaryPassedAt: Date | null; failureBaseline: number };
-
 /**
  * A party slot's run, made (SCHEDULED) the first time the engine comes to the slot, and locked for
  * the caller's transaction; null when another worker holds it.
  */
-export async function lockSlotRun(tx: Tx, slot: { partyId: string; group: number; startsAt: Date; endsAt: Date }, now: Date): Promise<SlotRun | null> {
-  await tx.$executeRaw`
-    INSERT INTO "PartyRun" (id, "partyId", "group", state, "startsAt", "endsAt", "createdAt")
-    VALUES (${`prun_${slot.partyId}_${slot.group}`}, ${slot.partyId}, ${slot.group}, 'SCHEDULED', ${slot.startsAt}, ${slot.endsAt}, ${now})
-    ON CONFLICT ("partyId", "group") DO NOTHING`;
-  const rows = await tx.$queryRaw<SlotRun[]>`
-    SELECT id, state::text AS state, "haltReason", "canarySize", "canaryPassedAt", "failureBaseline" FROM "PartyRun"
-    WHERE "partyId" = ${slot.partyId} AND "group" = ${slot.group} FOR UPDATE SKIP LOCKED`;
-  return rows[0] ?? null;
+export async function lockSlotRun(tx: Tx, slot: { partyId: string; group: number; startsAt: Date; endsAt: Date }, now: Date) {
+  await execute(
+    qb
+      .insertInto("PartyRun")
+      .values({
+        id: `prun_${slot.partyId}_${slot.group}`,
+        partyId: slot.partyId,
+        group: slot.group,
+        state: "SCHEDULED",
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        createdAt: now,
+      })
+      .onConflict((conflict) => conflict.columns(["partyId", "group"]).doNothing()),
+    tx,
+  );
+  const [locked] = await execute(
+    qb
+      .selectFrom("PartyRun")
+      .select(["id", "state", "haltReason", "canarySize", "canaryPassedAt", "failureBaseline"])
+      .where("partyId", "=", slot.partyId)
+      .where("group", "=", slot.group)
+      .forUpdate()
+      .skipLocked(),
+    tx,
+  );
+  return locked ?? null;
 }
 
 /** Stops a slot's run from starting resources (what is in flight finishes) until an admin resumes it. */
@@ -194,11 +202,7 @@ export async function haltSlotRun(tx: Tx, run: { id: string }, slot: { partyId: 
 export async function resumeSlotRun(user: CurrentUser, runId: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", "Only admins resume a halted rollout.");
   return db.$transaction(async (tx) => {
-    const run = (
-      await tx.$queryRaw<
-        { id: string; partyId: string; group: number; state: string }[]
-      >`SELECT id, "partyId", "group", state::text AS state FROM "PartyRun" WHERE id = ${runId} FOR UPDATE`
-    )[0];
+    const [run] = await execute(qb.selectFrom("PartyRun").select(["id", "partyId", "group", "state"]).where("id", "=", runId).forUpdate(), tx);
     if (!run) return refuse(404, "not-found", "That slot has no rollout.");
     if (run.state !== "HALTED") return refuse(409, "not-halted", "That slot's rollout is not halted.");
     const failed = await tx.patchAttempt.count({ where: { runId, status: "FAILED" } });
@@ -219,22 +223,26 @@ export async function resumeSlotRun(user: CurrentUser, runId: string, now: Date)
 
 /** A party's slot runs with their attempt counts, for its page (one query). */
 export function partyRuns(partyId: string) {
-  return sql<{
-    id: string;
-    group: number;
-    state: string;
-    haltReason: string | null;
-    canarySize: number;
-    canaryPassedAt: Date | null;
-    patched: number;
-    failed: number;
-    running: number;
-  }>`
-    SELECT r.id, r."group", r.state::text AS state, r."haltReason", r."canarySize", r."canaryPassedAt",
-           (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS patched,
-           (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
-           (count(a.id) FILTER (WHERE a.status = 'RUNNING'))::int AS running
-    FROM "PartyRun" r LEFT JOIN "PatchAttempt" a ON a."runId" = r.id
-    WHERE r."partyId" = ${partyId}
-    GROUP BY r.id ORDER BY r."group"`;
+  return execute(
+    qb
+      .selectFrom("PartyRun as r")
+      .leftJoin("PatchAttempt as a", "a.runId", "r.id")
+      .where("r.partyId", "=", partyId)
+      .groupBy("r.id")
+      .orderBy("r.group")
+      .select((eb) => {
+        const attempts = (status: "SUCCEEDED" | "FAILED" | "RUNNING") => eb.cast<number>(eb.fn.count("a.id").filterWhere("a.status", "=", status), "integer");
+        return [
+          "r.id",
+          "r.group",
+          "r.state",
+          "r.haltReason",
+          "r.canarySize",
+          "r.canaryPassedAt",
+          attempts("SUCCEEDED").as("patched"),
+          attempts("FAILED").as("failed"),
+          attempts("RUNNING").as("running"),
+        ];
+      }),
+  );
 }

@@ -16,7 +16,14 @@ import type { ExecutionReport, UpgradeRequest } from "../domain";
 import { HOOK_TIMEOUT_SECONDS, runHook, WITHHELD } from "./hooks";
 import { connectionProblem, sshConfigFromEnv, type SshConfig } from "./ssh";
 
-export const DEFAULT_PLAYBOOK = path.resolve(import.meta.dirname, "../../ansible/patch.yml");
+/**
+ * The playbook PatchParty ships, from the folder the portal and its workers run in (the
+ * repository's). Not from this module's own path: in the web server's bundle that is unknown.
+ */
+export const DEFAULT_PLAYBOOK = "ansible/patch.yml";
+
+/** The playbook the ansible executor runs: PATCHPARTY_ANSIBLE_PLAYBOOK, or the shipped one. */
+export const playbookPath = (e: Env) => path.resolve(/* turbopackIgnore: true */ process.cwd(), e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK);
 const EXECUTOR = "ansible";
 /** After SIGTERM at the deadline, how long ansible-playbook has to stop before SIGKILL. */
 const KILL_GRACE_MS = 10_000;
@@ -44,7 +51,7 @@ export type AnsibleConfig = Pick<
 /** The executor's settings: the playbook, and the SSH settings it shares with the ssh executor. */
 export function ansibleConfigFromEnv(e: Env = env()): AnsibleConfig {
   const { keyFile, knownHostsFile, user, connectTimeoutSeconds, reboot, rebootTimeoutSeconds, healthCheck } = sshConfigFromEnv(e);
-  const playbook = path.resolve(e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK);
+  const playbook = playbookPath(e);
   return {
     playbook,
     keyFile,

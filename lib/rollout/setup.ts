@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { env, type Env } from "../env";
 import { EXECUTOR_NAMES, type ExecutorName } from "../domain";
 import type { DefaultExecutor } from "../domain";
-import { DEFAULT_PLAYBOOK } from "./ansible";
+import { playbookPath } from "./ansible";
 
 export type SetupCheck = { what: string; ok: boolean; detail: string };
 export type ExecutorSetup = { name: ExecutorName; checks: SetupCheck[]; ready: boolean };
@@ -54,7 +54,7 @@ async function checksOf(name: ExecutorName, e: Env): Promise<SetupCheck[]> {
       ]);
     case "ansible": {
       // Unset, the playbook shipped with PatchParty (ansible/patch.yml) is used.
-      const playbookFile = e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? DEFAULT_PLAYBOOK;
+      const playbookFile = e.PATCHPARTY_ANSIBLE_PLAYBOOK ?? playbookPath(e);
       const [found, playbook] = await Promise.all([onPath("ansible-playbook"), fileCheck("Playbook", "PATCHPARTY_ANSIBLE_PLAYBOOK", playbookFile)]);
       const shown = e.PATCHPARTY_ANSIBLE_PLAYBOOK
         ? playbook

@@ -3,7 +3,7 @@
 // Date parameter as the same UTC instant whatever the process's time zone.
 import { Prisma } from "@prisma/client";
 import { expect, it } from "vitest";
-import { db, sql } from "@/lib/db";
+import { db, execute, qb, sql } from "@/lib/db";
 
 const at = new Date("2026-12-06T05:07:09.123Z");
 
@@ -65,4 +65,39 @@ it("keeps answering a prepared statement after its table gains a column (a migra
   } finally {
     await db.$executeRawUnsafe(`DROP TABLE "SqlPreparedProbe"`);
   }
+});
+
+it("a statement built with the typed builder reads the same rows through the pool and in a transaction, Date parameters as UTC instants", async () => {
+  const team = await db.team.create({ data: { slug: `qb${Date.now().toString(36)}`, name: "Query builder" } });
+  const service = await db.service.create({ data: { name: `${team.slug}-svc`, teamId: team.id } });
+  const until = new Date("2031-04-05T06:07:08.009Z");
+  await db.resource.create({
+    data: {
+      name: `${team.slug}-vm`,
+      kind: "VM",
+      environment: "PRODUCTION",
+      teamId: team.id,
+      serviceId: service.id,
+      patchGroup: 2,
+      tags: ["a", "b"],
+      excluded: true,
+      exclusionReason: "qb",
+      exclusionUntil: until,
+    },
+  });
+  const query = qb
+    .selectFrom("Resource")
+    .select(["name", "kind", "patchGroup", "tags", "excluded", "exclusionUntil", "sshPort"])
+    .where("teamId", "=", team.id)
+    .where("exclusionUntil", "=", until);
+  const viaPool = await execute(query);
+  const inTransaction = await db.$transaction((tx) => execute(query, tx));
+  expect(viaPool).toEqual([{ name: `${team.slug}-vm`, kind: "VM", patchGroup: 2, tags: ["a", "b"], excluded: true, exclusionUntil: until, sshPort: null }]);
+  expect(inTransaction).toEqual(viaPool);
+  const [audit] = await execute(qb.selectFrom("AuditEvent").select((eb) => eb.fn.max("id").as("max")));
+  expect(typeof audit!.max === "bigint" || audit!.max === null).toBe(true); // bigint columns read as BigInt, as the generated type says
+
+  // A column that does not exist is a type error (npm run typecheck fails), not a production error.
+  // @ts-expect-error "nmae" is not a column of Resource
+  expect(() => qb.selectFrom("Resource").select(["nmae"]).compile()).not.toThrow();
 });
