@@ -1,8 +1,7 @@
 // iCalendar (RFC 5545) feeds of the parties: one event per group slot, stable UIDs, UTC times,
 // SEQUENCE from the party, STATUS:CANCELLED when cancelled. Personal feeds are secret URLs.
 import ical, { ICalEventStatus } from "ical-generator";
-import type { Prisma } from "@prisma/client";
-import { db, sql } from "../db";
+import { db, execute, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import type { CalendarParty, PatchGroup } from "../domain";
@@ -142,6 +141,12 @@ export async function revokeFeed(user: CurrentUser, id: string, now: Date): Prom
 
 export function listFeeds(userId: string) {
   // Raw: the calendar page reads them on every request.
-  return sql<{ id: string; name: string; prefix: string; filters: Prisma.JsonValue; createdAt: Date; revokedAt: Date | null }>`
-    SELECT id, name, prefix, filters, "createdAt", "revokedAt" FROM "CalendarFeed" WHERE "userId" = ${userId} ORDER BY "createdAt" DESC LIMIT 50`;
+  return execute(
+    qb
+      .selectFrom("CalendarFeed")
+      .select(["id", "name", "prefix", "filters", "createdAt", "revokedAt"])
+      .where("userId", "=", userId)
+      .orderBy("createdAt", "desc")
+      .limit(50),
+  );
 }

@@ -1,7 +1,7 @@
 // Change requests of production parties and fleet upgrades: opened with content written from
 // the schedule, submitted, and approved or rejected by an approver who is not the requester.
 import { Prisma } from "@prisma/client";
-import { db, sql } from "../db";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import {
   changeTransition,
@@ -89,7 +89,7 @@ const openChangeOf = (tx: Tx, where: Prisma.ChangeRequestWhereInput) =>
 export async function openPartyChange(user: CurrentUser, tag: string, now: Date): Promise<Outcome<{ id: string }>> {
   if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "You may not open change requests for parties.");
   return db.$transaction(async (tx) => {
-    const stored = (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`)[0];
+    const [stored] = await execute(qb.selectFrom("Party").select("id").where("tag", "=", tag).where("kind", "=", "PRODUCTION").forUpdate(), tx);
     if (!stored) return refuse(404, "not-found", `There is no production party ${tag}.`);
     const party = toStoredParty(await tx.party.findUniqueOrThrow({ where: { id: stored.id }, include: { slots: true } }));
     if (party.startsAt <= now) return refuse(409, "started", `The production party ${tag} has started already.`);
@@ -126,10 +126,10 @@ export async function openPartyChange(user: CurrentUser, tag: string, now: Date)
 export async function openTemplateChange(user: CurrentUser, templateId: string, now: Date): Promise<Outcome<{ id: string }>> {
   if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not open change requests for templates.");
   return db.$transaction(async (tx) => {
-    const template = (
-      await tx.$queryRaw<{ id: string; name: string; targetVersion: string; state: string; policyId: string }[]>`
-      SELECT id, name, "targetVersion", state::text AS state, "policyId" FROM "Template" WHERE id = ${templateId} FOR UPDATE`
-    )[0];
+    const [template] = await execute(
+      qb.selectFrom("Template").select(["id", "name", "targetVersion", "state", "policyId"]).where("id", "=", templateId).forUpdate(),
+      tx,
+    );
     if (!template) return refuse(404, "not-found", "That template does not exist.");
     if (template.state === "IN_SYNC") return refuse(409, "in-sync", `Every member is on ${template.targetVersion}: there is no upgrade to change.`);
     const existing = await tx.changeRequest.findFirst({
@@ -189,12 +189,11 @@ export async function openTemplateChange(user: CurrentUser, templateId: string, 
 const CONFLICT = "Someone changed this change request since you loaded it. Nothing was saved: reload to see their change.";
 
 async function lockChange(tx: Tx, id: string) {
-  return (
-    await tx.$queryRaw<
-      { id: string; title: string; state: ChangeStateName; revision: number; requestedById: string; partyId: string | null; templateId: string | null }[]
-    >`
-      SELECT id, title, state::text AS state, revision, "requestedById", "partyId", "templateId" FROM "ChangeRequest" WHERE id = ${id} FOR UPDATE`
-  )[0];
+  const [change] = await execute(
+    qb.selectFrom("ChangeRequest").select(["id", "title", "state", "revision", "requestedById", "partyId", "templateId"]).where("id", "=", id).forUpdate(),
+    tx,
+  );
+  return change;
 }
 
 const mayPrepare = (user: CurrentUser, change: { partyId: string | null; templateId: string | null }) =>
@@ -277,25 +276,49 @@ export async function decideChange(
 /** The current change of each party (the newest not rejected, else the newest), in one query. */
 export async function partyChanges(partyIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
   if (partyIds.length === 0) return new Map();
-  const rows = await sql<{ partyId: string; id: string; state: ChangeStateName }>`
-    SELECT DISTINCT ON ("partyId") "partyId", id, state::text AS state FROM "ChangeRequest"
-    WHERE "partyId" = ANY(${partyIds}) ORDER BY "partyId", (state = 'REJECTED'), "createdAt" DESC`;
-  return new Map(rows.map((r) => [r.partyId, { id: r.id, state: r.state }]));
+  const rows = await execute(
+    qb
+      .selectFrom("ChangeRequest")
+      .select(["partyId", "id", "state"])
+      .distinctOn("partyId")
+      .where((eb) => eb("partyId", "=", eb.fn.any(eb.val(partyIds))))
+      .orderBy("partyId")
+      .orderBy((eb) => eb("state", "=", "REJECTED"))
+      .orderBy("createdAt", "desc"),
+  );
+  return new Map(rows.map((r) => [r.partyId!, { id: r.id, state: r.state }]));
 }
 
 /** The current change of each template's upgrade to its target version, in one query. */
 export async function templateChanges(templateIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
   if (templateIds.length === 0) return new Map();
-  const rows = await sql<{ templateId: string; id: string; state: ChangeStateName }>`
-    SELECT DISTINCT ON (c."templateId") c."templateId", c.id, c.state::text AS state
-    FROM "ChangeRequest" c JOIN "Template" t ON t.id = c."templateId" AND c.scope->>'version' = t."targetVersion"
-    WHERE c."templateId" = ANY(${templateIds}) ORDER BY c."templateId", (c.state = 'REJECTED'), c."createdAt" DESC`;
-  return new Map(rows.map((r) => [r.templateId, { id: r.id, state: r.state }]));
+  const rows = await execute(
+    qb
+      .selectFrom("ChangeRequest as c")
+      .innerJoin("Template as t", (join) =>
+        join.onRef("t.id", "=", "c.templateId").on((eb) => eb(eb.ref("c.scope", "->>").key("version"), "=", eb.ref("t.targetVersion"))),
+      )
+      .select(["c.templateId", "c.id", "c.state"])
+      .distinctOn("c.templateId")
+      .where((eb) => eb("c.templateId", "=", eb.fn.any(eb.val(templateIds))))
+      .orderBy("c.templateId")
+      .orderBy((eb) => eb("c.state", "=", "REJECTED"))
+      .orderBy("c.createdAt", "desc"),
+  );
+  return new Map(rows.map((r) => [r.templateId!, { id: r.id, state: r.state }]));
 }
 
 /** True when the upgrade of a template to `version` has an approved change (inside a transaction). */
 export async function upgradeApproved(tx: Tx, templateId: string, version: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "ChangeRequest" WHERE "templateId" = ${templateId} AND state = 'APPROVED' AND scope->>'version' = ${version} LIMIT 1`;
+  const rows = await execute(
+    qb
+      .selectFrom("ChangeRequest")
+      .select("id")
+      .where("templateId", "=", templateId)
+      .where("state", "=", "APPROVED")
+      .where((eb) => eb(eb.ref("scope", "->>").key("version"), "=", version))
+      .limit(1),
+    tx,
+  );
   return rows.length > 0;
 }

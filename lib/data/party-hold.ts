@@ -1,7 +1,6 @@
 // An admin's hold on a production party (typically when its quarter's QA party failed too
 // often): a held party does not start until an admin releases it. Both are audited.
-import type { PartyStatus } from "@prisma/client";
-import { db, sql } from "../db";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { qaGate } from "../domain";
 import { recordAudit } from "./audit";
@@ -20,7 +19,7 @@ async function lockedProductionParty(tag: string) {
 export async function holdParty(user: CurrentUser, tag: string, reason: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "Only admins can hold a party.");
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`;
+    const rows = await execute(qb.selectFrom("Party").select("id").where("tag", "=", tag).where("kind", "=", "PRODUCTION").forUpdate(), tx);
     const party = rows[0] ? await lockedProductionParty(tag) : null;
     if (!party) return refuse(404, "not-found", `There is no stored production party ${tag}.`);
     if (party.startsAt <= now) return refuse(409, "started", "This party has started or is over: it can no longer be held.");
@@ -44,9 +43,7 @@ export async function holdParty(user: CurrentUser, tag: string, reason: string, 
 export async function releaseParty(user: CurrentUser, tag: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "Only admins can release a party.");
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<
-      { id: string; heldReason: string | null }[]
-    >`SELECT id, "heldReason" FROM "Party" WHERE tag = ${tag} AND kind = 'PRODUCTION' FOR UPDATE`;
+    const rows = await execute(qb.selectFrom("Party").select(["id", "heldReason"]).where("tag", "=", tag).where("kind", "=", "PRODUCTION").forUpdate(), tx);
     const party = rows[0];
     if (!party) return refuse(404, "not-found", `There is no stored production party ${tag}.`);
     if (!party.heldReason) return refuse(409, "not-held", "This party is not held.");
@@ -68,8 +65,7 @@ export async function releaseParty(user: CurrentUser, tag: string, now: Date): P
 /** The outcome of the quarter's QA party, once it has run, with the gate's verdict. */
 export async function qaOutcomeOf(tag: string, now: Date) {
   // Raw: every production party page asks (a model query costs ~1 ms of the server's CPU to plan).
-  const [qa] = await sql<{ id: string; endsAt: Date; status: PartyStatus }>`
-    SELECT id, "endsAt", status::text AS status FROM "Party" WHERE tag = ${tag} AND kind = 'QA'`;
+  const [qa] = await execute(qb.selectFrom("Party").select(["id", "endsAt", "status"]).where("tag", "=", tag).where("kind", "=", "QA"));
   if (!qa || qa.status === "CANCELLED" || qa.endsAt > now) return null;
   const counts = await getOutcomeCounts(qa);
   const outcome = { patched: counts.PATCHED, failed: counts.FAILED, skipped: counts.SKIPPED };

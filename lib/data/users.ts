@@ -1,5 +1,5 @@
 import { Prisma, type Role as DbRole } from "@prisma/client";
-import { db, sql } from "../db";
+import { db, execute, qb, sql } from "../db";
 import type { CurrentUser } from "../auth/permissions";
 import { recordAudit, type Actor } from "./audit";
 
@@ -35,13 +35,19 @@ export async function getPasswordHash(email: string): Promise<{ id: string; pass
 export async function listTeamNames(ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   // Raw: the portal's layout reads them on every page.
-  const rows = await sql<{ name: string }>`SELECT name FROM "Team" WHERE id = ANY(${ids}) ORDER BY name`;
+  const rows = await execute(
+    qb
+      .selectFrom("Team")
+      .select("name")
+      .where((eb) => eb("id", "=", eb.fn.any(eb.val(ids))))
+      .orderBy("name"),
+  );
   return rows.map((r) => r.name);
 }
 
 export function listTeams() {
   // Raw: the calendar's and the resource list's filters read all teams (hundreds) on every request.
-  return sql<{ id: string; slug: string; name: string }>`SELECT id, slug, name FROM "Team" ORDER BY name`;
+  return execute(qb.selectFrom("Team").select(["id", "slug", "name"]).orderBy("name"));
 }
 
 export type CreateUserResult =

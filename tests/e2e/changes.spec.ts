@@ -61,6 +61,10 @@ test("customers' notices are listed, and the party page counts them", async ({ p
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Notices" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Customer notices" })).toBeVisible();
   await expect(page.getByText("No SMTP server is configured")).toBeVisible();
+  // The sent ones: near a patch day the worker's fresh notices (upgrade windows, reminders) fill
+  // the first page of all notices, newest first, and the demo's sent ones move to the next.
+  await page.getByRole("navigation", { name: "Filter by state" }).getByRole("link", { name: "Sent" }).click();
+  await expect(page).toHaveURL(/state=SENT/);
   const table = page.getByRole("table", { name: "Customer notices" });
   const partyNotice = page.getByRole("link", { name: /^Planned maintenance: Patch Party \d{4}-Q[1-4] \(production\)/ });
   const first = table.getByRole("row").filter({ has: partyNotice }).first();
