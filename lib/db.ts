@@ -1,9 +1,19 @@
 // The database: one pg pool, used by the one Prisma client (models and transactions) and by
-// `sql` (single statements on hot paths, without Prisma's per-query work; decision 012). Shared
-// across hot reloads in development.
+// `execute`, which runs the statements built with `qb` (single statements on hot paths, without
+// Prisma's per-query work; decisions 012 and 015). Shared across hot reloads in development.
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "@prisma/client";
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from "kysely";
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql as kyselySql,
+  type ColumnDataType,
+  type Compilable,
+} from "kysely";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { DB } from "./database/generated/kysely";
@@ -54,41 +64,19 @@ const PARSERS: Record<number, (text: string) => unknown> = {
 };
 const types = { getTypeParser: (oid: number, format?: "text" | "binary") => PARSERS[oid] ?? pg.types.getTypeParser(oid, format) } as pg.CustomTypesConfig;
 
-const names = new Map<string, string>();
 /**
- * A statement's name, from its text: `sql` runs named (prepared) statements, so each connection
- * parses and plans a statement once and then only binds values to it. The write round trip ran
- * 20–34 % more often for it (docs/benchmarks.md). A prepared statement is planned again by
- * PostgreSQL when its tables change, but fails if its result's columns change: statements run by
- * `sql` name their columns (no `SELECT *` in the result), so a migration that adds a column does
- * not break a running server (sql.test.ts).
+ * A statement's name, from its text: `execute` runs named (prepared) statements, so each
+ * connection parses and plans a statement once and then only binds values to it. The write round
+ * trip ran 20–34 % more often for it (docs/benchmarks.md). A prepared statement is planned again by
+ * PostgreSQL when its tables change, but fails if its result's columns change: statements name
+ * their columns (no `SELECT *` in the result), so a migration that adds a column does not break a
+ * running server (sql.test.ts). The hash is taken each time (about a microsecond): no store of
+ * names to bound.
  */
-function statementName(text: string) {
-  let name = names.get(text);
-  if (!name) {
-    name = `s${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-    if (names.size >= 5_000) names.clear();
-    names.set(text, name);
-  }
-  return name;
-}
+const statementName = (text: string) => `s${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
 
 /** A Date parameter as UTC text: pg would write it in the process's local time. */
 const parameter = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
-
-/**
- * Runs one statement, written as a tagged template (sql<Row>`SELECT …`) or built with Prisma.sql,
- * and returns its rows, read as
- * `db.$queryRaw` reads them. About a third of the server's time per statement, measured.
- * Inside a transaction use the transaction's client instead.
- */
-export async function sql<T>(strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T[]> {
-  const query = Array.isArray(strings) ? Prisma.sql(strings as TemplateStringsArray, ...(values as Prisma.Sql[])) : (strings as Prisma.Sql);
-  const { pool, logQueries } = database();
-  if (logQueries) console.log(`sql: ${query.text}`);
-  const result = await pool.query({ name: statementName(query.text), text: query.text, values: query.values.map(parameter), types });
-  return result.rows as T[];
-}
 
 /**
  * The query builder, typed from prisma/schema.prisma (prisma-kysely generates `DB` at `prisma
@@ -105,7 +93,7 @@ export const qb = new Kysely<DB>({
 });
 
 /**
- * Runs a statement built with `qb` and returns its rows, read as `sql` and `db.$queryRaw` read
+ * Runs a statement built with `qb` and returns its rows, read as `db.$queryRaw` reads
  * them: outside a transaction through the pool as a named prepared statement, inside one through
  * the transaction's client.
  */
@@ -117,6 +105,20 @@ export async function execute<Row>(query: Compilable<Row>, tx?: Prisma.Transacti
   if (logQueries) console.log(`sql: ${text}`);
   const result = await pool.query({ name: statementName(text), text, values, types });
   return result.rows as Row[];
+}
+
+/**
+ * A batch of rows as a relation for the builder, `unnest($1::text[], $2::integer[], …) AS alias(a,
+ * b, …)`: one array parameter a column, so the statement's text (and its prepared plan) is the same
+ * for one row or 30,000. A column's type is its values' element type; a timestamp is sent as ISO
+ * text and cast by its column's SQL type.
+ */
+export function unnest<A extends string, C extends Record<string, readonly [values: readonly unknown[], type: ColumnDataType]>>(alias: A, columns: C) {
+  const names = Object.keys(columns);
+  const arrays = names.map((name) => kyselySql`${columns[name]![0]}::${kyselySql.raw(columns[name]![1])}[]`);
+  return kyselySql<{ [K in keyof C]: C[K][0][number] }>`unnest(${kyselySql.join(arrays)})`.as<A>(
+    kyselySql`${kyselySql.id(alias)}(${kyselySql.join(names.map((name) => kyselySql.id(name)))})`,
+  );
 }
 
 /** Closes the pool (scripts and tests; the server keeps it for its lifetime). */

@@ -1,4 +1,5 @@
 // The viewer's time zone, kept in a cookie that the browser sets (components/shell/time-zone-sync).
+import "server-only";
 import { cookies } from "next/headers";
 import { isValidZone } from "./format";
 

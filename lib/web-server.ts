@@ -1,3 +1,4 @@
+import "server-only";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 

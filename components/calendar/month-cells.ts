@@ -25,7 +25,7 @@ export type DayCell = {
 const WINDOWS_SHOWN = 2;
 
 type Input = {
-  weeks: CalendarDay[][];
+  weeks: readonly (readonly CalendarDay[])[];
   parties: CalendarParty[];
   counts: Map<string, SlotCounts>;
   zone: string;

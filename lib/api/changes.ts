@@ -1,4 +1,5 @@
 // Change requests as /api/v1 shows them, and the shared handler of their transitions.
+import "server-only";
 import type { ChangeAction } from "../domain";
 import { authenticateRequest } from "../auth/session";
 import { decideChange, getChange, type ChangeRecord } from "../data/change-requests";

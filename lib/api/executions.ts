@@ -1,4 +1,5 @@
 // Executions as /api/v1 shows them: what an executor really did for one member of a run.
+import "server-only";
 import { can, type CurrentUser } from "../auth/permissions";
 import type { ExecutionRecord, ExecutionSummary } from "../data/executions";
 

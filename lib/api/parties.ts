@@ -1,3 +1,4 @@
+import "server-only";
 import { partyBlockedReason, type ChangeStatus } from "../domain";
 import type { CalendarParty } from "../domain";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ChangeStatus, CalendarParty } from "../domain";
 import type { SlotCounts } from "../data/parties";
 import { partyJson } from "./parties";

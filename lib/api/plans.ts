@@ -1,4 +1,5 @@
 // Ordered upgrade plans as /api/v1 shows them.
+import "server-only";
 import type { TemplatePlan } from "../data/upgrade-plans";
 
 export function templatePlanJson(p: TemplatePlan) {

@@ -1,4 +1,5 @@
 // Maintenance policies as /api/v1 shows them.
+import "server-only";
 import type { CustomSchedule } from "../domain";
 import type { PolicyRecord } from "../data/policies";
 import type { PolicyInput } from "../validation/policies";

@@ -1,5 +1,6 @@
 // Shared by the /api/v1/resources/{name} handlers: who is calling, the body, the revision, and
 // the answer after a change (the resource as GET shows it).
+import "server-only";
 import { decodeParam } from "../validation/common";
 import type { z } from "zod";
 import type { CurrentUser } from "../auth/permissions";

@@ -1,4 +1,5 @@
 // The API's shapes of a resource and its patch status (ISO-8601 UTC times).
+import "server-only";
 import type { ResourceListRow } from "../data/resource-list";
 import type { PatchStatus, ResourceRecord } from "../data/resource-detail";
 import { ENVIRONMENTS, KINDS } from "../validation/resources";

@@ -1,4 +1,5 @@
 // Uniform JSON answers for /api/v1: { error } with a status chosen on purpose.
+import "server-only";
 import type { z } from "zod";
 import { firstIssue } from "../validation/common";
 

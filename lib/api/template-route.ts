@@ -1,4 +1,5 @@
 // Shared by the /api/v1/templates/{id} handlers.
+import "server-only";
 import { templateChanges } from "../data/change-requests";
 import { getTemplate } from "../data/templates";
 import { templateJson } from "./templates";

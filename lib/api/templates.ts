@@ -1,4 +1,5 @@
 // Fleet templates as /api/v1 shows them.
+import "server-only";
 import { blockedReason, type ChangeStatus } from "../domain";
 import type { MemberRow, TemplateDetail, TemplateSummary } from "../data/templates";
 import { storedPlan } from "../data/upgrade-plans";

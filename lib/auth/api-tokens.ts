@@ -1,4 +1,5 @@
 // Bearer tokens for the API. Only a sha256 of the secret is stored; the secret is shown once.
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 
 export const TOKEN_PREFIX = "pp_";

@@ -10,6 +10,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     role?: Role;
-    teamIds?: string[];
+    /** Read-only: a decrypted token is kept and shared by every request (lib/cache/stores.ts). */
+    teamIds?: readonly string[];
   }
 }

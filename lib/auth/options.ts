@@ -1,5 +1,6 @@
 // next-auth configuration: e-mail + password for everyone, and SSO through any OpenID Connect
 // provider when OIDC_* is set. Sessions are JWTs carrying the user's id, role and teams.
+import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
@@ -81,7 +82,7 @@ export function authOptions(): AuthOptions {
         if (session.user && typeof token.uid === "string") {
           session.user.id = token.uid;
           session.user.role = token.role;
-          session.user.teamIds = token.teamIds ?? [];
+          session.user.teamIds = [...(token.teamIds ?? [])];
         }
         return session;
       },

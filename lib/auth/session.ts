@@ -1,4 +1,5 @@
 // Who is calling: requireUser() for pages and actions, authenticateRequest() for the API.
+import "server-only";
 import { getToken } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";

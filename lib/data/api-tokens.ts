@@ -1,23 +1,37 @@
-import { Prisma } from "@prisma/client";
-import { db } from "../db";
+import "server-only";
+import { db, execute, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import { recordAudit, type Actor } from "./audit";
-import { findUser } from "./users";
+import { currentUserOf, USER_WITH_TEAMS } from "./users";
 
 /**
  * The user a live token belongs to, and the token's use recorded (at most once a minute, so reads
  * stay reads), in one statement: every API request with a token runs it.
  */
-export function findUserByToken(secret: string): Promise<CurrentUser | null> {
-  if (secret.length > 200) return Promise.resolve(null);
+export async function findUserByToken(secret: string): Promise<CurrentUser | null> {
+  if (secret.length > 200) return null;
   const now = new Date();
-  return findUser(
-    Prisma.sql`u.id = (SELECT "userId" FROM token)`,
-    Prisma.sql`WITH token AS (SELECT id, "userId", "lastUsedAt" FROM "ApiToken" WHERE "tokenHash" = ${hashToken(secret)} AND "revokedAt" IS NULL),
-      used AS (UPDATE "ApiToken" t SET "lastUsedAt" = ${now} FROM token
-               WHERE t.id = token.id AND (token."lastUsedAt" IS NULL OR token."lastUsedAt" < ${new Date(now.getTime() - 60_000)}))`,
+  const [row] = await execute(
+    qb
+      .with("token", (db) =>
+        db.selectFrom("ApiToken").select(["id", "userId", "lastUsedAt"]).where("tokenHash", "=", hashToken(secret)).where("revokedAt", "is", null),
+      )
+      .with("used", (db) =>
+        db
+          .updateTable("ApiToken as t")
+          .from("token")
+          .set({ lastUsedAt: now })
+          .whereRef("t.id", "=", "token.id")
+          .where((eb) => eb.or([eb("token.lastUsedAt", "is", null), eb("token.lastUsedAt", "<", new Date(now.getTime() - 60_000))])),
+      )
+      .selectFrom("User as u")
+      .leftJoin("TeamMembership as m", "m.userId", "u.id")
+      .select(USER_WITH_TEAMS)
+      .where((eb) => eb("u.id", "=", eb.selectFrom("token").select("userId")))
+      .groupBy("u.id"),
   );
+  return currentUserOf(row);
 }
 
 /** Creates a token for `userId`; the secret is in the result and nowhere else. */

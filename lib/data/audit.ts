@@ -1,6 +1,10 @@
 // Audit events: who changed what, before and after, when. Written in the same transaction as
 // the change they describe.
-import { Prisma } from "@prisma/client";
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import { expressionBuilder } from "kysely";
+import { execute, qb } from "../db";
+import type { DB } from "../database/generated/kysely";
 
 export type Actor = { id: string | null; label: string };
 
@@ -22,20 +26,38 @@ export type AuditInput = {
 // database must be identical (a party rule created by its first save audited JSON null as before).
 const json = (value: Prisma.InputJsonValue | null | undefined) => (value == null ? null : JSON.stringify(value));
 
+/** The columns `auditValues` fills, in its order: INSERT INTO "AuditEvent" (AUDIT_COLUMNS) SELECT auditValues(event) [FROM …]. */
+export const AUDIT_COLUMNS = ["actorId", "actorLabel", "action", "entityType", "entityId", "entityLabel", "before", "after", "reason", "at"] as const;
+
+const eb = expressionBuilder<DB>();
+
 /**
- * The statement that writes `event`: run alone by recordAudit, or as one part of a larger
- * statement (a resource change writes itself, its history and its audit in one, resource-changes.ts).
- * With `onlyFor`, a CTE of that statement, it writes one row per row of that CTE: none when the
- * change it records did not happen.
+ * `event` as the selection that writes it: alone (recordAudit), or as one part of a larger
+ * statement, selected FROM a CTE of it (a resource change writes itself, its history and its audit
+ * in one, resource-changes.ts): one row per row of that CTE, none when the change it records did
+ * not happen. Values in a SELECT are text unless cast, hence the casts of the JSON and the timestamp.
  */
-export function auditInsert(event: AuditInput, onlyFor?: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`
-    INSERT INTO "AuditEvent" ("actorId", "actorLabel", action, "entityType", "entityId", "entityLabel", before, after, reason, at)
-    SELECT ${event.actor.id}, ${event.actor.label}, ${event.action}, ${event.entityType}, ${event.entityId}, ${event.entityLabel},
-           ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason ?? null}, ${event.at ?? new Date()}::timestamp(3)
-    ${onlyFor ? Prisma.sql`FROM ${onlyFor}` : Prisma.empty}`;
+export function auditValues(event: AuditInput) {
+  return [
+    eb.val(event.actor.id).as("actorId"),
+    eb.val(event.actor.label).as("actorLabel"),
+    eb.val(event.action).as("action"),
+    eb.val(event.entityType).as("entityType"),
+    eb.val(event.entityId).as("entityId"),
+    eb.val(event.entityLabel).as("entityLabel"),
+    eb.cast(eb.val(json(event.before)), "jsonb").as("before"),
+    eb.cast(eb.val(json(event.after)), "jsonb").as("after"),
+    eb.val(event.reason ?? null).as("reason"),
+    eb.cast(eb.val(event.at ?? new Date()), "timestamp(3)").as("at"),
+  ];
 }
 
 export async function recordAudit(tx: Prisma.TransactionClient, event: AuditInput): Promise<void> {
-  await tx.$executeRaw(auditInsert(event));
+  await execute(
+    qb
+      .insertInto("AuditEvent")
+      .columns(AUDIT_COLUMNS)
+      .expression(qb.selectNoFrom(auditValues(event))),
+    tx,
+  );
 }

@@ -1,12 +1,13 @@
 // iCalendar (RFC 5545) feeds of the parties: one event per group slot, stable UIDs, UTC times,
 // SEQUENCE from the party, STATUS:CANCELLED when cancelled. Personal feeds are secret URLs.
+import "server-only";
 import ical, { ICalEventStatus } from "ical-generator";
 import { db, execute, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import type { CalendarParty, PatchGroup } from "../domain";
 import type { CalendarFilters } from "../validation/calendar";
-import { boundedMemo } from "../domain/memo";
+import { renderedFeeds } from "../cache/stores";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { listParties } from "./parties";
@@ -55,11 +56,10 @@ export async function feedEvents(filters: CalendarFilters, now: Date): Promise<O
 }
 
 /**
- * Feeds rendered this minute, by content: calendar clients poll, and ical-generator's line folding
- * costs more than everything else a feed does. DTSTAMP is the minute the feed was rendered.
+ * The feed as iCalendar text, kept for the minute by its content (lib/cache/stores.ts): calendar
+ * clients poll, and ical-generator's line folding costs more than everything else a feed does.
+ * DTSTAMP is the minute the feed was rendered.
  */
-const rendered = boundedMemo<string>(500);
-
 export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty"): string {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const key = JSON.stringify([
@@ -68,7 +68,7 @@ export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, 
     name,
     events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note]),
   ]);
-  return rendered(key, () => renderUncached(events, baseUrl, minute, name));
+  return renderedFeeds.remember(key, () => renderUncached(events, baseUrl, minute, name));
 }
 
 function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string): string {

@@ -1,6 +1,8 @@
 // Change requests of production parties and fleet upgrades: opened with content written from
 // the schedule, submitted, and approved or rejected by an approver who is not the requester.
-import { Prisma } from "@prisma/client";
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import type { OperandExpression } from "kysely";
 import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import {
@@ -76,10 +78,9 @@ export async function listChanges(options: { state?: ChangeStateName; before?: {
   return { changes: await withPeople(page), next };
 }
 
-/** The contacts of the teams in scope, for the request (at most 50). */
-function teamContacts(tx: Tx, teamIds: Prisma.Sql) {
-  return tx.$queryRaw<{ name: string; email: string }[]>`
-    SELECT DISTINCT c.name, c.email FROM "TeamContact" c WHERE c."teamId" IN (${teamIds}) ORDER BY c.name LIMIT 50`;
+/** The contacts of the teams in scope (`teamIds`, a subquery of team ids), for the request (at most 50). */
+function teamContacts(tx: Tx, teamIds: OperandExpression<string>) {
+  return execute(qb.selectFrom("TeamContact as c").select(["c.name", "c.email"]).distinct().where("c.teamId", "in", teamIds).orderBy("c.name").limit(50), tx);
 }
 
 const openChangeOf = (tx: Tx, where: Prisma.ChangeRequestWhereInput) =>
@@ -97,7 +98,15 @@ export async function openPartyChange(user: CurrentUser, tag: string, now: Date)
     if (existing) return refuse(409, "exists", `The party already has a change request (${existing.state.toLowerCase()}): ${existing.id}.`);
     const counts = (await slotCounts([{ ...party, stored: true }], now)).values().next().value ?? { 1: 0, 2: 0, 3: 0 };
     const groups = party.slots.map((s) => ({ group: s.group, startsAt: s.startsAt, endsAt: s.endsAt, resources: counts[s.group as PatchGroup] ?? 0 }));
-    const contacts = await teamContacts(tx, Prisma.sql`SELECT DISTINCT "teamId" FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded`);
+    const contacts = await teamContacts(
+      tx,
+      qb
+        .selectFrom("Resource")
+        .select("teamId")
+        .distinct()
+        .where("environment", "=", "PRODUCTION")
+        .where((eb) => eb.not(eb.ref("excluded"))),
+    );
     const draft = partyChangeDraft(party, groups, contacts);
     const created = await tx.changeRequest.create({
       data: {
@@ -152,7 +161,12 @@ export async function openTemplateChange(user: CurrentUser, templateId: string, 
     const members = await tx.templateMember.count({ where: { templateId } });
     const contacts = await teamContacts(
       tx,
-      Prisma.sql`SELECT DISTINCT r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r.id = m."resourceId" OR r."clusterId" = m."clusterId" WHERE m."templateId" = ${templateId}`,
+      qb
+        .selectFrom("TemplateMember as m")
+        .innerJoin("Resource as r", (join) => join.on((eb) => eb.or([eb("r.id", "=", eb.ref("m.resourceId")), eb("r.clusterId", "=", eb.ref("m.clusterId"))])))
+        .select("r.teamId")
+        .distinct()
+        .where("m.templateId", "=", templateId),
     );
     const draft = templateChangeDraft(
       { name: template.name, fromVersions: versions.map((v) => v.currentVersion), targetVersion: template.targetVersion, members },

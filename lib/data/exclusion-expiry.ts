@@ -1,6 +1,7 @@
 // Exclusions with an expiry end by themselves: the scheduler includes the resource again, in
 // the group it had, and audits it. Safe when several workers run it at once: due rows are locked
 // and skipped by the others, so each resource is included once.
+import "server-only";
 import { db, execute, qb } from "../db";
 import { exclusionChange } from "../domain";
 import { SCHEDULER } from "./audit";

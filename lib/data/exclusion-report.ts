@@ -1,40 +1,68 @@
 // Exclusion hygiene: resources left out of more than two parties in a row, and reminders to
 // owners before a party of what they have excluded from it.
-import { db, sql } from "../db";
+import "server-only";
+import { sql, type NotNull } from "kysely";
+import { db, execute, qb } from "../db";
+import type { PartyKind as DbPartyKind } from "../database/generated/kysely";
 import type { PartyKind } from "../domain";
-
-export type LongExclusion = {
-  id: string;
-  name: string;
-  environment: string;
-  team: string;
-  teamId: string;
-  excludedAt: Date;
-  reason: string | null;
-  until: Date | null;
-  missed: number;
-};
 
 /**
  * Resources excluded without a break through more than `atLeast - 1` parties of their environment
  * (not cancelled) that have started since: "more than two parties in a row" is `atLeast = 3`.
  */
-export async function longExclusions(now: Date, options: { atLeast?: number; teamIds?: string[]; limit?: number } = {}): Promise<LongExclusion[]> {
+export async function longExclusions(now: Date, options: { atLeast?: number; teamIds?: string[]; limit?: number } = {}) {
   const atLeast = options.atLeast ?? 3;
   const teamIds = options.teamIds ?? null;
-  return sql<LongExclusion>`
-    SELECT * FROM (
-      SELECT r.id, r.name, r.environment::text AS environment, t.name AS team, t.id AS "teamId", r."excludedAt", r."exclusionReason" AS reason, r."exclusionUntil" AS until,
-             (SELECT count(*)::int FROM "Party" p
-              WHERE p.kind = (CASE WHEN r.environment = 'PRODUCTION' THEN 'PRODUCTION' ELSE 'QA' END)::"PartyKind"
-                AND p.status <> 'CANCELLED' AND p."startsAt" > r."excludedAt" AND p."startsAt" <= ${now}) AS missed
-      FROM "Resource" r JOIN "Team" t ON t.id = r."teamId"
-      WHERE r.excluded AND r."excludedAt" IS NOT NULL AND (${teamIds}::text[] IS NULL OR r."teamId" = ANY(${teamIds}::text[]))
-    ) x
-    WHERE x.missed >= ${atLeast}
-    ORDER BY x.missed DESC, x.name
-    LIMIT ${options.limit ?? 500}`;
+  const excluded = qb
+    .selectFrom("Resource as r")
+    .innerJoin("Team as t", "t.id", "r.teamId")
+    .select((eb) => [
+      "r.id",
+      "r.name",
+      "r.environment",
+      "t.name as team",
+      "t.id as teamId",
+      "r.excludedAt",
+      "r.exclusionReason as reason",
+      "r.exclusionUntil as until",
+      eb
+        .selectFrom("Party as p")
+        .select((p) => p.cast<number>(p.fn.countAll(), "integer").as("n"))
+        .where(
+          "p.kind",
+          "=",
+          eb.cast<DbPartyKind>(
+            eb.case().when("r.environment", "=", sql.lit("PRODUCTION")).then(sql.lit("PRODUCTION")).else(sql.lit("QA")).end(),
+            sql`"PartyKind"`,
+          ),
+        )
+        .where("p.status", "<>", sql.lit("CANCELLED"))
+        .whereRef("p.startsAt", ">", "r.excludedAt")
+        .where("p.startsAt", "<=", now)
+        .$asScalar()
+        .as("missed"),
+    ])
+    .where((eb) =>
+      eb.and([
+        eb.ref("r.excluded"),
+        eb("r.excludedAt", "is not", null),
+        // One statement text for all teams (null) and for some.
+        eb.or([eb(eb.cast(eb.val(teamIds), sql`text[]`), "is", null), eb("r.teamId", "=", eb.fn.any(eb.cast<string[]>(eb.val(teamIds), sql`text[]`)))]),
+      ]),
+    )
+    .$narrowType<{ excludedAt: NotNull }>(); // as the WHERE says
+  return execute(
+    qb
+      .selectFrom(excluded.as("x"))
+      .selectAll()
+      .where("x.missed", ">=", atLeast)
+      .orderBy("x.missed", "desc")
+      .orderBy("x.name")
+      .limit(options.limit ?? 500),
+  );
 }
+
+export type LongExclusion = Awaited<ReturnType<typeof longExclusions>>[number];
 
 export const REMINDER_DAYS = 3;
 
@@ -50,11 +78,15 @@ export async function planExclusionReminders(now: Date): Promise<number> {
   let recorded = 0;
   for (const party of parties) {
     const environment = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
-    const rows = await sql<{ email: string; name: string; resources: string[] }>`
-      SELECT u.email, u.name, array_agg(r.name ORDER BY r.name) AS resources
-      FROM "User" u JOIN "TeamMembership" m ON m."userId" = u.id JOIN "Resource" r ON r."teamId" = m."teamId"
-      WHERE u.role = 'OWNER' AND r.excluded AND r.environment = ${environment}::"Environment"
-      GROUP BY u.email, u.name`;
+    const rows = await execute(
+      qb
+        .selectFrom("User as u")
+        .innerJoin("TeamMembership as m", "m.userId", "u.id")
+        .innerJoin("Resource as r", "r.teamId", "m.teamId")
+        .select((eb) => ["u.email", "u.name", eb.fn.agg<string[]>("array_agg", ["r.name"]).orderBy("r.name").as("resources")])
+        .where((eb) => eb.and([eb("u.role", "=", sql.lit("OWNER")), eb.ref("r.excluded"), eb("r.environment", "=", environment)]))
+        .groupBy(["u.email", "u.name"]),
+    );
     const kindLabel = (party.kind.toLowerCase() as PartyKind) === "production" ? "production" : "QA";
     const { count } = await db.notification.createMany({
       skipDuplicates: true,

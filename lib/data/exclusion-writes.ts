@@ -2,7 +2,9 @@
 // state, its exclusion event and its audit event, as lib/domain/exclusions.ts says, in three
 // statements for the whole batch. A single change writes the same in one statement of its own
 // (resource-changes.ts, decision 012).
+import "server-only";
 import type { Prisma } from "@prisma/client";
+import { execute, qb, unnest } from "../db";
 import type { ExclusionChange } from "../domain";
 import type { Actor } from "./audit";
 
@@ -14,14 +16,32 @@ export async function writeExclusionChanges(
   now: Date,
 ) {
   const column = <T>(pick: (c: ExclusionChange, r: { id: string }) => T) => changes.map(({ row, change }) => pick(change, row));
-  await tx.$executeRaw`
-    UPDATE "Resource" r SET excluded = v.excluded, "patchGroup" = v.grp, "exclusionReason" = v.reason, "exclusionUntil" = v.until,
-           "excludedAt" = v.at, "excludedById" = v.by, revision = r.revision + 1, "updatedAt" = ${now}
-    FROM unnest(${column((_, r) => r.id)}::text[], ${column((c) => c.after.excluded)}::boolean[], ${column((c) => c.after.patchGroup)}::int[],
-                ${column((c) => c.after.exclusionReason)}::text[], ${column((c) => c.after.exclusionUntil?.toISOString() ?? null)}::timestamp(3)[],
-                ${column((c) => c.after.excludedAt?.toISOString() ?? null)}::timestamp(3)[], ${column((c) => c.after.excludedById)}::text[])
-         AS v(id, excluded, grp, reason, until, at, by)
-    WHERE r.id = v.id`;
+  const values = unnest("v", {
+    id: [column((_, r) => r.id), "text"],
+    excluded: [column((c) => c.after.excluded), "boolean"],
+    grp: [column((c) => c.after.patchGroup), "integer"],
+    reason: [column((c) => c.after.exclusionReason), "text"],
+    until: [column((c) => c.after.exclusionUntil?.toISOString() ?? null), "timestamp(3)"],
+    at: [column((c) => c.after.excludedAt?.toISOString() ?? null), "timestamp(3)"],
+    by: [column((c) => c.after.excludedById), "text"],
+  });
+  await execute(
+    qb
+      .updateTable("Resource as r")
+      .from(values)
+      .set((eb) => ({
+        excluded: eb.ref("v.excluded"),
+        patchGroup: eb.ref("v.grp"),
+        exclusionReason: eb.ref("v.reason"),
+        exclusionUntil: eb.ref("v.until"),
+        excludedAt: eb.ref("v.at"),
+        excludedById: eb.ref("v.by"),
+        revision: eb("r.revision", "+", eb.lit(1)),
+        updatedAt: now,
+      }))
+      .whereRef("r.id", "=", "v.id"),
+    tx,
+  );
   await tx.exclusionEvent.createMany({
     data: changes.map(({ row, change: { event } }) => ({ resourceId: row.id, ...event, actorId: actor.id, actorLabel: actor.label, at: now })),
   });

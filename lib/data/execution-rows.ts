@@ -1,91 +1,120 @@
 // Executions as the party, template and resource pages list them: everything a run recorded for
 // a member but the whole output (its tail; the execution's own page has all of it). Each page's
 // data module reads them with its own filter (party-detail.ts, templates.ts, resource-detail.ts).
-import { Prisma } from "@prisma/client";
-import { sql } from "../db";
-import type { PackageChange } from "../domain";
+import "server-only";
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import { jsonBuildObject } from "kysely/helpers/postgres";
+import { execute, qb } from "../db";
+import type { DB } from "../database/generated/kysely";
 import type { ExecutionState } from "./executions";
 
 /** A list shows the last this many characters of each member's output. */
 export const OUTPUT_TAIL_CHARS = 2_000;
 export const EXECUTION_PAGE_SIZE = 50;
 
-export type ExecutionRow = {
-  key: string;
-  executor: string;
-  state: ExecutionState;
-  memberName: string;
-  /** The resource's team (null for a cluster member of a template): who may record its outcome. */
-  teamId: string | null;
-  fromVersion: string;
-  toVersion: string;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  deadline: Date;
-  exitStatus: number | null;
-  packages: PackageChange[];
-  rebootRequired: boolean | null;
-  rebooted: boolean | null;
-  healthCheck: string | null;
-  message: string | null;
-  reportedBy: string | null;
-  outputTail: string | null;
-  outputLength: number;
-  party: { tag: string; kind: "qa" | "production"; group: number } | null;
-  template: { id: string; name: string } | null;
-};
-
 export type StateCounts = Partial<Record<ExecutionState, number>>;
 
-const COLUMNS = Prisma.sql`
-  e.key, e.executor, e.state::text AS state, e."memberName", r."teamId", e."fromVersion", e."toVersion", e."createdAt", e."startedAt", e."finishedAt", e.deadline,
-  e."exitStatus", e.packages, e."rebootRequired", e.rebooted, e."healthCheck", e.message, e."reportedBy",
-  right(e.output, ${OUTPUT_TAIL_CHARS}) AS "outputTail", coalesce(length(e.output), 0)::int AS "outputLength",
-  CASE WHEN e.request ? 'party' AND jsonb_typeof(e.request->'party') = 'object'
-    THEN json_build_object('tag', e.request->'party'->>'tag', 'kind', e.request->'party'->>'kind', 'group', (e.request->'party'->>'group')::int) END AS party,
-  CASE WHEN e.request ? 'template' AND jsonb_typeof(e.request->'template') = 'object'
-    THEN json_build_object('id', e.request->'template'->>'id', 'name', e.request->'template'->>'name') END AS template`;
+type Executions = { e: DB["Execution"] };
+/** Which executions a page lists, said of the executions `e`: `(eb) => eb("e.resourceId", "=", id)`. */
+export type ExecutionWhere = (eb: ExpressionBuilder<Executions, "e">) => Expression<SqlBool>;
+const executions = expressionBuilder<Executions, "e">();
 
-const FROM = Prisma.sql`FROM "Execution" e LEFT JOIN "Resource" r ON r.id = e."resourceId"`;
+/** The listed columns, from the executions `e` and their resources `r`. */
+function executionRows() {
+  return qb
+    .selectFrom("Execution as e")
+    .leftJoin("Resource as r", "r.id", "e.resourceId")
+    .select((eb) => {
+      // Each path on its own: inline in jsonBuildObject's argument, TypeScript loses their types.
+      const party = eb.ref("e.request", "->>").key("party");
+      const [tag, kind, group] = [party.key("tag"), party.key("kind"), eb.cast<number>(party.key("group"), "integer")];
+      const template = eb.ref("e.request", "->>").key("template");
+      const [id, name] = [template.key("id"), template.key("name")];
+      return [
+        "e.key",
+        "e.executor",
+        "e.state",
+        "e.memberName",
+        "r.teamId", // the resource's team (null for a cluster member of a template): who may record its outcome
+        "e.fromVersion",
+        "e.toVersion",
+        "e.createdAt",
+        "e.startedAt",
+        "e.finishedAt",
+        "e.deadline",
+        "e.exitStatus",
+        "e.packages",
+        "e.rebootRequired",
+        "e.rebooted",
+        "e.healthCheck",
+        "e.message",
+        "e.reportedBy",
+        eb.fn<string | null>("right", ["e.output", eb.val(OUTPUT_TAIL_CHARS)]).as("outputTail"),
+        eb.cast<number>(eb.fn.coalesce(eb.fn<number | null>("length", ["e.output"]), sql.lit(0)), "integer").as("outputLength"),
+        // (`e.request->'party'` is NULL when the request has no party: no object then.)
+        eb
+          .case()
+          .when(eb.fn("jsonb_typeof", [eb.ref("e.request", "->").key("party")]), "=", "object")
+          .then(jsonBuildObject({ tag, kind, group }))
+          .end()
+          .as("party"),
+        eb
+          .case()
+          .when(eb.fn("jsonb_typeof", [eb.ref("e.request", "->").key("template")]), "=", "object")
+          .then(jsonBuildObject({ id, name }))
+          .end()
+          .as("template"),
+      ];
+    });
+}
+
+export type ExecutionRow = Awaited<ReturnType<typeof recentExecutionRows>>[number];
 
 export type ExecutionPageQuery = { state?: ExecutionState; after?: string; limit?: number };
 
 /** `after` is the previous page's last row: "<member name>|<key>" (names repeat across a template's runs, keys do not, and hold no "|"). */
 export const executionCursor = (row: Pick<ExecutionRow, "memberName" | "key">) => `${row.memberName}|${row.key}`;
 
-function afterRow(after: string | undefined): Prisma.Sql {
+/** The rows after the cursor `after` (keyset on name and key): none for no cursor, or one that was never ours. */
+function afterRow(after: string | undefined) {
   // PostgreSQL text holds no NUL: such a cursor was never ours.
-  if (!after || after.includes("\u0000")) return Prisma.empty;
+  if (!after || after.includes("\u0000")) return [];
   const cut = after.lastIndexOf("|");
-  if (cut < 0) return Prisma.sql`AND e."memberName" > ${after}`;
-  return Prisma.sql`AND (e."memberName", e.key) > (${after.slice(0, cut)}, ${after.slice(cut + 1)})`;
+  if (cut < 0) return [executions("e.memberName", ">", after)];
+  return [executions(executions.refTuple("e.memberName", "e.key"), ">", executions.tuple(after.slice(0, cut), after.slice(cut + 1)))];
 }
 
 /**
  * One page of the executions `where` picks, in member-name order (keyset on name and key): one
  * statement. A slot of 30,000 members is read a page at a time, never whole.
  */
-export async function listExecutionRows(where: Prisma.Sql, query: ExecutionPageQuery): Promise<{ rows: ExecutionRow[]; next: string | null }> {
+export async function listExecutionRows(where: ExecutionWhere, query: ExecutionPageQuery): Promise<{ rows: ExecutionRow[]; next: string | null }> {
   const limit = query.limit ?? EXECUTION_PAGE_SIZE;
-  const rows = await sql<ExecutionRow>`
-    SELECT ${COLUMNS} ${FROM}
-    WHERE ${where} ${query.state ? Prisma.sql`AND e.state = ${query.state}::"ExecutionState"` : Prisma.empty} ${afterRow(query.after)}
-    ORDER BY e."memberName", e.key LIMIT ${limit + 1}`;
+  const filters = [where(executions), ...(query.state ? [executions("e.state", "=", query.state)] : []), ...afterRow(query.after)];
+  const rows = await execute(
+    executionRows()
+      .where(executions.and(filters))
+      .orderBy("e.memberName")
+      .orderBy("e.key")
+      .limit(limit + 1),
+  );
   const page = rows.slice(0, limit);
   return { rows: page, next: rows.length > limit ? executionCursor(page.at(-1)!) : null };
 }
 
 /** The newest `limit` executions `where` picks (a resource's recent ones). */
-export function recentExecutionRows(where: Prisma.Sql, limit: number): Promise<ExecutionRow[]> {
-  return sql<ExecutionRow>`SELECT ${COLUMNS} ${FROM} WHERE ${where} ORDER BY e."createdAt" DESC, e.key LIMIT ${limit}`;
+export function recentExecutionRows(where: ExecutionWhere, limit: number) {
+  return execute(executionRows().where(where(executions)).orderBy("e.createdAt", "desc").orderBy("e.key").limit(limit));
 }
 
 /** How many executions `where` picks are in each state: one aggregate. */
-export async function countExecutionStates(where: Prisma.Sql): Promise<StateCounts> {
-  const rows = await sql<{
-    state: ExecutionState;
-    n: number;
-  }>`SELECT e.state::text AS state, count(*)::int AS n FROM "Execution" e WHERE ${where} GROUP BY e.state`;
+export async function countExecutionStates(where: ExecutionWhere): Promise<StateCounts> {
+  const rows = await execute(
+    qb
+      .selectFrom("Execution as e")
+      .select((eb) => ["e.state", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
+      .where(where(executions))
+      .groupBy("e.state"),
+  );
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }

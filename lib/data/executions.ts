@@ -2,8 +2,11 @@
 // create them through an executor's `start`, read their outcomes on every tick, and nothing else
 // writes an outcome: a job (ssh, ansible), the executions API (webhook, manual, a person) or the
 // simulated clock (demo and tests) finishes a row, once.
-import { Prisma } from "@prisma/client";
-import { db } from "../db";
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import { sql, type Selectable } from "kysely";
+import { db, execute, qb, unnest } from "../db";
+import type { DB } from "../database/generated/kysely";
 import { redact, truncateOutput } from "../domain/redact";
 import { env } from "../env";
 import type { ExecutionReport, ExecutorName, PackageChange, UpgradeRequest } from "../domain";
@@ -20,6 +23,22 @@ export const FINAL_STATES: ExecutionState[] = ["SUCCEEDED", "FAILED", "SKIPPED"]
 /** A worker running an execution beats every HEARTBEAT_SECONDS; after STALE_SECONDS of silence it is gone. */
 export const HEARTBEAT_SECONDS = 15;
 export const STALE_SECONDS = 120;
+
+/** The columns recordExecutions reads from its batch, with their SQL types (jsonb_to_recordset's column list). */
+const RECORD_COLUMNS = {
+  key: "text",
+  resourceId: "text",
+  memberName: "text",
+  address: "text",
+  fromVersion: "text",
+  toVersion: "text",
+  partyId: "text",
+  partyGroup: "int",
+  templateId: "text",
+  request: "jsonb",
+  deadline: "timestamp",
+  expectedAt: "timestamp",
+} as const satisfies { [C in keyof DB["Execution"]]?: string };
 
 /**
  * Inserts one row per request, in `state`; a key already recorded is left as it is (a tick
@@ -47,35 +66,91 @@ export async function recordExecutions(
     expectedAt: r.expectedAt?.toISOString() ?? null,
     request: { ...r, deadline: r.deadline.toISOString(), expectedAt: undefined, extra: r.extra ?? null },
   }));
-  const inserted = await tx.$queryRaw<{ key: string }[]>`
-    INSERT INTO "Execution" (id, key, executor, state, "resourceId", "memberName", address, "fromVersion", "toVersion", "partyId", "partyGroup", "templateId", request, deadline, "expectedAt", "startedAt", "createdAt", "updatedAt")
-    SELECT 'exe_' || md5(x.key), x.key, ${executor}, ${state}::"ExecutionState", x."resourceId", x."memberName", x.address, x."fromVersion", x."toVersion", x."partyId", x."partyGroup", x."templateId", x.request, x.deadline, x."expectedAt",
-           CASE WHEN ${state} = 'RUNNING' THEN ${now}::timestamp ELSE NULL END, ${now}, ${now}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(key text, "resourceId" text, "memberName" text, address text, "fromVersion" text, "toVersion" text, "partyId" text, "partyGroup" int, "templateId" text, request jsonb, deadline timestamp, "expectedAt" timestamp)
-    ON CONFLICT (key) DO NOTHING
-    RETURNING key`;
+  // The batch is one jsonb parameter, read as rows of the Execution's own columns.
+  const batch = sql<Pick<Selectable<DB["Execution"]>, keyof typeof RECORD_COLUMNS>>`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.as<"x">(
+    sql`x(${sql.join(Object.entries(RECORD_COLUMNS).map(([column, type]) => sql`${sql.id(column)} ${sql.raw(type)}`))})`,
+  );
+  const inserted = await execute(
+    qb
+      .insertInto("Execution")
+      .columns([
+        "id",
+        "key",
+        "executor",
+        "state",
+        "resourceId",
+        "memberName",
+        "address",
+        "fromVersion",
+        "toVersion",
+        "partyId",
+        "partyGroup",
+        "templateId",
+        "request",
+        "deadline",
+        "expectedAt",
+        "startedAt",
+        "createdAt",
+        "updatedAt",
+      ])
+      .expression(
+        qb
+          .selectFrom(batch)
+          .select((eb) => [
+            eb(sql.lit("exe_"), "||", eb.fn<string>("md5", ["x.key"])).as("id"),
+            "x.key",
+            eb.val(executor).as("executor"),
+            eb.cast<ExecutionState>(eb.val(state), sql.id("ExecutionState")).as("state"),
+            "x.resourceId",
+            "x.memberName",
+            "x.address",
+            "x.fromVersion",
+            "x.toVersion",
+            "x.partyId",
+            "x.partyGroup",
+            "x.templateId",
+            "x.request",
+            "x.deadline",
+            "x.expectedAt",
+            eb.cast<Date | null>(eb.val(state === "RUNNING" ? now : null), "timestamp").as("startedAt"),
+            eb.val(now).as("createdAt"),
+            eb.val(now).as("updatedAt"),
+          ]),
+      )
+      .onConflict((conflict) => conflict.column("key").doNothing())
+      .returning("key"),
+    tx,
+  );
   return inserted.map((row) => row.key);
 }
 
 /** Queues a job in the caller's transaction (graphile-worker's add_job): it runs only if the transaction commits. */
 export async function queueJob(tx: Tx, task: string, payload: Record<string, unknown>, options: { jobKey: string; maxAttempts: number }) {
-  await tx.$executeRaw`SELECT graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, job_key := ${options.jobKey}, max_attempts := ${options.maxAttempts})`;
+  // graphile-worker's function, with named arguments: outside the typed schema.
+  const job = sql<unknown>`graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json, job_key := ${options.jobKey}, max_attempts := ${options.maxAttempts})`;
+  await execute(qb.selectNoFrom(job.as("job")), tx);
 }
-
-export type Finished = { key: string; state: "SUCCEEDED" | "FAILED" | "SKIPPED"; message: string | null };
 
 /**
  * The outcomes of `keys` as of `now`, in one statement each: first what is due is settled (a
  * simulated upgrade whose time came; a member past its deadline, or whose worker stopped beating,
  * fails), then the final rows are read. Rows still queued or running are not returned.
  */
-export async function settleExecutions(tx: Tx, keys: string[], now: Date): Promise<Finished[]> {
+export async function settleExecutions(tx: Tx, keys: string[], now: Date) {
   if (keys.length === 0) return [];
   await settleDue(tx, keys, now);
-  return tx.$queryRaw<Finished[]>`
-    SELECT key, state::text AS state, message FROM "Execution"
-    WHERE key = ANY(${keys}::text[]) AND state IN ('SUCCEEDED', 'FAILED', 'SKIPPED')`;
+  return execute(
+    qb
+      .selectFrom("Execution")
+      .select(["key", "state", "message"])
+      .where((eb) => eb("key", "=", eb.fn.any(eb.val(keys))))
+      .where("state", "in", ["SUCCEEDED", "FAILED", "SKIPPED"])
+      .$narrowType<{ state: "SUCCEEDED" | "FAILED" | "SKIPPED" }>(), // what the filter above keeps
+    tx,
+  );
 }
+
+export type Finished = Awaited<ReturnType<typeof settleExecutions>>[number];
 
 /**
  * Finishes what is due by `now` (see settleExecutions), in one statement: among `keys`, or among
@@ -83,31 +158,75 @@ export async function settleExecutions(tx: Tx, keys: string[], now: Date): Promi
  */
 export async function settleDue(tx: Tx, which: string[] | { partyRunId: string }, now: Date): Promise<void> {
   if (Array.isArray(which) && which.length === 0) return;
-  const inSet = Array.isArray(which)
-    ? Prisma.sql`e.key = ANY(${which}::text[])`
-    : Prisma.sql`e.key IN (SELECT a.handle FROM "PatchAttempt" a WHERE a."runId" = ${which.partyRunId} AND a.status = 'RUNNING')`;
   const staleBefore = new Date(now.getTime() - STALE_SECONDS * 1000);
-  await tx.$executeRaw`
-    UPDATE "Execution" e SET
-      state = CASE
-        WHEN e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp
-          THEN CASE WHEN (e.request->'extra'->>'fails')::boolean THEN 'FAILED' ELSE 'SUCCEEDED' END::"ExecutionState"
-        ELSE 'FAILED'::"ExecutionState" END,
-      message = CASE
-        WHEN e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp
-          THEN CASE WHEN (e.request->'extra'->>'fails')::boolean THEN 'Simulated failure: the health check did not pass after the upgrade.' ELSE 'Simulated upgrade: no server was touched.' END
-        WHEN e.deadline <= ${now}::timestamp
-          THEN 'No report: the ' || e.executor || ' executor gave no outcome by the deadline (' || to_char(e.deadline, 'YYYY-MM-DD HH24:MI') || ' UTC).'
-        ELSE 'The worker running this upgrade stopped (no sign of life since ' || to_char(e."heartbeatAt", 'YYYY-MM-DD HH24:MI:SS') || ' UTC); its outcome is unknown: check the host.' END,
-      "healthCheck" = CASE WHEN e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp
-          THEN CASE WHEN (e.request->'extra'->>'fails')::boolean THEN 'failed' ELSE 'passed' END ELSE e."healthCheck" END,
-      "reportedBy" = CASE WHEN e.executor = 'simulated' THEN 'simulated' ELSE 'PatchParty (deadline)' END,
-      "finishedAt" = ${now}, "updatedAt" = ${now}
-    WHERE ${inSet} AND e.state IN ('QUEUED', 'RUNNING')
-      AND ((e.executor = 'simulated' AND e."expectedAt" <= ${now}::timestamp)
-        OR e.deadline <= ${now}::timestamp
-        -- Only workers beat (ssh, ansible); an automation that reported "running" has until the deadline.
-        OR (e.state = 'RUNNING' AND e.executor IN ('ssh', 'ansible') AND e."heartbeatAt" < ${staleBefore}::timestamp))`;
+  await execute(
+    qb
+      .updateTable("Execution as e")
+      .set((eb) => {
+        const at = eb.cast<Date>(eb.val(now), "timestamp");
+        const simulatedDue = eb.and([eb("e.executor", "=", "simulated"), eb("e.expectedAt", "<=", at)]);
+        const fails = eb.cast<boolean>(eb.ref("e.request", "->>").key("extra").key("fails"), "boolean");
+        return {
+          state: eb
+            .case()
+            .when(simulatedDue)
+            .then(eb.cast<ExecutionState>(eb.case().when(fails).then(sql.lit("FAILED")).else(sql.lit("SUCCEEDED")).end(), sql.id("ExecutionState")))
+            .else(eb.cast<ExecutionState>(sql.lit("FAILED"), sql.id("ExecutionState")))
+            .end(),
+          message: eb
+            .case()
+            .when(simulatedDue)
+            .then(
+              eb
+                .case()
+                .when(fails)
+                .then(sql.lit("Simulated failure: the health check did not pass after the upgrade."))
+                .else(sql.lit("Simulated upgrade: no server was touched."))
+                .end(),
+            )
+            .when("e.deadline", "<=", at)
+            .then(
+              sql<string>`'No report: the ' || ${eb.ref("e.executor")} || ' executor gave no outcome by the deadline (' || to_char(${eb.ref("e.deadline")}, 'YYYY-MM-DD HH24:MI') || ' UTC).'`,
+            )
+            .else(
+              sql<string>`'The worker running this upgrade stopped (no sign of life since ' || to_char(${eb.ref("e.heartbeatAt")}, 'YYYY-MM-DD HH24:MI:SS') || ' UTC); its outcome is unknown: check the host.'`,
+            )
+            .end(),
+          healthCheck: eb
+            .case()
+            .when(simulatedDue)
+            .then(eb.case().when(fails).then(sql.lit("failed")).else(sql.lit("passed")).end())
+            .else(eb.ref("e.healthCheck"))
+            .end(),
+          reportedBy: eb.case().when("e.executor", "=", "simulated").then(sql.lit("simulated")).else(sql.lit("PatchParty (deadline)")).end(),
+          finishedAt: now,
+          updatedAt: now,
+        };
+      })
+      .where((eb) =>
+        eb.and([
+          Array.isArray(which)
+            ? eb("e.key", "=", eb.fn.any(eb.val(which)))
+            : eb(
+                "e.key",
+                "in",
+                eb.selectFrom("PatchAttempt as a").select("a.handle").where("a.runId", "=", which.partyRunId).where("a.status", "=", "RUNNING"),
+              ),
+          eb("e.state", "in", ["QUEUED", "RUNNING"]),
+          eb.or([
+            eb.and([eb("e.executor", "=", "simulated"), eb("e.expectedAt", "<=", eb.cast<Date>(eb.val(now), "timestamp"))]),
+            eb("e.deadline", "<=", eb.cast<Date>(eb.val(now), "timestamp")),
+            // Only workers beat (ssh, ansible); an automation that reported "running" has until the deadline.
+            eb.and([
+              eb("e.state", "=", "RUNNING"),
+              eb("e.executor", "in", ["ssh", "ansible"]),
+              eb("e.heartbeatAt", "<", eb.cast<Date>(eb.val(staleBefore), "timestamp")),
+            ]),
+          ]),
+        ]),
+      ),
+    tx,
+  );
 }
 
 export type ReportOutcome = { ok: true } | { ok: false; status: 404 | 409; message: string };
@@ -121,30 +240,36 @@ export async function reportExecution(
   report: ExecutionReport | { state: "running"; message?: string | null; output?: string | null },
   reportedBy: string,
   now: Date,
-  client: Tx = db,
+  client?: Tx,
 ): Promise<ReportOutcome> {
   const final = report.state !== "running";
   const state = report.state.toUpperCase();
   const full = report as ExecutionReport;
-  const updated = await client.$queryRaw<{ key: string }[]>`
-    UPDATE "Execution" SET
-      state = ${state}::"ExecutionState",
-      "startedAt" = coalesce("startedAt", ${now}),
-      "finishedAt" = CASE WHEN ${final} THEN ${now}::timestamp ELSE NULL END,
-      "heartbeatAt" = CASE WHEN ${final} THEN "heartbeatAt" ELSE ${now}::timestamp END,
-      message = coalesce(${report.message == null ? null : cleanMessage(report.message)}, message),
-      output = coalesce(${report.output == null ? null : truncateOutput(report.output, configuredSecrets())}, output),
-      "exitStatus" = coalesce(${full.exitStatus ?? null}::int, "exitStatus"),
-      packages = coalesce(${full.packages ? JSON.stringify(full.packages) : null}::jsonb, packages),
-      "rebootRequired" = coalesce(${full.rebootRequired ?? null}::boolean, "rebootRequired"),
-      rebooted = coalesce(${full.rebooted ?? null}::boolean, rebooted),
-      "healthCheck" = coalesce(${full.healthCheck ?? null}, "healthCheck"),
-      "reportedBy" = ${reportedBy},
-      "updatedAt" = ${now}
-    WHERE key = ${key} AND state IN ('QUEUED', 'RUNNING')
-    RETURNING key`;
+  const updated = await execute(
+    qb
+      .updateTable("Execution")
+      .set((eb) => ({
+        state: eb.cast<ExecutionState>(eb.val(state), sql.id("ExecutionState")),
+        startedAt: eb.fn.coalesce("startedAt", eb.val(now)),
+        finishedAt: eb.cast<Date | null>(eb.val(final ? now : null), "timestamp"),
+        heartbeatAt: final ? eb.ref("heartbeatAt") : eb.cast<Date>(eb.val(now), "timestamp"),
+        message: eb.fn.coalesce(eb.val(report.message == null ? null : cleanMessage(report.message)), "message"),
+        output: eb.fn.coalesce(eb.val(report.output == null ? null : truncateOutput(report.output, configuredSecrets())), "output"),
+        exitStatus: eb.fn.coalesce(eb.cast<number | null>(eb.val(full.exitStatus ?? null), "integer"), "exitStatus"),
+        packages: eb.fn.coalesce(eb.cast<PackageChange[] | null>(eb.val(full.packages ? JSON.stringify(full.packages) : null), "jsonb"), "packages"),
+        rebootRequired: eb.fn.coalesce(eb.cast<boolean | null>(eb.val(full.rebootRequired ?? null), "boolean"), "rebootRequired"),
+        rebooted: eb.fn.coalesce(eb.cast<boolean | null>(eb.val(full.rebooted ?? null), "boolean"), "rebooted"),
+        healthCheck: eb.fn.coalesce(eb.val(full.healthCheck ?? null), "healthCheck"),
+        reportedBy,
+        updatedAt: now,
+      }))
+      .where("key", "=", key)
+      .where("state", "in", ["QUEUED", "RUNNING"])
+      .returning("key"),
+    client,
+  );
   if (updated.length) return { ok: true };
-  const exists = await client.execution.findUnique({ where: { key }, select: { state: true } });
+  const exists = await (client ?? db).execution.findUnique({ where: { key }, select: { state: true } });
   if (!exists) return { ok: false, status: 404, message: `No execution has the key "${key}".` };
   return { ok: false, status: 409, message: `Execution "${key}" has already finished (${exists.state.toLowerCase()}); an outcome is reported once.` };
 }
@@ -155,10 +280,14 @@ export async function reportExecution(
  * when someone else claimed it or it already finished.
  */
 export async function claimExecution(key: string, now: Date): Promise<UpgradeRequest | null> {
-  const rows = await db.$queryRaw<{ request: UpgradeRequest & { deadline: string; startBy?: string | null } }[]>`
-    UPDATE "Execution" SET state = 'RUNNING', "startedAt" = ${now}, "heartbeatAt" = ${now}, "updatedAt" = ${now}
-    WHERE key = ${key} AND state = 'QUEUED' RETURNING request`;
-  const row = rows[0];
+  const [row] = await execute(
+    qb
+      .updateTable("Execution")
+      .set({ state: "RUNNING", startedAt: now, heartbeatAt: now, updatedAt: now })
+      .where("key", "=", key)
+      .where("state", "=", "QUEUED")
+      .returning("request"),
+  );
   if (!row) return null;
   const request = { ...row.request, deadline: new Date(row.request.deadline), startBy: row.request.startBy ? new Date(row.request.startBy) : null };
   const refusal = await lateStart(key, now);
@@ -176,9 +305,28 @@ export async function claimExecution(key: string, now: Date): Promise<UpgradeReq
  */
 export async function lateStart(key: string, now: Date): Promise<string | null> {
   const runId = key.slice(0, key.indexOf(":"));
-  const [row] = await db.$queryRaw<{ startBy: Date | null; runState: string | null }[]>`
-    SELECT (SELECT (request->>'startBy')::timestamp FROM "Execution" WHERE key = ${key}) AS "startBy",
-           (SELECT state::text FROM "PartyRun" WHERE id = ${runId} UNION ALL SELECT state::text FROM "UpgradeRun" WHERE id = ${runId} LIMIT 1) AS "runState"`;
+  const [row] = await execute(
+    qb.selectNoFrom((eb) => [
+      eb
+        .selectFrom("Execution")
+        .select((eb) => eb.cast<Date>(eb.ref("request", "->>").key("startBy"), "timestamp").as("startBy"))
+        .where("key", "=", key)
+        .as("startBy"),
+      // The two runs' states are enums of their own: as text, one column.
+      eb
+        .selectFrom("PartyRun")
+        .select((eb) => eb.cast<string>("state", "text").as("state"))
+        .where("id", "=", runId)
+        .unionAll(
+          eb
+            .selectFrom("UpgradeRun")
+            .select((eb) => eb.cast<string>("state", "text").as("state"))
+            .where("id", "=", runId),
+        )
+        .limit(1)
+        .as("runState"),
+    ]),
+  );
   if (row?.startBy && now >= row.startBy)
     return `Not started: it was still waiting at the window's cutoff (${row.startBy.toISOString().slice(0, 16).replace("T", " ")} UTC).`;
   if (row?.runState === "HALTED") return "Not started: the rollout halted (failures past its threshold) while it waited.";
@@ -211,9 +359,17 @@ export function cleanMessage(message: string): string {
 
 /** A running worker's sign of life, and the output so far. */
 export async function beat(key: string, now: Date, output?: string) {
-  await db.$executeRaw`
-    UPDATE "Execution" SET "heartbeatAt" = ${now}, output = coalesce(${output == null ? null : truncateOutput(output, configuredSecrets())}, output), "updatedAt" = ${now}
-    WHERE key = ${key} AND state = 'RUNNING'`;
+  await execute(
+    qb
+      .updateTable("Execution")
+      .set((eb) => ({
+        heartbeatAt: now,
+        output: eb.fn.coalesce(eb.val(output == null ? null : truncateOutput(output, configuredSecrets())), "output"),
+        updatedAt: now,
+      }))
+      .where("key", "=", key)
+      .where("state", "=", "RUNNING"),
+  );
 }
 
 // ---- The executions API (app/api/v1/executions) and the webhook delivery read these. ----
@@ -366,16 +522,27 @@ export type FinalReport = { key: string; state: "succeeded" | "failed"; message:
  */
 export async function reportExecutions(tx: Tx, reports: FinalReport[], reportedBy: string, now: Date): Promise<string[]> {
   if (reports.length === 0) return [];
-  const rows = await tx.$queryRaw<{ key: string }[]>`
-    UPDATE "Execution" e SET
-      state = upper(v.state)::"ExecutionState",
-      "startedAt" = coalesce(e."startedAt", ${now}),
-      "finishedAt" = ${now},
-      message = coalesce(v.message, e.message),
-      "reportedBy" = ${reportedBy},
-      "updatedAt" = ${now}
-    FROM unnest(${reports.map((r) => r.key)}::text[], ${reports.map((r) => r.state)}::text[], ${reports.map((r) => (r.message == null ? null : cleanMessage(r.message)))}::text[]) AS v(key, state, message)
-    WHERE e.key = v.key AND e.state IN ('QUEUED', 'RUNNING')
-    RETURNING e.key`;
+  const batch = unnest("v", {
+    key: [reports.map((r) => r.key), "text"],
+    state: [reports.map((r) => r.state), "text"],
+    message: [reports.map((r) => (r.message == null ? null : cleanMessage(r.message))), "text"],
+  });
+  const rows = await execute(
+    qb
+      .updateTable("Execution as e")
+      .from(batch)
+      .set((eb) => ({
+        state: eb.cast<ExecutionState>(eb.fn("upper", ["v.state"]), sql.id("ExecutionState")),
+        startedAt: eb.fn.coalesce("e.startedAt", eb.val(now)),
+        finishedAt: now,
+        message: eb.fn.coalesce("v.message", "e.message"),
+        reportedBy,
+        updatedAt: now,
+      }))
+      .whereRef("e.key", "=", "v.key")
+      .where("e.state", "in", ["QUEUED", "RUNNING"])
+      .returning("e.key"),
+    tx,
+  );
   return rows.map((r) => r.key);
 }

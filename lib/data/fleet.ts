@@ -1,7 +1,9 @@
+import "server-only";
 import type { OutcomeStatus } from "@prisma/client";
 import { cache } from "react";
 import { db, execute, qb } from "../db";
-import { boundedMap } from "../domain/memo";
+import { freeze, type Frozen, type Store } from "../cache/store";
+import { completedPartyOutcomes } from "../cache/stores";
 
 /**
  * Resources by environment, exclusion and group, as the database keeps them (FleetCount, triggers
@@ -33,35 +35,22 @@ export async function getFleetSummary() {
 }
 
 /**
- * Counts that never change once a party is COMPLETED: outcomes are written only while one of its
- * runs is open, a party is COMPLETED only once it has ended with no run open, and resources are
- * never deleted. Kept per party in the process; a party still running is counted every time.
- * Both ways a copy, so that no caller changes what the next one reads.
+ * Keeps `value` in `store` if the party is completed: its counts never change after that, because
+ * outcomes are written only while one of its runs is open, a party is COMPLETED only once it has
+ * ended with no run open, and resources are never deleted. A party still running is counted every time.
  */
-export function finalCountsOf<V extends object>() {
-  const values = boundedMap<V>(2_000);
-  return {
-    get(partyId: string): V | undefined {
-      const kept = values.get(partyId);
-      return kept && { ...kept };
-    },
-    keep(party: { id: string; status: string }, value: V) {
-      if (party.status.toUpperCase() === "COMPLETED") values.set(party.id, { ...value });
-    },
-  };
+export function keepIfCompleted<V>(store: Store<V>, party: { id: string; status: string }, value: V): Frozen<V> {
+  return party.status.toUpperCase() === "COMPLETED" ? store.set(party.id, value) : freeze(value);
 }
 
-const outcomeCounts = finalCountsOf<Record<OutcomeStatus, number>>();
-
 /** Outcome counts of one party: one aggregate query, once for a completed party. */
-export async function getOutcomeCounts(party: { id: string; status: string }): Promise<Record<OutcomeStatus, number>> {
-  const known = outcomeCounts.get(party.id);
+export async function getOutcomeCounts(party: { id: string; status: string }): Promise<Frozen<Record<OutcomeStatus, number>>> {
+  const known = completedPartyOutcomes.get(party.id);
   if (known) return known;
   const rows = await db.patchOutcome.groupBy({ by: ["status"], where: { partyId: party.id }, _count: { _all: true } });
   const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
   for (const row of rows) counts[row.status] = row._count._all;
-  outcomeCounts.keep(party, counts);
-  return counts;
+  return keepIfCompleted(completedPartyOutcomes, party, counts);
 }
 
 /** The most recent party that has ended, if any. */

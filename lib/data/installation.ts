@@ -1,4 +1,5 @@
 // The installation's own facts: whether its database holds the demo data (the seed marks it).
+import "server-only";
 import { db } from "../db";
 
 export async function holdsDemoData(): Promise<boolean> {

@@ -1,6 +1,7 @@
 // Newest-first keyset pages on (createdAt, id): the filter that continues after a page, and the
 // page cut with its `next` position.
 
+import "server-only";
 export type Position = { at: Date; id: string };
 
 export const newestFirstAfter = (before?: Position) =>

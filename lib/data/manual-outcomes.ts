@@ -2,9 +2,11 @@
 // members, or a CSV of them. The outcomes are written by reportExecutions (lib/data/executions.ts,
 // the owner of an execution's outcome) with an audit row each, in one transaction: all or none.
 // The engines turn them into patch outcomes and member versions on their next tick.
+import "server-only";
 import type { Prisma } from "@prisma/client";
 import { parse } from "csv-parse/sync";
-import { db } from "../db";
+import { sql } from "kysely";
+import { db, execute, qb, unnest } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { MANUAL_CSV_MAX_ROWS, ManualCsvRowSchema, type ManualOutcomeInput, type ManualTarget } from "../validation/manual-outcomes";
 import { reportExecutions } from "./executions";
@@ -79,13 +81,46 @@ async function write(user: CurrentUser, items: Item[], via: string, now: Date): 
         const missed = items.find((i) => !written.has(i.execution.key));
         if (missed) throw new Conflict(missed, "It got its outcome meanwhile; an outcome is recorded once.");
         // One statement for all the audit rows (createMany took seconds for 10,000).
-        await tx.$executeRaw`
-          INSERT INTO "AuditEvent" ("actorId", "actorLabel", action, "entityType", "entityId", "entityLabel", after, reason, at)
-          SELECT ${user.id}, ${user.email}, 'execution.' || v.state, 'execution', v.key, v.member,
-                 jsonb_build_object('executor', v.executor, 'version', v.version, 'state', v.state, 'via', ${via}::text), v.message, ${now}::timestamp(3)
-          FROM unnest(${items.map((i) => i.execution.key)}::text[], ${items.map((i) => i.state)}::text[], ${items.map((i) => i.execution.memberName)}::text[],
-                      ${items.map((i) => i.execution.executor)}::text[], ${items.map((i) => i.execution.toVersion)}::text[], ${items.map((i) => i.message)}::text[])
-            AS v(key, state, member, executor, version, message)`;
+        const batch = unnest("v", {
+          key: [items.map((i) => i.execution.key), "text"],
+          state: [items.map((i) => i.state), "text"],
+          member: [items.map((i) => i.execution.memberName), "text"],
+          executor: [items.map((i) => i.execution.executor), "text"],
+          version: [items.map((i) => i.execution.toVersion), "text"],
+          message: [items.map((i) => i.message), "text"],
+        });
+        await execute(
+          qb
+            .insertInto("AuditEvent")
+            .columns(["actorId", "actorLabel", "action", "entityType", "entityId", "entityLabel", "after", "reason", "at"])
+            .expression(
+              qb
+                .selectFrom(batch)
+                .select((eb) => [
+                  eb.val(user.id).as("actorId"),
+                  eb.val(user.email).as("actorLabel"),
+                  eb(sql.lit("execution."), "||", eb.ref("v.state")).as("action"),
+                  sql.lit("execution").as("entityType"),
+                  "v.key",
+                  "v.member",
+                  eb
+                    .fn("jsonb_build_object", [
+                      sql.lit("executor"),
+                      "v.executor",
+                      sql.lit("version"),
+                      "v.version",
+                      sql.lit("state"),
+                      "v.state",
+                      sql.lit("via"),
+                      eb.cast(eb.val(via), "text"),
+                    ])
+                    .as("after"),
+                  "v.message",
+                  eb.cast<Date>(eb.val(now), "timestamp(3)").as("at"),
+                ]),
+            ),
+          tx,
+        );
       },
       { timeout: 120_000, maxWait: 30_000 },
     );

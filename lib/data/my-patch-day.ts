@@ -1,4 +1,5 @@
 // An owner's patch day: their teams' resources in each upcoming party, by slot.
+import "server-only";
 import { db } from "../db";
 import type { CalendarParty } from "../domain";
 import { listParties } from "./parties";

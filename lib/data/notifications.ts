@@ -2,10 +2,13 @@
 // sequence and recipient: the unique dedupe key) and then delivered by SMTP with the window as
 // an iCalendar attachment. A notice is claimed (SENDING) before it is handed to SMTP, so it is
 // never sent twice; a refused send goes back to PENDING and is retried with a back-off.
+import "server-only";
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
-import { Prisma, type NotificationState } from "@prisma/client";
-import { db, jsonTimestamp, sql } from "../db";
+import type { Prisma } from "@prisma/client";
+import type { InferResult } from "kysely";
+import { jsonArrayFrom, jsonBuildObject } from "kysely/helpers/postgres";
+import { db, execute, jsonTimestamp, qb } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import {
   NOTICE_SUBJECTS,
@@ -25,12 +28,10 @@ export const MAX_ATTEMPTS = RETRY_MINUTES.length + 1;
 /** A notice left SENDING this long (its worker died mid-send) is marked failed, not resent. */
 const STUCK_MS = 30 * 60_000;
 
-type PartyRow = { id: string; tag: string; startsAt: Date; endsAt: Date; status: string; sequence: number };
-
 const whenText = (startsAt: Date, endsAt: Date) =>
   `${DateTime.fromJSDate(startsAt, { zone: "UTC" }).toFormat("ccc d LLL yyyy, HH:mm")}–${DateTime.fromJSDate(endsAt, { zone: "UTC" }).toFormat("HH:mm")} UTC`;
 
-function body(kind: NoticeKind, party: PartyRow, team: string) {
+function body(kind: NoticeKind, party: { tag: string; startsAt: Date; endsAt: Date }, team: string) {
   const when = whenText(party.startsAt, party.endsAt);
   const lines: Record<NoticeKind, string> = {
     announce: `Dear ${team},\n\nthe production servers of your services are patched during the maintenance window of Patch Party ${party.tag}: ${when}. Each patch group has its own slot inside it; services may restart once.\n\nThe attached invitation holds the window. Reply to this message with any question.`,
@@ -46,13 +47,32 @@ function body(kind: NoticeKind, party: PartyRow, team: string) {
  * moved, cancelled, completed). Safe to run from several workers at once: the dedupe key is unique.
  */
 export async function planNotices(now: Date): Promise<number> {
-  const parties = await sql<PartyRow>`
-    SELECT id, tag, "startsAt", "endsAt", status::text AS status, sequence FROM "Party"
-    WHERE kind = 'PRODUCTION' AND (
-      "startsAt" BETWEEN ${new Date(now.getTime() - DAY)} AND ${new Date(now.getTime() + 16 * DAY)}
-      OR "endsAt" BETWEEN ${new Date(now.getTime() - 7 * DAY)} AND ${now}
-      -- Told already and still ahead (a move far into the future is announced at once), or cancelled.
-      OR ("startsAt" > ${new Date(now.getTime() - 30 * DAY)} AND id IN (SELECT "partyId" FROM "Notification" WHERE kind IN ('announce', 'moved') AND "partyId" IS NOT NULL)))`;
+  const parties = await execute(
+    qb
+      .selectFrom("Party")
+      .select(["id", "tag", "startsAt", "endsAt", "status", "sequence"])
+      .where("kind", "=", "PRODUCTION")
+      .where((eb) =>
+        eb.or([
+          eb.between("startsAt", new Date(now.getTime() - DAY), new Date(now.getTime() + 16 * DAY)),
+          eb.between("endsAt", new Date(now.getTime() - 7 * DAY), now),
+          // Told already and still ahead (a move far into the future is announced at once), or cancelled.
+          eb.and([
+            eb("startsAt", ">", new Date(now.getTime() - 30 * DAY)),
+            eb(
+              "id",
+              "in",
+              eb
+                .selectFrom("Notification")
+                .select("partyId")
+                .where("kind", "in", ["announce", "moved"])
+                .where("partyId", "is not", null)
+                .$narrowType<{ partyId: string }>(),
+            ),
+          ]),
+        ]),
+      ),
+  );
   if (parties.length === 0) return 0;
   const recordedRows = await db.notification.groupBy({ by: ["partyId", "kind", "sequence"], where: { partyId: { in: parties.map((p) => p.id) } } });
   const recorded = new Map<string, Recorded[]>();
@@ -67,10 +87,22 @@ export async function planNotices(now: Date): Promise<number> {
   );
   if (due.length === 0) return 0;
   // Customers of the teams with production resources in the party.
-  const contacts = await sql<{ teamId: string; team: string; email: string }>`
-    SELECT DISTINCT c."teamId", t.name AS team, c.email FROM "TeamContact" c JOIN "Team" t ON t.id = c."teamId"
-    WHERE c."teamId" IN (SELECT DISTINCT "teamId" FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded)
-    ORDER BY c.email`;
+  const contacts = await execute(
+    qb
+      .selectFrom("TeamContact as c")
+      .innerJoin("Team as t", "t.id", "c.teamId")
+      .select(["c.teamId", "t.name as team", "c.email"])
+      .distinct()
+      .where("c.teamId", "in", (eb) =>
+        eb
+          .selectFrom("Resource")
+          .select("teamId")
+          .distinct()
+          .where("environment", "=", "PRODUCTION")
+          .where((eb) => eb.not(eb.ref("excluded"))),
+      )
+      .orderBy("c.email"),
+  );
   return recordNotices(
     now,
     due.flatMap(({ party, kind }) =>
@@ -99,14 +131,6 @@ async function recordNotices(now: Date, notices: NewNotice[]): Promise<number> {
   return count;
 }
 
-type TemplateRow = {
-  id: string;
-  name: string;
-  targetVersion: string;
-  targetSetAt: Date;
-  policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] };
-};
-
 function templateBody(kind: NoticeKind, template: string, version: string, when: string, team: string) {
   const lines: Record<NoticeKind, string> = {
     announce: `Dear ${team},\n\nthe ${template} fleet, which serves your services, is upgraded to version ${version} during the maintenance window ${when}. Members are upgraded a few at a time; each may restart once.\n\nThe attached invitation holds the window. Reply to this message with any question.`,
@@ -123,7 +147,7 @@ function templateBody(kind: NoticeKind, template: string, version: string, when:
  * notices, safe from several workers at once (unique dedupe key).
  */
 export async function planTemplateNotices(now: Date): Promise<number> {
-  const templates: TemplateRow[] = await db.template.findMany({
+  const templates = await db.template.findMany({
     where: {
       OR: [
         { state: { not: "IN_SYNC" } },
@@ -141,9 +165,15 @@ export async function planTemplateNotices(now: Date): Promise<number> {
   if (templates.length === 0) return 0;
   const ids = templates.map((t) => t.id);
   const [behind, runs, recordedRows] = await Promise.all([
-    sql<{ templateId: string }>`
-      SELECT DISTINCT m."templateId" FROM "TemplateMember" m JOIN "Template" t ON t.id = m."templateId"
-      WHERE m."templateId" = ANY(${ids}::text[]) AND m."currentVersion" <> t."targetVersion"`,
+    execute(
+      qb
+        .selectFrom("TemplateMember as m")
+        .innerJoin("Template as t", "t.id", "m.templateId")
+        .select("m.templateId")
+        .distinct()
+        .where((eb) => eb("m.templateId", "=", eb.fn.any(eb.val(ids))))
+        .whereRef("m.currentVersion", "<>", "t.targetVersion"),
+    ),
     db.upgradeRun.findMany({
       where: { templateId: { in: ids }, windowStart: { gt: new Date(now.getTime() - 120 * DAY) } },
       select: { templateId: true, version: true, windowStart: true, state: true },
@@ -168,16 +198,29 @@ export async function planTemplateNotices(now: Date): Promise<number> {
   // The customers of the teams whose resources (or cluster nodes) are members.
   const dueIds = [...new Set(due.map((d) => d.template.id))];
   // Two joins rather than one with OR, so each uses its index (a fleet may have thousands of members).
-  const contacts = await sql<{ templateId: string; teamId: string; team: string; email: string }>`
-    SELECT DISTINCT owners."templateId", c."teamId", tm.name AS team, c.email
-    FROM (
-      SELECT m."templateId", r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r.id = m."resourceId" WHERE m."templateId" = ANY(${dueIds}::text[])
-      UNION
-      SELECT m."templateId", r."teamId" FROM "TemplateMember" m JOIN "Resource" r ON r."clusterId" = m."clusterId" WHERE m."templateId" = ANY(${dueIds}::text[])
-    ) owners
-    JOIN "TeamContact" c ON c."teamId" = owners."teamId"
-    JOIN "Team" tm ON tm.id = c."teamId"
-    ORDER BY c.email`;
+  const contacts = await execute(
+    qb
+      .selectFrom((eb) =>
+        eb
+          .selectFrom("TemplateMember as m")
+          .innerJoin("Resource as r", "r.id", "m.resourceId")
+          .select(["m.templateId", "r.teamId"])
+          .where((eb) => eb("m.templateId", "=", eb.fn.any(eb.val(dueIds))))
+          .union(
+            eb
+              .selectFrom("TemplateMember as m")
+              .innerJoin("Resource as r", "r.clusterId", "m.clusterId")
+              .select(["m.templateId", "r.teamId"])
+              .where((eb) => eb("m.templateId", "=", eb.fn.any(eb.val(dueIds)))),
+          )
+          .as("owners"),
+      )
+      .innerJoin("TeamContact as c", "c.teamId", "owners.teamId")
+      .innerJoin("Team as tm", "tm.id", "c.teamId")
+      .select(["owners.templateId", "c.teamId", "tm.name as team", "c.email"])
+      .distinct()
+      .orderBy("c.email"),
+  );
   return recordNotices(
     now,
     due.flatMap(({ template, notice }) =>
@@ -216,20 +259,25 @@ export type Mail = {
 const WINDOW_KINDS = new Set(["announce", "moved", "cancelled", "completed"]);
 export type MailTransport = { sendMail(mail: Mail): Promise<unknown> };
 
-type Claimed = {
-  id: string;
-  kind: string;
-  recipient: string;
-  subject: string;
-  body: string;
-  windowStart: Date | null;
-  windowEnd: Date | null;
-  partyId: string | null;
-  templateId: string | null;
-  version: string | null;
-  sequence: number;
-  attempts: number;
-};
+/** Claims up to `batch` pending notices that are due (SENDING), skipping those another worker holds. */
+const claimNotices = (now: Date, batch: number) =>
+  qb
+    .updateTable("Notification")
+    .set({ state: "SENDING", nextAttemptAt: now })
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("Notification")
+        .select("id")
+        .where("state", "=", "PENDING")
+        .where("nextAttemptAt", "<=", now)
+        .orderBy("nextAttemptAt")
+        .orderBy("id")
+        .limit(batch)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(["id", "kind", "recipient", "subject", "body", "windowStart", "windowEnd", "partyId", "templateId", "version", "sequence", "attempts"]);
+type Claimed = InferResult<ReturnType<typeof claimNotices>>[number];
 
 /** One event per party, and per template upgrade to a version: later notices update or cancel it. */
 const eventUid = (n: Pick<Claimed, "id" | "partyId" | "templateId" | "version">) =>
@@ -269,10 +317,7 @@ export async function deliverNotices(
     data: { state: "FAILED", lastError: "The worker stopped while sending; not sent again so that nobody gets it twice." },
   });
   if (!transport) return result;
-  const claimed = await sql<Claimed>`
-    UPDATE "Notification" SET state = 'SENDING', "nextAttemptAt" = ${now}
-    WHERE id IN (SELECT id FROM "Notification" WHERE state = 'PENDING' AND "nextAttemptAt" <= ${now} ORDER BY "nextAttemptAt", id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-    RETURNING id, kind, recipient, subject, body, "windowStart", "windowEnd", "partyId", "templateId", version, sequence, attempts`;
+  const claimed = await execute(claimNotices(now, batch));
   for (const n of claimed) {
     try {
       await transport.sendMail({
@@ -304,23 +349,6 @@ export async function deliverNotices(
   }
   return result;
 }
-
-export type NotificationRow = {
-  id: string;
-  kind: string;
-  recipient: string;
-  subject: string;
-  version: string | null;
-  windowStart: Date | null;
-  windowEnd: Date | null;
-  state: string;
-  attempts: number;
-  lastError: string | null;
-  sentAt: Date | null;
-  createdAt: Date;
-  partyTag: string | null;
-  template: { id: string; name: string } | null;
-};
 
 /** Notices newest first, keyset on (createdAt, id); optionally of one party or state. */
 export async function listNotifications(
@@ -354,8 +382,10 @@ export async function listNotifications(
     },
   });
   const { page, next } = cutPage(rows, limit);
-  return { notifications: page.map(({ party, ...n }): NotificationRow => ({ ...n, partyTag: party?.tag ?? null })), next };
+  return { notifications: page.map(({ party, ...n }) => ({ ...n, partyTag: party?.tag ?? null })), next };
 }
+
+export type NotificationRow = Awaited<ReturnType<typeof listNotifications>>["notifications"][number];
 
 /**
  * The notices of one window by kind and state, and when customers were first told of its
@@ -363,15 +393,28 @@ export async function listNotifications(
  */
 export async function noticeSummary(of: { partyId: string } | { templateId: string; version: string }) {
   // One statement: the party and template pages read it on every request.
-  const where = "partyId" in of ? Prisma.sql`"partyId" = ${of.partyId}` : Prisma.sql`"templateId" = ${of.templateId}`;
-  const current = "partyId" in of ? where : Prisma.sql`${where} AND version = ${of.version}`;
-  const [row] = await sql<{
-    counts: { kind: string; state: NotificationState; count: number }[];
-    told: { createdAt: string; kind: string; sequence: number } | null;
-  }>`
-    SELECT COALESCE((SELECT json_agg(g) FROM (SELECT kind, state, count(*)::int AS count FROM "Notification" WHERE ${where} GROUP BY 1, 2) g), '[]') AS counts,
-           (SELECT json_build_object('createdAt', "createdAt", 'kind', kind, 'sequence', sequence) FROM "Notification"
-             WHERE ${current} AND kind IN ('announce', 'moved') ORDER BY sequence DESC, "createdAt" ASC LIMIT 1) AS told`;
+  const [row] = await execute(
+    qb.selectNoFrom((eb) => {
+      const notices =
+        "partyId" in of
+          ? eb.selectFrom("Notification").where("partyId", "=", of.partyId)
+          : eb.selectFrom("Notification").where("templateId", "=", of.templateId);
+      const current = "partyId" in of ? notices : notices.where("version", "=", of.version);
+      return [
+        jsonArrayFrom(notices.select((eb) => ["kind", "state", eb.cast<number>(eb.fn.countAll(), "integer").as("count")]).groupBy(["kind", "state"])).as(
+          "counts",
+        ),
+        // In JSON the timestamp is text (UTC without the zone): read below with jsonTimestamp.
+        current
+          .select((eb) => jsonBuildObject({ createdAt: eb.ref("createdAt"), kind: eb.ref("kind"), sequence: eb.ref("sequence") }).as("told"))
+          .where("kind", "in", ["announce", "moved"])
+          .orderBy("sequence", "desc")
+          .orderBy("createdAt", "asc")
+          .limit(1)
+          .as("told"),
+      ];
+    }),
+  );
   const told = row!.told;
   return { counts: row!.counts, lastTold: told ? { createdAt: jsonTimestamp(told.createdAt), kind: told.kind, sequence: told.sequence } : null };
 }

@@ -1,6 +1,8 @@
 // Parties: stored ones plus the rule's projection, generation, and per-slot counts.
-import { Prisma, type Party as PartyRow } from "@prisma/client";
-import { db, jsonTimestamp, sql } from "../db";
+import "server-only";
+import type { Prisma, Party as PartyRow } from "@prisma/client";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
+import { db, execute, jsonTimestamp, qb } from "../db";
 import {
   partiesInRange,
   planGeneration,
@@ -12,15 +14,13 @@ import {
   type PlannedParty,
   type StoredParty,
 } from "../domain";
+import { keptPartiesOfQuarter, partiesAndRule } from "../cache/stores";
 import { recordAudit, type Actor } from "./audit";
 import { getPartyRule } from "./party-rule";
 import { fleetCounts } from "./fleet";
-import { versioned } from "./versioned";
 
 export const toDbKind = (kind: PartyKind): PartyRow["kind"] => (kind === "qa" ? "QA" : "PRODUCTION");
 export const fromDbKind = (kind: PartyRow["kind"]): PartyKind => (kind === "QA" ? "qa" : "production");
-
-type PartyReadRow = Omit<PartyRow, "createdAt" | "updatedAt"> & { slots: { group: number; startsAt: string; endsAt: string }[] };
 
 export function toStoredParty(row: Omit<PartyRow, "createdAt" | "updatedAt"> & { slots: { group: number; startsAt: Date; endsAt: Date }[] }): StoredParty {
   return {
@@ -40,18 +40,34 @@ export function toStoredParty(row: Omit<PartyRow, "createdAt" | "updatedAt"> & {
 }
 
 /**
- * Parties with their slots in one statement (in `tx`, or alone when null). Raw SQL because the calendar, the home page, the
- * feed and the parties API all read parties on every request, and a raw statement costs a third
- * of the Node time of the same read through the query builder (docs/benchmarks.md).
+ * Parties with their slots in one statement (in `tx`, or alone when null), all of them or those
+ * that start in [from, to). One builder statement, not a relation query, because the calendar, the
+ * home page, the feed and the parties API all read parties on every request, and one statement
+ * costs a third of the Node time of the same read through a model query (docs/benchmarks.md).
  */
-export async function readParties(tx: Prisma.TransactionClient | null, where: Prisma.Sql): Promise<StoredParty[]> {
-  const statement = Prisma.sql`
-    SELECT p.id, p.tag, p.kind::text AS kind, p."localDate", p."timeZone", p."startsAt", p."endsAt", p.status::text AS status,
-           p.sequence, p."manualReason", p."heldAt", p."heldBy", p."heldReason",
-           COALESCE((SELECT json_agg(json_build_object('group', s."group", 'startsAt', s."startsAt", 'endsAt', s."endsAt"))
-                     FROM "PartySlot" s WHERE s."partyId" = p.id), '[]') AS slots
-    FROM "Party" p WHERE ${where} ORDER BY p."startsAt"`;
-  const rows = tx ? await tx.$queryRaw<PartyReadRow[]>(statement) : await sql<PartyReadRow>(statement);
+export async function readParties(tx: Prisma.TransactionClient | null, startsIn?: { from: Date; to: Date }): Promise<StoredParty[]> {
+  let query = qb
+    .selectFrom("Party as p")
+    .select((eb) => [
+      "p.id",
+      "p.tag",
+      "p.kind",
+      "p.localDate",
+      "p.timeZone",
+      "p.startsAt",
+      "p.endsAt",
+      "p.status",
+      "p.sequence",
+      "p.manualReason",
+      "p.heldAt",
+      "p.heldBy",
+      "p.heldReason",
+      // In JSON the slots' timestamps are text (UTC without the zone): read below with jsonTimestamp.
+      jsonArrayFrom(eb.selectFrom("PartySlot as s").select(["s.group", "s.startsAt", "s.endsAt"]).whereRef("s.partyId", "=", "p.id")).as("slots"),
+    ])
+    .orderBy("p.startsAt");
+  if (startsIn) query = query.where("p.startsAt", "<", startsIn.to).where("p.startsAt", ">=", startsIn.from);
+  const rows = await execute(query, tx ?? undefined);
   return rows.map((row) =>
     toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: jsonTimestamp(s.startsAt), endsAt: jsonTimestamp(s.endsAt) })) }),
   );
@@ -61,41 +77,37 @@ export async function readParties(tx: Prisma.TransactionClient | null, where: Pr
 const PARTY_REACH_MS = 2 * 86_400_000;
 
 function storedPartiesOverlapping(tx: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
-  return readParties(tx, Prisma.sql`p."startsAt" < ${to} AND p."startsAt" >= ${new Date(from.getTime() - PARTY_REACH_MS)}`);
+  return readParties(tx, { from: new Date(from.getTime() - PARTY_REACH_MS), to });
 }
 
 /**
- * The rule and every stored party, as of the parties' token (lib/data/versioned.ts): the calendar,
- * the home page, the feed, the parties API, a party's page and a resource's patch status read
- * them on every request, and they change a few times a week. ~50 parties a year, so all of them
- * are kept. Frozen: every request shares them.
+ * The rule and every stored party, kept until the parties' database token moves
+ * (lib/cache/versioned.ts): the calendar, the home page, the feed, the parties API, a party's page
+ * and a resource's patch status read them on every request, and they change a few times a week.
+ * ~50 parties a year, so all of them are kept, frozen: every request shares them.
  */
-const partiesAndRule = versioned("parties", async () => {
-  const [rule, stored] = await Promise.all([getPartyRule(), readParties(null, Prisma.sql`true`)]);
-  for (const party of stored) {
-    for (const slot of party.slots) Object.freeze(slot);
-    Object.freeze(party.slots);
-    Object.freeze(party.held);
-    Object.freeze(party);
-  }
-  return { rule: Object.freeze(rule), stored: Object.freeze(stored) };
-});
+const readPartiesAndRule = () =>
+  partiesAndRule.read(async () => {
+    const [rule, stored] = await Promise.all([getPartyRule(), readParties(null)]);
+    return { rule, stored };
+  });
 
 /** Every party of [from, to): stored ones as stored, the rest projected from the rule. */
 export async function listParties(from: Date, to: Date): Promise<CalendarParty[]> {
-  const { rule, stored } = await partiesAndRule();
+  const { rule, stored } = await readPartiesAndRule();
   const after = from.getTime() - PARTY_REACH_MS;
   return partiesInRange(
     rule,
     stored.filter((p) => p.startsAt < to && p.startsAt.getTime() >= after),
     from,
     to,
+    keptPartiesOfQuarter,
   );
 }
 
 /** The rule, and the party of `tag` and `kind` if it is stored, from the kept parties. */
 export async function storedParty(tag: string, kind: PartyKind): Promise<{ rule: PartyRule; party: StoredParty | null }> {
-  const { rule, stored } = await partiesAndRule();
+  const { rule, stored } = await readPartiesAndRule();
   return { rule, party: stored.find((p) => p.tag === tag && p.kind === kind) ?? null };
 }
 
@@ -119,7 +131,11 @@ export async function generateParties(
   const rule = await getPartyRule();
   return db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${GENERATION_LOCK})`;
+      // As text: a transaction's client cannot read a void column.
+      await execute(
+        qb.selectNoFrom((eb) => eb.cast<string>(eb.fn("pg_advisory_xact_lock", [eb.val(GENERATION_LOCK)]), "text").as("locked")),
+        tx,
+      );
       const stored = await storedPartiesOverlapping(tx, from, to);
       const plan = planGeneration(rule, stored, from, to, now, options);
       for (const party of plan.create) {

@@ -1,5 +1,6 @@
 // Admin changes to the schedule: the party rule (with regeneration), moving or cancelling one
 // party. Each is audited; none touches a party that has started.
+import "server-only";
 import { DateTime } from "luxon";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
@@ -153,7 +154,7 @@ export async function cancelParty(user: CurrentUser, tag: string, kind: PartyKin
         timeZone: party.timeZone,
         startsAt: party.startsAt,
         endsAt: party.endsAt,
-        slots: { create: party.slots },
+        slots: { create: [...party.slots] },
       },
       update: {},
       select: { id: true, sequence: true },

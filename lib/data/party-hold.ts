@@ -1,5 +1,6 @@
 // An admin's hold on a production party (typically when its quarter's QA party failed too
 // often): a held party does not start until an admin releases it. Both are audited.
+import "server-only";
 import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { qaGate } from "../domain";

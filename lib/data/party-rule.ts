@@ -1,11 +1,14 @@
-import type { Prisma } from "@prisma/client";
-import { sql } from "../db";
-import { DEFAULT_PARTY_RULE, type PartyRule, type SlotRule } from "../domain";
+import "server-only";
+import type { InferResult } from "kysely";
+import { execute, qb } from "../db";
+import { DEFAULT_PARTY_RULE, type PartyRule } from "../domain";
 
-type RuleRow = Pick<
-  Prisma.PartyRuleGetPayload<object>,
-  "timeZone" | "qaMonthOfQuarter" | "qaThursdayOfMonth" | "businessHoursStart" | "businessHoursEnd" | "productionMinGapDays" | "qaSlots" | "productionSlots"
->;
+/** The stored rule (its slots are typed in schema.prisma). */
+const ruleQuery = qb
+  .selectFrom("PartyRule")
+  .select(["timeZone", "qaMonthOfQuarter", "qaThursdayOfMonth", "businessHoursStart", "businessHoursEnd", "productionMinGapDays", "qaSlots", "productionSlots"])
+  .where("id", "=", "default");
+type RuleRow = InferResult<typeof ruleQuery>[number];
 
 export function ruleFromRow(row: RuleRow | null): PartyRule {
   if (!row) return DEFAULT_PARTY_RULE;
@@ -15,8 +18,8 @@ export function ruleFromRow(row: RuleRow | null): PartyRule {
     qaThursdayOfMonth: row.qaThursdayOfMonth as PartyRule["qaThursdayOfMonth"],
     businessHours: { start: row.businessHoursStart, end: row.businessHoursEnd },
     productionMinGapDays: row.productionMinGapDays,
-    qaSlots: row.qaSlots as SlotRule[],
-    productionSlots: row.productionSlots as SlotRule[],
+    qaSlots: row.qaSlots,
+    productionSlots: row.productionSlots,
   };
 }
 
@@ -35,9 +38,7 @@ export function ruleToRow(rule: PartyRule) {
 
 /** The stored rule, or the default one until an admin saves theirs. */
 export async function getPartyRule(): Promise<PartyRule> {
-  // Raw: every calendar, home and party page reads it (see readParties in parties.ts).
-  const [row] = await sql<RuleRow>`
-    SELECT "timeZone", "qaMonthOfQuarter", "qaThursdayOfMonth", "businessHoursStart", "businessHoursEnd", "productionMinGapDays", "qaSlots", "productionSlots"
-    FROM "PartyRule" WHERE id = 'default'`;
+  // A builder statement, not a model query: every calendar, home and party page reads it (see readParties in parties.ts).
+  const [row] = await execute(ruleQuery);
   return ruleFromRow(row ?? null);
 }

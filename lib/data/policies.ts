@@ -1,7 +1,10 @@
 // Maintenance policies and their upgrade schedules. Create, edit and delete are separate
 // permissions; a policy linked to a template keeps at least one schedule and cannot be deleted.
+import "server-only";
 import type { Prisma } from "@prisma/client";
-import { db, sql } from "../db";
+import { sql } from "kysely";
+import { jsonBuildObject } from "kysely/helpers/postgres";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { nextWindows, scheduleRules, windowsBetween, type Schedule, type ScheduleSpec } from "../domain";
 import type { PolicyInput } from "../validation/policies";
@@ -181,12 +184,35 @@ export type PolicyWindow = { policyId: string; policyName: string; scheduleName:
 
 /** Every policy's upgrade windows in [from, to), for the calendar. */
 export async function listPolicyWindows(from: Date, to: Date): Promise<PolicyWindow[]> {
-  // One raw statement: every calendar request asks (a relation query was two, each planned in Node).
-  const policies = await sql<{ id: string; name: string; schedules: { id: string; name: string; recurrence: string; windowHours: number }[] }>`
-    SELECT p.id, p.name,
-           COALESCE(json_agg(json_build_object('id', s.id, 'name', s.name, 'recurrence', s.recurrence, 'windowHours', s."windowHours") ORDER BY s.id) FILTER (WHERE s.id IS NOT NULL), '[]') AS schedules
-    FROM (SELECT id, name FROM "MaintenancePolicy" ORDER BY id LIMIT 200) p LEFT JOIN "UpgradeSchedule" s ON s."policyId" = p.id
-    GROUP BY p.id, p.name ORDER BY p.id`;
+  // One statement: every calendar request asks (a relation query was two, each planned in Node).
+  const policies = await execute(
+    qb
+      .selectFrom((eb) => eb.selectFrom("MaintenancePolicy").select(["id", "name"]).orderBy("id").limit(200).as("p"))
+      .leftJoin("UpgradeSchedule as s", "s.policyId", "p.id")
+      .select((eb) => [
+        "p.id",
+        "p.name",
+        // The columns of `s` are not null where the FILTER lets a row through.
+        eb.fn
+          .coalesce(
+            eb.fn
+              .jsonAgg(
+                jsonBuildObject({
+                  id: eb.ref("s.id").$notNull(),
+                  name: eb.ref("s.name").$notNull(),
+                  recurrence: eb.ref("s.recurrence").$notNull(),
+                  windowHours: eb.ref("s.windowHours").$notNull(),
+                }),
+              )
+              .orderBy("s.id")
+              .filterWhere("s.id", "is not", null),
+            sql<[]>`'[]'`,
+          )
+          .as("schedules"),
+      ])
+      .groupBy(["p.id", "p.name"])
+      .orderBy("p.id"),
+  );
   return policies
     .flatMap((p) =>
       windowsBetween(storedSchedules(p), from, to).map((w) => ({

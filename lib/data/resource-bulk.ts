@@ -1,8 +1,9 @@
 // Bulk include/exclude of a selection (ids, or every resource matching a filter). Works in
 // batches of one transaction each, touches only what the caller may change, and reports what it
 // refused and why.
+import "server-only";
 import type { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { checkGroupChange, exclusionChange, expiryRefusal, type ClusterNode, type ExclusionRequest, type PatchGroup } from "../domain";
 import { writeExclusionChanges } from "./exclusion-writes";
@@ -30,23 +31,32 @@ async function* batches(selection: BulkActionInput["selection"]): AsyncGenerator
   }
 }
 
-type Row = {
-  id: string;
-  name: string;
-  teamId: string;
-  clusterId: string | null;
-  patchGroup: number;
-  excluded: boolean;
-  exclusionReason: string | null;
-  exclusionUntil: Date | null;
-  excludedAt: Date | null;
-  excludedById: string | null;
-};
+const ROW_SELECT = {
+  id: true,
+  name: true,
+  teamId: true,
+  clusterId: true,
+  patchGroup: true,
+  excluded: true,
+  exclusionReason: true,
+  exclusionUntil: true,
+  excludedAt: true,
+  excludedById: true,
+} satisfies Prisma.ResourceSelect;
+type Row = Prisma.ResourceGetPayload<{ select: typeof ROW_SELECT }>;
 
 async function clusterNodes(tx: Prisma.TransactionClient, clusterIds: string[]) {
   const byCluster = new Map<string, ClusterNode[]>();
   if (clusterIds.length === 0) return byCluster;
-  await tx.$queryRaw`SELECT id FROM "Cluster" WHERE id = ANY(${clusterIds}) ORDER BY id FOR UPDATE`;
+  await execute(
+    qb
+      .selectFrom("Cluster")
+      .select("id")
+      .where((eb) => eb("id", "=", eb.fn.any(eb.val(clusterIds))))
+      .orderBy("id")
+      .forUpdate(),
+    tx,
+  );
   const nodes = await tx.resource.findMany({ where: { clusterId: { in: clusterIds } }, select: { id: true, name: true, patchGroup: true, clusterId: true } });
   for (const n of nodes) {
     const list = byCluster.get(n.clusterId!) ?? [];
@@ -73,23 +83,16 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
   for await (const ids of batches(input.selection)) {
     await db.$transaction(
       async (tx) => {
-        await tx.$queryRaw`SELECT id FROM "Resource" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
-        const rows: Row[] = await tx.resource.findMany({
-          where: { id: { in: ids } },
-          orderBy: { name: "asc" },
-          select: {
-            id: true,
-            name: true,
-            teamId: true,
-            clusterId: true,
-            patchGroup: true,
-            excluded: true,
-            exclusionReason: true,
-            exclusionUntil: true,
-            excludedAt: true,
-            excludedById: true,
-          },
-        });
+        await execute(
+          qb
+            .selectFrom("Resource")
+            .select("id")
+            .where((eb) => eb("id", "=", eb.fn.any(eb.val(ids))))
+            .orderBy("id")
+            .forUpdate(),
+          tx,
+        );
+        const rows = await tx.resource.findMany({ where: { id: { in: ids } }, orderBy: { name: "asc" }, select: ROW_SELECT });
         const allowed = rows.filter((r) => {
           if (can(user, { action: "resource:change", target: { teamId: r.teamId } })) return true;
           refuseRow(r.name, "not a resource of your teams");

@@ -4,15 +4,17 @@
 // to the row as it was read. Moving a cluster's node is a transaction instead: the cluster rule
 // reads the other nodes, under a lock. So is a connection change: an occasional edit, not the
 // exclude/include hot path decision 012 is about.
+import "server-only";
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@prisma/client";
-import { db, execute, qb, sql } from "../db";
+import type { Prisma } from "@prisma/client";
+import { sql } from "kysely";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { checkGroupChange, CONFLICT_MESSAGE, exclusionChange, expiryRefusal, type ExclusionChange, type PatchGroup } from "../domain";
 import { CONNECTION_FIELDS, type ExcludeInput, type GroupChangeInput, type ResourcePatchInput } from "../validation/resources";
-import { auditInsert, recordAudit } from "./audit";
+import { AUDIT_COLUMNS, auditValues, recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
-import { getResource, resourceRecordFrom, type ResourceRecord } from "./resource-detail";
+import { getResource, RESOURCE_RECORD, type ResourceRecord } from "./resource-detail";
 
 type Tx = Prisma.TransactionClient;
 
@@ -67,7 +69,7 @@ function gate(user: CurrentUser, resource: Row | null, revision: number | undefi
 async function checkCluster(tx: Tx, user: CurrentUser, resource: Row, group: PatchGroup, overrideReason: string | undefined): Promise<Outcome<string | null>> {
   if (!resource.clusterId || resource.patchGroup === group) return succeed(null);
   // Serialise changes within one cluster, so two concurrent moves cannot both pass the check.
-  await tx.$queryRaw`SELECT id FROM "Cluster" WHERE id = ${resource.clusterId} FOR UPDATE`;
+  await execute(qb.selectFrom("Cluster").select("id").where("id", "=", resource.clusterId).forUpdate(), tx);
   const nodes = await tx.resource.findMany({
     where: { clusterId: resource.clusterId },
     orderBy: { name: "asc" },
@@ -95,20 +97,72 @@ async function checkCluster(tx: Tx, user: CurrentUser, resource: Row, group: Pat
  */
 async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change: ExclusionChange, now: Date): Promise<ResourceRecord | null> {
   const { after, event, audit } = change;
-  const statement = Prisma.sql`
-    WITH updated AS (
-      UPDATE "Resource"
-      SET excluded = ${after.excluded}, "patchGroup" = ${after.patchGroup}, "exclusionReason" = ${after.exclusionReason}, "exclusionUntil" = ${after.exclusionUntil},
-          "excludedAt" = ${after.excludedAt}, "excludedById" = ${after.excludedById}, revision = revision + 1, "updatedAt" = ${now}
-      WHERE id = ${before.id} AND revision = ${before.revision} AND "clusterId" IS NOT DISTINCT FROM ${before.clusterId}
-      RETURNING *
-    ), event AS (
-      INSERT INTO "ExclusionEvent" (id, "resourceId", action, reason, until, "group", "actorId", "actorLabel", at)
-      SELECT ${randomUUID()}, ${before.id}, ${event.action}::"ExclusionAction", ${event.reason}, ${event.until}::timestamp(3), ${event.group}::int, ${user.id}, ${user.email}, ${now}::timestamp(3)
-      FROM updated
-    ), audit AS (${auditInsert({ actor: { id: user.id, label: user.email }, action: audit.action, entityType: "resource", entityId: before.id, entityLabel: before.name, before: audit.before, after: audit.after, reason: audit.reason, at: now }, Prisma.sql`updated`)})
-    ${resourceRecordFrom(Prisma.sql`updated r`)}`;
-  const [updated] = tx ? await tx.$queryRaw<ResourceRecord[]>(statement) : await sql<ResourceRecord>(statement);
+  const statement = qb
+    .with("updated", (db) =>
+      db
+        .updateTable("Resource")
+        .set((eb) => ({
+          excluded: after.excluded,
+          patchGroup: after.patchGroup,
+          exclusionReason: after.exclusionReason,
+          exclusionUntil: after.exclusionUntil,
+          excludedAt: after.excludedAt,
+          excludedById: after.excludedById,
+          revision: eb("revision", "+", eb.lit(1)),
+          updatedAt: now,
+        }))
+        .where("id", "=", before.id)
+        .where("revision", "=", before.revision)
+        .where("clusterId", "is not distinct from", before.clusterId)
+        .returningAll(),
+    )
+    // Values in a SELECT are text unless cast: the enum, the timestamps and the group are cast.
+    .with("event", (db) =>
+      db
+        .insertInto("ExclusionEvent")
+        .columns(["id", "resourceId", "action", "reason", "until", "group", "actorId", "actorLabel", "at"])
+        .expression(
+          db
+            .selectFrom("updated")
+            .select((eb) => [
+              eb.val(randomUUID()).as("id"),
+              eb.val(before.id).as("resourceId"),
+              eb.cast(eb.val(event.action), sql`"ExclusionAction"`).as("action"),
+              eb.val(event.reason).as("reason"),
+              eb.cast(eb.val(event.until), "timestamp(3)").as("until"),
+              eb.cast(eb.val(event.group), "integer").as("group"),
+              eb.val(user.id).as("actorId"),
+              eb.val(user.email).as("actorLabel"),
+              eb.cast(eb.val(now), "timestamp(3)").as("at"),
+            ]),
+        ),
+    )
+    .with("audit", (db) =>
+      db
+        .insertInto("AuditEvent")
+        .columns(AUDIT_COLUMNS)
+        .expression(
+          db.selectFrom("updated").select(
+            auditValues({
+              actor: { id: user.id, label: user.email },
+              action: audit.action,
+              entityType: "resource",
+              entityId: before.id,
+              entityLabel: before.name,
+              before: audit.before,
+              after: audit.after,
+              reason: audit.reason,
+              at: now,
+            }),
+          ),
+        ),
+    )
+    .selectFrom("updated as r")
+    .innerJoin("Team as t", "t.id", "r.teamId")
+    .innerJoin("Service as s", "s.id", "r.serviceId")
+    .leftJoin("Cluster as c", "c.id", "r.clusterId")
+    .select(RESOURCE_RECORD);
+  const [updated] = await execute(statement, tx ?? undefined);
   return updated ?? null;
 }
 
@@ -237,13 +291,28 @@ export async function updateResource(user: CurrentUser, name: string, input: Res
     };
     if (CONNECTION_FIELDS.every((field) => after[field] === before[field])) return succeed(regrouped ?? UNCHANGED);
     // One request, one revision: a regroup in the same request already counted it.
-    const [written] = await tx.$queryRaw<ResourceRecord[]>`
-      WITH updated AS (
-        UPDATE "Resource" SET address = ${after.address}, "sshPort" = ${after.sshPort}::int, "sshUser" = ${after.sshUser}, revision = ${before.revision + 1}, "updatedAt" = ${now}
-        WHERE id = ${before.id}
-        RETURNING *
-      )
-      ${resourceRecordFrom(Prisma.sql`updated r`)}`;
+    const [written] = await execute(
+      qb
+        .with("updated", (db) =>
+          db
+            .updateTable("Resource")
+            .set((eb) => ({
+              address: after.address,
+              sshPort: eb.cast<number | null>(eb.val(after.sshPort), "integer"),
+              sshUser: after.sshUser,
+              revision: before.revision + 1,
+              updatedAt: now,
+            }))
+            .where("id", "=", before.id)
+            .returningAll(),
+        )
+        .selectFrom("updated as r")
+        .innerJoin("Team as t", "t.id", "r.teamId")
+        .innerJoin("Service as s", "s.id", "r.serviceId")
+        .leftJoin("Cluster as c", "c.id", "r.clusterId")
+        .select(RESOURCE_RECORD),
+      tx,
+    );
     await recordAudit(tx, {
       actor: { id: user.id, label: user.email },
       action: "resource.connection",

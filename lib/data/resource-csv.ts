@@ -1,16 +1,19 @@
 // CSV export and import of the inventory. Import checks every row (shape, teams, duplicates, the
 // cluster rule) before it writes anything, then upserts by name in one transaction.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { db, sql } from "../db";
+import { sql, type InferResult } from "kysely";
+import { db, execute, qb, unnest } from "../db";
 import type { CurrentUser } from "../auth/permissions";
 import { clusterGroupViolations, describeViolation, type PatchGroup } from "../domain";
 import { CSV_COLUMNS, CsvRowSchema, REQUIRED_COLUMNS, type CsvRow } from "../validation/resource-csv";
 import { ENVIRONMENTS, KINDS, type ResourceFilters } from "../validation/resources";
 import { recordAudit } from "./audit";
-import { filterSql } from "./resource-list";
+
+import { resourceFilter } from "./resource-list";
 
 const EXPORT_BATCH = 2_000;
 const APPLY_BATCH = 1_000;
@@ -18,31 +21,32 @@ const APPLY_BATCH = 1_000;
 const kindSlug = (db: string) => Object.entries(KINDS).find(([, v]) => v === db)?.[0] ?? db;
 const envSlug = (db: string) => (db === "PRODUCTION" ? "production" : "non-production");
 
-type ExportRow = {
-  name: string;
-  kind: string;
-  environment: string;
-  team: string;
-  service: string;
-  cluster: string | null;
-  patchGroup: number;
-  tags: string[];
-  address: string | null;
-  sshPort: number | null;
-  sshUser: string | null;
-};
-
 /** The matching inventory as CSV, in name order, a batch at a time. */
 export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenerator<string> {
   yield stringify([CSV_COLUMNS as unknown as string[]]);
   let after: string | null = null;
   for (;;) {
-    const rows: ExportRow[] = await sql<ExportRow>`
-      SELECT r.name, r.kind::text AS kind, r.environment::text AS environment, t.slug AS team, s.name AS service, c.name AS cluster, r."patchGroup", r.tags,
-             r.address, r."sshPort", r."sshUser"
-      FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
-      WHERE ${filterSql(filters)} ${after !== null ? Prisma.sql`AND r.name > ${after}` : Prisma.empty}
-      ORDER BY r.name LIMIT ${EXPORT_BATCH}`;
+    let query = qb
+      .selectFrom("Resource as r")
+      .innerJoin("Team as t", "t.id", "r.teamId")
+      .innerJoin("Service as s", "s.id", "r.serviceId")
+      .leftJoin("Cluster as c", "c.id", "r.clusterId")
+      .select([
+        "r.name",
+        "r.kind",
+        "r.environment",
+        "t.slug as team",
+        "s.name as service",
+        "c.name as cluster",
+        "r.patchGroup",
+        "r.tags",
+        "r.address",
+        "r.sshPort",
+        "r.sshUser",
+      ])
+      .where(resourceFilter(filters));
+    if (after !== null) query = query.where("r.name", ">", after);
+    const rows = await execute(query.orderBy("r.name").limit(EXPORT_BATCH));
     if (rows.length === 0) return;
     yield stringify(
       rows.map((r) => [
@@ -161,20 +165,14 @@ export async function checkImport(csv: string): Promise<ImportPlan> {
   return { rows, errors };
 }
 
-type Existing = {
-  id: string;
-  name: string;
-  kind: string;
-  environment: string;
-  teamId: string;
-  serviceId: string;
-  clusterId: string | null;
-  patchGroup: number;
-  tags: string[];
-  address: string | null;
-  sshPort: number | null;
-  sshUser: string | null;
-};
+/** The resources a batch of the import names, locked for the rest of the transaction. */
+const lockExisting = (names: string[]) =>
+  qb
+    .selectFrom("Resource")
+    .select(["id", "name", "kind", "environment", "teamId", "serviceId", "clusterId", "patchGroup", "tags", "address", "sshPort", "sshUser"])
+    .where((eb) => eb("name", "=", eb.fn.any(eb.val(names))))
+    .forUpdate();
+type Existing = InferResult<ReturnType<typeof lockExisting>>[number];
 
 /** Writes a checked plan in one transaction: all rows or none. */
 export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
@@ -198,13 +196,7 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
       const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0 };
       for (let i = 0; i < rows.length; i += APPLY_BATCH) {
         const batch = rows.slice(i, i + APPLY_BATCH);
-        const existing = new Map(
-          (
-            await tx.$queryRaw<Existing[]>`
-              SELECT id, name, kind::text AS kind, environment::text AS environment, "teamId", "serviceId", "clusterId", "patchGroup", tags, address, "sshPort", "sshUser"
-              FROM "Resource" WHERE name = ANY(${batch.map((r) => r.name)}) FOR UPDATE`
-          ).map((e) => [e.name, e]),
-        );
+        const existing = new Map((await execute(lockExisting(batch.map((r) => r.name)), tx)).map((e) => [e.name, e]));
         const audits: Prisma.AuditEventCreateManyInput[] = [];
         const upserts = batch.flatMap((row) => {
           const before = existing.get(row.name);
@@ -267,20 +259,79 @@ export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], o
           return [next];
         });
         if (upserts.length) {
-          await tx.$executeRaw`
-            INSERT INTO "Resource" (id, name, kind, environment, "teamId", "serviceId", "clusterId", "patchGroup", tags, address, "sshPort", "sshUser", "updatedAt")
-            SELECT u.id, u.name, u.kind::"ResourceKind", u.environment::"Environment", u.team, u.service, u.cluster, u.grp,
-                   CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, ';') END, u.address, u.port, u.ssh_user, now()
-            FROM unnest(${upserts.map((u) => u.id)}::text[], ${upserts.map((u) => u.name)}::text[], ${upserts.map((u) => u.kind)}::text[],
-                        ${upserts.map((u) => u.environment)}::text[], ${upserts.map((u) => u.teamId)}::text[], ${upserts.map((u) => u.serviceId)}::text[],
-                        ${upserts.map((u) => u.clusterId)}::text[], ${upserts.map((u) => u.patchGroup)}::int[], ${upserts.map((u) => u.tags.join(";"))}::text[],
-                        ${upserts.map((u) => u.address)}::text[], ${upserts.map((u) => u.sshPort)}::int[], ${upserts.map((u) => u.sshUser)}::text[])
-                 AS u(id, name, kind, environment, team, service, cluster, grp, tags, address, port, ssh_user)
-            ON CONFLICT (name) DO UPDATE SET
-              kind = EXCLUDED.kind, environment = EXCLUDED.environment, "teamId" = EXCLUDED."teamId", "serviceId" = EXCLUDED."serviceId",
-              "clusterId" = EXCLUDED."clusterId", "patchGroup" = EXCLUDED."patchGroup", tags = EXCLUDED.tags,
-              address = EXCLUDED.address, "sshPort" = EXCLUDED."sshPort", "sshUser" = EXCLUDED."sshUser",
-              revision = "Resource".revision + 1, "updatedAt" = now()`;
+          const u = unnest("u", {
+            id: [upserts.map((u) => u.id), "text"],
+            name: [upserts.map((u) => u.name), "text"],
+            kind: [upserts.map((u) => u.kind), "text"],
+            environment: [upserts.map((u) => u.environment), "text"],
+            team: [upserts.map((u) => u.teamId), "text"],
+            service: [upserts.map((u) => u.serviceId), "text"],
+            cluster: [upserts.map((u) => u.clusterId), "text"],
+            grp: [upserts.map((u) => u.patchGroup), "integer"],
+            tags: [upserts.map((u) => u.tags.join(";")), "text"],
+            address: [upserts.map((u) => u.address), "text"],
+            port: [upserts.map((u) => u.sshPort), "integer"],
+            ssh_user: [upserts.map((u) => u.sshUser), "text"],
+          });
+          await execute(
+            qb
+              .insertInto("Resource")
+              .columns([
+                "id",
+                "name",
+                "kind",
+                "environment",
+                "teamId",
+                "serviceId",
+                "clusterId",
+                "patchGroup",
+                "tags",
+                "address",
+                "sshPort",
+                "sshUser",
+                "updatedAt",
+              ])
+              .expression(
+                qb.selectFrom(u).select((eb) => [
+                  "u.id",
+                  "u.name",
+                  eb.cast(eb.ref("u.kind"), sql`"ResourceKind"`).as("kind"),
+                  eb.cast(eb.ref("u.environment"), sql`"Environment"`).as("environment"),
+                  "u.team",
+                  "u.service",
+                  "u.cluster",
+                  "u.grp",
+                  eb
+                    .case()
+                    .when("u.tags", "=", sql.lit(""))
+                    .then(sql<string[]>`'{}'::text[]`)
+                    .else(eb.fn<string[]>("string_to_array", ["u.tags", sql.lit(";")]))
+                    .end()
+                    .as("tags"),
+                  "u.address",
+                  "u.port",
+                  "u.ssh_user",
+                  eb.fn<Date>("now").as("updatedAt"),
+                ]),
+              )
+              .onConflict((conflict) =>
+                conflict.column("name").doUpdateSet((eb) => ({
+                  kind: eb.ref("excluded.kind"),
+                  environment: eb.ref("excluded.environment"),
+                  teamId: eb.ref("excluded.teamId"),
+                  serviceId: eb.ref("excluded.serviceId"),
+                  clusterId: eb.ref("excluded.clusterId"),
+                  patchGroup: eb.ref("excluded.patchGroup"),
+                  tags: eb.ref("excluded.tags"),
+                  address: eb.ref("excluded.address"),
+                  sshPort: eb.ref("excluded.sshPort"),
+                  sshUser: eb.ref("excluded.sshUser"),
+                  revision: eb("Resource.revision", "+", eb.lit(1)),
+                  updatedAt: eb.fn<Date>("now"),
+                })),
+              ),
+            tx,
+          );
           await tx.auditEvent.createMany({ data: audits });
         }
         onProgress({ phase: "apply", done: Math.min(i + APPLY_BATCH, rows.length), total: rows.length });

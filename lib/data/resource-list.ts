@@ -1,45 +1,60 @@
 // The resource list: filters, sorting and keyset pagination in SQL, so it stays fast at
 // 100,000 resources (trigram and b-tree indexes, narrow columns, no full count).
-import { Prisma } from "@prisma/client";
-import { sql } from "../db";
+import "server-only";
+import { expressionBuilder, sql, type ColumnDataType, type Expression, type InferResult, type SqlBool } from "kysely";
+import { execute, qb } from "../db";
+import type { DB } from "../database/generated/kysely";
 import { ENVIRONMENTS, KINDS, type ResourceFilters, type Sort } from "../validation/resources";
 
-export type ResourceListRow = {
-  id: string;
-  name: string;
-  kind: string;
-  environment: string;
-  patchGroup: number;
-  excluded: boolean;
-  exclusionReason: string | null;
-  lastPatchedAt: Date | null;
-  lastPatchTag: string | null;
-  lastOutcome: string | null;
-  tags: string[];
-  address: string | null;
-  sshPort: number | null;
-  sshUser: string | null;
-  teamId: string;
-  teamName: string;
-  clusterName: string | null;
-};
+/** The tables as the list's statements name them: `r` is the resource. */
+type WithR = DB & { r: DB["Resource"] };
+const resourceEb = () => expressionBuilder<WithR, "r">();
 
-type SortSpec = { columns: Prisma.Sql[]; casts: string[]; desc: boolean; values: (row: ResourceListRow) => (string | number)[] };
+/** The list's columns: the resource, its team's and its cluster's names. */
+const LISTED = qb
+  .selectFrom("Resource as r")
+  .innerJoin("Team as t", "t.id", "r.teamId")
+  .leftJoin("Cluster as c", "c.id", "r.clusterId")
+  .select([
+    "r.id",
+    "r.name",
+    "r.kind",
+    "r.environment",
+    "r.patchGroup",
+    "r.excluded",
+    "r.exclusionReason",
+    "r.lastPatchedAt",
+    "r.lastPatchTag",
+    "r.lastOutcome",
+    "r.tags",
+    "r.address",
+    "r.sshPort",
+    "r.sshUser",
+    "r.teamId",
+    "t.name as teamName",
+    "c.name as clusterName",
+  ]);
+
+export type ResourceListRow = InferResult<typeof LISTED>[number];
+
+type SortColumn = "r.name" | "r.patchGroup" | "r.kind" | "r.environment";
+type SortSpec = {
+  columns: [SortColumn] | [SortColumn, SortColumn];
+  /** What each cursor value is cast to, column by column. */
+  casts: (ColumnDataType | Expression<unknown>)[];
+  desc: boolean;
+  values: (row: ResourceListRow) => (string | number)[];
+};
 type PlainSort = Exclude<Sort, "lastPatched" | "-lastPatched">;
 
 const NEVER = "never";
 
 const SORT_SPECS: Record<PlainSort, SortSpec> = {
-  name: { columns: [Prisma.sql`r.name`], casts: ["text"], desc: false, values: (r) => [r.name] },
-  "-name": { columns: [Prisma.sql`r.name`], casts: ["text"], desc: true, values: (r) => [r.name] },
-  group: { columns: [Prisma.sql`r."patchGroup"`, Prisma.sql`r.name`], casts: ["int", "text"], desc: false, values: (r) => [r.patchGroup, r.name] },
-  kind: { columns: [Prisma.sql`r.kind`, Prisma.sql`r.name`], casts: ['"ResourceKind"', "text"], desc: false, values: (r) => [r.kind, r.name] },
-  environment: {
-    columns: [Prisma.sql`r.environment`, Prisma.sql`r.name`],
-    casts: ['"Environment"', "text"],
-    desc: false,
-    values: (r) => [r.environment, r.name],
-  },
+  name: { columns: ["r.name"], casts: ["text"], desc: false, values: (r) => [r.name] },
+  "-name": { columns: ["r.name"], casts: ["text"], desc: true, values: (r) => [r.name] },
+  group: { columns: ["r.patchGroup", "r.name"], casts: ["integer", "text"], desc: false, values: (r) => [r.patchGroup, r.name] },
+  kind: { columns: ["r.kind", "r.name"], casts: [sql`"ResourceKind"`, "text"], desc: false, values: (r) => [r.kind, r.name] },
+  environment: { columns: ["r.environment", "r.name"], casts: [sql`"Environment"`, "text"], desc: false, values: (r) => [r.environment, r.name] },
 };
 
 export function encodeCursor(values: (string | number)[]) {
@@ -61,37 +76,33 @@ function escapeLike(value: string) {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The WHERE clause of a filter; `r` is the resource. */
-export function filterSql(filters: ResourceFilters): Prisma.Sql {
-  const parts: Prisma.Sql[] = [];
-  if (filters.q) parts.push(Prisma.sql`(r.name ILIKE ${`%${escapeLike(filters.q)}%`} OR r.tags @> ARRAY[${filters.q}]::text[])`);
-  if (filters.environment) parts.push(Prisma.sql`r.environment = ${ENVIRONMENTS[filters.environment]}::"Environment"`);
-  if (filters.kind) parts.push(Prisma.sql`r.kind = ${KINDS[filters.kind]}::"ResourceKind"`);
-  if (filters.team) parts.push(Prisma.sql`r."teamId" = (SELECT id FROM "Team" WHERE slug = ${filters.team})`);
-  if (filters.cluster) parts.push(Prisma.sql`r."clusterId" = (SELECT id FROM "Cluster" WHERE name = ${filters.cluster})`);
-  if (filters.group) parts.push(Prisma.sql`r."patchGroup" = ${filters.group}`);
-  if (filters.state) parts.push(Prisma.sql`r.excluded = ${filters.state === "excluded"}`);
-  if (filters.lastTag) parts.push(Prisma.sql`r."lastPatchTag" = ${filters.lastTag}`);
-  if (filters.never) parts.push(Prisma.sql`r."lastPatchedAt" IS NULL`);
-  if (filters.failed) parts.push(Prisma.sql`r."lastOutcome" = 'FAILED'`);
-  return parts.length ? Prisma.join(parts, " AND ") : Prisma.sql`TRUE`;
+/** The WHERE condition of a filter; `r` is the resource. */
+export function resourceFilter(filters: ResourceFilters): Expression<SqlBool> {
+  const eb = resourceEb();
+  const parts: Expression<SqlBool>[] = [];
+  if (filters.q) parts.push(eb.or([eb("r.name", "ilike", `%${escapeLike(filters.q)}%`), eb("r.tags", "@>", sql<string[]>`ARRAY[${filters.q}]::text[]`)]));
+  if (filters.environment) parts.push(eb("r.environment", "=", ENVIRONMENTS[filters.environment]));
+  if (filters.kind) parts.push(eb("r.kind", "=", KINDS[filters.kind]));
+  if (filters.team) parts.push(eb("r.teamId", "=", eb.selectFrom("Team").select("id").where("slug", "=", filters.team)));
+  if (filters.cluster) parts.push(eb("r.clusterId", "=", eb.selectFrom("Cluster").select("id").where("name", "=", filters.cluster)));
+  if (filters.group) parts.push(eb("r.patchGroup", "=", filters.group));
+  if (filters.state) parts.push(eb("r.excluded", "=", filters.state === "excluded"));
+  if (filters.lastTag) parts.push(eb("r.lastPatchTag", "=", filters.lastTag));
+  if (filters.never) parts.push(eb("r.lastPatchedAt", "is", null));
+  if (filters.failed) parts.push(eb("r.lastOutcome", "=", sql.lit("FAILED")));
+  return parts.length ? eb.and(parts) : eb.lit(true);
 }
 
-function keysetSql(spec: SortSpec, cursor: (string | number)[]) {
-  const values = cursor.map((v, i) => Prisma.sql`CAST(${v} AS ${Prisma.raw(spec.casts[i] ?? "text")})`);
-  const op = Prisma.raw(spec.desc ? "<" : ">");
-  return Prisma.sql`(${Prisma.join(spec.columns)}) ${op} (${Prisma.join(values)})`;
+/** After the cursor's row in the sort's order: a row-value comparison on the sort's columns. */
+function keyset(spec: SortSpec, cursor: (string | number)[]): Expression<SqlBool> {
+  const eb = resourceEb();
+  const op = spec.desc ? "<" : ">";
+  const [first, second] = spec.columns;
+  const value = (i: number) => eb.cast<string | number>(eb.val(cursor[i]), spec.casts[i] ?? "text");
+  return second ? eb(eb.refTuple(first, second), op, eb.tuple(value(0), value(1))) : eb(first, op, value(0));
 }
 
 export type ResourcePage = { rows: ResourceListRow[]; nextCursor: string | null };
-
-const SELECT = Prisma.sql`
-  SELECT r.id, r.name, r.kind::text AS kind, r.environment::text AS environment, r."patchGroup", r.excluded,
-         r."exclusionReason", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome"::text AS "lastOutcome", r.tags,
-         r.address, r."sshPort", r."sshUser", r."teamId", t.name AS "teamName", c.name AS "clusterName"
-  FROM "Resource" r
-  JOIN "Team" t ON t.id = r."teamId"
-  LEFT JOIN "Cluster" c ON c.id = r."clusterId"`;
 
 function pageOf(rows: ResourceListRow[], limit: number, cursorOf: (row: ResourceListRow) => (string | number)[]): ResourcePage {
   const page = rows.slice(0, limit);
@@ -109,13 +120,10 @@ export async function listResourcePage(
   const spec = SORT_SPECS[sort];
   const after = cursor ? decodeCursor(cursor, spec.columns.length) : null;
   if (cursor && !after) return { error: "cursor: is not a cursor this list gave out" };
-  const direction = Prisma.raw(spec.desc ? "DESC" : "ASC");
-  const order = Prisma.join(spec.columns.map((c) => Prisma.sql`${c} ${direction}`));
-  const rows = await sql<ResourceListRow>`
-    ${SELECT}
-    WHERE ${filterSql(filters)} ${after ? Prisma.sql`AND ${keysetSql(spec, after)}` : Prisma.empty}
-    ORDER BY ${order}
-    LIMIT ${limit + 1}`;
+  let query = LISTED.where(resourceFilter(filters));
+  if (after) query = query.where(keyset(spec, after));
+  for (const column of spec.columns) query = query.orderBy(column, spec.desc ? "desc" : "asc");
+  const rows = await execute(query.limit(limit + 1));
   return pageOf(rows, limit, spec.values);
 }
 
@@ -133,17 +141,18 @@ async function lastPatchedPage(
   const after = cursor ? decodeCursor(cursor, 2) : null;
   if (cursor && (!after || typeof after[0] !== "string" || typeof after[1] !== "string")) return { error: "cursor: is not a cursor this list gave out" };
   const [when, name] = (after ?? []) as [string?, string?];
-  const dir = Prisma.raw(recentFirst ? "DESC" : "ASC");
-  const cmp = Prisma.raw(recentFirst ? "<" : ">");
-  const patched = (take: number, from?: [string, string]) => sql<ResourceListRow>`
-    ${SELECT}
-    WHERE ${filterSql(filters)} AND r."lastPatchedAt" IS NOT NULL
-      ${from ? Prisma.sql`AND (r."lastPatchedAt", r.name) ${cmp} (CAST(${from[0]} AS timestamp), ${from[1]})` : Prisma.empty}
-    ORDER BY r."lastPatchedAt" ${dir}, r.name ${dir} LIMIT ${take}`;
-  const never = (take: number, from?: string) => sql<ResourceListRow>`
-    ${SELECT}
-    WHERE ${filterSql(filters)} AND r."lastPatchedAt" IS NULL ${from !== undefined ? Prisma.sql`AND r.name ${cmp} ${from}` : Prisma.empty}
-    ORDER BY r.name ${dir} LIMIT ${take}`;
+  const dir = recentFirst ? "desc" : "asc";
+  const cmp = recentFirst ? "<" : ">";
+  const patched = (take: number, from?: [string, string]) => {
+    let query = LISTED.where(resourceFilter(filters)).where("r.lastPatchedAt", "is not", null);
+    if (from) query = query.where((eb) => eb(eb.refTuple("r.lastPatchedAt", "r.name"), cmp, eb.tuple(eb.cast<Date>(eb.val(from[0]), "timestamp"), from[1])));
+    return execute(query.orderBy("r.lastPatchedAt", dir).orderBy("r.name", dir).limit(take));
+  };
+  const never = (take: number, from?: string) => {
+    let query = LISTED.where(resourceFilter(filters)).where("r.lastPatchedAt", "is", null);
+    if (from !== undefined) query = query.where("r.name", cmp, from);
+    return execute(query.orderBy("r.name", dir).limit(take));
+  };
   const runs = recentFirst
     ? [
         (take: number) => (when === NEVER ? Promise.resolve([]) : patched(take, when && name ? [when, name] : undefined)),
@@ -165,16 +174,19 @@ export const COUNT_CAP = 10_000;
 
 /** How many resources match, counted up to COUNT_CAP (more shows as "10,000+"). */
 export async function countMatching(filters: ResourceFilters): Promise<{ count: number; capped: boolean }> {
-  const [row] = await sql<{ n: bigint }>`
-    SELECT count(*) AS n FROM (SELECT 1 FROM "Resource" r WHERE ${filterSql(filters)} LIMIT ${COUNT_CAP + 1}) s`;
+  const matching = qb
+    .selectFrom("Resource as r")
+    .select((eb) => eb.lit(1).as("one"))
+    .where(resourceFilter(filters))
+    .limit(COUNT_CAP + 1);
+  const [row] = await execute(qb.selectFrom(matching.as("s")).select((eb) => eb.fn.countAll<bigint>().as("n")));
   const n = Number(row?.n ?? 0);
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
 }
 
 /** Ids and names of matching resources by name, after `afterName`: for bulk actions and export. */
 export function listMatchingBatch(filters: ResourceFilters, afterName: string | null, size: number) {
-  return sql<{ id: string; name: string }>`
-    SELECT r.id, r.name FROM "Resource" r
-    WHERE ${filterSql(filters)} ${afterName !== null ? Prisma.sql`AND r.name > ${afterName}` : Prisma.empty}
-    ORDER BY r.name LIMIT ${size}`;
+  let query = qb.selectFrom("Resource as r").select(["r.id", "r.name"]).where(resourceFilter(filters));
+  if (afterName !== null) query = query.where("r.name", ">", afterName);
+  return execute(query.orderBy("r.name").limit(size));
 }

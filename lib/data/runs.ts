@@ -1,6 +1,7 @@
 // Runs of fleet templates (UpgradeRun) and of party slots (PartyRun): opened, halted, settled and
 // resumed here, whether the engines (lib/rollout) or people ("Upgrade now", "Resume") do it, so each
 // of these rules has one owner. The engines decide when; this module says what a step writes.
+import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";

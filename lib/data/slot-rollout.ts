@@ -1,5 +1,6 @@
 // How party slots roll out (the party engine reads these): at once as a count or a share of the
 // slot, the canary share, the failure thresholds. Kept on the party rule's row; admins edit them.
+import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
@@ -13,13 +14,10 @@ import { ruleToRow } from "./party-rule";
 
 export const DEFAULT_SLOT_ROLLOUT: Safety = { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 };
 
-type Row = {
-  slotConcurrency: number;
-  slotConcurrencyPercent: number | null;
-  slotCanaryPercent: number;
-  slotMaxFailures: number | null;
-  slotMaxFailurePercent: number | null;
-} | null;
+type Row = Pick<
+  Prisma.PartyRuleGetPayload<object>,
+  "slotConcurrency" | "slotConcurrencyPercent" | "slotCanaryPercent" | "slotMaxFailures" | "slotMaxFailurePercent"
+> | null;
 
 export function slotRolloutFromRow(row: Row): Safety {
   if (!row) return DEFAULT_SLOT_ROLLOUT;

@@ -1,8 +1,9 @@
 // Fleet templates: a fleet of clusters or resources that must share one version, linked to one
 // maintenance policy. The rollout engine (lib/rollout/engine.ts) moves members to the target
 // version inside the policy's windows; here are the reads and the people's writes.
-import { Prisma } from "@prisma/client";
-import { db, sql } from "../db";
+import "server-only";
+import { sql } from "kysely";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { bumpRefusal, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { EXECUTION_FIELDS, type TemplateCreate, type TemplatePatch } from "../validation/templates";
@@ -12,21 +13,9 @@ import { refuse, succeed, type Outcome } from "./outcome";
 import { storedSchedules } from "./policies";
 import { executorRefusal } from "./slot-rollout";
 import { FORCED_RUN_HOURS, openTemplateRun, settleTemplateState } from "./runs";
-import { countExecutionStates, listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
+import { countExecutionStates, listExecutionRows, type ExecutionPageQuery, type ExecutionWhere, type StateCounts } from "./execution-rows";
 
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
-
-export type TemplateSummary = {
-  id: string;
-  name: string;
-  policyId: string;
-  policyName: string;
-  targetVersion: string;
-  state: TemplateStateName;
-  concurrency: number;
-  members: number;
-  onTarget: number;
-};
 
 /** The templates that name their own executor instead of the installation's default (/admin/execution). */
 export function listTemplateExecutors() {
@@ -34,19 +23,31 @@ export function listTemplateExecutors() {
 }
 
 /** Every template with its member counts, from one aggregate. */
-export function listTemplates(options: { ids?: string[] } = {}): Promise<TemplateSummary[]> {
+export function listTemplates(options: { ids?: string[] } = {}) {
   const ids = options.ids ?? null;
-  return sql<TemplateSummary>`
-    SELECT t.id, t.name, t."policyId", p.name AS "policyName", t."targetVersion", t.state::text AS state, t.concurrency,
-           count(m.id)::int AS members, (count(m.id) FILTER (WHERE m."currentVersion" = t."targetVersion"))::int AS "onTarget"
-    FROM "Template" t
-    JOIN "MaintenancePolicy" p ON p.id = t."policyId"
-    LEFT JOIN "TemplateMember" m ON m."templateId" = t.id
-    WHERE ${ids}::text[] IS NULL OR t.id = ANY(${ids}::text[])
-    GROUP BY t.id, p.name
-    ORDER BY t.name
-    LIMIT 500`;
+  return execute(
+    qb
+      .selectFrom("Template as t")
+      .innerJoin("MaintenancePolicy as p", "p.id", "t.policyId")
+      .leftJoin("TemplateMember as m", "m.templateId", "t.id")
+      .select((eb) => [
+        "t.id",
+        "t.name",
+        "t.policyId",
+        "p.name as policyName",
+        "t.targetVersion",
+        "t.state",
+        "t.concurrency",
+        eb.cast<number>(eb.fn.count("m.id"), "integer").as("members"),
+        eb.cast<number>(eb.fn.count("m.id").filterWhereRef("m.currentVersion", "=", "t.targetVersion"), "integer").as("onTarget"),
+      ])
+      .where((eb) => eb.or([eb(eb.cast(eb.val(ids), sql`text[]`), "is", null), eb("t.id", "=", eb.fn.any(eb.cast<string[]>(eb.val(ids), sql`text[]`)))]))
+      .groupBy(["t.id", "p.name"])
+      .orderBy("t.name")
+      .limit(500),
+  );
 }
+export type TemplateSummary = Awaited<ReturnType<typeof listTemplates>>[number];
 
 export async function getTemplate(id: string, now: Date) {
   const template = await db.template.findUnique({
@@ -77,28 +78,30 @@ export async function getTemplate(id: string, now: Date) {
   const [byState, byVersion, runs] = await Promise.all([
     db.templateMember.groupBy({ by: ["state"], where: { templateId: id }, _count: { _all: true } }),
     db.templateMember.groupBy({ by: ["currentVersion"], where: { templateId: id }, _count: { _all: true }, orderBy: { currentVersion: "asc" }, take: 20 }),
-    sql<{
-      id: string;
-      version: string;
-      windowStart: Date;
-      windowEnd: Date;
-      forced: boolean;
-      state: string;
-      haltReason: string | null;
-      canarySize: number;
-      canaryPassedAt: Date | null;
-      succeeded: number;
-      failed: number;
-      running: number;
-    }>`
-      SELECT u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state::text AS state, u."haltReason", u."canarySize", u."canaryPassedAt",
-             (count(a.id) FILTER (WHERE a.status = 'SUCCEEDED'))::int AS succeeded,
-             (count(a.id) FILTER (WHERE a.status = 'FAILED'))::int AS failed,
-             (count(a.id) FILTER (WHERE a.status = 'RUNNING'))::int AS running
-      FROM (SELECT * FROM "UpgradeRun" WHERE "templateId" = ${id} ORDER BY "windowStart" DESC LIMIT 10) u
-      LEFT JOIN "UpgradeAttempt" a ON a."runId" = u.id
-      GROUP BY u.id, u.version, u."windowStart", u."windowEnd", u.forced, u.state, u."haltReason", u."canarySize", u."canaryPassedAt"
-      ORDER BY u."windowStart" DESC`,
+    execute(
+      qb
+        .selectFrom((eb) => eb.selectFrom("UpgradeRun").selectAll().where("templateId", "=", id).orderBy("windowStart", "desc").limit(10).as("u"))
+        .leftJoin("UpgradeAttempt as a", "a.runId", "u.id")
+        .select((eb) => {
+          const attempts = (status: "SUCCEEDED" | "FAILED" | "RUNNING") => eb.cast<number>(eb.fn.count("a.id").filterWhere("a.status", "=", status), "integer");
+          return [
+            "u.id",
+            "u.version",
+            "u.windowStart",
+            "u.windowEnd",
+            "u.forced",
+            "u.state",
+            "u.haltReason",
+            "u.canarySize",
+            "u.canaryPassedAt",
+            attempts("SUCCEEDED").as("succeeded"),
+            attempts("FAILED").as("failed"),
+            attempts("RUNNING").as("running"),
+          ];
+        })
+        .groupBy(["u.id", "u.version", "u.windowStart", "u.windowEnd", "u.forced", "u.state", "u.haltReason", "u.canarySize", "u.canaryPassedAt"])
+        .orderBy("u.windowStart", "desc"),
+    ),
   ]);
   const counts = Object.fromEntries(byState.map((s) => [s.state, s._count._all])) as Partial<Record<MemberStateName, number>>;
   const windows = nextWindows(storedSchedules(template.policy), now, UPGRADE_WINDOW_LOOKAHEAD);
@@ -116,33 +119,49 @@ export async function getTemplate(id: string, now: Date) {
 }
 export type TemplateDetail = NonNullable<Awaited<ReturnType<typeof getTemplate>>>;
 
-export type MemberRow = {
-  id: string;
-  name: string;
-  kind: "resource" | "cluster";
-  currentVersion: string;
-  state: MemberStateName;
-  lastAttemptAt: Date | null;
-  lastError: string | null;
-};
-
 /** One page of members in name order (keyset on name, id). */
+export type MemberRow = Awaited<ReturnType<typeof listMembers>>["members"][number];
+
 export async function listMembers(templateId: string, options: { state?: MemberStateName; after?: string; limit?: number } = {}) {
   const limit = options.limit ?? 50;
   const state = options.state ?? null;
   const after = options.after ?? null;
-  const rows = await sql<MemberRow>`
-    SELECT * FROM (
-      SELECT m.id, coalesce(r.name, c.name) AS name, CASE WHEN m."resourceId" IS NULL THEN 'cluster' ELSE 'resource' END AS kind,
-             m."currentVersion", m.state::text AS state, m."lastAttemptAt", m."lastError"
-      FROM "TemplateMember" m
-      LEFT JOIN "Resource" r ON r.id = m."resourceId"
-      LEFT JOIN "Cluster" c ON c.id = m."clusterId"
-      WHERE m."templateId" = ${templateId} AND (${state}::text IS NULL OR m.state::text = ${state}::text)
-    ) x
-    WHERE ${after}::text IS NULL OR x.name > ${after}::text
-    ORDER BY x.name
-    LIMIT ${limit + 1}`;
+  const rows = await execute(
+    qb
+      .selectFrom((eb) =>
+        eb
+          .selectFrom("TemplateMember as m")
+          .leftJoin("Resource as r", "r.id", "m.resourceId")
+          .leftJoin("Cluster as c", "c.id", "m.clusterId")
+          .select((eb) => [
+            "m.id",
+            // Resources and clusters are never deleted: a member has the name of one or the other.
+            eb.fn.coalesce("r.name", "c.name").$notNull().as("name"),
+            eb
+              .case()
+              .when("m.resourceId", "is", null)
+              .then(sql.lit("cluster" as const))
+              .else(sql.lit("resource" as const))
+              .end()
+              .as("kind"),
+            "m.currentVersion",
+            "m.state",
+            "m.lastAttemptAt",
+            "m.lastError",
+          ])
+          .where((eb) =>
+            eb.and([
+              eb("m.templateId", "=", templateId),
+              eb.or([eb(eb.cast(eb.val(state), "text"), "is", null), eb(eb.cast("m.state", "text"), "=", eb.cast(eb.val(state), "text"))]),
+            ]),
+          )
+          .as("x"),
+      )
+      .selectAll()
+      .where((eb) => eb.or([eb(eb.cast(eb.val(after), "text"), "is", null), eb("x.name", ">", eb.cast<string>(eb.val(after), "text"))]))
+      .orderBy("x.name")
+      .limit(limit + 1),
+  );
   const page = rows.slice(0, limit);
   return { members: page, next: rows.length > limit ? (page.at(-1)?.name ?? null) : null };
 }
@@ -156,7 +175,7 @@ export async function createTemplate(user: CurrentUser, input: TemplateCreate, n
   try {
     return await db.$transaction(async (tx) => {
       // The policy row is locked so it cannot lose its last schedule or be deleted meanwhile.
-      const policy = (await tx.$queryRaw<{ id: string; name: string }[]>`SELECT id, name FROM "MaintenancePolicy" WHERE id = ${input.policyId} FOR SHARE`)[0];
+      const [policy] = await execute(qb.selectFrom("MaintenancePolicy").select(["id", "name"]).where("id", "=", input.policyId).forShare(), tx);
       if (!policy) return refuse(400, "policy", "That maintenance policy does not exist.");
       const schedules = await tx.upgradeSchedule.count({ where: { policyId: policy.id } });
       if (schedules === 0)
@@ -228,23 +247,14 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
   const execution = Object.fromEntries(EXECUTION_FIELDS.flatMap((k) => (patch[k] !== undefined ? [[k, patch[k]]] : [])));
   return db.$transaction(async (tx) => {
     // Waits for a rollout tick on this template to finish, so the state read here is current.
-    const current = (
-      await tx.$queryRaw<
-        {
-          name: string;
-          targetVersion: string;
-          concurrency: number;
-          state: TemplateStateName;
-          revision: number;
-          executor: string | null;
-          preHook: string | null;
-          postHook: string | null;
-          cutoffMinutes: number;
-          memberTimeoutMinutes: number;
-        }[]
-      >`
-      SELECT name, "targetVersion", concurrency, state::text AS state, revision, executor, "preHook", "postHook", "cutoffMinutes", "memberTimeoutMinutes" FROM "Template" WHERE id = ${id} FOR UPDATE`
-    )[0];
+    const [current] = await execute(
+      qb
+        .selectFrom("Template")
+        .select(["name", "targetVersion", "concurrency", "state", "revision", "executor", "preHook", "postHook", "cutoffMinutes", "memberTimeoutMinutes"])
+        .where("id", "=", id)
+        .forUpdate(),
+      tx,
+    );
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     if (patch.revision !== undefined && patch.revision !== current.revision) return refuse(409, "conflict", CONFLICT);
     const bump = patch.targetVersion !== undefined && patch.targetVersion !== current.targetVersion;
@@ -305,10 +315,7 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
 export async function upgradeNow(user: CurrentUser, id: string, now: Date): Promise<Outcome<{ runId: string }>> {
   if (!can(user, { action: "upgrade:force" })) return refuse(403, "forbidden", 'You may not start "Upgrade now".');
   return db.$transaction(async (tx) => {
-    const current = (
-      await tx.$queryRaw<{ name: string; targetVersion: string; state: TemplateStateName; canaryPercent: number }[]>`
-      SELECT name, "targetVersion", state::text AS state, "canaryPercent" FROM "Template" WHERE id = ${id} FOR UPDATE`
-    )[0];
+    const [current] = await execute(qb.selectFrom("Template").select(["name", "targetVersion", "state", "canaryPercent"]).where("id", "=", id).forUpdate(), tx);
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     const why = upgradeNowRefusal(current.state, current.targetVersion);
     if (why) return refuse(409, current.state === "UPGRADING" ? "upgrading" : "in-sync", why);
@@ -355,8 +362,10 @@ export function linkablePolicies() {
 }
 
 /** The executions of one run of a template (keys are "<runId>:<memberId>", index templateId, key). */
-const runExecutions = (templateId: string, runId: string) =>
-  Prisma.sql`e."templateId" = ${templateId} AND e.key LIKE ${`${runId.replace(/[\\%_]/g, "\\$&")}:%`}`;
+const runExecutions =
+  (templateId: string, runId: string): ExecutionWhere =>
+  (eb) =>
+    eb.and([eb("e.templateId", "=", templateId), eb("e.key", "like", `${runId.replace(/[\\%_]/g, "\\$&")}:%`)]);
 
 /** A run's executions per state: one aggregate. */
 export function countRunExecutions(templateId: string, runId: string): Promise<StateCounts> {

@@ -2,9 +2,10 @@
 // downtime. Members join a component by their resource's "component:<name>" tag; their server
 // type is the service they serve; cluster nodes go one at a time, secondary first. The rollout
 // engine starts members in this order; the plan page shows it with the expected window.
+import "server-only";
 import { Prisma } from "@prisma/client";
 import { can, type CurrentUser } from "../auth/permissions";
-import { db } from "../db";
+import { db, execute, qb } from "../db";
 import { buildPlan, componentOf, nextWindows, type PlanComponent, type PlannedMember, type PlanProgress, type UpgradePlan } from "../domain";
 import { PlanComponentsSchema } from "../validation/plans";
 import { recordAudit } from "./audit";
@@ -30,31 +31,31 @@ export type PlanMemberRow = PlannedMember & { id: string; currentVersion: string
  * run `runId` (one query; a fleet of a few thousand members is a few thousand small rows).
  */
 export async function planMembers(client: Tx, templateId: string, version: string, runId: string | null): Promise<PlanMemberRow[]> {
-  const rows = await client.$queryRaw<
-    {
-      id: string;
-      name: string;
-      tags: string[] | null;
-      kind: string | null;
-      service: string | null;
-      cluster: string | null;
-      role: string | null;
-      currentVersion: string;
-      state: string;
-      attempt: string | null;
-    }[]
-  >`
-    -- A whole cluster is named as such: a resource may have the same name.
-    SELECT m.id, coalesce(r.name, c.name || ' (cluster)', m.id) AS name, r.tags, r.kind::text AS kind, s.name AS service, rc.name AS cluster, r."clusterRole" AS role,
-           m."currentVersion", m.state::text AS state, a.status::text AS attempt
-    FROM "TemplateMember" m
-    LEFT JOIN "Resource" r ON r.id = m."resourceId"
-    LEFT JOIN "Service" s ON s.id = r."serviceId"
-    LEFT JOIN "Cluster" rc ON rc.id = r."clusterId"
-    LEFT JOIN "Cluster" c ON c.id = m."clusterId"
-    LEFT JOIN "UpgradeAttempt" a ON a."runId" = ${runId} AND a."memberId" = m.id
-    WHERE m."templateId" = ${templateId}
-    ORDER BY name`;
+  const rows = await execute(
+    qb
+      .selectFrom("TemplateMember as m")
+      .leftJoin("Resource as r", "r.id", "m.resourceId")
+      .leftJoin("Service as s", "s.id", "r.serviceId")
+      .leftJoin("Cluster as rc", "rc.id", "r.clusterId")
+      .leftJoin("Cluster as c", "c.id", "m.clusterId")
+      .leftJoin("UpgradeAttempt as a", (join) => join.on("a.runId", "=", runId).onRef("a.memberId", "=", "m.id"))
+      .select((eb) => [
+        "m.id",
+        // A whole cluster is named as such: a resource may have the same name.
+        eb.fn.coalesce("r.name", eb("c.name", "||", " (cluster)"), "m.id").as("name"),
+        "r.tags",
+        "r.kind",
+        "s.name as service",
+        "rc.name as cluster",
+        "r.clusterRole as role",
+        "m.currentVersion",
+        "m.state",
+        "a.status as attempt",
+      ])
+      .where("m.templateId", "=", templateId)
+      .orderBy("name"),
+    client,
+  );
   return rows.map((r) => {
     const progress: PlanProgress = r.attempt === "RUNNING" ? "running" : r.attempt || r.currentVersion === version ? "done" : "waiting";
     return {
@@ -125,11 +126,7 @@ export async function saveTemplatePlan(
 ): Promise<Outcome<{ revision: number }>> {
   if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not manage fleet templates.");
   return db.$transaction(async (tx) => {
-    const current = (
-      await tx.$queryRaw<
-        { name: string; revision: number; planComponents: Prisma.JsonValue }[]
-      >`SELECT name, revision, "planComponents" FROM "Template" WHERE id = ${id} FOR UPDATE`
-    )[0];
+    const [current] = await execute(qb.selectFrom("Template").select(["name", "revision", "planComponents"]).where("id", "=", id).forUpdate(), tx);
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     if (revision !== undefined && revision !== current.revision) return refuse(409, "conflict", CONFLICT);
     const updated = await tx.template.update({

@@ -1,31 +1,45 @@
+import "server-only";
 import { Prisma, type Role as DbRole } from "@prisma/client";
-import { db, execute, qb, sql } from "../db";
+import { expressionBuilder, sql } from "kysely";
+import { db, execute, qb } from "../db";
+import type { DB } from "../database/generated/kysely";
 import type { CurrentUser } from "../auth/permissions";
 import { recordAudit, type Actor } from "./audit";
 
-type UserRow = { id: string; email: string; name: string; role: DbRole; teamIds: string[] };
+const eb = expressionBuilder<DB & { m: DB["TeamMembership"] }, "m">();
 
 /**
- * One user with their teams, in one statement: it runs on every page (the signed-in user as the
- * database has them now), and one raw statement costs a third of the Node time of a relation query.
- * `ctes` (a WITH clause) lets a caller find the user and do its own work in the same statement.
+ * A user with their teams, selected from "User" u LEFT JOIN "TeamMembership" m ON m."userId" = u.id
+ * … GROUP BY u.id: one statement, not a relation query, as it runs on every page (the signed-in
+ * user as the database has them now), and a builder statement costs a third of the Node time of a
+ * relation query. A caller may find the user and do its own work in the same statement (a token's
+ * use, api-tokens.ts).
  */
-export async function findUser(where: Prisma.Sql, ctes: Prisma.Sql = Prisma.empty): Promise<CurrentUser | null> {
-  const [row] = await sql<UserRow>`
-    ${ctes}
-    SELECT u.id, u.email, u.name, u.role::text AS role,
-           COALESCE(array_agg(m."teamId" ORDER BY m."teamId") FILTER (WHERE m."teamId" IS NOT NULL), '{}') AS "teamIds"
-    FROM "User" u LEFT JOIN "TeamMembership" m ON m."userId" = u.id
-    WHERE ${where} GROUP BY u.id`;
-  return row ? { id: row.id, email: row.email, name: row.name, role: row.role, teamIds: row.teamIds } : null;
+export const USER_WITH_TEAMS = [
+  "u.id",
+  "u.email",
+  "u.name",
+  "u.role",
+  eb.fn.coalesce(eb.fn.agg<string[]>("array_agg", ["m.teamId"]).orderBy("m.teamId").filterWhere("m.teamId", "is not", null), sql<string[]>`'{}'`).as("teamIds"),
+] as const;
+
+/** The signed-in user of a USER_WITH_TEAMS row. */
+export const currentUserOf = (row: CurrentUser | undefined): CurrentUser | null =>
+  row ? { id: row.id, email: row.email, name: row.name, role: row.role, teamIds: row.teamIds } : null;
+
+async function findUser(column: "u.id" | "u.email", value: string): Promise<CurrentUser | null> {
+  const [row] = await execute(
+    qb.selectFrom("User as u").leftJoin("TeamMembership as m", "m.userId", "u.id").select(USER_WITH_TEAMS).where(column, "=", value).groupBy("u.id"),
+  );
+  return currentUserOf(row);
 }
 
 export function getUserById(id: string): Promise<CurrentUser | null> {
-  return findUser(Prisma.sql`u.id = ${id}`);
+  return findUser("u.id", id);
 }
 
 export function getUserByEmail(email: string): Promise<CurrentUser | null> {
-  return findUser(Prisma.sql`u.email = ${email.toLowerCase()}`);
+  return findUser("u.email", email.toLowerCase());
 }
 
 export async function getPasswordHash(email: string): Promise<{ id: string; passwordHash: string | null } | null> {

@@ -3,6 +3,7 @@
 // client tools may be older and refuse it), so the backup is the data itself: every table's rows
 // as JSON lines, read in one repeatable-read snapshot. A restore migrates an empty database to the
 // backup's schema and loads the rows in one transaction, parents before children: all or nothing.
+import "server-only";
 import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { pipeline } from "node:stream/promises";

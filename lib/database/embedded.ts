@@ -2,6 +2,7 @@
 // It runs as its own OS process; callers start it from a script, never inside the web server.
 // The process that started it records its pid in pg-owner.pid; other scripts share the running
 // server, and a server whose owner was killed is adopted rather than left holding the port.
+import "server-only";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,6 +1,7 @@
 // Applies prisma/migrations/*/migration.sql in order, recording each in Prisma's own
 // _prisma_migrations table exactly as `prisma migrate deploy` does, so either tool can take over
 // (docs/decisions/002). Offline here the Prisma CLI cannot apply migrations itself.
+import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";

@@ -1,4 +1,5 @@
 // Where the database is: DATABASE_URL when set, otherwise the embedded server in the data folder.
+import "server-only";
 import path from "node:path";
 import pg from "pg";
 import type { Env } from "../env";

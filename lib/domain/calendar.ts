@@ -1,6 +1,5 @@
 // Date maths of the calendar views. Pure: the zone and the anchor day are arguments.
 import { DateTime } from "luxon";
-import { boundedMemo } from "./memo";
 
 export type CalendarView = "month" | "quarter" | "agenda";
 
@@ -31,22 +30,23 @@ function day(local: DateTime, month: number, today: string): CalendarDay {
   };
 }
 
-/** Grids already computed (pure: month, zone and today decide them). */
-const grids = boundedMemo<CalendarDay[][]>(1_000);
-
-/** The weeks (Monday first) that show one month, in `zone`. The days are values: callers never change them. */
+/** The weeks (Monday first) that show one month, in `zone`. Kept by lib/cache (keptMonthGrid) for pages. */
 export function monthGrid(year: number, month: number, zone: string, now: Date): CalendarDay[][] {
-  const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? "";
-  return grids(`${year}-${month}|${zone}|${today}`, () => buildMonthGrid(year, month, zone, today));
+  return buildMonthGrid(year, month, zone, DateTime.fromJSDate(now, { zone }).toISODate() ?? "");
 }
 
-function buildMonthGrid(year: number, month: number, zone: string, today: string): CalendarDay[][] {
+/** A month grid's own days: Monday of the week of the 1st up to the Sunday of the week of the last day. */
+function gridBounds(year: number, month: number, zone: string) {
   const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
-  const gridStart = first.minus({ days: first.weekday - 1 });
   const last = first.endOf("month");
-  const gridEnd = last.plus({ days: 7 - last.weekday });
+  return { first: first.minus({ days: first.weekday - 1 }), last: last.plus({ days: 7 - last.weekday }).startOf("day") };
+}
+
+/** A month grid with `today` ("YYYY-MM-DD") marked. */
+export function buildMonthGrid(year: number, month: number, zone: string, today: string): CalendarDay[][] {
+  const { first, last } = gridBounds(year, month, zone);
   const weeks: CalendarDay[][] = [];
-  for (let cursor = gridStart; cursor <= gridEnd; cursor = cursor.plus({ weeks: 1 })) {
+  for (let cursor = first; cursor <= last; cursor = cursor.plus({ weeks: 1 })) {
     weeks.push(Array.from({ length: 7 }, (_, i) => day(cursor.plus({ days: i }), month, today)));
   }
   return weeks;
@@ -60,10 +60,10 @@ export function viewRange(view: CalendarView, anchor: string, zone: string, now:
   const at = (parsed.isValid ? parsed : DateTime.fromJSDate(now, { zone })).startOf("month");
   const today = DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM");
   if (view === "month") {
-    const weeks = monthGrid(at.year, at.month, zone, now);
+    const { first, last } = gridBounds(at.year, at.month, zone);
     return {
-      from: weeks[0]![0]!.start,
-      to: weeks[weeks.length - 1]![6]!.end,
+      from: first.startOf("day").toJSDate(),
+      to: last.plus({ days: 1 }).startOf("day").toJSDate(),
       anchor: at.toFormat("yyyy-MM"),
       title: at.toFormat("LLLL yyyy"),
       previous: at.minus({ months: 1 }).toFormat("yyyy-MM"),
@@ -85,12 +85,15 @@ export function viewRange(view: CalendarView, anchor: string, zone: string, now:
   };
 }
 
+/** How a caller gets a month's grid: `monthGrid`, or a kept one (lib/cache). */
+export type MonthGridOf = (year: number, month: number, zone: string, now: Date) => readonly (readonly CalendarDay[])[];
+
 /** The months of a quarter view, each as a month grid. */
-export function quarterGrids(anchor: string, zone: string, now: Date) {
+export function quarterGrids(anchor: string, zone: string, now: Date, grid: MonthGridOf = monthGrid) {
   const start = DateTime.fromISO(anchor, { zone }).startOf("quarter");
   return [0, 1, 2].map((i) => {
     const m = start.plus({ months: i });
-    return { year: m.year, month: m.month, title: m.toFormat("LLLL yyyy"), weeks: monthGrid(m.year, m.month, zone, now) };
+    return { year: m.year, month: m.month, title: m.toFormat("LLLL yyyy"), weeks: grid(m.year, m.month, zone, now) };
   });
 }
 

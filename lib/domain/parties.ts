@@ -1,6 +1,6 @@
 // Stored and projected parties, generation, and which party a resource takes part in.
 import type { PatchGroup } from "./groups";
-import { projectParties, type PartyKind, type PartyRule, type PlannedParty, type Slot } from "./party-rule";
+import { projectParties, type PartyKind, type PartyRule, type PlannedParty, type QuarterParties, type Slot } from "./party-rule";
 
 export type PartyStatus = "planned" | "running" | "completed" | "cancelled";
 
@@ -29,9 +29,9 @@ export type CalendarParty = PlannedParty & {
 export const partyKey = (p: { tag: string; kind: PartyKind }) => `${p.tag}:${p.kind}`;
 
 /** The parties of [from, to): stored ones as stored, the rest projected from the rule. */
-export function partiesInRange(rule: PartyRule, stored: readonly StoredParty[], from: Date, to: Date): CalendarParty[] {
+export function partiesInRange(rule: PartyRule, stored: readonly StoredParty[], from: Date, to: Date, ofQuarter?: QuarterParties): CalendarParty[] {
   const byKey = new Map(stored.map((p) => [partyKey(p), p]));
-  const projected: CalendarParty[] = projectParties(rule, from, to)
+  const projected: CalendarParty[] = projectParties(rule, from, to, ofQuarter)
     .filter((p) => !byKey.has(partyKey(p)))
     .map((p) => ({ ...p, id: null, status: "planned", sequence: 0, stored: false, manualReason: null, held: null }));
   const kept: CalendarParty[] = stored.filter((p) => p.startsAt < to && p.endsAt > from).map((p) => ({ ...p, stored: true }));

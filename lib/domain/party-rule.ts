@@ -2,7 +2,6 @@
 import { DateTime } from "luxon";
 import type { PatchGroup } from "./groups";
 import { patchTag, quarterOf, quartersBetween, previousQuarter, type Quarter } from "./quarter";
-import { boundedMemo } from "./memo";
 
 export type PartyKind = "qa" | "production";
 
@@ -20,8 +19,8 @@ export type PartyRule = {
   businessHours: { start: ClockTime; end: ClockTime };
   /** The production Sunday is the first Sunday at least this many days after the QA Thursday. */
   productionMinGapDays: number;
-  qaSlots: SlotRule[];
-  productionSlots: SlotRule[];
+  qaSlots: readonly SlotRule[];
+  productionSlots: readonly SlotRule[];
 };
 
 export const DEFAULT_PARTY_RULE: PartyRule = {
@@ -52,7 +51,7 @@ export type PlannedParty = {
   timeZone: string;
   startsAt: Date;
   endsAt: Date;
-  slots: Slot[];
+  slots: readonly Slot[];
 };
 
 const THURSDAY = 4;
@@ -93,7 +92,7 @@ function atClock(day: DateTime, clock: ClockTime): Date {
   return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone: day.zoneName ?? "UTC" }).toJSDate();
 }
 
-function buildParty(tag: string, kind: PartyKind, day: DateTime, slotRules: SlotRule[], timeZone: string): PlannedParty {
+function buildParty(tag: string, kind: PartyKind, day: DateTime, slotRules: readonly SlotRule[], timeZone: string): PlannedParty {
   const slots = [...slotRules]
     .sort((a, b) => a.group - b.group)
     .map((slot) => ({ group: slot.group, startsAt: atClock(day, slot.start), endsAt: atClock(day, slot.end) }));
@@ -116,32 +115,23 @@ export function partyOnDay(rule: PartyRule, tag: string, kind: PartyKind, localD
   return buildParty(tag, kind, day, kind === "qa" ? rule.qaSlots : rule.productionSlots, rule.timeZone);
 }
 
-/**
- * Projections already made: the rule and the quarter decide the parties, and zone arithmetic is
- * the slow part of a calendar page or feed. Bounded; cleared when full. The parties are values:
- * callers copy, never change them.
- */
-const projected = boundedMemo<[PlannedParty, PlannedParty]>(2_000);
-
 /** The QA and production parties the rule gives a quarter. */
 export function partiesOfQuarter(rule: PartyRule, quarter: Quarter): [PlannedParty, PlannedParty] {
   const tag = patchTag(quarter);
-  return projected(`${tag}|${JSON.stringify(rule)}`, () => {
-    const qa = qaDay(rule, quarter);
-    return [
-      buildParty(tag, "qa", qa, rule.qaSlots, rule.timeZone),
-      buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone),
-    ];
-  });
+  const qa = qaDay(rule, quarter);
+  return [buildParty(tag, "qa", qa, rule.qaSlots, rule.timeZone), buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone)];
 }
 
+/** How a caller gets a quarter's parties: `partiesOfQuarter`, or kept ones (lib/cache: zone arithmetic is a calendar's slow part). */
+export type QuarterParties = (rule: PartyRule, quarter: Quarter) => readonly [PlannedParty, PlannedParty];
+
 /** Every party the rule places at least partly inside [from, to), in time order. */
-export function projectParties(rule: PartyRule, from: Date, to: Date): PlannedParty[] {
+export function projectParties(rule: PartyRule, from: Date, to: Date, ofQuarter: QuarterParties = partiesOfQuarter): PlannedParty[] {
   if (to <= from) return [];
   // A production party can fall in the quarter after its tag's, so start one quarter early.
   const quarters = quartersBetween(previousQuarter(quarterOf(from, rule.timeZone)), quarterOf(to, rule.timeZone));
   return quarters
-    .flatMap((q) => partiesOfQuarter(rule, q))
+    .flatMap((q) => ofQuarter(rule, q))
     .filter((p) => p.startsAt < to && p.endsAt > from)
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }

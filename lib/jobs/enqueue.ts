@@ -1,5 +1,7 @@
 // Asking the job runner for work now rather than at its next minute, from the web process.
-import { db } from "../db";
+import "server-only";
+import { sql } from "kysely";
+import { db, execute, qb } from "../db";
 import { SCHEMA_LOCK } from "./schema-lock";
 
 /**
@@ -10,10 +12,19 @@ import { SCHEMA_LOCK } from "./schema-lock";
  */
 export async function requestRolloutTick(): Promise<boolean> {
   try {
-    await db.$transaction([
-      db.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtext(${SCHEMA_LOCK}))`,
-      db.$executeRaw`SELECT graphile_worker.add_job('rollout_tick', json_build_object(), job_key := 'rollout_tick', run_at := now())`,
-    ]);
+    // Two statements: add_job is looked up only once the lock is held. Neither is in the typed
+    // schema; the lock's result (void) is read as text. A worker installing the schema may hold
+    // the lock a while: up to a minute is waited (a transaction's default is 5 s).
+    await db.$transaction(
+      async (tx) => {
+        await execute(qb.selectNoFrom(sql<string>`pg_advisory_xact_lock_shared(hashtext(${SCHEMA_LOCK}))::text`.as("locked")), tx);
+        await execute(
+          qb.selectNoFrom(sql<unknown>`graphile_worker.add_job('rollout_tick', json_build_object(), job_key := 'rollout_tick', run_at := now())`.as("job")),
+          tx,
+        );
+      },
+      { timeout: 60_000 },
+    );
     return true;
   } catch {
     return false;

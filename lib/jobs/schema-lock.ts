@@ -3,4 +3,5 @@
  * process adds a job (shared): adding a job while a migration alters the job tables deadlocked
  * the installing worker.
  */
+import "server-only";
 export const SCHEMA_LOCK = "patchparty:graphile-worker-schema";

@@ -1,5 +1,6 @@
 // The scheduled work, run by graphile-worker (docs/decisions/005-job-runner.md). Tasks read the
 // clock here, at the edge, and hand `now` to the data layer.
+import "server-only";
 import type { TaskList } from "graphile-worker";
 import { expireExclusions } from "../data/exclusion-expiry";
 import { generateParties } from "../data/parties";

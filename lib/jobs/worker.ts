@@ -1,3 +1,4 @@
+import "server-only";
 import { run, runMigrations } from "graphile-worker";
 import pg from "pg";
 import { env } from "../env";

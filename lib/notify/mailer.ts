@@ -1,13 +1,13 @@
 // The SMTP transport notices are sent with (SMTP_URL), or none: notices then wait, recorded.
+import "server-only";
 import nodemailer from "nodemailer";
 import type { MailTransport } from "../data/notifications";
 import { env } from "../env";
 
-let cached: { url: string; transport: MailTransport } | null = null;
-
 export function mailTransportFromEnv(): MailTransport | null {
   const url = env().SMTP_URL;
   if (!url) return null;
-  if (cached?.url !== url) cached = { url, transport: nodemailer.createTransport(url) as unknown as MailTransport };
-  return cached.transport;
+  // A transport per delivery round: it holds no connection between rounds (no pool), so there is
+  // nothing to keep, and a changed SMTP_URL takes effect at the next round.
+  return nodemailer.createTransport(url) as unknown as MailTransport;
 }

@@ -3,6 +3,7 @@
 // at the end, so a run stopped at its deadline still tells which hosts finished and where the
 // others were, and a running execution shows its output so far. Pure: lib/rollout/ansible.ts
 // feeds it and turns its answers into execution reports.
+import "server-only";
 import type { ExecutionReport, PackageChange } from "../domain";
 
 type TaskResult = Record<string, unknown>;

@@ -3,6 +3,7 @@
 // inventory and extra variables written for them, reads each host's outcome from the
 // ansible.posix.jsonl callback (lib/rollout/ansible-output.ts), runs the post-hooks and reports
 // every member. The playbook's contract is written at the top of ansible/patch.yml.
+import "server-only";
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

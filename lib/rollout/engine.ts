@@ -3,8 +3,11 @@
 // runs; tests call it with a clock they control. It never sleeps and keeps nothing in memory:
 // everything it knows is in the database, so a killed worker loses nothing and any other
 // worker carries on.
+import "server-only";
 import type { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { sql } from "kysely";
+import { db, execute, qb, unnest } from "../db";
+import type { AttemptStatus, MemberState } from "../database/generated/kysely";
 import { SCHEDULER } from "../data/audit";
 import { upgradeApproved } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
@@ -67,7 +70,7 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
   return db.$transaction(
     async (tx) => {
       const report: TemplateTick = { templateId, started: 0, succeeded: 0, failed: 0 };
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Template" WHERE id = ${templateId} FOR UPDATE SKIP LOCKED`;
+      const locked = await execute(qb.selectFrom("Template").select("id").where("id", "=", templateId).forUpdate().skipLocked(), tx);
       if (locked.length === 0) return { ...report, skipped: "locked" as const };
       const template = await tx.template.findUniqueOrThrow({
         where: { id: templateId },
@@ -162,9 +165,17 @@ type TemplateRow = Safety & {
 };
 
 async function attemptCounts(tx: Tx, runId: string) {
-  const [row] = await tx.$queryRaw<{ attempted: number; finished: number; failed: number }[]>`
-    SELECT count(*)::int AS attempted, (count(*) FILTER (WHERE status <> 'RUNNING'))::int AS finished, (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed
-    FROM "UpgradeAttempt" WHERE "runId" = ${runId}`;
+  const [row] = await execute(
+    qb
+      .selectFrom("UpgradeAttempt")
+      .select((eb) => [
+        eb.cast<number>(eb.fn.countAll(), "integer").as("attempted"),
+        eb.cast<number>(eb.fn.countAll().filterWhere("status", "<>", "RUNNING"), "integer").as("finished"),
+        eb.cast<number>(eb.fn.countAll().filterWhere("status", "=", "FAILED"), "integer").as("failed"),
+      ])
+      .where("runId", "=", runId),
+    tx,
+  );
   return row ?? { attempted: 0, finished: 0, failed: 0 };
 }
 
@@ -185,16 +196,18 @@ async function passCanary(tx: Tx, template: TemplateRow, run: TemplateRun, count
 
 /** Reads the outcomes of the upgrades in flight and records the finished ones; returns how many still run. */
 async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, report: TemplateTick): Promise<number> {
-  const inFlight = await tx.$queryRaw<
-    { id: string; memberId: string; handle: string | null; fromVersion: string; toVersion: string; resourceId: string | null; name: string }[]
-  >`
-    SELECT a.id, a."memberId", a.handle, a."fromVersion", a."toVersion", m."resourceId", coalesce(r.name, c.name, m.id) AS name
-    FROM "UpgradeAttempt" a
-    JOIN "UpgradeRun" u ON u.id = a."runId"
-    JOIN "TemplateMember" m ON m.id = a."memberId"
-    LEFT JOIN "Resource" r ON r.id = m."resourceId"
-    LEFT JOIN "Cluster" c ON c.id = m."clusterId"
-    WHERE u."templateId" = ${template.id} AND a.status = 'RUNNING'`;
+  const inFlight = await execute(
+    qb
+      .selectFrom("UpgradeAttempt as a")
+      .innerJoin("UpgradeRun as u", "u.id", "a.runId")
+      .innerJoin("TemplateMember as m", "m.id", "a.memberId")
+      .leftJoin("Resource as r", "r.id", "m.resourceId")
+      .leftJoin("Cluster as c", "c.id", "m.clusterId")
+      .select((eb) => ["a.id", "a.memberId", "a.handle", "a.fromVersion", "a.toVersion", "m.resourceId", eb.fn.coalesce("r.name", "c.name", "m.id").as("name")])
+      .where("u.templateId", "=", template.id)
+      .where("a.status", "=", "RUNNING"),
+    tx,
+  );
   if (inFlight.length === 0) return 0;
   const outcomes = new Map(
     (
@@ -221,19 +234,49 @@ async function finishAttempts(tx: Tx, template: TemplateRow, now: Date, report: 
   const ok = done.filter((d) => d.status === "SUCCEEDED").map((d) => d.attempt);
   const bad = done.filter((d) => d.status !== "SUCCEEDED");
   if (ok.length) {
-    await tx.$executeRaw`UPDATE "UpgradeAttempt" SET status = 'SUCCEEDED', "finishedAt" = ${now} WHERE id = ANY(${ok.map((a) => a.id)})`;
-    await tx.$executeRaw`
-      UPDATE "TemplateMember" m SET "currentVersion" = v.version, state = 'IN_SYNC', "lastError" = NULL
-      FROM unnest(${ok.map((a) => a.memberId)}::text[], ${ok.map((a) => a.toVersion)}::text[]) AS v(id, version) WHERE m.id = v.id`;
+    const ids = ok.map((a) => a.id);
+    await execute(
+      qb
+        .updateTable("UpgradeAttempt")
+        .set({ status: "SUCCEEDED", finishedAt: now })
+        .where((eb) => eb("id", "=", eb.fn.any(eb.val(ids)))),
+      tx,
+    );
+    await execute(
+      qb
+        .updateTable("TemplateMember as m")
+        .from(unnest("v", { id: [ok.map((a) => a.memberId), "text"], version: [ok.map((a) => a.toVersion), "text"] }))
+        .set((eb) => ({ currentVersion: eb.ref("v.version"), state: "IN_SYNC", lastError: null }))
+        .whereRef("m.id", "=", "v.id"),
+      tx,
+    );
   }
   if (bad.length) {
-    await tx.$executeRaw`
-      UPDATE "UpgradeAttempt" a SET status = v.status::"AttemptStatus", "finishedAt" = ${now}, message = v.message
-      FROM unnest(${bad.map((d) => d.attempt.id)}::text[], ${bad.map((d) => d.status)}::text[], ${bad.map((d) => d.message)}::text[]) AS v(id, status, message) WHERE a.id = v.id`;
+    const outcomes = (pick: (d: (typeof bad)[number]) => string) =>
+      unnest("v", { id: [bad.map(pick), "text"], status: [bad.map((d) => d.status), "text"], message: [bad.map((d) => d.message), "text"] });
+    await execute(
+      qb
+        .updateTable("UpgradeAttempt as a")
+        .from(outcomes((d) => d.attempt.id))
+        .set((eb) => ({ status: eb.cast<AttemptStatus>("v.status", sql.id("AttemptStatus")), finishedAt: now, message: eb.ref("v.message") }))
+        .whereRef("a.id", "=", "v.id"),
+      tx,
+    );
     // A skipped member waits for the next run; a failed one is marked failed.
-    await tx.$executeRaw`
-      UPDATE "TemplateMember" m SET state = CASE WHEN v.status = 'SKIPPED' THEN 'PENDING' ELSE 'FAILED' END::"MemberState", "lastError" = v.message
-      FROM unnest(${bad.map((d) => d.attempt.memberId)}::text[], ${bad.map((d) => d.status)}::text[], ${bad.map((d) => d.message)}::text[]) AS v(id, status, message) WHERE m.id = v.id`;
+    await execute(
+      qb
+        .updateTable("TemplateMember as m")
+        .from(outcomes((d) => d.attempt.memberId))
+        .set((eb) => ({
+          state: eb.cast<MemberState>(
+            eb.case().when("v.status", "=", sql.lit("SKIPPED")).then(sql.lit("PENDING")).else(sql.lit("FAILED")).end(),
+            sql.id("MemberState"),
+          ),
+          lastError: eb.ref("v.message"),
+        }))
+        .whereRef("m.id", "=", "v.id"),
+      tx,
+    );
   }
   await tx.auditEvent.createMany({
     data: done.map(({ attempt, status, message }) => ({
@@ -309,24 +352,56 @@ async function startMembers(
     allowed = planStartOrder(members, components).map((name) => idByName.get(name)!);
     if (allowed.length === 0) return 0;
   }
-  const candidates = await tx.$queryRaw<MemberTarget[]>`
-    SELECT m.id, m."currentVersion", coalesce(r.name, c.name, m.id) AS name, r.id AS "resourceId", r.address, r."sshPort" AS port, r."sshUser" AS "user",
-           r.kind::text AS kind, coalesce(r.tags, '{}') AS tags, coalesce(rc.name, c.name) AS cluster, r."clusterId"
-    FROM "TemplateMember" m
-    LEFT JOIN "Resource" r ON r.id = m."resourceId"
-    LEFT JOIN "Cluster" c ON c.id = m."clusterId"
-    LEFT JOIN "Cluster" rc ON rc.id = r."clusterId"
-    WHERE m."templateId" = ${template.id}
-      AND m."currentVersion" <> ${run.version}
-      -- NOT IN is hashed once whatever the statistics say (see the party engine's start).
-      AND m.id NOT IN (SELECT a."memberId" FROM "UpgradeAttempt" a WHERE a."runId" = ${run.id})
-      AND (${allowed}::text[] IS NULL OR m.id = ANY(${allowed}::text[]))
-      AND (r."clusterId" IS NULL OR r."clusterId" NOT IN (
-        SELECT r2."clusterId" FROM "UpgradeAttempt" a JOIN "TemplateMember" m2 ON m2.id = a."memberId" JOIN "Resource" r2 ON r2.id = m2."resourceId"
-        WHERE a."runId" = ${run.id} AND a.status IN ('RUNNING', 'FAILED') AND r2."clusterId" IS NOT NULL))
-    ORDER BY array_position(${allowed}::text[], m.id), m.id
-    LIMIT ${limit}
-    FOR UPDATE OF m SKIP LOCKED`;
+  const candidates = await execute(
+    qb
+      .selectFrom("TemplateMember as m")
+      .leftJoin("Resource as r", "r.id", "m.resourceId")
+      .leftJoin("Cluster as c", "c.id", "m.clusterId")
+      .leftJoin("Cluster as rc", "rc.id", "r.clusterId")
+      .select((eb) => [
+        "m.id",
+        "m.currentVersion",
+        eb.fn.coalesce("r.name", "c.name", "m.id").as("name"),
+        "r.id as resourceId",
+        "r.address",
+        "r.sshPort as port",
+        "r.sshUser as user",
+        "r.kind",
+        eb.fn.coalesce("r.tags", sql<string[]>`'{}'`).as("tags"),
+        eb.fn.coalesce("rc.name", "c.name").as("cluster"),
+        "r.clusterId",
+      ])
+      .where((eb) =>
+        eb.and([
+          eb("m.templateId", "=", template.id),
+          eb("m.currentVersion", "<>", run.version),
+          // NOT IN is hashed once whatever the statistics say (see the party engine's start).
+          eb("m.id", "not in", eb.selectFrom("UpgradeAttempt as a").select("a.memberId").where("a.runId", "=", run.id)),
+          eb.or([eb(eb.cast(eb.val(allowed), sql`text[]`), "is", null), eb("m.id", "=", eb.fn.any(eb.cast<string[]>(eb.val(allowed), sql`text[]`)))]),
+          eb.or([
+            eb("r.clusterId", "is", null),
+            eb(
+              "r.clusterId",
+              "not in",
+              eb
+                .selectFrom("UpgradeAttempt as a")
+                .innerJoin("TemplateMember as m2", "m2.id", "a.memberId")
+                .innerJoin("Resource as r2", "r2.id", "m2.resourceId")
+                .select("r2.clusterId")
+                .where("a.runId", "=", run.id)
+                .where("a.status", "in", ["RUNNING", "FAILED"])
+                .where("r2.clusterId", "is not", null),
+            ),
+          ]),
+        ]),
+      )
+      .orderBy((eb) => eb.fn("array_position", [eb.cast<string[] | null>(eb.val(allowed), sql`text[]`), "m.id"]))
+      .orderBy("m.id")
+      .limit(limit)
+      .forUpdate("m")
+      .skipLocked(),
+    tx,
+  );
   const members = oneNodePerCluster(candidates);
   if (members.length === 0) return 0;
   const deadline = executionDeadline(executor.name, now, run.windowEnd, template.memberTimeoutMinutes);
@@ -364,20 +439,6 @@ async function startMembers(
   await tx.templateMember.updateMany({ where: { id: { in: members.map((m) => m.id) } }, data: { state: "UPGRADING", lastAttemptAt: now } });
   return members.length;
 }
-
-type MemberTarget = {
-  id: string;
-  currentVersion: string;
-  name: string;
-  resourceId: string | null;
-  address: string | null;
-  port: number | null;
-  user: string | null;
-  kind: string | null;
-  tags: string[];
-  cluster: string | null;
-  clusterId: string | null;
-};
 
 /** At most one node of a cluster per batch: the next waits for this one's outcome. */
 export function oneNodePerCluster<T extends { clusterId: string | null }>(rows: T[]): T[] {

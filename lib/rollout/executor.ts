@@ -7,6 +7,7 @@
 // started; if it is retried with the same keys, rows that exist are left as they are, so a member
 // is never started twice. Outcomes arrive later on the Execution row (from a job, the executions
 // API, a person or the simulated clock) and the engines read them on their next tick.
+import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { ExecutorName, UpgradeRequest } from "../domain";
 

@@ -2,6 +2,7 @@
 // installation's default; unset, it is `simulated` only when the database holds the demo data and
 // `manual` otherwise, so a real installation never shows a made-up outcome. Templates and the
 // party slots may name their own.
+import "server-only";
 import { env, type Env } from "../env";
 import { recordExecutions, queueJob } from "../data/executions";
 import type { Executor, Executors } from "./executor";

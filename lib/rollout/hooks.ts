@@ -1,6 +1,7 @@
 // Pre- and post-hooks (docs/decisions/014-real-execution.md): a template's or the party rule's
 // shell command, run on the worker before and after each member by the ssh and ansible executors,
 // e.g. to take a server out of its load balancer, snapshot it, or check it from outside.
+import "server-only";
 import { spawn } from "node:child_process";
 import type { UpgradeRequest } from "../domain";
 

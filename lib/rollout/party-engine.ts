@@ -3,8 +3,11 @@
 // failure threshold — the same machine as fleet templates (engine.ts). A production slot does
 // not start while its change request is not approved or the party is held: its run waits,
 // SCHEDULED, with the reason. Outcomes land in PatchOutcome, the patch history.
+import "server-only";
 import type { Prisma } from "@prisma/client";
-import { db, sql } from "../db";
+import { sql } from "kysely";
+import { db, execute, qb, unnest } from "../db";
+import type { AttemptStatus, OutcomeStatus } from "../database/generated/kysely";
 import { SCHEDULER } from "../data/audit";
 import { partyChanges } from "../data/change-requests";
 import {
@@ -39,19 +42,43 @@ export type SlotTick = {
   halted?: string;
 };
 
-type Slot = { partyId: string; group: number; startsAt: Date; endsAt: Date };
+/** The slots open now, and those whose run still has work (of the parties `ids`, or of all): one statement. */
+function slotsToTick(now: Date, ids: string[] | null) {
+  return execute(
+    qb
+      .selectFrom("PartySlot as s")
+      .innerJoin("Party as p", "p.id", "s.partyId")
+      .select(["s.partyId", "s.group", "s.startsAt", "s.endsAt"])
+      .where((eb) =>
+        eb.and([
+          eb("p.status", "in", [sql.lit("PLANNED" as const), sql.lit("RUNNING" as const)]),
+          eb("s.startsAt", "<=", now),
+          eb("s.endsAt", ">", now),
+          eb.or([eb(eb.cast(eb.val(ids), sql`text[]`), "is", null), eb("p.id", "=", eb.fn.any(eb.cast<string[]>(eb.val(ids), sql`text[]`)))]),
+        ]),
+      )
+      .union((eb) =>
+        eb
+          .selectFrom("PartyRun as r")
+          .select(["r.partyId", "r.group", "r.startsAt", "r.endsAt"])
+          .where((eb) =>
+            eb.and([
+              eb("r.state", "in", [sql.lit("SCHEDULED" as const), sql.lit("RUNNING" as const), sql.lit("HALTED" as const)]),
+              eb.or([eb(eb.cast(eb.val(ids), sql`text[]`), "is", null), eb("r.partyId", "=", eb.fn.any(eb.cast<string[]>(eb.val(ids), sql`text[]`)))]),
+            ]),
+          ),
+      )
+      .orderBy(sql.lit(1))
+      .orderBy(sql.lit(2)),
+  );
+}
+type Slot = Awaited<ReturnType<typeof slotsToTick>>[number];
 
 /** One step for every slot that is open now, or whose run still has work. */
 export async function tickParties(now: Date, executors: Executor | Executors, options: { partyIds?: string[]; teamIds?: string[] } = {}): Promise<SlotTick[]> {
   const executor = "get" in executors ? executors : onlyExecutor(executors);
   const ids = options.partyIds ?? null;
-  const slots = await sql<Slot>`
-    SELECT s."partyId", s."group", s."startsAt", s."endsAt" FROM "PartySlot" s JOIN "Party" p ON p.id = s."partyId"
-    WHERE p.status IN ('PLANNED', 'RUNNING') AND s."startsAt" <= ${now} AND s."endsAt" > ${now} AND (${ids}::text[] IS NULL OR p.id = ANY(${ids}::text[]))
-    UNION
-    SELECT r."partyId", r."group", r."startsAt", r."endsAt" FROM "PartyRun" r
-    WHERE r.state IN ('SCHEDULED', 'RUNNING', 'HALTED') AND (${ids}::text[] IS NULL OR r."partyId" = ANY(${ids}::text[]))
-    ORDER BY 1, 2`;
+  const slots = await slotsToTick(now, ids);
   const results: SlotTick[] = [];
   for (const slot of slots) results.push(await tickSlot(slot, now, executor, options.teamIds ?? null));
   const running = await db.party.findMany({ where: { status: "RUNNING", ...(ids ? { id: { in: ids } } : {}) }, select: { id: true } });
@@ -103,12 +130,19 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
       const stillRunning = await finishPatches(tx, run.id, slot, party.tag, now, report);
       if (run.state !== "RUNNING") return { ...report, state: run.state };
 
-      const counts = (
-        await tx.$queryRaw<{ attempted: number; finished: number; failed: number }[]>`
-          SELECT count(*)::int AS attempted, (count(*) FILTER (WHERE status <> 'RUNNING'))::int AS finished, (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed,
-                 (count(*) FILTER (WHERE status = 'SKIPPED'))::int AS skipped
-          FROM "PatchAttempt" WHERE "runId" = ${run.id}`
-      )[0]! as { attempted: number; finished: number; failed: number; skipped: number };
+      const [counts] = await execute(
+        qb
+          .selectFrom("PatchAttempt")
+          .select((eb) => [
+            eb.cast<number>(eb.fn.countAll(), "integer").as("attempted"),
+            eb.cast<number>(eb.fn.countAll().filterWhere("status", "<>", "RUNNING"), "integer").as("finished"),
+            eb.cast<number>(eb.fn.countAll().filterWhere("status", "=", "FAILED"), "integer").as("failed"),
+            eb.cast<number>(eb.fn.countAll().filterWhere("status", "=", "SKIPPED"), "integer").as("skipped"),
+          ])
+          .where("runId", "=", run.id),
+        tx,
+      );
+      if (!counts) throw new Error("An aggregate without GROUP BY returns one row.");
       const canaryComplete = run.canarySize > 0 && counts.attempted >= run.canarySize && stillRunning === 0;
       const halt = haltReason(settings, { failed: counts.failed - run.failureBaseline, finished: counts.finished, canaryComplete });
       if (halt) {
@@ -173,32 +207,42 @@ async function startPatches(
   teamIds: string[] | null,
 ) {
   const { runId, environment } = slot;
-  const candidates = await tx.$queryRaw<
-    {
-      id: string;
-      name: string;
-      version: string | null;
-      address: string | null;
-      port: number | null;
-      user: string | null;
-      kind: string;
-      tags: string[];
-      cluster: string | null;
-      clusterId: string | null;
-    }[]
-  >`
-    SELECT r.id, r.name, r.version, r.address, r."sshPort" AS port, r."sshUser" AS "user", r.kind::text AS kind, r.tags, c.name AS cluster, r."clusterId"
-    FROM "Resource" r LEFT JOIN "Cluster" c ON c.id = r."clusterId"
-    WHERE r.environment = ${environment}::"Environment" AND r."patchGroup" = ${slot.party.group} AND NOT r.excluded
-      -- NOT IN over the run's attempts is hashed once; a NOT EXISTS was planned as a nested loop
-      -- when the attempts' statistics were stale (seconds per tick at 30,000, docs/benchmarks.md).
-      AND r.id NOT IN (SELECT a."resourceId" FROM "PatchAttempt" a WHERE a."runId" = ${runId})
-      AND (${teamIds}::text[] IS NULL OR r."teamId" = ANY(${teamIds}::text[]))
-      AND (r."clusterId" IS NULL OR r."clusterId" NOT IN (
-        SELECT r2."clusterId" FROM "PatchAttempt" a JOIN "Resource" r2 ON r2.id = a."resourceId"
-        WHERE a."runId" = ${runId} AND a.status IN ('RUNNING', 'FAILED') AND r2."clusterId" IS NOT NULL))
-    ORDER BY r.name LIMIT ${limit}
-    FOR UPDATE OF r SKIP LOCKED`;
+  const candidates = await execute(
+    qb
+      .selectFrom("Resource as r")
+      .leftJoin("Cluster as c", "c.id", "r.clusterId")
+      .select(["r.id", "r.name", "r.version", "r.address", "r.sshPort as port", "r.sshUser as user", "r.kind", "r.tags", "c.name as cluster", "r.clusterId"])
+      .where((eb) =>
+        eb.and([
+          eb("r.environment", "=", environment),
+          eb("r.patchGroup", "=", slot.party.group),
+          eb.not("r.excluded"),
+          // NOT IN over the run's attempts is hashed once; a NOT EXISTS was planned as a nested loop
+          // when the attempts' statistics were stale (seconds per tick at 30,000, docs/benchmarks.md).
+          eb("r.id", "not in", eb.selectFrom("PatchAttempt as a").select("a.resourceId").where("a.runId", "=", runId)),
+          eb.or([eb(eb.cast(eb.val(teamIds), sql`text[]`), "is", null), eb("r.teamId", "=", eb.fn.any(eb.cast<string[]>(eb.val(teamIds), sql`text[]`)))]),
+          eb.or([
+            eb("r.clusterId", "is", null),
+            eb(
+              "r.clusterId",
+              "not in",
+              eb
+                .selectFrom("PatchAttempt as a")
+                .innerJoin("Resource as r2", "r2.id", "a.resourceId")
+                .select("r2.clusterId")
+                .where("a.runId", "=", runId)
+                .where("a.status", "in", ["RUNNING", "FAILED"])
+                .where("r2.clusterId", "is not", null),
+            ),
+          ]),
+        ]),
+      )
+      .orderBy("r.name")
+      .limit(limit)
+      .forUpdate("r")
+      .skipLocked(),
+    tx,
+  );
   const resources = oneNodePerCluster(candidates);
   if (resources.length === 0) return 0;
   const deadline = executionDeadline(executor.name, now, endsAt, execution.memberTimeoutMinutes);
@@ -221,10 +265,25 @@ async function startPatches(
     hooks: { pre: execution.preHook, post: execution.postHook },
   }));
   await executor.start(tx, requests, now);
-  await tx.$executeRaw`
-    INSERT INTO "PatchAttempt" (id, "runId", "resourceId", status, handle, "expectedAt", "startedAt")
-    SELECT gen_random_uuid()::text, ${runId}, v."resourceId", 'RUNNING', v.handle, ${deadline}, ${now}
-    FROM unnest(${requests.map((r) => r.resourceId!)}::text[], ${requests.map((r) => r.key)}::text[]) AS v("resourceId", handle)`;
+  await execute(
+    qb
+      .insertInto("PatchAttempt")
+      .columns(["id", "runId", "resourceId", "status", "handle", "expectedAt", "startedAt"])
+      .expression(
+        qb
+          .selectFrom(unnest("v", { resourceId: [requests.map((r) => r.resourceId!), "text"], handle: [requests.map((r) => r.key), "text"] }))
+          .select((eb) => [
+            eb.cast<string>(eb.fn("gen_random_uuid"), "text").as("id"),
+            eb.val(runId).as("runId"),
+            "v.resourceId",
+            sql.lit("RUNNING").as("status"),
+            "v.handle",
+            eb.val(deadline).as("expectedAt"),
+            eb.val(now).as("startedAt"),
+          ]),
+      ),
+    tx,
+  );
   return resources.length;
 }
 
@@ -234,41 +293,125 @@ async function startPatches(
  * costs what a slot of 30 does in round trips. Returns how many still run.
  */
 async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now: Date, report: SlotTick): Promise<number> {
-  const [{ inFlight } = { inFlight: 0 }] = await tx.$queryRaw<
-    { inFlight: number }[]
-  >`SELECT count(*)::int AS "inFlight" FROM "PatchAttempt" WHERE "runId" = ${runId} AND status = 'RUNNING'`;
+  const [{ inFlight } = { inFlight: 0 }] = await execute(
+    qb
+      .selectFrom("PatchAttempt")
+      .select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("inFlight"))
+      .where("runId", "=", runId)
+      .where("status", "=", "RUNNING"),
+    tx,
+  );
   if (inFlight === 0) return 0;
   await settleDue(tx, { partyRunId: runId }, now);
-  const [done] = await tx.$queryRaw<{ patched: number; failed: number; finished: number }[]>`
-    WITH finished AS (
-      SELECT a.id, a."resourceId", a."startedAt",
-             CASE WHEN e.key IS NULL THEN 'FAILED' ELSE e.state::text END AS status,
-             CASE WHEN e.state = 'SUCCEEDED' THEN NULL
-                  ELSE left(coalesce(e.message, CASE WHEN e.key IS NULL THEN 'The patch was never started.' WHEN e.state = 'SKIPPED' THEN 'The patch was skipped.' ELSE 'The patch failed.' END), 500) END AS message
-      FROM "PatchAttempt" a LEFT JOIN "Execution" e ON e.key = a.handle
-      WHERE a."runId" = ${runId} AND a.status = 'RUNNING' AND (e.key IS NULL OR e.state IN ('SUCCEEDED', 'FAILED', 'SKIPPED'))
-    ),
-    attempts AS (
-      UPDATE "PatchAttempt" a SET status = f.status::"AttemptStatus", "finishedAt" = ${now}, message = f.message
-      FROM finished f WHERE a.id = f.id RETURNING a.id
-    ),
-    resources AS (
-      UPDATE "Resource" r SET
-        "lastOutcome" = CASE WHEN f.status = 'SUCCEEDED' THEN 'PATCHED' ELSE 'FAILED' END::"OutcomeStatus",
-        "lastPatchedAt" = CASE WHEN f.status = 'SUCCEEDED' THEN ${now}::timestamp ELSE r."lastPatchedAt" END,
-        "lastPatchTag" = CASE WHEN f.status = 'SUCCEEDED' THEN ${tag} ELSE r."lastPatchTag" END,
-        "updatedAt" = ${now}
-      FROM finished f WHERE r.id = f."resourceId" AND f.status <> 'SKIPPED' RETURNING r.id
-    ),
-    history AS (
-      INSERT INTO "PatchOutcome" (id, "resourceId", "partyId", "group", status, message, "startedAt", "finishedAt")
-      SELECT gen_random_uuid()::text, f."resourceId", ${slot.partyId}, ${slot.group},
-             CASE f.status WHEN 'SUCCEEDED' THEN 'PATCHED' WHEN 'SKIPPED' THEN 'SKIPPED' ELSE 'FAILED' END::"OutcomeStatus", f.message, f."startedAt", ${now}
-      FROM finished f
-      ON CONFLICT ("resourceId", "partyId") DO NOTHING RETURNING id
-    )
-    SELECT (count(*) FILTER (WHERE status = 'SUCCEEDED'))::int AS patched, (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed, count(*)::int AS finished
-    FROM finished`;
+  const [done] = await execute(
+    qb
+      .with("finished", (db) =>
+        db
+          .selectFrom("PatchAttempt as a")
+          .leftJoin("Execution as e", "e.key", "a.handle")
+          .select((eb) => [
+            "a.id",
+            "a.resourceId",
+            "a.startedAt",
+            eb.case().when("e.key", "is", null).then(sql.lit("FAILED")).else(eb.cast<string>("e.state", "text")).end().as("status"),
+            eb
+              .case()
+              .when("e.state", "=", sql.lit("SUCCEEDED"))
+              .then(sql.lit(null))
+              .else(
+                eb.fn<string>("left", [
+                  eb.fn.coalesce(
+                    "e.message",
+                    eb
+                      .case()
+                      .when("e.key", "is", null)
+                      .then(sql.lit("The patch was never started."))
+                      .when("e.state", "=", sql.lit("SKIPPED"))
+                      .then(sql.lit("The patch was skipped."))
+                      .else(sql.lit("The patch failed."))
+                      .end(),
+                  ),
+                  sql.lit(500),
+                ]),
+              )
+              .end()
+              .as("message"),
+          ])
+          .where("a.runId", "=", runId)
+          .where("a.status", "=", "RUNNING")
+          .where((eb) => eb.or([eb("e.key", "is", null), eb("e.state", "in", ["SUCCEEDED", "FAILED", "SKIPPED"])])),
+      )
+      .with("attempts", (db) =>
+        db
+          .updateTable("PatchAttempt as a")
+          .from("finished as f")
+          .set((eb) => ({ status: eb.cast<AttemptStatus>("f.status", sql.id("AttemptStatus")), finishedAt: now, message: eb.ref("f.message") }))
+          .whereRef("a.id", "=", "f.id")
+          .returning("a.id"),
+      )
+      .with("resources", (db) =>
+        db
+          .updateTable("Resource as r")
+          .from("finished as f")
+          .set((eb) => {
+            const succeeded = eb("f.status", "=", sql.lit("SUCCEEDED"));
+            return {
+              lastOutcome: eb.cast<OutcomeStatus>(eb.case().when(succeeded).then(sql.lit("PATCHED")).else(sql.lit("FAILED")).end(), sql.id("OutcomeStatus")),
+              lastPatchedAt: eb
+                .case()
+                .when(succeeded)
+                .then(eb.cast<Date>(eb.val(now), "timestamp"))
+                .else(eb.ref("r.lastPatchedAt"))
+                .end(),
+              lastPatchTag: eb.case().when(succeeded).then(eb.val(tag)).else(eb.ref("r.lastPatchTag")).end(),
+              updatedAt: now,
+            };
+          })
+          .whereRef("r.id", "=", "f.resourceId")
+          .where("f.status", "<>", sql.lit("SKIPPED"))
+          .returning("r.id"),
+      )
+      .with("history", (db) =>
+        db
+          .insertInto("PatchOutcome")
+          .columns(["id", "resourceId", "partyId", "group", "status", "message", "startedAt", "finishedAt"])
+          .expression(
+            db
+              .selectFrom("finished as f")
+              .select((eb) => [
+                eb.cast<string>(eb.fn("gen_random_uuid"), "text").as("id"),
+                "f.resourceId",
+                eb.val(slot.partyId).as("partyId"),
+                eb.val(slot.group).as("group"),
+                eb
+                  .cast<OutcomeStatus>(
+                    eb
+                      .case("f.status")
+                      .when(sql.lit("SUCCEEDED"))
+                      .then(sql.lit("PATCHED"))
+                      .when(sql.lit("SKIPPED"))
+                      .then(sql.lit("SKIPPED"))
+                      .else(sql.lit("FAILED"))
+                      .end(),
+                    sql.id("OutcomeStatus"),
+                  )
+                  .as("status"),
+                "f.message",
+                "f.startedAt",
+                eb.val(now).as("finishedAt"),
+              ]),
+          )
+          .onConflict((conflict) => conflict.columns(["resourceId", "partyId"]).doNothing())
+          .returning("id"),
+      )
+      .selectFrom("finished")
+      .select((eb) => [
+        eb.cast<number>(eb.fn.countAll().filterWhere("status", "=", sql.lit("SUCCEEDED")), "integer").as("patched"),
+        eb.cast<number>(eb.fn.countAll().filterWhere("status", "=", sql.lit("FAILED")), "integer").as("failed"),
+        eb.cast<number>(eb.fn.countAll(), "integer").as("finished"),
+      ]),
+    tx,
+  );
   report.patched = done?.patched ?? 0;
   report.failed = done?.failed ?? 0;
   return inFlight - (done?.finished ?? 0);

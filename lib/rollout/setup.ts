@@ -1,5 +1,6 @@
 // What each executor needs from the environment, and whether this installation has it: start-up
 // says it for the active executor, /admin/execution for all of them. Never shows a secret.
+import "server-only";
 import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { promisify } from "node:util";

@@ -4,6 +4,7 @@
 // a message saying no server was touched); the clock alone finishes them at their `expectedAt`
 // (settleExecutions).
 // It runs only on the demo data or when asked for by name (lib/rollout/executors.ts).
+import "server-only";
 import { createHash } from "node:crypto";
 import { recordExecutions } from "../data/executions";
 import type { Executor } from "./executor";

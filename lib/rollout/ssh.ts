@@ -6,6 +6,7 @@
 // detects the package manager, lists the packages, upgrades and asks whether a reboot is needed,
 // telling us what happened through marker lines; then the reboot, a fresh connection for the
 // health check, and the post-hook.
+import "server-only";
 import { spawn } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { beat, claimExecution, HEARTBEAT_SECONDS, reportExecution } from "../data/executions";

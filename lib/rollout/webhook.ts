@@ -3,6 +3,7 @@
 // Jenkins or its own), signed as the Standard Webhooks specification says. The automation
 // reports back through POST /api/v1/executions/{key}. A failed try throws, so the job runner
 // tries again with its back-off; the last one records the failure on the execution.
+import "server-only";
 import { Webhook } from "standardwebhooks";
 import { getExecution, lateStart, reportExecution, type ExecutionSummary } from "../data/executions";
 import { redact } from "../domain/redact";

@@ -1,5 +1,5 @@
 // The parties and their rule are kept by each server process until the database's "parties" token
-// moves (lib/data/versioned.ts): a change must show at once, and a kept read must be used.
+// moves (lib/cache/versioned.ts): a change must show at once, and a kept read must be used.
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateParties, listParties } from "@/lib/data/parties";
 import { getParty } from "@/lib/data/party-detail";
@@ -84,7 +84,7 @@ describe("the parties as each process keeps them", () => {
   it("hands every request the same frozen parties: none can change another's", async () => {
     const [party] = (await listParties(FROM, TO)).filter((p) => p.stored);
     expect(() => {
-      (party!.slots as { group: number }[]).push({ group: 9 });
+      (party!.slots as unknown as { group: number }[]).push({ group: 9 });
     }).toThrow(TypeError);
   });
 });

@@ -84,7 +84,9 @@ describe("generation", () => {
       ),
       { numRuns: 200 },
     );
-  });
+    // 400 plans of two years each, every party's zone arithmetic done afresh (the domain keeps
+    // nothing; the app keeps projections in lib/cache): seconds of work on a busy machine.
+  }, 60_000);
 
   it("lists stored parties as stored and fills the rest from the rule", () => {
     const stored = store(planGeneration(DEFAULT_PARTY_RULE, [], from, to, now).create.slice(0, 1), { status: "cancelled" });

@@ -17,7 +17,8 @@ import { TimeRange } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
 import { listFeeds } from "@/lib/data/calendar-feed";
 import { partyChanges } from "@/lib/data/change-requests";
-import { partyBlockedReason, monthGrid, partyKey, quarterGrids, viewRange, type CalendarParty } from "@/lib/domain";
+import { keptMonthGrid } from "@/lib/cache/stores";
+import { partyBlockedReason, partyKey, quarterGrids, viewRange, type CalendarParty } from "@/lib/domain";
 import { listParties } from "@/lib/data/parties";
 import { listPolicyWindows } from "@/lib/data/policies";
 import { slotCounts } from "@/lib/data/party-detail";
@@ -187,10 +188,10 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       </form>
       <Card className="p-3" data-testid={`calendar-${query.view}`}>
         {query.view === "month" ? (
-          <MonthGrid title={range.title} weeks={monthCells({ weeks: monthGrid(anchor.year, anchor.month, zone, now), ...marks, compact: false })} />
+          <MonthGrid title={range.title} weeks={monthCells({ weeks: keptMonthGrid(anchor.year, anchor.month, zone, now), ...marks, compact: false })} />
         ) : query.view === "quarter" ? (
           <div className="grid gap-6 lg:grid-cols-3">
-            {quarterGrids(range.anchor, zone, now).map((m) => (
+            {quarterGrids(range.anchor, zone, now, keptMonthGrid).map((m) => (
               <MonthGrid key={m.title} title={m.title} weeks={monthCells({ weeks: m.weeks, ...marks, compact: true })} compact />
             ))}
           </div>

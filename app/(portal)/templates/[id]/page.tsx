@@ -1,6 +1,7 @@
 import { FilterTabs } from "@/components/ui/filter-tabs";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { ChangeStatusPanel } from "@/components/changes/change-status";
 import { ConcurrencyForm, ResumeButton, RolloutSettingsForm, TargetVersionForm, UpgradeNowButton } from "@/components/templates/template-forms";
@@ -14,7 +15,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
-import { can } from "@/lib/auth/permissions";
+import { can, type CurrentUser } from "@/lib/auth/permissions";
+import { SectionSkeleton } from "@/components/ui/section-skeleton";
 import { requireUser } from "@/lib/auth/session";
 import { templateChanges } from "@/lib/data/change-requests";
 import { countRunExecutions, getTemplate, listMembers, listRunExecutions } from "@/lib/data/templates";
@@ -52,13 +54,11 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   // The current (or last) run's executions: their own state filter and cursor (exec, execFrom).
   const run = template.runs[0] ?? null;
   const exec = { state: stateParam(search.exec), after: typeof search.execFrom === "string" && search.execFrom.length <= 600 ? search.execFrom : undefined };
-  const [page, zone, changes, notices, execCounts, execPage, choices] = await Promise.all([
+  const [page, zone, changes, notices, choices] = await Promise.all([
     listMembers(template.id, filter),
     viewerTimeZone(),
     templateChanges([template.id]),
     noticeSummary({ templateId: template.id, version: template.targetVersion }),
-    run ? countRunExecutions(template.id, run.id) : null,
-    run ? listRunExecutions(template.id, run.id, { state: exec.state ?? undefined, after: exec.after }) : null,
     executorChoices(),
   ]);
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
@@ -253,18 +253,10 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         )}
       </Card>
 
-      {run && execCounts && execPage ? (
-        <RunExecutionsPanel
-          templateId={template.id}
-          run={run}
-          state={exec.state}
-          after={exec.after ?? null}
-          counts={execCounts}
-          rows={execPage.rows}
-          next={execPage.next}
-          viewerZone={zone}
-          {...recordingRights(user, execPage.rows)}
-        />
+      {run ? (
+        <Suspense key={`${exec.state ?? ""}|${exec.after ?? ""}`} fallback={<SectionSkeleton title="Executions" className="mt-6" />}>
+          <TemplateExecutions user={user} templateId={template.id} run={run} exec={exec} zone={zone} />
+        </Suspense>
       ) : null}
 
       <TemplateExecutionCard
@@ -338,5 +330,38 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         </div>
       </Card>
     </>
+  );
+}
+
+/** The current (or last) run's executions: their own reads, streamed in their <Suspense>. */
+async function TemplateExecutions({
+  user,
+  templateId,
+  run,
+  exec,
+  zone,
+}: {
+  user: CurrentUser;
+  templateId: string;
+  run: Parameters<typeof RunExecutionsPanel>[0]["run"] & { id: string };
+  exec: { state: ReturnType<typeof stateParam>; after: string | undefined };
+  zone: string;
+}) {
+  const [counts, page] = await Promise.all([
+    countRunExecutions(templateId, run.id),
+    listRunExecutions(templateId, run.id, { state: exec.state ?? undefined, after: exec.after }),
+  ]);
+  return (
+    <RunExecutionsPanel
+      templateId={templateId}
+      run={run}
+      state={exec.state}
+      after={exec.after ?? null}
+      counts={counts}
+      rows={page.rows}
+      next={page.next}
+      viewerZone={zone}
+      {...recordingRights(user, page.rows)}
+    />
   );
 }

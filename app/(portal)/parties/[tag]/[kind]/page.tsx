@@ -1,18 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { DateTime } from "luxon";
-import { z } from "zod";
 import { PartyAdmin } from "@/components/parties/party-admin";
 import { PARTY_KIND_LABELS, PartyKindBadge } from "@/components/parties/party-kind-badge";
-import { kindLabel } from "@/components/resources/labels";
-import { resourceCell } from "@/components/resources/resource-link";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ChangeStatusPanel } from "@/components/changes/change-status";
 import { partyChanges } from "@/lib/data/change-requests";
@@ -23,21 +20,18 @@ import { HoldForm, ResumeSlotButton } from "@/components/parties/hold-form";
 import { partyRuns } from "@/lib/data/runs";
 import { shortNoticeReason } from "@/lib/domain/notices";
 import { NoticesCard } from "@/components/notifications/notices-card";
-import { DataTable } from "@/components/ui/data-table";
-import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getOutcomeCounts } from "@/lib/data/fleet";
-import { getParty, listPartyExcluded, listPartyResources, listSlotExecutions, slotCounts, slotExecutionCounts } from "@/lib/data/party-detail";
-import { SlotExecutionsPanel } from "@/components/executions/slot-executions-panel";
-import { stateParam } from "@/components/executions/labels";
-import { recordingRights } from "@/components/executions/executions-panel";
+import { getParty, slotCounts } from "@/lib/data/party-detail";
 import { partyKey, type PatchGroup } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { KindSchema, TagSchema } from "@/lib/validation/party-rule";
 import { viewerTimeZone } from "@/lib/viewer";
+import { SectionSkeleton } from "@/components/ui/section-skeleton";
+import { PageQuery, PartyExcluded, PartyExecutions, PartyResources } from "./sections";
 
 type Params = { params: Promise<{ tag: string; kind: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -45,15 +39,6 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { tag, kind } = await params;
   return { title: `${tag} ${kind}` };
 }
-
-const PageQuery = z.object({
-  group: z.enum(["1", "2", "3"]).catch("1").default("1").transform(Number),
-  after: z.string().max(300).optional().catch(undefined),
-  // The executions list: which slot, which state, from which member on.
-  slot: z.enum(["1", "2", "3"]).transform(Number).optional().catch(undefined),
-  state: z.string().optional().catch(undefined).transform(stateParam),
-  from: z.string().max(600).optional().catch(undefined),
-});
 
 const SLOT_STATE_LABELS: Record<string, string> = {
   SCHEDULED: "Waiting",
@@ -79,11 +64,9 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const ran = party.id !== null && party.endsAt <= now;
   // Its slots roll out while it runs: what they did so far is worth seeing before the end.
   const underway = party.id !== null && !ran && (party.status === "running" || party.startsAt <= now);
-  const [counts, outcomes, resources, excluded, zone, changes, notices, qa, runs] = await Promise.all([
+  const [counts, outcomes, zone, changes, notices, qa, runs] = await Promise.all([
     slotCounts([party], now),
     (ran || underway) && party.id ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
-    listPartyResources(party.kind, group, query.after),
-    listPartyExcluded(party.kind),
     viewerTimeZone(),
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
     party.kind === "production" && party.id ? noticeSummary({ partyId: party.id }) : Promise.resolve(null),
@@ -91,13 +74,6 @@ export default async function PartyPage({ params, searchParams }: Params) {
     party.id ? partyRuns(party.id) : Promise.resolve([]),
   ]);
   const mayManage = can(user, { action: "party:manage" });
-  // The slot whose executions are listed: the one asked for, else the first that is patching, else the first that ran.
-  const execGroup =
-    runs.find((r) => r.group === query.slot)?.group ?? runs.find((r) => r.state === "RUNNING" || r.state === "HALTED")?.group ?? runs[0]?.group ?? null;
-  const [execCounts, execPage] =
-    party.id && execGroup !== null
-      ? await Promise.all([slotExecutionCounts(party.id), listSlotExecutions(party.id, execGroup, { state: query.state ?? undefined, after: query.from })])
-      : [null, null];
   const shortNotice =
     party.kind === "production" && party.status !== "cancelled" ? shortNoticeReason(party.startsAt, notices?.lastTold?.createdAt ?? null, now) : null;
   const needsChange = party.kind === "production" && party.status !== "cancelled" && !ran;
@@ -264,113 +240,17 @@ export default async function PartyPage({ params, searchParams }: Params) {
           </CardBody>
         </Card>
       </div>
-      {execCounts && execPage && execGroup !== null ? (
-        <SlotExecutionsPanel
-          base={base}
-          tag={party.tag}
-          kind={party.kind}
-          groups={runs.map((r) => r.group)}
-          group={execGroup}
-          state={query.state}
-          after={query.from ?? null}
-          counts={execCounts}
-          rows={execPage.rows}
-          next={execPage.next}
-          viewerZone={zone}
-          {...recordingRights(user, execPage.rows)}
-        />
+      {party.id && runs.length ? (
+        <Suspense fallback={<SectionSkeleton title="Executions" className="mt-6" />}>
+          <PartyExecutions user={user} party={party} partyId={party.id} runs={runs} query={query} base={base} zone={zone} />
+        </Suspense>
       ) : null}
-      <Card className="mt-6" aria-labelledby="by-group">
-        <CardHeader
-          id="by-group"
-          title="Resources by group"
-          description="Included today, in the party's environment."
-          action={
-            <nav aria-label="Group" className="flex gap-1">
-              {[1, 2, 3].map((g) => (
-                <Link
-                  key={g}
-                  href={`${base}?group=${g}`}
-                  aria-current={g === group ? "page" : undefined}
-                  className={cx("rounded-md px-3 py-1.5 text-sm font-medium", g === group ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100")}
-                >
-                  Group {g}
-                </Link>
-              ))}
-            </nav>
-          }
-        />
-        {resources.rows.length === 0 ? (
-          <CardBody>
-            <EmptyState title={`No resources in group ${group}`} />
-          </CardBody>
-        ) : (
-          <DataTable
-            caption={`Resources of group ${group}`}
-            columns={[{ label: "Name" }, { label: "Kind" }, { label: "Team" }, { label: "Cluster", nowrap: true }, { label: "Last time" }]}
-            rows={resources.rows.map((r) => ({
-              key: r.id,
-              cells: [
-                resourceCell(r.name),
-                kindLabel(r.kind),
-                r.team.name,
-                r.cluster?.name ?? null,
-                r.lastOutcome === "FAILED"
-                  ? { badge: "failed", tone: "danger" }
-                  : r.lastOutcome
-                    ? { badge: r.lastOutcome.toLowerCase(), tone: "success" }
-                    : null,
-              ],
-            }))}
-          />
-        )}
-      </Card>
-      <Pager
-        firstHref={query.after ? `${base}?group=${group}` : null}
-        nextHref={resources.next ? `${base}?group=${group}&after=${encodeURIComponent(resources.next)}` : null}
-      />
-      <Card className="mt-6" aria-labelledby="excluded">
-        <CardHeader
-          id="excluded"
-          title={`Excluded (${excluded.total.toLocaleString("en")})`}
-          description={
-            excluded.total > excluded.rows.length
-              ? `Not patched in this party, and why: the first ${excluded.rows.length} by name.`
-              : "Not patched in this party, and why."
-          }
-          action={
-            excluded.total > excluded.rows.length ? (
-              <Link
-                href={`/resources?environment=${party.kind === "production" ? "production" : "non-production"}&state=excluded`}
-                className="text-sm text-indigo-700 hover:underline"
-              >
-                All {excluded.total.toLocaleString("en")} in the resource list
-              </Link>
-            ) : null
-          }
-        />
-        {excluded.rows.length === 0 ? (
-          <CardBody>
-            <p className="text-sm text-slate-500">Nothing is excluded.</p>
-          </CardBody>
-        ) : (
-          <DataTable
-            caption="Excluded resources"
-            testId="party-excluded"
-            columns={[
-              { label: "Name" },
-              { label: "Team" },
-              { label: "Group" },
-              { label: "Why", muted: true, wide: true },
-              { label: "Since (UTC)", nowrap: true },
-            ]}
-            rows={excluded.rows.map((r) => ({
-              key: r.id,
-              cells: [resourceCell(r.name), r.team.name, r.patchGroup, r.exclusionReason, r.excludedAt ? formatDateTime(r.excludedAt, "UTC") : null],
-            }))}
-          />
-        )}
-      </Card>
+      <Suspense key={`${group}|${query.after ?? ""}`} fallback={<SectionSkeleton title="Resources by group" rows={10} className="mt-6" />}>
+        <PartyResources kind={party.kind} group={group} after={query.after} base={base} />
+      </Suspense>
+      <Suspense fallback={<SectionSkeleton title="Excluded" className="mt-6" />}>
+        <PartyExcluded kind={party.kind} />
+      </Suspense>
     </>
   );
 }

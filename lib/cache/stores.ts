@@ -1,0 +1,51 @@
+import "server-only";
+// Everything this process keeps across requests, in one list: each store with its bound and what
+// invalidates it (store.ts says how). Nothing else in the code keeps state between requests, but
+// the database's pool (lib/db.ts) and the parsed environment (lib/env.ts), which are not caches.
+import type { OutcomeStatus } from "@prisma/client";
+import { DateTime } from "luxon";
+import type { JWT } from "next-auth/jwt";
+import {
+  buildMonthGrid,
+  partiesOfQuarter,
+  patchTag,
+  type CalendarDay,
+  type PartyRule,
+  type PatchGroup,
+  type PlannedParty,
+  type Quarter,
+  type StoredParty,
+} from "../domain";
+import { boundedStore } from "./store";
+import { versionedStore } from "./versioned";
+
+/**
+ * Session tokens this process has decrypted, by a hash of the secret and the cookie's text: the same
+ * text always decrypts to the same token; its expiry is checked on every use (lib/auth/session-token.ts).
+ */
+export const sessionTokens = boundedStore<JWT>("session-tokens", 5_000);
+
+/**
+ * Counts of a completed party, by its id: outcomes are written only while one of its runs is open,
+ * and a party is completed only once it has ended with no run open (lib/data/fleet.ts).
+ */
+export const completedPartyOutcomes = boundedStore<Record<OutcomeStatus, number>>("completed-party-outcomes", 2_000);
+export const completedPartySlotCounts = boundedStore<Record<PatchGroup, number>>("completed-party-slot-counts", 2_000);
+
+/** iCalendar feeds rendered this minute, by their content (the key names every field rendered). */
+export const renderedFeeds = boundedStore<string>("rendered-feeds", 500);
+
+/** The rule and every stored party, until the parties' database token moves (lib/data/parties.ts). */
+export const partiesAndRule = versionedStore<{ rule: PartyRule; stored: StoredParty[] }>("parties");
+
+const quarterParties = boundedStore<[PlannedParty, PlannedParty]>("quarter-parties", 2_000);
+/** The parties the rule gives a quarter, kept by the rule and quarter: zone arithmetic is a calendar's slow part. */
+export const keptPartiesOfQuarter = (rule: PartyRule, quarter: Quarter) =>
+  quarterParties.remember(`${patchTag(quarter)}|${JSON.stringify(rule)}`, () => partiesOfQuarter(rule, quarter));
+
+const monthGrids = boundedStore<CalendarDay[][]>("month-grids", 1_000);
+/** A month's grid in a zone, kept by month, zone and today (the one day marked). */
+export const keptMonthGrid = (year: number, month: number, zone: string, now: Date) => {
+  const today = DateTime.fromJSDate(now, { zone }).toISODate() ?? "";
+  return monthGrids.remember(`${year}-${month}|${zone}|${today}`, () => buildMonthGrid(year, month, zone, today));
+};

@@ -1,0 +1,38 @@
+import "server-only";
+// Data that many requests read and that seldom changes (the parties and their rule), kept by each
+// server process and checked on every use against a token the database moves whenever that data
+// changes ("DataVersion", moved by triggers in the same commit as the change: see its migration).
+// A use costs one small statement instead of the data's reads, and sees the data as committed when
+// it asked: a read that raced a change is kept under the token from before it, which has moved.
+import { execute, qb } from "../db";
+import { freeze, type Frozen } from "./store";
+
+export type VersionedStore<T> = {
+  readonly name: string;
+  /** The kept value while the token named `name` has not moved; else `load`'s, kept (frozen). */
+  read(load: () => Promise<T>): Promise<Frozen<T>>;
+  clear(): void;
+};
+
+/** Concurrent uses of a new token share one load; a failed load is not kept. */
+export function versionedStore<T>(name: string): VersionedStore<T> {
+  let kept: { token: string; value: Promise<Frozen<T>> } | null = null;
+  return {
+    name,
+    async read(load) {
+      const [row] = await execute(qb.selectFrom("DataVersion").select("token").where("name", "=", name));
+      if (!row) return load().then((value) => freeze<T>(value)); // nothing to check against: never kept
+      if (kept?.token === row.token) return kept.value;
+      const value = load().then((loaded) => freeze<T>(loaded));
+      const entry = { token: row.token, value };
+      kept = entry;
+      value.catch(() => {
+        if (kept === entry) kept = null;
+      });
+      return value;
+    },
+    clear() {
+      kept = null;
+    },
+  };
+}
