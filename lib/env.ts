@@ -1,6 +1,5 @@
 // The one place that reads process.env. Every variable is validated with zod; a bad one stops
 // the process with a message naming it.
-import "server-only";
 import { z } from "zod";
 
 const flag = z.enum(["1", "0", "true", "false"]).transform((value) => value === "1" || value === "true");
