@@ -1,9 +1,10 @@
 // `npm run bench:ab`: two or more builds compared on ONE database, minutes apart. It seeds the
 // benchmark's database once (as `npm run bench` does, from this checkout's migrations and
 // bench/seed.ts), starts every side's production server at once, each on its own port, and loads
-// each case on the sides in turn: once at 1 client, then BENCH_AB_ROUNDS rounds at 10 clients
-// (A, B, A, B, ...), the exclude + include round trip too. Host speed drifts by tens of percent
-// over minutes on this machine (docs/benchmarks.md), so builds are only compared this way.
+// each case on the sides in turn: BENCH_AB_ROUNDS rounds at 1 client, then at 10 clients, every
+// other round in reverse order (A, B, B, A, ...), the exclude + include round trip too. Host speed
+// drifts by tens of percent over minutes on this machine (docs/benchmarks.md), so builds are only
+// compared this way.
 // Prints one table and writes bench/ab-results.json. A benchmark, not a test: it prints figures.
 //
 // BENCH_AB      the sides, comma-separated, each `label=directory`, optionally followed by
@@ -21,7 +22,7 @@
 //               this checkout's schema, so every side must work on it.
 // BENCH_CASES   cases whose names contain one of these comma-separated parts (all without it).
 // BENCH_SECONDS seconds per measurement (8).
-// BENCH_AB_ROUNDS rounds at 10 clients (2).
+// BENCH_AB_ROUNDS rounds at each concurrency (2).
 //
 // Memory is the peak proportional (PSS) and resident size of each side's process tree while
 // that side is loaded. The sides' servers run the same Node binary, so its shared pages are
@@ -30,19 +31,28 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
-import { migrate } from "../lib/database/migrate";
-import { disconnectDb } from "../lib/db";
-import { useDatabaseUrl } from "../lib/env";
+import { freePort } from "../lib/database/embedded";
 import { ROUND_TRIP, type BenchContext } from "./cases";
 import { loadGet, loadSteps, type LoadResult } from "./load";
-import { BENCH_USERS, seedBench } from "./seed";
-import { CONCURRENCY, formatTable, memorySampler, selectedCases, signIn, sqlMedianMs, startWebServer, stopWebServer, type WebServer } from "./server";
+import { BENCH_USERS } from "./seed";
+import {
+  CONCURRENCY,
+  log,
+  SECONDS,
+  formatTable,
+  memorySampler,
+  selectedCases,
+  signIn,
+  sqlMedianMs,
+  startWebServer,
+  stopWebServer,
+  withBenchDatabase,
+  type BuiltDatabase,
+  type WebServer,
+} from "./server";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 2);
 const [ONE, MANY] = [Math.min(...CONCURRENCY), Math.max(...CONCURRENCY)];
-const log = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
 
 type Side = { label: string; dir: string; env: Record<string, string> };
@@ -101,32 +111,14 @@ for (const a of about) {
   );
 }
 const now = new Date();
-const dbPort = await freePort();
-log(`Starting a throw-away PostgreSQL server on port ${dbPort}.`);
-const database = await startEmbeddedPostgres({ port: dbPort });
 /** The servers started: stopped at the end whatever happened. */
 const servers: WebServer[] = [];
-try {
-  useDatabaseUrl(database.url);
-  const seedStarted = performance.now();
-  await migrate(database.url);
-  const phases = await seedBench(database.url, now);
-  await disconnectDb();
-  await compare(phases, seconds(seedStarted));
-} catch (error) {
-  process.exitCode = 1;
-  log(`The benchmark failed: ${(error as Error).stack ?? error}`);
-} finally {
+await withBenchDatabase(now, compare, async () => {
   for (const server of servers) await stopWebServer(server);
-  await database.stop();
-}
+});
 
-async function compare(phases: Record<string, number>, seedSeconds: number) {
-  log(
-    `Built the database in ${seedSeconds} s: ${Object.entries(phases)
-      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
-      .join(", ")}.`,
-  );
+async function compare(database: BuiltDatabase) {
+  const { phases, seedSeconds } = database;
   const sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
   sql.on("error", () => {}); // the servers stopping at the end end it; errors of queries reject them
@@ -152,7 +144,7 @@ async function compare(phases: Record<string, number>, seedSeconds: number) {
   }
 
   const results: CaseRuns[] = [];
-  /** One case: warm-up on every side, then 1 client on each side once, then the rounds at 10. */
+  /** One case: warm-up on every side, then the rounds at 1 client and at 10. */
   const compareCase = async (
     name: string,
     sqlMs: number,
@@ -170,17 +162,16 @@ async function compare(phases: Record<string, number>, seedSeconds: number) {
     };
     // Warm-up at the higher concurrency, so that every server process has compiled this code.
     for (const s of started) await measured(s, MANY, 2);
-    for (const [concurrency, rounds] of [
-      [ONE, 1],
-      [MANY, ROUNDS],
-    ] as const) {
+    for (const concurrency of [ONE, MANY]) {
       const row: CaseRuns = { name, concurrency, sqlMs, runs: [] };
-      for (let round = 1; round <= rounds; round++) {
-        for (const s of started) {
+      for (let round = 1; round <= ROUNDS; round++) {
+        // Every other round the other way round: a side measured first each time would carry the
+        // drift of the machine over the minutes a case takes.
+        for (const s of round % 2 ? started : [...started].reverse()) {
           const r = await measured(s, concurrency, SECONDS);
           row.runs.push({ side: s.side.label, round, ...r });
           log(
-            `${name} × ${concurrency}, ${s.side.label}${rounds > 1 ? ` round ${round}` : ""}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.rps} ${unit}/s${r.errors ? `, ${r.errors} errors` : ""}`,
+            `${name} × ${concurrency}, ${s.side.label}${ROUNDS > 1 ? ` round ${round}` : ""}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.rps} ${unit}/s${r.errors ? `, ${r.errors} errors` : ""}`,
           );
         }
       }

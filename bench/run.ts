@@ -7,18 +7,27 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
-import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
-import { migrate } from "../lib/database/migrate";
-import { disconnectDb } from "../lib/db";
-import { useDatabaseUrl } from "../lib/env";
+import { freePort } from "../lib/database/embedded";
 import { CASES, ROUND_TRIP, type BenchContext } from "./cases";
 import { loadGet, loadSteps, type LoadResult } from "./load";
-import { BENCH_USERS, seedBench } from "./seed";
-import { CONCURRENCY, formatTable, memorySampler, selectedCases, signIn, sqlMedianMs, startWebServer, stopWebServer, type WebServer } from "./server";
+import { BENCH_USERS } from "./seed";
+import {
+  CONCURRENCY,
+  log,
+  SECONDS,
+  formatTable,
+  memorySampler,
+  selectedCases,
+  signIn,
+  sqlMedianMs,
+  startWebServer,
+  stopWebServer,
+  withBenchDatabase,
+  type BuiltDatabase,
+  type WebServer,
+} from "./server";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 type CaseResult = { name: string; concurrency: number; p50Ms: number; p95Ms: number; p99Ms: number; rps: number; sqlMs: number; ratio: number; errors: number };
 
@@ -59,39 +68,26 @@ function table(rows: CaseResult[]) {
 }
 
 const now = new Date();
-const dbPort = await freePort();
-log(`Starting a throw-away PostgreSQL server on port ${dbPort}.`);
-const database = await startEmbeddedPostgres({ port: dbPort });
 /** The server under load, once started: stopped at the end whatever happened. */
 const web: { server?: WebServer } = {};
-try {
-  useDatabaseUrl(database.url);
-  const seedStarted = performance.now();
-  await migrate(database.url);
-  const phases = await seedBench(database.url, now);
-  await disconnectDb();
-  if (process.env.BENCH_HOLD) {
-    log(`Holding the database for inspection (Ctrl-C stops it): ${database.url}`);
-    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
-  } else {
-    await measure(phases, (performance.now() - seedStarted) / 1000);
-  }
-} catch (error) {
-  process.exitCode = 1;
-  log(`The benchmark failed: ${(error as Error).stack ?? error}`);
-} finally {
-  if (web.server) await stopWebServer(web.server);
-  await database.stop();
-}
+await withBenchDatabase(
+  now,
+  async (database) => {
+    if (process.env.BENCH_HOLD) {
+      log(`Holding the database for inspection (Ctrl-C stops it): ${database.url}`);
+      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+    } else {
+      await measure(database);
+    }
+  },
+  async () => {
+    if (web.server) await stopWebServer(web.server);
+  },
+);
 
 /** Starts the production server on the built database, loads every case, writes the results. */
-async function measure(phases: Record<string, number>, builtInSeconds: number) {
-  const seedSeconds = Math.round(builtInSeconds * 10) / 10;
-  log(
-    `Built the database in ${seedSeconds} s: ${Object.entries(phases)
-      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
-      .join(", ")}.`,
-  );
+async function measure(database: BuiltDatabase) {
+  const { phases, seedSeconds } = database;
 
   if (!existsSync(".next/BUILD_ID") || process.argv.includes("--build")) {
     log("Building the production server (next build).");

@@ -6,9 +6,18 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type pg from "pg";
+import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
+import { migrate } from "../lib/database/migrate";
+import { disconnectDb } from "../lib/db";
+import { useDatabaseUrl } from "../lib/env";
 import { webServerCommand } from "../lib/web-server";
 import { CASES, ROUND_TRIP } from "./cases";
-import { BENCH_PASSWORD } from "./seed";
+import { BENCH_PASSWORD, seedBench } from "./seed";
+
+/** Seconds per measurement (BENCH_SECONDS, 8). */
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+export const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The clients a case is loaded with: one, then ten. */
 export const CONCURRENCY = [1, 10];
@@ -192,4 +201,37 @@ export function formatTable(head: string[], body: string[][], left: number[] = [
       .join("  ")
       .trimEnd();
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+/**
+ * A throw-away benchmark database: started, migrated and seeded as of `now` (its build time
+ * printed), handed to `use`, and stopped afterwards whatever happened (`stop` runs first: the
+ * servers on it). A failure is printed and makes the exit code 1.
+ */
+export type BuiltDatabase = { url: string; phases: Record<string, number>; seedSeconds: number };
+
+export async function withBenchDatabase(now: Date, use: (database: BuiltDatabase) => Promise<void>, stop: () => Promise<void>) {
+  const dbPort = await freePort();
+  log(`Starting a throw-away PostgreSQL server on port ${dbPort}.`);
+  const database = await startEmbeddedPostgres({ port: dbPort });
+  try {
+    useDatabaseUrl(database.url);
+    const seedStarted = performance.now();
+    await migrate(database.url);
+    const phases = await seedBench(database.url, now);
+    await disconnectDb();
+    const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
+    log(
+      `Built the database in ${seedSeconds} s: ${Object.entries(phases)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+        .join(", ")}.`,
+    );
+    await use({ url: database.url, phases, seedSeconds });
+  } catch (error) {
+    process.exitCode = 1;
+    log(`The benchmark failed: ${(error as Error).stack ?? error}`);
+  } finally {
+    await stop();
+    await database.stop();
+  }
 }

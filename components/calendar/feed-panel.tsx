@@ -5,25 +5,9 @@ import { createFeedAction, revokeFeedAction } from "@/lib/actions/calendar";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
+import { RevokeButton } from "../ui/revoke-button";
 
 type Feed = { id: string; name: string; prefix: string; filters: string; revoked: boolean };
-
-function RevokeFeed({ id, name }: { id: string; name: string }) {
-  const [state, action, pending] = useActionState(revokeFeedAction, { ok: false });
-  return (
-    <form action={action}>
-      <input type="hidden" name="id" value={id} />
-      <Button type="submit" variant="ghost" disabled={pending} aria-label={`Revoke feed ${name}`}>
-        Revoke
-      </Button>
-      {state.message && !state.ok ? (
-        <span role="alert" className="text-xs text-rose-700">
-          {state.message}
-        </span>
-      ) : null}
-    </form>
-  );
-}
 
 /** Personal subscribe addresses: create one (shown once), revoke old ones. */
 export function FeedPanel({ feeds, origin }: { feeds: Feed[]; origin: string }) {
@@ -57,7 +41,11 @@ export function FeedPanel({ feeds, origin }: { feeds: Feed[]; origin: string }) 
                 <span className="font-medium text-slate-900">{f.name}</span> <span className="font-mono text-xs text-slate-500">{f.prefix}…</span>{" "}
                 <span className="text-xs text-slate-500">{f.filters}</span>
               </span>
-              {f.revoked ? <span className="text-xs text-rose-700">revoked</span> : <RevokeFeed id={f.id} name={f.name} />}
+              {f.revoked ? (
+                <span className="text-xs text-rose-700">revoked</span>
+              ) : (
+                <RevokeButton action={revokeFeedAction} id={f.id} label={`feed ${f.name}`} variant="ghost" />
+              )}
             </li>
           ))}
         </ul>

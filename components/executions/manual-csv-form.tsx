@@ -4,7 +4,7 @@
 import { useActionState, useId, useRef } from "react";
 import { importManualOutcomesAction } from "@/lib/actions/manual-outcomes";
 import type { FormResult } from "@/lib/actions/result";
-import type { CsvError } from "@/lib/data/manual-outcomes";
+import type { CsvError } from "@/lib/data/csv";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { CsvErrorTable } from "../ui/csv-error-table";

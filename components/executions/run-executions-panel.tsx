@@ -3,6 +3,7 @@
 import type { StateCounts } from "@/lib/data/execution-rows";
 import type { ExecutionState } from "@/lib/data/executions";
 import { ExecutionsPanel, type ExecutionsPage } from "./executions-panel";
+import { withQuery } from "@/lib/url";
 
 type Props = ExecutionsPage & {
   templateId: string;
@@ -12,12 +13,8 @@ type Props = ExecutionsPage & {
 
 export function RunExecutionsPanel(p: Props) {
   const href = (change: { state?: ExecutionState | null; after?: string | null }) => {
-    const q = new URLSearchParams();
     const state = change.state === undefined ? p.state : change.state;
-    if (state) q.set("exec", state.toLowerCase());
-    if (change.after) q.set("execFrom", change.after);
-    const text = q.toString();
-    return `/templates/${p.templateId}${text ? `?${text}` : ""}#executions`;
+    return withQuery(`/templates/${p.templateId}`, { exec: state?.toLowerCase(), execFrom: change.after }, "#executions");
   };
   const first = p.rows[0]?.memberName ?? "prod-payments-cn-c1";
   return (

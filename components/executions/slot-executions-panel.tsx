@@ -5,6 +5,7 @@ import type { StateCounts } from "@/lib/data/execution-rows";
 import type { ExecutionState } from "@/lib/data/executions";
 import { cx } from "../ui/cx";
 import { ExecutionsPanel, type ExecutionsPage } from "./executions-panel";
+import { withQuery } from "@/lib/url";
 
 type Props = ExecutionsPage & {
   /** The party page's path: /parties/<tag>/<kind>. */
@@ -19,12 +20,8 @@ type Props = ExecutionsPage & {
 
 export function SlotExecutionsPanel(p: Props) {
   const href = (change: { group?: number; state?: ExecutionState | null; after?: string | null }) => {
-    const q = new URLSearchParams();
-    q.set("slot", String(change.group ?? p.group));
     const state = change.state === undefined ? p.state : change.state;
-    if (state) q.set("state", state.toLowerCase());
-    if (change.after) q.set("from", change.after);
-    return `${p.base}?${q}#executions`;
+    return withQuery(p.base, { slot: change.group ?? p.group, state: state?.toLowerCase(), from: change.after }, "#executions");
   };
   const total = (g: number) => Object.values(p.counts.get(g) ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
   const first = p.rows[0]?.memberName ?? "web-01";

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { createTemplateAction, resumeRunAction, updateTemplateAction, upgradeNowAction } from "@/lib/actions/templates";
 import type { FormResult } from "@/lib/actions/result";
 import { Alert } from "../ui/alert";
@@ -8,6 +8,8 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, inputClass, TextAreaField } from "../ui/field";
 import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
+import { SafetyFields } from "../rollout/safety-fields";
+import type { Safety } from "@/lib/domain/rollout-safety";
 
 const Message = ({ state }: { state: FormResult }) => (state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null);
 
@@ -72,7 +74,18 @@ export function NewTemplateForm({ policies }: { policies: { id: string; name: st
 
 type Editable = { id: string; revision: number };
 
-export function TargetVersionForm({ template, current }: { template: Editable; current: string }) {
+/** One of a template's settings on its own, saved by updateTemplateAction with the template's revision. */
+function TemplateSettingForm({
+  template,
+  submit,
+  secondary = false,
+  field,
+}: {
+  template: Editable;
+  submit: (pending: boolean) => string;
+  secondary?: boolean;
+  field: (errors: Record<string, string[] | undefined>) => ReactNode;
+}) {
   const [state, action] = useActionState(updateTemplateAction, { ok: false });
   const { onSubmit, pending } = useKeepValuesSubmit(action);
   return (
@@ -80,17 +93,9 @@ export function TargetVersionForm({ template, current }: { template: Editable; c
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
       <div className="flex items-end gap-2">
-        <Field
-          label="New target version"
-          name="targetVersion"
-          placeholder={current}
-          maxLength={60}
-          required
-          className="grow"
-          error={state.fieldErrors?.targetVersion?.[0]}
-        />
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : "Set version"}
+        {field(state.fieldErrors ?? {})}
+        <Button type="submit" variant={secondary ? "secondary" : undefined} disabled={pending}>
+          {submit(pending)}
         </Button>
       </div>
       <Message state={state} />
@@ -98,14 +103,33 @@ export function TargetVersionForm({ template, current }: { template: Editable; c
   );
 }
 
-export function ConcurrencyForm({ template, concurrency }: { template: Editable; concurrency: number }) {
-  const [state, action] = useActionState(updateTemplateAction, { ok: false });
-  const { onSubmit, pending } = useKeepValuesSubmit(action);
+export function TargetVersionForm({ template, current }: { template: Editable; current: string }) {
   return (
-    <form onSubmit={onSubmit} className="space-y-3" noValidate>
-      <input type="hidden" name="id" value={template.id} />
-      <input type="hidden" name="revision" value={template.revision} />
-      <div className="flex items-end gap-2">
+    <TemplateSettingForm
+      template={template}
+      submit={(pending) => (pending ? "Saving…" : "Set version")}
+      field={(errors) => (
+        <Field
+          label="New target version"
+          name="targetVersion"
+          placeholder={current}
+          maxLength={60}
+          required
+          className="grow"
+          error={errors.targetVersion?.[0]}
+        />
+      )}
+    />
+  );
+}
+
+export function ConcurrencyForm({ template, concurrency }: { template: Editable; concurrency: number }) {
+  return (
+    <TemplateSettingForm
+      template={template}
+      secondary
+      submit={() => "Save"}
+      field={(errors) => (
         <Field
           label="Members at once"
           name="concurrency"
@@ -114,14 +138,10 @@ export function ConcurrencyForm({ template, concurrency }: { template: Editable;
           max={1000}
           defaultValue={concurrency}
           className="grow"
-          error={state.fieldErrors?.concurrency?.[0]}
+          error={errors.concurrency?.[0]}
         />
-        <Button type="submit" variant="secondary" disabled={pending}>
-          Save
-        </Button>
-      </div>
-      <Message state={state} />
-    </form>
+      )}
+    />
   );
 }
 
@@ -161,10 +181,8 @@ export function UpgradeNowButton({ id, target, behind }: { id: string; target: s
   );
 }
 
-type Settings = { concurrencyPercent: number | null; canaryPercent: number; maxFailures: number | null; maxFailurePercent: number | null };
-
 /** Canary share, failure thresholds and concurrency as a share; empty means no limit. */
-export function RolloutSettingsForm({ template, settings }: { template: Editable; settings: Settings }) {
+export function RolloutSettingsForm({ template, settings }: { template: Editable; settings: Omit<Safety, "concurrency"> }) {
   const [state, action] = useActionState(updateTemplateAction, { ok: false });
   const { onSubmit, pending } = useKeepValuesSubmit(action);
   const errors = state.fieldErrors ?? {};
@@ -173,44 +191,7 @@ export function RolloutSettingsForm({ template, settings }: { template: Editable
       <input type="hidden" name="id" value={template.id} />
       <input type="hidden" name="revision" value={template.revision} />
       <div className="grid grid-cols-2 gap-3">
-        <Field
-          label="Canary (% first)"
-          name="canaryPercent"
-          type="number"
-          min={0}
-          max={100}
-          defaultValue={settings.canaryPercent}
-          error={errors.canaryPercent?.[0]}
-        />
-        <Field
-          label="At once (% of fleet)"
-          name="concurrencyPercent"
-          type="number"
-          min={1}
-          max={100}
-          defaultValue={settings.concurrencyPercent ?? ""}
-          placeholder="use the count"
-          error={errors.concurrencyPercent?.[0]}
-        />
-        <Field
-          label="Halt after failures"
-          name="maxFailures"
-          type="number"
-          min={0}
-          defaultValue={settings.maxFailures ?? ""}
-          placeholder="no limit"
-          error={errors.maxFailures?.[0]}
-        />
-        <Field
-          label="Halt above % failed"
-          name="maxFailurePercent"
-          type="number"
-          min={1}
-          max={100}
-          defaultValue={settings.maxFailurePercent ?? ""}
-          placeholder="no limit"
-          error={errors.maxFailurePercent?.[0]}
-        />
+        <SafetyFields settings={settings} errors={errors} of="fleet" />
       </div>
       <Button type="submit" variant="secondary" disabled={pending}>
         Save rollout settings

@@ -44,11 +44,7 @@ function FieldFrame({
 export function Field({ label, name, error, hint, className, ...input }: FrameProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <FieldFrame
-      label={label}
-      name={name}
-      error={error}
-      hint={hint}
-      className={className}
+      {...{ label, name, error, hint, className }}
       control={(a11y) => <input {...a11y} name={name} {...input} className={cx(inputClass, "mt-1")} />}
     />
   );
@@ -58,10 +54,7 @@ export function Field({ label, name, error, hint, className, ...input }: FramePr
 export function TextAreaField({ label, name, error, hint, ...rest }: FrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <FieldFrame
-      label={label}
-      name={name}
-      error={error}
-      hint={hint}
+      {...{ label, name, error, hint }}
       control={(a11y) => <textarea {...a11y} name={name} rows={3} {...rest} className={cx(inputClass, "mt-1")} />}
     />
   );

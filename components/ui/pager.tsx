@@ -1,3 +1,4 @@
+import { newestFirstCursor } from "@/lib/validation/common";
 import { ButtonLink } from "./button";
 
 /** Keyset pagination: back to the first page, on to the next. */
@@ -19,4 +20,9 @@ export function Pager({
       {nextHref ? <ButtonLink href={nextHref}>{nextLabel}</ButtonLink> : null}
     </nav>
   );
+}
+
+/** The pager of a newest-first list (changes, notices): `href(cursor)` is the page that starts after `cursor`. */
+export function NewestFirstPager({ href, paged, next }: { href: (cursor?: string) => string; paged: boolean; next: { at: Date; id: string } | null }) {
+  return <Pager firstHref={paged ? href() : null} nextHref={next ? href(newestFirstCursor(next)) : null} />;
 }

@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { requireUser } from "../auth/session";
-import { importManualOutcomes, recordManualOutcomes, type CsvError } from "../data/manual-outcomes";
+import type { CsvError } from "../data/csv";
+import { importManualOutcomes, recordManualOutcomes } from "../data/manual-outcomes";
 import { requestRolloutTick } from "../jobs/enqueue";
 import { MANUAL_CSV_MAX_BYTES, ManualOutcomeSchema, ManualTargetSchema, type ManualTarget } from "../validation/manual-outcomes";
 import { invalid, type FormResult, formText } from "./result";

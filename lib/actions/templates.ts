@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import type { CurrentUser } from "../auth/permissions";
 import { requireUser } from "../auth/session";
+import type { Outcome } from "../data/outcome";
 import { resumeTemplateRun } from "../data/runs";
 import { createTemplate, updateTemplate, upgradeNow } from "../data/templates";
 import { requestRolloutTick } from "../jobs/enqueue";
@@ -57,26 +59,24 @@ export async function updateTemplateAction(_previous: FormResult, form: FormData
   return { ok: true, message: parsed.data.targetVersion ? `Saved. Members move to ${parsed.data.targetVersion} in the next upgrade window.` : "Saved." };
 }
 
-export async function upgradeNowAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+/** An admin's action on a template's rollout from its page, then a rollout tick at once. */
+async function rolloutAction(form: FormData, act: (user: CurrentUser, id: string, now: Date) => Promise<Outcome<unknown>>, done: string): Promise<FormResult> {
   const user = await requireUser();
   const id = IdSchema.safeParse(formText(form, "id"));
   if (!id.success) return { ok: false, message: "Which template? Reload the page." };
-  const result = await upgradeNow(user, id.data, new Date());
+  const result = await act(user, id.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
   await requestRolloutTick();
   revalidatePath(`/templates/${id.data}`);
-  return { ok: true, message: "Upgrade started: members are upgraded now, a few at a time." };
+  return { ok: true, message: done };
+}
+
+export async function upgradeNowAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  return rolloutAction(form, upgradeNow, "Upgrade started: members are upgraded now, a few at a time.");
 }
 
 export async function resumeRunAction(_previous: FormResult, form: FormData): Promise<FormResult> {
-  const user = await requireUser();
-  const id = IdSchema.safeParse(formText(form, "id"));
-  if (!id.success) return { ok: false, message: "Which template? Reload the page." };
-  const result = await resumeTemplateRun(user, id.data, new Date());
-  if (!result.ok) return { ok: false, message: result.message };
-  await requestRolloutTick();
-  revalidatePath(`/templates/${id.data}`);
-  return { ok: true, message: "Resumed: failures so far no longer count against the threshold." };
+  return rolloutAction(form, resumeTemplateRun, "Resumed: failures so far no longer count against the threshold.");
 }
 
 /** The template's upgrade plan from the plan page: one component per line, "name, minutes"; empty = none. */

@@ -108,27 +108,35 @@ export async function openPartyChange(user: CurrentUser, tag: string, now: Date)
         .where((eb) => eb.not(eb.ref("excluded"))),
     );
     const draft = partyChangeDraft(party, groups, contacts);
-    const created = await tx.changeRequest.create({
+    return createChange(tx, user, now, {
       data: {
         ...draft,
         partyId: stored.id,
         scope: { groups: groups.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })) },
-        requestedById: user.id,
-        createdAt: now,
       },
-      select: { id: true },
+      audit: { party: `${tag} production` },
     });
-    await recordAudit(tx, {
-      actor: actorOf(user),
-      action: "change.open",
-      entityType: "change",
-      entityId: created.id,
-      entityLabel: draft.title,
-      after: { party: `${tag} production`, state: "DRAFT" },
-      at: now,
-    });
-    return succeed(created);
   });
+}
+
+/** Records a new change request as a draft by `user`, with its audit entry. */
+async function createChange(
+  tx: Tx,
+  user: CurrentUser,
+  now: Date,
+  change: { data: Omit<Prisma.ChangeRequestUncheckedCreateInput, "requestedById" | "createdAt">; audit: Prisma.InputJsonObject },
+): Promise<Outcome<{ id: string }>> {
+  const created = await tx.changeRequest.create({ data: { ...change.data, requestedById: user.id, createdAt: now }, select: { id: true } });
+  await recordAudit(tx, {
+    actor: actorOf(user),
+    action: "change.open",
+    entityType: "change",
+    entityId: created.id,
+    entityLabel: change.data.title,
+    after: { ...change.audit, state: "DRAFT" },
+    at: now,
+  });
+  return succeed(created);
 }
 
 /** Opens the change request of a template's pending upgrade, for the policy's next window. */
@@ -173,7 +181,7 @@ export async function openTemplateChange(user: CurrentUser, templateId: string, 
       window,
       contacts,
     );
-    const created = await tx.changeRequest.create({
+    return createChange(tx, user, now, {
       data: {
         ...draft,
         templateId,
@@ -182,21 +190,9 @@ export async function openTemplateChange(user: CurrentUser, templateId: string, 
           members,
           window: { schedule: window.scheduleName, startsAt: window.start.toISOString(), endsAt: window.end.toISOString() },
         },
-        requestedById: user.id,
-        createdAt: now,
       },
-      select: { id: true },
+      audit: { template: template.name, version: template.targetVersion },
     });
-    await recordAudit(tx, {
-      actor: actorOf(user),
-      action: "change.open",
-      entityType: "change",
-      entityId: created.id,
-      entityLabel: draft.title,
-      after: { template: template.name, version: template.targetVersion, state: "DRAFT" },
-      at: now,
-    });
-    return succeed(created);
   });
 }
 

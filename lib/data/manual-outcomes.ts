@@ -4,12 +4,12 @@
 // The engines turn them into patch outcomes and member versions on their next tick.
 import "server-only";
 import type { Prisma } from "@prisma/client";
-import { parse } from "csv-parse/sync";
 import { sql } from "kysely";
 import { db, execute, qb, unnest } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { MANUAL_CSV_MAX_ROWS, ManualCsvRowSchema, type ManualOutcomeInput, type ManualTarget } from "../validation/manual-outcomes";
 import { reportExecutions } from "./executions";
+import { readCsv, type CsvError } from "./csv";
 import { refuse, succeed, type Outcome } from "./outcome";
 
 type Scope = { where: Prisma.ExecutionWhereInput; label: string };
@@ -170,7 +170,6 @@ export async function recordManualOutcomes(user: CurrentUser, target: ManualTarg
   return written;
 }
 
-export type CsvError = { line: number; column: string; message: string };
 export type CsvOutcome = ({ ok: true } & Recorded) | { ok: false; status: 400 | 403 | 404 | 409; message: string; errors: CsvError[] };
 
 const MAX_ERRORS = 200;
@@ -190,22 +189,9 @@ export async function importManualOutcomes(user: CurrentUser, target: ManualTarg
     errors: errors.slice(0, MAX_ERRORS),
   });
 
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(csv, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      bom: true,
-      info: true,
-      relax_column_count_less: true,
-    });
-  } catch (error) {
-    const e = error as { lines?: number; message: string };
-    return bad([{ line: e.lines ?? 1, column: "", message: e.message.replace(/^Invalid Record Length: /, "") }]);
-  }
-  const header = records[0]
-    ? Object.keys(records[0].record)
-    : (csv.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim().toLowerCase());
+  const read = readCsv(csv, { shortRows: true });
+  if ("error" in read) return bad([read.error]);
+  const { header, records } = read;
   const unknown = header.filter((c) => !COLUMNS.includes(c));
   const by = header.includes("key") ? "key" : "member";
   const headerErrors = [

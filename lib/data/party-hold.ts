@@ -1,6 +1,7 @@
 // An admin's hold on a production party (typically when its quarter's QA party failed too
 // often): a held party does not start until an admin releases it. Both are audited.
 import "server-only";
+import type { Prisma } from "@prisma/client";
 import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { qaGate } from "../domain";
@@ -10,18 +11,19 @@ import { refuse, succeed, type Outcome } from "./outcome";
 
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
 
-async function lockedProductionParty(tag: string) {
-  return db.party.findUnique({
-    where: { tag_kind: { tag, kind: "PRODUCTION" } },
-    select: { id: true, startsAt: true, status: true, heldAt: true, heldReason: true },
-  });
+/** The stored production party of `tag`, locked until the transaction ends. */
+async function lockProductionParty(tx: Prisma.TransactionClient, tag: string) {
+  const [party] = await execute(
+    qb.selectFrom("Party").select(["id", "startsAt", "status", "heldAt", "heldReason"]).where("tag", "=", tag).where("kind", "=", "PRODUCTION").forUpdate(),
+    tx,
+  );
+  return party ?? null;
 }
 
 export async function holdParty(user: CurrentUser, tag: string, reason: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "Only admins can hold a party.");
   return db.$transaction(async (tx) => {
-    const rows = await execute(qb.selectFrom("Party").select("id").where("tag", "=", tag).where("kind", "=", "PRODUCTION").forUpdate(), tx);
-    const party = rows[0] ? await lockedProductionParty(tag) : null;
+    const party = await lockProductionParty(tx, tag);
     if (!party) return refuse(404, "not-found", `There is no stored production party ${tag}.`);
     if (party.startsAt <= now) return refuse(409, "started", "This party has started or is over: it can no longer be held.");
     if (party.status === "CANCELLED") return refuse(409, "cancelled", "This party is cancelled.");
@@ -44,8 +46,7 @@ export async function holdParty(user: CurrentUser, tag: string, reason: string, 
 export async function releaseParty(user: CurrentUser, tag: string, now: Date): Promise<Outcome<null>> {
   if (!can(user, { action: "party:manage" })) return refuse(403, "forbidden", "Only admins can release a party.");
   return db.$transaction(async (tx) => {
-    const rows = await execute(qb.selectFrom("Party").select(["id", "heldReason"]).where("tag", "=", tag).where("kind", "=", "PRODUCTION").forUpdate(), tx);
-    const party = rows[0];
+    const party = await lockProductionParty(tx, tag);
     if (!party) return refuse(404, "not-found", `There is no stored production party ${tag}.`);
     if (!party.heldReason) return refuse(409, "not-held", "This party is not held.");
     await tx.party.update({ where: { id: party.id }, data: { heldAt: null, heldBy: null, heldReason: null } });

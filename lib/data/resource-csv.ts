@@ -3,10 +3,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
-import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { sql, type InferResult } from "kysely";
 import { db, execute, qb, unnest } from "../db";
+import { readCsv, type CsvError } from "./csv";
 import type { CurrentUser } from "../auth/permissions";
 import { clusterGroupViolations, describeViolation, type PatchGroup } from "../domain";
 import { CSV_COLUMNS, CsvRowSchema, REQUIRED_COLUMNS, type CsvRow } from "../validation/resource-csv";
@@ -67,8 +67,7 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
   }
 }
 
-export type ImportError = { line: number; column: string; message: string };
-export type ImportPlan = { rows: (CsvRow & { line: number })[]; errors: ImportError[] };
+export type ImportPlan = { rows: (CsvRow & { line: number })[]; errors: CsvError[] };
 export type ImportProgress = { phase: "validate" | "apply"; done: number; total: number };
 export type ImportSummary = { created: number; updated: number; unchanged: number };
 
@@ -76,27 +75,11 @@ const MAX_ERRORS = 500;
 
 /** Parses and checks the whole file; nothing is written. */
 export async function checkImport(csv: string): Promise<ImportPlan> {
-  const errors: ImportError[] = [];
-  const add = (e: ImportError) => errors.length < MAX_ERRORS && errors.push(e);
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(csv, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      bom: true,
-      info: true,
-      relax_column_count: false,
-    });
-  } catch (error) {
-    const e = error as { lines?: number; message: string };
-    return { rows: [], errors: [{ line: e.lines ?? 1, column: "", message: e.message.replace(/^Invalid Record Length: /, "") }] };
-  }
-  const header =
-    csv
-      .replace(/^\uFEFF/, "")
-      .split(/\r?\n/, 1)[0]
-      ?.split(",")
-      .map((h) => h.trim().toLowerCase().replace(/^"|"$/g, "")) ?? [];
+  const errors: CsvError[] = [];
+  const add = (e: CsvError) => errors.length < MAX_ERRORS && errors.push(e);
+  const read = readCsv(csv);
+  if ("error" in read) return { rows: [], errors: [read.error] };
+  const { header, records } = read;
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const unknown = header.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
   if (missing.length || unknown.length) {

@@ -55,16 +55,37 @@ export async function getSlotExecution(client: Prisma.TransactionClient = db): P
 
 export async function saveSlotRollout(user: CurrentUser, input: SlotRolloutInput, now: Date): Promise<Outcome<Safety>> {
   if (!can(user, { action: "party-rule:edit" })) return refuse(403, "forbidden", "Only admins change how party slots roll out.");
-  return db.$transaction(async (tx) => {
-    const before = await getSlotRollout(tx);
-    const next: Safety = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
-    const columns = {
+  return saveSlotSettings(user, now, input, {
+    read: getSlotRollout,
+    columns: (next) => ({
       slotConcurrency: next.concurrency,
       slotConcurrencyPercent: next.concurrencyPercent,
       slotCanaryPercent: next.canaryPercent,
       slotMaxFailures: next.maxFailures,
       slotMaxFailurePercent: next.maxFailurePercent,
-    };
+    }),
+    audit: { action: "party-rule.rollout", label: "Party slot rollouts" },
+  });
+}
+
+/**
+ * Saves some of the party slots' settings (a field left out keeps its setting) on the rule's row,
+ * made with the default rule if there is none yet, and audits them, before and after.
+ */
+async function saveSlotSettings<T extends Prisma.InputJsonObject>(
+  user: CurrentUser,
+  now: Date,
+  input: Partial<T>,
+  settings: {
+    read: (tx: Prisma.TransactionClient) => Promise<T>;
+    columns: (next: T) => Partial<Prisma.PartyRuleUncheckedCreateInput>;
+    audit: { action: string; label: string };
+  },
+): Promise<Outcome<T>> {
+  return db.$transaction(async (tx) => {
+    const before = await settings.read(tx);
+    const next: T = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+    const columns = settings.columns(next);
     await tx.partyRule.upsert({
       where: { id: "default" },
       create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id },
@@ -72,10 +93,10 @@ export async function saveSlotRollout(user: CurrentUser, input: SlotRolloutInput
     });
     await recordAudit(tx, {
       actor: { id: user.id, label: user.email },
-      action: "party-rule.rollout",
+      action: settings.audit.action,
       entityType: "party-rule",
       entityId: "default",
-      entityLabel: "Party slot rollouts",
+      entityLabel: settings.audit.label,
       before,
       after: next,
       at: now,
@@ -106,31 +127,15 @@ export async function saveSlotExecution(user: CurrentUser, input: ExecutionSetti
   if (!can(user, { action: "party-rule:edit" })) return refuse(403, "forbidden", "Only admins change how party slots are executed.");
   const refusal = await executorRefusal(input.executor);
   if (refusal) return refuse(400, "executor", refusal);
-  return db.$transaction(async (tx) => {
-    const before = await getSlotExecution(tx);
-    const next: SlotExecution = { ...before, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
-    const columns = {
+  return saveSlotSettings(user, now, input, {
+    read: getSlotExecution,
+    columns: (next) => ({
       slotExecutor: next.executor,
       slotPreHook: next.preHook,
       slotPostHook: next.postHook,
       slotCutoffMinutes: next.cutoffMinutes,
       slotMemberTimeoutMinutes: next.memberTimeoutMinutes,
-    };
-    await tx.partyRule.upsert({
-      where: { id: "default" },
-      create: { id: "default", ...ruleToRow(DEFAULT_PARTY_RULE), ...columns, updatedById: user.id },
-      update: columns,
-    });
-    await recordAudit(tx, {
-      actor: { id: user.id, label: user.email },
-      action: "party-rule.execution",
-      entityType: "party-rule",
-      entityId: "default",
-      entityLabel: "Party slot execution",
-      before,
-      after: next,
-      at: now,
-    });
-    return succeed(next);
+    }),
+    audit: { action: "party-rule.execution", label: "Party slot execution" },
   });
 }

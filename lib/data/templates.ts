@@ -2,6 +2,7 @@
 // maintenance policy. The rollout engine (lib/rollout/engine.ts) moves members to the target
 // version inside the policy's windows; here are the reads and the people's writes.
 import "server-only";
+import { Prisma } from "@prisma/client";
 import { sql } from "kysely";
 import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
@@ -49,31 +50,31 @@ export function listTemplates(options: { ids?: string[] } = {}) {
 }
 export type TemplateSummary = Awaited<ReturnType<typeof listTemplates>>[number];
 
+/** A template's settings and its policy's schedules: what its page shows and what its rollout engine works from. */
+export const TEMPLATE_SETTINGS = Prisma.validator<Prisma.TemplateSelect>()({
+  id: true,
+  name: true,
+  targetVersion: true,
+  targetSetAt: true,
+  concurrency: true,
+  concurrencyPercent: true,
+  canaryPercent: true,
+  maxFailures: true,
+  maxFailurePercent: true,
+  planComponents: true,
+  executor: true,
+  preHook: true,
+  postHook: true,
+  cutoffMinutes: true,
+  memberTimeoutMinutes: true,
+  state: true,
+  revision: true,
+  createdAt: true,
+  policy: { select: { id: true, name: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
+});
+
 export async function getTemplate(id: string, now: Date) {
-  const template = await db.template.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      name: true,
-      targetVersion: true,
-      targetSetAt: true,
-      concurrency: true,
-      concurrencyPercent: true,
-      canaryPercent: true,
-      maxFailures: true,
-      maxFailurePercent: true,
-      planComponents: true,
-      executor: true,
-      preHook: true,
-      postHook: true,
-      cutoffMinutes: true,
-      memberTimeoutMinutes: true,
-      state: true,
-      revision: true,
-      createdAt: true,
-      policy: { select: { id: true, name: true, schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
-    },
-  });
+  const template = await db.template.findUnique({ where: { id }, select: TEMPLATE_SETTINGS });
   if (!template) return null;
   const [byState, byVersion, runs] = await Promise.all([
     db.templateMember.groupBy({ by: ["state"], where: { templateId: id }, _count: { _all: true } }),

@@ -26,6 +26,7 @@ import {
   type UpgradeRequest,
 } from "../domain";
 import { planMembers, storedPlan } from "../data/upgrade-plans";
+import { TEMPLATE_SETTINGS } from "../data/templates";
 import { settleExecutions } from "../data/executions";
 import { type Executor, type Executors, onlyExecutor } from "./executor";
 import { closeTemplateRun, haltTemplateRun, openTemplateRun, settleTemplateState, TEMPLATE_RUN_SELECT, type TemplateRun } from "../data/runs";
@@ -72,28 +73,7 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
       const report: TemplateTick = { templateId, started: 0, succeeded: 0, failed: 0 };
       const locked = await execute(qb.selectFrom("Template").select("id").where("id", "=", templateId).forUpdate().skipLocked(), tx);
       if (locked.length === 0) return { ...report, skipped: "locked" as const };
-      const template = await tx.template.findUniqueOrThrow({
-        where: { id: templateId },
-        select: {
-          id: true,
-          name: true,
-          targetVersion: true,
-          targetSetAt: true,
-          concurrency: true,
-          concurrencyPercent: true,
-          canaryPercent: true,
-          maxFailures: true,
-          maxFailurePercent: true,
-          planComponents: true,
-          state: true,
-          executor: true,
-          preHook: true,
-          postHook: true,
-          cutoffMinutes: true,
-          memberTimeoutMinutes: true,
-          policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
-        },
-      });
+      const template = await tx.template.findUniqueOrThrow({ where: { id: templateId }, select: TEMPLATE_SETTINGS });
 
       report.templateName = template.name;
       const stillRunning = await finishAttempts(tx, template, now, report);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CalendarFiltersSchema } from "./calendar";
+import { withQuery } from "../url";
 
 /** The calendar page's URL; a bad value falls back to its default instead of failing the page. */
 export const CalendarPageSchema = CalendarFiltersSchema.omit({ resource: true }).extend({
@@ -21,8 +22,5 @@ export function calendarPageQuery(params: Record<string, string | string[] | und
 }
 
 export function calendarHref(query: CalendarPageQuery, change: Partial<CalendarPageQuery> = {}) {
-  const next = { ...query, ...change };
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(next)) if (value !== undefined && value !== "") params.set(key, String(value));
-  return `/calendar?${params}`;
+  return withQuery("/calendar", { ...query, ...change });
 }

@@ -15,7 +15,7 @@ vi.mock("next/headers", async () => {
 import { importManualOutcomesAction, recordManualOutcomesAction } from "@/lib/actions/manual-outcomes";
 import type { FormResult } from "@/lib/actions/result";
 import type { CurrentUser } from "@/lib/auth/permissions";
-import type { CsvError } from "@/lib/data/manual-outcomes";
+import type { CsvError } from "@/lib/data/csv";
 import { createPolicy } from "@/lib/data/policies";
 import { createTemplate, updateTemplate } from "@/lib/data/templates";
 import { db } from "@/lib/db";

@@ -1,12 +1,11 @@
 import { FilterTabs } from "@/components/ui/filter-tabs";
-import { newestFirstCursor } from "@/lib/validation/common";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangeStateBadge } from "@/components/changes/change-state-badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pager } from "@/components/ui/pager";
+import { NewestFirstPager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
 import { requireUser } from "@/lib/auth/session";
@@ -14,6 +13,7 @@ import { listChanges } from "@/lib/data/change-requests";
 import { CHANGE_STATE_LABELS, type ChangeStateName } from "@/lib/domain/changes";
 import { ChangeListQuerySchema } from "@/lib/validation/changes";
 import { viewerTimeZone } from "@/lib/viewer";
+import { withQuery } from "@/lib/url";
 
 export const metadata: Metadata = { title: "Change requests" };
 
@@ -24,12 +24,7 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
   const query = ChangeListQuerySchema.safeParse(await searchParams);
   const filter = query.success ? query.data : {};
   const [page, zone] = await Promise.all([listChanges({ state: filter.state, before: filter.cursor }), viewerTimeZone()]);
-  const href = (state: ChangeStateName | null, cursor?: string) => {
-    const params = new URLSearchParams();
-    if (state) params.set("state", state);
-    if (cursor) params.set("cursor", cursor);
-    return `/changes${params.size ? `?${params}` : ""}`;
-  };
+  const href = (state: ChangeStateName | null, cursor?: string) => withQuery("/changes", { state, cursor });
   return (
     <>
       <PageHeader
@@ -71,10 +66,7 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
           </Table>
         </Card>
       )}
-      <Pager
-        firstHref={filter.cursor ? href(filter.state ?? null) : null}
-        nextHref={page.next ? href(filter.state ?? null, newestFirstCursor(page.next)) : null}
-      />
+      <NewestFirstPager href={(cursor) => href(filter.state ?? null, cursor)} paged={Boolean(filter.cursor)} next={page.next} />
     </>
   );
 }

@@ -1,5 +1,4 @@
 import { FilterTabs } from "@/components/ui/filter-tabs";
-import { newestFirstCursor } from "@/lib/validation/common";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
@@ -7,13 +6,14 @@ import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Pager } from "@/components/ui/pager";
+import { NewestFirstPager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { listNotifications } from "@/lib/data/notifications";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { NotificationQuerySchema } from "@/lib/validation/changes";
+import { withQuery } from "@/lib/url";
 
 export const metadata: Metadata = { title: "Customer notices" };
 
@@ -25,12 +25,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const query = NotificationQuerySchema.safeParse(await searchParams);
   const filter = query.success ? query.data : {};
   const page = await listNotifications({ state: filter.state, before: filter.cursor });
-  const href = (state: string | null, cursor?: string) => {
-    const params = new URLSearchParams();
-    if (state) params.set("state", state);
-    if (cursor) params.set("cursor", cursor);
-    return `/notifications${params.size ? `?${params}` : ""}`;
-  };
+  const href = (state: string | null, cursor?: string) => withQuery("/notifications", { state, cursor });
   return (
     <>
       <PageHeader
@@ -87,10 +82,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
           </Table>
         </Card>
       )}
-      <Pager
-        firstHref={filter.cursor ? href(filter.state ?? null) : null}
-        nextHref={page.next ? href(filter.state ?? null, newestFirstCursor(page.next)) : null}
-      />
+      <NewestFirstPager href={(cursor) => href(filter.state ?? null, cursor)} paged={Boolean(filter.cursor)} next={page.next} />
     </>
   );
 }

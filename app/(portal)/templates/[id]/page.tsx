@@ -33,6 +33,7 @@ import { MEMBER_STATE_LABELS, type MemberStateName } from "@/lib/domain/template
 import { formatDateTime } from "@/lib/format";
 import { MemberQuerySchema } from "@/lib/validation/templates";
 import { viewerTimeZone } from "@/lib/viewer";
+import { withQuery } from "@/lib/url";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -68,14 +69,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const onTarget = template.versions.find((v) => v.version === template.targetVersion)?.members ?? 0;
   const behind = template.members - onTarget;
   const halted = template.runs.find((r) => r.state === "HALTED") ?? null;
-  const href = (change: { state?: string | null; after?: string | null }) => {
-    const next = new URLSearchParams();
-    const state = change.state === undefined ? filter.state : change.state;
-    if (state) next.set("state", state);
-    if (change.after) next.set("after", change.after);
-    const text = next.toString();
-    return `/templates/${template.id}${text ? `?${text}` : ""}#members`;
-  };
+  const href = (change: { state?: string | null; after?: string | null }) =>
+    withQuery(`/templates/${template.id}`, { state: change.state === undefined ? filter.state : change.state, after: change.after }, "#members");
 
   return (
     <>

@@ -1,20 +1,7 @@
-import { templateResponse, type IdParams } from "@/lib/api/template-route";
-import { apiError, unauthorized, apiRoute } from "@/lib/api/respond";
-import { authenticateRequest } from "@/lib/auth/session";
+import { templateActionRoute } from "@/lib/api/template-route";
 import { upgradeNow } from "@/lib/data/templates";
-import { requestRolloutTick } from "@/lib/jobs/enqueue";
 
 export const dynamic = "force-dynamic";
 
 /** POST /api/v1/templates/{id}/upgrade-now: an admin's forced run outside the schedule. */
-export const POST = apiRoute(async function POST(request: Request, { params }: IdParams) {
-  const user = await authenticateRequest(request);
-  if (!user) return unauthorized();
-  const { id } = await params;
-  if (id.length > 40) return apiError(404, "No template has that id.");
-  const now = new Date();
-  const result = await upgradeNow(user, id, now);
-  if (!result.ok) return apiError(result.status, result.message);
-  await requestRolloutTick();
-  return templateResponse(id, now, 202);
-});
+export const POST = templateActionRoute(upgradeNow, 202);
