@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { Suspense } from "react";
 import { NextPartyCard } from "@/components/parties/next-party-card";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -20,35 +19,12 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
   );
 }
 
-function StatSkeleton({ label }: { label: string }) {
-  return (
-    <Card className="px-5 py-4" aria-busy="true">
-      <p className="text-sm text-slate-500">{label}</p>
-      <div role="status" className="mt-2 h-7 w-20 animate-pulse rounded bg-slate-200">
-        <span className="sr-only">Loading…</span>
-      </div>
-    </Card>
-  );
-}
-
-/** The last party's share patched: two reads one after the other, streamed so the page does not wait for them. */
-async function LastPartyStat({ now }: { now: Date }) {
-  const last = await getLastCompletedParty(now);
-  const outcomes = last ? await getOutcomeCounts(last) : null;
-  const attempted = outcomes ? outcomes.PATCHED + outcomes.FAILED : 0;
-  return (
-    <Stat
-      label={last ? `Last party (${last.tag} ${last.kind === "QA" ? "QA" : "production"})` : "Last party"}
-      value={outcomes && attempted ? `${((outcomes.PATCHED / attempted) * 100).toFixed(1)}%` : "–"}
-      hint={outcomes ? `${outcomes.PATCHED.toLocaleString("en")} patched · ${outcomes.FAILED} failed · ${outcomes.SKIPPED} skipped` : "No party has run yet"}
-    />
-  );
-}
-
 export default async function HomePage() {
   const user = await requireUser();
   const now = new Date();
-  const [next, fleet, zone] = await Promise.all([getNextParties(now), getFleetSummary(), viewerTimeZone()]);
+  const [next, fleet, last, zone] = await Promise.all([getNextParties(now), getFleetSummary(), getLastCompletedParty(now), viewerTimeZone()]);
+  const outcomes = last ? await getOutcomeCounts(last) : null;
+  const attempted = outcomes ? outcomes.PATCHED + outcomes.FAILED : 0;
   return (
     <>
       <PageHeader title={`Welcome, ${user.name.split(" ")[0]}`} description="The next Patch Parties and how many resources take part in each group slot." />
@@ -68,9 +44,13 @@ export default async function HomePage() {
           value={fleet.excluded.toLocaleString("en")}
           hint={fleet.total ? `${((fleet.excluded / fleet.total) * 100).toFixed(1)}% of the fleet` : undefined}
         />
-        <Suspense fallback={<StatSkeleton label="Last party" />}>
-          <LastPartyStat now={now} />
-        </Suspense>
+        <Stat
+          label={last ? `Last party (${last.tag} ${last.kind === "QA" ? "QA" : "production"})` : "Last party"}
+          value={outcomes && attempted ? `${((outcomes.PATCHED / attempted) * 100).toFixed(1)}%` : "–"}
+          hint={
+            outcomes ? `${outcomes.PATCHED.toLocaleString("en")} patched · ${outcomes.FAILED} failed · ${outcomes.SKIPPED} skipped` : "No party has run yet"
+          }
+        />
         <Stat label="Your time zone" value={zone} hint="Times show in UTC and in this zone" />
       </div>
     </>
