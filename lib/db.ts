@@ -17,6 +17,7 @@ import {
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { DB } from "./database/generated/kysely";
+import { statementNames } from "./cache/statement-names";
 import { env } from "./env";
 
 type Database = { pool: pg.Pool; prisma: PrismaClient; logQueries: boolean };
@@ -70,10 +71,9 @@ const types = { getTypeParser: (oid: number, format?: "text" | "binary") => PARS
  * trip ran 20–34 % more often for it (docs/benchmarks.md). A prepared statement is planned again by
  * PostgreSQL when its tables change, but fails if its result's columns change: statements name
  * their columns (no `SELECT *` in the result), so a migration that adds a column does not break a
- * running server (sql.test.ts). The hash is taken each time (about a microsecond): no store of
- * names to bound.
+ * running server (sql.test.ts). Kept by text in lib/cache (statement-names.ts).
  */
-const statementName = (text: string) => `s${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+const statementName = (text: string) => statementNames.remember(text, () => `s${createHash("sha1").update(text).digest("hex").slice(0, 20)}`);
 
 /** A Date parameter as UTC text: pg would write it in the process's local time. */
 const parameter = (value: unknown) => (value instanceof Date ? value.toISOString() : value);

@@ -1,6 +1,6 @@
 import "server-only";
 // Everything this process keeps across requests, in one list: each store with its bound and what
-// invalidates it (store.ts says how). Nothing else in the code keeps state between requests, but
+// invalidates it (store.ts says how). One more sits beside it, for lib/db.ts: statement-names.ts. Nothing else in the code keeps state between requests, but
 // the database's pool (lib/db.ts) and the parsed environment (lib/env.ts), which are not caches.
 import type { OutcomeStatus } from "@prisma/client";
 import { DateTime } from "luxon";
