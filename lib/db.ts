@@ -13,6 +13,7 @@ import {
   sql as kyselySql,
   type ColumnDataType,
   type Compilable,
+  type CompiledQuery,
 } from "kysely";
 import { createHash } from "node:crypto";
 import pg from "pg";
@@ -97,14 +98,53 @@ export const qb = new Kysely<DB>({
  * them: outside a transaction through the pool as a named prepared statement, inside one through
  * the transaction's client.
  */
-export async function execute<Row>(query: Compilable<Row>, tx?: Prisma.TransactionClient): Promise<Row[]> {
-  const { sql: text, parameters } = query.compile();
+export async function execute<Row>(query: Compilable<Row> | CompiledQuery<Row>, tx?: Prisma.TransactionClient): Promise<Row[]> {
+  const { sql: text, parameters } = "compile" in query ? query.compile() : query;
   const values = parameters.map(parameter);
   if (tx) return tx.$queryRawUnsafe<Row[]>(text, ...values);
   const { pool, logQueries } = database();
   if (logQueries) console.log(`sql: ${text}`);
   const result = await pool.query({ name: statementName(text), text, values, types });
   return result.rows as Row[];
+}
+
+/** A value `prepared` hands its statement's builder in place of the value named `name`. */
+class Placeholder {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A statement whose text does not depend on its values, built and compiled once, for the hottest
+ * paths: building and compiling cost 6–55 µs a call (every API request reads its token, every
+ * page its user). `build` gets a placeholder for each value, by name, and may only hand them to
+ * the builder as values, never look at them; each call binds `values` by name. A placeholder the
+ * compiled statement does not hold (one read in JavaScript, not handed over) throws at the first call.
+ *
+ *     const byId = prepared((v: { id: string }) => qb.selectFrom("User").select("email").where("id", "=", v.id));
+ *     const rows = await execute(byId({ id }));
+ */
+export function prepared<V extends Record<string, unknown>, Row>(build: (values: V) => Compilable<Row>): (values: V) => CompiledQuery<Row> {
+  let compiled: { query: CompiledQuery<Row>; slots: readonly (Placeholder | { value: unknown })[] } | undefined;
+  const compile = () => {
+    const asked = new Set<string>();
+    const placeholders = new Proxy({} as V, {
+      get: (_target, name) => {
+        if (typeof name !== "string") return undefined;
+        asked.add(name);
+        return new Placeholder(name);
+      },
+    });
+    const query = build(placeholders).compile();
+    const slots = query.parameters.map((p) => (p instanceof Placeholder ? p : { value: p }));
+    const bound = new Set(slots.flatMap((s) => (s instanceof Placeholder ? [s.name] : [])));
+    const lost = [...asked].filter((name) => !bound.has(name));
+    if (lost.length > 0) throw new Error(`A prepared statement read ${lost.join(", ")} instead of handing it to the builder.`);
+    return { query, slots };
+  };
+  return (values) => {
+    compiled ??= compile();
+    return { ...compiled.query, parameters: compiled.slots.map((s) => (s instanceof Placeholder ? values[s.name] : s.value)) };
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import "server-only";
 // changes ("DataVersion", moved by triggers in the same commit as the change: see its migration).
 // A use costs one small statement instead of the data's reads, and sees the data as committed when
 // it asked: a read that raced a change is kept under the token from before it, which has moved.
-import { execute, qb } from "../db";
+import { execute, prepared, qb } from "../db";
 import { freeze, type Frozen } from "./store";
 
 export type VersionedStore<T> = {
@@ -14,13 +14,15 @@ export type VersionedStore<T> = {
   clear(): void;
 };
 
+const tokenOf = prepared((v: { name: string }) => qb.selectFrom("DataVersion").select("token").where("name", "=", v.name));
+
 /** Concurrent uses of a new token share one load; a failed load is not kept. */
 export function versionedStore<T>(name: string): VersionedStore<T> {
   let kept: { token: string; value: Promise<Frozen<T>> } | null = null;
   return {
     name,
     async read(load) {
-      const [row] = await execute(qb.selectFrom("DataVersion").select("token").where("name", "=", name));
+      const [row] = await execute(tokenOf({ name }));
       if (!row) return load().then((value) => freeze<T>(value)); // nothing to check against: never kept
       if (kept?.token === row.token) return kept.value;
       const value = load().then((loaded) => freeze<T>(loaded));

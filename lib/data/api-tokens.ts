@@ -1,9 +1,28 @@
 import "server-only";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import { recordAudit, type Actor } from "./audit";
 import { currentUserOf, USER_WITH_TEAMS } from "./users";
+
+/** The token's user, and its use recorded when the last one is older than `usedBefore` (compiled once). */
+const tokenUser = prepared((v: { hash: string; now: Date; usedBefore: Date }) =>
+  qb
+    .with("token", (db) => db.selectFrom("ApiToken").select(["id", "userId", "lastUsedAt"]).where("tokenHash", "=", v.hash).where("revokedAt", "is", null))
+    .with("used", (db) =>
+      db
+        .updateTable("ApiToken as t")
+        .from("token")
+        .set({ lastUsedAt: v.now })
+        .whereRef("t.id", "=", "token.id")
+        .where((eb) => eb.or([eb("token.lastUsedAt", "is", null), eb("token.lastUsedAt", "<", v.usedBefore)])),
+    )
+    .selectFrom("User as u")
+    .leftJoin("TeamMembership as m", "m.userId", "u.id")
+    .select(USER_WITH_TEAMS)
+    .where((eb) => eb("u.id", "=", eb.selectFrom("token").select("userId")))
+    .groupBy("u.id"),
+);
 
 /**
  * The user a live token belongs to, and the token's use recorded (at most once a minute, so reads
@@ -12,25 +31,7 @@ import { currentUserOf, USER_WITH_TEAMS } from "./users";
 export async function findUserByToken(secret: string): Promise<CurrentUser | null> {
   if (secret.length > 200) return null;
   const now = new Date();
-  const [row] = await execute(
-    qb
-      .with("token", (db) =>
-        db.selectFrom("ApiToken").select(["id", "userId", "lastUsedAt"]).where("tokenHash", "=", hashToken(secret)).where("revokedAt", "is", null),
-      )
-      .with("used", (db) =>
-        db
-          .updateTable("ApiToken as t")
-          .from("token")
-          .set({ lastUsedAt: now })
-          .whereRef("t.id", "=", "token.id")
-          .where((eb) => eb.or([eb("token.lastUsedAt", "is", null), eb("token.lastUsedAt", "<", new Date(now.getTime() - 60_000))])),
-      )
-      .selectFrom("User as u")
-      .leftJoin("TeamMembership as m", "m.userId", "u.id")
-      .select(USER_WITH_TEAMS)
-      .where((eb) => eb("u.id", "=", eb.selectFrom("token").select("userId")))
-      .groupBy("u.id"),
-  );
+  const [row] = await execute(tokenUser({ hash: hashToken(secret), now, usedBefore: new Date(now.getTime() - 60_000) }));
   return currentUserOf(row);
 }
 

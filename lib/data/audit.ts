@@ -31,24 +31,53 @@ export const AUDIT_COLUMNS = ["actorId", "actorLabel", "action", "entityType", "
 
 const eb = expressionBuilder<DB>();
 
+/** An audit event as the values of its row. */
+export type AuditRow = {
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  entityLabel: string;
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+  at: Date;
+};
+
+/** `event`'s row: the JSON as text, "nothing" as NULL, no time as now. */
+export const auditRow = (event: AuditInput): AuditRow => ({
+  actorId: event.actor.id,
+  actorLabel: event.actor.label,
+  action: event.action,
+  entityType: event.entityType,
+  entityId: event.entityId,
+  entityLabel: event.entityLabel,
+  before: json(event.before),
+  after: json(event.after),
+  reason: event.reason ?? null,
+  at: event.at ?? new Date(),
+});
+
 /**
- * `event` as the selection that writes it: alone (recordAudit), or as one part of a larger
+ * An event's row as the selection that writes it: alone (recordAudit), or as one part of a larger
  * statement, selected FROM a CTE of it (a resource change writes itself, its history and its audit
  * in one, resource-changes.ts): one row per row of that CTE, none when the change it records did
  * not happen. Values in a SELECT are text unless cast, hence the casts of the JSON and the timestamp.
+ * It only hands the values to the builder, so a prepared statement may give it placeholders.
  */
-export function auditValues(event: AuditInput) {
+export function auditValues(row: AuditRow) {
   return [
-    eb.val(event.actor.id).as("actorId"),
-    eb.val(event.actor.label).as("actorLabel"),
-    eb.val(event.action).as("action"),
-    eb.val(event.entityType).as("entityType"),
-    eb.val(event.entityId).as("entityId"),
-    eb.val(event.entityLabel).as("entityLabel"),
-    eb.cast(eb.val(json(event.before)), "jsonb").as("before"),
-    eb.cast(eb.val(json(event.after)), "jsonb").as("after"),
-    eb.val(event.reason ?? null).as("reason"),
-    eb.cast(eb.val(event.at ?? new Date()), "timestamp(3)").as("at"),
+    eb.val(row.actorId).as("actorId"),
+    eb.val(row.actorLabel).as("actorLabel"),
+    eb.val(row.action).as("action"),
+    eb.val(row.entityType).as("entityType"),
+    eb.val(row.entityId).as("entityId"),
+    eb.val(row.entityLabel).as("entityLabel"),
+    eb.cast(eb.val(row.before), "jsonb").as("before"),
+    eb.cast(eb.val(row.after), "jsonb").as("after"),
+    eb.val(row.reason).as("reason"),
+    eb.cast(eb.val(row.at), "timestamp(3)").as("at"),
   ];
 }
 
@@ -57,7 +86,7 @@ export async function recordAudit(tx: Prisma.TransactionClient, event: AuditInpu
     qb
       .insertInto("AuditEvent")
       .columns(AUDIT_COLUMNS)
-      .expression(qb.selectNoFrom(auditValues(event))),
+      .expression(qb.selectNoFrom(auditValues(auditRow(event)))),
     tx,
   );
 }

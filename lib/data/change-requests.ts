@@ -3,7 +3,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { OperandExpression } from "kysely";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import {
   changeTransition,
@@ -286,18 +286,21 @@ export async function decideChange(
 /** The current change of each party (the newest not rejected, else the newest), in one query. */
 export async function partyChanges(partyIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {
   if (partyIds.length === 0) return new Map();
-  const rows = await execute(
-    qb
-      .selectFrom("ChangeRequest")
-      .select(["partyId", "id", "state"])
-      .distinctOn("partyId")
-      .where((eb) => eb("partyId", "=", eb.fn.any(eb.val(partyIds))))
-      .orderBy("partyId")
-      .orderBy((eb) => eb("state", "=", "REJECTED"))
-      .orderBy("createdAt", "desc"),
-  );
+  const rows = await execute(changesOfParties({ partyIds }));
   return new Map(rows.map((r) => [r.partyId!, { id: r.id, state: r.state }]));
 }
+
+/** Compiled once: the calendar, the home page and the parties API read them on every request. */
+const changesOfParties = prepared((v: { partyIds: string[] }) =>
+  qb
+    .selectFrom("ChangeRequest")
+    .select(["partyId", "id", "state"])
+    .distinctOn("partyId")
+    .where((eb) => eb("partyId", "=", eb.fn.any(eb.val(v.partyIds))))
+    .orderBy("partyId")
+    .orderBy((eb) => eb("state", "=", "REJECTED"))
+    .orderBy("createdAt", "desc"),
+);
 
 /** The current change of each template's upgrade to its target version, in one query. */
 export async function templateChanges(templateIds: string[]): Promise<Map<string, NonNullable<ChangeStatus>>> {

@@ -8,18 +8,18 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { sql } from "kysely";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { checkGroupChange, CONFLICT_MESSAGE, exclusionChange, expiryRefusal, type ExclusionChange, type PatchGroup } from "../domain";
 import { CONNECTION_FIELDS, type ExcludeInput, type GroupChangeInput, type ResourcePatchInput } from "../validation/resources";
-import { AUDIT_COLUMNS, auditValues, recordAudit } from "./audit";
+import { AUDIT_COLUMNS, auditRow, auditValues, recordAudit, type AuditRow } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { getResource, RESOURCE_RECORD, type ResourceRecord } from "./resource-detail";
 
 type Tx = Prisma.TransactionClient;
 
-/** The row as a change reads it, with or without its lock. */
-const readRow = (name: string) =>
+/** The row as a change reads it (compiled once: every change starts with it). */
+const readRow = (v: { name: string }) =>
   qb
     .selectFrom("Resource")
     .select([
@@ -38,20 +38,22 @@ const readRow = (name: string) =>
       "sshUser",
       "revision",
     ])
-    .where("name", "=", name);
+    .where("name", "=", v.name);
+const rowNamed = prepared(readRow);
+const rowNamedLocked = prepared((v: { name: string }) => readRow(v).forUpdate());
 type Row = NonNullable<Awaited<ReturnType<typeof readResource>>>;
 /** How executors reach the resource (null: not set, or the default port and user). */
 type Connection = Pick<Row, "address" | "sshPort" | "sshUser">;
 
 /** The resource as it is now (one statement, no lock). */
 async function readResource(name: string) {
-  const [row] = await execute(readRow(name));
+  const [row] = await execute(rowNamed({ name }));
   return row ?? null;
 }
 
 /** The resource, locked for the rest of the transaction (one statement). */
 async function lockResource(tx: Tx, name: string) {
-  const [row] = await execute(readRow(name).forUpdate(), tx);
+  const [row] = await execute(rowNamedLocked({ name }), tx);
   return row ?? null;
 }
 
@@ -97,74 +99,98 @@ async function checkCluster(tx: Tx, user: CurrentUser, resource: Row, group: Pat
  */
 async function writeChange(tx: Tx | null, user: CurrentUser, before: Row, change: ExclusionChange, now: Date): Promise<ResourceRecord | null> {
   const { after, event, audit } = change;
-  const statement = qb
-    .with("updated", (db) =>
-      db
-        .updateTable("Resource")
-        .set((eb) => ({
-          excluded: after.excluded,
-          patchGroup: after.patchGroup,
-          exclusionReason: after.exclusionReason,
-          exclusionUntil: after.exclusionUntil,
-          excludedAt: after.excludedAt,
-          excludedById: after.excludedById,
-          revision: eb("revision", "+", eb.lit(1)),
-          updatedAt: now,
-        }))
-        .where("id", "=", before.id)
-        .where("revision", "=", before.revision)
-        .where("clusterId", "is not distinct from", before.clusterId)
-        .returningAll(),
-    )
-    // Values in a SELECT are text unless cast: the enum, the timestamps and the group are cast.
-    .with("event", (db) =>
-      db
-        .insertInto("ExclusionEvent")
-        .columns(["id", "resourceId", "action", "reason", "until", "group", "actorId", "actorLabel", "at"])
-        .expression(
-          db
-            .selectFrom("updated")
-            .select((eb) => [
-              eb.val(randomUUID()).as("id"),
-              eb.val(before.id).as("resourceId"),
-              eb.cast(eb.val(event.action), sql`"ExclusionAction"`).as("action"),
-              eb.val(event.reason).as("reason"),
-              eb.cast(eb.val(event.until), "timestamp(3)").as("until"),
-              eb.cast(eb.val(event.group), "integer").as("group"),
-              eb.val(user.id).as("actorId"),
-              eb.val(user.email).as("actorLabel"),
-              eb.cast(eb.val(now), "timestamp(3)").as("at"),
-            ]),
-        ),
-    )
-    .with("audit", (db) =>
-      db
-        .insertInto("AuditEvent")
-        .columns(AUDIT_COLUMNS)
-        .expression(
-          db.selectFrom("updated").select(
-            auditValues({
-              actor: { id: user.id, label: user.email },
-              action: audit.action,
-              entityType: "resource",
-              entityId: before.id,
-              entityLabel: before.name,
-              before: audit.before,
-              after: audit.after,
-              reason: audit.reason,
-              at: now,
-            }),
-          ),
-        ),
-    )
-    .selectFrom("updated as r")
-    .innerJoin("Team as t", "t.id", "r.teamId")
-    .innerJoin("Service as s", "s.id", "r.serviceId")
-    .leftJoin("Cluster as c", "c.id", "r.clusterId")
-    .select(RESOURCE_RECORD);
+  const statement = changeStatement({
+    ...after,
+    id: before.id,
+    revision: before.revision,
+    clusterId: before.clusterId,
+    now,
+    eventId: randomUUID(),
+    eventAction: event.action,
+    eventReason: event.reason,
+    eventUntil: event.until,
+    eventGroup: event.group,
+    ...auditRow({
+      actor: { id: user.id, label: user.email },
+      action: audit.action,
+      entityType: "resource",
+      entityId: before.id,
+      entityLabel: before.name,
+      before: audit.before,
+      after: audit.after,
+      reason: audit.reason,
+      at: now,
+    }),
+  });
   const [updated] = await execute(statement, tx ?? undefined);
   return updated ?? null;
 }
+
+/** writeChange's statement, compiled once: the exclude and include round trip runs it. */
+const changeStatement = prepared(
+  (
+    v: ExclusionChange["after"] &
+      Pick<Row, "id" | "revision" | "clusterId"> & {
+        now: Date;
+        eventId: string;
+        eventAction: ExclusionChange["event"]["action"];
+        eventReason: string | null;
+        eventUntil: Date | null;
+        eventGroup: number | null;
+      } & AuditRow,
+  ) =>
+    qb
+      .with("updated", (db) =>
+        db
+          .updateTable("Resource")
+          .set((eb) => ({
+            excluded: v.excluded,
+            patchGroup: v.patchGroup,
+            exclusionReason: v.exclusionReason,
+            exclusionUntil: v.exclusionUntil,
+            excludedAt: v.excludedAt,
+            excludedById: v.excludedById,
+            revision: eb("revision", "+", eb.lit(1)),
+            updatedAt: v.now,
+          }))
+          .where("id", "=", v.id)
+          .where("revision", "=", v.revision)
+          .where("clusterId", "is not distinct from", v.clusterId)
+          .returningAll(),
+      )
+      // Values in a SELECT are text unless cast: the enum, the timestamps and the group are cast.
+      .with("event", (db) =>
+        db
+          .insertInto("ExclusionEvent")
+          .columns(["id", "resourceId", "action", "reason", "until", "group", "actorId", "actorLabel", "at"])
+          .expression(
+            db
+              .selectFrom("updated")
+              .select((eb) => [
+                eb.val(v.eventId).as("id"),
+                eb.val(v.id).as("resourceId"),
+                eb.cast(eb.val(v.eventAction), sql`"ExclusionAction"`).as("action"),
+                eb.val(v.eventReason).as("reason"),
+                eb.cast(eb.val(v.eventUntil), "timestamp(3)").as("until"),
+                eb.cast(eb.val(v.eventGroup), "integer").as("group"),
+                eb.val(v.actorId).as("actorId"),
+                eb.val(v.actorLabel).as("actorLabel"),
+                eb.cast(eb.val(v.now), "timestamp(3)").as("at"),
+              ]),
+          ),
+      )
+      .with("audit", (db) =>
+        db
+          .insertInto("AuditEvent")
+          .columns(AUDIT_COLUMNS)
+          .expression(db.selectFrom("updated").select(auditValues(v))),
+      )
+      .selectFrom("updated as r")
+      .innerJoin("Team as t", "t.id", "r.teamId")
+      .innerJoin("Service as s", "s.id", "r.serviceId")
+      .leftJoin("Cluster as c", "c.id", "r.clusterId")
+      .select(RESOURCE_RECORD),
+);
 
 /** What a plan answers when the change must be made under locks, in a transaction. */
 const NEEDS_LOCKS = Symbol("needs locks");

@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma, type Role as DbRole } from "@prisma/client";
 import { expressionBuilder, sql } from "kysely";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
 import type { CurrentUser } from "../auth/permissions";
 import { recordAudit, type Actor } from "./audit";
@@ -27,19 +27,22 @@ export const USER_WITH_TEAMS = [
 export const currentUserOf = (row: CurrentUser | undefined): CurrentUser | null =>
   row ? { id: row.id, email: row.email, name: row.name, role: row.role, teamIds: row.teamIds } : null;
 
-async function findUser(column: "u.id" | "u.email", value: string): Promise<CurrentUser | null> {
-  const [row] = await execute(
-    qb.selectFrom("User as u").leftJoin("TeamMembership as m", "m.userId", "u.id").select(USER_WITH_TEAMS).where(column, "=", value).groupBy("u.id"),
+/** The user whose `column` is the value (compiled once: every page reads its user). */
+const userWhere = (column: "u.id" | "u.email") =>
+  prepared((v: { value: string }) =>
+    qb.selectFrom("User as u").leftJoin("TeamMembership as m", "m.userId", "u.id").select(USER_WITH_TEAMS).where(column, "=", v.value).groupBy("u.id"),
   );
+const userById = userWhere("u.id");
+const userByEmail = userWhere("u.email");
+
+export async function getUserById(id: string): Promise<CurrentUser | null> {
+  const [row] = await execute(userById({ value: id }));
   return currentUserOf(row);
 }
 
-export function getUserById(id: string): Promise<CurrentUser | null> {
-  return findUser("u.id", id);
-}
-
-export function getUserByEmail(email: string): Promise<CurrentUser | null> {
-  return findUser("u.email", email.toLowerCase());
+export async function getUserByEmail(email: string): Promise<CurrentUser | null> {
+  const [row] = await execute(userByEmail({ value: email.toLowerCase() }));
+  return currentUserOf(row);
 }
 
 export async function getPasswordHash(email: string): Promise<{ id: string; passwordHash: string | null } | null> {
@@ -48,16 +51,18 @@ export async function getPasswordHash(email: string): Promise<{ id: string; pass
 
 export async function listTeamNames(ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  // Raw: the portal's layout reads them on every page.
-  const rows = await execute(
-    qb
-      .selectFrom("Team")
-      .select("name")
-      .where((eb) => eb("id", "=", eb.fn.any(eb.val(ids))))
-      .orderBy("name"),
-  );
+  const rows = await execute(teamNames({ ids }));
   return rows.map((r) => r.name);
 }
+
+/** Compiled once: the portal's layout reads them on every page. */
+const teamNames = prepared((v: { ids: string[] }) =>
+  qb
+    .selectFrom("Team")
+    .select("name")
+    .where((eb) => eb("id", "=", eb.fn.any(eb.val(v.ids))))
+    .orderBy("name"),
+);
 
 export function listTeams() {
   // Raw: the calendar's and the resource list's filters read all teams (hundreds) on every request.

@@ -3,7 +3,7 @@
 // a Date parameter as the same UTC instant whatever the process's time zone.
 import { sql as kysely, type Compilable, type RawBuilder } from "kysely";
 import { expect, it } from "vitest";
-import { db, execute, qb } from "@/lib/db";
+import { db, execute, prepared, qb } from "@/lib/db";
 
 const at = new Date("2026-12-06T05:07:09.123Z");
 
@@ -105,4 +105,41 @@ it("a statement built with the typed builder reads the same rows through the poo
   // A column that does not exist is a type error (npm run typecheck fails), not a production error.
   // @ts-expect-error "nmae" is not a column of Resource
   expect(() => qb.selectFrom("Resource").select(["nmae"]).compile()).not.toThrow();
+});
+
+it("a prepared statement is compiled once and binds each call's values by name, in any order and in a transaction", async () => {
+  let builds = 0;
+  const teamsNamed = prepared((v: { first: string; second: string; since: Date }) => {
+    builds += 1;
+    return qb
+      .selectFrom("Team")
+      .select(["slug", "createdAt"])
+      .where((eb) => eb.or([eb("slug", "=", v.first), eb("slug", "=", v.second)]))
+      .where("createdAt", ">=", v.since)
+      .orderBy("slug");
+  });
+  const stamp = Date.now().toString(36);
+  const since = new Date(Date.now() - 60_000);
+  await db.team.createMany({ data: ["a", "b", "c"].map((s) => ({ slug: `pr${stamp}${s}`, name: `Prepared ${s}` })) });
+  const slugs = async (first: string, second: string, tx?: Parameters<typeof execute>[1]) =>
+    (await execute(teamsNamed({ second: `pr${stamp}${second}`, since, first: `pr${stamp}${first}` }), tx)).map((r) => r.slug);
+  expect(await slugs("a", "c")).toEqual([`pr${stamp}a`, `pr${stamp}c`]);
+  expect(await slugs("b", "x")).toEqual([`pr${stamp}b`]);
+  expect(await db.$transaction((tx) => slugs("c", "b", tx))).toEqual([`pr${stamp}b`, `pr${stamp}c`]);
+  expect(builds).toBe(1);
+  // The same statement as built anew each time: the same text and the same values, in order.
+  const compiled = teamsNamed({ first: "f", second: "s", since });
+  const fresh = qb
+    .selectFrom("Team")
+    .select(["slug", "createdAt"])
+    .where((eb) => eb.or([eb("slug", "=", "f"), eb("slug", "=", "s")]))
+    .where("createdAt", ">=", since)
+    .orderBy("slug")
+    .compile();
+  expect([compiled.sql, compiled.parameters]).toEqual([fresh.sql, fresh.parameters]);
+});
+
+it("refuses a prepared statement whose builder looks at a value instead of handing it over", () => {
+  const peeks = prepared((v: { name: string }) => qb.selectFrom("Team").select("slug").where("name", "=", String(v.name).trim()));
+  expect(() => peeks({ name: "x" })).toThrow(/read name instead of handing it to the builder/);
 });
