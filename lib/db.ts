@@ -47,6 +47,12 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
+/**
+ * The pool itself, for a library that keeps its own state in PostgreSQL through a pg client (the
+ * sign-in limits' store, lib/auth/sign-in-limits.ts). The app's own statements go through `execute`.
+ */
+export const pgPool = (): pg.Pool => database().pool;
+
 /** A timestamp without time zone holds UTC ("2026-12-06 05:00:00"). */
 const utc = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
 const textArray = (pg.types.getTypeParser as (oid: number) => (text: string) => (string | null)[])(1009);

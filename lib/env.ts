@@ -65,6 +65,9 @@ export const EnvSchema = z
     SMTP_FROM: z.string().trim().min(3).max(200).default("PatchParty <patchparty@localhost>"),
     PATCHPARTY_PARTY_ROLLOUTS: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_ROLLOUT_TICK_SECONDS: z.coerce.number().int().min(1).max(60, "must be 1 to 60 seconds").default(5),
+    // How many reverse proxies in front of the portal append to X-Forwarded-For: the sign-in
+    // limits count failures by the address the nearest untrusted hop reports (sign-in-limits.ts).
+    PATCHPARTY_TRUSTED_PROXIES: z.coerce.number().int("must be a whole number").min(0, "must be 0 to 5").max(5, "must be 0 to 5").default(0),
   })
   .superRefine((env, ctx) => {
     if (env.PATCHPARTY_EXECUTOR === "webhook") {

@@ -5,13 +5,16 @@
 // (docs/benchmarks.md). Workers inherit this process's Node flags (the heap limits).
 // A worker that dies is started again; SIGINT/SIGTERM stop them all.
 import cluster from "node:cluster";
+import { fileURLToPath } from "node:url";
 
 const [exec, ...args] = process.argv.slice(2);
 const wanted = Number(process.env.PATCHPARTY_WEB_PROCESSES);
 if (!exec || !(wanted >= 1)) throw new Error("usage: PATCHPARTY_WEB_PROCESSES=<n> node scripts/web-cluster.mjs <next bin> start [options]");
 let stopping = false;
 
-cluster.setupPrimary({ exec, args });
+// Each process knows the address a request came from, whatever headers the client sends.
+const peerAddress = fileURLToPath(new URL("./peer-address.mjs", import.meta.url));
+cluster.setupPrimary({ exec, args, execArgv: [...process.execArgv, "--import", peerAddress] });
 for (let i = 0; i < wanted; i++) cluster.fork();
 
 const listened = new Set();

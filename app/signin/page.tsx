@@ -29,6 +29,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             <p className="text-sm text-slate-500">Plan, run and audit your fleet&apos;s patching.</p>
           </div>
         </div>
+        {params.changed === "password" ? (
+          <div className="mb-4">
+            <Alert tone="success">Your password is changed and every session of yours has ended. Sign in with the new password.</Alert>
+          </div>
+        ) : null}
         {params.error === "AccessDenied" ? (
           <div className="mb-4">
             <Alert tone="error">Your single sign-on account has no PatchParty access. Ask an admin to add you.</Alert>

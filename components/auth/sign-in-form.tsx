@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
@@ -24,8 +25,7 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { n
     });
     setPending(false);
     if (!result || result.error) {
-      // Never say which part was wrong.
-      setError("Wrong e-mail or password.");
+      setError(signInErrorMessage(result?.error));
       return;
     }
     router.replace(callbackUrl);

@@ -9,11 +9,14 @@ export function NoticesCard({
   shortNotice,
   testId,
   className,
+  linkToNotices,
 }: {
   counts: { kind: string; state: string; count: number }[];
   shortNotice: string | null;
   testId: string;
   className?: string;
+  /** Whether the viewer may open the notices themselves (they hold customers' addresses). */
+  linkToNotices: boolean;
 }) {
   return (
     <Card aria-labelledby={`${testId}-title`} className={className}>
@@ -21,9 +24,11 @@ export function NoticesCard({
         id={`${testId}-title`}
         title="Customer notices"
         action={
-          <Link href="/notifications" className="text-sm text-indigo-700 hover:underline">
-            All notices
-          </Link>
+          linkToNotices ? (
+            <Link href="/notifications" className="text-sm text-indigo-700 hover:underline">
+              All notices
+            </Link>
+          ) : undefined
         }
       />
       <CardBody className="space-y-3 text-sm">

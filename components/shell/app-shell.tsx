@@ -35,11 +35,12 @@ export function AppShell({
     { href: "/policies", label: "Policies" },
     { href: "/templates", label: "Templates" },
     { href: "/changes", label: "Changes" },
-    { href: "/notifications", label: "Notices" },
+    ...(can(user, { action: "notice:read" }) ? [{ href: "/notifications", label: "Notices" }] : []),
     { href: "/compliance", label: "Compliance" },
-    { href: "/audit", label: "Audit" },
+    ...(can(user, { action: "audit:read" }) ? [{ href: "/audit", label: "Audit" }] : []),
     ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
     ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
+    ...(can(user, { action: "user:manage" }) ? [{ href: "/admin/users", label: "People" }] : []),
     ...(can(user, { action: "execution:configure" }) ? [{ href: "/admin/execution", label: "Execution" }] : []),
   ];
   return (

@@ -4,28 +4,38 @@ import { useActionState } from "react";
 import type { FormResult } from "@/lib/actions/result";
 import { Button } from "./button";
 
-/** "Revoke" for one row (an API token, a subscribe address): posts its id to `action`, says why it was refused. */
+/**
+ * One action on one row ("Revoke" an API token or a subscribe address, "Unlock" a person): posts
+ * its id to `action`, says what happened or why it was refused.
+ */
 export function RevokeButton({
   action: revoke,
   id,
   label,
+  verb = "Revoke",
   variant = "secondary",
 }: {
   action: (previous: FormResult, form: FormData) => Promise<FormResult>;
   id: string;
-  /** What the button revokes, for a screen reader: "Revoke <label>". */
+  /** What the button acts on, for a screen reader: "Revoke <label>". */
   label: string;
+  verb?: string;
   variant?: "secondary" | "ghost";
 }) {
   const [state, action, pending] = useActionState(revoke, { ok: false });
   return (
     <form action={action} className="inline-flex items-center gap-2">
       <input type="hidden" name="id" value={id} />
-      <Button type="submit" variant={variant} disabled={pending} aria-label={`Revoke ${label}`}>
-        Revoke
+      <Button type="submit" variant={variant} disabled={pending} aria-label={`${verb} ${label}`}>
+        {verb}
       </Button>
       {state.message && !state.ok ? (
         <span role="alert" className="text-xs text-rose-700">
+          {state.message}
+        </span>
+      ) : null}
+      {state.message && state.ok ? (
+        <span role="status" className="text-xs text-emerald-700">
           {state.message}
         </span>
       ) : null}

@@ -2,12 +2,17 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { getCurrentUser } from "../auth/session";
+import { endSessions } from "../data/user-admin";
 
 /**
- * Signs out by deleting next-auth's cookies (sessions are JWTs: there is nothing to end on the
- * server). A plain form action, so pages need not ship next-auth's client to the browser.
+ * Signs out: every session of the person ends (their session version rises, so a copy of this
+ * cookie opens nothing either), and next-auth's cookies are deleted. A plain form action, so pages
+ * need not ship next-auth's client to the browser.
  */
 export async function signOutAction() {
+  const user = await getCurrentUser();
+  if (user) await endSessions(user.id, { id: user.id, label: user.email }, "sign-out");
   const jar = await cookies();
   for (const { name } of jar.getAll()) {
     if (/^(__Secure-|__Host-)?next-auth\.(session-token|csrf-token|callback-url)(\.\d+)?$/.test(name)) jar.delete(name);

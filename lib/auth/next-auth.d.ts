@@ -12,5 +12,9 @@ declare module "next-auth/jwt" {
     role?: Role;
     /** Read-only: a decrypted token is kept and shared by every request (lib/cache/stores.ts). */
     teamIds?: readonly string[];
+    /** The user's session version when this session was made (lib/data/user-admin.ts). */
+    sv?: number;
+    /** When the person signed in (seconds since 1970): the session ends 12 h later, refreshed or not. */
+    authTime?: number;
   }
 }

@@ -2,18 +2,43 @@
 // provider when OIDC_* is set. Sessions are JWTs carrying the user's id, role and teams.
 import "server-only";
 import type { AuthOptions } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env, oidcConfig } from "../env";
-import { getPasswordHash, getUserByEmail, getUserById } from "../data/users";
-import { DUMMY_HASH, verifyPassword } from "./password";
+import { endSessions } from "../data/user-admin";
+import { getPasswordHash, getSessionUser, getUserByEmail } from "../data/users";
+import { clientAddress } from "./client-address";
+import { DUMMY_HASH, PasswordCheckBusy, verifyPassword } from "./password";
+import { signInError } from "./sign-in-errors";
+import { recordSignInFailure, recordSignInSuccess, signInRefusal } from "./sign-in-limits";
+import { SESSION_SECONDS, sessionCurrent } from "./session-token";
 
 const CredentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(200),
 });
 
-const SESSION_SECONDS = 12 * 60 * 60;
+/** Thrown when a session's cookie is refreshed after the session ended: next-auth then clears it. */
+class SessionEnded extends Error {
+  override name = "SessionEnded";
+  constructor() {
+    super("The session has ended.");
+  }
+}
+
+/** The session's two marks, set once at sign-in: the person's session version and the time. */
+async function stampSession(token: JWT, userId: string) {
+  const found = await getSessionUser(userId);
+  if (!found) return;
+  token.uid = found.user.id;
+  token.role = found.user.role;
+  token.teamIds = found.user.teamIds;
+  token.email = found.user.email;
+  token.name = found.user.name;
+  token.sv = found.sessionVersion;
+  token.authTime = Math.floor(Date.now() / 1000);
+}
 
 export function authOptions(): AuthOptions {
   const sso = oidcConfig();
@@ -27,16 +52,32 @@ export function authOptions(): AuthOptions {
       CredentialsProvider({
         name: "E-mail and password",
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(raw) {
+        async authorize(raw, request) {
           const parsed = CredentialsSchema.safeParse(raw);
           if (!parsed.success) return null;
-          const row = await getPasswordHash(parsed.data.email);
-          // Always compare, so an unknown e-mail takes as long as a wrong password.
-          const valid = await verifyPassword(parsed.data.password, row?.passwordHash ?? DUMMY_HASH);
-          if (!row?.passwordHash || !valid) return null;
-          const user = await getUserById(row.id);
+          const { email, password } = parsed.data;
+          // Limits first: a locked account or a blocked address costs no password check.
+          const address = clientAddress(request?.headers ?? {}, env().PATCHPARTY_TRUSTED_PROXIES);
+          const refusal = await signInRefusal(email, address);
+          if (refusal) throw new Error(signInError(refusal.reason === "account-locked" ? "locked" : "address-blocked", refusal.retryAfterSeconds));
+          const row = await getPasswordHash(email);
+          let valid: boolean;
+          try {
+            // Always compare, so an unknown e-mail takes as long as a wrong password.
+            valid = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+          } catch (error) {
+            if (error instanceof PasswordCheckBusy) throw new Error(signInError("busy"));
+            throw error;
+          }
+          if (!row?.passwordHash || !valid) {
+            await recordSignInFailure(email, address, new Date());
+            return null;
+          }
+          const found = await getSessionUser(row.id);
           // An executor is a machine: it reports through the API with a token and opens no session.
-          return user && user.role !== "EXECUTOR" ? { id: user.id, email: user.email, name: user.name } : null;
+          if (!found || found.user.role === "EXECUTOR") return null;
+          await recordSignInSuccess(email);
+          return { id: found.user.id, email: found.user.email, name: found.user.name };
         },
       }),
       ...(sso
@@ -67,15 +108,13 @@ export function authOptions(): AuthOptions {
       },
       async jwt({ token, user, account }) {
         if (user && account) {
-          const current = account.provider === "credentials" ? await getUserById(user.id) : await getUserByEmail(user.email ?? "");
-          if (current) {
-            token.uid = current.id;
-            token.role = current.role;
-            token.teamIds = current.teamIds;
-            token.email = current.email;
-            token.name = current.name;
-          }
+          const id = account.provider === "credentials" ? user.id : (await getUserByEmail(user.email ?? ""))?.id;
+          if (id) await stampSession(token, id);
+          return token;
         }
+        // A refresh (GET /api/auth/session): an ended session gets no new cookie; next-auth clears it.
+        const found = typeof token.uid === "string" ? await getSessionUser(token.uid) : null;
+        if (!found || !sessionCurrent(token, found.sessionVersion, new Date())) throw new SessionEnded();
         return token;
       },
       async session({ session, token }) {
@@ -86,6 +125,25 @@ export function authOptions(): AuthOptions {
         }
         return session;
       },
+    },
+    events: {
+      // next-auth's own sign-out (POST /api/auth/signout) ends every session of the person, as
+      // the portal's button does (lib/actions/session.ts).
+      async signOut({ token }) {
+        if (typeof token?.uid === "string") await endSessions(token.uid, { id: token.uid, label: token.email ?? token.uid }, "sign-out");
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        // An ended session refreshed is expected, not an error worth a log line.
+        const cause = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+        if (code === "JWT_SESSION_ERROR" && cause instanceof Error && cause.name === "SessionEnded") return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth][warn][${code}]`);
+      },
+      debug() {},
     },
   };
 }

@@ -38,11 +38,16 @@ export type Permission =
   | { action: "template:manage" }
   | { action: "upgrade:force" }
   | { action: "change:decide" }
+  // The audit log: who did what, with e-mail addresses and sign-in lockouts (decision 017).
   | { action: "audit:read" }
+  // Customer notices hold customers' e-mail addresses: owners read their teams' (noticeTeams).
+  | { action: "notice:read" }
   | { action: "token:manage" }
   // Seeing how upgrades are executed: the executors' settings and which templates choose their own.
   | { action: "execution:configure" }
   | { action: "team:manage" }
+  // People: their roles, their sessions ("sign out everywhere"), their sign-in lockouts.
+  | { action: "user:manage" }
   // Recording an upgrade's outcome: admins any, owners their team's resources, executors (machines) any.
   | { action: "execution:report"; target: { teamId: string | null } };
 
@@ -54,8 +59,11 @@ export function can(user: CurrentUser | null, permission: Permission): boolean {
   switch (permission.action) {
     case "portal:read":
     case "calendar:export":
-    case "audit:read":
       return true;
+    case "audit:read":
+      return user.role === "APPROVER";
+    case "notice:read":
+      return user.role === "APPROVER" || user.role === "OWNER";
     case "resource:change":
       return user.role === "OWNER" && user.teamIds.includes(permission.target.teamId);
     case "resource:bulk":
@@ -69,3 +77,7 @@ export function can(user: CurrentUser | null, permission: Permission): boolean {
       return false;
   }
 }
+
+/** The teams whose customer notices `user` may read: null for all (admins, approvers). */
+export const noticeTeams = (user: CurrentUser): string[] | null =>
+  user.role === "ADMIN" || user.role === "APPROVER" ? null : user.role === "OWNER" ? user.teamIds : [];

@@ -23,3 +23,15 @@ export async function decodeSessionToken(params: { token?: string; secret: strin
   }
   return typeof token.exp === "number" && token.exp * 1000 > Date.now() ? token : null;
 }
+
+/** How long a session lasts from sign-in. Refreshing the cookie does not move its start. */
+export const SESSION_SECONDS = 12 * 60 * 60;
+
+/**
+ * Whether a session is still current: made with the person's present session version (sign-out,
+ * a password or role change and an admin's "sign out everywhere" raise it) and less than
+ * SESSION_SECONDS after they signed in. A token from before versions has neither and is not.
+ */
+export function sessionCurrent(token: Pick<JWT, "sv" | "authTime">, sessionVersion: number, now: Date): boolean {
+  return token.sv === sessionVersion && typeof token.authTime === "number" && now.getTime() / 1000 - token.authTime < SESSION_SECONDS;
+}

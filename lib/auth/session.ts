@@ -5,12 +5,12 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { findUserByToken } from "../data/api-tokens";
-import { getUserById } from "../data/users";
+import { getSessionUser } from "../data/users";
 import { env } from "../env";
 import type { CurrentUser } from "./permissions";
-import { decodeSessionToken } from "./session-token";
+import { decodeSessionToken, sessionCurrent } from "./session-token";
 
-/** The signed-in user as the database has them now (role changes apply at once). */
+/** The signed-in user as the database has them now, while their session is current (session-token.ts). */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   // Cookies first: reading them is what makes a page that asks who is calling dynamic (a page that
   // returned before it would be prerendered at build time, signed out, for everyone).
@@ -20,7 +20,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   // The session cookie only (next-auth names it, and splits a long one, as it set it); an
   // Authorization header is the API's, read by authenticateRequest.
   const token = await getToken({ req: { cookies: jar, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"], secret, decode: decodeSessionToken });
-  return typeof token?.uid === "string" ? getUserById(token.uid) : null;
+  if (typeof token?.uid !== "string") return null;
+  const found = await getSessionUser(token.uid);
+  return found && sessionCurrent(token, found.sessionVersion, new Date()) ? found.user : null;
 });
 
 export async function requireUser(): Promise<CurrentUser> {

@@ -350,13 +350,21 @@ export async function deliverNotices(
   return result;
 }
 
-/** Notices newest first, keyset on (createdAt, id); optionally of one party or state. */
+/** Notices newest first, keyset on (createdAt, id); optionally of one party or state, or of some teams only (null: all). */
 export async function listNotifications(
-  options: { partyId?: string; templateId?: string; state?: "PENDING" | "SENDING" | "SENT" | "FAILED"; before?: { at: Date; id: string }; limit?: number } = {},
+  options: {
+    partyId?: string;
+    templateId?: string;
+    state?: "PENDING" | "SENDING" | "SENT" | "FAILED";
+    before?: { at: Date; id: string };
+    limit?: number;
+    teamIds?: string[] | null;
+  } = {},
 ) {
   const limit = options.limit ?? 50;
   const rows = await db.notification.findMany({
     where: {
+      ...(options.teamIds ? { teamId: { in: options.teamIds } } : {}),
       ...(options.partyId ? { partyId: options.partyId } : {}),
       ...(options.templateId ? { templateId: options.templateId } : {}),
       ...(options.state ? { state: options.state } : {}),

@@ -27,10 +27,15 @@ export const USER_WITH_TEAMS = [
 export const currentUserOf = (row: CurrentUser | undefined): CurrentUser | null =>
   row ? { id: row.id, email: row.email, name: row.name, role: row.role, teamIds: row.teamIds } : null;
 
-/** The user whose `column` is the value (compiled once: every page reads its user). */
+/** The user whose `column` is the value, and their session version (compiled once: every page reads its user). */
 const userWhere = (column: "u.id" | "u.email") =>
   prepared((v: { value: string }) =>
-    qb.selectFrom("User as u").leftJoin("TeamMembership as m", "m.userId", "u.id").select(USER_WITH_TEAMS).where(column, "=", v.value).groupBy("u.id"),
+    qb
+      .selectFrom("User as u")
+      .leftJoin("TeamMembership as m", "m.userId", "u.id")
+      .select([...USER_WITH_TEAMS, "u.sessionVersion"])
+      .where(column, "=", v.value)
+      .groupBy("u.id"),
   );
 const userById = userWhere("u.id");
 const userByEmail = userWhere("u.email");
@@ -38,6 +43,13 @@ const userByEmail = userWhere("u.email");
 export async function getUserById(id: string): Promise<CurrentUser | null> {
   const [row] = await execute(userById({ value: id }));
   return currentUserOf(row);
+}
+
+/** The user of a session, with the version their sessions must carry to be current (lib/auth/session.ts). */
+export async function getSessionUser(id: string): Promise<{ user: CurrentUser; sessionVersion: number } | null> {
+  const [row] = await execute(userById({ value: id }));
+  const user = currentUserOf(row);
+  return user && row ? { user, sessionVersion: row.sessionVersion } : null;
 }
 
 export async function getUserByEmail(email: string): Promise<CurrentUser | null> {

@@ -49,6 +49,13 @@ export const AUDIT_ACTIONS = [
   "calendar-feed.revoke",
   "api-token.create",
   "api-token.revoke",
+  "user.create",
+  "user.role",
+  "user.sessions-end",
+  "user.password-change",
+  "user.lockout",
+  "user.unlock",
+  "sign-in.address-blocked",
 ] as const;
 
 export const AuditQuerySchema = z.object({

@@ -26,3 +26,38 @@ export const NewUserSchema = z.object({
 });
 
 export type NewUser = z.infer<typeof NewUserSchema>;
+
+const userId = z.string().trim().min(1, "Which person? Give their id.").max(40, "That is not a person's id.");
+
+/** A role as the users page and the API take it: "approver" or "APPROVER". */
+export const RoleSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(USER_ROLES, { error: `role must be one of ${USER_ROLES.join(", ")}.` }))
+  .transform((role) => role.toUpperCase() as Uppercase<typeof role>);
+
+export const UserIdSchema = z.object({ id: userId });
+export const RoleChangeSchema = z.object({ id: userId, role: RoleSchema });
+/** PATCH /api/v1/users/{id}: what may change. */
+export const UserPatchSchema = z.object({ role: RoleSchema }).strict();
+
+export const UserListQuerySchema = z.object({
+  q: z.string().trim().max(100, "q is at most 100 characters.").optional(),
+  after: z.string().trim().toLowerCase().max(254, "after is an e-mail address, at most 254 characters.").optional(),
+});
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 200;
+
+export const PasswordChangeSchema = z
+  .object({
+    current: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX),
+    next: z
+      .string()
+      .min(PASSWORD_MIN, `A password is at least ${PASSWORD_MIN} characters.`)
+      .max(PASSWORD_MAX, `A password is at most ${PASSWORD_MAX} characters.`),
+    confirm: z.string().max(PASSWORD_MAX),
+  })
+  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "The two new passwords differ." })
+  .refine((v) => v.next !== v.current, { path: ["next"], message: "Choose a password other than your current one." });

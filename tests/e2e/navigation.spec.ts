@@ -45,7 +45,11 @@ test("the resource list pages through the fleet and searches by name", async ({ 
 
 test("a long filter list is drawn in the browser: the server sends the chosen option, the page offers them all", async ({ page }) => {
   const noErrors = failOnConsoleErrors(page);
+  // The audit log is the approvers' and admins' (decision 017): a viewer finds no such page.
   await signIn(page, "viewer@example.com");
+  expect((await page.request.get("/audit")).status()).toBe(404);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, "approver@example.com");
   // The audit's action filter has some fifty options, more than the server draws.
   const html = await (await page.request.get("/audit?action=resource.exclude")).text();
   const select = /<select[^>]*id="audit-action"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? "";

@@ -44,7 +44,10 @@ test("an owner excludes with a reason, then includes into group 2 and sees the n
   await expect(page.getByRole("table", { name: "Include and exclude history" })).toContainText("included, group 2");
   await page.screenshot({ path: testInfo.outputPath("included.png"), fullPage: true });
 
-  // The audit shows both changes, filterable by resource.
+  // The audit shows both changes, filterable by resource: to approvers and admins, not owners (decision 017).
+  expect((await page.request.get("/audit")).status()).toBe(404);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, "approver@example.com");
   await page.goto(`/audit?resource=${resource.name}`);
   await expect(page.getByTestId("audit-rows").getByRole("row")).toHaveCount(2);
   await expect(page.getByTestId("audit-rows")).toContainText("resource.exclude");

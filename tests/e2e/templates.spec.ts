@@ -121,6 +121,10 @@ test("the demo templates show their states; a viewer sees no version controls", 
   await expect(notices.getByTestId("template-notices")).toContainText(/Announcement: Waiting to send × \d+/);
   await expect(notices.getByText(/^Short notice: customers were told of this date only \d+ day\(s\) before it/)).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("template-notices.png"), fullPage: true });
+  // The notices themselves hold customers' addresses: not a viewer's to read (decision 017); an approver's.
+  expect((await page.request.get("/api/v1/notifications")).status()).toBe(403);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, "approver@example.com");
   const api = (await (await page.request.get("/api/v1/notifications")).json()) as {
     items: { subject: string; template: { name: string } | null; version: string | null }[];
   };

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -9,6 +10,7 @@ import { FilterSelect, type FilterOption } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listAuditEvents } from "@/lib/data/audit-log";
 import { formatDateTime } from "@/lib/format";
@@ -38,7 +40,7 @@ function Filter({ label, name, value, type = "text", placeholder }: { label: str
 const isoDay = (d?: Date) => d?.toISOString().slice(0, 10);
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
+  if (!can(await requireUser(), { action: "audit:read" })) notFound();
   const query = auditQueryFromSearchParams(await searchParams);
   const [{ rows, nextCursor }, zone] = await Promise.all([listAuditEvents(query), viewerTimeZone()]);
   const params = new URLSearchParams();

@@ -1,6 +1,7 @@
 import { FilterTabs } from "@/components/ui/filter-tabs";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { NOTICE_KIND_LABELS, NoticeStateBadge } from "@/components/notifications/notice-state-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
@@ -8,6 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { NewestFirstPager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
+import { can, noticeTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listNotifications } from "@/lib/data/notifications";
 import { env } from "@/lib/env";
@@ -21,10 +23,11 @@ const STATES = ["PENDING", "SENDING", "SENT", "FAILED"] as const;
 const STATE_LABELS = { PENDING: "Pending", SENDING: "Sending", SENT: "Sent", FAILED: "Failed" } as const;
 
 export default async function NotificationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireUser();
+  const user = await requireUser();
+  if (!can(user, { action: "notice:read" })) notFound();
   const query = NotificationQuerySchema.safeParse(await searchParams);
   const filter = query.success ? query.data : {};
-  const page = await listNotifications({ state: filter.state, before: filter.cursor });
+  const page = await listNotifications({ state: filter.state, before: filter.cursor, teamIds: noticeTeams(user) });
   const href = (state: string | null, cursor?: string) => withQuery("/notifications", { state, cursor });
   return (
     <>

@@ -193,7 +193,13 @@ export default async function TemplatePage({ params, searchParams }: Props) {
       </div>
 
       {notices.counts.length > 0 || shortNotice ? (
-        <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="template-notices" className="mt-6" />
+        <NoticesCard
+          counts={notices.counts}
+          shortNotice={shortNotice}
+          testId="template-notices"
+          linkToNotices={can(user, { action: "notice:read" })}
+          className="mt-6"
+        />
       ) : null}
 
       <Card aria-labelledby="runs" className="mt-6">

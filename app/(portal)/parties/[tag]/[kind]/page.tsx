@@ -158,7 +158,13 @@ export default async function PartyPage({ params, searchParams }: Params) {
         </Card>
       ) : null}
       {notices && (notices.counts.length > 0 || shortNotice) ? (
-        <NoticesCard counts={notices.counts} shortNotice={shortNotice} testId="party-notices" className="mb-6" />
+        <NoticesCard
+          counts={notices.counts}
+          shortNotice={shortNotice}
+          testId="party-notices"
+          linkToNotices={can(user, { action: "notice:read" })}
+          className="mb-6"
+        />
       ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="min-w-0 lg:col-span-2" aria-labelledby="slots">
