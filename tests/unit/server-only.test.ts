@@ -7,8 +7,11 @@ const SERVER_FOLDERS = ["lib/data", "lib/rollout", "lib/notify", "lib/jobs", "li
 // lib/env.ts is not marked: next.config.ts reads it, and Next loads its config outside the bundles
 // (where "server-only" does not resolve). It reads process.env, which a browser bundle has nothing of.
 const SERVER_FILES = ["lib/db.ts", "lib/viewer.ts", "lib/web-server.ts"];
-/** Shared with client components on purpose: `can()` decides what a page shows as well as what it allows. */
-const SHARED = new Set(["lib/auth/permissions.ts"]);
+/**
+ * Shared with client components on purpose: `can()` decides what a page shows as well as what it
+ * allows; the sign-in form words the codes a refused sign-in carries.
+ */
+const SHARED = new Set(["lib/auth/permissions.ts", "lib/auth/sign-in-errors.ts"]);
 
 function modules(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
