@@ -57,7 +57,8 @@ test("an approver approves the submitted change of the next production party, wi
 
 test("customers' notices are listed, and the party page counts them", async ({ page }, testInfo) => {
   const noErrors = failOnConsoleErrors(page);
-  await signIn(page, "viewer@example.com");
+  // Notices hold customers' e-mail addresses: approvers and admins read them all (decision 017).
+  await signIn(page, "approver@example.com");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Notices" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Customer notices" })).toBeVisible();
   await expect(page.getByText("No SMTP server is configured")).toBeVisible();

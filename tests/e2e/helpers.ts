@@ -29,3 +29,18 @@ export function failOnConsoleErrors(page: Page) {
  */
 export const nextPartyCard = (page: Page, kind: "qa" | "production") =>
   page.getByRole("region", { name: kind === "qa" ? "Next QA Patch Party" : "Next Production Patch Party" });
+
+/**
+ * A page the signed-in person may not see shows "Page not found" (the portal's loading state has
+ * already sent the status line by the time the page decides, so the answer's status says 200).
+ */
+export async function expectNotFound(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+}
+
+/** Signs out with the shell's button and waits for the sign-in page. */
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+}

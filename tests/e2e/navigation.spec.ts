@@ -1,10 +1,16 @@
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { expectNotFound, failOnConsoleErrors, signIn, signOut } from "./helpers";
 
 test("every section of the navigation opens", async ({ page }, testInfo) => {
   const noErrors = failOnConsoleErrors(page);
-  await signIn(page, "viewer@example.com");
   const nav = page.getByRole("navigation", { name: "Main" });
+  // Notices (customers' e-mail addresses) and the audit log are not a viewer's (decision 017).
+  await signIn(page, "viewer@example.com");
+  await expect(nav.getByRole("link", { name: "Calendar" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Notices" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Audit" })).toHaveCount(0);
+  await signOut(page);
+  await signIn(page, "approver@example.com");
   for (const [link, heading] of [
     ["Calendar", "Patch calendar"],
     ["Resources", "Resources"],
@@ -47,8 +53,8 @@ test("a long filter list is drawn in the browser: the server sends the chosen op
   const noErrors = failOnConsoleErrors(page);
   // The audit log is the approvers' and admins' (decision 017): a viewer finds no such page.
   await signIn(page, "viewer@example.com");
-  expect((await page.request.get("/audit")).status()).toBe(404);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await expectNotFound(page, "/audit");
+  await signOut(page);
   await signIn(page, "approver@example.com");
   // The audit's action filter has some fifty options, more than the server draws.
   const html = await (await page.request.get("/audit?action=resource.exclude")).text();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { expectNotFound, failOnConsoleErrors, signIn, signOut } from "./helpers";
 
 type Item = { name: string; group: number; cluster: string | null };
 
@@ -45,8 +45,8 @@ test("an owner excludes with a reason, then includes into group 2 and sees the n
   await page.screenshot({ path: testInfo.outputPath("included.png"), fullPage: true });
 
   // The audit shows both changes, filterable by resource: to approvers and admins, not owners (decision 017).
-  expect((await page.request.get("/audit")).status()).toBe(404);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await expectNotFound(page, "/audit");
+  await signOut(page);
   await signIn(page, "approver@example.com");
   await page.goto(`/audit?resource=${resource.name}`);
   await expect(page.getByTestId("audit-rows").getByRole("row")).toHaveCount(2);

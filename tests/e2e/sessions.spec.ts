@@ -120,7 +120,7 @@ test("an admin's Sign out everywhere and a role change end the person's sessions
   await expectEnded(browser, baseURL!, again.value);
   // Back as they were, in the page this time.
   await admin.goto("/admin/users?q=owner.web");
-  await admin.getByLabel("Role of owner.web@example.com").selectOption("owner");
+  await admin.getByLabel("Role of owner.web@example.com", { exact: true }).selectOption("owner");
   await admin.getByRole("button", { name: "Save the role of owner.web@example.com" }).click();
   await expect(admin.getByRole("row", { name: /owner\.web@example\.com/ }).getByRole("status")).toHaveText("Role changed; their sessions ended.");
   await admin.context().close();
@@ -133,11 +133,11 @@ test("five wrong passwords lock the account, even against the right one, until a
     await page.getByLabel("E-mail").fill(email);
     await page.getByLabel("Password").fill(`wrong-${i}`);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+    await expect(page.locator("#signin-error")).toHaveText("Wrong e-mail or password.");
   }
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText(/this account: it is locked\. Wait 15 minutes and try again, or ask an admin to unlock it\./);
+  await expect(page.locator("#signin-error")).toHaveText(/this account: it is locked\. Wait 15 minutes and try again, or ask an admin to unlock it\./);
 
   const admin = await adminPage(browser, baseURL!);
   await admin.goto("/admin/users?q=owner.network");

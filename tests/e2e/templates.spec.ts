@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { failOnConsoleErrors, signIn, signOut } from "./helpers";
 
 test("an admin links a new policy to a template, bumps its version, gets the change approved and watches the members upgrade", async ({
   page,
@@ -24,9 +24,25 @@ test("an admin links a new policy to a template, bumps its version, gets the cha
   await page.getByRole("button", { name: "Create policy" }).click();
   await expect(page.getByRole("heading", { level: 1, name: policy })).toBeVisible();
 
-  // Six standalone VMs as the fleet.
-  const list = (await (await page.request.get("/api/v1/resources?kind=vm&limit=6")).json()) as { items: { name: string }[] };
-  const members = list.items.map((i) => i.name);
+  // Six standalone VMs as the fleet: VMs that no template has yet (a member belongs to one only).
+  const taken = new Set<string>();
+  for (const t of (await (await page.request.get("/api/v1/templates")).json()) as { id: string }[]) {
+    let after: string | null = null;
+    do {
+      const query: string = after === null ? "" : `?after=${encodeURIComponent(after)}`;
+      const batch = (await (await page.request.get(`/api/v1/templates/${t.id}/members${query}`)).json()) as {
+        members: { name: string }[];
+        next: string | null;
+      };
+      for (const m of batch.members) taken.add(m.name);
+      after = batch.next;
+    } while (after !== null);
+  }
+  const list = (await (await page.request.get("/api/v1/resources?kind=vm&limit=200")).json()) as { items: { name: string }[] };
+  const members = list.items
+    .map((i) => i.name)
+    .filter((n) => !taken.has(n))
+    .slice(0, 6);
   expect(members).toHaveLength(6);
 
   const name = `VM fleet ${Date.now()}`;
@@ -123,7 +139,7 @@ test("the demo templates show their states; a viewer sees no version controls", 
   await page.screenshot({ path: testInfo.outputPath("template-notices.png"), fullPage: true });
   // The notices themselves hold customers' addresses: not a viewer's to read (decision 017); an approver's.
   expect((await page.request.get("/api/v1/notifications")).status()).toBe(403);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await signIn(page, "approver@example.com");
   const api = (await (await page.request.get("/api/v1/notifications")).json()) as {
     items: { subject: string; template: { name: string } | null; version: string | null }[];
