@@ -13,21 +13,23 @@ const ROLES = Object.keys(ROLE_LABELS) as Role[];
 export function RoleForm({ id, email, role }: { id: string; email: string; role: Role }) {
   const [state, action, pending] = useActionState(changeRoleAction, { ok: false });
   return (
-    <form action={action} className="flex flex-wrap items-center gap-2">
+    <form action={action} className="flex flex-col gap-1">
       <input type="hidden" name="id" value={id} />
       <label htmlFor={`role-${id}`} className="sr-only">
         Role of {email}
       </label>
-      <select id={`role-${id}`} name="role" defaultValue={role.toLowerCase()} className={`${inputClass} w-auto min-w-40`}>
-        {ROLES.map((r) => (
-          <option key={r} value={r.toLowerCase()}>
-            {ROLE_LABELS[r].replace(/ \(.*\)$/, "")}
-          </option>
-        ))}
-      </select>
-      <Button type="submit" variant="secondary" disabled={pending} aria-label={`Save the role of ${email}`}>
-        Save
-      </Button>
+      <div className="flex items-center gap-2">
+        <select id={`role-${id}`} name="role" defaultValue={role.toLowerCase()} className={`${inputClass} w-auto min-w-36`}>
+          {ROLES.map((r) => (
+            <option key={r} value={r.toLowerCase()}>
+              {ROLE_LABELS[r].replace(/ \(.*\)$/, "")}
+            </option>
+          ))}
+        </select>
+        <Button type="submit" variant="secondary" disabled={pending} aria-label={`Save the role of ${email}`}>
+          Save
+        </Button>
+      </div>
       {state.message ? (
         <span role={state.ok ? "status" : "alert"} className={`text-xs ${state.ok ? "text-emerald-700" : "text-rose-700"}`}>
           {state.message}

@@ -3,7 +3,9 @@ import { cx } from "./cx";
 
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto">
+    // `relative`: a visually hidden header (`sr-only`, absolutely placed) stays inside the scroller
+    // instead of widening the page on a phone.
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}
