@@ -196,7 +196,8 @@ export const ROUND_TRIP = {
   name: "exclude + include",
   async step(c: BenchContext, client: number): Promise<boolean> {
     const name = (await data(c)).roundTrip[client]!;
-    const headers = { Cookie: c.admin, "Content-Type": "application/json" };
+    // As the portal's own page sends it: a cookie-signed write from elsewhere is refused (decision 017).
+    const headers = { Cookie: c.admin, "Content-Type": "application/json", Origin: new URL(c.base).origin };
     const url = `${c.base}/api/v1/resources/${encodeURIComponent(name)}/exclusion`;
     const out = await fetch(url, { method: "PUT", headers, body: JSON.stringify({ reason: "Benchmark: excluded for a moment" }) });
     const back = await fetch(url, { method: "DELETE", headers, body: JSON.stringify({ group: 1 }) });

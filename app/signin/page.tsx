@@ -4,19 +4,15 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Alert } from "@/components/ui/alert";
 import { getCurrentUser } from "@/lib/auth/session";
-import { oidcConfig } from "@/lib/env";
+import { env, oidcConfig } from "@/lib/env";
+import { callbackPath } from "@/lib/url";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Only paths inside the portal, so the form cannot be used to send people elsewhere. */
-function safeCallback(value: string | string[] | undefined) {
-  const url = typeof value === "string" ? value : "/";
-  return url.startsWith("/") && !url.startsWith("//") ? url : "/";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only paths inside the portal, so the form cannot be used to send people elsewhere.
+  const callbackUrl = callbackPath(params.callbackUrl, env().NEXTAUTH_URL);
   if (await getCurrentUser()) redirect(callbackUrl);
   const sso = oidcConfig();
   return (

@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
+import { callbackPath } from "@/lib/url";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
@@ -28,7 +29,8 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { n
       setError(signInErrorMessage(result?.error));
       return;
     }
-    router.replace(callbackUrl);
+    // The page resolved it already; resolved again here, against where the form really is.
+    router.replace(callbackPath(callbackUrl, window.location.origin));
     router.refresh();
   }
 
@@ -53,7 +55,7 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { n
           <div className="relative text-center text-xs text-slate-400">
             <span className="bg-white px-2">or</span>
           </div>
-          <Button variant="secondary" className="w-full" onClick={() => signIn("oidc", { callbackUrl })}>
+          <Button variant="secondary" className="w-full" onClick={() => signIn("oidc", { callbackUrl: callbackPath(callbackUrl, window.location.origin) })}>
             Sign in with {sso.name}
           </Button>
         </>

@@ -1,12 +1,16 @@
 // Uniform JSON answers for /api/v1: { error } with a status chosen on purpose.
 import "server-only";
 import type { z } from "zod";
+import { CrossSiteRequest } from "../auth/same-origin";
+import { env } from "../env";
+import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, servedOverHttps } from "../security-headers";
 import { firstIssue } from "../validation/common";
+import { BODY_LIMITS } from "../validation/limits";
 
 /** Messages may quote what was sent; a huge value is cut, not echoed back whole. */
 const MESSAGE_MAX = 300;
 
-export function apiError(status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503, message: string) {
+export function apiError(status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503, message: string) {
   const error = message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX - 1)}…` : message;
   return Response.json({ error }, { status, headers: status === 401 ? { "WWW-Authenticate": 'Bearer realm="PatchParty"' } : undefined });
 }
@@ -30,15 +34,72 @@ export function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
-const MAX_BODY = 64 * 1024;
+/** The media type of a Content-Type header, without its parameters, in lower case. */
+const mediaType = (request: Request) => (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 
-/** The request's JSON body, or a 400 answer saying what is wrong with it. A route that takes more (an execution's output) says how much. */
+/** application/json or any `+json` type (application/merge-patch+json, …). */
+export const isJsonType = (type: string) => type === "application/json" || /^application\/[\w.-]+\+json$/.test(type);
+
+/** What a body must be, for a caller signed in with the session cookie: `types` names it in the 415's message. */
+export type BodyType = { accepts: (mediaType: string) => boolean; types: string };
+export const JSON_BODY: BodyType = { accepts: isJsonType, types: "application/json" };
+export const CSV_BODY: BodyType = { accepts: (type) => type === "text/csv", types: "text/csv" };
+
+const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} kB`);
+
+/** Whether the request says it carries a body (a length above 0, or a body it does not measure: chunked). */
+function declaresBody(request: Request) {
+  const length = request.headers.get("content-length");
+  return length === null ? request.body !== null : length.trim() !== "0";
+}
+
+/**
+ * The request's body as text, at most `maxBytes` (BODY_LIMITS): a longer Content-Length is refused
+ * (413) before a byte is read, and a body without one (chunked) is counted as it arrives and refused at the cap,
+ * so an oversized upload is never held whole. A caller signed in with the session cookie (no
+ * Authorization header: handlers authenticate before they read) must send `type`, else 415: a form
+ * on another site can post text/plain or form data without asking the browser first, JSON it
+ * cannot. Bearer calls are not held to it.
+ */
+export async function readText(
+  request: Request,
+  { maxBytes, type }: { maxBytes: number; type: BodyType },
+): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  const tooLarge = () => {
+    const response = apiError(413, `body: must be at most ${maxBytes} bytes (${sizeText(maxBytes)})`);
+    // Else the server would read the rest of the upload to keep the connection: closing it stops the sender.
+    response.headers.set("Connection", "close");
+    return { ok: false as const, response };
+  };
+  if (Number(request.headers.get("content-length")) > maxBytes) return tooLarge();
+  if (!request.headers.has("authorization") && declaresBody(request) && !type.accepts(mediaType(request))) {
+    return { ok: false, response: apiError(415, `Content-Type: must be ${type.types}`) };
+  }
+  if (!request.body) return { ok: true, text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  return { ok: true, text: Buffer.concat(chunks, total).toString("utf8") };
+}
+
+/** The request's JSON body, or a 400/413/415 answer saying what is wrong with it. A route that takes more (an execution's output) says how much. */
 export async function readJson(
   request: Request,
-  { maxBytes = MAX_BODY }: { maxBytes?: number } = {},
+  { maxBytes = BODY_LIMITS.json }: { maxBytes?: number } = {},
 ): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  const text = await request.text();
-  if (text.length > maxBytes) return { ok: false, response: apiError(400, `body: must be at most ${maxBytes} bytes`) };
+  const read = await readText(request, { maxBytes, type: JSON_BODY });
+  if (!read.ok) return read;
+  const text = read.text;
   if (text.trim() === "") return { ok: true, body: {} };
   try {
     return { ok: true, body: JSON.parse(text) };
@@ -126,26 +187,51 @@ async function uncompressedWhenShort(response: Response): Promise<Response> {
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
+/** The security headers of an API answer (security-headers.ts); HSTS when NEXTAUTH_URL is https, read when the process runs. */
+function withSecurityHeaders(response: Response): Response {
+  const missing = Object.entries({
+    ...baseSecurityHeaders(servedOverHttps(env().NEXTAUTH_URL)),
+    "Content-Security-Policy": API_CONTENT_SECURITY_POLICY,
+  }).filter(([name]) => !response.headers.has(name));
+  try {
+    for (const [name, value] of missing) response.headers.set(name, value);
+    return response;
+  } catch {
+    // A response whose headers cannot change (a redirect's, a fetched one's): copied.
+    const headers = new Headers(response.headers);
+    for (const [name, value] of missing) headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+const CROSS_SITE_MESSAGE =
+  "This write came from another site, signed with your PatchParty session: refused, nothing was changed. " +
+  "Change things from PatchParty's own pages, or call the API with a token (Authorization: Bearer …).";
+
 /**
  * Every /api/v1 handler is wrapped in this: an error that escapes a handler becomes a JSON answer
- * instead of an empty 500. While the database is unreachable (restarting, say) that is 503 with
- * Retry-After; anything else is logged on the server and answered with a message that says nothing
- * of the cause.
+ * instead of an empty 500. A cookie-signed write from another site (authenticateRequest throws
+ * it) is 403. While the database is unreachable (restarting, say) that is 503 with Retry-After;
+ * anything else is logged on the server and answered with a message that says nothing of the
+ * cause. Every answer carries the security headers.
  */
 export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response) {
-  return async (...args: A): Promise<Response> => {
-    try {
-      return await uncompressedWhenShort(await handler(...args));
-    } catch (error) {
-      if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
-      if (isDatabaseUnavailable(error)) {
-        return Response.json(
-          { error: "The database is unavailable right now; nothing was changed. Try again in a few seconds." },
-          { status: 503, headers: { "Retry-After": "5" } },
-        );
-      }
-      console.error("API request failed", error);
-      return apiError(500, "Something went wrong on our side; it was logged. Nothing was changed.");
+  return async (...args: A): Promise<Response> => withSecurityHeaders(await answer(handler, args));
+}
+
+async function answer<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response, args: A): Promise<Response> {
+  try {
+    return await uncompressedWhenShort(await handler(...args));
+  } catch (error) {
+    if (error instanceof CrossSiteRequest) return apiError(403, CROSS_SITE_MESSAGE);
+    if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
+    if (isDatabaseUnavailable(error)) {
+      return Response.json(
+        { error: "The database is unavailable right now; nothing was changed. Try again in a few seconds." },
+        { status: 503, headers: { "Retry-After": "5" } },
+      );
     }
-  };
+    console.error("API request failed", error);
+    return apiError(500, "Something went wrong on our side; it was logged. Nothing was changed.");
+  }
 }

@@ -6,6 +6,7 @@ import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env, oidcConfig } from "../env";
+import { callbackPath } from "../url";
 import { endSessions } from "../data/user-admin";
 import { getPasswordHash, getSessionUser, getUserByEmail } from "../data/users";
 import { clientAddress } from "./client-address";
@@ -100,6 +101,11 @@ export function authOptions(): AuthOptions {
         : []),
     ],
     callbacks: {
+      // Wherever next-auth sends a browser after signing in or out (an SSO callbackUrl included):
+      // a path on the portal, never another site (lib/url.ts says how it is resolved).
+      redirect({ url, baseUrl }) {
+        return new URL(callbackPath(url, baseUrl), baseUrl).toString();
+      },
       // SSO signs in only people an admin has added; their role comes from PatchParty, not the provider.
       async signIn({ user, account }) {
         if (account?.provider === "credentials") return true;

@@ -8,6 +8,7 @@ import { findUserByToken } from "../data/api-tokens";
 import { getSessionUser } from "../data/users";
 import { env } from "../env";
 import type { CurrentUser } from "./permissions";
+import { CrossSiteRequest, isSameOriginWrite } from "./same-origin";
 import { decodeSessionToken, sessionCurrent } from "./session-token";
 
 /** The signed-in user as the database has them now, while their session is current (session-token.ts). */
@@ -35,7 +36,9 @@ export async function requireUser(): Promise<CurrentUser> {
 /**
  * A bearer API token or the session cookie; null when neither identifies anyone. An executor
  * (a machine) is known only to the routes that take its reports (`machines: true`): to every
- * other route it is nobody.
+ * other route it is nobody. A write signed with the cookie must come from the portal's own pages:
+ * from anywhere else it throws CrossSiteRequest, which apiRoute answers with 403 before the
+ * handler reads the body or changes anything.
  */
 export async function authenticateRequest(request: Request, options: { machines?: boolean } = {}): Promise<CurrentUser | null> {
   const header = request.headers.get("authorization");
@@ -45,6 +48,7 @@ export async function authenticateRequest(request: Request, options: { machines?
     user = match?.[1] ? await findUserByToken(match[1]) : null;
   } else {
     user = await getCurrentUser();
+    if (user && !isSameOriginWrite(request)) throw new CrossSiteRequest();
   }
   return user?.role === "EXECUTOR" && !options.machines ? null : user;
 }

@@ -2,6 +2,7 @@
 // 100,000 resources (trigram and b-tree indexes, narrow columns, no full count).
 import "server-only";
 import { expressionBuilder, sql, type ColumnDataType, type Expression, type InferResult, type SqlBool } from "kysely";
+import { z } from "zod";
 import { execute, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
 import { ENVIRONMENTS, KINDS, type ResourceFilters, type Sort } from "../validation/resources";
@@ -42,6 +43,8 @@ type SortSpec = {
   columns: [SortColumn] | [SortColumn, SortColumn];
   /** What each cursor value is cast to, column by column. */
   casts: (ColumnDataType | Expression<unknown>)[];
+  /** The values a cursor of this sort may hold: what its casts take, so a tampered one is refused here, not by PostgreSQL. */
+  cursor: z.ZodType<(string | number)[]>;
   desc: boolean;
   values: (row: ResourceListRow) => (string | number)[];
 };
@@ -49,27 +52,65 @@ type PlainSort = Exclude<Sort, "lastPatched" | "-lastPatched">;
 
 const NEVER = "never";
 
+// A cursor's values, column by column. PostgreSQL text holds no NUL; an integer column takes 32 bits.
+const cursorText = z
+  .string()
+  .max(300)
+  .refine((v) => !v.includes("\u0000"));
+const cursorGroup = z.number().int().min(-2_147_483_648).max(2_147_483_647);
+/** A last patch as the list wrote it (toISOString), or "never": anything else is no time PostgreSQL should be asked to read. */
+const cursorPatchedAt = z.union([
+  z.literal(NEVER),
+  z.string().refine((v) => {
+    if (!/^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v)) return false;
+    const at = new Date(v);
+    return !Number.isNaN(at.getTime()) && at.toISOString() === v;
+  }),
+]);
+
 const SORT_SPECS: Record<PlainSort, SortSpec> = {
-  name: { columns: ["r.name"], casts: ["text"], desc: false, values: (r) => [r.name] },
-  "-name": { columns: ["r.name"], casts: ["text"], desc: true, values: (r) => [r.name] },
-  group: { columns: ["r.patchGroup", "r.name"], casts: ["integer", "text"], desc: false, values: (r) => [r.patchGroup, r.name] },
-  kind: { columns: ["r.kind", "r.name"], casts: [sql`"ResourceKind"`, "text"], desc: false, values: (r) => [r.kind, r.name] },
-  environment: { columns: ["r.environment", "r.name"], casts: [sql`"Environment"`, "text"], desc: false, values: (r) => [r.environment, r.name] },
+  name: { columns: ["r.name"], casts: ["text"], cursor: z.tuple([cursorText]), desc: false, values: (r) => [r.name] },
+  "-name": { columns: ["r.name"], casts: ["text"], cursor: z.tuple([cursorText]), desc: true, values: (r) => [r.name] },
+  group: {
+    columns: ["r.patchGroup", "r.name"],
+    casts: ["integer", "text"],
+    cursor: z.tuple([cursorGroup, cursorText]),
+    desc: false,
+    values: (r) => [r.patchGroup, r.name],
+  },
+  kind: {
+    columns: ["r.kind", "r.name"],
+    casts: [sql`"ResourceKind"`, "text"],
+    cursor: z.tuple([z.enum(Object.values(KINDS)), cursorText]),
+    desc: false,
+    values: (r) => [r.kind, r.name],
+  },
+  environment: {
+    columns: ["r.environment", "r.name"],
+    casts: [sql`"Environment"`, "text"],
+    cursor: z.tuple([z.enum(Object.values(ENVIRONMENTS)), cursorText]),
+    desc: false,
+    values: (r) => [r.environment, r.name],
+  },
 };
+const LAST_PATCHED_CURSOR = z.tuple([cursorPatchedAt, cursorText]);
+
+export const CURSOR_REFUSED = "cursor: is not a cursor this list gave out; start again from the first page";
 
 export function encodeCursor(values: (string | number)[]) {
   return Buffer.from(JSON.stringify(values)).toString("base64url");
 }
 
-function decodeCursor(cursor: string, length: number): (string | number)[] | null {
+/** The cursor's values when they are what `schema` says (a tampered or mistyped cursor is null), however it was encoded. */
+function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T | null {
+  let values: unknown;
   try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!Array.isArray(values) || values.length !== length) return null;
-    if (!values.every((v) => (typeof v === "string" && v.length <= 300) || (typeof v === "number" && Number.isInteger(v)))) return null;
-    return values as (string | number)[];
+    values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     return null;
   }
+  const parsed = schema.safeParse(values);
+  return parsed.success ? parsed.data : null;
 }
 
 function escapeLike(value: string) {
@@ -118,8 +159,8 @@ export async function listResourcePage(
 ): Promise<ResourcePage | { error: string }> {
   if (sort === "lastPatched" || sort === "-lastPatched") return lastPatchedPage(filters, sort === "-lastPatched", cursor, limit);
   const spec = SORT_SPECS[sort];
-  const after = cursor ? decodeCursor(cursor, spec.columns.length) : null;
-  if (cursor && !after) return { error: "cursor: is not a cursor this list gave out" };
+  const after = cursor ? decodeCursor(cursor, spec.cursor) : null;
+  if (cursor && !after) return { error: CURSOR_REFUSED };
   let query = LISTED.where(resourceFilter(filters));
   if (after) query = query.where(keyset(spec, after));
   for (const column of spec.columns) query = query.orderBy(column, spec.desc ? "desc" : "asc");
@@ -138,9 +179,9 @@ async function lastPatchedPage(
   cursor: string | undefined,
   limit: number,
 ): Promise<ResourcePage | { error: string }> {
-  const after = cursor ? decodeCursor(cursor, 2) : null;
-  if (cursor && (!after || typeof after[0] !== "string" || typeof after[1] !== "string")) return { error: "cursor: is not a cursor this list gave out" };
-  const [when, name] = (after ?? []) as [string?, string?];
+  const after = cursor ? decodeCursor(cursor, LAST_PATCHED_CURSOR) : null;
+  if (cursor && !after) return { error: CURSOR_REFUSED };
+  const [when, name] = after ?? [];
   const dir = recentFirst ? "desc" : "asc";
   const cmp = recentFirst ? "<" : ">";
   const patched = (take: number, from?: [string, string]) => {

@@ -25,6 +25,9 @@ export const optionalText = (max: number) =>
     .transform((v) => (v === "" ? undefined : v))
     .optional();
 
+/** PostgreSQL text holds no NUL: a value with one was never stored, so it is no name or cursor of ours. */
+export const noNul = (text: string) => !text.includes("\u0000");
+
 /** The `next` of a newest-first page ("<ms>_<id>") as the position to continue before. */
 export const NewestFirstCursorSchema = z
   .string()

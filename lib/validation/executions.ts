@@ -8,8 +8,6 @@ export const EXECUTION_MESSAGE_MAX = 2_000;
 export const EXECUTION_OUTPUT_MAX_BYTES = 1024 * 1024;
 export const EXECUTION_PACKAGES_MAX = 10_000;
 export const PACKAGE_TEXT_MAX = 200;
-/** A report's body: the output and the package list at their limits, escaped as JSON. */
-export const EXECUTION_REPORT_BODY_MAX = 8 * 1024 * 1024;
 export const EXECUTION_LIST_LIMIT_MAX = 200;
 
 const noNul = (text: string) => !text.includes("\u0000");

@@ -10,3 +10,17 @@ export const SSH_PORT_MAX = 65_535;
 export const SSH_PORT_DEFAULT = 22;
 /** A POSIX user name's longest form (useradd's limit). */
 export const SSH_USER_MAX = 32;
+
+/**
+ * The largest request bodies the API reads, in bytes. A body that says it is longer
+ * (Content-Length) is refused before a byte of it is read; one that does not say (chunked) is
+ * counted as it arrives and refused at the cap. Server actions have Next's own cap (1 MB).
+ */
+export const BODY_LIMITS = {
+  /** A JSON body: the largest (a template's members, a policy's schedules) are a few kB. */
+  json: 64 * 1024,
+  /** An executor's report, with up to 1 MB of output as JSON escapes it. */
+  executionReport: 8 * 1024 * 1024,
+  /** A CSV import of the whole inventory (100,000 resources is ~10 MB). */
+  csvImport: 50 * 1024 * 1024,
+} as const;

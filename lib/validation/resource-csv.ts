@@ -4,7 +4,6 @@ import { AddressSchema, ENVIRONMENTS, GroupSchema, KINDS, SshPortSchema, SshUser
 
 export const CSV_COLUMNS = ["name", "kind", "environment", "team", "service", "cluster", "group", "tags", "address", "ssh_port", "ssh_user"] as const;
 export const REQUIRED_COLUMNS = ["name", "kind", "environment", "team", "group"] as const;
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,49}$/;
 

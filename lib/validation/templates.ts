@@ -1,6 +1,6 @@
 // Fleet templates as the pages and the API send them.
 import { z } from "zod";
-import { numberInput, RevisionSchema } from "./common";
+import { noNul, numberInput, RevisionSchema } from "./common";
 import { VERSION_PATTERN } from "../domain/templates";
 import { EXECUTOR_NAMES } from "../domain";
 
@@ -140,7 +140,7 @@ export type TemplatePatch = z.infer<typeof TemplatePatchSchema>;
 
 export const MemberQuerySchema = z.object({
   state: z.enum(["IN_SYNC", "PENDING", "UPGRADING", "FAILED"], { error: "state is one of IN_SYNC, PENDING, UPGRADING, FAILED" }).optional(),
-  after: z.string().max(40).optional(),
+  after: z.string().max(40, "after: use the previous page's next").refine(noNul, "after: use the previous page's next").optional(),
 });
 
 /** How party slots roll out: the same settings as a template's, for every slot. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { noNul } from "./common";
 
 export const USER_NAME_MAX = 80;
 
@@ -43,8 +44,14 @@ export const RoleChangeSchema = z.object({ id: userId, role: RoleSchema });
 export const UserPatchSchema = z.object({ role: RoleSchema }).strict();
 
 export const UserListQuerySchema = z.object({
-  q: z.string().trim().max(100, "q is at most 100 characters.").optional(),
-  after: z.string().trim().toLowerCase().max(254, "after is an e-mail address, at most 254 characters.").optional(),
+  q: z.string().trim().max(100, "q is at most 100 characters.").refine(noNul, "q holds a NUL character.").optional(),
+  after: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "after is an e-mail address, at most 254 characters.")
+    .refine(noNul, "after is an e-mail address: use the previous page's next.")
+    .optional(),
 });
 
 export const PASSWORD_MIN = 12;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import ICAL from "ical.js";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { failOnConsoleErrors, fromThePortal, signIn } from "./helpers";
 
 test("browse months, switch views and time zone, filter, open a party", async ({ page }, testInfo) => {
   const noErrors = failOnConsoleErrors(page);
@@ -152,8 +152,10 @@ test("an admin previews the next eight parties of the rule before saving; others
   await expect(viewerPage.getByRole("heading", { name: "Page not found" })).toBeVisible();
   const rule = await (await viewerPage.request.get("/api/v1/party-rule")).json();
   expect(rule).toMatchObject({ timeZone: "Europe/Paris", qaThursdayOfMonth: 2, productionMinGapDays: 21 });
-  const put = await viewerPage.request.put("/api/v1/party-rule", { data: rule });
+  const put = await viewerPage.request.put("/api/v1/party-rule", { data: rule, headers: fromThePortal(viewerPage) });
   expect(put.status()).toBe(403);
-  expect((await viewerPage.request.put("/api/v1/party-rule", { data: { ...rule, qaMonthOfQuarter: 7 } })).status()).toBe(400);
+  expect((await viewerPage.request.put("/api/v1/party-rule", { data: { ...rule, qaMonthOfQuarter: 7 }, headers: fromThePortal(viewerPage) })).status()).toBe(
+    400,
+  );
   await viewer.close();
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { failOnConsoleErrors, fromThePortal, signIn } from "./helpers";
 
 // Stored values are shown as text, never run: a reason written as HTML stays characters on every
 // page that shows it (issue 8, "Bad input").
@@ -12,7 +12,7 @@ test("a hostile exclusion reason is stored as sent and shown as text on the reso
     items: { name: string; group: number }[];
   };
   const { name, group } = list.items[0]!;
-  const put = await page.request.put(`/api/v1/resources/${name}/exclusion`, { data: { reason: HOSTILE } });
+  const put = await page.request.put(`/api/v1/resources/${name}/exclusion`, { data: { reason: HOSTILE }, headers: fromThePortal(page) });
   expect(put.status()).toBe(200);
   expect(
     ((await (await page.request.get(`/api/v1/resources/${name}`)).json()) as { patchStatus: { exclusion: { reason: string } } }).patchStatus.exclusion.reason,
@@ -32,6 +32,6 @@ test("a hostile exclusion reason is stored as sent and shown as text on the reso
     expect(await page.locator("main img[src='x']").count()).toBe(0);
   }
   // Put it back for the other tests.
-  expect((await page.request.delete(`/api/v1/resources/${name}/exclusion`, { data: { group } })).status()).toBe(200);
+  expect((await page.request.delete(`/api/v1/resources/${name}/exclusion`, { data: { group }, headers: fromThePortal(page) })).status()).toBe(200);
   noErrors();
 });

@@ -10,6 +10,12 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
 
+/**
+ * The headers a page's own fetch sends with a write: the portal's Origin. Playwright's request API
+ * sends none, and a write signed with the session cookie without it is refused as cross-site.
+ */
+export const fromThePortal = (page: Page) => ({ Origin: new URL(page.url()).origin });
+
 /** Fails the test on any browser console error or failed response, naming the URL. */
 export function failOnConsoleErrors(page: Page) {
   const errors: string[] = [];

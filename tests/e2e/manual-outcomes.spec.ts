@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { failOnConsoleErrors, fromThePortal, signIn } from "./helpers";
 
 type Setup = { partyId: string; tag: string; teamId: string; startsAt: string; members: string[]; reported: string };
 const MINUTE = 60_000;
@@ -32,6 +32,7 @@ test("an admin records one member of a manual party slot patched and another fai
     (
       await page.request.put("/api/v1/party-rule/rollouts", {
         data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 0, maxFailures: null, maxFailurePercent: 10 },
+        headers: fromThePortal(page),
       })
     ).status(),
   ).toBe(200);
@@ -132,6 +133,7 @@ test("an admin records one member of a manual party slot patched and another fai
 
   await page.request.put("/api/v1/party-rule/rollouts", {
     data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 },
+    headers: fromThePortal(page),
   });
   noErrors();
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { failOnConsoleErrors, fromThePortal, signIn } from "./helpers";
 
 type Setup = { partyId: string; tag: string; teamId: string; startsAt: string };
 const MINUTE = 60_000;
@@ -21,6 +21,7 @@ test("a party slot rolls out canary first, halts past the threshold, and an admi
   // The defaults, whatever an earlier test saved: canary 10 %, halt above 10 % failed, 25 at once.
   const put = await page.request.put("/api/v1/party-rule/rollouts", {
     data: { concurrency: 25, concurrencyPercent: null, canaryPercent: 10, maxFailures: null, maxFailurePercent: 10 },
+    headers: fromThePortal(page),
   });
   expect(put.status()).toBe(200);
 

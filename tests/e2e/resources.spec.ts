@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectNotFound, failOnConsoleErrors, signIn, signOut } from "./helpers";
+import { expectNotFound, failOnConsoleErrors, fromThePortal, signIn, signOut } from "./helpers";
 
 type Item = { name: string; group: number; cluster: string | null };
 
@@ -302,7 +302,7 @@ test("a viewer cannot import", async ({ page }) => {
   await signIn(page, "viewer@example.com");
   const response = await page.request.post("/api/v1/resources.csv", {
     data: "name,kind,environment,team,group\nx,vm,production,payments,1\n",
-    headers: { "Content-Type": "text/csv" },
+    headers: { "Content-Type": "text/csv", ...fromThePortal(page) },
   });
   expect(response.status()).toBe(403);
   await page.goto("/resources");

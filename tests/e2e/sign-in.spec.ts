@@ -92,3 +92,16 @@ test("a session cookie that is not a valid session is sent to sign in", async ({
     await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
   }
 });
+
+test("a callbackUrl that points elsewhere ends on the portal after signing in", async ({ page }) => {
+  for (const callbackUrl of ["/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example"]) {
+    await page.context().clearCookies();
+    await page.goto(`/signin?callbackUrl=${callbackUrl}`);
+    await page.getByLabel("E-mail").fill("viewer@example.com");
+    await page.getByLabel("Password").fill("patchparty");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByTestId("current-user")).toBeVisible();
+    expect(new URL(page.url()).host, callbackUrl).not.toContain("evil");
+    expect(new URL(page.url()).pathname, callbackUrl).toBe("/");
+  }
+});

@@ -370,7 +370,6 @@ describe("POST /api/v1/executions/{key}", () => {
       [{ state: "failed", exitStatus: 1.5 }, /^exitStatus: must be a whole number$/],
       [{ state: "failed", colour: "red" }, /colour/],
       ["[1]", /^body: must be a JSON object/],
-      [JSON.stringify({ state: "failed", output: "x".repeat(9 * 1024 * 1024) }), /^body: must be at most 8388608 bytes/],
       ["{", /^body: must be JSON/],
     ];
     for (const [body, message] of bad) {
@@ -378,6 +377,13 @@ describe("POST /api/v1/executions/{key}", () => {
       expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect((await json(response)).error).toMatch(message);
     }
+    // Too large is its own status, 413 (BODY_LIMITS.executionReport).
+    const large = await report(
+      call("POST", "/api/v1/executions/x", "executor", JSON.stringify({ state: "failed", output: "x".repeat(9 * 1024 * 1024) })),
+      keyParams(key),
+    );
+    expect(large.status).toBe(413);
+    expect((await json(large)).error).toMatch(/^body: must be at most 8388608 bytes/);
     expect(await db.execution.findUniqueOrThrow({ where: { key } })).toMatchObject({ state: "QUEUED", startedAt: null, message: null, reportedBy: null });
   });
 

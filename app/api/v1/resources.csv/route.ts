@@ -1,8 +1,8 @@
-import { apiError, authorizedQuery, unauthorized, apiRoute } from "@/lib/api/respond";
+import { apiError, authorizedQuery, CSV_BODY, readText, unauthorized, apiRoute } from "@/lib/api/respond";
 import { can } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { applyImport, checkImport, exportResourcesCsv, type ImportProgress } from "@/lib/data/resource-csv";
-import { MAX_IMPORT_BYTES } from "@/lib/validation/resource-csv";
+import { BODY_LIMITS } from "@/lib/validation/limits";
 import { ResourceListQuerySchema } from "@/lib/validation/resources";
 
 export const dynamic = "force-dynamic";
@@ -28,17 +28,16 @@ export const GET = apiRoute(async function GET(request: Request) {
 });
 
 /**
- * POST /api/v1/resources.csv (admins; body: the CSV): checks every row, then upserts all of them
+ * POST /api/v1/resources.csv (admins; body: the CSV, text/csv from a page): checks every row, then upserts all of them
  * by name or none. With `Accept: application/x-ndjson` it streams progress lines as it works.
  */
 export const POST = apiRoute(async function POST(request: Request) {
   const user = await authenticateRequest(request);
   if (!user) return unauthorized();
   if (!can(user, { action: "resource:import" })) return apiError(403, "Only admins can import resources.");
-  const size = Number(request.headers.get("content-length") ?? "0");
-  if (size > MAX_IMPORT_BYTES) return apiError(400, `body: the file must be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
-  const csv = await request.text();
-  if (csv.length > MAX_IMPORT_BYTES) return apiError(400, `body: the file must be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+  const read = await readText(request, { maxBytes: BODY_LIMITS.csvImport, type: CSV_BODY });
+  if (!read.ok) return read.response;
+  const csv = read.text;
 
   if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
     const plan = await checkImport(csv);

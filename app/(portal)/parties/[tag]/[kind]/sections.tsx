@@ -17,10 +17,11 @@ import { listPartyExcluded, listPartyResources, listSlotExecutions, slotExecutio
 import type { partyRuns } from "@/lib/data/runs";
 import type { CalendarParty, PartyKind, PatchGroup } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
+import { noNul } from "@/lib/validation/common";
 
 export const PageQuery = z.object({
   group: z.enum(["1", "2", "3"]).catch("1").default("1").transform(Number),
-  after: z.string().max(300).optional().catch(undefined),
+  after: z.string().max(300).refine(noNul).optional().catch(undefined),
   // The executions list: which slot, which state, from which member on.
   slot: z.enum(["1", "2", "3"]).transform(Number).optional().catch(undefined),
   state: z.string().optional().catch(undefined).transform(stateParam),

@@ -3,7 +3,8 @@ import { apiError, readBody, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getExecution, reportExecutionAs } from "@/lib/data/executions";
 import { decodeParam } from "@/lib/validation/common";
-import { EXECUTION_REPORT_BODY_MAX, ExecutionReportSchema } from "@/lib/validation/executions";
+import { ExecutionReportSchema } from "@/lib/validation/executions";
+import { BODY_LIMITS } from "@/lib/validation/limits";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +27,7 @@ export const GET = apiRoute(async function GET(request: Request, { params }: Key
 export const POST = apiRoute(async function POST(request: Request, { params }: KeyParams) {
   const user = await authenticateRequest(request, { machines: true });
   if (!user) return unauthorized();
-  const body = await readBody(request, ExecutionReportSchema, { maxBytes: EXECUTION_REPORT_BODY_MAX });
+  const body = await readBody(request, ExecutionReportSchema, { maxBytes: BODY_LIMITS.executionReport });
   if (!body.ok) return body.response;
   const result = await reportExecutionAs(user, decodeParam((await params).key), body.data, new Date());
   if (!result.ok) return apiError(result.status, result.message);
