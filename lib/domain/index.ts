@@ -14,3 +14,4 @@ export * from "./upgrade-plan";
 export * from "./execution";
 export * from "./redact";
 export * from "./exclusions";
+export * from "./text";

@@ -280,7 +280,8 @@ const MATRIX: Record<string, Row> = {
     // The feed belongs to the owner: they and admins revoke it, nobody else.
     call: async (w) => {
       const feed = await createFeed(f.owner, unique("feed"), {}, new Date());
-      return asAction(w, (actions_calendar as unknown as ActionModule).revokeFeedAction!, { id: feed.id });
+      if (!feed.ok) throw new Error(feed.message);
+      return asAction(w, (actions_calendar as unknown as ActionModule).revokeFeedAction!, { id: feed.value.id });
     },
     expect: "signin denied denied ok denied ok",
   },
