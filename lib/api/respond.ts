@@ -1,6 +1,7 @@
 // Uniform JSON answers for /api/v1: { error } with a status chosen on purpose.
 import "server-only";
 import type { z } from "zod";
+import { TokenRefused } from "../auth/api-tokens";
 import { firstIssue } from "../validation/common";
 
 /** Messages may quote what was sent; a huge value is cut, not echoed back whole. */
@@ -137,6 +138,7 @@ export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<R
     try {
       return await uncompressedWhenShort(await handler(...args));
     } catch (error) {
+      if (error instanceof TokenRefused) return apiError(error.status, error.message);
       if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
       if (isDatabaseUnavailable(error)) {
         return Response.json(

@@ -15,3 +15,4 @@ export * from "./execution";
 export * from "./redact";
 export * from "./exclusions";
 export * from "./text";
+export * from "./api-tokens";
