@@ -1,19 +1,38 @@
-// npm run api-token -- <email> [name]: creates an API token for that user and prints it last.
+// npm run api-token -- <email> [name] --scope read|write [--days N]: creates an API token for that
+// user and prints it last. Exit code 2 when it refuses (bad input, an unknown user): nothing is made.
+import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createApiToken } from "../lib/data/api-tokens";
 import { getUserByEmail } from "../lib/data/users";
+import { TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX } from "../lib/domain/api-tokens";
+import { NewApiTokenSchema } from "../lib/validation/api-tokens";
 import { fail, log, withDatabase } from "./run";
 
-const Args = z.tuple([z.string().trim().toLowerCase().email("give the user's e-mail address"), z.string().trim().min(1).max(80).optional()]);
+const USAGE = `Usage: npm run api-token -- <email> [name] --scope read|write [--days 1-${TOKEN_DAYS_MAX}, default ${TOKEN_DAYS_DEFAULT}]`;
 
-const parsed = Args.safeParse(process.argv.slice(2));
-if (!parsed.success) fail(`Usage: npm run api-token -- <email> [name]\n${parsed.error.issues[0]?.message ?? ""}`);
-const [email, name] = parsed.data;
+function readArgs() {
+  try {
+    return parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { scope: { type: "string" }, days: { type: "string" } } });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+}
 
-await withDatabase(async () => {
+const args = readArgs();
+const [rawEmail, rawName, ...extra] = args.positionals;
+if (!rawEmail || extra.length) fail(`${rawEmail ? "Give one e-mail address and at most one name." : "Give the user's e-mail address."}\n${USAGE}`, 2);
+const Args = NewApiTokenSchema.extend({ email: z.string().trim().toLowerCase().email("Give the user's e-mail address.") });
+const parsed = Args.safeParse({ email: rawEmail, name: rawName ?? "command line", scope: args.values.scope, days: args.values.days });
+if (!parsed.success) fail(`${parsed.error.issues[0]?.message ?? "invalid input"}\n${USAGE}`, 2);
+const { email, ...input } = parsed.data;
+
+// The database is left (and the embedded server stopped) before anything is printed or refused.
+const made = await withDatabase(async () => {
   const user = await getUserByEmail(email);
-  if (!user) fail(`No user with the e-mail ${email}.`);
-  const token = await createApiToken(user.id, name ?? "command line", { id: null, label: "cli" });
-  log(`Created API token "${token.name}" for ${user.email} (${user.role.toLowerCase()}). It is shown once:`);
-  log(token.secret);
+  return user ? { user, token: await createApiToken(user.id, input, { id: null, label: "cli" }) } : null;
 });
+if (!made) fail(`No user with the e-mail ${email}; nothing was made.`, 2);
+const { user, token } = made;
+log(`Created API token "${token.name}" for ${user.email} (${user.role.toLowerCase()}), scope ${token.scope}, expires ${token.expiresAt.toISOString()}.`);
+log("It is shown once:");
+log(token.secret);

@@ -44,7 +44,7 @@ const { user } = result;
 log(`Created ${user.email} (${user.role.toLowerCase()}${user.teams.length ? `, teams ${user.teams.join(", ")}` : ""}).`);
 if (user.role === "EXECUTOR") {
   log("An executor is a machine: it reports upgrades through the API with a token and may not use the pages.");
-  log(`Create its API token with: npm run api-token -- ${user.email}`);
+  log(`Create its API token with: npm run api-token -- ${user.email} --scope write`);
 }
 log("Its password, shown once:");
 log(password);

@@ -5,19 +5,31 @@ import { can } from "../auth/permissions";
 import { requireUser } from "../auth/session";
 import { createApiToken, revokeApiToken } from "../data/api-tokens";
 import { getUserByEmail } from "../data/users";
+import { formatDateTime } from "../format";
 import { CreateApiTokenSchema, RevokeApiTokenSchema } from "../validation/api-tokens";
 import { forbidden, invalid, type FormResult, formText } from "./result";
 
 export async function createApiTokenAction(_previous: FormResult<{ secret: string }>, form: FormData): Promise<FormResult<{ secret: string }>> {
   const user = await requireUser();
   if (!can(user, { action: "token:manage" })) return forbidden("Only admins can create API tokens.");
-  const parsed = CreateApiTokenSchema.safeParse({ email: formText(form, "email"), name: formText(form, "name") });
+  const parsed = CreateApiTokenSchema.safeParse({
+    email: formText(form, "email"),
+    name: formText(form, "name"),
+    scope: formText(form, "scope"),
+    // An emptied field means the default, as a missing one does.
+    days: formText(form, "days")?.trim() || undefined,
+  });
   if (!parsed.success) return invalid(parsed.error);
-  const owner = await getUserByEmail(parsed.data.email);
+  const { email, ...input } = parsed.data;
+  const owner = await getUserByEmail(email);
   if (!owner) return { ok: false, fieldErrors: { email: ["No user has this e-mail address."] }, message: "Check the highlighted fields." };
-  const token = await createApiToken(owner.id, parsed.data.name, { id: user.id, label: user.email });
+  const token = await createApiToken(owner.id, input, { id: user.id, label: user.email });
   revalidatePath("/admin/tokens");
-  return { ok: true, message: `Token "${token.name}" created for ${owner.email}. Copy it now: it is not shown again.`, data: { secret: token.secret } };
+  return {
+    ok: true,
+    message: `Token "${token.name}" (${token.scope}) created for ${owner.email}; it expires on ${formatDateTime(token.expiresAt, "UTC")} UTC. Copy it now: it is not shown again.`,
+    data: { secret: token.secret },
+  };
 }
 
 export async function revokeApiTokenAction(_previous: FormResult, form: FormData): Promise<FormResult> {

@@ -17,8 +17,13 @@ export async function createFeedAction(_previous: FormResult<{ url: string }>, f
   if (!parsed.success) return invalid(parsed.error);
   const { name, ...filters } = parsed.data;
   const feed = await createFeed(user, name, filters, new Date());
+  if (!feed.ok) return { ok: false, message: feed.message };
   revalidatePath("/calendar");
-  return { ok: true, message: "Copy this address into your calendar app now: it is shown once.", data: { url: `/api/v1/calendar.ics?key=${feed.secret}` } };
+  return {
+    ok: true,
+    message: "Copy this address into your calendar app now: it is shown once.",
+    data: { url: `/api/v1/calendar.ics?key=${feed.value.secret}` },
+  };
 }
 
 export async function revokeFeedAction(_previous: FormResult, form: FormData): Promise<FormResult> {

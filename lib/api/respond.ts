@@ -1,6 +1,7 @@
 // Uniform JSON answers for /api/v1: { error } with a status chosen on purpose.
 import "server-only";
 import type { z } from "zod";
+import { TokenRefused } from "../auth/api-tokens";
 import { CrossSiteRequest } from "../auth/same-origin";
 import { env } from "../env";
 import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, servedOverHttps } from "../security-headers";
@@ -211,7 +212,7 @@ const CROSS_SITE_MESSAGE =
 /**
  * Every /api/v1 handler is wrapped in this: an error that escapes a handler becomes a JSON answer
  * instead of an empty 500. A cookie-signed write from another site (authenticateRequest throws
- * it) is 403. While the database is unreachable (restarting, say) that is 503 with Retry-After;
+ * it) is 403; a token refused (expired, or read-only on a write) its own 401 or 403. While the database is unreachable (restarting, say) that is 503 with Retry-After;
  * anything else is logged on the server and answered with a message that says nothing of the
  * cause. Every answer carries the security headers.
  */
@@ -224,6 +225,7 @@ async function answer<A extends unknown[]>(handler: (...args: A) => Promise<Resp
     return await uncompressedWhenShort(await handler(...args));
   } catch (error) {
     if (error instanceof CrossSiteRequest) return apiError(403, CROSS_SITE_MESSAGE);
+    if (error instanceof TokenRefused) return apiError(error.status, error.message);
     if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
     if (isDatabaseUnavailable(error)) {
       return Response.json(

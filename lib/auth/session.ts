@@ -4,9 +4,11 @@ import { getToken } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { findUserByToken } from "../data/api-tokens";
+import { findApiToken } from "../data/api-tokens";
+import { tokenRefusal } from "../domain/api-tokens";
 import { getSessionUser } from "../data/users";
 import { env } from "../env";
+import { TokenRefused } from "./api-tokens";
 import type { CurrentUser } from "./permissions";
 import { CrossSiteRequest, isSameOriginWrite } from "./same-origin";
 import { decodeSessionToken, sessionCurrent } from "./session-token";
@@ -38,14 +40,19 @@ export async function requireUser(): Promise<CurrentUser> {
  * (a machine) is known only to the routes that take its reports (`machines: true`): to every
  * other route it is nobody. A write signed with the cookie must come from the portal's own pages:
  * from anywhere else it throws CrossSiteRequest, which apiRoute answers with 403 before the
- * handler reads the body or changes anything.
+ * handler reads the body or changes anything. A token that is expired, or read-only on a method
+ * that writes, throws TokenRefused (answered by apiRoute) before the route does anything.
  */
 export async function authenticateRequest(request: Request, options: { machines?: boolean } = {}): Promise<CurrentUser | null> {
   const header = request.headers.get("authorization");
   let user: CurrentUser | null;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    user = match?.[1] ? await findUserByToken(match[1]) : null;
+    const now = new Date();
+    const token = match?.[1] ? await findApiToken(match[1], now) : null;
+    const refusal = token && tokenRefusal(token, request.method, now);
+    if (refusal) throw new TokenRefused(refusal.status, refusal.message);
+    user = token?.user ?? null;
   } else {
     user = await getCurrentUser();
     if (user && !isSameOriginWrite(request)) throw new CrossSiteRequest();

@@ -2,46 +2,60 @@ import "server-only";
 import { db, execute, prepared, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
+import { TOKEN_DAYS_MAX, tokenExpiry, type TokenScope } from "../domain/api-tokens";
 import { recordAudit, type Actor } from "./audit";
 import { currentUserOf, USER_WITH_TEAMS } from "./users";
 
-/** The token's user, and its use recorded when the last one is older than `usedBefore` (compiled once). */
+/**
+ * The live token's user, scope and expiry, and its use recorded when unexpired and the last one
+ * is older than `usedBefore` (compiled once).
+ */
 const tokenUser = prepared((v: { hash: string; now: Date; usedBefore: Date }) =>
   qb
-    .with("token", (db) => db.selectFrom("ApiToken").select(["id", "userId", "lastUsedAt"]).where("tokenHash", "=", v.hash).where("revokedAt", "is", null))
+    .with("token", (db) =>
+      db.selectFrom("ApiToken").select(["id", "userId", "scope", "expiresAt", "lastUsedAt"]).where("tokenHash", "=", v.hash).where("revokedAt", "is", null),
+    )
     .with("used", (db) =>
       db
         .updateTable("ApiToken as t")
         .from("token")
         .set({ lastUsedAt: v.now })
         .whereRef("t.id", "=", "token.id")
+        .where("token.expiresAt", ">", v.now)
         .where((eb) => eb.or([eb("token.lastUsedAt", "is", null), eb("token.lastUsedAt", "<", v.usedBefore)])),
     )
-    .selectFrom("User as u")
+    .selectFrom("token")
+    .innerJoin("User as u", "u.id", "token.userId")
     .leftJoin("TeamMembership as m", "m.userId", "u.id")
-    .select(USER_WITH_TEAMS)
-    .where((eb) => eb("u.id", "=", eb.selectFrom("token").select("userId")))
-    .groupBy("u.id"),
+    .select([...USER_WITH_TEAMS, "token.scope", "token.expiresAt"])
+    .groupBy(["u.id", "token.scope", "token.expiresAt"]),
 );
 
+export type ApiTokenCaller = { user: CurrentUser; scope: TokenScope; expiresAt: Date };
+
 /**
- * The user a live token belongs to, and the token's use recorded (at most once a minute, so reads
- * stay reads), in one statement: every API request with a token runs it.
+ * The user a token that is not revoked belongs to, with what the token may do, and its use recorded
+ * (at most once a minute, so reads stay reads), in one statement: every API request with a token
+ * runs it. Whether it may make a request (expired, read-only) is `tokenRefusal`'s to say.
  */
-export async function findUserByToken(secret: string): Promise<CurrentUser | null> {
+export async function findApiToken(secret: string, now = new Date()): Promise<ApiTokenCaller | null> {
   if (secret.length > 200) return null;
-  const now = new Date();
   const [row] = await execute(tokenUser({ hash: hashToken(secret), now, usedBefore: new Date(now.getTime() - 60_000) }));
-  return currentUserOf(row);
+  const user = currentUserOf(row);
+  return row && user ? { user, scope: row.scope === "READ" ? "read" : "write", expiresAt: row.expiresAt } : null;
 }
 
-/** Creates a token for `userId`; the secret is in the result and nowhere else. */
-export async function createApiToken(userId: string, name: string, actor: Actor) {
+export type NewApiToken = { name: string; scope: TokenScope; days: number };
+
+/** Creates a token for `userId` that expires `days` from `now`; the secret is in the result and nowhere else. */
+export async function createApiToken(userId: string, { name, scope, days }: NewApiToken, actor: Actor, now = new Date()) {
+  if (!Number.isInteger(days) || days < 1 || days > TOKEN_DAYS_MAX) throw new RangeError(`A token lives 1 to ${TOKEN_DAYS_MAX} days, not ${days}.`);
   const { secret, hash, prefix } = newTokenSecret();
+  const expiresAt = tokenExpiry(now, days);
   const token = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { userId, name, tokenHash: hash, prefix },
-      select: { id: true, name: true, prefix: true, user: { select: { email: true } } },
+      data: { userId, name, tokenHash: hash, prefix, scope: scope === "read" ? "READ" : "WRITE", createdAt: now, expiresAt },
+      select: { id: true, name: true, prefix: true, expiresAt: true, user: { select: { email: true } } },
     });
     await recordAudit(tx, {
       actor,
@@ -49,11 +63,12 @@ export async function createApiToken(userId: string, name: string, actor: Actor)
       entityType: "api-token",
       entityId: created.id,
       entityLabel: `${created.name} (${created.user.email})`,
-      after: { name: created.name, prefix: created.prefix, user: created.user.email },
+      after: { name: created.name, prefix: created.prefix, user: created.user.email, scope, expiresAt: expiresAt.toISOString() },
+      at: now,
     });
     return created;
   });
-  return { ...token, secret };
+  return { ...token, scope, secret };
 }
 
 export async function revokeApiToken(id: string, actor: Actor): Promise<"revoked" | "not-found" | "already-revoked"> {
@@ -80,6 +95,16 @@ export function listApiTokens() {
   return db.apiToken.findMany({
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     take: 200,
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, user: { select: { email: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      scope: true,
+      createdAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      user: { select: { email: true } },
+    },
   });
 }

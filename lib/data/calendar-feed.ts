@@ -5,8 +5,8 @@ import ical, { ICalEventStatus } from "ical-generator";
 import { db, execute, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
-import type { CalendarParty, PatchGroup } from "../domain";
-import type { CalendarFilters } from "../validation/calendar";
+import { icalText, oneLine, type CalendarParty, type PatchGroup } from "../domain";
+import { FEEDS_PER_PERSON, type CalendarFilters } from "../validation/calendar";
 import { renderedFeeds } from "../cache/stores";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
@@ -72,7 +72,8 @@ export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, 
 }
 
 function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string): string {
-  const calendar = ical({ name, prodId: { company: "PatchParty", product: "Patch calendar", language: "EN" }, ttl: 3600 });
+  // ical-generator writes the calendar's name unescaped (event fields it escapes itself).
+  const calendar = ical({ name: icalText(name), prodId: { company: "PatchParty", product: "Patch calendar", language: "EN" }, ttl: 3600 });
   for (const e of events) {
     calendar.createEvent({
       id: e.uid,
@@ -97,12 +98,31 @@ export async function findFeed(secret: string): Promise<FeedRecord | null> {
     where: { tokenHash: hashToken(secret) },
     select: { id: true, userId: true, name: true, filters: true, revokedAt: true },
   });
-  return feed && !feed.revokedAt ? { id: feed.id, userId: feed.userId, name: feed.name, filters: feed.filters as CalendarFilters } : null;
+  // A name stored before names were checked may hold line breaks: it is shown on one line.
+  return feed && !feed.revokedAt ? { id: feed.id, userId: feed.userId, name: oneLine(feed.name), filters: feed.filters as CalendarFilters } : null;
 }
 
-export async function createFeed(user: CurrentUser, name: string, filters: CalendarFilters, now: Date) {
+/**
+ * A new subscribe address, unless the person has FEEDS_PER_PERSON active ones already. Their user
+ * row is locked while they are counted, so addresses made at once cannot pass the limit together.
+ */
+export async function createFeed(
+  user: CurrentUser,
+  name: string,
+  filters: CalendarFilters,
+  now: Date,
+): Promise<Outcome<{ id: string; name: string; secret: string }>> {
   const { secret, hash, prefix } = newTokenSecret();
-  const feed = await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
+    await execute(qb.selectFrom("User").select("id").where("id", "=", user.id).forUpdate(), tx);
+    const active = await tx.calendarFeed.count({ where: { userId: user.id, revokedAt: null } });
+    if (active >= FEEDS_PER_PERSON) {
+      return refuse(
+        409,
+        "feed-limit",
+        `You have ${active} active subscribe addresses, the most one person may have: revoke one you no longer use, then create this one.`,
+      );
+    }
     const created = await tx.calendarFeed.create({ data: { userId: user.id, name, tokenHash: hash, prefix, filters }, select: { id: true, name: true } });
     await recordAudit(tx, {
       actor: { id: user.id, label: user.email },
@@ -113,9 +133,8 @@ export async function createFeed(user: CurrentUser, name: string, filters: Calen
       after: { ...filters, prefix },
       at: now,
     });
-    return created;
+    return succeed({ ...created, secret });
   });
-  return { ...feed, secret };
 }
 
 export async function revokeFeed(user: CurrentUser, id: string, now: Date): Promise<Outcome<null>> {
@@ -139,9 +158,9 @@ export async function revokeFeed(user: CurrentUser, id: string, now: Date): Prom
   });
 }
 
-export function listFeeds(userId: string) {
+export async function listFeeds(userId: string) {
   // Raw: the calendar page reads them on every request.
-  return execute(
+  const feeds = await execute(
     qb
       .selectFrom("CalendarFeed")
       .select(["id", "name", "prefix", "filters", "createdAt", "revokedAt"])
@@ -149,4 +168,5 @@ export function listFeeds(userId: string) {
       .orderBy("createdAt", "desc")
       .limit(50),
   );
+  return feeds.map((feed) => ({ ...feed, name: oneLine(feed.name) }));
 }

@@ -14,3 +14,5 @@ export * from "./upgrade-plan";
 export * from "./execution";
 export * from "./redact";
 export * from "./exclusions";
+export * from "./text";
+export * from "./api-tokens";

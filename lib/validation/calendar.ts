@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasControlCharacters } from "../domain/text";
 import { optionalText } from "./common";
 
 /** What a calendar (page, download, feed) shows. */
@@ -14,8 +15,17 @@ export const CalendarQuerySchema = CalendarFiltersSchema.extend({
   key: z.string().max(200).optional(),
 }).strict();
 
+/** Active subscribe addresses a person may have at once: each is a secret that works until revoked. */
+export const FEEDS_PER_PERSON = 20;
+
 export const CreateFeedSchema = z.object({
-  name: z.string().trim().min(1, "Give the feed a name.").max(80, "At most 80 characters."),
+  // One line: the name is written into the feed's NAME and X-WR-CALNAME and shown in calendar apps.
+  name: z
+    .string()
+    .trim()
+    .min(1, "Give the feed a name.")
+    .max(80, "At most 80 characters.")
+    .refine((name) => !hasControlCharacters(name), "Give the address a name on one line, without control characters (tabs, line breaks)."),
   team: optionalText(100),
   resource: optionalText(200),
 });

@@ -262,13 +262,18 @@ const ADMIN_ONLY = "signin denied denied denied denied ok";
 const MATRIX: Record<string, Row> = {
   // ---- server actions ----
   [A("createApiTokenAction")]: {
-    call: async (w) => asAction(w, (actions_api_tokens as unknown as ActionModule).createApiTokenAction!, { email: f.viewer.email, name: unique("tok") }),
+    call: async (w) =>
+      asAction(w, (actions_api_tokens as unknown as ActionModule).createApiTokenAction!, {
+        email: f.viewer.email,
+        name: unique("tok"),
+        scope: "read",
+      }),
     expect: ADMIN_ONLY,
   },
   [A("revokeApiTokenAction")]: {
     call: async (w) =>
       asAction(w, (actions_api_tokens as unknown as ActionModule).revokeApiTokenAction!, {
-        id: (await createApiToken(f.viewer.id, "x", { id: null, label: "t" })).id,
+        id: (await createApiToken(f.viewer.id, { name: "x", scope: "write", days: 90 }, { id: null, label: "t" })).id,
       }),
     expect: ADMIN_ONLY,
   },
@@ -280,7 +285,8 @@ const MATRIX: Record<string, Row> = {
     // The feed belongs to the owner: they and admins revoke it, nobody else.
     call: async (w) => {
       const feed = await createFeed(f.owner, unique("feed"), {}, new Date());
-      return asAction(w, (actions_calendar as unknown as ActionModule).revokeFeedAction!, { id: feed.id });
+      if (!feed.ok) throw new Error(feed.message);
+      return asAction(w, (actions_calendar as unknown as ActionModule).revokeFeedAction!, { id: feed.value.id });
     },
     expect: "signin denied denied ok denied ok",
   },
@@ -864,7 +870,10 @@ beforeAll(async () => {
   const machine = await db.user.create({ data: { email: `executor-${f.prefix}@matrix.test`, name: "Automation", role: "EXECUTOR" } });
   const executor: CurrentUser = { id: machine.id, email: machine.email, name: machine.name, role: "EXECUTOR", teamIds: [] };
   Object.assign(people, { "signed-out": null, viewer: f.viewer, "other owner": f.ownerB, owner: f.owner, approver: f.approver, admin: f.admin, executor });
-  for (const who of ROLES) tokens[who] = people[who] ? (await createApiToken(people[who]!.id, "matrix", { id: null, label: "test" })).secret : null;
+  for (const who of ROLES)
+    tokens[who] = people[who]
+      ? (await createApiToken(people[who]!.id, { name: "matrix", scope: "write", days: 90 }, { id: null, label: "test" })).secret
+      : null;
 });
 
 describe("the authorization matrix", () => {

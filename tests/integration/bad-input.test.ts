@@ -186,7 +186,7 @@ const put = (base: Record<string, unknown>, key: string, value: unknown) => json
 
 beforeAll(async () => {
   f = await makeFleet();
-  token = (await createApiToken(f.admin.id, "bad-input", { id: null, label: "test" })).secret;
+  token = (await createApiToken(f.admin.id, { name: "bad-input", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
   const policy = await createPolicy(
     f.admin,
     PolicyInputSchema.parse({ name: `${f.prefix}-fuzz`, tags: "", schedules: [{ name: "Sunday", preset: "weekly-sunday", windowHours: 4 }] }),
@@ -615,7 +615,7 @@ describe("server actions answer bad input with a message and change nothing", ()
     ],
     ["createFeedAction", (v) => expectCleanAction(calendarActions.createFeedAction as never, { name: v.trim() ? "" : v, team: v, resource: v })],
     ["partyHoldAction", (v) => expectCleanAction(holdActions.partyHoldAction as never, { tag: v, intent: v, holdReason: v })],
-    ["createApiTokenAction", (v) => expectCleanAction(tokenActions.createApiTokenAction as never, { email: v, name: v })],
+    ["createApiTokenAction", (v) => expectCleanAction(tokenActions.createApiTokenAction as never, { email: v, name: v, scope: v, days: v })],
     // canaryPercent is always out of range, so the action is always refused: an accepted fuzz value
     // (" 5" coerces) once changed the fleet-wide settings under the party-rollout tests.
     [

@@ -133,7 +133,8 @@ describe("/api/v1/changes", () => {
     const party = await nextProductionParty();
     await clearPartyChanges(party.id);
     const tokens: Record<string, string> = {};
-    for (const who of ["admin", "approver", "owner"] as const) tokens[who] = (await createApiToken(f[who].id, "test", { id: null, label: "test" })).secret;
+    for (const who of ["admin", "approver", "owner"] as const)
+      tokens[who] = (await createApiToken(f[who].id, { name: "test", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
     const call = (method: string, path: string, who: string, body?: unknown) =>
       new Request(`http://localhost${path}`, {
         method,

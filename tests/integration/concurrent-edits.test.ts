@@ -14,7 +14,7 @@ let token: string;
 
 beforeEach(async () => {
   f = await makeFleet();
-  token = (await createApiToken(f.admin.id, "concurrency", { id: null, label: "test" })).secret;
+  token = (await createApiToken(f.admin.id, { name: "concurrency", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
 });
 
 const request = (method: string, name: string, revision: number | null, body: unknown) =>

@@ -37,7 +37,7 @@ const call = caller(session, PORTAL);
 
 beforeAll(async () => {
   f = await makeFleet();
-  adminToken = (await createApiToken(f.admin.id, "guards", { id: null, label: "test" })).secret;
+  adminToken = (await createApiToken(f.admin.id, { name: "guards", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
 });
 
 afterAll(() => {

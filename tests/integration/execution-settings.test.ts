@@ -32,8 +32,8 @@ let demoData: boolean | null;
 
 beforeAll(async () => {
   f = await makeFleet();
-  adminToken = (await createApiToken(f.admin.id, "execution-settings", { id: null, label: "test" })).secret;
-  ownerToken = (await createApiToken(f.owner.id, "execution-settings", { id: null, label: "test" })).secret;
+  adminToken = (await createApiToken(f.admin.id, { name: "execution-settings", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
+  ownerToken = (await createApiToken(f.owner.id, { name: "execution-settings", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
 });
 
 beforeEach(async () => {

@@ -18,7 +18,7 @@ const tokens: Record<string, string> = {};
 beforeEach(async () => {
   f = await makeFleet();
   for (const who of ["admin", "owner", "viewer", "approver"] as const) {
-    tokens[who] = (await createApiToken(f[who].id, "test", { id: null, label: "test" })).secret;
+    tokens[who] = (await createApiToken(f[who].id, { name: "test", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
   }
 });
 

@@ -120,8 +120,8 @@ describe("party slots as rollouts", () => {
 describe("slot rollout settings", () => {
   it("admins set them over the API, others may not, bad values are refused, and the next slot follows them", async () => {
     const tokens = {
-      admin: (await createApiToken(f.admin.id, "t", { id: null, label: "t" })).secret,
-      owner: (await createApiToken(f.owner.id, "t", { id: null, label: "t" })).secret,
+      admin: (await createApiToken(f.admin.id, { name: "t", scope: "write", days: 90 }, { id: null, label: "t" })).secret,
+      owner: (await createApiToken(f.owner.id, { name: "t", scope: "write", days: 90 }, { id: null, label: "t" })).secret,
     };
     const put = (who: keyof typeof tokens, body: unknown) =>
       PUT(

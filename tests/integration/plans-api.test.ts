@@ -6,7 +6,7 @@ import { makeFleet } from "./fixtures/fleet";
 let token: string;
 beforeEach(async () => {
   const f = await makeFleet();
-  token = (await createApiToken(f.viewer.id, "t", { id: null, label: "t" })).secret;
+  token = (await createApiToken(f.viewer.id, { name: "t", scope: "write", days: 90 }, { id: null, label: "t" })).secret;
 });
 
 const post = (body: unknown) =>

@@ -45,7 +45,7 @@ describe("QA gates production", () => {
     expect(await holdParty(f.owner, tag, "QA failed", NOW)).toMatchObject({ ok: false, status: 403 });
     expect((await holdParty(f.admin, tag, "QA failures 20 %: waiting for the vendor's fix", NOW)).ok).toBe(true);
     expect(await holdParty(f.admin, tag, "again", NOW)).toMatchObject({ ok: false, status: 409, code: "held" });
-    const token = (await createApiToken(f.viewer.id, "t", { id: null, label: "t" })).secret;
+    const token = (await createApiToken(f.viewer.id, { name: "t", scope: "write", days: 90 }, { id: null, label: "t" })).secret;
     const read = async () =>
       (await (
         await getParty(new Request(`http://localhost/api/v1/parties/${tag}/production`, { headers: { Authorization: `Bearer ${token}` } }), {

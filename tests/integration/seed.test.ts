@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/api-tokens";
 import { verifyPassword } from "@/lib/auth/password";
-import { createApiToken, findUserByToken, revokeApiToken } from "@/lib/data/api-tokens";
+import { createApiToken, findApiToken, revokeApiToken } from "@/lib/data/api-tokens";
 import { generateParties, getNextParties, listParties } from "@/lib/data/parties";
 import { db } from "@/lib/db";
 import { getTemplatePlan } from "@/lib/data/upgrade-plans";
@@ -175,24 +175,24 @@ describe("parties in the database", () => {
 describe("API tokens", () => {
   it("stores only a hash, finds the user by the secret, and stops working once revoked", async () => {
     const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@example.com" } });
-    const token = await createApiToken(admin.id, "integration", { id: admin.id, label: admin.email });
+    const token = await createApiToken(admin.id, { name: "integration", scope: "write", days: 90 }, { id: admin.id, label: admin.email });
     const row = await db.apiToken.findUniqueOrThrow({ where: { id: token.id } });
     expect(row.tokenHash).toBe(hashToken(token.secret));
     expect(JSON.stringify(row)).not.toContain(token.secret);
     expect(row.lastUsedAt).toBeNull();
-    expect(await findUserByToken(token.secret)).toMatchObject({ id: admin.id, email: "admin@example.com", role: admin.role });
+    expect((await findApiToken(token.secret))?.user).toMatchObject({ id: admin.id, email: "admin@example.com", role: admin.role });
     // Its use is recorded, at most once a minute: a second request is a read.
     const used = (await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt!;
     expect(Date.now() - used.getTime()).toBeLessThan(60_000);
-    await findUserByToken(token.secret);
+    await findApiToken(token.secret);
     expect((await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt).toEqual(used);
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(used.getTime() - 61_000) } });
-    await findUserByToken(token.secret);
+    await findApiToken(token.secret);
     expect((await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt!.getTime()).toBeGreaterThan(used.getTime() - 61_000);
-    expect(await findUserByToken(token.secret + "x")).toBeNull();
+    expect(await findApiToken(token.secret + "x")).toBeNull();
     expect(await revokeApiToken(token.id, { id: admin.id, label: admin.email })).toBe("revoked");
     expect(await revokeApiToken(token.id, { id: admin.id, label: admin.email })).toBe("already-revoked");
-    expect(await findUserByToken(token.secret)).toBeNull();
+    expect(await findApiToken(token.secret)).toBeNull();
     const audit = await db.auditEvent.findMany({ where: { entityId: token.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["api-token.create", "api-token.revoke"]);
     expect(JSON.stringify(audit, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(token.secret);

@@ -147,8 +147,8 @@ describe("an upgrade that follows its plan", () => {
 describe("the plan over the API", () => {
   it("admins set and clear it (If-Match guards it); others read it; bad plans are refused by name and change nothing", async () => {
     const tokens = {
-      admin: (await createApiToken(f.admin.id, "t", { id: null, label: "t" })).secret,
-      owner: (await createApiToken(f.owner.id, "t", { id: null, label: "t" })).secret,
+      admin: (await createApiToken(f.admin.id, { name: "t", scope: "write", days: 90 }, { id: null, label: "t" })).secret,
+      owner: (await createApiToken(f.owner.id, { name: "t", scope: "write", days: 90 }, { id: null, label: "t" })).secret,
     };
     const url = `http://localhost/api/v1/templates/${templateId}/plan`;
     const params = { params: Promise.resolve({ id: templateId }) };

@@ -169,7 +169,7 @@ beforeAll(async () => {
     ["ownerB", f.ownerB.id],
     ["viewer", f.viewer.id],
   ] as const) {
-    tokens[who] = (await createApiToken(id, "webhook-test", { id: null, label: "test" })).secret;
+    tokens[who] = (await createApiToken(id, { name: "webhook-test", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
   }
   const year = await unusedYear();
   const startsAt = new Date(Date.UTC(year, 1, 12, 18));

@@ -21,7 +21,7 @@ if (seed === "--seed") {
   await db.resource.createMany({
     data: resources.map((name) => ({ name, kind: "VM" as const, environment: "PRODUCTION" as const, teamId: team.id, serviceId: service.id, patchGroup: 1 })),
   });
-  out = { ...out, token: (await createApiToken(admin.id, "fault", { id: null, label: "test" })).secret, resources };
+  out = { ...out, token: (await createApiToken(admin.id, { name: "fault", scope: "write", days: 90 }, { id: null, label: "test" })).secret, resources };
   await disconnectDb();
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -10,6 +10,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/data/api-tokens";
+import { oneLine, TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "API tokens" };
@@ -18,6 +19,7 @@ export default async function TokensPage() {
   const user = await requireUser();
   if (!can(user, { action: "token:manage" })) notFound();
   const tokens = await listApiTokens();
+  const now = new Date();
   return (
     <>
       <PageHeader
@@ -25,7 +27,9 @@ export default async function TokensPage() {
         description={
           <>
             Tokens let scripts call <code className="font-mono">/api/v1</code> as a user, with that user&apos;s permissions: send{" "}
-            <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. Only a hash is stored; a token is shown once, when it is created.
+            <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A read token may only send GET; a write token may do what its user may.
+            Every token expires (after {TOKEN_DAYS_DEFAULT} days unless you choose otherwise, at most {TOKEN_DAYS_MAX}). Only a hash is stored; a token is shown
+            once, when it is created.
           </>
         }
       />
@@ -37,7 +41,7 @@ export default async function TokensPage() {
           </CardBody>
         </Card>
         {tokens.length === 0 ? (
-          <EmptyState title="No tokens yet">Create one above, or run npm run api-token -- &lt;email&gt; on the server.</EmptyState>
+          <EmptyState title="No tokens yet">Create one above, or run npm run api-token -- &lt;email&gt; --scope read on the server.</EmptyState>
         ) : (
           <Card>
             <Table caption="API tokens">
@@ -45,8 +49,10 @@ export default async function TokensPage() {
                 <tr>
                   <Th>Name</Th>
                   <Th>Acts as</Th>
+                  <Th>Scope</Th>
                   <Th>Starts with</Th>
                   <Th>Created (UTC)</Th>
+                  <Th>Expires (UTC)</Th>
                   <Th>Last used (UTC)</Th>
                   <Th>State</Th>
                   <Th>
@@ -57,13 +63,23 @@ export default async function TokensPage() {
               <tbody className="divide-y divide-slate-100">
                 {tokens.map((t) => (
                   <tr key={t.id}>
-                    <Td className="font-medium text-slate-900">{t.name}</Td>
+                    <Td className="font-medium text-slate-900">{oneLine(t.name)}</Td>
                     <Td>{t.user.email}</Td>
+                    <Td>{t.scope === "READ" ? "read" : "write"}</Td>
                     <Td className="font-mono text-xs">{t.prefix}…</Td>
                     <Td className="tabular-nums">{formatDateTime(t.createdAt, "UTC")}</Td>
+                    <Td className="tabular-nums">{formatDateTime(t.expiresAt, "UTC")}</Td>
                     <Td className="tabular-nums">{t.lastUsedAt ? formatDateTime(t.lastUsedAt, "UTC") : "never"}</Td>
-                    <Td>{t.revokedAt ? <Badge tone="danger">revoked</Badge> : <Badge tone="success">active</Badge>}</Td>
-                    <Td className="text-right">{t.revokedAt ? null : <RevokeTokenButton id={t.id} name={t.name} />}</Td>
+                    <Td>
+                      {t.revokedAt ? (
+                        <Badge tone="danger">revoked</Badge>
+                      ) : t.expiresAt <= now ? (
+                        <Badge tone="warning">expired</Badge>
+                      ) : (
+                        <Badge tone="success">active</Badge>
+                      )}
+                    </Td>
+                    <Td className="text-right">{t.revokedAt ? null : <RevokeTokenButton id={t.id} name={oneLine(t.name)} />}</Td>
                   </tr>
                 ))}
               </tbody>
