@@ -34,6 +34,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             <Alert tone="success">Your password is changed and every session of yours has ended. Sign in with the new password.</Alert>
           </div>
         ) : null}
+        {params.error === "EmailUnverified" ? (
+          <div className="mb-4">
+            <Alert tone="error">
+              Your single sign-on provider has not verified your e-mail address, so PatchParty cannot tell it is yours. Verify it with your provider, or ask an
+              admin.
+            </Alert>
+          </div>
+        ) : null}
         {params.error === "AccessDenied" ? (
           <div className="mb-4">
             <Alert tone="error">Your single sign-on account has no PatchParty access. Ask an admin to add you.</Alert>

@@ -10,7 +10,7 @@ import { endSessions } from "../data/user-admin";
 import { getPasswordHash, getSessionUser, getUserByEmail } from "../data/users";
 import { clientAddress } from "./client-address";
 import { DUMMY_HASH, PasswordCheckBusy, verifyPassword } from "./password";
-import { signInError } from "./sign-in-errors";
+import { signInError, SSO_EMAIL_UNVERIFIED } from "./sign-in-errors";
 import { recordSignInFailure, recordSignInSuccess, signInRefusal } from "./sign-in-limits";
 import { SESSION_SECONDS, sessionCurrent } from "./session-token";
 
@@ -100,9 +100,12 @@ export function authOptions(): AuthOptions {
         : []),
     ],
     callbacks: {
-      // SSO signs in only people an admin has added; their role comes from PatchParty, not the provider.
-      async signIn({ user, account }) {
+      // SSO signs in only people an admin has added, by an address the provider has verified (else
+      // whoever could put that address on a provider account would be them); their role comes from
+      // PatchParty, not the provider.
+      async signIn({ user, account, profile }) {
         if (account?.provider === "credentials") return true;
+        if ((profile as { email_verified?: unknown } | undefined)?.email_verified !== true) return SSO_EMAIL_UNVERIFIED;
         const person = user.email ? await getUserByEmail(user.email) : null;
         return Boolean(person && person.role !== "EXECUTOR");
       },

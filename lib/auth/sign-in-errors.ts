@@ -4,6 +4,9 @@
 
 export type SignInErrorCode = "locked" | "address-blocked" | "busy";
 
+/** Where a single sign-on whose provider has not verified the e-mail address ends (the sign-in page says why). */
+export const SSO_EMAIL_UNVERIFIED = "/signin?error=EmailUnverified";
+
 /** The code for a refusal that lasts `seconds`: "locked:900". */
 export const signInError = (code: SignInErrorCode, seconds?: number) => (seconds === undefined ? code : `${code}:${Math.max(1, Math.ceil(seconds))}`);
 
