@@ -3,7 +3,8 @@ import Image from "next/image";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Alert } from "@/components/ui/alert";
-import { getCurrentUser } from "@/lib/auth/session";
+import { SECOND_FACTOR_SETUP_PATH } from "@/lib/auth/second-factor";
+import { getSignedIn } from "@/lib/auth/session";
 import { oidcConfig } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -17,7 +18,9 @@ function safeCallback(value: string | string[] | undefined) {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = safeCallback(params.callbackUrl);
-  if (await getCurrentUser()) redirect(callbackUrl);
+  const signedIn = await getSignedIn();
+  // Signed in already: where they were going, or to set up the second factor their role needs first.
+  if (signedIn) redirect(signedIn.secondFactorMissing ? SECOND_FACTOR_SETUP_PATH : callbackUrl);
   const sso = oidcConfig();
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-indigo-700 via-indigo-600 to-violet-600 px-4">

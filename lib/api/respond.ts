@@ -1,6 +1,7 @@
 // Uniform JSON answers for /api/v1: { error } with a status chosen on purpose.
 import "server-only";
 import type { z } from "zod";
+import { SECOND_FACTOR_REQUIRED } from "../auth/second-factor";
 import { firstIssue } from "../validation/common";
 
 /** Messages may quote what was sent; a huge value is cut, not echoed back whole. */
@@ -137,6 +138,8 @@ export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<R
     try {
       return await uncompressedWhenShort(await handler(...args));
     } catch (error) {
+      // authenticateRequest refuses a session without the second factor its person's role needs.
+      if (error instanceof Error && error.name === "SecondFactorRequired") return apiError(403, SECOND_FACTOR_REQUIRED);
       if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
       if (isDatabaseUnavailable(error)) {
         return Response.json(
