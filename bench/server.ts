@@ -158,6 +158,9 @@ export async function startWebServer(options: { dir: string; port: number; datab
       NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0",
       NEXT_TELEMETRY_DISABLED: "1",
       PATCHPARTY_SEED: "never",
+      // The bench signs its admin in with a password only; with two-factor sign-in required every
+      // admin page would answer a redirect to the account page instead of itself (decision 017).
+      PATCHPARTY_MFA: "off",
     },
   });
   if (server.stderr) {

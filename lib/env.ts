@@ -26,6 +26,21 @@ export const EnvSchema = z
     OIDC_CLIENT_ID: optionalText,
     OIDC_CLIENT_SECRET: optionalText,
     OIDC_NAME: z.string().trim().min(1).max(40).default("SSO"),
+    // The provider's `acr` values that mean a second factor was used (comma-separated), for
+    // providers that say so there rather than in `amr` (decision 017).
+    OIDC_MFA_ACR: z
+      .string()
+      .trim()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((v) => v.trim())
+          .filter(Boolean),
+      )
+      .default([]),
+    // Who must sign in with a second factor: admins and approvers (privileged), everyone (all),
+    // or nobody (off, for a demo). An enrolled person is asked for their code whatever this says.
+    PATCHPARTY_MFA: z.enum(["privileged", "all", "off"], { error: "must be privileged, all or off" }).default("privileged"),
     PATCHPARTY_DATA_DIR: z.string().trim().min(1).default(".data"),
     PATCHPARTY_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     PATCHPARTY_EPHEMERAL_DB: flag.default(false),
@@ -133,5 +148,6 @@ export function oidcConfig(current: Env = env()) {
     clientId: current.OIDC_CLIENT_ID,
     clientSecret: current.OIDC_CLIENT_SECRET,
     name: current.OIDC_NAME,
+    mfaAcr: current.OIDC_MFA_ACR,
   };
 }

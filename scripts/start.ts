@@ -89,6 +89,8 @@ await withDatabase(
       if (demoData) {
         log(`Demo sign-ins (demo data only), password "${DEMO_PASSWORD}":`);
         for (const user of DEMO_USERS) log(`  ${user.email.padEnd(22)} ${user.role.toLowerCase()}`);
+        if (env.PATCHPARTY_MFA !== "off")
+          log(`Admins and approvers set up two-factor sign-in first (PATCHPARTY_MFA=${env.PATCHPARTY_MFA}); PATCHPARTY_MFA=off npm start for a demo without.`);
       } else if (seeded === "empty") {
         log(`No users yet. ${FIRST_ADMIN_HINT}`);
       }

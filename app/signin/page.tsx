@@ -3,7 +3,8 @@ import Image from "next/image";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Alert } from "@/components/ui/alert";
-import { getCurrentUser } from "@/lib/auth/session";
+import { SECOND_FACTOR_SETUP_PATH } from "@/lib/auth/second-factor";
+import { getSignedIn } from "@/lib/auth/session";
 import { env, oidcConfig } from "@/lib/env";
 import { callbackPath } from "@/lib/url";
 
@@ -13,7 +14,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   // Only paths inside the portal, so the form cannot be used to send people elsewhere.
   const callbackUrl = callbackPath(params.callbackUrl, env().NEXTAUTH_URL);
-  if (await getCurrentUser()) redirect(callbackUrl);
+  const signedIn = await getSignedIn();
+  // Signed in already: where they were going, or to set up the second factor their role needs first.
+  if (signedIn) redirect(signedIn.secondFactorMissing ? SECOND_FACTOR_SETUP_PATH : callbackUrl);
   const sso = oidcConfig();
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-indigo-700 via-indigo-600 to-violet-600 px-4">
@@ -28,6 +31,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         {params.changed === "password" ? (
           <div className="mb-4">
             <Alert tone="success">Your password is changed and every session of yours has ended. Sign in with the new password.</Alert>
+          </div>
+        ) : null}
+        {params.error === "EmailUnverified" ? (
+          <div className="mb-4">
+            <Alert tone="error">
+              Your single sign-on provider has not verified your e-mail address, so PatchParty cannot tell it is yours. Verify it with your provider, or ask an
+              admin.
+            </Alert>
           </div>
         ) : null}
         {params.error === "AccessDenied" ? (

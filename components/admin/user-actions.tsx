@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { changeRoleAction, signOutEverywhereAction, unlockUserAction } from "@/lib/actions/users";
+import { changeRoleAction, resetSecondFactorAction, signOutEverywhereAction, unlockUserAction } from "@/lib/actions/users";
 import { ROLE_LABELS, type Role } from "@/lib/auth/permissions";
 import { Button } from "../ui/button";
 import { inputClass } from "../ui/field";
@@ -45,4 +45,8 @@ export function SignOutEverywhereButton({ id, email }: { id: string; email: stri
 
 export function UnlockButton({ id, email }: { id: string; email: string }) {
   return <RevokeButton action={unlockUserAction} id={id} label={email} verb="Unlock" />;
+}
+
+export function ResetSecondFactorButton({ id, email }: { id: string; email: string }) {
+  return <RevokeButton action={resetSecondFactorAction} id={id} label={`the two-factor sign-in of ${email}`} verb="Turn off two-factor" variant="ghost" />;
 }

@@ -19,30 +19,35 @@ export function AppShell({
   teams,
   viewerZone,
   simulation,
+  secondFactorMissing = false,
   children,
 }: {
   user: CurrentUser;
   teams: string[];
   viewerZone: string;
   simulation: Simulation;
+  /** The session lacks the second factor the person's role needs: only their account page opens. */
+  secondFactorMissing?: boolean;
   children: ReactNode;
 }) {
-  const items: NavItem[] = [
-    { href: "/", label: "Home" },
-    { href: "/calendar", label: "Calendar" },
-    ...(user.teamIds.length ? [{ href: "/my-patch-day", label: "My patch day" }] : []),
-    { href: "/resources", label: "Resources" },
-    { href: "/policies", label: "Policies" },
-    { href: "/templates", label: "Templates" },
-    { href: "/changes", label: "Changes" },
-    ...(can(user, { action: "notice:read" }) ? [{ href: "/notifications", label: "Notices" }] : []),
-    { href: "/compliance", label: "Compliance" },
-    ...(can(user, { action: "audit:read" }) ? [{ href: "/audit", label: "Audit" }] : []),
-    ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
-    ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
-    ...(can(user, { action: "user:manage" }) ? [{ href: "/admin/users", label: "People" }] : []),
-    ...(can(user, { action: "execution:configure" }) ? [{ href: "/admin/execution", label: "Execution" }] : []),
-  ];
+  const items: NavItem[] = secondFactorMissing
+    ? [{ href: "/account", label: "Your account" }]
+    : [
+        { href: "/", label: "Home" },
+        { href: "/calendar", label: "Calendar" },
+        ...(user.teamIds.length ? [{ href: "/my-patch-day", label: "My patch day" }] : []),
+        { href: "/resources", label: "Resources" },
+        { href: "/policies", label: "Policies" },
+        { href: "/templates", label: "Templates" },
+        { href: "/changes", label: "Changes" },
+        ...(can(user, { action: "notice:read" }) ? [{ href: "/notifications", label: "Notices" }] : []),
+        { href: "/compliance", label: "Compliance" },
+        ...(can(user, { action: "audit:read" }) ? [{ href: "/audit", label: "Audit" }] : []),
+        ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
+        ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
+        ...(can(user, { action: "user:manage" }) ? [{ href: "/admin/users", label: "People" }] : []),
+        ...(can(user, { action: "execution:configure" }) ? [{ href: "/admin/execution", label: "Execution" }] : []),
+      ];
   return (
     <div className="min-h-screen">
       <TimeZoneSync current={viewerZone} />
@@ -60,13 +65,21 @@ export function AppShell({
             <span className="text-lg font-semibold tracking-tight">PatchParty</span>
           </Link>
           <div className="flex shrink-0 items-center gap-3">
-            <div className="text-right leading-tight" data-testid="current-user">
-              <p className="whitespace-nowrap text-sm font-medium text-white">{user.name}</p>
+            {/* The user menu: who is signed in, and their account page (two-factor sign-in, password). */}
+            <Link
+              href="/account"
+              className="rounded-md px-2 py-1 text-right leading-tight hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white"
+              data-testid="current-user"
+            >
+              <p className="whitespace-nowrap text-sm font-medium text-white">
+                <span className="sr-only">Your account: </span>
+                {user.name}
+              </p>
               <p className="max-w-80 truncate text-xs text-indigo-200" title={teams.length ? `${ROLE_LABELS[user.role]} · ${teams.join(", ")}` : undefined}>
                 {ROLE_LABELS[user.role]}
                 {teams.length ? ` · ${teams.join(", ")}` : ""}
               </p>
-            </div>
+            </Link>
             <SignOutButton />
           </div>
         </div>

@@ -5,8 +5,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { clientAddress } from "../auth/client-address";
 import { env } from "../env";
-import { requireUser } from "../auth/session";
-import { changeOwnPassword, changeRole, signOutEverywhere, unlockUser } from "../data/user-admin";
+import { requireSignedIn, requireUser } from "../auth/session";
+import { changeOwnPassword, changeRole, resetSecondFactor, signOutEverywhere, unlockUser } from "../data/user-admin";
 import { PasswordChangeSchema, RoleChangeSchema, UserIdSchema } from "../validation/users";
 import { invalid, type FormResult, formText } from "./result";
 
@@ -40,9 +40,23 @@ export async function unlockUserAction(_previous: FormResult, form: FormData): P
   return { ok: true, message: result.value.wasLocked ? "Unlocked." : "They were not locked." };
 }
 
-/** Every signed-in person may change their own password; all their sessions end, this one too. */
-export async function changePasswordAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+/** An admin turns off someone's two-factor sign-in (they lost their app and their recovery codes). */
+export async function resetSecondFactorAction(_previous: FormResult, form: FormData): Promise<FormResult> {
   const user = await requireUser();
+  const parsed = UserIdSchema.safeParse({ id: formText(form, "id") });
+  if (!parsed.success) return invalid(parsed.error);
+  const result = await resetSecondFactor(user, parsed.data.id, new Date());
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath("/admin/users");
+  return { ok: true, message: result.value.wasOn ? "Two-factor sign-in is off for them; their sessions ended." : "It was not on." };
+}
+
+/**
+ * Every signed-in person may change their own password; all their sessions end, this one too. On
+ * the account page, so open to a session still without the second factor its role needs.
+ */
+export async function changePasswordAction(_previous: FormResult, form: FormData): Promise<FormResult> {
+  const { user } = await requireSignedIn();
   const parsed = PasswordChangeSchema.safeParse({ current: formText(form, "current"), next: formText(form, "next"), confirm: formText(form, "confirm") });
   if (!parsed.success) return invalid(parsed.error);
   const address = clientAddress(await headers(), env().PATCHPARTY_TRUSTED_PROXIES);

@@ -5,6 +5,7 @@ import { TokenRefused } from "../auth/api-tokens";
 import { CrossSiteRequest } from "../auth/same-origin";
 import { env } from "../env";
 import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, servedOverHttps } from "../security-headers";
+import { SECOND_FACTOR_REQUIRED } from "../auth/second-factor";
 import { firstIssue } from "../validation/common";
 import { BODY_LIMITS } from "../validation/limits";
 
@@ -226,6 +227,8 @@ async function answer<A extends unknown[]>(handler: (...args: A) => Promise<Resp
   } catch (error) {
     if (error instanceof CrossSiteRequest) return apiError(403, CROSS_SITE_MESSAGE);
     if (error instanceof TokenRefused) return apiError(error.status, error.message);
+    // authenticateRequest refuses a session without the second factor its person's role needs.
+    if (error instanceof Error && error.name === "SecondFactorRequired") return apiError(403, SECOND_FACTOR_REQUIRED);
     if (isUnstorableText(error)) return apiError(400, "A value holds a character that cannot be stored (NUL). Nothing was changed.");
     if (isDatabaseUnavailable(error)) {
       return Response.json(

@@ -9,5 +9,6 @@ export const userJson = (u: UserRow) => ({
   role: u.role.toLowerCase(),
   teams: u.teams,
   signsInWithPassword: u.hasPassword,
+  twoFactor: u.twoFactor,
   lockedUntil: u.lockedUntil?.toISOString() ?? null,
 });

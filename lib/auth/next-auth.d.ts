@@ -1,6 +1,10 @@
 import type { Role } from "./permissions";
 
 declare module "next-auth" {
+  /** What `authorize` returns: how the person signed in (lib/auth/second-factor.ts). */
+  interface User {
+    amr?: string[];
+  }
   interface Session {
     user?: { id?: string; name?: string | null; email?: string | null; image?: string | null; role?: Role; teamIds?: string[] };
   }
@@ -16,5 +20,9 @@ declare module "next-auth/jwt" {
     sv?: number;
     /** When the person signed in (seconds since 1970): the session ends 12 h later, refreshed or not. */
     authTime?: number;
+    /** How the person signed in: ["pwd"], ["pwd", "otp"], or the single sign-on provider's methods. */
+    amr?: readonly string[];
+    /** The single sign-on provider's authentication context class, when it sent one. */
+    acr?: string;
   }
 }

@@ -6,18 +6,27 @@ import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env, oidcConfig } from "../env";
+import { hasSecondFactor, takeSecondFactorCode } from "../data/mfa";
 import { callbackPath } from "../url";
 import { endSessions } from "../data/user-admin";
 import { getPasswordHash, getSessionUser, getUserByEmail } from "../data/users";
 import { clientAddress } from "./client-address";
 import { DUMMY_HASH, PasswordCheckBusy, verifyPassword } from "./password";
-import { signInError } from "./sign-in-errors";
+import { AMR_ONE_TIME_CODE, AMR_PASSWORD, providerMethods } from "./second-factor";
+import { signInError, SSO_EMAIL_UNVERIFIED } from "./sign-in-errors";
 import { recordSignInFailure, recordSignInSuccess, signInRefusal } from "./sign-in-limits";
 import { SESSION_SECONDS, sessionCurrent } from "./session-token";
 
 const CredentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(200),
+  // A code from the authenticator app or a recovery code, once the password was found right.
+  code: z
+    .string()
+    .trim()
+    .max(40)
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 /** Thrown when a session's cookie is refreshed after the session ended: next-auth then clears it. */
@@ -28,8 +37,8 @@ class SessionEnded extends Error {
   }
 }
 
-/** The session's two marks, set once at sign-in: the person's session version and the time. */
-async function stampSession(token: JWT, userId: string) {
+/** The session's marks, set once at sign-in: the person's session version, the time, and how they signed in. */
+async function stampSession(token: JWT, userId: string, how: { amr: string[]; acr?: string }) {
   const found = await getSessionUser(userId);
   if (!found) return;
   token.uid = found.user.id;
@@ -39,6 +48,8 @@ async function stampSession(token: JWT, userId: string) {
   token.name = found.user.name;
   token.sv = found.sessionVersion;
   token.authTime = Math.floor(Date.now() / 1000);
+  token.amr = how.amr;
+  if (how.acr) token.acr = how.acr;
 }
 
 export function authOptions(): AuthOptions {
@@ -52,11 +63,15 @@ export function authOptions(): AuthOptions {
     providers: [
       CredentialsProvider({
         name: "E-mail and password",
-        credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "E-mail", type: "email" },
+          password: { label: "Password", type: "password" },
+          code: { label: "Code", type: "text" },
+        },
         async authorize(raw, request) {
           const parsed = CredentialsSchema.safeParse(raw);
           if (!parsed.success) return null;
-          const { email, password } = parsed.data;
+          const { email, password, code } = parsed.data;
           // Limits first: a locked account or a blocked address costs no password check.
           const address = clientAddress(request?.headers ?? {}, env().PATCHPARTY_TRUSTED_PROXIES);
           const refusal = await signInRefusal(email, address);
@@ -77,8 +92,19 @@ export function authOptions(): AuthOptions {
           const found = await getSessionUser(row.id);
           // An executor is a machine: it reports through the API with a token and opens no session.
           if (!found || found.user.role === "EXECUTOR") return null;
+          // A second factor: the right password alone makes no session, and does not start the
+          // count of failures again (else a known password would buy unlimited guesses at codes).
+          const twoFactor = await hasSecondFactor(found.user.id);
+          if (twoFactor) {
+            if (!code) throw new Error(signInError("code-needed"));
+            if (!(await takeSecondFactorCode(found.user, code, new Date()))) {
+              await recordSignInFailure(email, address, new Date());
+              throw new Error(signInError("code-wrong"));
+            }
+          }
           await recordSignInSuccess(email);
-          return { id: found.user.id, email: found.user.email, name: found.user.name };
+          const amr = twoFactor ? [AMR_PASSWORD, AMR_ONE_TIME_CODE] : [AMR_PASSWORD];
+          return { id: found.user.id, email: found.user.email, name: found.user.name, amr };
         },
       }),
       ...(sso
@@ -94,6 +120,7 @@ export function authOptions(): AuthOptions {
               checks: ["pkce", "state"] as ("pkce" | "state")[],
               authorization: { params: { scope: "openid email profile" } },
               profile(profile: { sub: string; email?: string; name?: string }) {
+                // email_verified is checked in the signIn callback, which sees the provider's own claims.
                 return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? profile.sub };
               },
             },
@@ -106,16 +133,21 @@ export function authOptions(): AuthOptions {
       redirect({ url, baseUrl }) {
         return new URL(callbackPath(url, baseUrl), baseUrl).toString();
       },
-      // SSO signs in only people an admin has added; their role comes from PatchParty, not the provider.
-      async signIn({ user, account }) {
+      // SSO signs in only people an admin has added, by an address the provider has verified (else
+      // whoever could put that address on a provider account would be them); their role comes from
+      // PatchParty, not the provider.
+      async signIn({ user, account, profile }) {
         if (account?.provider === "credentials") return true;
+        if ((profile as { email_verified?: unknown } | undefined)?.email_verified !== true) return SSO_EMAIL_UNVERIFIED;
         const person = user.email ? await getUserByEmail(user.email) : null;
         return Boolean(person && person.role !== "EXECUTOR");
       },
-      async jwt({ token, user, account }) {
+      async jwt({ token, user, account, profile }) {
         if (user && account) {
-          const id = account.provider === "credentials" ? user.id : (await getUserByEmail(user.email ?? ""))?.id;
-          if (id) await stampSession(token, id);
+          const credentials = account.provider === "credentials";
+          const id = credentials ? user.id : (await getUserByEmail(user.email ?? ""))?.id;
+          // How the provider says the person signed in counts as theirs (a second factor or not).
+          if (id) await stampSession(token, id, credentials ? { amr: user.amr ?? [AMR_PASSWORD] } : providerMethods(profile as Record<string, unknown>));
           return token;
         }
         // A refresh (GET /api/auth/session): an ended session gets no new cookie; next-auth clears it.

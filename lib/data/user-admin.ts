@@ -2,7 +2,7 @@
 // sessions raises their session version: every session made before carries the old one and is
 // refused on its next request, in every web process and instance (lib/auth/session.ts).
 import "server-only";
-import type { Role as DbRole } from "@prisma/client";
+import type { Prisma, Role as DbRole } from "@prisma/client";
 import { can, type CurrentUser } from "../auth/permissions";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { signInError, signInErrorMessage } from "../auth/sign-in-errors";
@@ -15,17 +15,38 @@ export type SessionsEndedBecause = "sign-out" | "password-change" | "role-change
 
 const actorOf = (user: CurrentUser): Actor => ({ id: user.id, label: user.email });
 
+/**
+ * Raises `userId`'s session version inside `tx`, the write that ends their sessions: every owner
+ * of such a change (a role, a password, a second factor) calls it with its own audit row. The new
+ * version, for a session the change itself makes (lib/auth/session-cookie.ts).
+ */
+export async function raiseSessionVersion(tx: Prisma.TransactionClient, userId: string): Promise<number> {
+  const { sessionVersion } = await tx.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
+  return sessionVersion;
+}
+
 /** Ends every session of `userId` now (their next request finds them signed out). */
 export async function endSessions(userId: string, actor: Actor, because: SessionsEndedBecause, now = new Date()): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const user = await tx.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } }, select: { email: true } }).catch(() => null);
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user) return false;
+    await raiseSessionVersion(tx, userId);
     await recordAudit(tx, { actor, action: "user.sessions-end", entityType: "user", entityId: userId, entityLabel: user.email, after: { because }, at: now });
     return true;
   });
 }
 
-export type UserRow = { id: string; email: string; name: string; role: DbRole; teams: string[]; hasPassword: boolean; lockedUntil: Date | null };
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: DbRole;
+  teams: string[];
+  hasPassword: boolean;
+  /** Two-factor sign-in is on (an authenticator app confirmed). */
+  twoFactor: boolean;
+  lockedUntil: Date | null;
+};
 
 /** People by e-mail, 100 a page after `after` (an e-mail), those matching `q` in e-mail or name. */
 export async function listUsers(
@@ -45,6 +66,7 @@ export async function listUsers(
       "u.name",
       "u.role",
       eb("u.passwordHash", "is not", null).as("hasPassword"),
+      eb.exists(eb.selectFrom("TotpFactor as f").select("f.userId").whereRef("f.userId", "=", "u.id").where("f.enabledAt", "is not", null)).as("twoFactor"),
       eb.fn.coalesce(eb.fn.agg<string[]>("array_agg", ["t.slug"]).orderBy("t.slug").filterWhere("t.slug", "is not", null), eb.val<string[]>([])).as("teams"),
     ])
     .groupBy("u.id")
@@ -62,7 +84,13 @@ export async function listUsers(
     now,
   );
   return succeed({
-    users: page.map((r) => ({ ...r, teams: [...r.teams], hasPassword: Boolean(r.hasPassword), lockedUntil: locked.get(r.email) ?? null })),
+    users: page.map((r) => ({
+      ...r,
+      teams: [...r.teams],
+      hasPassword: Boolean(r.hasPassword),
+      twoFactor: Boolean(r.twoFactor),
+      lockedUntil: locked.get(r.email) ?? null,
+    })),
     next: rows.length > LIMIT ? (page.at(-1)?.email ?? null) : null,
   });
 }
@@ -88,7 +116,8 @@ export async function changeRole(viewer: CurrentUser, id: string, role: DbRole, 
   if (id === viewer.id && role !== "ADMIN") return refuse(409, "own-role", "You cannot take away your own admin role: ask another admin.");
   if (target.value.role === role) return succeed({ changed: false });
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id }, data: { role, sessionVersion: { increment: 1 } } });
+    await tx.user.update({ where: { id }, data: { role } });
+    await raiseSessionVersion(tx, id);
     await recordAudit(tx, {
       actor: actorOf(viewer),
       action: "user.role",
@@ -101,6 +130,34 @@ export async function changeRole(viewer: CurrentUser, id: string, role: DbRole, 
     });
   });
   return succeed({ changed: true });
+}
+
+/**
+ * An admin turns off someone's two-factor sign-in, for a person who lost both their app and their
+ * recovery codes: their app and codes are forgotten and their sessions end, audited. Not one's
+ * own: that is turned off on the account page, with a code.
+ */
+export async function resetSecondFactor(viewer: CurrentUser, id: string, now: Date): Promise<Outcome<{ wasOn: boolean }>> {
+  const target = await targetUser(viewer, id);
+  if (!target.ok) return target;
+  if (id === viewer.id) return refuse(409, "own-second-factor", "Turn off your own two-factor sign-in on your account page, with a code.");
+  const wasOn = await db.$transaction(async (tx) => {
+    const removed = await tx.totpFactor.deleteMany({ where: { userId: id, enabledAt: { not: null } } });
+    if (removed.count === 0) return false;
+    await tx.recoveryCode.deleteMany({ where: { userId: id } });
+    await raiseSessionVersion(tx, id);
+    await recordAudit(tx, {
+      actor: actorOf(viewer),
+      action: "user.mfa-off",
+      entityType: "user",
+      entityId: id,
+      entityLabel: target.value.email,
+      after: { byAdmin: true, sessionsEnded: true },
+      at: now,
+    });
+    return true;
+  });
+  return succeed({ wasOn });
 }
 
 /** An admin lifts a sign-in lockout. */
@@ -142,7 +199,8 @@ export async function changeOwnPassword(user: CurrentUser, current: string, next
   }
   const hash = await hashPassword(next);
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash: hash, sessionVersion: { increment: 1 } } });
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash: hash } });
+    await raiseSessionVersion(tx, user.id);
     await recordAudit(tx, {
       actor: actorOf(user),
       action: "user.password-change",

@@ -55,6 +55,10 @@ export const AUDIT_ACTIONS = [
   "user.password-change",
   "user.lockout",
   "user.unlock",
+  "user.mfa-on",
+  "user.mfa-off",
+  "user.recovery-codes",
+  "user.recovery-code-used",
   "sign-in.address-blocked",
 ] as const;
 

@@ -11,7 +11,9 @@ export const OIDC = {
   name: "Test SSO",
 };
 
-export async function startOidcProvider(portalUrl: string): Promise<{ stop: () => Promise<void> }> {
+/** `emailVerified: false`: the provider says it has not verified the addresses (PatchParty must refuse them). */
+export async function startOidcProvider(portalUrl: string, options: { emailVerified?: boolean } = {}): Promise<{ stop: () => Promise<void> }> {
+  const emailVerified = options.emailVerified ?? true;
   const provider = new Provider(OIDC.issuer, {
     clients: [
       {
@@ -24,7 +26,7 @@ export async function startOidcProvider(portalUrl: string): Promise<{ stop: () =
     ],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     async findAccount(_ctx, id) {
-      return { accountId: id, claims: async () => ({ sub: id, email: id, email_verified: true, name: id }) };
+      return { accountId: id, claims: async () => ({ sub: id, email: id, email_verified: emailVerified, name: id }) };
     },
     features: { devInteractions: { enabled: true } },
     // Put email and name in the ID token, as most providers (Keycloak, Entra ID, Okta) do.

@@ -1,7 +1,8 @@
 // The authorization matrix (issue 8): every server action and every API route, called as
-// signed-out, viewer, owner of another team, owner, approver, admin and executor (a machine's
-// account), with what each must get written down in one table. A new action or route without a
-// row fails the first test.
+// signed-out, viewer, owner of another team, owner, approver, admin, executor (a machine's
+// account) and an admin whose session lacks the second factor their role needs (signed in with a
+// password only, PATCHPARTY_MFA=privileged: decision 017), with what each must get written down in
+// one table. A new action or route without a row fails the first test.
 //
 // Server actions run outside Next here: cookies() answers a jar with the session cookie of the
 // person under test, encrypted as next-auth does at sign-in (fixtures/session.ts), and
@@ -11,12 +12,12 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-const session = vi.hoisted(() => ({ userId: null as string | null, cookies: new Map<string, string>() }));
+const session = vi.hoisted(() => ({ userId: null as string | null, cookies: new Map<string, string>(), token: {} as Record<string, unknown> }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 vi.mock("next/headers", async () => {
   const { cookieStore, sessionCookies } = await import("./fixtures/session");
   return {
-    cookies: async () => cookieStore(new Map([...session.cookies, ...(await sessionCookies(session.userId))])),
+    cookies: async () => cookieStore(new Map([...session.cookies, ...(await sessionCookies(session.userId, session.token))])),
     headers: async () => new Headers(),
   };
 });
@@ -65,6 +66,7 @@ import * as route_v1_templates__id__members from "@/app/api/v1/templates/[id]/me
 import * as route_v1_templates__id__plan from "@/app/api/v1/templates/[id]/plan/route";
 import * as route_v1_templates__id__resume from "@/app/api/v1/templates/[id]/resume/route";
 import * as route_v1_templates__id__upgrade_now from "@/app/api/v1/templates/[id]/upgrade-now/route";
+import * as actions_account from "@/lib/actions/account";
 import * as actions_api_tokens from "@/lib/actions/api-tokens";
 import * as actions_calendar from "@/lib/actions/calendar";
 import * as actions_changes from "@/lib/actions/changes";
@@ -83,8 +85,10 @@ import * as route_v1_users__id__unlock from "@/app/api/v1/users/[id]/unlock/rout
 import { hashPassword } from "@/lib/auth/password";
 import { unusedYear } from "./fixtures/years";
 
-const ROLES = ["signed-out", "viewer", "other owner", "owner", "approver", "admin", "executor"] as const;
+const ROLES = ["signed-out", "viewer", "other owner", "owner", "approver", "admin", "executor", "admin without a second factor"] as const;
 type Who = (typeof ROLES)[number];
+/** A session made with a password only: for an admin, it opens the account page and nothing else. */
+const PASSWORD_ONLY: Who = "admin without a second factor";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
 const people = {} as Record<Who, CurrentUser | null>;
@@ -201,11 +205,17 @@ async function draftChange() {
 }
 
 // ---- calling an action or a route as someone ----
-type Seen = number | "signin" | "denied" | "ok" | `refused: ${string}` | `${number}/${number}`;
+type Seen = number | "signin" | "two-factor" | "denied" | "ok" | `refused: ${string}` | `${number}/${number}`;
 const DENIED = /^(Only |You may not|You can only|Your role cannot|You cannot)/;
 
-async function asAction(who: Who, action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string | Blob>): Promise<Seen> {
+/** Calls as `who` with their session cookie (the matrix's API rows send a token, but for PASSWORD_ONLY, whose session is the point). */
+function signInAs(who: Who) {
   session.userId = people[who]?.id ?? null;
+  session.token = who === PASSWORD_ONLY ? { amr: ["pwd"] } : {};
+}
+
+async function asAction(who: Who, action: (prev: never, form: FormData) => Promise<unknown>, fields: Record<string, string | Blob>): Promise<Seen> {
+  signInAs(who);
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   try {
@@ -214,10 +224,11 @@ async function asAction(who: Who, action: (prev: never, form: FormData) => Promi
     return DENIED.test(result.message ?? "") ? "denied" : `refused: ${result.message}`;
   } catch (error) {
     const digest = (error as { digest?: string }).digest ?? "";
-    if (digest.startsWith("NEXT_REDIRECT")) return digest.includes(";/signin;") ? "signin" : "ok";
+    if (digest.startsWith("NEXT_REDIRECT"))
+      return digest.includes(";/signin;") ? "signin" : digest.includes(";/account?required=two-factor;") ? "two-factor" : "ok";
     throw error;
   } finally {
-    session.userId = null;
+    signInAs("signed-out");
   }
 }
 
@@ -238,18 +249,31 @@ async function asApi(
     headers,
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
-  const response = await handler(request, { params: Promise.resolve(params) });
-  await response.arrayBuffer();
-  return response.status;
+  if (who === PASSWORD_ONLY) signInAs(who);
+  try {
+    const response = await handler(request, { params: Promise.resolve(params) });
+    const text = await response.text();
+    // Refused for the missing second factor, and said so: not for another reason that also answers 403.
+    if (who === PASSWORD_ONLY && response.status === 403 && !JSON.parse(text).error.startsWith("Set up two-factor sign-in first")) return `refused: ${text}`;
+    return response.status;
+  } finally {
+    signInAs("signed-out");
+  }
 }
 
 /**
  * One row: how to make the call for `who` (fresh fixtures each time), and what each role gets, in
  * ROLES order. An executor is a machine that reports upgrades and nothing else: unless its row
  * says otherwise (`executor`), a page or action sends it to sign in and a route does not know it.
+ * An admin without a second factor is sent by every action to set it up ("two-factor") and refused
+ * by every route (403, "Set up two-factor sign-in first"), unless the row says otherwise
+ * (`passwordOnly`): the account page's own actions and signing out.
  */
-type Row = { call: (who: Who) => Promise<Seen>; expect: string; executor?: string };
-const expected = (name: string, row: Row) => `${row.expect} ${row.executor ?? (name.startsWith("action ") ? "signin" : "401")}`;
+type Row = { call: (who: Who) => Promise<Seen>; expect: string; executor?: string; passwordOnly?: string };
+const expected = (name: string, row: Row) => {
+  const action = name.startsWith("action ");
+  return `${row.expect} ${row.executor ?? (action ? "signin" : "401")} ${row.passwordOnly ?? (action ? "two-factor" : "403")}`;
+};
 const A = (action: string) => `action ${action}`;
 const R = (method: string, route: string) => `${method} ${route}`;
 type RouteModule = Record<string, Handler>;
@@ -298,6 +322,10 @@ const MATRIX: Record<string, Row> = {
     call: async (w) => asAction(w, (actions_users as unknown as ActionModule).signOutEverywhereAction!, { id: await someone() }),
     expect: ADMIN_ONLY,
   },
+  [A("resetSecondFactorAction")]: {
+    call: async (w) => asAction(w, (actions_users as unknown as ActionModule).resetSecondFactorAction!, { id: await someone() }),
+    expect: ADMIN_ONLY,
+  },
   [A("unlockUserAction")]: {
     call: async (w) => asAction(w, (actions_users as unknown as ActionModule).unlockUserAction!, { id: await someone() }),
     expect: ADMIN_ONLY,
@@ -314,6 +342,14 @@ const MATRIX: Record<string, Row> = {
       });
     },
     expect: "signin ok ok ok ok ok",
+    // On the account page, beside setting up the second factor.
+    passwordOnly: "ok",
+  },
+  [A("secondFactorAction")]: {
+    // Everyone sets up their own (the action takes no one's id), an admin without one above all.
+    call: async (w) => asAction(w, (actions_account as unknown as ActionModule).secondFactorAction!, { intent: "start" }),
+    expect: "signin ok ok ok ok ok",
+    passwordOnly: "ok",
   },
   [A("movePartyAction")]: {
     call: async (w) =>
@@ -433,6 +469,7 @@ const MATRIX: Record<string, Row> = {
   [A("signOutAction")]: {
     call: async (w) => asAction(w, (actions_session as unknown as ActionModule).signOutAction!, {}),
     expect: "signin signin signin signin signin signin",
+    passwordOnly: "signin",
   },
   [A("saveSlotRolloutAction")]: {
     call: async (w) => {
@@ -526,6 +563,7 @@ const MATRIX: Record<string, Row> = {
     call: async (w) => asApi(w, (route_health as unknown as RouteModule).GET!, "GET", "/api/health"),
     expect: "200 200 200 200 200 200",
     executor: "200",
+    passwordOnly: "200",
   },
   [R("GET", "v1/calendar.ics")]: {
     call: async (w) => asApi(w, (route_v1_calendar_ics as unknown as RouteModule).GET!, "GET", "/api/v1/calendar.ics"),
@@ -869,11 +907,22 @@ beforeAll(async () => {
   requester = { id: row.id, email: row.email, name: row.name, role: "ADMIN", teamIds: [] };
   const machine = await db.user.create({ data: { email: `executor-${f.prefix}@matrix.test`, name: "Automation", role: "EXECUTOR" } });
   const executor: CurrentUser = { id: machine.id, email: machine.email, name: machine.name, role: "EXECUTOR", teamIds: [] };
-  Object.assign(people, { "signed-out": null, viewer: f.viewer, "other owner": f.ownerB, owner: f.owner, approver: f.approver, admin: f.admin, executor });
+  Object.assign(people, {
+    "signed-out": null,
+    viewer: f.viewer,
+    "other owner": f.ownerB,
+    owner: f.owner,
+    approver: f.approver,
+    admin: f.admin,
+    executor,
+    [PASSWORD_ONLY]: f.admin,
+  });
+  // PASSWORD_ONLY calls the API with their session: an API token is a credential of its own, with no second factor to lack.
   for (const who of ROLES)
-    tokens[who] = people[who]
-      ? (await createApiToken(people[who]!.id, { name: "matrix", scope: "write", days: 90 }, { id: null, label: "test" })).secret
-      : null;
+    tokens[who] =
+      people[who] && who !== PASSWORD_ONLY
+        ? (await createApiToken(people[who]!.id, { name: "matrix", scope: "write", days: 90 }, { id: null, label: "test" })).secret
+        : null;
 });
 
 describe("the authorization matrix", () => {

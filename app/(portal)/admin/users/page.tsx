@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { RoleForm, SignOutEverywhereButton, UnlockButton } from "@/components/admin/user-actions";
+import { ResetSecondFactorButton, RoleForm, SignOutEverywhereButton, UnlockButton } from "@/components/admin/user-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -31,7 +31,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="People"
-        description="Roles, sign-in lockouts and sessions. A new role, and “Sign out everywhere”, end every session of that person at once. Add people with npm run user:add on the server."
+        description="Roles, sign-in lockouts, two-factor sign-in and sessions. A new role, “Sign out everywhere” and turning off their two-factor sign-in end every session of that person at once. Add people with npm run user:add on the server."
       />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2" role="search">
         <Field label="Find a person" name="q" type="search" defaultValue={query.q ?? ""} placeholder="e-mail or name" className="w-full max-w-xs" />
@@ -74,10 +74,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     ) : (
                       <Badge tone="info">single sign-on</Badge>
                     )}
+                    {u.twoFactor ? (
+                      <span className="ml-1">
+                        <Badge tone="success">two-factor</Badge>
+                      </span>
+                    ) : null}
                   </Td>
                   <Td className="text-right">
                     <div className="flex flex-wrap justify-end gap-2">
                       {u.lockedUntil ? <UnlockButton id={u.id} email={u.email} /> : null}
+                      {u.twoFactor && u.id !== user.id ? <ResetSecondFactorButton id={u.id} email={u.email} /> : null}
                       <SignOutEverywhereButton id={u.id} email={u.email} />
                     </div>
                   </Td>
