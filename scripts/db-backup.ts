@@ -6,8 +6,8 @@ import { log, withDatabase } from "./run";
 
 const file = path.resolve(process.argv[2] ?? path.join(".data", "backups", `patchparty-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl.gz`));
 mkdirSync(path.dirname(file), { recursive: true });
-await withDatabase(async (url) => {
-  const counts = await backupDatabase(url, file);
+await withDatabase(async (_url, _env, database) => {
+  const counts = await backupDatabase(database.migrationUrl, file);
   log(
     `Backed up ${Object.values(counts)
       .reduce((a, b) => a + b, 0)

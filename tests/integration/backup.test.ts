@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { databaseFingerprint, RestoreError, restoreDatabase } from "@/lib/database/backup";
 import { applyImport, checkImport } from "@/lib/data/resource-csv";
 import { db } from "@/lib/db";
@@ -16,14 +16,14 @@ const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), "patchparty-backup-"));
 const sourceUrl = () => process.env.DATABASE_URL!;
 
-/** A new, empty database on the same server; its URL. */
+/** A new, empty database on the same server, made by its owner; its URL (the owner's). */
 async function emptyDatabase() {
   const name = `restore_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: sourceUrl() });
+  const admin = new pg.Client({ connectionString: inject("databaseMigrationUrl") });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(sourceUrl());
+  const url = new URL(inject("databaseMigrationUrl"));
   url.pathname = `/${name}`;
   return url.toString();
 }
