@@ -1,7 +1,7 @@
 // npm run db:backup / db:restore round-trip a database: the copy is identical, table by table
 // (issue 8, "Faults"). A restore refuses a database with data and a damaged file, changing nothing.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -56,6 +56,15 @@ async function rowDiff(sourceUrlValue: string, targetUrl: string, a: Record<stri
 const script = (name: string, args: string[], url: string) =>
   run(path.resolve("node_modules/.bin/tsx"), [`scripts/${name}.ts`, ...args], { env: { ...process.env, DATABASE_URL: url }, timeout: 120_000 });
 
+/** The script run with umask 000: what it writes must not depend on the umask. */
+const scriptWithOpenUmask = (name: string, args: string[], url: string) =>
+  run("sh", ["-c", 'umask 000 && exec "$@"', "sh", path.resolve("node_modules/.bin/tsx"), `scripts/${name}.ts`, ...args], {
+    env: { ...process.env, DATABASE_URL: url },
+    timeout: 120_000,
+  });
+
+const mode = (file: string) => statSync(file).mode & 0o777;
+
 beforeAll(async () => {
   // Something of every kind this file can see: a fleet of its own on top of what other tests left.
   const f = await makeFleet();
@@ -101,6 +110,20 @@ describe("backup and restore", () => {
     );
     await client.end();
     expect(BigInt(rows[0]!.id)).toBe(max + 1n);
+  });
+
+  it("writes the backup readable by its owner only (0600) into folders only the owner may open (0700), whatever the umask", async () => {
+    const folder = path.join(dir, "modes", "nested");
+    const file = path.join(folder, "backup.jsonl.gz");
+    await scriptWithOpenUmask("db-backup", [file], sourceUrl());
+    expect(mode(file)).toBe(0o600);
+    expect(mode(folder)).toBe(0o700);
+    expect(mode(path.dirname(folder))).toBe(0o700);
+    // Over an older backup that anyone could read: the new one is 0600 all the same.
+    chmodSync(file, 0o644);
+    await scriptWithOpenUmask("db-backup", [file], sourceUrl());
+    expect(mode(file)).toBe(0o600);
+    expect(readFileSync(file).length).toBeGreaterThan(0);
   });
 
   it("a nullable JSON column refuses a JSON null, which a backup could not tell from SQL NULL", async () => {
