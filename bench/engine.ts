@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { cpuUsage } from "node:process";
 import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
-import { migrate } from "../lib/database/migrate";
+import { migrateDatabase } from "../lib/database/migrate";
 import { db, disconnectDb } from "../lib/db";
 import { useDatabaseUrl } from "../lib/env";
 import { ruleToRow } from "../lib/data/party-rule";
@@ -131,7 +131,7 @@ async function benchSsh(): Promise<Record<string, number> | { skipped: string }>
 
 const server = await startEmbeddedPostgres({ port: await freePort() });
 try {
-  await migrate(server.url);
+  await migrateDatabase(server);
   useDatabaseUrl(server.url);
   await db.partyRule.upsert({
     where: { id: "default" },

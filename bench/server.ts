@@ -7,7 +7,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type pg from "pg";
 import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
-import { migrate } from "../lib/database/migrate";
+import { migrateDatabase } from "../lib/database/migrate";
+import { grantAppRights } from "../lib/database/roles";
 import { disconnectDb } from "../lib/db";
 import { useDatabaseUrl } from "../lib/env";
 import { webServerCommand } from "../lib/web-server";
@@ -218,10 +219,12 @@ export async function withBenchDatabase(now: Date, use: (database: BuiltDatabase
   log(`Starting a throw-away PostgreSQL server on port ${dbPort}.`);
   const database = await startEmbeddedPostgres({ port: dbPort });
   try {
+    // Built as the owner (the seed drops and remakes indexes); the servers connect as the app's role, as npm start's do.
     useDatabaseUrl(database.url);
     const seedStarted = performance.now();
-    await migrate(database.url);
-    const phases = await seedBench(database.url, now);
+    await migrateDatabase(database);
+    const phases = await seedBench(database.migrationUrl, now);
+    await grantAppRights(database);
     await disconnectDb();
     const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
     log(

@@ -18,6 +18,12 @@ export const EnvSchema = z
       .trim()
       .regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// or postgresql:// connection URL")
       .optional(),
+    // The owner's URL, for migrations and the grants to DATABASE_URL's role (docs/decisions/016).
+    DATABASE_MIGRATION_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// or postgresql:// connection URL")
+      .optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     HOSTNAME: optionalText,
     NEXTAUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
@@ -85,6 +91,13 @@ export const EnvSchema = z
     PATCHPARTY_TRUSTED_PROXIES: z.coerce.number().int("must be a whole number").min(0, "must be 0 to 5").max(5, "must be 0 to 5").default(0),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_MIGRATION_URL"],
+        message: "is used only beside DATABASE_URL (the embedded server makes its own roles)",
+      });
+    }
     if (env.PATCHPARTY_EXECUTOR === "webhook") {
       for (const key of ["PATCHPARTY_WEBHOOK_URL", "PATCHPARTY_WEBHOOK_SECRET"] as const) {
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when PATCHPARTY_EXECUTOR is webhook" });

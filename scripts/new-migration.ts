@@ -22,7 +22,7 @@ try {
   const diff = spawnSync(
     process.execPath,
     ["scripts/prisma.mjs", "migrate", "diff", "--from-schema-datamodel", SNAPSHOT, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
-    { encoding: "utf8", env: { ...process.env, DATABASE_URL: server.url } },
+    { encoding: "utf8", env: { ...process.env, DATABASE_URL: server.migrationUrl } },
   );
   if (diff.status !== 0) fail(`prisma migrate diff failed:\n${diff.stderr}`);
   const sql = diff.stdout.trim();

@@ -1,16 +1,18 @@
 // Shared by the command-line scripts: parse env, find or start the database, run, clean up.
 import { disconnectDb } from "../lib/db";
-import { resolveDatabase } from "../lib/database/resolve";
+import { resolveDatabase, type Database } from "../lib/database/resolve";
 import { env, EnvError, useDatabaseUrl, type Env } from "../lib/env";
 
 export const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
- * Runs `work` with a database. Unless the caller handles signals itself (`handleSignals: false`),
- * Ctrl-C stops the embedded server before the process exits.
+ * Runs `work` with a database: `url` is the app's role's (the process's DATABASE_URL, so lib/db
+ * connects as it); `database.migrationUrl` the owner's, for migrations, backups and restores. Unless
+ * the caller handles signals itself (`handleSignals: false`), Ctrl-C stops the embedded server
+ * before the process exits.
  */
 export async function withDatabase<T>(
-  work: (url: string, env: Env, database: { embedded: boolean }) => Promise<T>,
+  work: (url: string, env: Env, database: Omit<Database, "stop">) => Promise<T>,
   options: { handleSignals?: boolean } = {},
 ): Promise<T> {
   let current: Env;
@@ -28,7 +30,7 @@ export async function withDatabase<T>(
     process.once("SIGTERM", stop(143));
   }
   try {
-    return await work(database.url, current, { embedded: database.embedded });
+    return await work(database.url, current, { url: database.url, migrationUrl: database.migrationUrl, embedded: database.embedded });
   } finally {
     await disconnectDb();
     await database.stop();

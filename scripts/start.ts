@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { migrate } from "../lib/database/migrate";
+import { migrateDatabase } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
 import { generateParties } from "../lib/data/parties";
 import { disconnectDb } from "../lib/db";
@@ -45,8 +45,9 @@ async function waitUntilReady(url: string, child: { exitCode: number | null }) {
 }
 
 await withDatabase(
-  async (url, env, { embedded }) => {
-    const applied = await migrate(url);
+  async (url, env, database) => {
+    const { embedded } = database;
+    const applied = await migrateDatabase(database);
     if (applied.length) log(`Applied ${applied.length} migration(s).`);
     const now = new Date();
     const seeded = await seedOnStart(env.PATCHPARTY_SEED, embedded, now, log);
@@ -72,7 +73,9 @@ await withDatabase(
       env: {
         ...process.env,
         ...web.env,
+        // The app's role only: the owner's URL stays in this process (docs/decisions/016).
         DATABASE_URL: url,
+        DATABASE_MIGRATION_URL: undefined,
         NEXTAUTH_URL: baseUrl,
         NEXTAUTH_SECRET: authSecret(env.PATCHPARTY_DATA_DIR, env.NEXTAUTH_SECRET),
         NEXT_TELEMETRY_DISABLED: "1",

@@ -1,5 +1,5 @@
 // npm run worker: the job runner alone (npm start runs one beside the web server already).
-import { migrate } from "../lib/database/migrate";
+import { migrateDatabase } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
 import { activeExecutor } from "../lib/rollout/executors";
 import { holdsDemoData } from "../lib/data/installation";
@@ -7,8 +7,8 @@ import { executorSetup, executorStartupLines } from "../lib/rollout/setup";
 import { log, withDatabase } from "./run";
 
 await withDatabase(
-  async (url) => {
-    await migrate(url);
+  async (url, _env, database) => {
+    await migrateDatabase(database);
     const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
     for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
     const runner = await startWorker(url);

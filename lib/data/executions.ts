@@ -345,11 +345,16 @@ function configuredSecrets(): string[] {
       return "";
     }
   };
-  // Only secrets long enough not to be words: the embedded database's password is "patchparty",
+  // Only secrets long enough not to be words: an old embedded database's password was "patchparty",
   // and replacing it took the product's name out of every path and message.
-  return [e.NEXTAUTH_SECRET, e.OIDC_CLIENT_SECRET, e.PATCHPARTY_WEBHOOK_SECRET, fromUrl(e.DATABASE_URL), fromUrl(e.SMTP_URL)].filter(
-    (s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH,
-  );
+  return [
+    e.NEXTAUTH_SECRET,
+    e.OIDC_CLIENT_SECRET,
+    e.PATCHPARTY_WEBHOOK_SECRET,
+    fromUrl(e.DATABASE_URL),
+    fromUrl(e.DATABASE_MIGRATION_URL),
+    fromUrl(e.SMTP_URL),
+  ].filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH);
 }
 
 /** A message as stored and shown to every reader: secrets redacted, at most 2,000 characters, no NUL. */

@@ -4,10 +4,12 @@
 // as JSON lines, read in one repeatable-read snapshot. A restore migrates an empty database to the
 // backup's schema and loads the rows in one transaction, parents before children: all or nothing.
 import "server-only";
-import { createReadStream, createWriteStream } from "node:fs";
+import { chmodSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { createGunzip, createGzip } from "node:zlib";
 import pg from "pg";
 import { migrate, readMigrations } from "./migrate";
@@ -58,8 +60,44 @@ export async function tablesInLoadOrder(client: pg.Client): Promise<string[]> {
   return order;
 }
 
-/** Writes every table of the database at `url` to `file` (gzipped JSON lines). Returns rows per table. */
+/**
+ * The folder a backup goes into, made if missing: the folders made here are 0700, and so is the
+ * default folder (`always`), whatever the umask, since backups hold password and token hashes. A
+ * folder the operator names and that exists already is theirs and left as it is.
+ */
+export function backupFolder(folder: string, options: { always?: boolean } = {}): string {
+  const missing: string[] = [];
+  for (let dir = path.resolve(folder); !existsSync(dir); dir = path.dirname(dir)) missing.push(dir);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  for (const dir of missing) chmodSync(dir, 0o700);
+  if (options.always) chmodSync(folder, 0o700);
+  return folder;
+}
+
+/**
+ * Writes every table of the database at `url` to `file` (gzipped JSON lines), readable by its
+ * owner only (0600, whatever the umask): it holds password and token hashes. The rows go into a
+ * new file beside it, renamed to `file` once complete: `file` is never half written, and an older
+ * file of that name, whatever its mode, never receives them. Returns rows per table.
+ */
 export async function backupDatabase(url: string, file: string): Promise<Record<string, number>> {
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  const handle = await open(partial, "wx", 0o600);
+  try {
+    await handle.chmod(0o600);
+    // The stream closes the handle when the rows are written, or when writing them failed.
+    const counts = await backupInto(url, handle.createWriteStream());
+    renameSync(partial, file);
+    return counts;
+  } catch (error) {
+    await handle.close().catch(() => {});
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
+async function backupInto(url: string, out: Writable): Promise<Record<string, number>> {
   return withClient(url, async (client) => {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const tables = await tablesInLoadOrder(client);
@@ -88,7 +126,7 @@ export async function backupDatabase(url: string, file: string): Promise<Record<
       };
       yield `${JSON.stringify({ end: header })}\n`;
     }
-    await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file));
+    await pipeline(Readable.from(lines()), createGzip(), out);
     await client.query("COMMIT");
     return counts;
   });

@@ -6,9 +6,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-
-// Any constant works; it only has to be the same for every instance of the app.
-const MIGRATION_LOCK = 72_616_001;
+import { installSchemaOnce } from "../jobs/schema-lock";
+import { MIGRATION_LOCK } from "./locks";
+import { grantAppRights, type DatabaseUrls } from "./roles";
 
 const MIGRATIONS_TABLE = `
 CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -45,7 +45,10 @@ export async function migrate(connectionString: string, migrations: Migration[] 
   try {
     // Several instances may start at once: one applies, the others wait and then find nothing to do.
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    await client.query(MIGRATIONS_TABLE);
+    // Only when missing: CREATE … IF NOT EXISTS needs the right to create, which the app's role
+    // lacks, and a database that is up to date asks nothing of the role that checks it.
+    const { rows: table } = await client.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`);
+    if (!table[0]?.exists) await client.query(MIGRATIONS_TABLE);
     const { rows } = await client.query<Row>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`);
     const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed) {
@@ -81,4 +84,22 @@ export async function migrate(connectionString: string, migrations: Migration[] 
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
     await client.end();
   }
+}
+
+/**
+ * Everything a start migrates, as the owner (`migrationUrl`, docs/decisions/016): PatchParty's
+ * migrations, then graphile-worker's schema (so a web-only instance can queue jobs, and the
+ * workers, connected as the app's role, find it made), then the app's role granted what both made.
+ */
+export async function migrateDatabase(database: DatabaseUrls): Promise<string[]> {
+  const applied = await migrate(database.migrationUrl);
+  // Two connections: one holds the install lock while graphile-worker migrates on the other.
+  const pgPool = new pg.Pool({ connectionString: database.migrationUrl, max: 2 });
+  try {
+    await installSchemaOnce(pgPool);
+  } finally {
+    await pgPool.end();
+  }
+  await grantAppRights(database);
+  return applied;
 }

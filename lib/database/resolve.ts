@@ -1,42 +1,56 @@
-// Where the database is: DATABASE_URL when set, otherwise the embedded server in the data folder.
+// Where the database is: DATABASE_URL when set (and DATABASE_MIGRATION_URL for the owner's work,
+// when the operator gives one), otherwise the embedded server in the data folder. Either way the
+// app's role may use the app's tables before anything connects as it (docs/decisions/016).
 import "server-only";
 import path from "node:path";
 import pg from "pg";
 import type { Env } from "../env";
 import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded";
+import { grantAppRights } from "./roles";
 
-export async function resolveDatabase(env: Env, log: (line: string) => void): Promise<EmbeddedServer & { embedded: boolean }> {
+export type Database = EmbeddedServer & { embedded: boolean };
+
+export async function resolveDatabase(env: Env, log: (line: string) => void): Promise<Database> {
   if (env.DATABASE_URL) {
-    await assertReachable(env.DATABASE_URL);
-    return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+    const database = { url: env.DATABASE_URL, migrationUrl: env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL };
+    await assertReachable(database.url);
+    if (database.migrationUrl !== database.url) await assertReachable(database.migrationUrl, "DATABASE_MIGRATION_URL");
+    await grantAppRights(database);
+    return { ...database, embedded: false, stop: async () => {} };
   }
   const dir = env.PATCHPARTY_EPHEMERAL_DB ? undefined : path.resolve(env.PATCHPARTY_DATA_DIR);
   log(dir ? `Starting the embedded PostgreSQL server (data in ${dir}/pg).` : "Starting a throw-away embedded PostgreSQL server.");
   const server = await startEmbeddedPostgres({ dir, port: env.PATCHPARTY_DB_PORT, log });
+  try {
+    await grantAppRights(server);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
   return { ...server, embedded: true };
 }
 
 export class DatabaseUnreachableError extends Error {}
 
 /** Connects once, turning driver errors into one line: which server, what failed. */
-export async function assertReachable(url: string): Promise<void> {
+export async function assertReachable(url: string, name = "DATABASE_URL"): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
     await client.query("SELECT 1");
   } catch (error) {
-    throw new DatabaseUnreachableError(`Cannot reach PostgreSQL at ${describe(url)}: ${reason(error)}`);
+    throw new DatabaseUnreachableError(`Cannot reach PostgreSQL at ${describe(url, name)}: ${reason(error)}`);
   } finally {
     await client.end().catch(() => {});
   }
 }
 
-function describe(url: string) {
+function describe(url: string, name: string) {
   try {
     const parsed = new URL(url);
     return `${parsed.hostname}:${parsed.port || "5432"} (database "${parsed.pathname.slice(1) || "postgres"}", user "${decodeURIComponent(parsed.username)}")`;
   } catch {
-    return "the configured DATABASE_URL";
+    return `the configured ${name}`;
   }
 }
 

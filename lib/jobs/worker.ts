@@ -1,8 +1,8 @@
 import "server-only";
-import { run, runMigrations } from "graphile-worker";
+import { run } from "graphile-worker";
 import pg from "pg";
 import { env } from "../env";
-import { SCHEMA_LOCK } from "./schema-lock";
+import { installSchemaOnce } from "./schema-lock";
 import { crontab, taskList } from "./tasks";
 
 export type Worker = { stop: () => Promise<void> };
@@ -24,24 +24,4 @@ export async function startWorker(connectionString: string, options: { concurren
       await pgPool.end();
     },
   };
-}
-
-/**
- * graphile-worker installs its schema with CREATE … IF NOT EXISTS, which races when several
- * instances start at once on a fresh database ("duplicate key … pg_namespace_nspname_index"):
- * install it under an advisory lock, so the others wait and then find nothing to do. The web
- * process adds jobs under the same lock, shared (enqueue.ts).
- */
-export async function installSchemaOnce(pgPool: pg.Pool) {
-  const client = await pgPool.connect();
-  try {
-    await client.query("SELECT pg_advisory_lock(hashtext($1))", [SCHEMA_LOCK]);
-    try {
-      await runMigrations({ pgPool });
-    } finally {
-      await client.query("SELECT pg_advisory_unlock(hashtext($1))", [SCHEMA_LOCK]);
-    }
-  } finally {
-    client.release();
-  }
 }

@@ -32,7 +32,7 @@ const KILL_GRACE_MS = 5_000;
  * The worker's environment holds the portal's own secrets; a hook needs none of them (it gets its
  * member from PATCHPARTY_*), and whatever it prints is stored. The ansible executor withholds them from ansible-playbook too.
  */
-export const WITHHELD = ["DATABASE_URL", "NEXTAUTH_SECRET", "OIDC_CLIENT_SECRET", "PATCHPARTY_WEBHOOK_SECRET", "SMTP_URL"];
+export const WITHHELD = ["DATABASE_URL", "DATABASE_MIGRATION_URL", "NEXTAUTH_SECRET", "OIDC_CLIENT_SECRET", "PATCHPARTY_WEBHOOK_SECRET", "SMTP_URL"];
 
 const PHASE_LABEL: Record<HookPhase, string> = { pre: "Pre-hook", post: "Post-hook" };
 

@@ -1,12 +1,12 @@
 // npm run db:backup / db:restore round-trip a database: the copy is identical, table by table
 // (issue 8, "Faults"). A restore refuses a database with data and a damaged file, changing nothing.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { databaseFingerprint, RestoreError, restoreDatabase } from "@/lib/database/backup";
 import { applyImport, checkImport } from "@/lib/data/resource-csv";
 import { db } from "@/lib/db";
@@ -16,14 +16,14 @@ const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), "patchparty-backup-"));
 const sourceUrl = () => process.env.DATABASE_URL!;
 
-/** A new, empty database on the same server; its URL. */
+/** A new, empty database on the same server, made by its owner; its URL (the owner's). */
 async function emptyDatabase() {
   const name = `restore_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: sourceUrl() });
+  const admin = new pg.Client({ connectionString: inject("databaseMigrationUrl") });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(sourceUrl());
+  const url = new URL(inject("databaseMigrationUrl"));
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -55,6 +55,15 @@ async function rowDiff(sourceUrlValue: string, targetUrl: string, a: Record<stri
 
 const script = (name: string, args: string[], url: string) =>
   run(path.resolve("node_modules/.bin/tsx"), [`scripts/${name}.ts`, ...args], { env: { ...process.env, DATABASE_URL: url }, timeout: 120_000 });
+
+/** The script run with umask 000: what it writes must not depend on the umask. */
+const scriptWithOpenUmask = (name: string, args: string[], url: string) =>
+  run("sh", ["-c", 'umask 000 && exec "$@"', "sh", path.resolve("node_modules/.bin/tsx"), `scripts/${name}.ts`, ...args], {
+    env: { ...process.env, DATABASE_URL: url },
+    timeout: 120_000,
+  });
+
+const mode = (file: string) => statSync(file).mode & 0o777;
 
 beforeAll(async () => {
   // Something of every kind this file can see: a fleet of its own on top of what other tests left.
@@ -101,6 +110,20 @@ describe("backup and restore", () => {
     );
     await client.end();
     expect(BigInt(rows[0]!.id)).toBe(max + 1n);
+  });
+
+  it("writes the backup readable by its owner only (0600) into folders only the owner may open (0700), whatever the umask", async () => {
+    const folder = path.join(dir, "modes", "nested");
+    const file = path.join(folder, "backup.jsonl.gz");
+    await scriptWithOpenUmask("db-backup", [file], sourceUrl());
+    expect(mode(file)).toBe(0o600);
+    expect(mode(folder)).toBe(0o700);
+    expect(mode(path.dirname(folder))).toBe(0o700);
+    // Over an older backup that anyone could read: the new one is 0600 all the same.
+    chmodSync(file, 0o644);
+    await scriptWithOpenUmask("db-backup", [file], sourceUrl());
+    expect(mode(file)).toBe(0o600);
+    expect(readFileSync(file).length).toBeGreaterThan(0);
   });
 
   it("a nullable JSON column refuses a JSON null, which a backup could not tell from SQL NULL", async () => {

@@ -30,11 +30,11 @@ describe("db:migrate", () => {
   it("is safe to run twice, and when several instances start at once", async () => {
     const server = await startEmbeddedPostgres({ port: await freePort() });
     try {
-      const results = await Promise.all([migrate(server.url), migrate(server.url), migrate(server.url)]);
+      const results = await Promise.all([migrate(server.migrationUrl), migrate(server.migrationUrl), migrate(server.migrationUrl)]);
       // Exactly one instance applied the migrations; the others waited for the lock and found none.
       expect(results.map((r) => r.length).sort()).toEqual([0, 0, readMigrations().length]);
-      expect(await migrate(server.url)).toEqual([]);
-      const count = await query<{ n: string }>(server.url, `SELECT count(*) AS n FROM "_prisma_migrations"`);
+      expect(await migrate(server.migrationUrl)).toEqual([]);
+      const count = await query<{ n: string }>(server.migrationUrl, `SELECT count(*) AS n FROM "_prisma_migrations"`);
       expect(Number(count[0]?.n)).toBe(readMigrations().length);
     } finally {
       await server.stop();
@@ -44,17 +44,20 @@ describe("db:migrate", () => {
   it("refuses a migration that was edited after it was applied, and rolls back a failing one", async () => {
     const server = await startEmbeddedPostgres({ port: await freePort() });
     try {
-      await migrate(server.url, [{ name: "001_a", sql: "CREATE TABLE a (id int)", checksum: "x1" }]);
-      await expect(migrate(server.url, [{ name: "001_a", sql: "CREATE TABLE a (id bigint)", checksum: "x2" }])).rejects.toThrow(
+      await migrate(server.migrationUrl, [{ name: "001_a", sql: "CREATE TABLE a (id int)", checksum: "x1" }]);
+      await expect(migrate(server.migrationUrl, [{ name: "001_a", sql: "CREATE TABLE a (id bigint)", checksum: "x2" }])).rejects.toThrow(
         "Migration 001_a was changed after it was applied.",
       );
       await expect(
-        migrate(server.url, [
+        migrate(server.migrationUrl, [
           { name: "001_a", sql: "CREATE TABLE a (id int)", checksum: "x1" },
           { name: "002_b", sql: "CREATE TABLE b (id int); SELECT * FROM missing_table", checksum: "y" },
         ]),
       ).rejects.toThrow(/Migration 002_b failed: relation "missing_table" does not exist/);
-      const tables = await query<{ table_name: string }>(server.url, `SELECT table_name FROM information_schema.tables WHERE table_name IN ('a', 'b')`);
+      const tables = await query<{ table_name: string }>(
+        server.migrationUrl,
+        `SELECT table_name FROM information_schema.tables WHERE table_name IN ('a', 'b')`,
+      );
       expect(tables.map((t) => t.table_name)).toEqual(["a"]);
     } finally {
       await server.stop();

@@ -1,6 +1,7 @@
 // The parties and their rule are kept by each server process until the database's "parties" token
 // moves (lib/cache/versioned.ts): a change must show at once, and a kept read must be used.
-import { beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { generateParties, listParties } from "@/lib/data/parties";
 import { getParty } from "@/lib/data/party-detail";
 import { ruleToRow } from "@/lib/data/party-rule";
@@ -55,10 +56,17 @@ describe("the parties as each process keeps them", () => {
   it("keeps what it read until the token moves (a change made without the triggers is not seen)", async () => {
     const party = await firstStored();
     const reason = `Changed behind the token's back at ${Date.now()}`;
-    await db.$transaction(async (tx) => {
-      await tx.$executeRaw`SET LOCAL session_replication_role = replica`; // triggers off
-      await tx.party.update({ where: { id: party.id! }, data: { manualReason: reason } });
-    });
+    // Triggers off takes the owner (a superuser here): the app's role may not set session_replication_role.
+    const owner = new pg.Client({ connectionString: inject("databaseMigrationUrl") });
+    await owner.connect();
+    try {
+      await owner.query("BEGIN");
+      await owner.query("SET LOCAL session_replication_role = replica"); // triggers off
+      await owner.query(`UPDATE "Party" SET "manualReason" = $1 WHERE id = $2`, [reason, party.id]);
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
     expect((await listParties(FROM, TO)).find((p) => p.id === party.id)?.manualReason).not.toBe(reason);
     await db.dataVersion.update({ where: { name: "parties" }, data: { token: crypto.randomUUID() } });
     expect((await listParties(FROM, TO)).find((p) => p.id === party.id)?.manualReason).toBe(reason);

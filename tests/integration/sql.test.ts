@@ -2,7 +2,8 @@
 // page must not care which of the two ran a statement: both read the same values, and both write
 // a Date parameter as the same UTC instant whatever the process's time zone.
 import { sql as kysely, type Compilable, type RawBuilder } from "kysely";
-import { expect, it } from "vitest";
+import pg from "pg";
+import { expect, inject, it } from "vitest";
 import { db, execute, prepared, qb } from "@/lib/db";
 
 const at = new Date("2026-12-06T05:07:09.123Z");
@@ -10,6 +11,17 @@ const at = new Date("2026-12-06T05:07:09.123Z");
 /** A raw statement for `execute`: these tests probe the runner itself, with types the schema has no column of. */
 const raw = <Row>(statement: RawBuilder<Row>): Compilable<Row> => ({ compile: () => statement.compile(qb) });
 const sql = <Row>(strings: TemplateStringsArray, ...values: unknown[]) => execute(raw<Row>(kysely<Row>(strings, ...values)));
+
+/** A schema change, made as a migration makes it: by the owner (the app's role changes no schema). */
+async function asOwner(statement: string) {
+  const client = new pg.Client({ connectionString: inject("databaseMigrationUrl") });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
 
 const STATEMENT = kysely<Record<string, unknown>>`
   SELECT ${at}::timestamp(3) AS "timestamp", ${at}::timestamptz AS "timestamptz", DATE '2026-02-28' AS "date",
@@ -59,16 +71,16 @@ it("runs a prepared statement with any values, on every connection of the pool a
 });
 
 it("keeps answering a prepared statement after its table gains a column (a migration under a running server)", async () => {
-  await db.$executeRawUnsafe(`CREATE TABLE "SqlPreparedProbe" (id int PRIMARY KEY, name text NOT NULL)`);
+  await asOwner(`CREATE TABLE "SqlPreparedProbe" (id int PRIMARY KEY, name text NOT NULL)`);
   try {
     await db.$executeRawUnsafe(`INSERT INTO "SqlPreparedProbe" VALUES (1, 'one'), (2, 'two')`);
     const read = (id: number) => sql<{ id: number; name: string }>`SELECT id, name FROM "SqlPreparedProbe" WHERE id = ${id}`;
     await Promise.all(Array.from({ length: 20 }, (_, i) => read((i % 2) + 1))); // prepared on the pool's connections
-    await db.$executeRawUnsafe(`ALTER TABLE "SqlPreparedProbe" ADD COLUMN extra text`);
+    await asOwner(`ALTER TABLE "SqlPreparedProbe" ADD COLUMN extra text`);
     const after = await Promise.all(Array.from({ length: 20 }, (_, i) => read((i % 2) + 1)));
     expect(after.map(([row]) => row?.name)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? "two" : "one")));
   } finally {
-    await db.$executeRawUnsafe(`DROP TABLE "SqlPreparedProbe"`);
+    await asOwner(`DROP TABLE "SqlPreparedProbe"`);
   }
 });
 

@@ -2,7 +2,7 @@ import { execFile, spawnSync } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { FIRST_ADMIN_HINT } from "@/prisma/seed";
 
 function start(env: Record<string, string>) {
@@ -13,15 +13,15 @@ const run = promisify(execFile);
 const tsx = path.resolve("node_modules/.bin/tsx");
 const created: string[] = [];
 
-/** A new, empty database on the test server, as a real installation's DATABASE_URL would be. */
+/** A new, empty database on the test server (made by its owner), as a real installation's DATABASE_URL would be. */
 async function emptyDatabase() {
   const name = `start_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const admin = new pg.Client({ connectionString: inject("databaseMigrationUrl") });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   created.push(name);
-  const url = new URL(process.env.DATABASE_URL!);
+  const url = new URL(inject("databaseMigrationUrl"));
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -51,7 +51,7 @@ const startDatabase = (url: string, env: Record<string, string> = {}) =>
   run(tsx, ["tests/integration/fixtures/start-database.ts"], { env: childEnv(url, env), timeout: 120_000 });
 
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const admin = new pg.Client({ connectionString: inject("databaseMigrationUrl") });
   await admin.connect();
   for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();

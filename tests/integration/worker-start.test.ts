@@ -6,7 +6,7 @@ import { expect, inject, it } from "vitest";
 import { startWorker } from "@/lib/jobs/worker";
 
 it("four workers started at once on a fresh database all come up", async () => {
-  const base = inject("databaseUrl");
+  const base = inject("databaseMigrationUrl"); // the owner's: it makes a database
   const name = `race_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();

@@ -54,6 +54,15 @@ describe("environment", () => {
     expect(() => parseEnv({ NEXTAUTH_SECRET: "short" })).toThrow("NEXTAUTH_SECRET: must be at least 32 characters");
   });
 
+  it("takes the owner's DATABASE_MIGRATION_URL only beside DATABASE_URL", () => {
+    const owner = "postgresql://owner:o@db:5432/patchparty";
+    expect(() => parseEnv({ DATABASE_MIGRATION_URL: owner })).toThrow("DATABASE_MIGRATION_URL: is used only beside DATABASE_URL");
+    expect(() => parseEnv({ DATABASE_URL: "postgresql://app:a@db:5432/patchparty", DATABASE_MIGRATION_URL: "mysql://x" })).toThrow(
+      "DATABASE_MIGRATION_URL: must be a postgres:// or postgresql:// connection URL",
+    );
+    expect(parseEnv({ DATABASE_URL: "postgresql://app:a@db:5432/patchparty", DATABASE_MIGRATION_URL: owner }).DATABASE_MIGRATION_URL).toBe(owner);
+  });
+
   it("wants all three OIDC variables or none", () => {
     expect(() => parseEnv({ OIDC_ISSUER: "https://sso.example.com" })).toThrow(/OIDC_CLIENT_ID: is required when SSO is configured/);
     const env = parseEnv({ OIDC_ISSUER: "https://sso.example.com", OIDC_CLIENT_ID: "portal", OIDC_CLIENT_SECRET: "s3cret" });

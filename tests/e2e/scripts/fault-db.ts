@@ -3,7 +3,7 @@
 // starts PostgreSQL on the data folder (kept between runs), with --seed migrates it and adds an
 // admin with an API token and 8 resources; prints {"url", "token"?, "resources"?} and runs until SIGTERM.
 import { startEmbeddedPostgres } from "../../../lib/database/embedded";
-import { migrate } from "../../../lib/database/migrate";
+import { migrateDatabase } from "../../../lib/database/migrate";
 import { useDatabaseUrl } from "../../../lib/env";
 import { createApiToken } from "../../../lib/data/api-tokens";
 import { db, disconnectDb } from "../../../lib/db";
@@ -12,7 +12,7 @@ const [dir, port, seed] = process.argv.slice(2);
 const server = await startEmbeddedPostgres({ dir: dir!, port: Number(port) });
 let out: Record<string, unknown> = { url: server.url };
 if (seed === "--seed") {
-  await migrate(server.url);
+  await migrateDatabase(server);
   useDatabaseUrl(server.url);
   const team = await db.team.create({ data: { slug: "fault", name: "Fault" } });
   const service = await db.service.create({ data: { name: "fault-svc", teamId: team.id } });

@@ -13,8 +13,8 @@
 //       executor; one member reported failed by an automation.
 import { randomBytes } from "node:crypto";
 import type { CurrentUser } from "../../../lib/auth/permissions";
-import { DATABASE, PASSWORD, USER } from "../../../lib/database/embedded";
 import { useDatabaseUrl } from "../../../lib/env";
+import { e2eDatabaseUrl } from "./e2e-database";
 import { db, disconnectDb } from "../../../lib/db";
 import { decideChange, openTemplateChange } from "../../../lib/data/change-requests";
 import { reportExecution } from "../../../lib/data/executions";
@@ -26,8 +26,7 @@ import { tickParties } from "../../../lib/rollout/party-engine";
 import { PolicyInputSchema } from "../../../lib/validation/policies";
 import { TemplateCreateSchema } from "../../../lib/validation/templates";
 
-const port = process.env.PATCHPARTY_DB_PORT ?? "54401";
-useDatabaseUrl(`postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`);
+useDatabaseUrl(e2eDatabaseUrl());
 const [command, ...args] = process.argv.slice(2);
 
 const OUTPUT = [

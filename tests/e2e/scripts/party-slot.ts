@@ -7,14 +7,13 @@
 //   tsx tests/e2e/scripts/party-slot.ts tick <partyId> <teamId> <fromIso> <minutes> <failureRate>
 //     → one tick a minute of that party's slots, scoped to the team's resources.
 import { randomBytes } from "node:crypto";
-import { DATABASE, PASSWORD, USER } from "../../../lib/database/embedded";
 import { useDatabaseUrl } from "../../../lib/env";
+import { e2eDatabaseUrl } from "./e2e-database";
 import { db, disconnectDb } from "../../../lib/db";
 import { tickParties } from "../../../lib/rollout/party-engine";
 import { simulatedExecutor } from "../../../lib/rollout/simulated";
 
-const port = process.env.PATCHPARTY_DB_PORT ?? "54401";
-useDatabaseUrl(`postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`);
+useDatabaseUrl(e2eDatabaseUrl());
 const [command, ...args] = process.argv.slice(2);
 
 async function setup() {
