@@ -223,14 +223,15 @@ describe("the api_token_expiry_scope migration", () => {
     const at = all.findIndex((m) => m.name.endsWith("_api_token_expiry_scope"));
     expect(at).toBeGreaterThan(0);
     const server = await startEmbeddedPostgres({ port: await freePort() });
-    const client = new pg.Client({ connectionString: server.url });
+    // Migrations are the owner's (decision 016); the rows before and after are read as the owner too.
+    const client = new pg.Client({ connectionString: server.migrationUrl });
     try {
-      await migrate(server.url, all.slice(0, at));
+      await migrate(server.migrationUrl, all.slice(0, at));
       await client.connect();
       await client.query(`INSERT INTO "User" (id, email, name, role) VALUES ('u1', 'old@example.com', 'Old', 'ADMIN')`);
       await client.query(`INSERT INTO "ApiToken" (id, "userId", name, "tokenHash", prefix) VALUES ('t1', 'u1', 'old', 'h1', 'pp_old')`);
       const before = Date.now();
-      await migrate(server.url, all);
+      await migrate(server.migrationUrl, all);
       const { rows } = await client.query<{ scope: string; expires: string }>(`SELECT scope::text, "expiresAt"::text AS expires FROM "ApiToken"`);
       expect(rows).toHaveLength(1);
       expect(rows[0]!.scope).toBe("WRITE");
