@@ -47,6 +47,6 @@ export async function expectNotFound(page: Page, path: string) {
 
 /** Signs out with the shell's button and waits for the sign-in page. */
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
 }

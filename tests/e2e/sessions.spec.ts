@@ -55,7 +55,7 @@ test("the portal's Sign out ends every session of the person, a copied cookie to
   const second = await sessionCookie(elsewhere);
   await expectWorks(browser, baseURL!, second.value);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
   await expectEnded(browser, baseURL!, first.value);
   await expectEnded(browser, baseURL!, second.value);

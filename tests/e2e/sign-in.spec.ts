@@ -63,7 +63,7 @@ for (const role of roles) {
 test("the owner sees their teams, and signing out ends the session", async ({ page }) => {
   await signIn(page, "owner@example.com");
   await expect(page.getByTestId("current-user")).toContainText("Identity, Payments");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
@@ -89,7 +89,7 @@ test("a session cookie that is not a valid session is sent to sign in", async ({
     await page.goto("/resources");
     await expect(page).toHaveURL(/\/signin/);
     await expect(page.getByRole("heading", { name: "Sign in to PatchParty" })).toBeVisible();
-    await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Sign out", exact: true })).toHaveCount(0);
   }
 });
 
