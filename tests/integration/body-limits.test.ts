@@ -2,19 +2,13 @@
 // body without one (chunked) streams in, 413 at the cap either way; the caps are BODY_LIMITS.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-const { PORTAL, previousUrl } = vi.hoisted(() => {
+const { previousUrl, session } = vi.hoisted(() => {
   const previousUrl = process.env.NEXTAUTH_URL;
-  process.env.NEXTAUTH_URL = "https://patchparty.test";
-  return { PORTAL: "https://patchparty.test", previousUrl };
+  process.env.NEXTAUTH_URL = "https://patchparty.test"; // PORTAL, before the app reads it
+  return { previousUrl, session: { userId: null as string | null, jar: null as Map<string, string> | null, headers: new Headers() } };
 });
-const session = vi.hoisted(() => ({ userId: null as string | null, jar: null as Map<string, string> | null, headers: new Headers() }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
-vi.mock("next/headers", async () => {
-  const { cookieStore, sessionCookies } = await import("./fixtures/session");
-  // Over https next-auth names its cookie __Secure-next-auth.session-token, and reads only that.
-  const secure = (jar: Map<string, string>) => new Map([...jar].map(([name, value]) => [`__Secure-${name}`, value]));
-  return { cookies: async () => cookieStore(session.jar ?? secure(await sessionCookies(session.userId))), headers: async () => session.headers };
-});
+vi.mock("next/headers", async () => (await import("./fixtures/https-portal")).httpsHeaders(session));
 
 import * as changesRoute from "@/app/api/v1/changes/route";
 import * as csvRoute from "@/app/api/v1/resources.csv/route";
@@ -24,6 +18,7 @@ import { db } from "@/lib/db";
 import { BODY_LIMITS } from "@/lib/validation/limits";
 import { makeFleet } from "./fixtures/fleet";
 import { caller, route } from "./fixtures/requests";
+import { PORTAL, restoreNextAuthUrl } from "./fixtures/https-portal";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 
@@ -36,11 +31,7 @@ beforeAll(async () => {
   adminToken = (await createApiToken(f.admin.id, { name: "guards", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
 });
 
-afterAll(() => {
-  // The next test file in this process reads its own.
-  if (previousUrl === undefined) delete process.env.NEXTAUTH_URL;
-  else process.env.NEXTAUTH_URL = previousUrl;
-});
+afterAll(() => restoreNextAuthUrl(previousUrl));
 
 /** A body of `size` bytes made as it is read, counting what was read. */
 function countedBody(size: number, chunk = 64 * 1024) {

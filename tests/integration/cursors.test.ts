@@ -2,19 +2,13 @@
 // the API, and an error on the resources page, never a 500; the cursors the lists give out still work.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-const { PORTAL, previousUrl } = vi.hoisted(() => {
+const { previousUrl, session } = vi.hoisted(() => {
   const previousUrl = process.env.NEXTAUTH_URL;
-  process.env.NEXTAUTH_URL = "https://patchparty.test";
-  return { PORTAL: "https://patchparty.test", previousUrl };
+  process.env.NEXTAUTH_URL = "https://patchparty.test"; // PORTAL, before the app reads it
+  return { previousUrl, session: { userId: null as string | null, jar: null as Map<string, string> | null, headers: new Headers() } };
 });
-const session = vi.hoisted(() => ({ userId: null as string | null, jar: null as Map<string, string> | null, headers: new Headers() }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
-vi.mock("next/headers", async () => {
-  const { cookieStore, sessionCookies } = await import("./fixtures/session");
-  // Over https next-auth names its cookie __Secure-next-auth.session-token, and reads only that.
-  const secure = (jar: Map<string, string>) => new Map([...jar].map(([name, value]) => [`__Secure-${name}`, value]));
-  return { cookies: async () => cookieStore(session.jar ?? secure(await sessionCookies(session.userId))), headers: async () => session.headers };
-});
+vi.mock("next/headers", async () => (await import("./fixtures/https-portal")).httpsHeaders(session));
 
 import * as changesRoute from "@/app/api/v1/changes/route";
 import * as executionsRoute from "@/app/api/v1/executions/route";
@@ -31,6 +25,7 @@ import { filtersFromSearchParams } from "@/lib/validation/resources";
 import { TemplateCreateSchema } from "@/lib/validation/templates";
 import { makeFleet } from "./fixtures/fleet";
 import { caller, route } from "./fixtures/requests";
+import { PORTAL, restoreNextAuthUrl } from "./fixtures/https-portal";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
 let adminToken: string;
@@ -41,11 +36,7 @@ beforeAll(async () => {
   adminToken = (await createApiToken(f.admin.id, { name: "guards", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
 });
 
-afterAll(() => {
-  // The next test file in this process reads its own.
-  if (previousUrl === undefined) delete process.env.NEXTAUTH_URL;
-  else process.env.NEXTAUTH_URL = previousUrl;
-});
+afterAll(() => restoreNextAuthUrl(previousUrl));
 
 describe("a tampered cursor is a 400 with a message, never a 500", () => {
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -3,31 +3,22 @@
 // https://patchparty.test, set first) the session cookie is __Secure-, Secure and HttpOnly.
 import { afterAll, describe, expect, it, vi } from "vitest";
 
-const { PORTAL, previousUrl } = vi.hoisted(() => {
+const { previousUrl, session } = vi.hoisted(() => {
   const previousUrl = process.env.NEXTAUTH_URL;
-  process.env.NEXTAUTH_URL = "https://patchparty.test";
-  return { PORTAL: "https://patchparty.test", previousUrl };
+  process.env.NEXTAUTH_URL = "https://patchparty.test"; // PORTAL, before the app reads it
+  return { previousUrl, session: { userId: null as string | null, jar: null as Map<string, string> | null, headers: new Headers() } };
 });
-const session = vi.hoisted(() => ({ userId: null as string | null, jar: null as Map<string, string> | null, headers: new Headers() }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
-vi.mock("next/headers", async () => {
-  const { cookieStore, sessionCookies } = await import("./fixtures/session");
-  // Over https next-auth names its cookie __Secure-next-auth.session-token, and reads only that.
-  const secure = (jar: Map<string, string>) => new Map([...jar].map(([name, value]) => [`__Secure-${name}`, value]));
-  return { cookies: async () => cookieStore(session.jar ?? secure(await sessionCookies(session.userId))), headers: async () => session.headers };
-});
+vi.mock("next/headers", async () => (await import("./fixtures/https-portal")).httpsHeaders(session));
 
 import { randomBytes } from "node:crypto";
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
+import { PORTAL, restoreNextAuthUrl } from "./fixtures/https-portal";
 
-afterAll(() => {
-  // The next test file in this process reads its own.
-  if (previousUrl === undefined) delete process.env.NEXTAUTH_URL;
-  else process.env.NEXTAUTH_URL = previousUrl;
-});
+afterAll(() => restoreNextAuthUrl(previousUrl));
 
 describe("signing in keeps to the portal", () => {
   const baseUrl = PORTAL;
