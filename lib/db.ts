@@ -154,6 +154,26 @@ export function prepared<V extends Record<string, unknown>, Row>(build: (values:
 }
 
 /**
+ * `prepared` for a statement with a few shapes (an optional filter, a cursor or not): `build`
+ * gets the shape, a short key such as `"team,after"` that only says which parts the statement
+ * has, and compiles once per shape. The shapes must be few and fixed by the code, never a value.
+ *
+ *     const page = preparedShapes((shape: `${boolean}`, v: { after: string }) =>
+ *       shape === "true" ? qb.selectFrom("Resource").select("name").where("name", ">", v.after) : qb.selectFrom("Resource").select("name"));
+ *     const rows = await execute(page(`${after !== undefined}`, { after: after ?? "" }));
+ */
+export function preparedShapes<S extends string, V extends Record<string, unknown>, Row>(
+  build: (shape: S, values: V) => Compilable<Row>,
+): (shape: S, values: V) => CompiledQuery<Row> {
+  const shapes = new Map<S, (values: V) => CompiledQuery<Row>>();
+  return (shape, values) => {
+    let statement = shapes.get(shape);
+    if (!statement) shapes.set(shape, (statement = prepared((v: V) => build(shape, v))));
+    return statement(values);
+  };
+}
+
+/**
  * A batch of rows as a relation for the builder, `unnest($1::text[], $2::integer[], …) AS alias(a,
  * b, …)`: one array parameter a column, so the statement's text (and its prepared plan) is the same
  * for one row or 30,000. A column's type is its values' element type; a timestamp is sent as ISO

@@ -2,7 +2,7 @@
 // SEQUENCE from the party, STATUS:CANCELLED when cancelled. Personal feeds are secret URLs.
 import "server-only";
 import ical, { ICalEventStatus } from "ical-generator";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
 import { icalText, oneLine, type CalendarParty, type PatchGroup } from "../domain";
@@ -158,15 +158,17 @@ export async function revokeFeed(user: CurrentUser, id: string, now: Date): Prom
   });
 }
 
+/** Compiled once: the calendar page reads them on every request. */
+const feedsOf = prepared((v: { userId: string }) =>
+  qb
+    .selectFrom("CalendarFeed")
+    .select(["id", "name", "prefix", "filters", "createdAt", "revokedAt"])
+    .where("userId", "=", v.userId)
+    .orderBy("createdAt", "desc")
+    .limit(50),
+);
+
 export async function listFeeds(userId: string) {
-  // Raw: the calendar page reads them on every request.
-  const feeds = await execute(
-    qb
-      .selectFrom("CalendarFeed")
-      .select(["id", "name", "prefix", "filters", "createdAt", "revokedAt"])
-      .where("userId", "=", userId)
-      .orderBy("createdAt", "desc")
-      .limit(50),
-  );
+  const feeds = await execute(feedsOf({ userId }));
   return feeds.map((feed) => ({ ...feed, name: oneLine(feed.name) }));
 }

@@ -2,7 +2,7 @@
 // a member but the whole output (its tail; the execution's own page has all of it). Each page's
 // data module reads them with its own filter (party-detail.ts, templates.ts, resource-detail.ts).
 import "server-only";
-import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type InferResult, type SqlBool } from "kysely";
 import { jsonBuildObject } from "kysely/helpers/postgres";
 import { execute, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
@@ -20,7 +20,7 @@ export type ExecutionWhere = (eb: ExpressionBuilder<Executions, "e">) => Express
 const executions = expressionBuilder<Executions, "e">();
 
 /** The listed columns, from the executions `e` and their resources `r`. */
-function executionRows() {
+export function executionRows() {
   return qb
     .selectFrom("Execution as e")
     .leftJoin("Resource as r", "r.id", "e.resourceId")
@@ -68,7 +68,7 @@ function executionRows() {
     });
 }
 
-export type ExecutionRow = Awaited<ReturnType<typeof recentExecutionRows>>[number];
+export type ExecutionRow = InferResult<ReturnType<typeof executionRows>>[number];
 
 export type ExecutionPageQuery = { state?: ExecutionState; after?: string; limit?: number };
 
@@ -100,11 +100,6 @@ export async function listExecutionRows(where: ExecutionWhere, query: ExecutionP
   );
   const page = rows.slice(0, limit);
   return { rows: page, next: rows.length > limit ? executionCursor(page.at(-1)!) : null };
-}
-
-/** The newest `limit` executions `where` picks (a resource's recent ones). */
-export function recentExecutionRows(where: ExecutionWhere, limit: number) {
-  return execute(executionRows().where(where(executions)).orderBy("e.createdAt", "desc").orderBy("e.key").limit(limit));
 }
 
 /** How many executions `where` picks are in each state: one aggregate. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { OutcomeStatus } from "@prisma/client";
 import { cache } from "react";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { freeze, type Frozen, type Store } from "../cache/store";
 import { completedPartyOutcomes } from "../cache/stores";
 
@@ -11,14 +11,14 @@ import { completedPartyOutcomes } from "../cache/stores";
  * parties' slot counts and a party's slots all read it, once per request: a few rows instead of
  * an aggregate over the whole fleet.
  */
-export const fleetCounts = cache(() =>
-  execute(
-    qb
-      .selectFrom("FleetCount")
-      .select((eb) => ["environment", "excluded", "patchGroup", eb.cast<number>(eb.fn.sum("count"), "integer").as("count")])
-      .groupBy(["environment", "excluded", "patchGroup"])
-      .having((eb) => eb.fn.sum("count"), "<>", 0),
-  ),
+export const fleetCounts = cache(() => execute(fleetCountRows({})));
+
+const fleetCountRows = prepared((_: Record<string, never>) =>
+  qb
+    .selectFrom("FleetCount")
+    .select((eb) => ["environment", "excluded", "patchGroup", eb.cast<number>(eb.fn.sum("count"), "integer").as("count")])
+    .groupBy(["environment", "excluded", "patchGroup"])
+    .having((eb) => eb.fn.sum("count"), "<>", 0),
 );
 
 export async function getFleetSummary() {
@@ -53,17 +53,19 @@ export async function getOutcomeCounts(party: { id: string; status: string }): P
   return keepIfCompleted(completedPartyOutcomes, party, counts);
 }
 
+const lastEnded = prepared((v: { now: Date }) =>
+  qb
+    .selectFrom("Party")
+    .select(["id", "tag", "kind", "localDate", "status"])
+    .where("endsAt", "<=", v.now)
+    .where("status", "<>", "CANCELLED")
+    .orderBy("endsAt", "desc")
+    .limit(1),
+);
+
 /** The most recent party that has ended, if any. */
 export async function getLastCompletedParty(now: Date) {
-  // Raw: the home page asks on every request (a model query costs ~1 ms of the server's CPU to plan).
-  const [party] = await execute(
-    qb
-      .selectFrom("Party")
-      .select(["id", "tag", "kind", "localDate", "status"])
-      .where("endsAt", "<=", now)
-      .where("status", "<>", "CANCELLED")
-      .orderBy("endsAt", "desc")
-      .limit(1),
-  );
+  // The home page asks on every request: a model query costs ~1 ms of the server's CPU to plan, building this one 0.1 ms.
+  const [party] = await execute(lastEnded({ now }));
   return party ?? null;
 }

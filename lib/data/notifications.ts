@@ -8,7 +8,7 @@ import { DateTime } from "luxon";
 import type { Prisma } from "@prisma/client";
 import type { InferResult } from "kysely";
 import { jsonArrayFrom, jsonBuildObject } from "kysely/helpers/postgres";
-import { db, execute, jsonTimestamp, qb } from "../db";
+import { db, execute, jsonTimestamp, preparedShapes, qb } from "../db";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import {
   NOTICE_SUBJECTS,
@@ -395,33 +395,35 @@ export async function listNotifications(
 
 export type NotificationRow = Awaited<ReturnType<typeof listNotifications>>["notifications"][number];
 
+/** One statement, compiled once per shape: the party and template pages read it on every request. */
+const noticeCounts = preparedShapes((shape: "party" | "template", v: { id: string; version: string }) =>
+  qb.selectNoFrom((eb) => {
+    const notices =
+      shape === "party" ? eb.selectFrom("Notification").where("partyId", "=", v.id) : eb.selectFrom("Notification").where("templateId", "=", v.id);
+    const current = shape === "party" ? notices : notices.where("version", "=", v.version);
+    return [
+      jsonArrayFrom(notices.select((eb) => ["kind", "state", eb.cast<number>(eb.fn.countAll(), "integer").as("count")]).groupBy(["kind", "state"])).as(
+        "counts",
+      ),
+      // In JSON the timestamp is text (UTC without the zone): read below with jsonTimestamp.
+      current
+        .select((eb) => jsonBuildObject({ createdAt: eb.ref("createdAt"), kind: eb.ref("kind"), sequence: eb.ref("sequence") }).as("told"))
+        .where("kind", "in", ["announce", "moved"])
+        .orderBy("sequence", "desc")
+        .orderBy("createdAt", "asc")
+        .limit(1)
+        .as("told"),
+    ];
+  }),
+);
+
 /**
  * The notices of one window by kind and state, and when customers were first told of its
  * current date: a party's, or a template's upgrade to `version`.
  */
 export async function noticeSummary(of: { partyId: string } | { templateId: string; version: string }) {
-  // One statement: the party and template pages read it on every request.
   const [row] = await execute(
-    qb.selectNoFrom((eb) => {
-      const notices =
-        "partyId" in of
-          ? eb.selectFrom("Notification").where("partyId", "=", of.partyId)
-          : eb.selectFrom("Notification").where("templateId", "=", of.templateId);
-      const current = "partyId" in of ? notices : notices.where("version", "=", of.version);
-      return [
-        jsonArrayFrom(notices.select((eb) => ["kind", "state", eb.cast<number>(eb.fn.countAll(), "integer").as("count")]).groupBy(["kind", "state"])).as(
-          "counts",
-        ),
-        // In JSON the timestamp is text (UTC without the zone): read below with jsonTimestamp.
-        current
-          .select((eb) => jsonBuildObject({ createdAt: eb.ref("createdAt"), kind: eb.ref("kind"), sequence: eb.ref("sequence") }).as("told"))
-          .where("kind", "in", ["announce", "moved"])
-          .orderBy("sequence", "desc")
-          .orderBy("createdAt", "asc")
-          .limit(1)
-          .as("told"),
-      ];
-    }),
+    "partyId" in of ? noticeCounts("party", { id: of.partyId, version: "" }) : noticeCounts("template", { id: of.templateId, version: of.version }),
   );
   const told = row!.told;
   return { counts: row!.counts, lastTold: told ? { createdAt: jsonTimestamp(told.createdAt), kind: told.kind, sequence: told.sequence } : null };

@@ -3,7 +3,7 @@
 import "server-only";
 import type { Environment } from "@prisma/client";
 import { jsonBuildObject } from "kysely/helpers/postgres";
-import { db, execute, qb } from "../db";
+import { db, execute, preparedShapes, qb } from "../db";
 import { parsePatchTag, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { storedParty, type SlotCounts } from "./parties";
 import { completedPartySlotCounts, keptPartiesOfQuarter } from "../cache/stores";
@@ -72,63 +72,82 @@ export const PARTY_PAGE_SIZE = 50;
 
 /** Included resources of a party's environment and group, by name (keyset on the name). One statement, like readParties. */
 export async function listPartyResources(kind: PartyKind, group: PatchGroup, after: string | undefined, teamId?: string) {
-  let query = qb
-    .selectFrom("Resource as r")
-    .innerJoin("Team as t", "t.id", "r.teamId")
-    .leftJoin("Cluster as c", "c.id", "r.clusterId")
-    .select((eb) => [
-      "r.id",
-      "r.name",
-      "r.kind",
-      "r.lastOutcome",
-      jsonBuildObject({ name: eb.ref("t.name") }).as("team"),
-      // c.name is not null where the cluster is there.
-      eb
-        .case()
-        .when("c.id", "is", null)
-        .then(eb.lit(null))
-        .else(jsonBuildObject({ name: eb.ref("c.name").$notNull() }))
-        .end()
-        .as("cluster"),
-    ])
-    .where("r.environment", "=", environmentOf(kind))
-    .where((eb) => eb.not(eb.ref("r.excluded")))
-    .where("r.patchGroup", "=", group);
-  if (teamId) query = query.where("r.teamId", "=", teamId);
-  if (after) query = query.where("r.name", ">", after);
-  const rows = await execute(query.orderBy("r.name").limit(PARTY_PAGE_SIZE + 1));
+  const shape = `${teamId ? "team" : ""},${after ? "after" : ""}` as const;
+  const rows = await execute(partyResources(shape, { environment: environmentOf(kind), group, teamId: teamId ?? "", after: after ?? "" }));
   return { rows: rows.slice(0, PARTY_PAGE_SIZE), next: rows.length > PARTY_PAGE_SIZE ? rows[PARTY_PAGE_SIZE - 1]!.name : null };
 }
+
+/** Compiled once per shape: the party page reads a page of each slot on every request. */
+const partyResources = preparedShapes(
+  (shape: `${"team" | ""},${"after" | ""}`, v: { environment: Environment; group: PatchGroup; teamId: string; after: string }) => {
+    let query = qb
+      .selectFrom("Resource as r")
+      .innerJoin("Team as t", "t.id", "r.teamId")
+      .leftJoin("Cluster as c", "c.id", "r.clusterId")
+      .select((eb) => [
+        "r.id",
+        "r.name",
+        "r.kind",
+        "r.lastOutcome",
+        jsonBuildObject({ name: eb.ref("t.name") }).as("team"),
+        // c.name is not null where the cluster is there.
+        eb
+          .case()
+          .when("c.id", "is", null)
+          .then(eb.lit(null))
+          .else(jsonBuildObject({ name: eb.ref("c.name").$notNull() }))
+          .end()
+          .as("cluster"),
+      ])
+      .where("r.environment", "=", v.environment)
+      .where((eb) => eb.not(eb.ref("r.excluded")))
+      .where("r.patchGroup", "=", v.group);
+    if (shape.startsWith("team")) query = query.where("r.teamId", "=", v.teamId);
+    if (shape.endsWith("after")) query = query.where("r.name", ">", v.after);
+    return query.orderBy("r.name").limit(PARTY_PAGE_SIZE + 1);
+  },
+);
 
 /** A party page shows this many of its excluded resources; the resource list has them all. */
 export const PARTY_EXCLUDED_SHOWN = 50;
 
-/** Excluded resources of a party's environment, with who and why (the first few, and how many). */
-export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
+/** Excluded resources of an environment, of some teams or all. */
+const excludedOf = (shape: "teams" | "all", v: { environment: Environment; teamIds: string[] }) => {
   const excluded = qb
     .selectFrom("Resource as r")
-    .where("r.environment", "=", environmentOf(kind))
+    .where("r.environment", "=", v.environment)
     .where((eb) => eb.ref("r.excluded"));
-  const where = teamIds ? excluded.where((eb) => eb("r.teamId", "=", eb.fn.any(eb.val(teamIds)))) : excluded;
+  return shape === "teams" ? excluded.where((eb) => eb("r.teamId", "=", eb.fn.any(eb.val(v.teamIds)))) : excluded;
+};
+
+/** Compiled once per shape: every party page reads them. */
+const excludedRows = preparedShapes((shape: "teams" | "all", v: { environment: Environment; teamIds: string[] }) =>
+  excludedOf(shape, v)
+    .innerJoin("Team as t", "t.id", "r.teamId")
+    .select((eb) => [
+      "r.id",
+      "r.name",
+      "r.patchGroup",
+      "r.exclusionReason",
+      "r.excludedAt",
+      "r.exclusionUntil",
+      jsonBuildObject({ name: eb.ref("t.name") }).as("team"),
+    ])
+    .orderBy("r.name")
+    .limit(PARTY_EXCLUDED_SHOWN),
+);
+const excludedCount = preparedShapes((shape: "teams", v: { environment: Environment; teamIds: string[] }) =>
+  excludedOf(shape, v).select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("n")),
+);
+
+/** Excluded resources of a party's environment, with who and why (the first few, and how many). */
+export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
+  const values = { environment: environmentOf(kind), teamIds: teamIds ?? [] };
   const [rows, total] = await Promise.all([
-    execute(
-      where
-        .innerJoin("Team as t", "t.id", "r.teamId")
-        .select((eb) => [
-          "r.id",
-          "r.name",
-          "r.patchGroup",
-          "r.exclusionReason",
-          "r.excludedAt",
-          "r.exclusionUntil",
-          jsonBuildObject({ name: eb.ref("t.name") }).as("team"),
-        ])
-        .orderBy("r.name")
-        .limit(PARTY_EXCLUDED_SHOWN),
-    ),
+    execute(excludedRows(teamIds ? "teams" : "all", values)),
     // The whole fleet's count is kept by the database (fleetCounts, read once per request anyway).
     teamIds
-      ? execute(where.select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("n"))).then(([row]) => row!.n)
+      ? execute(excludedCount("teams", values)).then(([row]) => row!.n)
       : fleetCounts().then((counts) => counts.reduce((sum, c) => (c.excluded && c.environment === environmentOf(kind) ? sum + c.count : sum), 0)),
   ]);
   return { rows, total };

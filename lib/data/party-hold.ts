@@ -2,7 +2,7 @@
 // often): a held party does not start until an admin releases it. Both are audited.
 import "server-only";
 import type { Prisma } from "@prisma/client";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { qaGate } from "../domain";
 import { recordAudit } from "./audit";
@@ -64,10 +64,12 @@ export async function releaseParty(user: CurrentUser, tag: string, now: Date): P
   });
 }
 
+/** Compiled once: every production party page asks (a model query costs ~1 ms of the server's CPU to plan). */
+const qaParty = prepared((v: { tag: string }) => qb.selectFrom("Party").select(["id", "endsAt", "status"]).where("tag", "=", v.tag).where("kind", "=", "QA"));
+
 /** The outcome of the quarter's QA party, once it has run, with the gate's verdict. */
 export async function qaOutcomeOf(tag: string, now: Date) {
-  // Raw: every production party page asks (a model query costs ~1 ms of the server's CPU to plan).
-  const [qa] = await execute(qb.selectFrom("Party").select(["id", "endsAt", "status"]).where("tag", "=", tag).where("kind", "=", "QA"));
+  const [qa] = await execute(qaParty({ tag }));
   if (!qa || qa.status === "CANCELLED" || qa.endsAt > now) return null;
   const counts = await getOutcomeCounts(qa);
   const outcome = { patched: counts.PATCHED, failed: counts.FAILED, skipped: counts.SKIPPED };

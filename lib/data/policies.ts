@@ -4,7 +4,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { sql } from "kysely";
 import { jsonBuildObject } from "kysely/helpers/postgres";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { nextWindows, scheduleRules, windowsBetween, type Schedule, type ScheduleSpec } from "../domain";
 import type { PolicyInput } from "../validation/policies";
@@ -184,35 +184,7 @@ export type PolicyWindow = { policyId: string; policyName: string; scheduleName:
 
 /** Every policy's upgrade windows in [from, to), for the calendar. */
 export async function listPolicyWindows(from: Date, to: Date): Promise<PolicyWindow[]> {
-  // One statement: every calendar request asks (a relation query was two, each planned in Node).
-  const policies = await execute(
-    qb
-      .selectFrom((eb) => eb.selectFrom("MaintenancePolicy").select(["id", "name"]).orderBy("id").limit(200).as("p"))
-      .leftJoin("UpgradeSchedule as s", "s.policyId", "p.id")
-      .select((eb) => [
-        "p.id",
-        "p.name",
-        // The columns of `s` are not null where the FILTER lets a row through.
-        eb.fn
-          .coalesce(
-            eb.fn
-              .jsonAgg(
-                jsonBuildObject({
-                  id: eb.ref("s.id").$notNull(),
-                  name: eb.ref("s.name").$notNull(),
-                  recurrence: eb.ref("s.recurrence").$notNull(),
-                  windowHours: eb.ref("s.windowHours").$notNull(),
-                }),
-              )
-              .orderBy("s.id")
-              .filterWhere("s.id", "is not", null),
-            sql<[]>`'[]'`,
-          )
-          .as("schedules"),
-      ])
-      .groupBy(["p.id", "p.name"])
-      .orderBy("p.id"),
-  );
+  const policies = await execute(policySchedules({}));
   return policies
     .flatMap((p) =>
       windowsBetween(storedSchedules(p), from, to).map((w) => ({
@@ -225,3 +197,33 @@ export async function listPolicyWindows(from: Date, to: Date): Promise<PolicyWin
     )
     .sort((a, b) => a.start.getTime() - b.start.getTime());
 }
+
+/** One statement, compiled once: every calendar request asks (a relation query was two, each planned in Node). */
+const policySchedules = prepared((_: Record<string, never>) =>
+  qb
+    .selectFrom((eb) => eb.selectFrom("MaintenancePolicy").select(["id", "name"]).orderBy("id").limit(200).as("p"))
+    .leftJoin("UpgradeSchedule as s", "s.policyId", "p.id")
+    .select((eb) => [
+      "p.id",
+      "p.name",
+      // The columns of `s` are not null where the FILTER lets a row through.
+      eb.fn
+        .coalesce(
+          eb.fn
+            .jsonAgg(
+              jsonBuildObject({
+                id: eb.ref("s.id").$notNull(),
+                name: eb.ref("s.name").$notNull(),
+                recurrence: eb.ref("s.recurrence").$notNull(),
+                windowHours: eb.ref("s.windowHours").$notNull(),
+              }),
+            )
+            .orderBy("s.id")
+            .filterWhere("s.id", "is not", null),
+          sql<[]>`'[]'`,
+        )
+        .as("schedules"),
+    ])
+    .groupBy(["p.id", "p.name"])
+    .orderBy("p.id"),
+);

@@ -2,11 +2,11 @@
 import "server-only";
 import { expressionBuilder, sql, type InferResult } from "kysely";
 import { jsonBuildObject } from "kysely/helpers/postgres";
-import { execute, qb } from "../db";
+import { execute, prepared, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
 import { isExcludedAt, nextPartyForResource, serviceGroupRisk, type CalendarParty, type PatchGroup, type ServiceRisk, type Slot } from "../domain";
 import { listParties } from "./parties";
-import { recentExecutionRows } from "./execution-rows";
+import { executionRows } from "./execution-rows";
 
 const DAY = 86_400_000;
 
@@ -85,23 +85,25 @@ export const RESOURCE_RECORD = [
     .as("cluster"),
 ] as const;
 
-/**
- * A resource with its team, service and cluster (nodes by name) in one statement, not model
- * calls: the resource page and its API read it on every request (see readParties in parties.ts).
- */
-const resourceNamed = (name: string) =>
+const resourceRecords = () =>
   qb
     .selectFrom("Resource as r")
     .innerJoin("Team as t", "t.id", "r.teamId")
     .innerJoin("Service as s", "s.id", "r.serviceId")
     .leftJoin("Cluster as c", "c.id", "r.clusterId")
-    .select(RESOURCE_RECORD)
-    .where("r.name", "=", name);
+    .select(RESOURCE_RECORD);
 
-export type ResourceRecord = InferResult<ReturnType<typeof resourceNamed>>[number];
+export type ResourceRecord = InferResult<ReturnType<typeof resourceRecords>>[number];
+
+/**
+ * A resource with its team, service and cluster (nodes by name) in one statement, not model
+ * calls: the resource page and its API read it on every request (see readParties in parties.ts).
+ * Compiled once (`prepared`): building it cost a third of a millisecond a request.
+ */
+const resourceNamed = prepared((v: { name: string }) => resourceRecords().where("r.name", "=", v.name));
 
 export async function getResource(name: string): Promise<ResourceRecord | null> {
-  const [row] = await execute(resourceNamed(name));
+  const [row] = await execute(resourceNamed({ name }));
   return row ?? null;
 }
 
@@ -132,59 +134,69 @@ export async function getPatchStatus(resource: ResourceRecord, now: Date): Promi
   };
 }
 
+const serviceGroups = prepared((v: { serviceId: string }) =>
+  qb
+    .selectFrom("Resource")
+    .select((eb) => ["patchGroup", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
+    .where("serviceId", "=", v.serviceId)
+    .where("environment", "=", sql.lit("PRODUCTION"))
+    .groupBy("patchGroup"),
+);
+
 /** Whether all production resources of the service sit in one group (one aggregate query). */
 export async function getServiceRisk(serviceId: string): Promise<ServiceRisk> {
-  const rows = await execute(
-    qb
-      .selectFrom("Resource")
-      .select((eb) => ["patchGroup", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
-      .where("serviceId", "=", serviceId)
-      .where("environment", "=", sql.lit("PRODUCTION"))
-      .groupBy("patchGroup"),
-  );
+  const rows = await execute(serviceGroups({ serviceId }));
   return serviceGroupRisk(rows.flatMap((r) => Array<PatchGroup>(r.n).fill(r.patchGroup as PatchGroup)));
 }
 
+const patchHistory = prepared((v: { resourceId: string }) =>
+  qb
+    .selectFrom("PatchOutcome as o")
+    .innerJoin("Party as p", "p.id", "o.partyId")
+    .select((eb) => [
+      "o.id",
+      "o.status",
+      "o.message",
+      "o.group",
+      "o.startedAt",
+      "o.finishedAt",
+      jsonBuildObject({ tag: eb.ref("p.tag"), kind: eb.ref("p.kind") }).as("party"),
+    ])
+    .where("o.resourceId", "=", v.resourceId)
+    .orderBy("o.finishedAt", "desc")
+    .limit(sql.lit(20)),
+);
+
 /** The resource's last 20 outcomes, newest first, with their party (one statement). */
 export function getPatchHistory(resourceId: string) {
-  return execute(
-    qb
-      .selectFrom("PatchOutcome as o")
-      .innerJoin("Party as p", "p.id", "o.partyId")
-      .select((eb) => [
-        "o.id",
-        "o.status",
-        "o.message",
-        "o.group",
-        "o.startedAt",
-        "o.finishedAt",
-        jsonBuildObject({ tag: eb.ref("p.tag"), kind: eb.ref("p.kind") }).as("party"),
-      ])
-      .where("o.resourceId", "=", resourceId)
-      .orderBy("o.finishedAt", "desc")
-      .limit(sql.lit(20)),
-  );
+  return execute(patchHistory({ resourceId }));
 }
 
 export type PatchHistoryRow = Awaited<ReturnType<typeof getPatchHistory>>[number];
 
+const exclusionHistory = prepared((v: { resourceId: string }) =>
+  qb
+    .selectFrom("ExclusionEvent")
+    .select(["id", "action", "reason", "until", "group", "actorLabel", "at"])
+    .where("resourceId", "=", v.resourceId)
+    .orderBy("at", "desc")
+    .limit(sql.lit(20)),
+);
+
 /** The resource's last 20 exclusion events, newest first. */
 export function getExclusionHistory(resourceId: string) {
-  return execute(
-    qb
-      .selectFrom("ExclusionEvent")
-      .select(["id", "action", "reason", "until", "group", "actorLabel", "at"])
-      .where("resourceId", "=", resourceId)
-      .orderBy("at", "desc")
-      .limit(sql.lit(20)),
-  );
+  return execute(exclusionHistory({ resourceId }));
 }
 
 export type ExclusionHistoryRow = Awaited<ReturnType<typeof getExclusionHistory>>[number];
 
 export const RECENT_EXECUTIONS = 10;
 
+const recentExecutions = prepared((v: { resourceId: string }) =>
+  executionRows().where("e.resourceId", "=", v.resourceId).orderBy("e.createdAt", "desc").orderBy("e.key").limit(sql.lit(RECENT_EXECUTIONS)),
+);
+
 /** What executors (or people) did on the resource lately, newest first: one statement (index resourceId, createdAt). */
 export function listRecentExecutions(resourceId: string) {
-  return recentExecutionRows((eb) => eb("e.resourceId", "=", resourceId), RECENT_EXECUTIONS);
+  return execute(recentExecutions({ resourceId }));
 }

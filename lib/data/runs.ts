@@ -3,7 +3,7 @@
 // of these rules has one owner. The engines decide when; this module says what a step writes.
 import "server-only";
 import type { Prisma } from "@prisma/client";
-import { db, execute, qb } from "../db";
+import { db, execute, prepared, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { canarySize, slotLabel, templateState, type TemplateStateName } from "../domain";
 import { recordAudit, SCHEDULER, type Actor } from "./audit";
@@ -222,28 +222,30 @@ export async function resumeSlotRun(user: CurrentUser, runId: string, now: Date)
   });
 }
 
-/** A party's slot runs with their attempt counts, for its page (one query). */
+/** A party's slot runs with their attempt counts, for its page (one query, compiled once). */
 export function partyRuns(partyId: string) {
-  return execute(
-    qb
-      .selectFrom("PartyRun as r")
-      .leftJoin("PatchAttempt as a", "a.runId", "r.id")
-      .where("r.partyId", "=", partyId)
-      .groupBy("r.id")
-      .orderBy("r.group")
-      .select((eb) => {
-        const attempts = (status: "SUCCEEDED" | "FAILED" | "RUNNING") => eb.cast<number>(eb.fn.count("a.id").filterWhere("a.status", "=", status), "integer");
-        return [
-          "r.id",
-          "r.group",
-          "r.state",
-          "r.haltReason",
-          "r.canarySize",
-          "r.canaryPassedAt",
-          attempts("SUCCEEDED").as("patched"),
-          attempts("FAILED").as("failed"),
-          attempts("RUNNING").as("running"),
-        ];
-      }),
-  );
+  return execute(runsOfParty({ partyId }));
 }
+
+const runsOfParty = prepared((v: { partyId: string }) =>
+  qb
+    .selectFrom("PartyRun as r")
+    .leftJoin("PatchAttempt as a", "a.runId", "r.id")
+    .where("r.partyId", "=", v.partyId)
+    .groupBy("r.id")
+    .orderBy("r.group")
+    .select((eb) => {
+      const attempts = (status: "SUCCEEDED" | "FAILED" | "RUNNING") => eb.cast<number>(eb.fn.count("a.id").filterWhere("a.status", "=", status), "integer");
+      return [
+        "r.id",
+        "r.group",
+        "r.state",
+        "r.haltReason",
+        "r.canarySize",
+        "r.canaryPassedAt",
+        attempts("SUCCEEDED").as("patched"),
+        attempts("FAILED").as("failed"),
+        attempts("RUNNING").as("running"),
+      ];
+    }),
+);

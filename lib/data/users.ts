@@ -76,9 +76,11 @@ const teamNames = prepared((v: { ids: string[] }) =>
     .orderBy("name"),
 );
 
+/** Compiled once: the calendar's and the resource list's filters read all teams (hundreds) on every request. */
+const allTeams = prepared((_: Record<string, never>) => qb.selectFrom("Team").select(["id", "slug", "name"]).orderBy("name"));
+
 export function listTeams() {
-  // Raw: the calendar's and the resource list's filters read all teams (hundreds) on every request.
-  return execute(qb.selectFrom("Team").select(["id", "slug", "name"]).orderBy("name"));
+  return execute(allTeams({}));
 }
 
 export type CreateUserResult =

@@ -4,7 +4,7 @@
 import { sql as kysely, type Compilable, type RawBuilder } from "kysely";
 import pg from "pg";
 import { expect, inject, it } from "vitest";
-import { db, execute, prepared, qb } from "@/lib/db";
+import { db, execute, prepared, preparedShapes, qb } from "@/lib/db";
 
 const at = new Date("2026-12-06T05:07:09.123Z");
 
@@ -154,4 +154,22 @@ it("a prepared statement is compiled once and binds each call's values by name, 
 it("refuses a prepared statement whose builder looks at a value instead of handing it over", () => {
   const peeks = prepared((v: { name: string }) => qb.selectFrom("Team").select("slug").where("name", "=", String(v.name).trim()));
   expect(() => peeks({ name: "x" })).toThrow(/read name instead of handing it to the builder/);
+});
+
+it("a statement of a few shapes is compiled once per shape, each binding its own values", async () => {
+  const builds: string[] = [];
+  const page = preparedShapes((shape: "all" | "after", v: { prefix: string; after: string }) => {
+    builds.push(shape);
+    const named = qb.selectFrom("Team").select("slug").where("slug", "like", v.prefix).orderBy("slug");
+    return shape === "after" ? named.where("slug", ">", v.after) : named;
+  });
+  const stamp = Date.now().toString(36);
+  await db.team.createMany({ data: ["a", "b", "c"].map((s) => ({ slug: `sh${stamp}${s}`, name: `Shaped ${s}` })) });
+  const slugs = async (after?: string) =>
+    (await execute(page(after ? "after" : "all", { prefix: `sh${stamp}%`, after: after ? `sh${stamp}${after}` : "" }))).map((r) => r.slug);
+  expect(await slugs()).toEqual(["a", "b", "c"].map((s) => `sh${stamp}${s}`));
+  expect(await slugs("a")).toEqual(["b", "c"].map((s) => `sh${stamp}${s}`));
+  expect(await slugs("b")).toEqual([`sh${stamp}c`]);
+  expect(await slugs()).toHaveLength(3);
+  expect(builds).toEqual(["all", "after"]);
 });
