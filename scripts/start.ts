@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrateDatabase } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
-import { generateParties } from "../lib/data/parties";
+import { generateParties, PARTY_HORIZON_DAYS } from "../lib/data/parties";
 import { disconnectDb } from "../lib/db";
 import { webServerCommand } from "../lib/web-server";
 import { activeExecutor } from "../lib/rollout/executors";
@@ -51,7 +51,7 @@ await withDatabase(
     if (applied.length) log(`Applied ${applied.length} migration(s).`);
     const now = new Date();
     const seeded = await seedOnStart(env.PATCHPARTY_SEED, embedded, now, log);
-    await generateParties(now, new Date(now.getTime() + 730 * DAY), now, { id: null, label: "scheduler" });
+    await generateParties(now, new Date(now.getTime() + PARTY_HORIZON_DAYS * DAY), now, { id: null, label: "scheduler" });
     const [active, demoData] = await Promise.all([activeExecutor(), holdsDemoData()]);
     for (const line of executorStartupLines(active, demoData, await executorSetup(active.name))) log(line);
     await disconnectDb();

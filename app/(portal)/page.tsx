@@ -4,7 +4,9 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getFleetSummary, getLastCompletedParty, getOutcomeCounts } from "@/lib/data/fleet";
+import { freezesAfter } from "@/lib/data/freezes";
 import { getNextParties } from "@/lib/data/parties";
+import { partyFreezes, type CalendarParty } from "@/lib/domain";
 import { viewerTimeZone } from "@/lib/viewer";
 
 export const metadata: Metadata = { title: "Home" };
@@ -22,15 +24,22 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 export default async function HomePage() {
   const user = await requireUser();
   const now = new Date();
-  const [next, fleet, last, zone] = await Promise.all([getNextParties(now), getFleetSummary(), getLastCompletedParty(now), viewerTimeZone()]);
+  const [next, fleet, last, zone, freezes] = await Promise.all([
+    getNextParties(now),
+    getFleetSummary(),
+    getLastCompletedParty(now),
+    viewerTimeZone(),
+    freezesAfter(now),
+  ]);
+  const frozen = (party: CalendarParty | undefined) => (party ? partyFreezes(party, freezes) : []);
   const outcomes = last ? await getOutcomeCounts(last) : null;
   const attempted = outcomes ? outcomes.PATCHED + outcomes.FAILED : 0;
   return (
     <>
       <PageHeader title={`Welcome, ${user.name.split(" ")[0]}`} description="The next Patch Parties and how many resources take part in each group slot." />
       <div className="grid gap-6 lg:grid-cols-2">
-        <NextPartyCard kind="qa" next={next.qa} now={now} viewerZone={zone} />
-        <NextPartyCard kind="production" next={next.production} now={now} viewerZone={zone} />
+        <NextPartyCard kind="qa" next={next.qa} now={now} viewerZone={zone} freezes={frozen(next.qa?.party)} />
+        <NextPartyCard kind="production" next={next.production} now={now} viewerZone={zone} freezes={frozen(next.production?.party)} />
       </div>
       <h2 className="mb-3 mt-10 text-sm font-semibold uppercase tracking-wide text-slate-500">Fleet</h2>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">

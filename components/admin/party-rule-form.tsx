@@ -4,6 +4,8 @@ import { useActionState } from "react";
 import { partyRuleAction } from "@/lib/actions/calendar";
 import type { PartyRule } from "@/lib/domain";
 import { Alert } from "../ui/alert";
+import { Badge } from "../ui/badge";
+import { Instant } from "../ui/time";
 import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 import { inputClass } from "../ui/field";
 import { PreviewSaveButtons } from "../ui/preview-save-buttons";
@@ -36,7 +38,7 @@ function Input({
 const fmt = (iso: string | null, zone: string) =>
   iso ? new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(new Date(iso)) : "–";
 
-export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revision: number; zones: string[] }) {
+export function PartyRuleForm({ rule, revision, zones, viewerZone }: { rule: PartyRule; revision: number; zones: string[]; viewerZone: string }) {
   const [state, action] = useActionState(partyRuleAction, { ok: false });
   const submit = useKeepValuesSubmit(action);
   const pending = submit.pending;
@@ -135,6 +137,52 @@ export function PartyRuleForm({ rule, revision, zones }: { rule: PartyRule; revi
             </Table>
           </div>
         ) : null}
+        {state.data?.moves.length ? (
+          <div className="rounded-xl border border-slate-200">
+            <Table caption={state.data.saved ? "Parties this save moved, and those that kept their dates" : "Stored parties this rule would move"}>
+              <thead>
+                <tr>
+                  <Th>Party</Th>
+                  <Th>Starts now</Th>
+                  <Th>The rule puts it at</Th>
+                  <Th>Take care</Th>
+                  <Th>{state.data.saved ? "Done" : "On save"}</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100" data-testid="rule-moves">
+                {state.data.moves.map((m) => (
+                  <tr key={`${m.tag}:${m.kind}`}>
+                    <Td className="font-medium text-slate-900">
+                      {m.tag} {m.kind === "qa" ? "QA" : "production"}
+                    </Td>
+                    <Td>
+                      <Instant at={new Date(m.from)} viewerZone={viewerZone} />
+                    </Td>
+                    <Td>
+                      <Instant at={new Date(m.to)} viewerZone={viewerZone} />
+                    </Td>
+                    <Td>
+                      <span className="flex flex-wrap gap-1">
+                        {m.announced ? <Badge tone="warning">Announced to customers</Badge> : null}
+                        {m.soon ? <Badge tone="warning">Within 14 days</Badge> : null}
+                        {m.approved ? <Badge tone="warning">Change approved</Badge> : null}
+                        {!m.announced && !m.soon && !m.approved ? <span className="text-slate-500">–</span> : null}
+                      </span>
+                    </Td>
+                    <Td>{m.kept ? <Badge tone="info">Keeps its date</Badge> : <Badge tone="neutral">{state.data?.saved ? "Moved" : "Moves"}</Badge>}</Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          </div>
+        ) : null}
+      </div>
+      <div className="flex items-start gap-2">
+        <input id="rule-moveAnnounced" name="moveAnnounced" type="checkbox" className="mt-1 h-4 w-4 rounded border-slate-300" />
+        <label htmlFor="rule-moveAnnounced" className="text-sm text-slate-700">
+          Also move parties already announced to customers, less than 14 days away, or with an approved change. Without this they keep their dates (and the rule
+          no longer moves them).
+        </label>
       </div>
       <PreviewSaveButtons previewLabel="Preview the next eight" saveLabel="Save and regenerate" pending={pending} canSave={Boolean(state.data?.preview)} />
     </form>

@@ -39,6 +39,7 @@ export function MonthGrid({ title, weeks, compact = false }: { title: string; we
                   "border border-slate-100 align-top",
                   compact ? "h-10 p-1" : "h-28 p-1.5",
                   !day.inMonth && "bg-slate-50/70 text-slate-400",
+                  day.freezes.length > 0 && "bg-sky-50",
                   day.isToday && "bg-indigo-50/60",
                 )}
               >
@@ -49,6 +50,12 @@ export function MonthGrid({ title, weeks, compact = false }: { title: string; we
                   >
                     {day.day}
                   </span>
+                  {day.freezes.length ? (
+                    <span className="truncate text-[10px] font-medium text-sky-800" title={`Freeze: ${day.freezes.join(", ")}`} data-testid="freeze-day">
+                      <span aria-hidden="true">❄</span>
+                      {compact ? <span className="sr-only">Freeze: {day.freezes.join(", ")}</span> : ` ${day.freezes.join(", ")}`}
+                    </span>
+                  ) : null}
                   {day.offsetChange && !compact ? (
                     <span className="truncate text-[10px] font-medium text-amber-700" title={`The clocks change: ${day.offsetChange}`}>
                       {day.offsetChange}
@@ -103,6 +110,8 @@ function FullDay({ day }: { day: DayCell }) {
             )}
           >
             {p.blocked ? <span aria-hidden="true">⚠ </span> : null}
+            {p.frozen ? <span aria-hidden="true">❄ </span> : null}
+            {p.clash ? <span aria-hidden="true">⚡ </span> : null}
             {p.text}
           </Link>
         </li>

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import Link from "next/link";
-import type { CalendarParty, PatchGroup } from "@/lib/domain";
+import type { CalendarParty, FreezeConflict, PatchGroup } from "@/lib/domain";
 import { formatRelative } from "@/lib/format";
 import { Badge } from "../ui/badge";
 import { Card, CardBody, CardHeader } from "../ui/card";
@@ -14,9 +14,11 @@ type Props = {
   next: { party: CalendarParty; counts: Record<PatchGroup, number> } | null;
   now: Date;
   viewerZone: string;
+  /** Freezes over its slots: nothing starts in them. */
+  freezes?: readonly FreezeConflict[];
 };
 
-export function NextPartyCard({ kind, next, now, viewerZone }: Props) {
+export function NextPartyCard({ kind, next, now, viewerZone, freezes = [] }: Props) {
   const headingId = `next-${kind}`;
   if (!next) {
     return (
@@ -48,6 +50,11 @@ export function NextPartyCard({ kind, next, now, viewerZone }: Props) {
           <>
             <span className="font-medium text-slate-700">{party.tag}</span> · {day} ({party.timeZone}) ·{" "}
             {running ? <Badge tone="warning">running now</Badge> : formatRelative(party.startsAt, now)}
+            {freezes.length ? (
+              <span className="mt-1 block text-sky-800" data-testid="freeze-conflict">
+                ❄ Inside the freeze {freezes.map((f) => f.name).join(", ")}: nothing starts while it lasts.
+              </span>
+            ) : null}
           </>
         }
         action={

@@ -43,6 +43,12 @@ export function PartyAdmin({ tag, kind, localDate }: { tag: string; kind: string
             error={move.fieldErrors?.reason?.[0]}
             hint="Recorded in the audit; subscribers see the event move."
           />
+          <div className="flex items-start gap-2">
+            <input id="move-shortNotice" name="shortNotice" type="checkbox" className="mt-1 h-4 w-4 rounded border-slate-300" />
+            <label htmlFor="move-shortNotice" className="text-sm text-slate-700">
+              Short notice: the new day may be less than 14 days ahead (customers are told late, and the party is flagged so)
+            </label>
+          </div>
           {move.message && !move.ok ? <Alert tone="error">{move.message}</Alert> : null}
           <Button type="submit" disabled={moving}>
             Move

@@ -40,6 +40,7 @@ export function AppShell({
         { href: "/policies", label: "Policies" },
         { href: "/templates", label: "Templates" },
         { href: "/changes", label: "Changes" },
+        { href: "/freezes", label: "Freezes" },
         ...(can(user, { action: "notice:read" }) ? [{ href: "/notifications", label: "Notices" }] : []),
         { href: "/compliance", label: "Compliance" },
         ...(can(user, { action: "audit:read" }) ? [{ href: "/audit", label: "Audit" }] : []),

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireUser } from "../auth/session";
 import { createFeed, revokeFeed } from "../data/calendar-feed";
-import { cancelParty, moveParty, previewRule, savePartyRule, ruleFromInput } from "../data/party-changes";
+import { cancelParty, moveParty, previewRule, previewRuleChange, savePartyRule, ruleFromInput, type RuleMoveView } from "../data/party-changes";
 import { partyRuleProblems } from "../domain";
 import { can } from "../auth/permissions";
 import { CreateFeedSchema } from "../validation/calendar";
@@ -46,7 +46,11 @@ export async function movePartyAction(_previous: FormResult, form: FormData): Pr
   const user = await requireUser();
   const party = partyParams(form);
   if (!party) return { ok: false, message: "Which party? Reload the page." };
-  const parsed = MovePartySchema.safeParse({ date: formText(form, "date"), reason: formText(form, "reason") ?? "" });
+  const parsed = MovePartySchema.safeParse({
+    date: formText(form, "date"),
+    reason: formText(form, "reason") ?? "",
+    shortNotice: formText(form, "shortNotice") === "on",
+  });
   if (!parsed.success) return invalid(parsed.error);
   const result = await moveParty(user, party.tag, party.kind, parsed.data, new Date());
   if (!result.ok) return { ok: false, message: result.message };
@@ -68,6 +72,34 @@ export async function cancelPartyAction(_previous: FormResult, form: FormData): 
 
 export type RulePreview = { tag: string; qa: string | null; production: string | null }[];
 
+/** A party a rule change moves (or would move), its times as ISO-8601 instants. */
+export type RuleMoveRow = {
+  tag: string;
+  kind: "qa" | "production";
+  from: string;
+  to: string;
+  announced: boolean;
+  soon: boolean;
+  approved: boolean;
+  /** It keeps its date unless the admin ticks "also move…". */
+  kept: boolean;
+};
+export type RuleFormData = { preview: RulePreview; moves: RuleMoveRow[]; saved?: boolean };
+
+const moveRows = (change: { moves: RuleMoveView[]; kept: RuleMoveView[] }): RuleMoveRow[] => {
+  const kept = new Set(change.kept.map((k) => `${k.tag}:${k.kind}`));
+  return change.moves.map((m) => ({
+    tag: m.tag,
+    kind: m.kind,
+    from: m.from.startsAt.toISOString(),
+    to: m.to.startsAt.toISOString(),
+    announced: m.announced,
+    soon: m.soon,
+    approved: m.approved,
+    kept: kept.has(`${m.tag}:${m.kind}`),
+  }));
+};
+
 function ruleFromForm(form: FormData) {
   const slot = (prefix: string, g: number) => ({ start: formText(form, `${prefix}${g}Start`), end: formText(form, `${prefix}${g}End`) });
   return PartyRuleSchema.safeParse({
@@ -79,14 +111,12 @@ function ruleFromForm(form: FormData) {
     qaSlots: [1, 2, 3].map((g) => slot("qa", g)),
     productionSlots: [1, 2, 3].map((g) => slot("prod", g)),
     revision: formText(form, "revision"),
+    moveAnnounced: formText(form, "moveAnnounced") === "on",
   });
 }
 
-/** Preview (intent=preview) shows the next eight pairs; save (intent=save) applies the rule. */
-export async function partyRuleAction(
-  _previous: FormResult<{ preview: RulePreview; saved?: boolean }>,
-  form: FormData,
-): Promise<FormResult<{ preview: RulePreview; saved?: boolean }>> {
+/** Preview (intent=preview) shows the next eight pairs and every party that would move; save (intent=save) applies the rule. */
+export async function partyRuleAction(_previous: FormResult<RuleFormData>, form: FormData): Promise<FormResult<RuleFormData>> {
   const user = await requireUser();
   if (!can(user, { action: "party-rule:edit" })) return { ok: false, message: "Only admins can edit the party rule." };
   const parsed = ruleFromForm(form);
@@ -100,14 +130,25 @@ export async function partyRuleAction(
     qa: p.qa?.startsAt.toISOString() ?? null,
     production: p.production?.startsAt.toISOString() ?? null,
   }));
-  if (formText(form, "intent") !== "save") return { ok: true, message: "The next eight parties under this rule. Nothing is saved yet.", data: { preview } };
+  const moveAnnounced = parsed.data.moveAnnounced === true;
+  if (formText(form, "intent") !== "save") {
+    const moves = moveRows(await previewRuleChange(rule, now, moveAnnounced));
+    const kept = moves.filter((m) => m.kept).length;
+    return {
+      ok: true,
+      message: `The next eight parties under this rule; ${moves.length} stored ${moves.length === 1 ? "party" : "parties"} would move${kept ? `, ${kept} of them only if you tick "Also move…" (they keep their dates otherwise)` : ""}. Nothing is saved yet.`,
+      data: { preview, moves },
+    };
+  }
   const result = await savePartyRule(user, parsed.data, now);
-  if (!result.ok) return { ok: false, message: result.message, data: { preview } };
+  if (!result.ok) return { ok: false, message: result.message, data: { preview, moves: [] } };
   revalidatePath("/calendar");
   revalidatePath("/admin/party-rule");
+  const { moved, created, kept } = result.value;
+  const keptText = kept.length ? ` ${kept.length} kept their dates: ${kept.map((k) => `${k.tag} ${k.kind === "qa" ? "QA" : "production"}`).join(", ")}.` : "";
   return {
     ok: true,
-    message: `Saved. ${result.value.moved} future parties moved, ${result.value.created} added; past parties untouched.`,
-    data: { preview, saved: true },
+    message: `Saved. ${moved} future parties moved, ${created} added; past parties untouched.${keptText}`,
+    data: { preview, moves: moveRows({ moves: [...result.value.movedParties, ...kept], kept }), saved: true },
   };
 }

@@ -2,6 +2,7 @@
 import "server-only";
 import type { ChangeAction } from "../domain";
 import { authenticateRequest } from "../auth/session";
+import { scopeDrift } from "../data/change-binding";
 import { decideChange, getChange, type ChangeRecord } from "../data/change-requests";
 import { DecisionSchema } from "../validation/changes";
 import { apiError, readBody, unauthorized } from "./respond";
@@ -31,13 +32,17 @@ export function changeJson(c: ChangeRecord) {
     decisionComment: c.decisionComment,
     revision: c.revision,
     createdAt: c.createdAt.toISOString(),
+    approvedWindow: c.approvedStart && c.approvedEnd ? { startsAt: c.approvedStart.toISOString(), endsAt: c.approvedEnd.toISOString() } : null,
+    driftNote: c.driftNote,
   };
 }
 
 export async function changeResponse(id: string, status = 200) {
   const change = id.length <= 40 ? await getChange(id) : null;
   if (!change) return apiError(404, "No change request has that id.");
-  return Response.json(changeJson(change), { status, headers: { ETag: `"${change.revision}"` } });
+  // Since it was approved: the resources added to or removed from its scope, per group.
+  const drift = change.approvedStart ? await scopeDrift(change) : null;
+  return Response.json({ ...changeJson(change), scopeDrift: drift }, { status, headers: { ETag: `"${change.revision}"` } });
 }
 
 /** POST /api/v1/changes/{id}/{submit|approve|reject} { comment?, revision? } (or If-Match). */

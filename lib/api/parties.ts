@@ -1,5 +1,5 @@
 import "server-only";
-import { partyBlockedReason, type ChangeStatus } from "../domain";
+import { partyBlockedReason, partyFreezes, type ChangeStatus, type Freeze } from "../domain";
 import type { CalendarParty } from "../domain";
 
 /** A production party needs an approved change request to start; a QA party needs none. */
@@ -16,7 +16,7 @@ function changeFields(party: CalendarParty, changes: Map<string, NonNullable<Cha
 }
 
 /** The API's shape of a party: ISO-8601 UTC times, and its change request. */
-export function partyJson(party: CalendarParty, changes: Map<string, NonNullable<ChangeStatus>> = new Map()) {
+export function partyJson(party: CalendarParty, changes: Map<string, NonNullable<ChangeStatus>> = new Map(), freezes: readonly Freeze[] = []) {
   return {
     tag: party.tag,
     kind: party.kind,
@@ -27,5 +27,7 @@ export function partyJson(party: CalendarParty, changes: Map<string, NonNullable
     endsAt: party.endsAt.toISOString(),
     slots: party.slots.map((s) => ({ group: s.group, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
     ...changeFields(party, changes),
+    // What stands in its way: freezes over its slots (issue 16).
+    conflicts: party.status === "planned" ? partyFreezes(party, freezes) : [],
   };
 }

@@ -1,6 +1,7 @@
 // Shared by the /api/v1/templates/{id} handlers.
 import "server-only";
 import { templateChanges } from "../data/change-requests";
+import { templateFreezes } from "../data/freezes";
 import { getTemplate } from "../data/templates";
 import { templateJson } from "./templates";
 import { authenticateRequest } from "../auth/session";
@@ -13,8 +14,8 @@ export type { IdParams };
 export async function templateResponse(id: string, now: Date, status = 200) {
   const template = id.length <= 40 ? await getTemplate(id, now) : null;
   if (!template) return apiError(404, "No template has that id.");
-  const changes = await templateChanges([template.id]);
-  return Response.json(templateJson(template, changes.get(template.id) ?? null), {
+  const [changes, conflicts] = await Promise.all([templateChanges([template.id]), templateFreezes(template.id, template.upgradeWindow)]);
+  return Response.json(templateJson(template, changes.get(template.id) ?? null, conflicts), {
     status,
     headers: { ETag: `"${template.revision}"`, ...(status === 201 ? { Location: `/api/v1/templates/${id}` } : {}) },
   });

@@ -1,6 +1,6 @@
 // Fleet templates as /api/v1 shows them.
 import "server-only";
-import { blockedReason, type ChangeStatus } from "../domain";
+import { blockedReason, type ChangeStatus, type FreezeConflict } from "../domain";
 import type { MemberRow, TemplateDetail, TemplateSummary } from "../data/templates";
 import { storedPlan } from "../data/upgrade-plans";
 
@@ -27,7 +27,7 @@ export function templateSummaryJson(t: TemplateSummary, change: ChangeStatus) {
 const windowJson = (w: { scheduleName: string; start: Date; end: Date } | null) =>
   w ? { schedule: w.scheduleName, startsAt: w.start.toISOString(), endsAt: w.end.toISOString() } : null;
 
-export function templateJson(t: TemplateDetail, change: ChangeStatus) {
+export function templateJson(t: TemplateDetail, change: ChangeStatus, conflicts: readonly FreezeConflict[] = []) {
   return {
     id: t.id,
     name: t.name,
@@ -56,6 +56,8 @@ export function templateJson(t: TemplateDetail, change: ChangeStatus) {
       attempts: { succeeded: r.succeeded, failed: r.failed, running: r.running },
     })),
     ...changeFields(t, change),
+    // What stands in the pending upgrade's way: freezes over its window that hold its members (issue 16).
+    conflicts,
   };
 }
 

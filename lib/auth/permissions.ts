@@ -35,6 +35,8 @@ export type Permission =
   | { action: "policy:delete" }
   | { action: "party:manage" }
   | { action: "party-rule:edit" }
+  // Freeze periods: nothing starts inside one (admins).
+  | { action: "freeze:manage" }
   | { action: "template:manage" }
   | { action: "upgrade:force" }
   | { action: "change:decide" }

@@ -5,10 +5,11 @@ import ical, { ICalEventStatus } from "ical-generator";
 import { db, execute, prepared, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
-import { icalText, oneLine, type CalendarParty, type PatchGroup } from "../domain";
+import { icalText, oneLine, type CalendarParty, type Freeze, type PatchGroup } from "../domain";
 import { FEEDS_PER_PERSON, type CalendarFilters } from "../validation/calendar";
 import { renderedFeeds } from "../cache/stores";
 import { recordAudit } from "./audit";
+import { freezesAfter } from "./freezes";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { listParties } from "./parties";
 
@@ -55,23 +56,32 @@ export async function feedEvents(filters: CalendarFilters, now: Date): Promise<O
   return succeed(events);
 }
 
+/** The freezes a feed shows (those over the servers of its environment filter), in the parties' range: a year ago to two years ahead. */
+export async function feedFreezes(filters: CalendarFilters, now: Date): Promise<Freeze[]> {
+  const until = new Date(now.getTime() + 731 * DAY);
+  const freezes = (await freezesAfter(new Date(now.getTime() - 366 * DAY))).filter((f) => f.startsAt < until);
+  const environment = filters.environment;
+  return environment ? freezes.filter((f) => f.scope === "all" || f.scope === environment) : freezes;
+}
+
 /**
  * The feed as iCalendar text, kept for the minute by its content (lib/cache/stores.ts): calendar
  * clients poll, and ical-generator's line folding costs more than everything else a feed does.
  * DTSTAMP is the minute the feed was rendered.
  */
-export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty"): string {
+export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty", freezes: readonly Freeze[] = []): string {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const key = JSON.stringify([
     minute.getTime(),
     baseUrl,
     name,
     events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note]),
+    freezes.map((f) => [f.id, f.name, f.reason, f.startsAt.getTime(), f.endsAt.getTime()]),
   ]);
-  return renderedFeeds.remember(key, () => renderUncached(events, baseUrl, minute, name));
+  return renderedFeeds.remember(key, () => renderUncached(events, baseUrl, minute, name, freezes));
 }
 
-function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string): string {
+function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string, freezes: readonly Freeze[]): string {
   // ical-generator writes the calendar's name unescaped (event fields it escapes itself).
   const calendar = ical({ name: icalText(name), prodId: { company: "PatchParty", product: "Patch calendar", language: "EN" }, ttl: 3600 });
   for (const e of events) {
@@ -85,6 +95,17 @@ function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: s
       summary: `${KIND_TITLE[e.party.kind]} ${e.party.tag} — group ${e.group}${e.party.status === "cancelled" ? " (cancelled)" : ""}`,
       description: [`Patch group ${e.group} is patched and rebooted in this slot: service is interrupted.`, e.note].filter(Boolean).join("\n"),
       url: `${baseUrl}/parties/${e.party.tag}/${e.party.kind}`,
+    });
+  }
+  for (const f of freezes) {
+    calendar.createEvent({
+      id: `freeze-${f.id}@patchparty`,
+      start: f.startsAt,
+      end: f.endsAt,
+      stamp: now,
+      summary: `Freeze: ${f.name}`,
+      description: `Nothing is patched or upgraded inside it (${f.scope === "all" ? "every server" : `${f.scope} servers`}${f.teamIds.length ? ", some teams" : ""}). ${f.reason}`,
+      url: `${baseUrl}/freezes`,
     });
   }
   return calendar.toString();

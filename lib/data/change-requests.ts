@@ -7,7 +7,7 @@ import { db, execute, prepared, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import {
   changeTransition,
-  nextWindows,
+  type BoundWindow,
   partyChangeDraft,
   templateChangeDraft,
   type ChangeAction,
@@ -17,11 +17,12 @@ import {
 } from "../domain";
 import type { ChangeEdit } from "../validation/changes";
 import { recordAudit } from "./audit";
+import { bindApproval } from "./change-binding";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { toStoredParty } from "./parties";
 import { slotCounts } from "./party-detail";
-import { storedSchedules } from "./policies";
+import { pendingUpgradeWindow } from "./policies";
 
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
 type Tx = Prisma.TransactionClient;
@@ -41,6 +42,11 @@ const CHANGE_SELECT = {
   decidedAt: true,
   decisionComment: true,
   requestedById: true,
+  approvedStart: true,
+  approvedEnd: true,
+  driftNote: true,
+  partyId: true,
+  templateId: true,
   party: { select: { tag: true, kind: true } },
   template: { select: { id: true, name: true } },
 } satisfies Prisma.ChangeRequestSelect;
@@ -143,10 +149,7 @@ async function createChange(
 export async function openTemplateChange(user: CurrentUser, templateId: string, now: Date): Promise<Outcome<{ id: string }>> {
   if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not open change requests for templates.");
   return db.$transaction(async (tx) => {
-    const [template] = await execute(
-      qb.selectFrom("Template").select(["id", "name", "targetVersion", "state", "policyId"]).where("id", "=", templateId).forUpdate(),
-      tx,
-    );
+    const [template] = await execute(qb.selectFrom("Template").select(["id", "name", "targetVersion", "state"]).where("id", "=", templateId).forUpdate(), tx);
     if (!template) return refuse(404, "not-found", "That template does not exist.");
     if (template.state === "IN_SYNC") return refuse(409, "in-sync", `Every member is on ${template.targetVersion}: there is no upgrade to change.`);
     const existing = await tx.changeRequest.findFirst({
@@ -155,11 +158,7 @@ export async function openTemplateChange(user: CurrentUser, templateId: string, 
     });
     if (existing)
       return refuse(409, "exists", `The upgrade to ${template.targetVersion} already has a change request (${existing.state.toLowerCase()}): ${existing.id}.`);
-    const policy = await tx.maintenancePolicy.findUniqueOrThrow({
-      where: { id: template.policyId },
-      select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } },
-    });
-    const window = nextWindows(storedSchedules(policy), now, 1)[0];
+    const window = await pendingUpgradeWindow(tx, templateId, now);
     if (!window) return refuse(409, "no-window", "The template's policy has no upcoming window.");
     const versions = await tx.templateMember.groupBy({
       by: ["currentVersion"],
@@ -256,6 +255,8 @@ export async function decideChange(
     const step = changeTransition(change.state, action, { isRequester: change.requestedById === user.id });
     if (!step.ok) return refuse(409, "state", step.message);
     if (deciding && !input.comment) return refuse(400, "comment", "comment: Say why, for the record.");
+    const window = action === "approve" ? await approvalWindow(tx, change, now) : null;
+    if (action === "approve" && !window) return refuse(409, "no-window", "The template's policy has no window left for this upgrade: nothing to approve.");
     await tx.changeRequest.update({
       where: { id },
       data: {
@@ -268,6 +269,8 @@ export async function decideChange(
             : {}),
       },
     });
+    // What is approved is bound: its window, a party's slots and the resources in scope now.
+    if (action === "approve") await bindApproval(tx, change, window!);
     await recordAudit(tx, {
       actor: actorOf(user),
       action: `change.${action}`,
@@ -275,12 +278,23 @@ export async function decideChange(
       entityId: id,
       entityLabel: change.title,
       before: { state: change.state },
-      after: { state: step.state },
+      after: { state: step.state, ...(window ? { window: { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() } } : {}) },
       reason: input.comment ?? null,
       at: now,
     });
     return succeed({ id, state: step.state });
   });
+}
+
+/** The window an approval binds: the party's, with its slots, or the window the upgrade will run in. */
+async function approvalWindow(tx: Tx, change: { partyId: string | null; templateId: string | null }, now: Date): Promise<BoundWindow | null> {
+  if (change.partyId)
+    return tx.party.findUniqueOrThrow({
+      where: { id: change.partyId },
+      select: { startsAt: true, endsAt: true, slots: { select: { group: true, startsAt: true, endsAt: true }, orderBy: { group: "asc" } } },
+    });
+  const window = await pendingUpgradeWindow(tx, change.templateId!, now);
+  return window && { startsAt: window.start, endsAt: window.end, slots: [] };
 }
 
 /** The current change of each party (the newest not rejected, else the newest), in one query. */
@@ -321,17 +335,17 @@ export async function templateChanges(templateIds: string[]): Promise<Map<string
   return new Map(rows.map((r) => [r.templateId!, { id: r.id, state: r.state }]));
 }
 
-/** True when the upgrade of a template to `version` has an approved change (inside a transaction). */
-export async function upgradeApproved(tx: Tx, templateId: string, version: string): Promise<boolean> {
+/** The approved change of a template's upgrade to `version`, with the window it was approved for (inside a transaction). */
+export async function upgradeApproval(tx: Tx, templateId: string, version: string): Promise<{ id: string; start: Date } | null> {
   const rows = await execute(
     qb
       .selectFrom("ChangeRequest")
-      .select("id")
+      .select((eb) => ["id", eb.fn.coalesce("approvedStart", "plannedStart").as("start")])
       .where("templateId", "=", templateId)
       .where("state", "=", "APPROVED")
       .where((eb) => eb(eb.ref("scope", "->>").key("version"), "=", version))
       .limit(1),
     tx,
   );
-  return rows.length > 0;
+  return rows[0] ?? null;
 }

@@ -1,6 +1,7 @@
 // Exclusion hygiene: resources left out of more than two parties in a row, and reminders to
 // owners before a party of what they have excluded from it.
 import "server-only";
+import { createHash } from "node:crypto";
 import { sql, type NotNull } from "kysely";
 import { db, execute, qb } from "../db";
 import type { PartyKind as DbPartyKind } from "../database/generated/kysely";
@@ -91,7 +92,11 @@ export async function planExclusionReminders(now: Date): Promise<number> {
     const { count } = await db.notification.createMany({
       skipDuplicates: true,
       data: rows.map((o) => ({
-        dedupeKey: `party:${party.id}:exclusion-reminder:${party.sequence}:${o.email}`,
+        // Once per party and owner unless what it says changes (the party's start, the resources): not once per move.
+        dedupeKey: `party:${party.id}:exclusion-reminder:${createHash("sha256")
+          .update(`${party.startsAt.toISOString()}|${o.resources.join(",")}`)
+          .digest("hex")
+          .slice(0, 16)}:${o.email}`,
         kind: "exclusion-reminder",
         recipient: o.email,
         subject: `Reminder: ${o.resources.length} of your resources are excluded from Patch Party ${party.tag} (${kindLabel})`,

@@ -50,7 +50,7 @@ export async function planNotices(now: Date): Promise<number> {
   const parties = await execute(
     qb
       .selectFrom("Party")
-      .select(["id", "tag", "startsAt", "endsAt", "status", "sequence"])
+      .select(["id", "tag", "startsAt", "endsAt", "status", "sequence", "updatedAt"])
       .where("kind", "=", "PRODUCTION")
       .where((eb) =>
         eb.or([
@@ -74,13 +74,20 @@ export async function planNotices(now: Date): Promise<number> {
       ),
   );
   if (parties.length === 0) return 0;
-  const recordedRows = await db.notification.groupBy({ by: ["partyId", "kind", "sequence"], where: { partyId: { in: parties.map((p) => p.id) } } });
+  const recordedRows = await db.notification.groupBy({
+    by: ["partyId", "kind", "sequence", "windowStart", "windowEnd"],
+    where: { partyId: { in: parties.map((p) => p.id) } },
+  });
   const recorded = new Map<string, Recorded[]>();
-  for (const r of recordedRows) recorded.set(r.partyId!, [...(recorded.get(r.partyId!) ?? []), { kind: r.kind as NoticeKind, sequence: r.sequence }]);
+  for (const r of recordedRows)
+    recorded.set(r.partyId!, [
+      ...(recorded.get(r.partyId!) ?? []),
+      { kind: r.kind as NoticeKind, sequence: r.sequence, windowStart: r.windowStart, windowEnd: r.windowEnd },
+    ]);
 
   const due = parties.flatMap((party) =>
     noticesDue(
-      { startsAt: party.startsAt, endsAt: party.endsAt, cancelled: party.status === "CANCELLED", sequence: party.sequence },
+      { startsAt: party.startsAt, endsAt: party.endsAt, cancelled: party.status === "CANCELLED", sequence: party.sequence, changedAt: party.updatedAt },
       recorded.get(party.id) ?? [],
       now,
     ).map((kind) => ({ party, kind })),

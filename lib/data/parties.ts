@@ -7,6 +7,7 @@ import {
   partiesInRange,
   planGeneration,
   type CalendarParty,
+  type GenerationPlan,
   type PartyKind,
   type PartyStatus,
   type PatchGroup,
@@ -16,6 +17,7 @@ import {
 } from "../domain";
 import { keptPartiesOfQuarter, partiesAndRule } from "../cache/stores";
 import { recordAudit, type Actor } from "./audit";
+import { rebindPartyChanges } from "./change-binding";
 import { getPartyRule } from "./party-rule";
 import { fleetCounts } from "./fleet";
 
@@ -40,13 +42,12 @@ export function toStoredParty(row: Omit<PartyRow, "createdAt" | "updatedAt"> & {
 }
 
 /**
- * Parties with their slots in one statement (in `tx`, or alone when null), all of them or those
- * that start in [from, to). One builder statement, not a relation query, because the calendar, the
+ * Every party with its slots in one statement (in `tx`, or alone when null). One builder statement, not a relation query, because the calendar, the
  * home page, the feed and the parties API all read parties on every request, and one statement
  * costs a third of the Node time of the same read through a model query (docs/benchmarks.md).
  */
-export async function readParties(tx: Prisma.TransactionClient | null, startsIn?: { from: Date; to: Date }): Promise<StoredParty[]> {
-  let query = qb
+export async function readParties(tx: Prisma.TransactionClient | null): Promise<StoredParty[]> {
+  const query = qb
     .selectFrom("Party as p")
     .select((eb) => [
       "p.id",
@@ -66,7 +67,6 @@ export async function readParties(tx: Prisma.TransactionClient | null, startsIn?
       jsonArrayFrom(eb.selectFrom("PartySlot as s").select(["s.group", "s.startsAt", "s.endsAt"]).whereRef("s.partyId", "=", "p.id")).as("slots"),
     ])
     .orderBy("p.startsAt");
-  if (startsIn) query = query.where("p.startsAt", "<", startsIn.to).where("p.startsAt", ">=", startsIn.from);
   const rows = await execute(query, tx ?? undefined);
   return rows.map((row) =>
     toStoredParty({ ...row, slots: row.slots.map((s) => ({ group: s.group, startsAt: jsonTimestamp(s.startsAt), endsAt: jsonTimestamp(s.endsAt) })) }),
@@ -75,10 +75,6 @@ export async function readParties(tx: Prisma.TransactionClient | null, startsIn?
 
 /** Parties last less than a day: one that starts this long before a range cannot reach into it. */
 const PARTY_REACH_MS = 2 * 86_400_000;
-
-function storedPartiesOverlapping(tx: Prisma.TransactionClient, from: Date, to: Date): Promise<StoredParty[]> {
-  return readParties(tx, { from: new Date(from.getTime() - PARTY_REACH_MS), to });
-}
 
 /**
  * The rule and every stored party, kept until the parties' database token moves
@@ -113,8 +109,87 @@ export async function storedParty(tag: string, kind: PartyKind): Promise<{ rule:
 
 const GENERATION_LOCK = 72_616_002;
 
+/** Parties are stored this many days ahead (the daily job, the start, a rule change); the rule projects the rest. */
+export const PARTY_HORIZON_DAYS = 730;
+
 function slotRows(party: PlannedParty) {
   return party.slots.map((s) => ({ group: s.group, startsAt: s.startsAt, endsAt: s.endsAt }));
+}
+
+/** One generation at a time, across processes and instances: the rest of the transaction runs under it. */
+export async function lockGeneration(tx: Prisma.TransactionClient) {
+  // As text: a transaction's client cannot read a void column.
+  await execute(
+    qb.selectNoFrom((eb) => eb.cast<string>(eb.fn("pg_advisory_xact_lock", [eb.val(GENERATION_LOCK)]), "text").as("locked")),
+    tx,
+  );
+}
+
+/** Carries out a generation plan in `tx` (creates and moves, each audited with `reason`). */
+export async function applyGeneration(
+  tx: Prisma.TransactionClient,
+  plan: GenerationPlan,
+  stored: readonly StoredParty[],
+  actor: Actor,
+  now: Date,
+  reason = "The party rule changed",
+) {
+  for (const party of plan.create) {
+    const created = await tx.party.create({
+      data: {
+        tag: party.tag,
+        kind: toDbKind(party.kind),
+        localDate: party.localDate,
+        timeZone: party.timeZone,
+        startsAt: party.startsAt,
+        endsAt: party.endsAt,
+        status: party.endsAt <= now ? "COMPLETED" : "PLANNED",
+        slots: { create: slotRows(party) },
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "party.generate",
+      entityType: "party",
+      entityId: created.id,
+      entityLabel: `${party.tag} ${party.kind}`,
+      after: { localDate: party.localDate, startsAt: party.startsAt.toISOString(), endsAt: party.endsAt.toISOString() },
+    });
+  }
+  for (const move of plan.move) {
+    const before = stored.find((p) => p.id === move.id);
+    await tx.partySlot.deleteMany({ where: { partyId: move.id } });
+    await tx.party.update({
+      where: { id: move.id },
+      data: {
+        localDate: move.party.localDate,
+        timeZone: move.party.timeZone,
+        startsAt: move.party.startsAt,
+        endsAt: move.party.endsAt,
+        sequence: move.sequence,
+        slots: { create: slotRows(move.party) },
+      },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "party.reschedule",
+      entityType: "party",
+      entityId: move.id,
+      entityLabel: `${move.party.tag} ${move.party.kind}`,
+      before: before ? { localDate: before.localDate, startsAt: before.startsAt.toISOString() } : undefined,
+      after: { localDate: move.party.localDate, startsAt: move.party.startsAt.toISOString() },
+      reason,
+    });
+  }
+  // A moved party's approved change no longer holds (issue 16): back to an approver.
+  await rebindPartyChanges(
+    tx,
+    plan.move.map((m) => ({ id: m.id, startsAt: m.party.startsAt, endsAt: m.party.endsAt, slots: m.party.slots })),
+    actor,
+    now,
+  );
+  return { created: plan.create.length, moved: plan.move.length };
 }
 
 /**
@@ -131,62 +206,11 @@ export async function generateParties(
   const rule = await getPartyRule();
   return db.$transaction(
     async (tx) => {
-      // As text: a transaction's client cannot read a void column.
-      await execute(
-        qb.selectNoFrom((eb) => eb.cast<string>(eb.fn("pg_advisory_xact_lock", [eb.val(GENERATION_LOCK)]), "text").as("locked")),
-        tx,
-      );
-      const stored = await storedPartiesOverlapping(tx, from, to);
-      const plan = planGeneration(rule, stored, from, to, now, options);
-      for (const party of plan.create) {
-        const created = await tx.party.create({
-          data: {
-            tag: party.tag,
-            kind: toDbKind(party.kind),
-            localDate: party.localDate,
-            timeZone: party.timeZone,
-            startsAt: party.startsAt,
-            endsAt: party.endsAt,
-            status: party.endsAt <= now ? "COMPLETED" : "PLANNED",
-            slots: { create: slotRows(party) },
-          },
-          select: { id: true },
-        });
-        await recordAudit(tx, {
-          actor,
-          action: "party.generate",
-          entityType: "party",
-          entityId: created.id,
-          entityLabel: `${party.tag} ${party.kind}`,
-          after: { localDate: party.localDate, startsAt: party.startsAt.toISOString(), endsAt: party.endsAt.toISOString() },
-        });
-      }
-      for (const move of plan.move) {
-        const before = stored.find((p) => p.id === move.id);
-        await tx.partySlot.deleteMany({ where: { partyId: move.id } });
-        await tx.party.update({
-          where: { id: move.id },
-          data: {
-            localDate: move.party.localDate,
-            timeZone: move.party.timeZone,
-            startsAt: move.party.startsAt,
-            endsAt: move.party.endsAt,
-            sequence: move.sequence,
-            slots: { create: slotRows(move.party) },
-          },
-        });
-        await recordAudit(tx, {
-          actor,
-          action: "party.reschedule",
-          entityType: "party",
-          entityId: move.id,
-          entityLabel: `${move.party.tag} ${move.party.kind}`,
-          before: before ? { localDate: before.localDate, startsAt: before.startsAt.toISOString() } : undefined,
-          after: { localDate: move.party.localDate, startsAt: move.party.startsAt.toISOString() },
-          reason: "The party rule changed",
-        });
-      }
-      return { created: plan.create.length, moved: plan.move.length };
+      await lockGeneration(tx);
+      // Every stored party (two a quarter: a few hundred rows at most), not only those of the range:
+      // a quarter's pair is planned whole, and a party that exists must never be created again.
+      const stored = await readParties(tx);
+      return applyGeneration(tx, planGeneration(rule, stored, from, to, now, options), stored, actor, now);
     },
     { timeout: 60_000 },
   );

@@ -1,17 +1,31 @@
 // Admin changes to the schedule: the party rule (with regeneration), moving or cancelling one
 // party. Each is audited; none touches a party that has started.
 import "server-only";
+import { sql } from "kysely";
 import { DateTime } from "luxon";
 import type { Prisma } from "@prisma/client";
-import { db } from "../db";
+import { db, execute, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { partyOnDay, partyRuleProblems, projectParties, type PartyKind, type PartyRule, type PlannedParty } from "../domain";
+import {
+  NOTICE_DAYS,
+  partyOnDay,
+  partyRuleProblems,
+  planRuleChange,
+  projectParties,
+  type PartyKind,
+  type PartyRule,
+  type PlannedParty,
+  type RuleChangeFacts,
+  type RuleMove,
+  type StoredParty,
+} from "../domain";
 import type { PartyRuleInput } from "../validation/party-rule";
 import { recordAudit } from "./audit";
+import { rebindPartyChanges } from "./change-binding";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { getParty } from "./party-detail";
 import { getPartyRule, ruleToRow } from "./party-rule";
-import { generateParties, toDbKind } from "./parties";
+import { applyGeneration, lockGeneration, PARTY_HORIZON_DAYS, readParties, toDbKind } from "./parties";
 
 const DAY = 86_400_000;
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
@@ -48,37 +62,129 @@ export async function getRuleRevision() {
   return (await db.partyRule.findUnique({ where: { id: "default" }, select: { revision: true } }))?.revision ?? 0;
 }
 
-/** Saves the rule (if nobody saved another since `revision`) and moves future rule-made parties. */
-export async function savePartyRule(user: CurrentUser, input: PartyRuleInput, now: Date): Promise<Outcome<{ moved: number; created: number }>> {
+/** A party in a rule change's answer: where it is and where the rule would put it, with why moving it would surprise someone. */
+export type RuleMoveView = {
+  tag: string;
+  kind: PartyKind;
+  from: { localDate: string; startsAt: Date; endsAt: Date };
+  to: { localDate: string; startsAt: Date; endsAt: Date };
+  announced: boolean;
+  soon: boolean;
+  approved: boolean;
+};
+
+const moveView = (m: RuleMove): RuleMoveView => ({
+  tag: m.tag,
+  kind: m.kind,
+  from: { localDate: m.from.localDate, startsAt: m.from.startsAt, endsAt: m.from.endsAt },
+  to: { localDate: m.to.localDate, startsAt: m.to.startsAt, endsAt: m.to.endsAt },
+  ...m.warnings,
+});
+
+const warningText = (m: RuleMove) =>
+  [
+    m.warnings.announced && "customers were told of its date",
+    m.warnings.soon && "it is less than 14 days away",
+    m.warnings.approved && "its change is approved",
+  ]
+    .filter(Boolean)
+    .join(", ");
+
+/** Which of the stored parties still to come were announced to customers, and which have an approved change. */
+async function ruleChangeFacts(tx: Prisma.TransactionClient | undefined, stored: readonly StoredParty[], now: Date): Promise<RuleChangeFacts> {
+  const ids = stored.filter((p) => p.startsAt > now).map((p) => p.id);
+  const told = await execute(
+    qb
+      .selectFrom("Notification")
+      .select("partyId")
+      .distinct()
+      .where((eb) => eb("partyId", "=", eb.fn.any(eb.val(ids))))
+      .where("kind", "in", ["announce", "moved"]),
+    tx,
+  );
+  const approved = await execute(
+    qb
+      .selectFrom("ChangeRequest")
+      .select("partyId")
+      .distinct()
+      .where((eb) => eb("partyId", "=", eb.fn.any(eb.val(ids))))
+      .where("state", "=", sql.lit("APPROVED")),
+    tx,
+  );
+  const set = (rows: { partyId: string | null }[]) => new Set(rows.flatMap((r) => (r.partyId ? [r.partyId] : [])));
+  return { announced: set(told), approved: set(approved) };
+}
+
+const horizonOf = (now: Date) => ({ from: now, to: new Date(now.getTime() + PARTY_HORIZON_DAYS * DAY) });
+
+/** What saving `rule` would move (every move, with its warnings) and, unless `moveAnnounced`, which parties would keep their dates. */
+export async function previewRuleChange(rule: PartyRule, now: Date, moveAnnounced: boolean): Promise<{ moves: RuleMoveView[]; kept: RuleMoveView[] }> {
+  const stored = await readParties(null);
+  const change = planRuleChange(rule, stored, await ruleChangeFacts(undefined, stored, now), horizonOf(now), now, moveAnnounced);
+  return { moves: change.moves.map(moveView), kept: change.kept.map(moveView) };
+}
+
+export type RuleSaved = { moved: number; created: number; movedParties: RuleMoveView[]; kept: RuleMoveView[] };
+
+/**
+ * Saves the rule (if nobody saved another since `revision`) and, in the same transaction, moves
+ * future rule-made parties. Parties announced to customers, less than 14 days away or with an
+ * approved change move only when `moveAnnounced`; otherwise they keep their dates, marked as
+ * placed by hand so the daily generation leaves them too, and the answer lists them.
+ */
+export async function savePartyRule(user: CurrentUser, input: PartyRuleInput, now: Date): Promise<Outcome<RuleSaved>> {
   if (!can(user, { action: "party-rule:edit" })) return refuse(403, "forbidden", "Only admins can edit the party rule.");
   const rule = ruleFromInput(input);
   const problems = partyRuleProblems(rule);
   if (problems.length) return refuse(400, "invalid", `${problems[0]!.path}: ${problems[0]!.message}`);
-  const saved = await db.$transaction(async (tx) => {
-    const current = await tx.partyRule.findUnique({ where: { id: "default" } });
-    const revision = current?.revision ?? 0;
-    if (input.revision !== undefined && input.revision !== revision)
-      return refuse(409, "conflict", "Someone saved the party rule since you loaded it. Nothing was saved: reload to see their rule.");
-    const before = await getPartyRule();
-    await tx.partyRule.upsert({
-      where: { id: "default" },
-      create: { id: "default", ...ruleToRow(rule), updatedById: user.id },
-      update: { ...ruleToRow(rule), updatedById: user.id, revision: { increment: 1 } },
-    });
-    await recordAudit(tx, {
-      actor: actorOf(user),
-      action: "party-rule.update",
-      entityType: "party-rule",
-      entityId: "default",
-      entityLabel: "Party rule",
-      before: before as unknown as Prisma.InputJsonValue,
-      after: rule as unknown as Prisma.InputJsonValue,
-      at: now,
-    });
-    return succeed(null);
-  });
-  if (!saved.ok) return saved;
-  return succeed(await generateParties(now, new Date(now.getTime() + 730 * DAY), now, actorOf(user)));
+  const actor = actorOf(user);
+  return db.$transaction(
+    async (tx): Promise<Outcome<RuleSaved>> => {
+      await lockGeneration(tx);
+      const current = await tx.partyRule.findUnique({ where: { id: "default" } });
+      const revision = current?.revision ?? 0;
+      if (input.revision !== undefined && input.revision !== revision)
+        return refuse(409, "conflict", "Someone saved the party rule since you loaded it. Nothing was saved: reload to see their rule.");
+      const before = await getPartyRule();
+      await tx.partyRule.upsert({
+        where: { id: "default" },
+        create: { id: "default", ...ruleToRow(rule), updatedById: user.id },
+        update: { ...ruleToRow(rule), updatedById: user.id, revision: { increment: 1 } },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "party-rule.update",
+        entityType: "party-rule",
+        entityId: "default",
+        entityLabel: "Party rule",
+        before: before as unknown as Prisma.InputJsonValue,
+        after: rule as unknown as Prisma.InputJsonValue,
+        at: now,
+      });
+      const stored = await readParties(tx);
+      const change = planRuleChange(rule, stored, await ruleChangeFacts(tx, stored, now), horizonOf(now), now, input.moveAnnounced === true);
+      const applied = await applyGeneration(tx, change.plan, stored, actor, now);
+      const on = now.toISOString().slice(0, 10);
+      for (const kept of change.kept) {
+        const reason = `Kept on its date when the party rule changed on ${on}: ${warningText(kept)}.`;
+        await tx.party.update({ where: { id: kept.id }, data: { manualReason: reason } });
+        await recordAudit(tx, {
+          actor,
+          action: "party.keep",
+          entityType: "party",
+          entityId: kept.id,
+          entityLabel: `${kept.tag} ${kept.kind}`,
+          before: { localDate: kept.from.localDate, startsAt: kept.from.startsAt.toISOString() },
+          after: { ruleWouldMoveTo: kept.to.localDate },
+          reason,
+          at: now,
+        });
+      }
+      const movedIds = new Set(change.plan.move.map((m) => m.id));
+      return succeed({ ...applied, movedParties: change.moves.filter((m) => movedIds.has(m.id)).map(moveView), kept: change.kept.map(moveView) });
+    },
+    { timeout: 60_000 },
+  );
 }
 
 async function changeableParty(user: CurrentUser, tag: string, kind: PartyKind, now: Date) {
@@ -95,7 +201,7 @@ export async function moveParty(
   user: CurrentUser,
   tag: string,
   kind: PartyKind,
-  input: { date: Date; reason: string },
+  input: { date: Date; reason: string; shortNotice?: boolean },
   now: Date,
 ): Promise<Outcome<PlannedParty>> {
   const gate = await changeableParty(user, tag, kind, now);
@@ -105,6 +211,12 @@ export async function moveParty(
   const day = DateTime.fromJSDate(input.date, { zone: "UTC" }).toISODate()!;
   const moved = partyOnDay(rule, tag, kind, day);
   if (moved.startsAt <= now) return refuse(400, "invalid", "date: must be a day still to come");
+  if (moved.startsAt.getTime() - now.getTime() < NOTICE_DAYS * 86_400_000 && !input.shortNotice)
+    return refuse(
+      400,
+      "invalid",
+      `date: ${moved.localDate} is less than ${NOTICE_DAYS} days ahead, too short a notice for customers; mark the move as short notice to make it anyway`,
+    );
   await db.$transaction(async (tx) => {
     const row = await tx.party.upsert({
       where: { tag_kind: { tag, kind: toDbKind(kind) } },
@@ -125,6 +237,7 @@ export async function moveParty(
         slots: { create: moved.slots.map((s) => ({ group: s.group, startsAt: s.startsAt, endsAt: s.endsAt })) },
       },
     });
+    await rebindPartyChanges(tx, [{ id: row.id, startsAt: moved.startsAt, endsAt: moved.endsAt, slots: moved.slots }], actorOf(user), now);
     await recordAudit(tx, {
       actor: actorOf(user),
       action: "party.move",
@@ -132,7 +245,7 @@ export async function moveParty(
       entityId: row.id,
       entityLabel: `${tag} ${kind}`,
       before: { localDate: party.localDate, startsAt: party.startsAt.toISOString() },
-      after: { localDate: moved.localDate, startsAt: moved.startsAt.toISOString() },
+      after: { localDate: moved.localDate, startsAt: moved.startsAt.toISOString(), ...(input.shortNotice ? { shortNotice: true } : {}) },
       reason: input.reason,
       at: now,
     });

@@ -6,9 +6,10 @@ import { sql } from "kysely";
 import { jsonBuildObject } from "kysely/helpers/postgres";
 import { db, execute, prepared, qb } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
-import { nextWindows, scheduleRules, windowsBetween, type Schedule, type ScheduleSpec } from "../domain";
+import { nextWindows, scheduleRules, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, windowsBetween, type Schedule, type ScheduleSpec } from "../domain";
 import type { PolicyInput } from "../validation/policies";
 import { recordAudit } from "./audit";
+import { rebindTemplateChanges } from "./change-binding";
 import { refuse, succeed, type Outcome } from "./outcome";
 
 const DAY = 86_400_000;
@@ -51,6 +52,30 @@ export function toSchedules(input: PolicyInput["schedules"], now: Date): Schedul
 
 export function storedSchedules(policy: { schedules: { id: string; name: string; recurrence: string; windowHours: number }[] }): Schedule[] {
   return policy.schedules.map((s) => ({ id: s.id, name: s.name, rules: s.recurrence.split("\n---\n"), windowHours: s.windowHours }));
+}
+
+/**
+ * The window a template's pending upgrade runs in (`upgradeWindow`: the first open now or to come
+ * that opened after its target was set and had no closed run of it), read inside `tx`; null when
+ * every member is on target or the policy has no such window.
+ */
+export async function pendingUpgradeWindow(tx: Prisma.TransactionClient, templateId: string, now: Date) {
+  const template = await tx.template.findUniqueOrThrow({
+    where: { id: templateId },
+    select: {
+      state: true,
+      targetVersion: true,
+      targetSetAt: true,
+      policy: { select: { schedules: { select: { id: true, name: true, recurrence: true, windowHours: true } } } },
+    },
+  });
+  if (template.state === "IN_SYNC") return null;
+  const runs = await tx.upgradeRun.findMany({
+    where: { templateId, version: template.targetVersion },
+    select: { version: true, windowStart: true, state: true },
+  });
+  const windows = nextWindows(storedSchedules(template.policy), now, UPGRADE_WINDOW_LOOKAHEAD);
+  return upgradeWindow(windows, { version: template.targetVersion, setAt: template.targetSetAt }, runs);
 }
 
 export function previewWindows(schedules: Schedule[], now: Date) {
@@ -134,6 +159,9 @@ export async function updatePolicy(user: CurrentUser, id: string, input: PolicyI
           : row;
       });
       await tx.upgradeSchedule.createMany({ data: rows.map((r) => ({ ...r, policyId: id })) });
+      // An approved upgrade whose window this edit moved goes back to an approver (issue 16).
+      const pending = await tx.template.findMany({ where: { policyId: id, state: { not: "IN_SYNC" } }, select: { id: true, targetVersion: true } });
+      for (const template of pending) await rebindTemplateChanges(tx, template, await pendingUpgradeWindow(tx, template.id, now), actorOf(user), now);
       await recordAudit(tx, {
         actor: actorOf(user),
         action: "policy.update",

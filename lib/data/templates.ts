@@ -9,7 +9,7 @@ import { can, type CurrentUser } from "../auth/permissions";
 import { bumpRefusal, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { EXECUTION_FIELDS, type TemplateCreate, type TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
-import { upgradeApproved } from "./change-requests";
+import { upgradeApproval } from "./change-requests";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { storedSchedules } from "./policies";
 import { executorRefusal } from "./slot-rollout";
@@ -320,7 +320,7 @@ export async function upgradeNow(user: CurrentUser, id: string, now: Date): Prom
     if (!current) return refuse(404, "not-found", "That template does not exist.");
     const why = upgradeNowRefusal(current.state, current.targetVersion);
     if (why) return refuse(409, current.state === "UPGRADING" ? "upgrading" : "in-sync", why);
-    if (!(await upgradeApproved(tx, id, current.targetVersion))) {
+    if (!(await upgradeApproval(tx, id, current.targetVersion))) {
       return refuse(
         409,
         "not-approved",

@@ -112,3 +112,43 @@ export function partyBlockedReason(party: { held: { by: string; reason: string }
   if (party.held) return `Held by ${party.held.by}: ${party.held.reason}`;
   return blockedReason(change);
 }
+
+/** A window as a change binds it: its start and end and, for a party, its slots. */
+export type BoundWindow = { startsAt: Date; endsAt: Date; slots: readonly { group: number; startsAt: Date; endsAt: Date }[] };
+
+const sameInstant = (a: Date, b: Date) => a.getTime() === b.getTime();
+const span = (w: { startsAt: Date; endsAt: Date }) => `${utc(w.startsAt)} – ${utc(w.endsAt)}`;
+
+/**
+ * What changed between the window a change was approved for and the window it has now (issue 16),
+ * in words for the change's note and the approver's e-mail; null when nothing did.
+ */
+export function windowDrift(approved: BoundWindow, current: BoundWindow): string | null {
+  const parts: string[] = [];
+  if (!sameInstant(approved.startsAt, current.startsAt) || !sameInstant(approved.endsAt, current.endsAt))
+    parts.push(`its window moved from ${span(approved)} to ${span(current)}`);
+  const before = new Map(approved.slots.map((s) => [s.group, s]));
+  const after = new Map(current.slots.map((s) => [s.group, s]));
+  for (const group of [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => a - b)) {
+    const [was, is] = [before.get(group), after.get(group)];
+    if (was && is && sameInstant(was.startsAt, is.startsAt) && sameInstant(was.endsAt, is.endsAt)) continue;
+    // A moved window moves its slots with it: say so only when a slot changed otherwise.
+    if (was && is && parts.length && is.startsAt.getTime() - was.startsAt.getTime() === current.startsAt.getTime() - approved.startsAt.getTime()) {
+      if (is.endsAt.getTime() - is.startsAt.getTime() === was.endsAt.getTime() - was.startsAt.getTime()) continue;
+    }
+    parts.push(
+      !was
+        ? `group ${group}'s slot was added (${span(is!)})`
+        : !is
+          ? `group ${group}'s slot was removed (was ${span(was)})`
+          : `group ${group}'s slot changed from ${span(was)} to ${span(is)}`,
+    );
+  }
+  if (parts.length === 0) return null;
+  const text = parts.join("; ");
+  return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+}
+
+/** Why an approved change no longer holds, as the change's note says it. */
+export const driftNote = (drift: string, approvedAt: Date | null) =>
+  `${drift} It was approved${approvedAt ? ` on ${utc(approvedAt)}` : ""} for the old window: an approver must decide again.`;

@@ -16,3 +16,5 @@ export * from "./redact";
 export * from "./exclusions";
 export * from "./text";
 export * from "./api-tokens";
+export * from "./freezes";
+export * from "./conflicts";

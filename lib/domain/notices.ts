@@ -9,13 +9,22 @@ export const NOTICE_DAYS = 14;
 export const NOTICE_LEAD_MS = 6 * 3_600_000;
 const DAY = 86_400_000;
 
-export type NoticeParty = { startsAt: Date; endsAt: Date; cancelled: boolean; sequence: number };
-export type Recorded = { kind: NoticeKind; sequence: number };
+/** A "moved" notice waits this long after the party last changed: a run of edits is told once, as it finally stands. */
+export const MOVE_SETTLE_MS = 15 * 60_000;
+
+/** `changedAt`: when the party was last written (a move, a hold); null when unknown. */
+export type NoticeParty = { startsAt: Date; endsAt: Date; cancelled: boolean; sequence: number; changedAt?: Date | null };
+/** A notice recorded already, with the window it told of (announce and moved notices carry it). */
+export type Recorded = { kind: NoticeKind; sequence: number; windowStart?: Date | null; windowEnd?: Date | null };
 
 /** When the announcement of a window starting at `startsAt` is due. */
 export const announceDueAt = (startsAt: Date) => new Date(startsAt.getTime() - NOTICE_DAYS * DAY - NOTICE_LEAD_MS);
 
-/** The notices due now, each for the party's current sequence. */
+/**
+ * The notices due now, each for the party's current sequence. Moves are coalesced: customers hear
+ * of a window as it finally stands, once. A "moved" notice waits MOVE_SETTLE_MS after the party's
+ * last change, and none is due when the window is back where customers were last told it was.
+ */
 export function noticesDue(party: NoticeParty, recorded: Recorded[], now: Date): NoticeKind[] {
   const has = (kind: NoticeKind, sequence?: number) => recorded.some((r) => r.kind === kind && (sequence === undefined || r.sequence === sequence));
   const told = has("announce") || has("moved");
@@ -23,8 +32,12 @@ export function noticesDue(party: NoticeParty, recorded: Recorded[], now: Date):
   if (now >= party.endsAt) return told && !has("completed") ? ["completed"] : [];
   if (now >= party.startsAt) return [];
   if (!told) return now >= announceDueAt(party.startsAt) ? ["announce"] : [];
-  const latest = Math.max(...recorded.filter((r) => r.kind === "announce" || r.kind === "moved").map((r) => r.sequence));
-  return party.sequence > latest ? ["moved"] : [];
+  const last = recorded.filter((r) => r.kind === "announce" || r.kind === "moved").reduce((a, b) => (b.sequence > a.sequence ? b : a));
+  if (party.sequence <= last.sequence) return [];
+  const asTold = last.windowStart?.getTime() === party.startsAt.getTime() && last.windowEnd?.getTime() === party.endsAt.getTime();
+  if (asTold) return [];
+  if (party.changedAt && now.getTime() - party.changedAt.getTime() < MOVE_SETTLE_MS) return [];
+  return ["moved"];
 }
 
 /** True when customers learn of (a move of) the window less than 14 days before it. */

@@ -115,6 +115,12 @@ export function partyOnDay(rule: PartyRule, tag: string, kind: PartyKind, localD
   return buildParty(tag, kind, day, kind === "qa" ? rule.qaSlots : rule.productionSlots, rule.timeZone);
 }
 
+/** The production party the rule gives a quarter whose QA party is (or was) held on `qaLocalDate` ("YYYY-MM-DD"). */
+export function productionAfter(rule: PartyRule, tag: string, qaLocalDate: string): PlannedParty {
+  const qa = DateTime.fromISO(qaLocalDate, { zone: rule.timeZone });
+  return buildParty(tag, "production", productionDay(rule, qa), rule.productionSlots, rule.timeZone);
+}
+
 /** The QA and production parties the rule gives a quarter. */
 export function partiesOfQuarter(rule: PartyRule, quarter: Quarter): [PlannedParty, PlannedParty] {
   const tag = patchTag(quarter);
@@ -159,6 +165,18 @@ export function partyRuleProblems(rule: PartyRule): RuleProblem[] {
       }
       if (key === "qaSlots" && (minutesOfDay(slot.start) < open || minutesOfDay(slot.end) > close)) {
         problems.push({ path: `${key}.${slot.group}`, message: `group ${slot.group}'s QA slot must lie within business hours` });
+      }
+    }
+    // One party's groups take turns: a slot starts when the one before it has ended (or later).
+    const byStart = [...slots].sort((a, b) => minutesOfDay(a.start) - minutesOfDay(b.start) || a.group - b.group);
+    for (const [i, slot] of byStart.entries()) {
+      const before = byStart[i - 1];
+      if (before && minutesOfDay(slot.start) < minutesOfDay(before.end)) {
+        const kind = key === "qaSlots" ? "QA" : "production";
+        problems.push({
+          path: `${key}.${slot.group}`,
+          message: `group ${slot.group}'s ${kind} slot (${slot.start}–${slot.end}) overlaps group ${before.group}'s (${before.start}–${before.end})`,
+        });
       }
     }
   }

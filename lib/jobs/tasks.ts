@@ -3,7 +3,7 @@
 import "server-only";
 import type { TaskList } from "graphile-worker";
 import { expireExclusions } from "../data/exclusion-expiry";
-import { generateParties } from "../data/parties";
+import { generateParties, PARTY_HORIZON_DAYS } from "../data/parties";
 import { SCHEDULER } from "../data/audit";
 import { env } from "../env";
 import { tick } from "../rollout/engine";
@@ -25,7 +25,7 @@ export const taskList: TaskList = {
   },
   async generate_parties() {
     const now = new Date();
-    await generateParties(now, new Date(now.getTime() + 730 * DAY), now, SCHEDULER);
+    await generateParties(now, new Date(now.getTime() + PARTY_HORIZON_DAYS * DAY), now, SCHEDULER);
   },
   /** Records the customer notices due now and sends what is pending (SMTP_URL). */
   async send_notices(_payload, helpers) {

@@ -9,11 +9,16 @@ import { sql } from "kysely";
 import { db, execute, qb, unnest } from "../db";
 import type { AttemptStatus, MemberState } from "../database/generated/kysely";
 import { SCHEDULER } from "../data/audit";
-import { upgradeApproved } from "../data/change-requests";
+import { rebindTemplateChanges } from "../data/change-binding";
+import { freezesAfter } from "../data/freezes";
+import { upgradeApproval } from "../data/change-requests";
 import { storedSchedules } from "../data/policies";
 import {
+  activeFreezes,
   effectiveConcurrency,
+  frozenTeams,
   haltReason,
+  type Freeze,
   openWindow,
   planStartOrder,
   startAllowance,
@@ -112,9 +117,12 @@ export async function tickTemplate(templateId: string, now: Date, executors: Exe
             });
             if (passed) await passCanary(tx, template, run, counts, now);
             const executor = choice.get((template.executor as ExecutorName | null) ?? choice.defaultName);
-            const started = limit > 0 ? await startMembers(tx, template, run, limit, now, executor, storedPlan(template.planComponents)) : 0;
+            // Nothing starts inside a freeze (issue 16): members whose servers one holds now wait.
+            const frozen = activeFreezes(await freezesAfter(now, tx), now);
+            const started = limit > 0 ? await startMembers(tx, template, run, limit, now, executor, storedPlan(template.planComponents), frozen) : 0;
             report.started = started;
-            claimedAll = !gated && started < limit;
+            claimedAll = !gated && started < limit && frozen.length === 0;
+            if (frozen.length && limit > 0 && started === 0) report.blocked = `Frozen: ${frozen.map((f) => `"${f.name}"`).join(", ")} holds its members now.`;
           }
           if ((now >= cutoff || claimedAll) && stillRunning + report.started === 0) {
             report.runClosed = await closeTemplateRun(tx, template, run, now);
@@ -286,9 +294,22 @@ async function openRun(tx: Tx, template: TemplateRow, now: Date, report: Templat
   if (!window || template.targetSetAt > window.start) return null;
   const offTarget = await tx.templateMember.count({ where: { templateId: template.id, currentVersion: { not: template.targetVersion } } });
   if (offTarget === 0) return null;
-  // Change management: an upgrade whose change request is not approved does not start.
-  if (!(await upgradeApproved(tx, template.id, template.targetVersion))) {
+  // Change management: an upgrade whose change request is not approved does not start, nor one
+  // approved for another window (it passed without the upgrade, or the policy moved it): that
+  // change goes back to an approver (issue 16).
+  const approval = await upgradeApproval(tx, template.id, template.targetVersion);
+  if (!approval) {
     report.blocked = `The upgrade to ${template.targetVersion} has no approved change request.`;
+    return null;
+  }
+  // Once it ran in its window, later windows carry on (failed members are retried there).
+  const ranBefore = (await tx.upgradeRun.count({ where: { templateId: template.id, version: template.targetVersion } })) > 0;
+  if (!ranBefore && approval.start.getTime() !== window.start.getTime()) {
+    const approvedFor = `${approval.start.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    if (approval.start < window.start) {
+      await rebindTemplateChanges(tx, template, window, SCHEDULER, now, `The window it was approved for (opening ${approvedFor}) passed without the upgrade`);
+      report.blocked = `The upgrade to ${template.targetVersion} was approved for a window that passed (${approvedFor}); it waits for an approver again.`;
+    } else report.blocked = `The upgrade to ${template.targetVersion} is approved for the window opening ${approvedFor}, not this one.`;
     return null;
   }
   const run = await openTemplateRun(
@@ -324,6 +345,8 @@ async function startMembers(
   now: Date,
   executor: Executor,
   components: PlanComponent[] | null,
+  /** The freezes in force now: a member whose server (or any node of its cluster) one holds does not start. */
+  frozen: readonly Freeze[] = [],
 ): Promise<number> {
   let allowed: string[] | null = null;
   if (components) {
@@ -358,6 +381,27 @@ async function startMembers(
           // NOT IN is hashed once whatever the statistics say (see the party engine's start).
           eb("m.id", "not in", eb.selectFrom("UpgradeAttempt as a").select("a.memberId").where("a.runId", "=", run.id)),
           eb.or([eb(eb.cast(eb.val(allowed), sql`text[]`), "is", null), eb("m.id", "=", eb.fn.any(eb.cast<string[]>(eb.val(allowed), sql`text[]`)))]),
+          ...(frozen.length
+            ? [
+                eb.not(
+                  eb.exists(
+                    eb
+                      .selectFrom("Resource as h")
+                      .select("h.id")
+                      .where((eb) => eb.or([eb("h.id", "=", eb.ref("m.resourceId")), eb("h.clusterId", "=", eb.ref("m.clusterId"))]))
+                      .where((eb) =>
+                        eb.or(
+                          (["production", "non-production"] as const).map((environment) => {
+                            const teams = frozenTeams(frozen, environment, now);
+                            const ofEnvironment = eb("h.environment", "=", environment === "production" ? "PRODUCTION" : "NON_PRODUCTION");
+                            return teams === "all" ? ofEnvironment : eb.and([ofEnvironment, eb("h.teamId", "=", eb.fn.any(eb.val([...teams])))]);
+                          }),
+                        ),
+                      ),
+                  ),
+                ),
+              ]
+            : []),
           eb.or([
             eb("r.clusterId", "is", null),
             eb(

@@ -13,6 +13,9 @@ import { partyChanges } from "../data/change-requests";
 import {
   partyBlockedReason,
   canarySize,
+  freezeHolds,
+  frozenTeams,
+  type Freeze,
   effectiveConcurrency,
   executionDeadline,
   haltReason,
@@ -22,6 +25,7 @@ import {
   type UpgradeRequest,
   slotLabel,
 } from "../domain";
+import { freezesAfter } from "../data/freezes";
 import { getSlotExecution, getSlotRollout } from "../data/slot-rollout";
 import { settleDue } from "../data/executions";
 import { onlyExecutor, type Executor, type Executors } from "./executor";
@@ -105,9 +109,14 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
       const environment: "PRODUCTION" | "NON_PRODUCTION" = party.kind === "PRODUCTION" ? "PRODUCTION" : "NON_PRODUCTION";
       const label = slotLabel(party.tag, party.kind, slot.group);
 
+      // Nothing starts inside a freeze (issue 16): every team's servers of this environment, or some teams'.
+      const freezes = await freezesAfter(now, tx);
+      const frozen = frozenTeams(freezes, environment === "PRODUCTION" ? "production" : "non-production", now);
       if (run.state === "SCHEDULED") {
         const held = party.heldAt && party.heldReason ? { by: party.heldBy ?? "an admin", reason: party.heldReason } : null;
-        const blocked = party.kind === "PRODUCTION" ? partyBlockedReason({ held }, (await partyChanges([slot.partyId])).get(slot.partyId) ?? null) : null;
+        const blocked =
+          (party.kind === "PRODUCTION" ? partyBlockedReason({ held }, (await partyChanges([slot.partyId])).get(slot.partyId) ?? null) : null) ??
+          (frozen === "all" ? frozenReason(freezes, environment, now) : null);
         if (blocked) {
           report.blocked = blocked;
           if (now >= slot.endsAt) {
@@ -151,7 +160,8 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
       }
       let claimedAll = false;
       const cutoff = startCutoff(slot.endsAt, execution.cutoffMinutes);
-      if (now < cutoff) {
+      if (now < cutoff && frozen === "all") report.blocked = frozenReason(freezes, environment, now);
+      if (now < cutoff && frozen !== "all") {
         const total = await tx.resource.count({ where: { environment, patchGroup: slot.group, excluded: false, ...inScope } });
         const free = Math.max(0, effectiveConcurrency(settings, total) - stillRunning);
         const { limit, gated, passCanary } = startAllowance({
@@ -168,8 +178,9 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
           environment,
           party: { id: slot.partyId, tag: party.tag, kind: party.kind === "PRODUCTION" ? ("production" as const) : ("qa" as const), group: slot.group },
         };
-        report.started = limit > 0 ? await startPatches(tx, target, slot.endsAt, execution, limit, now, executor, teamIds) : 0;
-        claimedAll = !gated && report.started < limit;
+        report.started = limit > 0 ? await startPatches(tx, target, slot.endsAt, execution, limit, now, executor, teamIds, [...frozen]) : 0;
+        // Members of a frozen team wait: the slot is not done while they could still start.
+        claimedAll = !gated && report.started < limit && frozen.size === 0;
       }
       if ((now >= cutoff || claimedAll) && stillRunning + report.started === 0) {
         const state = counts.failed + counts.skipped === 0 && claimedAll ? "COMPLETED" : "PARTIAL";
@@ -181,6 +192,13 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+}
+
+/** Why nothing starts now: the freezes that hold every server. */
+function frozenReason(freezes: readonly Freeze[], environment: "PRODUCTION" | "NON_PRODUCTION", now: Date) {
+  const server = { environment: environment === "PRODUCTION" ? ("production" as const) : ("non-production" as const), teamId: "" };
+  const holding = freezes.filter((f) => f.startsAt <= now && now < f.endsAt && f.teamIds.length === 0 && freezeHolds(f, server));
+  return `Frozen: ${holding.map((f) => `"${f.name}" until ${f.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC`).join(", ")}.`;
 }
 
 function audit(tx: Tx, action: string, partyId: string, label: string, after: Prisma.InputJsonValue, reason: string | null, now: Date) {
@@ -205,6 +223,8 @@ async function startPatches(
   now: Date,
   executor: Executor,
   teamIds: string[] | null,
+  /** Teams whose servers a freeze holds now: none of theirs starts. */
+  frozenTeamIds: string[],
 ) {
   const { runId, environment } = slot;
   const candidates = await execute(
@@ -221,6 +241,7 @@ async function startPatches(
           // when the attempts' statistics were stale (seconds per tick at 30,000, docs/benchmarks.md).
           eb("r.id", "not in", eb.selectFrom("PatchAttempt as a").select("a.resourceId").where("a.runId", "=", runId)),
           eb.or([eb(eb.cast(eb.val(teamIds), sql`text[]`), "is", null), eb("r.teamId", "=", eb.fn.any(eb.cast<string[]>(eb.val(teamIds), sql`text[]`)))]),
+          eb.not(eb("r.teamId", "=", eb.fn.any(eb.cast<string[]>(eb.val(frozenTeamIds), sql`text[]`)))),
           eb.or([
             eb("r.clusterId", "is", null),
             eb(

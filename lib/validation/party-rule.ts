@@ -17,11 +17,14 @@ export const PartyRuleSchema = z.object({
   qaSlots: z.tuple([Slot, Slot, Slot]),
   productionSlots: z.tuple([Slot, Slot, Slot]),
   revision: numberInput(z.number().int().min(0)).optional(),
+  /** Also move parties already announced to customers, less than 14 days away, or with an approved change (they keep their dates otherwise). */
+  moveAnnounced: z.boolean({ error: "must be true or false" }).optional(),
 });
 export type PartyRuleInput = z.infer<typeof PartyRuleSchema>;
 
 export const KindSchema = z.enum(["qa", "production"], { error: "must be qa or production" });
 export const TagSchema = z.string().regex(/^\d{4}-Q[1-4]$/, "must be a patch tag such as 2026-Q4");
 
-export const MovePartySchema = z.object({ date: IsoDateSchema, reason: ReasonSchema });
+/** Moving one party by hand; a day less than 14 days ahead needs `shortNotice: true`. */
+export const MovePartySchema = z.object({ date: IsoDateSchema, reason: ReasonSchema, shortNotice: z.boolean({ error: "must be true or false" }).optional() });
 export const CancelPartySchema = z.object({ reason: ReasonSchema });

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import ICAL from "ical.js";
@@ -9,7 +10,7 @@ test("browse months, switch views and time zone, filter, open a party", async ({
   await page.goto("/calendar?date=2026-12");
   await expect(page.getByTestId("calendar-title")).toHaveText("December 2026");
   const production = page.getByRole("link", {
-    name: /^Production Patch Party 2026-Q4, group 1, 05:00–09:00 UTC, \d+ resources(, blocked: change not approved)?$/,
+    name: /^Production Patch Party 2026-Q4, group 1, 05:00–09:00 UTC, \d+ resources(, blocked: change not approved)?(, overlaps the upgrade window of [^,]+)?$/,
   });
   await expect(production).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("month.png"), fullPage: true });
@@ -158,4 +159,55 @@ test("an admin previews the next eight parties of the rule before saving; others
     400,
   );
   await viewer.close();
+});
+
+/** Marks a production party of the e2e database as announced, or takes that back (tests/e2e/scripts/announced-party.ts). */
+function announced<T>(...args: string[]): T {
+  const out = execFileSync("node_modules/.bin/tsx", ["tests/e2e/scripts/announced-party.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PATCHPARTY_DB_PORT: "54401" },
+  });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as T;
+}
+
+test("a rule change lists every party it would move, and keeps one announced to customers on its date unless told otherwise", async ({ page }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  const party = announced<{ tag: string; localDate: string }>("announce");
+  await signIn(page, "admin@example.com");
+  try {
+    await page.goto("/admin/party-rule");
+    await page.getByLabel("First Sunday at least this many days after QA").fill("28");
+    await page.getByRole("button", { name: "Preview the next eight" }).click();
+    const row = page
+      .getByTestId("rule-moves")
+      .getByRole("row")
+      .filter({ hasText: `${party.tag} production` });
+    await expect(row).toContainText("Announced to customers");
+    await expect(row).toContainText("Keeps its date");
+    await expect(row).toContainText("UTC");
+    // Every production party still to come moves a week; the announced one only if ticked.
+    expect(await page.getByTestId("rule-moves").getByRole("row").filter({ hasText: "production" }).count()).toBeGreaterThan(4);
+    await expect(page.getByText(/only if you tick "Also move…"/)).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath("rule-moves.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: testInfo.outputPath("rule-moves-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await page.getByRole("button", { name: "Save and regenerate" }).click();
+    await expect(page.getByText(new RegExp(`kept their dates: .*${party.tag} production`))).toBeVisible();
+    const api = await (await page.request.get(`/api/v1/parties/${party.tag}/production`)).json();
+    expect(api).toMatchObject({ localDate: party.localDate });
+    await page.goto(`/parties/${party.tag}/production`);
+    await expect(page.getByText(/Kept on its date when the party rule changed on .*: customers were told of its date/)).toBeVisible();
+    noErrors();
+  } finally {
+    announced("forget", party.tag);
+    const rule = await (await page.request.get("/api/v1/party-rule")).json();
+    const back = await page.request.put("/api/v1/party-rule", {
+      data: { ...rule, productionMinGapDays: 21, revision: undefined, moveAnnounced: true },
+      headers: fromThePortal(page),
+    });
+    expect(back.status()).toBe(200);
+  }
 });

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, signIn } from "./helpers";
+import { DateTime } from "luxon";
+import { failOnConsoleErrors, fromThePortal, signIn } from "./helpers";
 
 test("an approver approves the submitted change of the next production party, with a comment", async ({ page }, testInfo) => {
   const noErrors = failOnConsoleErrors(page);
@@ -156,5 +157,64 @@ test("an admin sets how party slots roll out; a bad value is refused by name", a
   await expect(form.getByText("Saved: slots that start from now on roll out this way.")).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("party-rule.png"), fullPage: true });
   expect(await (await page.request.get("/api/v1/party-rule/rollouts")).json()).toMatchObject({ canaryPercent: 5, maxFailures: 4 });
+  noErrors();
+});
+
+test("an approved change goes back to the approvers when its party moves, and its page says what moved", async ({ page, browser }, testInfo) => {
+  const noErrors = failOnConsoleErrors(page);
+  await signIn(page, "admin@example.com");
+  // The last stored production party without a change (parties are stored two years ahead): no other test touches it.
+  const parties = (await (await page.request.get("/api/v1/parties?from=2027-06-01&to=2028-09-30")).json()) as {
+    tag: string;
+    kind: string;
+    status: string;
+    localDate: string;
+    change: { id: string } | null;
+  }[];
+  const target = parties.filter((p) => p.kind === "production" && p.status === "planned" && p.change === null).at(-1)!;
+  const opened = await page.request.post("/api/v1/changes", { data: { partyTag: target.tag }, headers: fromThePortal(page) });
+  expect(opened.status()).toBe(201);
+  const { id } = (await opened.json()) as { id: string };
+  expect((await page.request.post(`/api/v1/changes/${id}/submit`, { data: {}, headers: fromThePortal(page) })).status()).toBe(200);
+
+  const approverContext = await browser.newContext();
+  const approver = await approverContext.newPage();
+  const approverErrors = failOnConsoleErrors(approver);
+  await signIn(approver, "approver@example.com");
+  await approver.goto(`/changes/${id}`);
+  await approver.getByLabel("Comment for the record").fill("CAB: go");
+  await approver.getByRole("button", { name: "Approve" }).click();
+  await expect(approver.getByTestId("decision")).toContainText("by approver@example.com");
+  await expect(approver.getByText("Window approved")).toBeVisible();
+  await expect(approver.getByText("The same resources as when it was approved.")).toBeVisible();
+
+  // The admin moves the party a week later on its page.
+  const newDay = DateTime.fromISO(target.localDate).plus({ days: 7 }).toISODate()!;
+  await page.goto(`/parties/${target.tag}/production`);
+  await page.getByRole("button", { name: "Move this party…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Move the party" });
+  await dialog.getByLabel("New day", { exact: true }).fill(newDay);
+  await dialog.getByLabel("Why?").fill("Data-centre work");
+  await dialog.getByRole("button", { name: "Move", exact: true }).click();
+  await expect(page.getByText(`Moved to ${newDay}.`)).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("change-status")).toContainText("Its change request is waiting for approval.");
+
+  // The approver sees what moved, and decides again.
+  await approver.goto(`/changes/${id}`);
+  await expect(approver.getByTestId("drift-note")).toContainText(
+    new RegExp(`Its window moved from ${target.localDate} \\d\\d:\\d\\d UTC .* to ${newDay} \\d\\d:\\d\\d UTC`),
+  );
+  await expect(approver.getByTestId("drift-note")).toContainText("an approver must decide again");
+  await expect(approver.getByRole("button", { name: "Approve" })).toBeVisible();
+  await approver.screenshot({ path: testInfo.outputPath("change-drifted.png"), fullPage: true });
+  await approver.setViewportSize({ width: 390, height: 844 });
+  expect(await approver.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await approver.screenshot({ path: testInfo.outputPath("change-drifted-phone.png"), fullPage: true });
+  const api = (await (await approver.request.get(`/api/v1/changes/${id}`)).json()) as { state: string; driftNote: string; scopeDrift: unknown[] };
+  expect(api).toMatchObject({ state: "SUBMITTED", driftNote: expect.stringContaining(`to ${newDay}`) });
+  expect(api.scopeDrift.length).toBeGreaterThan(0);
+  approverErrors();
+  await approverContext.close();
   noErrors();
 });

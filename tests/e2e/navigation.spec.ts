@@ -17,6 +17,7 @@ test("every section of the navigation opens", async ({ page }, testInfo) => {
     ["Policies", "Maintenance policies"],
     ["Templates", "Fleet templates"],
     ["Changes", "Change requests"],
+    ["Freezes", "Freeze periods"],
     ["Notices", "Customer notices"],
     ["Compliance", "Compliance"],
     ["Audit", "Audit"],

@@ -48,8 +48,14 @@ import * as route_v1_executions from "@/app/api/v1/executions/route";
 import * as route_v1_executions__key_ from "@/app/api/v1/executions/[key]/route";
 import * as route_v1_notifications from "@/app/api/v1/notifications/route";
 import * as route_v1_parties from "@/app/api/v1/parties/route";
+import * as route_v1_freezes from "@/app/api/v1/freezes/route";
+import * as route_v1_conflicts from "@/app/api/v1/conflicts/route";
+import * as route_v1_freezes__id_ from "@/app/api/v1/freezes/[id]/route";
 import * as route_v1_parties__tag___kind_ from "@/app/api/v1/parties/[tag]/[kind]/route";
+import * as route_v1_parties__tag___kind__move from "@/app/api/v1/parties/[tag]/[kind]/move/route";
+import * as route_v1_parties__tag___kind__cancel from "@/app/api/v1/parties/[tag]/[kind]/cancel/route";
 import * as route_v1_party_rule from "@/app/api/v1/party-rule/route";
+import * as route_v1_party_rule_preview from "@/app/api/v1/party-rule/preview/route";
 import * as route_v1_party_rule_rollouts from "@/app/api/v1/party-rule/rollouts/route";
 import * as route_v1_party_rule_execution from "@/app/api/v1/party-rule/execution/route";
 import * as route_v1_plans from "@/app/api/v1/plans/route";
@@ -69,6 +75,7 @@ import * as route_v1_templates__id__upgrade_now from "@/app/api/v1/templates/[id
 import * as actions_account from "@/lib/actions/account";
 import * as actions_api_tokens from "@/lib/actions/api-tokens";
 import * as actions_calendar from "@/lib/actions/calendar";
+import * as actions_freezes from "@/lib/actions/freezes";
 import * as actions_changes from "@/lib/actions/changes";
 import * as actions_party_hold from "@/lib/actions/party-hold";
 import * as actions_policies from "@/lib/actions/policies";
@@ -117,6 +124,18 @@ async function party(kind: "PRODUCTION" | "QA" = "PRODUCTION") {
   return db.party.create({
     data: { tag: `${year}-Q1`, kind, localDate: `${year}-03-07`, timeZone: "UTC", startsAt, endsAt, slots: { create: [{ group: 1, startsAt, endsAt }] } },
   });
+}
+async function freeze() {
+  const row = await db.freeze.create({
+    data: {
+      name: unique("freeze"),
+      startsAt: new Date("6998-12-20T00:00:00Z"),
+      endsAt: new Date("6998-12-31T00:00:00Z"),
+      reason: "For the matrix",
+      scope: "ALL",
+    },
+  });
+  return row.id;
 }
 async function policy() {
   const made = await createPolicy(
@@ -299,6 +318,22 @@ const MATRIX: Record<string, Row> = {
       asAction(w, (actions_api_tokens as unknown as ActionModule).revokeApiTokenAction!, {
         id: (await createApiToken(f.viewer.id, { name: "x", scope: "write", days: 90 }, { id: null, label: "t" })).id,
       }),
+    expect: ADMIN_ONLY,
+  },
+  [A("createFreezeAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_freezes as unknown as ActionModule).createFreezeAction!, {
+        name: unique("freeze"),
+        startsAt: "6998-12-20T00:00",
+        endsAt: "6998-12-31T00:00",
+        zone: "Europe/Paris",
+        reason: "Frozen for the matrix",
+        scope: "all",
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("deleteFreezeAction")]: {
+    call: async (w) => asAction(w, (actions_freezes as unknown as ActionModule).deleteFreezeAction!, { id: await freeze() }),
     expect: ADMIN_ONLY,
   },
   [A("createFeedAction")]: {
@@ -608,6 +643,76 @@ const MATRIX: Record<string, Row> = {
       asApi(w, (route_v1_parties__tag___kind_ as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x", { tag: (await party()).tag, kind: "production" }),
     expect: READ,
   },
+  [R("POST", "v1/parties/[tag]/[kind]/move")]: {
+    call: async (w) => {
+      const { tag } = await party();
+      const body = { date: `${tag.slice(0, 4)}-03-14`, reason: "Moved for the matrix" };
+      return asApi(
+        w,
+        (route_v1_parties__tag___kind__move as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/parties/x/move",
+        { tag, kind: "production" },
+        body,
+      );
+    },
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/parties/[tag]/[kind]/cancel")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_parties__tag___kind__cancel as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/parties/x/cancel",
+        { tag: (await party()).tag, kind: "production" },
+        { reason: "Cancelled for the matrix" },
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("GET", "v1/conflicts")]: {
+    call: async (w) => asApi(w, (route_v1_conflicts as unknown as RouteModule).GET!, "GET", "/api/v1/conflicts?from=2027-03-01&to=2027-03-31"),
+    expect: READ,
+  },
+  [R("GET", "v1/freezes")]: { call: async (w) => asApi(w, (route_v1_freezes as unknown as RouteModule).GET!, "GET", "/api/v1/freezes"), expect: READ },
+  [R("POST", "v1/freezes")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_freezes as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/freezes",
+        {},
+        {
+          name: unique("freeze"),
+          startsAt: "6998-12-20T00:00:00Z",
+          endsAt: "6998-12-31T00:00:00Z",
+          reason: "Frozen for the matrix",
+          scope: "production",
+        },
+      ),
+    expect: ADMIN_ONLY_API(201),
+  },
+  [R("GET", "v1/freezes/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_freezes__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/freezes/x", { id: await freeze() }),
+    expect: READ,
+  },
+  [R("PATCH", "v1/freezes/[id]")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_freezes__id_ as unknown as RouteModule).PATCH!,
+        "PATCH",
+        "/api/v1/freezes/x",
+        { id: await freeze() },
+        { reason: "Edited for the matrix" },
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("DELETE", "v1/freezes/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_freezes__id_ as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/freezes/x", { id: await freeze() }),
+    expect: ADMIN_ONLY_API(204),
+  },
   [R("GET", "v1/compliance")]: { call: async (w) => asApi(w, (route_v1_compliance as unknown as RouteModule).GET!, "GET", "/api/v1/compliance"), expect: READ },
   [R("GET", "v1/changes")]: { call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).GET!, "GET", "/api/v1/changes"), expect: READ },
   [R("POST", "v1/changes")]: {
@@ -857,6 +962,18 @@ const MATRIX: Record<string, Row> = {
         )
       ).json();
       return asApi(w, (route_v1_party_rule as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule", {}, current);
+    },
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/party-rule/preview")]: {
+    call: async (w) => {
+      const current = await (
+        await (route_v1_party_rule as unknown as RouteModule).GET!(
+          new Request("http://localhost/api/v1/party-rule", { headers: { Authorization: `Bearer ${tokens.admin}` } }),
+          { params: Promise.resolve({}) },
+        )
+      ).json();
+      return asApi(w, (route_v1_party_rule_preview as unknown as RouteModule).POST!, "POST", "/api/v1/party-rule/preview", {}, current);
     },
     expect: ADMIN_ONLY_API(200),
   },

@@ -51,6 +51,7 @@ import { createPolicy } from "@/lib/data/policies";
 import { getSlotRollout, saveSlotRollout } from "@/lib/data/slot-rollout";
 import { createTemplate } from "@/lib/data/templates";
 import { db } from "@/lib/db";
+import { BODY_LIMITS } from "@/lib/validation/limits";
 import { PolicyInputSchema } from "@/lib/validation/policies";
 import { ExecutionSettingsSchema, SlotRolloutSchema, TemplateCreateSchema } from "@/lib/validation/templates";
 import { makeFleet } from "./fixtures/fleet";
@@ -110,6 +111,8 @@ const hostile = fc.oneof(
   fc.double(),
   fc.jsonValue({ maxDepth: 2 }),
 );
+/** A refused body's status: 413 when it is over the JSON body limit (the 70,000-character value, say), 400 otherwise. */
+const refusedAs = (body: string) => (new TextEncoder().encode(body).byteLength > BODY_LIMITS.json ? 413 : 400);
 const hostileText = hostile.map((v) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "null")));
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -432,7 +435,7 @@ describe("API routes answer bad input with a clear 4xx and change nothing", () =
             {},
             json({ executor: v, preHook: v, postHook: v, cutoffMinutes: 721 }),
           ),
-        ).toBe(400),
+        ).toBe(refusedAs(json({ executor: v, preHook: v, postHook: v, cutoffMinutes: 721 }))),
     ],
     [
       "PUT /party-rule/execution memberTimeoutMinutes",
@@ -445,7 +448,7 @@ describe("API routes answer bad input with a clear 4xx and change nothing", () =
             {},
             put({}, "memberTimeoutMinutes", ExecutionSettingsSchema.safeParse({ memberTimeoutMinutes: v }).success ? 0 : v),
           ),
-        ).toBe(400),
+        ).toBe(refusedAs(put({}, "memberTimeoutMinutes", ExecutionSettingsSchema.safeParse({ memberTimeoutMinutes: v }).success ? 0 : v))),
     ],
     [
       "PATCH /templates/{id} execution",

@@ -13,7 +13,7 @@ vi.mock("next/headers", async () => {
 import { GET } from "@/app/api/v1/calendar.ics/route";
 import { createFeedAction } from "@/lib/actions/calendar";
 import type { CurrentUser } from "@/lib/auth/permissions";
-import { createFeed, feedEvents, listFeeds, revokeFeed } from "@/lib/data/calendar-feed";
+import { createFeed, feedEvents, feedFreezes, listFeeds, revokeFeed } from "@/lib/data/calendar-feed";
 import { generateParties } from "@/lib/data/parties";
 import { db } from "@/lib/db";
 import { FEEDS_PER_PERSON } from "@/lib/validation/calendar";
@@ -71,8 +71,10 @@ describe("a subscribe address's name", () => {
     const events = await feedEvents({}, new Date());
     if (!events.ok) throw new Error(events.message);
     expect(events.value.length).toBeGreaterThan(0);
-    expect(vevents).toHaveLength(events.value.length);
-    expect(text.split("\r\n").filter((line) => line === "BEGIN:VEVENT")).toHaveLength(events.value.length);
+    // One event per slot, and one per freeze period in the feed's range (issue 16).
+    const freezes = await feedFreezes({}, new Date());
+    expect(vevents).toHaveLength(events.value.length + freezes.length);
+    expect(text.split("\r\n").filter((line) => line === "BEGIN:VEVENT")).toHaveLength(events.value.length + freezes.length);
     expect(calendar.getFirstPropertyValue("x-wr-calname")).toBe("PatchParty — probe X-INJECTED:1 BEGIN:VEVENT");
     expect(calendar.getFirstPropertyValue("name")).toBe("PatchParty — probe X-INJECTED:1 BEGIN:VEVENT");
     // And on the calendar page, where the list shows it.

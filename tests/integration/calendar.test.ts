@@ -1,7 +1,7 @@
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { feedEvents, renderCalendar } from "@/lib/data/calendar-feed";
-import { cancelParty, moveParty, savePartyRule } from "@/lib/data/party-changes";
+import { cancelParty, moveParty, previewRuleChange, ruleFromInput, savePartyRule } from "@/lib/data/party-changes";
 import { getParty, slotCounts } from "@/lib/data/party-detail";
 import { generateParties, listParties } from "@/lib/data/parties";
 import { db } from "@/lib/db";
@@ -12,15 +12,24 @@ const NOW = new Date("2026-11-25T10:00:00Z");
 const DAY = 86_400_000;
 let f: Awaited<ReturnType<typeof makeFleet>>;
 
-const ruleInput = (changes: Partial<{ qaThursdayOfMonth: 1 | 2 | 3 | 4 | -1; revision: number }> = {}) => ({
+const ruleInput = (
+  changes: Partial<{
+    qaMonthOfQuarter: 1 | 2 | 3;
+    qaThursdayOfMonth: 1 | 2 | 3 | 4 | -1;
+    productionMinGapDays: number;
+    revision: number;
+    moveAnnounced: boolean;
+  }> = {},
+) => ({
   timeZone: DEFAULT_PARTY_RULE.timeZone,
-  qaMonthOfQuarter: DEFAULT_PARTY_RULE.qaMonthOfQuarter,
+  qaMonthOfQuarter: changes.qaMonthOfQuarter ?? DEFAULT_PARTY_RULE.qaMonthOfQuarter,
   qaThursdayOfMonth: changes.qaThursdayOfMonth ?? DEFAULT_PARTY_RULE.qaThursdayOfMonth,
   businessHours: DEFAULT_PARTY_RULE.businessHours,
-  productionMinGapDays: DEFAULT_PARTY_RULE.productionMinGapDays,
+  productionMinGapDays: changes.productionMinGapDays ?? DEFAULT_PARTY_RULE.productionMinGapDays,
   qaSlots: DEFAULT_PARTY_RULE.qaSlots.map(({ start, end }) => ({ start, end })) as never,
   productionSlots: DEFAULT_PARTY_RULE.productionSlots.map(({ start, end }) => ({ start, end })) as never,
   revision: changes.revision,
+  moveAnnounced: changes.moveAnnounced,
 });
 
 beforeAll(async () => {
@@ -36,7 +45,7 @@ describe("editing the party rule", () => {
     const first = await savePartyRule(f.admin, ruleInput({ qaThursdayOfMonth: 3, revision }), NOW);
     expect(first.ok && first.value.moved).toBeGreaterThan(0);
     const again = await savePartyRule(f.admin, ruleInput({ qaThursdayOfMonth: 3 }), NOW);
-    expect(again).toEqual({ ok: true, value: { created: 0, moved: 0 } });
+    expect(again).toEqual({ ok: true, value: { created: 0, moved: 0, movedParties: [], kept: [] } });
     expect(await savePartyRule(f.admin, ruleInput({ qaThursdayOfMonth: 3, revision }), NOW)).toMatchObject({ ok: false, status: 409 });
     expect(await db.party.findMany({ where: { startsAt: { lte: NOW } }, include: { slots: true }, orderBy: { id: "asc" } })).toEqual(past);
     const q1 = await getParty("2027-Q1", "qa");
@@ -45,6 +54,120 @@ describe("editing the party rule", () => {
     // Back to the default rule for the other tests.
     expect((await savePartyRule(f.admin, ruleInput(), NOW)).ok).toBe(true);
     expect((await getParty("2027-Q1", "qa"))?.localDate).toBe("2027-02-11");
+  });
+
+  it("keeps a quarter whose QA party already ran, derives its production party from it, and moves both parties of the last stored quarter", async () => {
+    // QA on the first Thursday of the quarter's third month: 2026-Q4's would be 3 December, ahead
+    // of NOW, but its QA party ran on 12 November (it was stored as a past party, outside the window
+    // the parties are stored for: saving used to create a second 2026-Q4 QA party and answer 500).
+    const before = await Promise.all([getParty("2026-Q4", "qa"), getParty("2026-Q4", "production")]);
+    expect(before.map((p) => p?.localDate)).toEqual(["2026-11-12", "2026-12-06"]);
+    const saved = await savePartyRule(f.admin, ruleInput({ qaMonthOfQuarter: 3, qaThursdayOfMonth: 1 }), NOW);
+    expect(saved.ok).toBe(true);
+    const dates = async (tag: string) => (await Promise.all([getParty(tag, "qa"), getParty(tag, "production")])).map((p) => p?.stored && p.localDate);
+    // The QA party that ran stays; its production party is the rule's Sunday after it (unchanged here).
+    expect(await dates("2026-Q4")).toEqual(["2026-11-12", "2026-12-06"]);
+    expect(await dates("2027-Q1")).toEqual(["2027-03-04", "2027-03-28"]);
+    // 2028-Q4's new QA day (7 December) is past the two-year horizon (24 November 2028): the pair moves together.
+    expect(await dates("2028-Q4")).toEqual(["2028-12-07", "2028-12-31"]);
+    const pairs = await db.party.groupBy({ by: ["tag", "kind"], _count: { _all: true } });
+    expect(pairs.every((p) => p._count._all === 1)).toBe(true);
+    expect((await savePartyRule(f.admin, ruleInput(), NOW)).ok).toBe(true);
+    expect(await dates("2028-Q4")).toEqual(["2028-11-09", "2028-12-03"]);
+  });
+
+  it("keeps parties announced to customers, less than 14 days away or approved on their dates unless told to move them, and says which", async () => {
+    const party = async (tag: string) => (await getParty(tag, "production"))!;
+    const [near, announced, approved] = [await party("2026-Q4"), await party("2027-Q1"), await party("2027-Q3")];
+    expect([near, announced, approved].map((p) => p.localDate)).toEqual(["2026-12-06", "2027-03-07", "2027-09-05"]);
+    const notice = await db.notification.create({
+      data: {
+        dedupeKey: `test:announce:${announced.id}`,
+        kind: "announce",
+        recipient: "desk@example.test",
+        subject: "Planned maintenance",
+        body: "Told.",
+        partyId: announced.id,
+        windowStart: announced.startsAt,
+        windowEnd: announced.endsAt,
+        state: "SENT",
+      },
+    });
+    const change = await db.changeRequest.create({
+      data: {
+        title: "2027-Q3 production",
+        partyId: approved.id!,
+        scope: {},
+        plannedStart: approved.startsAt,
+        plannedEnd: approved.endsAt,
+        rollbackPlan: "Snapshots.",
+        acceptanceCriteria: "Healthy.",
+        contacts: "Desk.",
+        state: "APPROVED",
+        requestedById: f.admin.id,
+      },
+    });
+    const ids = [near.id!, announced.id!, approved.id!];
+    try {
+      // Production a week later (28 days after QA instead of 21): every production party still to come would move.
+      const preview = await previewRuleChange(ruleFromInput(ruleInput({ productionMinGapDays: 28 }) as never), NOW, false);
+      const move = (tag: string) => preview.moves.find((m) => m.tag === tag && m.kind === "production");
+      expect(move("2026-Q4")).toMatchObject({ soon: true, from: { localDate: "2026-12-06" }, to: { localDate: "2026-12-13" } });
+      expect(move("2027-Q1")).toMatchObject({ announced: true, soon: false, to: { localDate: "2027-03-14" } });
+      expect(move("2027-Q3")).toMatchObject({ approved: true, soon: false, to: { localDate: "2027-09-12" } });
+      expect(move("2027-Q4")).toMatchObject({ announced: false, soon: false, approved: false, to: { localDate: "2027-12-12" } });
+      expect(preview.kept.map((k) => k.tag)).toEqual(expect.arrayContaining(["2026-Q4", "2027-Q1", "2027-Q3"]));
+      expect(preview.kept.map((k) => k.tag)).not.toContain("2027-Q4");
+      // Ticked ("moveAnnounced"): they move too.
+      const ticked = await savePartyRule(f.admin, ruleInput({ productionMinGapDays: 28, moveAnnounced: true }), NOW);
+      expect(ticked.ok && ticked.value.kept).toEqual([]);
+      expect((await Promise.all(["2026-Q4", "2027-Q1", "2027-Q3"].map(party))).map((p) => p.localDate)).toEqual(["2026-12-13", "2027-03-14", "2027-09-12"]);
+      // The approved change of the party that moved goes back to the approvers (issue 16, point 3).
+      const drifted = await db.changeRequest.findUniqueOrThrow({ where: { id: change.id } });
+      expect(drifted).toMatchObject({ state: "SUBMITTED", decidedById: null, plannedStart: (await party("2027-Q3")).startsAt });
+      expect(drifted.driftNote).toMatch(/^Its window moved from 2027-09-05 .* to 2027-09-12 /);
+      expect((await savePartyRule(f.admin, ruleInput({ moveAnnounced: true }), NOW)).ok).toBe(true);
+      expect((await party("2026-Q4")).localDate).toBe("2026-12-06");
+      await db.changeRequest.update({ where: { id: change.id }, data: { state: "APPROVED", driftNote: null } });
+      // Not ticked: they keep their dates, marked so that the daily generation leaves them too; the rest move.
+      const saved = await savePartyRule(f.admin, ruleInput({ productionMinGapDays: 28 }), NOW);
+      if (!saved.ok) throw new Error(saved.message);
+      expect(saved.value.kept.map((k) => `${k.tag} ${k.kind}`)).toEqual(
+        expect.arrayContaining(["2026-Q4 production", "2027-Q1 production", "2027-Q3 production"]),
+      );
+      expect(saved.value.movedParties.map((m) => `${m.tag} ${m.kind} ${m.to.localDate}`)).toContain("2027-Q4 production 2027-12-12");
+      const kept = await Promise.all(["2026-Q4", "2027-Q1", "2027-Q3"].map(party));
+      expect(kept.map((p) => p.localDate)).toEqual(["2026-12-06", "2027-03-07", "2027-09-05"]);
+      expect(kept[0]!.manualReason).toMatch(/^Kept on its date when the party rule changed on 2026-11-25: .*it is less than 14 days away/);
+      expect(kept[1]!.manualReason).toContain("customers were told of its date");
+      expect(kept[2]!.manualReason).toContain("its change is approved");
+      expect((await party("2027-Q4")).localDate).toBe("2027-12-12");
+      expect(await db.auditEvent.count({ where: { action: "party.keep", entityId: { in: ids } } })).toBe(3);
+      await generateParties(NOW, new Date(NOW.getTime() + 730 * DAY), NOW, { id: null, label: "test" });
+      expect((await Promise.all(["2026-Q4", "2027-Q1", "2027-Q3"].map(party))).map((p) => p.localDate)).toEqual(["2026-12-06", "2027-03-07", "2027-09-05"]);
+    } finally {
+      await db.notification.delete({ where: { id: notice.id } });
+      await db.changeRequest.delete({ where: { id: change.id } });
+      await db.notification.deleteMany({ where: { dedupeKey: { startsWith: `change:${change.id}:` } } });
+      await db.party.updateMany({ where: { id: { in: ids } }, data: { manualReason: null } });
+      expect((await savePartyRule(f.admin, ruleInput({ moveAnnounced: true }), NOW)).ok).toBe(true);
+    }
+  });
+
+  it("refuses a rule whose slots of one party overlap, naming them", async () => {
+    const overlapping = {
+      ...ruleInput(),
+      productionSlots: [
+        { start: "06:00", end: "10:30" },
+        { start: "10:00", end: "14:00" },
+        { start: "14:00", end: "18:00" },
+      ] as never,
+    };
+    expect(await savePartyRule(f.admin, overlapping, NOW)).toMatchObject({
+      ok: false,
+      status: 400,
+      message: "productionSlots.2: group 2's production slot (10:00–14:00) overlaps group 1's (06:00–10:30)",
+    });
   });
 
   it("refuses a rule that breaks its own constraints, naming the field", async () => {

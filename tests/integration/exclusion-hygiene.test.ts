@@ -68,5 +68,14 @@ describe("exclusion hygiene", () => {
     expect(reminders[0]!.subject).toBe(`Reminder: 2 of your resources are excluded from Patch Party ${party!.tag} (production)`);
     expect(reminders[0]!.body).toContain(`- ${f.web.name}`);
     expect(reminders[0]!.body).toContain(`- ${f.nodes[0]!.name}`);
+    // Once per party unless what it says changes (issue 16): a party moved away and back (its
+    // sequence raised, its start the same) is no reason to remind again; a new start is.
+    const mine = () => db.notification.count({ where: { partyId: party!.id, kind: "exclusion-reminder", recipient: f.owner.email } });
+    await db.party.update({ where: { id: party!.id }, data: { sequence: { increment: 2 } } });
+    await planExclusionReminders(due);
+    expect(await mine()).toBe(1);
+    await db.party.update({ where: { id: party!.id }, data: { startsAt: new Date(party!.startsAt.getTime() - 3_600_000), sequence: { increment: 1 } } });
+    await planExclusionReminders(due);
+    expect(await mine()).toBe(2);
   });
 });

@@ -93,6 +93,27 @@ describe("customer notices", () => {
     expect(shortNotice(p.startsAt, new Date(p.startsAt.getTime() - 10 * DAY))).toBe(true);
   });
 
+  it("a window moved away and back before anyone was told of the move says nothing; moved for good, it is told once (issue 16)", async () => {
+    const p = await party();
+    const due = announceDueAt(p.startsAt);
+    await tick(due);
+    const week = 7 * DAY;
+    const at = (offset: number) => ({ startsAt: new Date(p.startsAt.getTime() + offset), endsAt: new Date(p.endsAt.getTime() + offset) });
+    // A rule saved twenty times while trying zones: away and back, the last save where customers were told.
+    for (let sequence = 1; sequence <= 20; sequence++) await db.party.update({ where: { id: p.id }, data: { ...at(sequence % 2 ? week : 0), sequence } });
+    await tick(new Date(due.getTime() + DAY));
+    await tick(new Date(due.getTime() + 2 * DAY));
+    expect((await rows(p.id)).map((n) => [n.kind, n.sequence])).toEqual([["announce", 0]]);
+    await db.party.update({ where: { id: p.id }, data: { ...at(week), sequence: 21 } });
+    await tick(new Date(due.getTime() + 3 * DAY));
+    await tick(new Date(due.getTime() + 4 * DAY));
+    expect((await rows(p.id)).map((n) => [n.kind, n.sequence, n.state])).toEqual([
+      ["announce", 0, "SENT"],
+      ["moved", 21, "SENT"],
+    ]);
+    expect(mine().filter((m) => m.subject?.startsWith(`Maintenance moved: Patch Party ${p.tag}`))).toHaveLength(1);
+  });
+
   it("a window cancelled before its notice is never announced; one cancelled after is cancelled once", async () => {
     const quiet = await party();
     await db.party.update({ where: { id: quiet.id }, data: { status: "CANCELLED", sequence: 1 } });

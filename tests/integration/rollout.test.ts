@@ -1,6 +1,7 @@
 // The seed's three upgrade scenarios (seeds/003, product.md "Maintenance policy"), each with
 // 1,000 members and a clock the test moves: no sleeping, the engine only knows `now`.
 import { beforeEach, describe, expect, it } from "vitest";
+import { decideChange } from "@/lib/data/change-requests";
 import { createPolicy } from "@/lib/data/policies";
 import { resumeTemplateRun } from "@/lib/data/runs";
 import { createTemplate, listTemplates, updateTemplate, upgradeNow } from "@/lib/data/templates";
@@ -186,6 +187,29 @@ describe("rollout engine: the seed's scenarios with 1,000 members", () => {
       await approveUpgrade(f, id, later);
       expect(await upgradeNow(f.admin, id, later)).toMatchObject({ ok: true });
     });
+  });
+
+  it("an approval does not outlive its window: approved for one that passed without the upgrade, it goes back to the approvers", async () => {
+    const id = await fleetTemplate({ members: 20, windowHours: 2, concurrency: 10 });
+    const executor = simulatedExecutor({ durationSeconds: 60, failureRate: 0 });
+    await bumpApproved(id, "2.0.0", NOW);
+    const change = await db.changeRequest.findFirstOrThrow({ where: { templateId: id } });
+    expect(change).toMatchObject({ state: "APPROVED", approvedStart: FIRST_WINDOW });
+    // The first window passes without a tick (the workers were down); the second opens.
+    const [report] = await tick(SECOND_WINDOW, executor, { templateIds: [id] });
+    expect(report).toMatchObject({
+      started: 0,
+      blocked: "The upgrade to 2.0.0 was approved for a window that passed (2026-11-29 00:00 UTC); it waits for an approver again.",
+    });
+    const back = await db.changeRequest.findUniqueOrThrow({ where: { id: change.id } });
+    expect(back).toMatchObject({ state: "SUBMITTED", plannedStart: SECOND_WINDOW });
+    expect(back.driftNote).toMatch(/^The window it was approved for \(opening 2026-11-29 00:00 UTC\) passed without the upgrade\. It was approved on/);
+    expect(await db.upgradeRun.count({ where: { templateId: id } })).toBe(0);
+    // Approved again, for the window open now: it runs.
+    expect((await decideChange(f.approver, change.id, "approve", { comment: "This Sunday then" }, new Date(SECOND_WINDOW.getTime() + MINUTE))).ok).toBe(true);
+    await run(id, executor, new Date(SECOND_WINDOW.getTime() + MINUTE), new Date(SECOND_WINDOW.getTime() + HOUR));
+    expect(await versions(id)).toEqual({ "2.0.0": 20 });
+    await db.notification.deleteMany({ where: { dedupeKey: { startsWith: `change:${change.id}:` } } });
   });
 
   it("failed members stay behind (partially applied) and are retried in the next window", async () => {

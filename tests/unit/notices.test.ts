@@ -23,6 +23,26 @@ describe("which notices a window calls for", () => {
     expect(noticesDue({ ...party, sequence: 3 }, [], at("2027-01-01T00:00:00Z"))).toEqual([]);
   });
 
+  it("moves are coalesced: a moved notice waits for the last change to settle, and none goes out when the window is back where customers were told (issue 16)", () => {
+    const told: Recorded[] = [{ kind: "announce", sequence: 0, windowStart: startsAt, windowEnd: endsAt }];
+    const week = 7 * 86_400_000;
+    const later = { ...party, startsAt: new Date(startsAt.getTime() + week), endsAt: new Date(endsAt.getTime() + week) };
+    const changedAt = at("2027-02-25T00:00:00Z");
+    // Saved 40 times in a few minutes: told once, 15 minutes after the last save, at the window as it stands.
+    expect(noticesDue({ ...later, sequence: 39, changedAt }, told, at("2027-02-25T00:14:59Z"))).toEqual([]);
+    expect(noticesDue({ ...later, sequence: 40, changedAt }, told, at("2027-02-25T00:15:00Z"))).toEqual(["moved"]);
+    // Back where customers were told: nothing to say, however high the sequence.
+    expect(noticesDue({ ...party, sequence: 41, changedAt }, told, at("2027-02-25T01:00:00Z"))).toEqual([]);
+    // Only the end moved: that is a move.
+    expect(noticesDue({ ...party, endsAt: new Date(endsAt.getTime() + 3_600_000), sequence: 2, changedAt }, told, at("2027-02-25T01:00:00Z"))).toEqual([
+      "moved",
+    ]);
+    // After a moved notice, the window it told of is the one compared with.
+    const movedTold: Recorded[] = [...told, { kind: "moved", sequence: 40, windowStart: later.startsAt, windowEnd: later.endsAt }];
+    expect(noticesDue({ ...later, sequence: 42, changedAt }, movedTold, at("2027-02-25T01:00:00Z"))).toEqual([]);
+    expect(noticesDue({ ...party, sequence: 42, changedAt }, movedTold, at("2027-02-25T01:00:00Z"))).toEqual(["moved"]);
+  });
+
   it("cancellation and completion are told only to customers who were told of the window", () => {
     expect(noticesDue({ ...party, cancelled: true }, [], at("2027-02-25T00:00:00Z"))).toEqual([]);
     expect(noticesDue({ ...party, cancelled: true }, [{ kind: "announce", sequence: 0 }], at("2027-02-25T00:00:00Z"))).toEqual(["cancelled"]);

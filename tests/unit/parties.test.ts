@@ -6,8 +6,12 @@ import {
   partiesInRange,
   patchTag,
   parsePatchTag,
+  partiesOfQuarter,
+  partyKey,
   planGeneration,
+  productionAfter,
   quarterOf,
+  type GenerationPlan,
   type PartyRule,
   type PlannedParty,
   type StoredParty,
@@ -95,6 +99,125 @@ describe("generation", () => {
     expect(listed.filter((p) => p.stored)).toHaveLength(1);
     expect(listed.find((p) => p.stored)?.status).toBe("cancelled");
   });
+});
+
+const DAY = 86_400_000;
+/** The stored parties after a plan is carried out, as generateParties carries it out. */
+const apply = (stored: readonly StoredParty[], plan: GenerationPlan): StoredParty[] => [
+  ...stored.map((p) => {
+    const move = plan.move.find((m) => m.id === p.id);
+    return move ? { ...p, ...move.party, sequence: move.sequence } : p;
+  }),
+  ...store(plan.create),
+];
+const times = (p: PlannedParty) => [
+  p.localDate,
+  p.startsAt.toISOString(),
+  p.endsAt.toISOString(),
+  ...p.slots.map((s) => `${s.group} ${s.startsAt.toISOString()}–${s.endsAt.toISOString()}`),
+];
+
+describe("a rule change (issue 16)", () => {
+  // With and without DST, whole, half-hour and 45-minute offsets, both hemispheres.
+  const zones = [
+    "Europe/Paris",
+    "America/New_York",
+    "America/St_Johns",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Australia/Eucla",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "UTC",
+  ];
+  const ruleArb = fc
+    .record({
+      timeZone: fc.constantFrom(...zones),
+      qaMonthOfQuarter: fc.constantFrom(1 as const, 2 as const, 3 as const),
+      qaThursdayOfMonth: fc.constantFrom(1 as const, 2 as const, 3 as const, 4 as const, -1 as const),
+      productionMinGapDays: fc.integer({ min: 1, max: 60 }),
+    })
+    .map((r): PartyRule => ({ ...DEFAULT_PARTY_RULE, ...r }));
+
+  it("keeps the quarter whose QA party ran, derives its production party from it, and moves the last stored pair together", () => {
+    const now = new Date("2026-11-25T10:00:00Z");
+    const horizon = new Date(now.getTime() + 730 * DAY);
+    const stored = store(planGeneration(DEFAULT_PARTY_RULE, [], new Date(now.getTime() - 400 * DAY), horizon, now, { includePast: true }).create);
+    // Pairs are stored whole: 2028-Q4's production party (3 December) lies past the horizon (24 November 2028), its QA party (9 November) before it.
+    expect(stored.filter((p) => p.tag === "2028-Q4").map((p) => p.localDate)).toEqual(["2028-11-09", "2028-12-03"]);
+    const rule: PartyRule = { ...DEFAULT_PARTY_RULE, qaMonthOfQuarter: 3, qaThursdayOfMonth: 1 };
+    const plan = planGeneration(rule, stored, now, horizon, now);
+    // 2026-Q4's QA party ran on 12 November: it is not created again on 3 December.
+    expect(plan.create).toEqual([]);
+    const saved = apply(stored, plan);
+    const dates = (tag: string) => saved.filter((p) => p.tag === tag).map((p) => `${p.kind} ${p.localDate}`);
+    expect(dates("2026-Q4")).toEqual(["qa 2026-11-12", "production 2026-12-06"]);
+    expect(dates("2027-Q1")).toEqual(["qa 2027-03-04", "production 2027-03-28"]);
+    expect(dates("2028-Q4")).toEqual(["qa 2028-12-07", "production 2028-12-31"]);
+    expect(planGeneration(rule, saved, now, horizon, now)).toEqual({ create: [], move: [] });
+  });
+
+  it("a production party follows its QA party placed by hand, and a cancelled QA party's quarter follows the rule", () => {
+    const now = new Date("2026-11-25T10:00:00Z");
+    const horizon = new Date(now.getTime() + 730 * DAY);
+    const stored = store(planGeneration(DEFAULT_PARTY_RULE, [], now, horizon, now).create);
+    const handPlaced = stored.find((p) => p.tag === "2027-Q2" && p.kind === "qa")!;
+    Object.assign(handPlaced, {
+      ...partiesOfQuarter({ ...DEFAULT_PARTY_RULE, qaThursdayOfMonth: 4 }, { year: 2027, quarter: 2 })[0],
+      manualReason: "Data-centre move",
+    });
+    stored.find((p) => p.tag === "2027-Q3" && p.kind === "qa")!.status = "cancelled";
+    const saved = apply(stored, planGeneration(DEFAULT_PARTY_RULE, stored, now, horizon, now));
+    const production = (tag: string) => saved.find((p) => p.tag === tag && p.kind === "production")!.localDate;
+    expect(handPlaced.localDate).toBe("2027-05-27");
+    expect(production("2027-Q2")).toBe(productionAfter(DEFAULT_PARTY_RULE, "2027-Q2", "2027-05-27").localDate);
+    expect(production("2027-Q2")).toBe("2027-06-20");
+    expect(production("2027-Q3")).toBe(partiesOfQuarter(DEFAULT_PARTY_RULE, { year: 2027, quarter: 3 })[1].localDate);
+  });
+
+  it("after any save, every future rule-made party is the new rule's, the rest stay, pairs are whole and no party is made twice (property)", () => {
+    fc.assert(
+      fc.property(
+        ruleArb,
+        ruleArb,
+        fc.date({ min: new Date("2000-01-01"), max: new Date("2090-01-01"), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 30, max: 1100 }),
+        (before, after, start, daysLater, horizonDays) => {
+          const horizon = (t: Date) => new Date(t.getTime() + horizonDays * DAY);
+          // Stored under the first rule, with history, then kept up by the daily job until the save.
+          let stored = apply([], planGeneration(before, [], new Date(start.getTime() - 400 * DAY), horizon(start), start, { includePast: true }));
+          const now = new Date(start.getTime() + daysLater * DAY);
+          stored = apply(stored, planGeneration(before, stored, now, horizon(now), now));
+          const plan = planGeneration(after, stored, now, horizon(now), now);
+          const existing = new Set(stored.map(partyKey));
+          expect(plan.create.filter((p) => existing.has(partyKey(p)))).toEqual([]);
+          const saved = apply(stored, plan);
+          expect(new Set(saved.map(partyKey)).size).toBe(saved.length);
+          const was = (tag: string, kind: string) => stored.find((p) => p.tag === tag && p.kind === kind);
+          for (const tag of new Set(saved.map((p) => p.tag))) {
+            const [ruleQa] = partiesOfQuarter(after, parsePatchTag(tag)!);
+            const qa = saved.find((p) => p.tag === tag && p.kind === "qa");
+            const production = saved.find((p) => p.tag === tag && p.kind === "production");
+            // The QA party that ran (or whose new day has passed) stays; any other is the rule's.
+            const qaBefore = was(tag, "qa");
+            if (qa) expect(times(qa)).toEqual(times(qaBefore && (qaBefore.startsAt <= now || ruleQa.startsAt <= now) ? qaBefore : ruleQa));
+            // The production party is the rule's Sunday after the QA party that ran or will run.
+            const wanted = productionAfter(after, tag, (qa ?? ruleQa).localDate);
+            const productionBefore = was(tag, "production");
+            if (production) {
+              const kept = productionBefore && (productionBefore.startsAt <= now || wanted.startsAt <= now);
+              expect(times(production)).toEqual(times(kept ? productionBefore : wanted));
+            }
+            // A QA party still to come always has its production party stored with it.
+            if (qa && qa.startsAt > now) expect(production).toBeDefined();
+          }
+          expect(planGeneration(after, saved, now, horizon(now), now)).toEqual({ create: [], move: [] });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 120_000);
 });
 
 describe("which party a resource takes part in", () => {

@@ -18,7 +18,9 @@ import { requireUser } from "@/lib/auth/session";
 import { listFeeds } from "@/lib/data/calendar-feed";
 import { partyChanges } from "@/lib/data/change-requests";
 import { keptMonthGrid } from "@/lib/cache/stores";
-import { partyBlockedReason, partyKey, quarterGrids, viewRange, type CalendarParty } from "@/lib/domain";
+import { partyBlockedReason, partyFreezes, partyKey, quarterGrids, viewRange, type CalendarParty } from "@/lib/domain";
+import { freezesAfter } from "@/lib/data/freezes";
+import { windowConflictsOf } from "@/lib/data/conflicts";
 import { listParties } from "@/lib/data/parties";
 import { listPolicyWindows } from "@/lib/data/policies";
 import { slotCounts } from "@/lib/data/party-detail";
@@ -39,16 +41,29 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const range = viewRange(query.view, query.date ?? DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM"), zone, now);
   const teams = await listTeams();
   const team = teams.find((t) => t.slug === query.team);
-  const [all, feeds, allWindows] = await Promise.all([listParties(range.from, range.to), listFeeds(user.id), listPolicyWindows(range.from, range.to)]);
+  const [all, feeds, allWindows, freezesAhead] = await Promise.all([
+    listParties(range.from, range.to),
+    listFeeds(user.id),
+    listPolicyWindows(range.from, range.to),
+    freezesAfter(range.from),
+  ]);
+  const freezes = freezesAhead.filter((f) => f.startsAt < range.to);
   // Upgrade windows belong to no environment or patch group: those filters hide them.
   const windows = query.environment || query.group ? [] : allWindows;
   const parties: CalendarParty[] = all
     .filter((p) => !query.environment || p.kind === (query.environment === "production" ? "production" : "qa"))
     .map((p) => (query.group ? { ...p, slots: p.slots.filter((s) => s.group === query.group) } : p));
-  const [counts, changes] = await Promise.all([
+  const [counts, changes, clashes] = await Promise.all([
     slotCounts(parties, now, team?.id),
     partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : []))),
+    windowConflictsOf(parties, allWindows, now),
   ]);
+  // Parties whose slots overlap an upgrade window of a template whose servers they patch (issue 16).
+  const clashing = new Map<string, string[]>();
+  for (const c of clashes) {
+    const key = partyKey({ tag: c.party.tag, kind: c.party.kind });
+    clashing.set(key, [...new Set([...(clashing.get(key) ?? []), c.template.name])]);
+  }
   // A production party still to come starts only with an approved change request.
   const blocked = new Set(
     parties
@@ -62,7 +77,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
     Object.entries({ environment: query.environment, team: query.team, group: query.group }).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
   ).toString();
   const anchor = DateTime.fromISO(range.anchor);
-  const marks = { parties, counts, zone, windows, blocked };
+  const marks = { parties, counts, zone, windows, blocked, freezes, clashing };
   return (
     <>
       <PageHeader
@@ -183,6 +198,8 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
           </span>{" "}
           Upgrade window
           <span className="inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium text-prod ring-2 ring-amber-500">⚠</span> Change not approved
+          <span className="inline-flex items-center rounded-md bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-800">❄</span> Freeze
+          <span aria-hidden="true">⚡</span> Overlaps an upgrade window
           <span>Times in {zone === "UTC" ? "UTC" : `${zone} (${zoneAbbreviation(now, zone)})`}</span>
         </div>
       </form>
@@ -239,6 +256,18 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
                           blocked: change not approved
                         </Badge>
                       ) : null}
+                      {clashing.has(partyKey(p)) ? (
+                        <Badge tone="warning" className="ml-1">
+                          overlaps the upgrade window of {clashing.get(partyKey(p))!.join(" and ")}
+                        </Badge>
+                      ) : null}
+                      {p.status === "planned"
+                        ? partyFreezes(p, freezes).map((c) => (
+                            <Badge key={c.id} tone="info" className="ml-1">
+                              ❄ inside the freeze {c.name}
+                            </Badge>
+                          ))
+                        : null}
                     </Td>
                   </tr>
                 );
@@ -247,6 +276,42 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
           </Table>
         )}
       </Card>
+      {freezes.length ? (
+        <Card className="mt-6" aria-labelledby="freezes">
+          <CardHeader
+            id="freezes"
+            title="Freeze periods"
+            description={
+              <>
+                Nothing starts inside them for the servers they hold.{" "}
+                <Link href="/freezes" className="text-indigo-700 hover:underline">
+                  All freezes
+                </Link>
+              </>
+            }
+          />
+          <Table caption="Freeze periods in view">
+            <thead>
+              <tr>
+                <Th>Freeze</Th>
+                <Th>When</Th>
+                <Th>Why</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100" data-testid="calendar-freezes">
+              {freezes.map((f) => (
+                <tr key={f.id}>
+                  <Td className="font-medium text-sky-900">❄ {f.name}</Td>
+                  <Td>
+                    <TimeRange start={f.startsAt} end={f.endsAt} viewerZone={zone === "UTC" ? "UTC" : viewerZone} withDate />
+                  </Td>
+                  <Td className="max-w-xs break-words">{f.reason}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </Card>
+      ) : null}
       {query.view === "agenda" && windows.length ? (
         <Card className="mt-6" aria-labelledby="windows">
           <CardHeader id="windows" title="Upgrade windows" description="When maintenance policies let fleets be upgraded (UTC schedules)." />

@@ -10,29 +10,31 @@ import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getRuleRevision } from "@/lib/data/party-changes";
 import { getPartyRule } from "@/lib/data/party-rule";
+import { viewerTimeZone } from "@/lib/viewer";
 
 export const metadata: Metadata = { title: "Party rule" };
 
 export default async function PartyRulePage() {
   const user = await requireUser();
   if (!can(user, { action: "party-rule:edit" })) notFound();
-  const [rule, revision, rollout, execution, choices] = await Promise.all([
+  const [rule, revision, rollout, execution, choices, viewerZone] = await Promise.all([
     getPartyRule(),
     getRuleRevision(),
     getSlotRollout(),
     getSlotExecution(),
     executorChoices(),
+    viewerTimeZone(),
   ]);
   const zones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
   return (
     <>
       <PageHeader
         title="Party rule"
-        description="When the Patch Parties happen. Preview what a change does, then save: parties still to come that the rule placed move with it (calendar subscribers see them move); parties that have started, and parties an admin moved by hand, stay where they are."
+        description="When the Patch Parties happen. Preview what a change does, then save: parties still to come that the rule placed move with it (calendar subscribers see them move); parties that have started, parties an admin moved by hand, and unless you say otherwise parties already announced, less than 14 days away or approved, stay where they are."
       />
       <Card>
         <CardBody>
-          <PartyRuleForm rule={rule} revision={revision} zones={zones.includes(rule.timeZone) ? zones : [rule.timeZone, ...zones]} />
+          <PartyRuleForm rule={rule} revision={revision} zones={zones.includes(rule.timeZone) ? zones : [rule.timeZone, ...zones]} viewerZone={viewerZone} />
         </CardBody>
       </Card>
       <Card aria-labelledby="slot-rollouts" className="mt-6">

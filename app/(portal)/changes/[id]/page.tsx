@@ -4,11 +4,14 @@ import { notFound } from "next/navigation";
 import { ChangeStateBadge } from "@/components/changes/change-state-badge";
 import { DecisionForm } from "@/components/changes/decision-form";
 import { Breadcrumb } from "@/components/ui/breadcrumb";
+import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
 import { PageHeader } from "@/components/ui/page-header";
 import { TimeRange } from "@/components/ui/time";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { scopeDrift, type ScopeDrift } from "@/lib/data/change-binding";
 import { getChange } from "@/lib/data/change-requests";
 import { formatDateTime } from "@/lib/format";
 import { viewerTimeZone } from "@/lib/viewer";
@@ -20,7 +23,7 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const change = id.length <= 40 ? await getChange(id) : null;
   if (!change) notFound();
-  const zone = await viewerTimeZone();
+  const [zone, drift] = await Promise.all([viewerTimeZone(), change.approvedStart ? scopeDrift(change) : null]);
   const prepares = can(user, { action: change.party ? "party:manage" : "template:manage" });
   const decides = can(user, { action: "change:decide" }) && change.requestedById !== user.id;
   const intents = [
@@ -49,6 +52,13 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
         }
         actions={<ChangeStateBadge state={change.state} />}
       />
+      {change.driftNote && change.state === "SUBMITTED" ? (
+        <div className="mb-6" data-testid="drift-note">
+          <Alert tone="warning">
+            <strong>Moved since it was approved.</strong> {change.driftNote} Until then its {change.party ? "party" : "upgrade"} does not start.
+          </Alert>
+        </div>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card aria-labelledby="plan" className="lg:col-span-2">
           <CardHeader id="plan" title="The change" />
@@ -60,6 +70,14 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
                   <TimeRange start={change.plannedStart} end={change.plannedEnd} viewerZone={zone} withDate />
                 </dd>
               </div>
+              {change.approvedStart && change.approvedEnd ? (
+                <div>
+                  <dt className="font-medium text-slate-800">Window approved</dt>
+                  <dd className="mt-1">
+                    <TimeRange start={change.approvedStart} end={change.approvedEnd} viewerZone={zone} withDate />
+                  </dd>
+                </div>
+              ) : null}
               {(
                 [
                   ["Rollback plan", change.rollbackPlan],
@@ -93,6 +111,58 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
           </CardBody>
         </Card>
       </div>
+      {drift ? <ScopeSinceApproval drift={drift} members={!change.party} /> : null}
     </>
+  );
+}
+
+const names = (list: string[], count: number) =>
+  count === 0 ? "None" : `${list.join(", ")}${count > list.length ? ` and ${(count - list.length).toLocaleString("en")} more` : ""}`;
+
+/** How the resources in scope drifted since the approval, per group. */
+function ScopeSinceApproval({ drift, members }: { drift: ScopeDrift[]; members: boolean }) {
+  const changed = drift.some((d) => d.addedCount || d.removedCount);
+  return (
+    <Card aria-labelledby="scope-drift" className="mt-6">
+      <CardHeader
+        id="scope-drift"
+        title="Scope since approval"
+        description={changed ? "Resources that joined or left since the approver signed off." : "The same resources as when it was approved."}
+      />
+      {drift.length ? (
+        <Table caption="Resources added and removed since the approval">
+          <thead>
+            <tr>
+              <Th>{members ? "Members" : "Group"}</Th>
+              <Th className="text-right">When approved</Th>
+              <Th className="text-right">Now</Th>
+              <Th>Added</Th>
+              <Th>Removed</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100" data-testid="scope-drift">
+            {drift.map((d) => (
+              <tr key={d.group}>
+                <Td>{members ? "Template members" : `Group ${d.group}`}</Td>
+                <Td className="text-right tabular-nums">{d.approved.toLocaleString("en")}</Td>
+                <Td className="text-right tabular-nums">{d.now.toLocaleString("en")}</Td>
+                <Td className="break-words">
+                  {d.addedCount ? `+${d.addedCount.toLocaleString("en")}: ` : ""}
+                  {names(d.added, d.addedCount)}
+                </Td>
+                <Td className="break-words">
+                  {d.removedCount ? `−${d.removedCount.toLocaleString("en")}: ` : ""}
+                  {names(d.removed, d.removedCount)}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      ) : (
+        <CardBody>
+          <p className="text-sm text-slate-500">Nothing was in scope when it was approved, and nothing is now.</p>
+        </CardBody>
+      )}
+    </Card>
   );
 }

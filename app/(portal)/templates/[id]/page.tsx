@@ -33,6 +33,8 @@ import { MEMBER_STATE_LABELS, type MemberStateName } from "@/lib/domain/template
 import { formatDateTime } from "@/lib/format";
 import { MemberQuerySchema } from "@/lib/validation/templates";
 import { viewerTimeZone } from "@/lib/viewer";
+import { templateFreezes } from "@/lib/data/freezes";
+import { findConflicts } from "@/lib/data/conflicts";
 import { withQuery } from "@/lib/url";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -55,12 +57,14 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   // The current (or last) run's executions: their own state filter and cursor (exec, execFrom).
   const run = template.runs[0] ?? null;
   const exec = { state: stateParam(search.exec), after: typeof search.execFrom === "string" && search.execFrom.length <= 600 ? search.execFrom : undefined };
-  const [page, zone, changes, notices, choices] = await Promise.all([
+  const [page, zone, changes, notices, choices, frozenBy, clashes] = await Promise.all([
     listMembers(template.id, filter),
     viewerTimeZone(),
     templateChanges([template.id]),
     noticeSummary({ templateId: template.id, version: template.targetVersion }),
     executorChoices(),
+    templateFreezes(template.id, template.upgradeWindow),
+    findConflicts(now, new Date(now.getTime() + 183 * 86_400_000), now, { templateId: template.id }),
   ]);
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
@@ -159,6 +163,34 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                 "none scheduled"
               )}
             </div>
+            {clashes.windows.length ? (
+              <div data-testid="window-conflict">
+                <Alert tone="warning">
+                  <p>Its windows overlap the slots of parties that patch its servers in the next six months:</p>
+                  <ul className="mt-1 list-disc space-y-1 pl-5">
+                    {clashes.windows.map((c) => (
+                      <li key={`${c.party.tag}-${c.party.kind}-${c.group}-${c.window.startsAt.toISOString()}`}>
+                        <Link href={`/parties/${c.party.tag}/${c.party.kind}`} className="underline">
+                          {c.party.tag} {c.party.kind}
+                        </Link>
+                        , group {c.group}: {c.servers.toLocaleString("en")} servers ({c.names.join(", ")}
+                        {c.servers > c.names.length ? ", …" : ""}). {c.fix}
+                      </li>
+                    ))}
+                  </ul>
+                </Alert>
+              </div>
+            ) : null}
+            {frozenBy.length ? (
+              <div data-testid="freeze-conflict">
+                <Alert tone="warning">
+                  Inside a freeze: {frozenBy.map((f) => f.name).join(", ")}. No member it holds starts while it lasts.{" "}
+                  <Link href="/freezes" className="underline">
+                    Freeze periods
+                  </Link>
+                </Alert>
+              </div>
+            ) : null}
           </CardBody>
         </Card>
 

@@ -1,6 +1,6 @@
 import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
-import { feedEvents, findFeed, renderCalendar } from "@/lib/data/calendar-feed";
+import { feedEvents, feedFreezes, findFeed, renderCalendar } from "@/lib/data/calendar-feed";
 import { env } from "@/lib/env";
 import { CalendarQuerySchema } from "@/lib/validation/calendar";
 
@@ -19,9 +19,10 @@ export const GET = apiRoute(async function GET(request: Request) {
   if (key && !feed) return apiError(401, "This feed address was revoked or never existed.");
   if (!feed && !(await authenticateRequest(request))) return unauthorized();
   const now = new Date();
-  const events = await feedEvents(feed ? feed.filters : filters, now);
+  const chosen = feed ? feed.filters : filters;
+  const [events, freezes] = await Promise.all([feedEvents(chosen, now), feedFreezes(chosen, now)]);
   if (!events.ok) return apiError(events.status, events.message);
-  const body = renderCalendar(events.value, env().NEXTAUTH_URL ?? url.origin, now, feed ? `PatchParty — ${feed.name}` : "PatchParty");
+  const body = renderCalendar(events.value, env().NEXTAUTH_URL ?? url.origin, now, feed ? `PatchParty — ${feed.name}` : "PatchParty", freezes);
   return new Response(body, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8",

@@ -3,6 +3,7 @@ import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib
 import { can } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { partyChanges } from "@/lib/data/change-requests";
+import { freezesAfter } from "@/lib/data/freezes";
 import { listParties } from "@/lib/data/parties";
 import { PartiesQuerySchema } from "@/lib/validation/parties";
 
@@ -16,6 +17,9 @@ export const GET = apiRoute(async function GET(request: Request) {
   const query = PartiesQuerySchema.safeParse(queryObject(new URL(request.url)));
   if (!query.success) return badRequest(query.error);
   const parties = await listParties(query.data.from, query.data.end);
-  const changes = await partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : [])));
-  return Response.json(parties.map((p) => partyJson(p, changes)));
+  const [changes, freezes] = await Promise.all([
+    partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : []))),
+    freezesAfter(query.data.from),
+  ]);
+  return Response.json(parties.map((p) => partyJson(p, changes, freezes)));
 });

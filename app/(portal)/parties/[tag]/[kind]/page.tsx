@@ -26,7 +26,12 @@ import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getOutcomeCounts } from "@/lib/data/fleet";
 import { getParty, slotCounts } from "@/lib/data/party-detail";
-import { partyKey, type PatchGroup } from "@/lib/domain";
+import { firstDayClear, NOTICE_DAYS, partyFreezes, partyKey, type PatchGroup } from "@/lib/domain";
+import { freezesAfter } from "@/lib/data/freezes";
+import { windowConflictsOf } from "@/lib/data/conflicts";
+import { listPolicyWindows } from "@/lib/data/policies";
+import { getPartyRule } from "@/lib/data/party-rule";
+import { MoveOutOfFreeze } from "@/components/parties/move-out-of-freeze";
 import { formatDateTime } from "@/lib/format";
 import { KindSchema, TagSchema } from "@/lib/validation/party-rule";
 import { viewerTimeZone } from "@/lib/viewer";
@@ -64,7 +69,8 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const ran = party.id !== null && party.endsAt <= now;
   // Its slots roll out while it runs: what they did so far is worth seeing before the end.
   const underway = party.id !== null && !ran && (party.status === "running" || party.startsAt <= now);
-  const [counts, outcomes, zone, changes, notices, qa, runs] = await Promise.all([
+  const open = party.status === "planned" && party.startsAt > now;
+  const [counts, outcomes, zone, changes, notices, qa, runs, freezes] = await Promise.all([
     slotCounts([party], now),
     (ran || underway) && party.id ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
     viewerTimeZone(),
@@ -72,7 +78,11 @@ export default async function PartyPage({ params, searchParams }: Params) {
     party.kind === "production" && party.id ? noticeSummary({ partyId: party.id }) : Promise.resolve(null),
     party.kind === "production" ? qaOutcomeOf(party.tag, now) : Promise.resolve(null),
     party.id ? partyRuns(party.id) : Promise.resolve([]),
+    open ? freezesAfter(party.startsAt) : Promise.resolve([]),
   ]);
+  const clashes = open ? await windowConflictsOf([party], await listPolicyWindows(party.startsAt, party.endsAt), now) : [];
+  const frozenBy = partyFreezes(party, freezes).map((c) => freezes.find((f) => f.id === c.id)!);
+  const clearDay = frozenBy.length && can(user, { action: "party:manage" }) ? firstDayClear(await getPartyRule(), party, freezes) : null;
   const mayManage = can(user, { action: "party:manage" });
   const shortNotice =
     party.kind === "production" && party.status !== "cancelled" ? shortNoticeReason(party.startsAt, notices?.lastTold?.createdAt ?? null, now) : null;
@@ -109,7 +119,44 @@ export default async function PartyPage({ params, searchParams }: Params) {
         </div>
       ) : party.manualReason ? (
         <div className="mb-6">
-          <Alert tone="info">An admin moved this party from the day the rule gives. Why: {party.manualReason}</Alert>
+          <Alert tone="info">An admin placed this party by hand: the rule no longer moves it. Why: {party.manualReason}</Alert>
+        </div>
+      ) : null}
+      {frozenBy.length ? (
+        <div className="mb-6" data-testid="freeze-conflict">
+          <Alert tone="warning">
+            Inside a freeze: {frozenBy.map((f) => `"${f.name}" (${formatDateTimeUtc(f.startsAt)} – ${formatDateTimeUtc(f.endsAt)}: ${f.reason})`).join("; ")}.
+            Nothing starts in it: its slots wait until the freeze is over.
+          </Alert>
+          {clearDay ? (
+            <MoveOutOfFreeze
+              tag={party.tag}
+              kind={party.kind}
+              date={clearDay.localDate}
+              label={DateTime.fromISO(clearDay.localDate).toFormat("ccc d LLL yyyy")}
+              freeze={frozenBy[0]!.name}
+              shortNotice={clearDay.startsAt.getTime() - now.getTime() < NOTICE_DAYS * 86_400_000}
+            />
+          ) : null}
+        </div>
+      ) : null}
+      {clashes.length ? (
+        <div className="mb-6" data-testid="window-conflict">
+          <Alert tone="warning">
+            <ul className="space-y-2">
+              {clashes.map((c) => (
+                <li key={`${c.group}-${c.template.id}-${c.window.startsAt.toISOString()}`}>
+                  Group {c.group}&apos;s slot overlaps the upgrade window of{" "}
+                  <Link href={`/templates/${c.template.id}`} className="underline">
+                    {c.template.name}
+                  </Link>{" "}
+                  ({c.window.schedule}, {formatDateTimeUtc(c.window.startsAt)} – {formatDateTimeUtc(c.window.endsAt)}): {c.servers.toLocaleString("en")} of its
+                  servers ({c.names.join(", ")}
+                  {c.servers > c.names.length ? ", …" : ""}) would be patched and upgraded at once. {c.fix}
+                </li>
+              ))}
+            </ul>
+          </Alert>
         </div>
       ) : null}
       {needsChange ? (
