@@ -8,7 +8,11 @@ import { getParty, slotCounts } from "../data/party-detail";
 import { TagSchema, KindSchema } from "../validation/party-rule";
 import { firstIssue } from "../validation/common";
 import { partyJson } from "./parties";
-import { apiError } from "./respond";
+import type { z } from "zod";
+import { authenticateRequest } from "../auth/session";
+import type { CurrentUser } from "../auth/permissions";
+import type { Outcome } from "../data/outcome";
+import { apiError, readBody, unauthorized } from "./respond";
 
 export type PartyParams = { params: Promise<{ tag: string; kind: string }> };
 
@@ -52,4 +56,26 @@ export function partyWithCountsJson(
 ) {
   const json = partyJson(party, changes, freezes);
   return { ...json, slots: json.slots.map((s) => ({ ...s, resources: counts[s.group as 1 | 2 | 3] })), outcomes };
+}
+
+/**
+ * A POST that acts on one party (move, cancel): the caller signed in, the route's tag and kind and
+ * the body parsed with `schema`, then `act`; answers the party as it now stands, or the refusal.
+ */
+export async function partyAction<S extends z.ZodType>(
+  request: Request,
+  context: PartyParams,
+  schema: S,
+  act: (user: CurrentUser, tag: string, kind: PartyKind, body: z.infer<S>, now: Date) => Promise<Outcome<unknown>>,
+): Promise<Response> {
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
+  const party = await partyParams(context);
+  if (!party.ok) return party.response;
+  const body = await readBody(request, schema);
+  if (!body.ok) return body.response;
+  const now = new Date();
+  const done = await act(user, party.tag, party.kind, body.data, now);
+  if (!done.ok) return apiError(done.status, done.message);
+  return partyResponse(party.tag, party.kind, now);
 }

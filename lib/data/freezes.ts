@@ -92,6 +92,11 @@ const auditShape = (f: { name: string; startsAt: Date; endsAt: Date; scope: stri
   reason: f.reason,
 });
 
+/** The columns a freeze's form sets. */
+function freezeRow(input: FreezeInput, teamIds: string[]) {
+  return { name: input.name, startsAt: input.startsAt, endsAt: input.endsAt, reason: input.reason, scope: ROW_SCOPE[input.scope], teamIds };
+}
+
 export async function createFreeze(user: CurrentUser, input: FreezeInput, now: Date): Promise<Outcome<{ id: string }>> {
   if (!can(user, { action: "freeze:manage" })) return refuse(403, "forbidden", FORBIDDEN);
   return db.$transaction(async (tx) => {
@@ -99,12 +104,7 @@ export async function createFreeze(user: CurrentUser, input: FreezeInput, now: D
     if (!teamIds.ok) return teamIds;
     const row = await tx.freeze.create({
       data: {
-        name: input.name,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        reason: input.reason,
-        scope: ROW_SCOPE[input.scope],
-        teamIds: teamIds.value,
+        ...freezeRow(input, teamIds.value),
         createdById: user.id,
         createdAt: now,
       },
@@ -137,12 +137,7 @@ export async function updateFreeze(user: CurrentUser, id: string, input: FreezeI
     await tx.freeze.update({
       where: { id },
       data: {
-        name: input.name,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        reason: input.reason,
-        scope: ROW_SCOPE[input.scope],
-        teamIds: teamIds.value,
+        ...freezeRow(input, teamIds.value),
         revision: { increment: 1 },
       },
     });

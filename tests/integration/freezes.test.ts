@@ -10,7 +10,7 @@ import { db } from "@/lib/db";
 import { tickParties } from "@/lib/rollout/party-engine";
 import { simulatedExecutor } from "@/lib/rollout/simulated";
 import { makeFleet } from "./fixtures/fleet";
-import { unusedYear } from "./fixtures/years";
+import { lonelyParty } from "./fixtures/requests";
 
 const MINUTE = 60_000;
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -40,24 +40,6 @@ async function createFreeze(body: Record<string, unknown>) {
   if (response.status !== 201) throw new Error(JSON.stringify(json));
   made.push(json.id);
   return json as { id: string; name: string; revision: number };
-}
-
-/** A production party of its own with one group-1 slot, 05:00–09:00 UTC on 7 March of a far year. */
-async function productionParty() {
-  const year = await unusedYear();
-  const startsAt = new Date(Date.UTC(year, 2, 7, 5));
-  const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
-  return db.party.create({
-    data: {
-      tag: `${year}-Q1`,
-      kind: "PRODUCTION",
-      localDate: `${year}-03-07`,
-      timeZone: "UTC",
-      startsAt,
-      endsAt,
-      slots: { create: [{ group: 1, startsAt, endsAt }] },
-    },
-  });
 }
 
 describe("freeze periods", () => {
@@ -118,7 +100,7 @@ describe("freeze periods", () => {
   });
 
   it("a party whose slot overlaps a freeze says so in the API and the feed", async () => {
-    const party = await productionParty();
+    const party = await lonelyParty();
     const year = Number(party.tag.slice(0, 4));
     const ice = await createFreeze({
       name: `${f.prefix} audit`,
@@ -147,7 +129,7 @@ describe("freeze periods", () => {
   });
 
   it("the engine starts nothing inside a freeze: a freeze of everything keeps the slot waiting, a team's freeze holds only that team", async () => {
-    const party = await productionParty();
+    const party = await lonelyParty();
     const opened = await openPartyChange(f.admin, party.tag, new Date(party.startsAt.getTime() - 86_400_000));
     if (!opened.ok) throw new Error(opened.message);
     await decideChange(f.admin, opened.value.id, "submit", {}, party.startsAt);

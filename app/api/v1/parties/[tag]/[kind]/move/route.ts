@@ -1,6 +1,5 @@
-import { partyParams, partyResponse, type PartyParams } from "@/lib/api/party";
-import { apiError, readBody, unauthorized, apiRoute } from "@/lib/api/respond";
-import { authenticateRequest } from "@/lib/auth/session";
+import { partyAction, type PartyParams } from "@/lib/api/party";
+import { apiRoute } from "@/lib/api/respond";
 import { moveParty } from "@/lib/data/party-changes";
 import { MovePartySchema } from "@/lib/validation/party-rule";
 
@@ -13,14 +12,5 @@ export const dynamic = "force-dynamic";
  * back to its approvers. Answers the party as it now stands.
  */
 export const POST = apiRoute(async function POST(request: Request, context: PartyParams) {
-  const user = await authenticateRequest(request);
-  if (!user) return unauthorized();
-  const party = await partyParams(context);
-  if (!party.ok) return party.response;
-  const body = await readBody(request, MovePartySchema.strict());
-  if (!body.ok) return body.response;
-  const now = new Date();
-  const moved = await moveParty(user, party.tag, party.kind, body.data, now);
-  if (!moved.ok) return apiError(moved.status, moved.message);
-  return partyResponse(party.tag, party.kind, now);
+  return partyAction(request, context, MovePartySchema.strict(), moveParty);
 });
