@@ -24,7 +24,7 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/setup/database.ts"],
-          setupFiles: ["tests/setup/fail-on-console-error.ts", "tests/setup/use-database.ts"],
+          setupFiles: ["tests/setup/fail-on-console-error.ts", "tests/setup/use-database.ts", "tests/setup/api-contract.ts"],
           fileParallelism: false,
           // Tests must not depend on each other's order.
           sequence: { shuffle: true },

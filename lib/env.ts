@@ -55,6 +55,8 @@ export const EnvSchema = z
     PATCHPARTY_WEB_PROCESSES: z.coerce.number().int("must be a whole number").min(1, "must be 1 to 16").max(16, "must be 1 to 16").optional(),
     PATCHPARTY_WORKER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     PATCHPARTY_LOG_QUERIES: flag.default(false),
+    // Set by the integration tests only (tests/setup/api-contract.ts): every /api/v1 answer is checked against the OpenAPI document.
+    PATCHPARTY_API_CONTRACT: flag.default(false),
     // Unset: simulated when the database holds the demo data, manual otherwise (lib/rollout/executors.ts).
     PATCHPARTY_EXECUTOR: z
       .enum(["manual", "ssh", "ansible", "webhook", "simulated"], { error: "must be manual, ssh, ansible, webhook or simulated" })
@@ -76,6 +78,8 @@ export const EnvSchema = z
       .trim()
       .regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, "must be a Standard Webhooks secret: whsec_ followed by base64 (24+ characters)")
       .optional(),
+    // Event webhooks may reach loopback and private addresses (tests; a lab behind a firewall).
+    PATCHPARTY_WEBHOOKS_ALLOW_PRIVATE: flag.default(false),
     PATCHPARTY_SIM_SECONDS: z.coerce.number().min(0, "must be 0 or more seconds").max(86_400).default(20),
     PATCHPARTY_SIM_FAILURE_RATE: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").default(0.05),
     SMTP_URL: z

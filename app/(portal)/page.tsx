@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+import { NeedsYouCard } from "@/components/home/needs-you-card";
 import { NextPartyCard } from "@/components/parties/next-party-card";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getFleetSummary, getLastCompletedParty, getOutcomeCounts } from "@/lib/data/fleet";
 import { freezesAfter } from "@/lib/data/freezes";
+import { needsYou } from "@/lib/data/needs-you";
 import { getNextParties } from "@/lib/data/parties";
 import { partyFreezes, type CalendarParty } from "@/lib/domain";
 import { viewerTimeZone } from "@/lib/viewer";
@@ -24,12 +26,13 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 export default async function HomePage() {
   const user = await requireUser();
   const now = new Date();
-  const [next, fleet, last, zone, freezes] = await Promise.all([
+  const [next, fleet, last, zone, freezes, needs] = await Promise.all([
     getNextParties(now),
     getFleetSummary(),
     getLastCompletedParty(now),
     viewerTimeZone(),
     freezesAfter(now),
+    needsYou(user),
   ]);
   const frozen = (party: CalendarParty | undefined) => (party ? partyFreezes(party, freezes) : []);
   const outcomes = last ? await getOutcomeCounts(last) : null;
@@ -37,6 +40,7 @@ export default async function HomePage() {
   return (
     <>
       <PageHeader title={`Welcome, ${user.name.split(" ")[0]}`} description="The next Patch Parties and how many resources take part in each group slot." />
+      <NeedsYouCard needs={needs} zone={zone} />
       <div className="grid gap-6 lg:grid-cols-2">
         <NextPartyCard kind="qa" next={next.qa} now={now} viewerZone={zone} freezes={frozen(next.qa?.party)} />
         <NextPartyCard kind="production" next={next.production} now={now} viewerZone={zone} freezes={frozen(next.production?.party)} />

@@ -16,6 +16,7 @@ function Input({
   name,
   defaultValue,
   type = "text",
+  errors,
   ...rest
 }: {
   label: string;
@@ -24,13 +25,31 @@ function Input({
   type?: string;
   min?: number;
   max?: number;
+  /** The last answer's messages by field name: this field's is shown under it. */
+  errors: Record<string, string[] | undefined>;
 }) {
+  const error = errors[name]?.[0];
   return (
     <div>
       <label htmlFor={`rule-${name}`} className="block text-xs font-medium text-slate-600">
         {label}
       </label>
-      <input id={`rule-${name}`} name={name} type={type} defaultValue={defaultValue} required className={`${inputClass} mt-1`} {...rest} />
+      <input
+        id={`rule-${name}`}
+        name={name}
+        type={type}
+        defaultValue={defaultValue}
+        required
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `rule-${name}-error` : undefined}
+        className={`${inputClass} mt-1`}
+        {...rest}
+      />
+      {error ? (
+        <p id={`rule-${name}-error`} className="mt-1 text-xs text-rose-700">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -42,13 +61,14 @@ export function PartyRuleForm({ rule, revision, zones, viewerZone }: { rule: Par
   const [state, action] = useActionState(partyRuleAction, { ok: false });
   const submit = useKeepValuesSubmit(action);
   const pending = submit.pending;
+  const errors = state.fieldErrors ?? {};
   const slot = (kind: "qa" | "prod", list: PartyRule["qaSlots"]) =>
     [...list]
       .sort((a, b) => a.group - b.group)
       .map((s) => (
         <div key={s.group} className="grid grid-cols-2 gap-2">
-          <Input label={`Group ${s.group} from`} name={`${kind}${s.group}Start`} type="time" defaultValue={s.start} />
-          <Input label="to" name={`${kind}${s.group}End`} type="time" defaultValue={s.end} />
+          <Input label={`Group ${s.group} from`} name={`${kind}${s.group}Start`} type="time" defaultValue={s.start} errors={errors} />
+          <Input label="to" name={`${kind}${s.group}End`} type="time" defaultValue={s.end} errors={errors} />
         </div>
       ));
   return (
@@ -96,8 +116,8 @@ export function PartyRuleForm({ rule, revision, zones, viewerZone }: { rule: Par
             ))}
           </select>
         </div>
-        <Input label="Business hours from" name="businessStart" type="time" defaultValue={rule.businessHours.start} />
-        <Input label="Business hours to" name="businessEnd" type="time" defaultValue={rule.businessHours.end} />
+        <Input label="Business hours from" name="businessStart" type="time" defaultValue={rule.businessHours.start} errors={errors} />
+        <Input label="Business hours to" name="businessEnd" type="time" defaultValue={rule.businessHours.end} errors={errors} />
         <div />
         <div className="space-y-2 sm:col-span-3 sm:grid sm:grid-cols-3 sm:gap-4 sm:space-y-0">{slot("qa", rule.qaSlots)}</div>
       </fieldset>
@@ -110,6 +130,7 @@ export function PartyRuleForm({ rule, revision, zones, viewerZone }: { rule: Par
           min={1}
           max={90}
           defaultValue={rule.productionMinGapDays}
+          errors={errors}
         />
         <div className="space-y-2 sm:col-span-3 sm:grid sm:grid-cols-3 sm:gap-4 sm:space-y-0">{slot("prod", rule.productionSlots)}</div>
       </fieldset>

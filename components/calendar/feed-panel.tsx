@@ -18,6 +18,15 @@ export function FeedPanel({ feeds, origin }: { feeds: Feed[]; origin: string }) 
         <Field label="Name" name="name" placeholder="My phone" required maxLength={80} error={state.fieldErrors?.name?.[0]} />
         <Field label="Only this team (optional)" name="team" placeholder="payments" error={state.fieldErrors?.team?.[0]} />
         <Field label="Only this resource (optional)" name="resource" placeholder="prd-payments-api-vm-01" error={state.fieldErrors?.resource?.[0]} />
+        <label className="flex items-start gap-2 text-sm text-slate-700 sm:col-span-4 sm:row-start-2">
+          <input name="windows" type="checkbox" className="mt-0.5 h-4 w-4 rounded border-slate-300" />
+          <span>
+            Include upgrade windows
+            <span className="block text-xs text-slate-500">
+              When maintenance policies let fleets be upgraded; with a team or resource, only the policies of its templates.
+            </span>
+          </span>
+        </label>
         <div className="flex items-end">
           <Button type="submit" disabled={pending}>
             Create subscribe address

@@ -9,10 +9,56 @@ import type { DayCell } from "./month-cells";
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-/** A month as a table: weeks in rows, days in cells, each day's slots as links. */
+/**
+ * A month as a table: weeks in rows, days in cells, each day's slots as links. Below the `sm`
+ * breakpoint a full month is a list of the days that have something on them instead: seven
+ * columns of chips do not fit a phone.
+ */
 export function MonthGrid({ title, weeks, compact = false }: { title: string; weeks: DayCell[][]; compact?: boolean }) {
+  if (compact) return <MonthTable title={title} weeks={weeks} compact />;
   return (
-    <table className="w-full table-fixed border-collapse text-sm" aria-label={title}>
+    <>
+      <MonthTable title={title} weeks={weeks} className="hidden sm:table" />
+      <MonthList title={title} weeks={weeks} />
+    </>
+  );
+}
+
+/** The phone's month: each day of the month with a party, a window, a freeze or a change of the clocks. */
+function MonthList({ title, weeks }: { title: string; weeks: DayCell[][] }) {
+  const days = weeks.flat().filter((d) => d.inMonth && (d.parties.length || d.windows.length || d.freezes.length || d.offsetChange));
+  return (
+    <section aria-label={title} className="sm:hidden" data-testid="month-list">
+      {days.length === 0 ? (
+        <p className="p-2 text-sm text-slate-500">Nothing planned in {title}.</p>
+      ) : (
+        <ol className="divide-y divide-slate-100">
+          {days.map((day) => (
+            <li key={day.date} data-date={day.date} className={cx("flex gap-3 px-1 py-2", day.freezes.length > 0 && "bg-sky-50", day.isToday && "bg-indigo-50/60")}>
+              <p className="w-12 shrink-0 text-center leading-tight" aria-current={day.isToday ? "date" : undefined}>
+                <span className="block text-xs font-semibold uppercase text-slate-500">{WEEKDAYS[(new Date(`${day.date}T00:00:00Z`).getUTCDay() + 6) % 7]}</span>
+                <span className="block text-lg font-semibold tabular-nums text-slate-900">{day.day}</span>
+              </p>
+              <div className="min-w-0 grow">
+                {day.freezes.length ? (
+                  <p className="text-xs font-medium text-sky-800">
+                    <span aria-hidden="true">❄</span> Freeze: {day.freezes.join(", ")}
+                  </p>
+                ) : null}
+                {day.offsetChange ? <p className="text-xs font-medium text-amber-700">The clocks change: {day.offsetChange}</p> : null}
+                <FullDay day={day} />
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function MonthTable({ title, weeks, compact = false, className }: { title: string; weeks: DayCell[][]; compact?: boolean; className?: string }) {
+  return (
+    <table className={cx("w-full table-fixed border-collapse text-sm", className)} aria-label={title}>
       <caption className={compact ? "pb-2 text-left text-sm font-semibold text-slate-800" : "sr-only"}>{title}</caption>
       <thead>
         <tr>

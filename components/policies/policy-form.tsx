@@ -37,6 +37,14 @@ const fmt = (iso: string, zone: string) =>
     timeZone: zone,
   }).format(new Date(iso));
 
+function FieldError({ id, message, className }: { id: string; message?: string; className?: string }) {
+  return message ? (
+    <p id={id} className={`mt-1 text-xs text-rose-700 ${className ?? ""}`}>
+      {message}
+    </p>
+  ) : null;
+}
+
 type Props = {
   policy?: { id: string; name: string; tags: string[]; revision: number; schedules: ScheduleDraft[] };
   canDelete: boolean;
@@ -51,6 +59,10 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
   const [schedules, setSchedules] = useState<ScheduleDraft[]>(
     policy?.schedules ?? [{ name: "Weekly", preset: "weekly-sunday", windowHours: 4, custom: EMPTY_CUSTOM }],
   );
+  // A schedule's messages are under "schedules.<i>.<field>" (lib/actions/result.ts `invalid`).
+  const scheduleError = (i: number, field: string) => state.fieldErrors?.[`schedules.${i}.${field}`]?.[0];
+  const nested = new Set(Object.entries(state.fieldErrors ?? {}).flatMap(([key, list]) => (key.startsWith("schedules.") ? (list ?? []) : [])));
+  const listError = state.fieldErrors?.schedules?.find((message) => !nested.has(message));
   const update = (i: number, change: Partial<ScheduleDraft>) => setSchedules((list) => list.map((s, j) => (j === i ? { ...s, ...change } : s)));
   const payload = JSON.stringify(
     schedules.map((s) => ({ name: s.name, preset: s.preset, windowHours: s.windowHours, ...(s.preset === "custom" ? { custom: s.custom } : {}) })),
@@ -92,8 +104,11 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
                     value={s.name}
                     onChange={(e) => update(i, { name: e.target.value })}
                     maxLength={80}
+                    aria-invalid={scheduleError(i, "name") ? true : undefined}
+                    aria-describedby={scheduleError(i, "name") ? `schedule-${i}-name-error` : undefined}
                     className={`${inputClass} mt-1`}
                   />
+                  <FieldError id={`schedule-${i}-name-error`} message={scheduleError(i, "name")} />
                 </div>
                 <div className="sm:col-span-2">
                   <label htmlFor={`schedule-${i}-preset`} className="block text-xs font-medium text-slate-600">
@@ -124,8 +139,11 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
                     max={24}
                     value={s.windowHours}
                     onChange={(e) => update(i, { windowHours: Number(e.target.value) })}
+                    aria-invalid={scheduleError(i, "windowHours") ? true : undefined}
+                    aria-describedby={scheduleError(i, "windowHours") ? `schedule-${i}-window-error` : undefined}
                     className={`${inputClass} mt-1`}
                   />
+                  <FieldError id={`schedule-${i}-window-error`} message={scheduleError(i, "windowHours")} />
                 </div>
               </div>
               {s.preset === "custom" ? (
@@ -140,10 +158,14 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
                         value={s.custom[key]}
                         onChange={(e) => update(i, { custom: { ...s.custom, [key]: e.target.value } })}
                         placeholder="every, or 1, 15, 20-22"
+                        aria-invalid={scheduleError(i, `custom.${key}`) ? true : undefined}
+                        aria-describedby={scheduleError(i, `custom.${key}`) ? `schedule-${i}-${key}-error` : undefined}
                         className={`${inputClass} mt-1`}
                       />
+                      <FieldError id={`schedule-${i}-${key}-error`} message={scheduleError(i, `custom.${key}`)} />
                     </div>
                   ))}
+                  <FieldError id={`schedule-${i}-custom-error`} message={scheduleError(i, "custom")} className="sm:col-span-5" />
                   <p className="text-xs text-slate-500 sm:col-span-5">
                     When both days of the month and days of the week are chosen, a day matching either counts.
                   </p>
@@ -160,6 +182,7 @@ export function PolicyForm({ policy, canDelete, viewerZone }: Props) {
               </div>
             </div>
           ))}
+          <FieldError id="schedules-error" message={listError} />
           <Button
             variant="secondary"
             onClick={() =>

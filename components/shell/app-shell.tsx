@@ -46,6 +46,7 @@ export function AppShell({
         ...(can(user, { action: "audit:read" }) ? [{ href: "/audit", label: "Audit" }] : []),
         ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
         ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
+        ...(can(user, { action: "webhook:manage" }) ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
         ...(can(user, { action: "user:manage" }) ? [{ href: "/admin/users", label: "People" }] : []),
         ...(can(user, { action: "execution:configure" }) ? [{ href: "/admin/execution", label: "Execution" }] : []),
       ];

@@ -160,13 +160,17 @@ export function UpgradeNowButton({ id, target, behind }: { id: string; target: s
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Upgrade now
       </Button>
-      <Message state={state} />
+      {/* A modal dialog makes the rest of the page inert: while it is open, its answer is shown in it. */}
+      {open ? null : <Message state={state} />}
       <Dialog
         open={open}
         onClose={() => setOpen(false)}
         title="Upgrade now?"
         description={`${behind.toLocaleString("en")} member(s) are upgraded to ${target} from now on, outside the schedule, a few at a time.`}
       >
+        <div aria-live="polite" className="mb-3 empty:hidden">
+          {open ? <Message state={state} /> : null}
+        </div>
         <form action={action} className="flex justify-end gap-2">
           <input type="hidden" name="id" value={id} />
           <Button variant="ghost" onClick={() => setOpen(false)}>

@@ -1,5 +1,6 @@
 import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 import { cx } from "./cx";
+import { LengthCount } from "./length-count";
 
 export const inputClass =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 aria-[invalid=true]:ring-rose-500";
@@ -50,11 +51,24 @@ export function Field({ label, name, error, hint, className, ...input }: FramePr
   );
 }
 
-/** A labelled textarea with its hint and error next to it. */
-export function TextAreaField({ label, name, error, hint, ...rest }: FrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+/**
+ * A labelled textarea with its hint and error next to it. Its `maxLength` is said under it with a
+ * count of what is used, not handed to the browser, which would cut a longer text silently; the
+ * server refuses one with a message.
+ */
+export function TextAreaField({ label, name, error, hint, maxLength, ...rest }: FrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const counted =
+    maxLength === undefined ? (
+      hint
+    ) : (
+      <>
+        {hint ? <>{hint} </> : null}
+        <LengthCount field={`field-${name}`} max={maxLength} />
+      </>
+    );
   return (
     <FieldFrame
-      {...{ label, name, error, hint }}
+      {...{ label, name, error, hint: counted }}
       control={(a11y) => <textarea {...a11y} name={name} rows={3} {...rest} className={cx(inputClass, "mt-1")} />}
     />
   );

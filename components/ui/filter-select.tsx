@@ -30,16 +30,23 @@ export function FilterSelect({
   name,
   value,
   options,
+  fixed = false,
 }: {
   id: string;
   label: string;
   name: string;
   value?: string | number;
   options: readonly FilterOption[];
+  /**
+   * A fixed list of the app's own (the audit's actions, some fifty): every option is in the
+   * server's HTML, so the filter works before JavaScript loads. Lists from the database (teams,
+   * hundreds) keep only the chosen one there.
+   */
+  fixed?: boolean;
 }) {
   const current = value === undefined ? "" : String(value);
   const hydrated = useHydrated();
-  const shown = hydrated || options.length <= DRAWN_ON_SERVER ? options : options.filter(([v]) => v === current).slice(0, 1);
+  const shown = fixed || hydrated || options.length <= DRAWN_ON_SERVER ? options : options.filter(([v]) => v === current).slice(0, 1);
   return (
     <div>
       <label htmlFor={id} className="block text-xs font-medium text-slate-600">

@@ -13,11 +13,19 @@ import { invalid, type FormResult, formText } from "./result";
 
 export async function createFeedAction(_previous: FormResult<{ url: string }>, form: FormData): Promise<FormResult<{ url: string }>> {
   const user = await requireUser();
-  const parsed = CreateFeedSchema.safeParse({ name: formText(form, "name"), team: formText(form, "team"), resource: formText(form, "resource") });
+  const parsed = CreateFeedSchema.safeParse({
+    name: formText(form, "name"),
+    team: formText(form, "team"),
+    resource: formText(form, "resource"),
+    windows: formText(form, "windows"),
+  });
   if (!parsed.success) return invalid(parsed.error);
   const { name, ...filters } = parsed.data;
   const feed = await createFeed(user, name, filters, new Date());
-  if (!feed.ok) return { ok: false, message: feed.message };
+  if (!feed.ok)
+    return feed.code === "team" || feed.code === "resource"
+      ? { ok: false, message: "Check the highlighted fields.", fieldErrors: { [feed.code]: [feed.message] } }
+      : { ok: false, message: feed.message };
   revalidatePath("/calendar");
   return {
     ok: true,
@@ -100,6 +108,15 @@ const moveRows = (change: { moves: RuleMoveView[]; kept: RuleMoveView[] }): Rule
   }));
 };
 
+/** The rule form's input for a path of PartyRuleSchema: `qaSlots.0.start` is `qa1Start`, `businessHours.end` is `businessEnd`. */
+function ruleField(path: string): string {
+  const slot = /^(qa|production)Slots\.(\d)\.(start|end)$/.exec(path);
+  if (slot) return `${slot[1] === "qa" ? "qa" : "prod"}${Number(slot[2]) + 1}${slot[3] === "start" ? "Start" : "End"}`;
+  if (path === "businessHours.start") return "businessStart";
+  if (path === "businessHours.end") return "businessEnd";
+  return path;
+}
+
 function ruleFromForm(form: FormData) {
   const slot = (prefix: string, g: number) => ({ start: formText(form, `${prefix}${g}Start`), end: formText(form, `${prefix}${g}End`) });
   return PartyRuleSchema.safeParse({
@@ -120,7 +137,7 @@ export async function partyRuleAction(_previous: FormResult<RuleFormData>, form:
   const user = await requireUser();
   if (!can(user, { action: "party-rule:edit" })) return { ok: false, message: "Only admins can edit the party rule." };
   const parsed = ruleFromForm(form);
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalid(parsed.error, ruleField);
   const rule = ruleFromInput(parsed.data);
   const problems = partyRuleProblems(rule);
   if (problems.length) return { ok: false, message: problems.map((p) => p.message).join(" · ") };

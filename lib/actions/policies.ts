@@ -25,11 +25,8 @@ export async function savePolicyAction(_previous: FormResult<{ preview: WindowPr
     schedules,
     revision: formText(form, "revision") || undefined,
   });
-  if (!parsed.success) {
-    const result = invalid<{ preview: WindowPreview }>(parsed.error);
-    const first = parsed.error.issues[0];
-    return { ...result, message: first ? `${first.path.join(" › ") || "policy"}: ${first.message}` : result.message };
-  }
+  // Each message at its field: a schedule's under "schedules.<i>.<field>" (the form shows it there).
+  if (!parsed.success) return invalid<{ preview: WindowPreview }>(parsed.error);
   const now = new Date();
   const preview = previewWindows(toSchedules(parsed.data.schedules, now), now).map((w) => ({
     schedule: w.scheduleName,

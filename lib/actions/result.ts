@@ -8,9 +8,20 @@ export type FormResult<T = undefined> = {
   data?: T;
 };
 
-export function invalid<T>(error: z.ZodError): FormResult<T> {
-  const flat = error.flatten();
-  return { ok: false, message: "Check the highlighted fields.", fieldErrors: flat.fieldErrors as Record<string, string[] | undefined> };
+/**
+ * A refused parse as the fields to highlight. A top-level field's errors are under its name; a
+ * nested one's under its dotted path too ("schedules.0.windowHours"), or under the form field
+ * `field` names for it (the party rule's `businessHours.start` is its `businessStart` input), so a
+ * form can show every message at its field rather than a path in a banner.
+ */
+export function invalid<T>(error: z.ZodError, field: (path: string) => string = (path) => path): FormResult<T> {
+  const fieldErrors = { ...(error.flatten().fieldErrors as Record<string, string[] | undefined>) };
+  for (const issue of error.issues) {
+    if (issue.path.length < 2) continue;
+    const key = field(issue.path.map(String).join("."));
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+  }
+  return { ok: false, message: "Check the highlighted fields.", fieldErrors };
 }
 
 export const forbidden = <T>(message: string): FormResult<T> => ({ ok: false, message });

@@ -218,7 +218,13 @@ const CROSS_SITE_MESSAGE =
  * cause. Every answer carries the security headers.
  */
 export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response) {
-  return async (...args: A): Promise<Response> => withSecurityHeaders(await answer(handler, args));
+  const route = async (...args: A): Promise<Response> => {
+    const response = withSecurityHeaders(await answer(handler, args));
+    // Under the integration tests: an answer the OpenAPI document does not describe fails the test (lib/api/openapi/conformance.ts).
+    if (env().PATCHPARTY_API_CONTRACT) await (await import(/* turbopackIgnore: true */ "./openapi/conformance")).checkAnswer(route, response);
+    return response;
+  };
+  return route;
 }
 
 async function answer<A extends unknown[]>(handler: (...args: A) => Promise<Response> | Response, args: A): Promise<Response> {

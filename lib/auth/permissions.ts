@@ -45,6 +45,8 @@ export type Permission =
   // Customer notices hold customers' e-mail addresses: owners read their teams' (noticeTeams).
   | { action: "notice:read" }
   | { action: "token:manage" }
+  // Event webhooks: where the portal sends what happens (admins; their deliveries too).
+  | { action: "webhook:manage" }
   // Seeing how upgrades are executed: the executors' settings and which templates choose their own.
   | { action: "execution:configure" }
   | { action: "team:manage" }

@@ -9,27 +9,30 @@ import { env } from "../env";
 
 const VERSION = "v1";
 
-function key(purpose: "totp-secret" | "recovery-code"): Buffer {
+/** What a sealed secret is: each has its own key, so one kind's box never opens another's. */
+export type SealPurpose = "totp-secret" | "webhook-secret";
+
+function key(purpose: SealPurpose | "recovery-code"): Buffer {
   const secret = env().NEXTAUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set: second-factor secrets cannot be kept without it.");
   return Buffer.from(hkdfSync("sha256", secret, "patchparty", `patchparty ${purpose} ${VERSION}`, 32));
 }
 
-/** `plain` encrypted for `userId`'s row: "v1.<iv>.<tag>.<ciphertext>", base64url. */
-export function sealSecret(plain: string, userId: string): string {
+/** `plain` encrypted for the row `userId` (a person's, or a webhook endpoint's): "v1.<iv>.<tag>.<ciphertext>", base64url. */
+export function sealSecret(plain: string, userId: string, purpose: SealPurpose = "totp-secret"): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key("totp-secret"), iv);
+  const cipher = createCipheriv("aes-256-gcm", key(purpose), iv);
   cipher.setAAD(Buffer.from(userId));
   const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
   return [VERSION, iv, cipher.getAuthTag(), body].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
 }
 
 /** The secret sealed for `userId`, or null when it cannot be opened (another key, another row, damaged). */
-export function openSecret(sealed: string, userId: string): string | null {
+export function openSecret(sealed: string, userId: string, purpose: SealPurpose = "totp-secret"): string | null {
   const [version, iv, tag, body] = sealed.split(".");
   if (version !== VERSION || !iv || !tag || !body) return null;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key("totp-secret"), Buffer.from(iv, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", key(purpose), Buffer.from(iv, "base64url"));
     decipher.setAAD(Buffer.from(userId));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");

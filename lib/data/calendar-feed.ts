@@ -1,22 +1,29 @@
 // iCalendar (RFC 5545) feeds of the parties: one event per group slot, stable UIDs, UTC times,
-// SEQUENCE from the party, STATUS:CANCELLED when cancelled. Personal feeds are secret URLs.
+// SEQUENCE from the party, STATUS:CANCELLED when cancelled, STATUS:TENTATIVE while a production
+// party may not start (its change is not approved, or it is held). Freezes are events too, and
+// upgrade windows when the feed asks for them. Personal feeds are secret URLs.
 import "server-only";
 import ical, { ICalEventStatus } from "ical-generator";
 import { db, execute, prepared, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
 import type { CurrentUser } from "../auth/permissions";
-import { icalText, oneLine, type CalendarParty, type Freeze, type PatchGroup } from "../domain";
-import { FEEDS_PER_PERSON, type CalendarFilters } from "../validation/calendar";
+import { icalText, oneLine, partyBlockedReason, type CalendarParty, type Freeze, type PatchGroup } from "../domain";
+import { FEEDS_PER_PERSON, type CalendarFilters, type FeedFilters } from "../validation/calendar";
 import { renderedFeeds } from "../cache/stores";
 import { recordAudit } from "./audit";
 import { freezesAfter } from "./freezes";
 import { refuse, succeed, type Outcome } from "./outcome";
+import { partyChanges } from "./change-requests";
 import { listParties } from "./parties";
+import { listPolicyWindows } from "./policies";
 
 const DAY = 86_400_000;
 const KIND_TITLE = { qa: "QA Patch Party", production: "Production Patch Party" } as const;
 
-export type FeedEvent = { uid: string; party: CalendarParty; group: PatchGroup; start: Date; end: Date; note: string };
+/** `blocked`: why a production party still to come may not start (no approved change, a hold), or null. */
+export type FeedEvent = { uid: string; party: CalendarParty; group: PatchGroup; start: Date; end: Date; note: string; blocked: string | null };
+/** An upgrade window of a maintenance policy. */
+export type FeedWindow = { uid: string; policyId: string; policyName: string; scheduleName: string; start: Date; end: Date };
 
 /** The slots a filter shows, from a year ago to two years ahead. */
 export async function feedEvents(filters: CalendarFilters, now: Date): Promise<Outcome<FeedEvent[]>> {
@@ -44,13 +51,26 @@ export async function feedEvents(filters: CalendarFilters, now: Date): Promise<O
         ),
       )
     : null;
+  // A production party still to come starts only with an approved change: until then it is tentative.
+  const ahead = (p: CalendarParty) => p.kind === "production" && p.status !== "cancelled" && p.endsAt > now;
+  const changes = await partyChanges(parties.flatMap((p) => (ahead(p) && p.id ? [p.id] : [])));
+  const blockedOf = (p: CalendarParty) => (ahead(p) ? partyBlockedReason(p, (p.id ? changes.get(p.id) : null) ?? null) : null);
   const events: FeedEvent[] = [];
   for (const party of parties) {
+    const blocked = blockedOf(party);
     if (environment && party.kind !== (environment === "production" ? "production" : "qa")) continue;
     for (const slot of party.slots) {
       if (group && slot.group !== group) continue;
       if (teamGroups && !teamGroups.has(`${party.kind}:${slot.group}`)) continue;
-      events.push({ uid: `${party.tag}-${party.kind}-group-${slot.group}@patchparty`, party, group: slot.group, start: slot.startsAt, end: slot.endsAt, note });
+      events.push({
+        uid: `${party.tag}-${party.kind}-group-${slot.group}@patchparty`,
+        party,
+        group: slot.group,
+        start: slot.startsAt,
+        end: slot.endsAt,
+        note,
+        blocked,
+      });
     }
   }
   return succeed(events);
@@ -64,24 +84,75 @@ export async function feedFreezes(filters: CalendarFilters, now: Date): Promise<
   return environment ? freezes.filter((f) => f.scope === "all" || f.scope === environment) : freezes;
 }
 
+/** Upgrade windows reach this far back and ahead: weekly windows over the parties' three years would be hundreds of events. */
+const WINDOWS_BACK = 31 * DAY;
+const WINDOWS_AHEAD = 183 * DAY;
+
+/**
+ * The upgrade windows a feed shows when it asks for them (`windows`): with a team, resource or
+ * environment filter, those of the policies whose templates hold such servers (members, or nodes
+ * of member clusters); without one, every policy's. Patch groups do not apply to them.
+ */
+export async function feedWindows(filters: FeedFilters, now: Date): Promise<FeedWindow[]> {
+  if (!filters.windows) return [];
+  const scoped = Boolean(filters.team || filters.resource || filters.environment);
+  const [windows, policies] = await Promise.all([
+    listPolicyWindows(new Date(now.getTime() - WINDOWS_BACK), new Date(now.getTime() + WINDOWS_AHEAD)),
+    scoped ? policiesServing(filters) : Promise.resolve(null),
+  ]);
+  return windows
+    .filter((w) => !policies || policies.has(w.policyId))
+    .map((w) => ({
+      uid: `window-${w.policyId}-${encodeURIComponent(w.scheduleName)}-${w.start.getTime()}@patchparty`,
+      policyId: w.policyId,
+      policyName: w.policyName,
+      scheduleName: w.scheduleName,
+      start: w.start,
+      end: w.end,
+    }));
+}
+
+/** The policies whose templates hold servers of the filter's team, resource and environment: one statement. */
+async function policiesServing(filters: FeedFilters): Promise<Set<string>> {
+  let query = qb
+    .selectFrom("Template as t")
+    .innerJoin("TemplateMember as m", "m.templateId", "t.id")
+    .innerJoin("Resource as r", (join) => join.on((eb) => eb.or([eb("r.id", "=", eb.ref("m.resourceId")), eb("r.clusterId", "=", eb.ref("m.clusterId"))])))
+    .innerJoin("Team as team", "team.id", "r.teamId")
+    .select("t.policyId")
+    .distinct();
+  if (filters.team) query = query.where("team.slug", "=", filters.team);
+  if (filters.resource) query = query.where("r.name", "=", filters.resource);
+  if (filters.environment) query = query.where("r.environment", "=", filters.environment === "production" ? "PRODUCTION" : "NON_PRODUCTION");
+  return new Set((await execute(query)).map((r) => r.policyId));
+}
+
 /**
  * The feed as iCalendar text, kept for the minute by its content (lib/cache/stores.ts): calendar
  * clients poll, and ical-generator's line folding costs more than everything else a feed does.
  * DTSTAMP is the minute the feed was rendered.
  */
-export function renderCalendar(events: FeedEvent[], baseUrl: string, now: Date, name = "PatchParty", freezes: readonly Freeze[] = []): string {
+export function renderCalendar(
+  events: FeedEvent[],
+  baseUrl: string,
+  now: Date,
+  name = "PatchParty",
+  freezes: readonly Freeze[] = [],
+  windows: readonly FeedWindow[] = [],
+): string {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const key = JSON.stringify([
     minute.getTime(),
     baseUrl,
     name,
-    events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note]),
+    events.map((e) => [e.uid, e.party.sequence, e.party.status, e.party.tag, e.start.getTime(), e.end.getTime(), e.note, e.blocked]),
     freezes.map((f) => [f.id, f.name, f.reason, f.startsAt.getTime(), f.endsAt.getTime()]),
+    windows.map((w) => [w.uid, w.policyName, w.scheduleName, w.end.getTime()]),
   ]);
-  return renderedFeeds.remember(key, () => renderUncached(events, baseUrl, minute, name, freezes));
+  return renderedFeeds.remember(key, () => renderUncached(events, baseUrl, minute, name, freezes, windows));
 }
 
-function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string, freezes: readonly Freeze[]): string {
+function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: string, freezes: readonly Freeze[], windows: readonly FeedWindow[]): string {
   // ical-generator writes the calendar's name unescaped (event fields it escapes itself).
   const calendar = ical({ name: icalText(name), prodId: { company: "PatchParty", product: "Patch calendar", language: "EN" }, ttl: 3600 });
   for (const e of events) {
@@ -91,9 +162,15 @@ function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: s
       end: e.end,
       stamp: now,
       sequence: e.party.sequence,
-      status: e.party.status === "cancelled" ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      summary: `${KIND_TITLE[e.party.kind]} ${e.party.tag} — group ${e.group}${e.party.status === "cancelled" ? " (cancelled)" : ""}`,
-      description: [`Patch group ${e.group} is patched and rebooted in this slot: service is interrupted.`, e.note].filter(Boolean).join("\n"),
+      status: e.party.status === "cancelled" ? ICalEventStatus.CANCELLED : e.blocked ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
+      summary: `${KIND_TITLE[e.party.kind]} ${e.party.tag} — group ${e.group}${e.party.status === "cancelled" ? " (cancelled)" : e.blocked ? " (not confirmed)" : ""}`,
+      description: [
+        `Patch group ${e.group} is patched and rebooted in this slot: service is interrupted.`,
+        e.party.status !== "cancelled" && e.blocked ? `Not confirmed yet: ${e.blocked}` : "",
+        e.note,
+      ]
+        .filter(Boolean)
+        .join("\n"),
       url: `${baseUrl}/parties/${e.party.tag}/${e.party.kind}`,
     });
   }
@@ -108,10 +185,21 @@ function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: s
       url: `${baseUrl}/freezes`,
     });
   }
+  for (const w of windows) {
+    calendar.createEvent({
+      id: w.uid,
+      start: w.start,
+      end: w.end,
+      stamp: now,
+      summary: `Upgrade window: ${w.policyName} — ${w.scheduleName}`,
+      description: `Fleets on the maintenance policy ${w.policyName} may be upgraded in this window (${w.scheduleName}).`,
+      url: `${baseUrl}/policies/${w.policyId}`,
+    });
+  }
   return calendar.toString();
 }
 
-export type FeedRecord = { id: string; userId: string; name: string; filters: CalendarFilters };
+export type FeedRecord = { id: string; userId: string; name: string; filters: FeedFilters };
 
 export async function findFeed(secret: string): Promise<FeedRecord | null> {
   if (secret.length > 200) return null;
@@ -120,7 +208,7 @@ export async function findFeed(secret: string): Promise<FeedRecord | null> {
     select: { id: true, userId: true, name: true, filters: true, revokedAt: true },
   });
   // A name stored before names were checked may hold line breaks: it is shown on one line.
-  return feed && !feed.revokedAt ? { id: feed.id, userId: feed.userId, name: oneLine(feed.name), filters: feed.filters as CalendarFilters } : null;
+  return feed && !feed.revokedAt ? { id: feed.id, userId: feed.userId, name: oneLine(feed.name), filters: feed.filters as FeedFilters } : null;
 }
 
 /**
@@ -130,12 +218,19 @@ export async function findFeed(secret: string): Promise<FeedRecord | null> {
 export async function createFeed(
   user: CurrentUser,
   name: string,
-  filters: CalendarFilters,
+  filters: FeedFilters,
   now: Date,
 ): Promise<Outcome<{ id: string; name: string; secret: string }>> {
   const { secret, hash, prefix } = newTokenSecret();
   return db.$transaction(async (tx) => {
     await execute(qb.selectFrom("User").select("id").where("id", "=", user.id).forUpdate(), tx);
+    // An address for a team or resource that does not exist would only ever answer 404: refused here, by field.
+    const [team, resource] = await Promise.all([
+      filters.team ? tx.team.findUnique({ where: { slug: filters.team }, select: { id: true } }) : true,
+      filters.resource ? tx.resource.findUnique({ where: { name: filters.resource }, select: { id: true } }) : true,
+    ]);
+    if (!team) return refuse(400, "team", `No team has the short name ${filters.team}.`);
+    if (!resource) return refuse(400, "resource", `No resource is named ${filters.resource}.`);
     const active = await tx.calendarFeed.count({ where: { userId: user.id, revokedAt: null } });
     if (active >= FEEDS_PER_PERSON) {
       return refuse(

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { db, execute, qb } from "../db";
 import { driftNote, windowDrift, type BoundWindow } from "../domain";
 import { recordAudit } from "./audit";
+import { changeData, recordEvent } from "./webhooks";
 
 type Tx = Prisma.TransactionClient;
 type Actor = { id: string | null; label: string };
@@ -165,26 +166,57 @@ async function rebind(tx: Tx, change: OpenChange, current: BoundWindow | null, a
     reason: note,
     at: now,
   });
-  await tellApprovers(tx, { id: change.id, title: change.title, revision: change.revision + 1 }, note, now);
+  await tellApprovers(
+    tx,
+    { id: change.id, title: change.title, revision: change.revision + 1 },
+    {
+      subject: `Decide again: ${change.title}`,
+      body: `Hello,\n\nthe change "${change.title}" was approved, but since then: ${note}\n\nIt waits for your decision: /changes/${change.id}`,
+      by: actor.label,
+      reason: note,
+    },
+    now,
+  );
   return true;
 }
 
-/** An e-mail to every approver: a change waits for them again (sent by the notice worker). */
-async function tellApprovers(tx: Tx, change: { id: string; title: string; revision: number }, note: string, now: Date) {
-  const approvers = await tx.user.findMany({ where: { role: "APPROVER" }, select: { email: true }, orderBy: { email: "asc" } });
-  if (approvers.length === 0) return;
-  await tx.notification.createMany({
-    skipDuplicates: true,
-    data: approvers.map((a) => ({
-      dedupeKey: `change:${change.id}:review:${change.revision}:${a.email}`,
-      kind: "change-review",
-      recipient: a.email,
-      subject: `Decide again: ${change.title}`,
-      body: `Hello,\n\nthe change "${change.title}" was approved, but since then: ${note}\n\nIt waits for your decision: /changes/${change.id}`,
-      createdAt: now,
-      nextAttemptAt: now,
-    })),
-  });
+/**
+ * A change waits for the approvers (submitted, or back to them after what was approved moved):
+ * an e-mail to each (sent by the notice worker) and the `change.submitted` event, in the
+ * caller's transaction. The one way approvers are told.
+ */
+export async function tellApprovers(
+  tx: Tx,
+  change: { id: string; title: string; revision: number },
+  message: { subject: string; body: string; by: string; reason?: string },
+  now: Date,
+) {
+  const [approvers, subject] = await Promise.all([
+    tx.user.findMany({ where: { role: "APPROVER" }, select: { email: true }, orderBy: { email: "asc" } }),
+    tx.changeRequest.findUniqueOrThrow({
+      where: { id: change.id },
+      select: { state: true, party: { select: { tag: true, kind: true } }, template: { select: { id: true, name: true } } },
+    }),
+  ]);
+  if (approvers.length > 0)
+    await tx.notification.createMany({
+      skipDuplicates: true,
+      data: approvers.map((a) => ({
+        dedupeKey: `change:${change.id}:review:${change.revision}:${a.email}`,
+        kind: "change-review",
+        recipient: a.email,
+        subject: message.subject,
+        body: message.body,
+        createdAt: now,
+        nextAttemptAt: now,
+      })),
+    });
+  await recordEvent(
+    tx,
+    "change.submitted",
+    { change: changeData({ ...change, ...subject }), by: message.by, ...(message.reason ? { reason: message.reason } : {}) },
+    now,
+  );
 }
 
 export type ScopeDrift = { group: number; approved: number; now: number; added: string[]; addedCount: number; removed: string[]; removedCount: number };

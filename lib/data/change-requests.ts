@@ -17,7 +17,8 @@ import {
 } from "../domain";
 import type { ChangeEdit } from "../validation/changes";
 import { recordAudit } from "./audit";
-import { bindApproval } from "./change-binding";
+import { bindApproval, tellApprovers } from "./change-binding";
+import { changeData, portalUrl, recordEvent } from "./webhooks";
 import { cutPage, NEWEST_FIRST, newestFirstAfter } from "./keyset";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { toStoredParty } from "./parties";
@@ -271,6 +272,29 @@ export async function decideChange(
     });
     // What is approved is bound: its window, a party's slots and the resources in scope now.
     if (action === "approve") await bindApproval(tx, change, window!);
+    if (action === "submit")
+      await tellApprovers(
+        tx,
+        { id, title: change.title, revision: change.revision + 1 },
+        {
+          subject: `Decide: ${change.title}`,
+          body: `Hello,\n\n${user.name || user.email} submitted the change "${change.title}". It waits for your decision: ${portalUrl(`/changes/${id}`)}`,
+          by: user.email,
+        },
+        now,
+      );
+    if (deciding) {
+      const subject = await tx.changeRequest.findUniqueOrThrow({
+        where: { id },
+        select: { party: { select: { tag: true, kind: true } }, template: { select: { id: true, name: true } } },
+      });
+      await recordEvent(
+        tx,
+        action === "approve" ? "change.approved" : "change.rejected",
+        { change: changeData({ id, title: change.title, state: step.state, ...subject }), by: user.email, comment: input.comment ?? null },
+        now,
+      );
+    }
     await recordAudit(tx, {
       actor: actorOf(user),
       action: `change.${action}`,

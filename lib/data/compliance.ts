@@ -4,7 +4,9 @@ import "server-only";
 import { expressionBuilder, sql, type Expression } from "kysely";
 import { db, execute, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
+import { writeCsv } from "./csv";
 import { longExclusions } from "./exclusion-report";
+import { complianceTrend as trendOf, trendQuarters, type ComplianceTrend, type TrendCounts } from "../domain/compliance-trend";
 
 export type TeamShare = ComplianceFigures["shares"][number];
 
@@ -108,3 +110,89 @@ export async function complianceFigures(now: Date, options: { teamIds?: string[]
   };
 }
 export type ComplianceFigures = Awaited<ReturnType<typeof complianceFigures>>;
+
+/**
+ * Share patched per quarter over the last eight, per environment: each party that is over (not
+ * cancelled) with the resources of its environment that existed when it ended, and how many of
+ * them it patched. One statement: two counts per party, each answered from an index
+ * (PatchOutcome's partyId, status), whatever the fleet size.
+ */
+export async function complianceTrend(now: Date, options: { teamIds?: string[]; timeZone?: string } = {}): Promise<ComplianceTrend> {
+  const quarters = trendQuarters(now, options.timeZone);
+  const teamIds = options.teamIds ?? null;
+  const rows = await execute(
+    qb
+      .selectFrom("Party as p")
+      .select((eb) => [
+        "p.tag",
+        "p.kind",
+        eb
+          .selectFrom("Resource as r")
+          .select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("n"))
+          .whereRef("r.createdAt", "<=", "p.endsAt")
+          .where((eb) =>
+            eb.or([
+              eb.and([eb("p.kind", "=", "PRODUCTION"), eb("r.environment", "=", "PRODUCTION")]),
+              eb.and([eb("p.kind", "=", "QA"), eb("r.environment", "=", "NON_PRODUCTION")]),
+            ]),
+          )
+          .where((eb) => ofTeams(eb.ref("r.teamId"), teamIds))
+          .as("resources"),
+        eb
+          .selectFrom("PatchOutcome as o")
+          .innerJoin("Resource as r", "r.id", "o.resourceId")
+          .select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("n"))
+          .whereRef("o.partyId", "=", "p.id")
+          .where("o.status", "=", "PATCHED")
+          .whereRef("r.createdAt", "<=", "p.endsAt")
+          .where((eb) => ofTeams(eb.ref("r.teamId"), teamIds))
+          .as("patched"),
+      ])
+      .where((eb) => eb("p.tag", "=", eb.fn.any(eb.val(quarters))))
+      .where("p.status", "!=", "CANCELLED")
+      .where("p.endsAt", "<=", now),
+  );
+  const counts: TrendCounts[] = rows.map((r) => ({
+    tag: r.tag,
+    environment: r.kind === "PRODUCTION" ? "production" : "non-production",
+    resources: r.resources ?? 0,
+    patched: r.patched ?? 0,
+  }));
+  return trendOf(counts, quarters);
+}
+
+export const COMPLIANCE_CSV_COLUMNS = ["section", "quarter", "team", "environment", "resources", "patched", "share"] as const;
+
+/**
+ * The dashboard's figures as CSV: a `by-team` row per team and environment (the latest party of
+ * that environment), then a `trend` row per quarter and environment. A few hundred rows at most:
+ * aggregates, read at once.
+ */
+export async function* exportComplianceCsv(now: Date): AsyncGenerator<string> {
+  const [figures, trend] = await Promise.all([complianceFigures(now), complianceTrend(now)]);
+  const share = (patched: number, resources: number) => (resources ? Math.round((patched / resources) * 10_000) / 10_000 : null);
+  const env = (e: string) => (e === "PRODUCTION" ? "production" : "non-production");
+  yield writeCsv([
+    COMPLIANCE_CSV_COLUMNS,
+    ...figures.shares.map((s) => [
+      "by-team",
+      s.environment === "PRODUCTION" ? figures.quarters.production : figures.quarters.nonProduction,
+      s.team,
+      env(s.environment),
+      s.resources,
+      s.patched,
+      share(s.patched, s.resources),
+    ]),
+    ...(["production", "non-production"] as const).flatMap((environment) =>
+      (environment === "production" ? trend.production : trend.nonProduction).map((p) => [
+        "trend",
+        p.quarter,
+        null,
+        environment,
+        p.resources,
+        p.patched,
+        p.share === null ? null : Math.round(p.share * 10_000) / 10_000,
+      ]),
+    ),
+  ]);
+}

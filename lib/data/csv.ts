@@ -1,7 +1,9 @@
 // Uploaded CSV files (the resource import, manual outcomes): read one way, with each record's line
 // number and the header's names trimmed and in lower case, so that errors name a line and a column.
+// Exports (resources, audit, compliance, a party's outcomes) are written one way too: `writeCsv`.
 import "server-only";
 import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 
 /** A problem in an uploaded file: its line, the column ("" for the whole line), and what is wrong. */
 export type CsvError = { line: number; column: string; message: string };
@@ -30,3 +32,21 @@ export function readCsv(csv: string, { shortRows = false } = {}): { header: stri
     : (csv.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim().toLowerCase().replace(/^"|"$/g, ""));
   return { header, records };
 }
+
+export type CsvValue = string | number | boolean | Date | null | undefined;
+
+/**
+ * A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage
+ * return: OWASP's "CSV injection") gets a leading apostrophe, so a reason typed as `=HYPERLINK(…)`
+ * is shown as text. Numbers stay numbers; dates are ISO-8601 UTC; null is an empty cell.
+ */
+export function csvCell(value: CsvValue): string | number {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** Rows (the header first, if any) as CSV text, each cell through `csvCell`. */
+export const writeCsv = (rows: readonly (readonly CsvValue[])[]): string => stringify(rows.map((row) => row.map(csvCell)));

@@ -4,6 +4,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { sql, type NotNull } from "kysely";
 import { db, execute, qb } from "../db";
+import { portalUrl, recordEvents } from "./webhooks";
 import type { PartyKind as DbPartyKind } from "../database/generated/kysely";
 import type { PartyKind } from "../domain";
 
@@ -72,6 +73,7 @@ export const REMINDER_DAYS = 3;
  * from it (one per owner and party; the dedupe key makes a second run record nothing).
  */
 export async function planExclusionReminders(now: Date): Promise<number> {
+  await planExpiringExclusionEvents(now);
   const parties = await db.party.findMany({
     where: { status: "PLANNED", startsAt: { gt: now, lte: new Date(now.getTime() + REMINDER_DAYS * 86_400_000) } },
     select: { id: true, tag: true, kind: true, startsAt: true, endsAt: true, sequence: true },
@@ -117,4 +119,46 @@ export async function planExclusionReminders(now: Date): Promise<number> {
     recorded += count;
   }
   return recorded;
+}
+
+/**
+ * The `exclusion.expiring` event of each exclusion that ends within REMINDER_DAYS: once per
+ * resource and expiry (the event's id), however often this runs; a new expiry is a new event.
+ */
+export async function planExpiringExclusionEvents(now: Date): Promise<number> {
+  const ending = await execute(
+    qb
+      .selectFrom("Resource as r")
+      .innerJoin("Team as t", "t.id", "r.teamId")
+      .leftJoin("User as u", "u.id", "r.excludedById")
+      .select(["r.id", "r.name", "r.environment", "r.exclusionReason", "r.exclusionUntil", "r.excludedAt", "t.name as team", "u.email as excludedBy"])
+      .where("r.excluded", "=", true)
+      .where("r.exclusionUntil", ">", now)
+      .where("r.exclusionUntil", "<=", new Date(now.getTime() + REMINDER_DAYS * 86_400_000))
+      .orderBy("r.exclusionUntil")
+      .limit(5000),
+  );
+  if (ending.length === 0) return 0;
+  return db.$transaction((tx) =>
+    recordEvents(
+      tx,
+      ending.map((r) => ({
+        type: "exclusion.expiring" as const,
+        id: `exclusion-expiring_${r.id}_${r.exclusionUntil!.getTime()}`,
+        data: {
+          resource: {
+            name: r.name,
+            team: r.team,
+            environment: r.environment === "PRODUCTION" ? "production" : "non-production",
+            url: portalUrl(`/resources/${encodeURIComponent(r.name)}`),
+          },
+          until: r.exclusionUntil!.toISOString(),
+          reason: r.exclusionReason,
+          excludedAt: r.excludedAt?.toISOString() ?? null,
+          excludedBy: r.excludedBy,
+        },
+      })),
+      now,
+    ),
+  );
 }

@@ -14,6 +14,7 @@ import { can, type CurrentUser } from "../auth/permissions";
 import type { EXECUTION_STATES, ExecutionReportInput } from "../validation/executions";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
+import { portalUrl, recordEvents } from "./webhooks";
 
 type Tx = Prisma.TransactionClient;
 
@@ -224,8 +225,38 @@ export async function settleDue(tx: Tx, which: string[] | { partyRunId: string }
             ]),
           ]),
         ]),
-      ),
+      )
+      .returning(["e.key", "e.state"]),
     tx,
+  ).then((rows) => executionsFailed(tx, rows.filter((r) => r.state === "FAILED").map((r) => r.key), now));
+}
+
+/**
+ * The `execution.failed` event of each of `keys` (executions that have just failed), in the
+ * transaction that failed them. Every write of a final state in this module calls it.
+ */
+async function executionsFailed(tx: Tx, keys: string[], now: Date) {
+  if (keys.length === 0) return;
+  const rows = await tx.execution.findMany({ where: { key: { in: keys } }, select: SUMMARY_FIELDS, orderBy: { key: "asc" } });
+  await recordEvents(
+    tx,
+    rows.map(summary).map((e) => ({
+      type: "execution.failed" as const,
+      data: {
+        execution: {
+          key: e.key,
+          executor: e.executor,
+          member: e.memberName,
+          resource: e.resource?.name ?? null,
+          party: e.party,
+          template: e.template,
+          message: e.message,
+          finishedAt: e.finishedAt?.toISOString() ?? null,
+          url: portalUrl(`/api/v1/executions/${encodeURIComponent(e.key)}`),
+        },
+      },
+    })),
+    now,
   );
 }
 
@@ -268,6 +299,8 @@ export async function reportExecution(
       .returning("key"),
     client,
   );
+  // Outside a transaction (an automation's report) the event is recorded just after: the failure stands either way.
+  if (updated.length && state === "FAILED") await executionsFailed(client ?? db, [key], now);
   if (updated.length) return { ok: true };
   const exists = await (client ?? db).execution.findUnique({ where: { key }, select: { state: true } });
   if (!exists) return { ok: false, status: 404, message: `No execution has the key "${key}".` };
@@ -546,8 +579,9 @@ export async function reportExecutions(tx: Tx, reports: FinalReport[], reportedB
       }))
       .whereRef("e.key", "=", "v.key")
       .where("e.state", "in", ["QUEUED", "RUNNING"])
-      .returning("e.key"),
+      .returning(["e.key", "e.state"]),
     tx,
   );
+  await executionsFailed(tx, rows.filter((r) => r.state === "FAILED").map((r) => r.key), now);
   return rows.map((r) => r.key);
 }

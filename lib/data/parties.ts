@@ -18,6 +18,7 @@ import {
 import { keptPartiesOfQuarter, partiesAndRule } from "../cache/stores";
 import { recordAudit, type Actor } from "./audit";
 import { rebindPartyChanges } from "./change-binding";
+import { partyData, recordEvents, type NewEvent } from "./webhooks";
 import { getPartyRule } from "./party-rule";
 import { fleetCounts } from "./fleet";
 
@@ -134,6 +135,7 @@ export async function applyGeneration(
   now: Date,
   reason = "The party rule changed",
 ) {
+  const events: NewEvent[] = [];
   for (const party of plan.create) {
     const created = await tx.party.create({
       data: {
@@ -156,6 +158,8 @@ export async function applyGeneration(
       entityLabel: `${party.tag} ${party.kind}`,
       after: { localDate: party.localDate, startsAt: party.startsAt.toISOString(), endsAt: party.endsAt.toISOString() },
     });
+    // A party of the past (a first generation's history) was never "scheduled" for anyone.
+    if (party.endsAt > now) events.push({ type: "party.scheduled", data: { party: partyData(party) } });
   }
   for (const move of plan.move) {
     const before = stored.find((p) => p.id === move.id);
@@ -181,7 +185,16 @@ export async function applyGeneration(
       after: { localDate: move.party.localDate, startsAt: move.party.startsAt.toISOString() },
       reason,
     });
+    events.push({
+      type: "party.moved",
+      data: {
+        party: partyData(move.party),
+        from: before ? { startsAt: before.startsAt.toISOString(), endsAt: before.endsAt.toISOString() } : null,
+        reason,
+      },
+    });
   }
+  await recordEvents(tx, events, now);
   // A moved party's approved change no longer holds (issue 16): back to an approver.
   await rebindPartyChanges(
     tx,

@@ -22,6 +22,7 @@ import {
 import type { PartyRuleInput } from "../validation/party-rule";
 import { recordAudit } from "./audit";
 import { rebindPartyChanges } from "./change-binding";
+import { partyData, recordEvent } from "./webhooks";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { getParty } from "./party-detail";
 import { getPartyRule, ruleToRow } from "./party-rule";
@@ -249,6 +250,16 @@ export async function moveParty(
       reason: input.reason,
       at: now,
     });
+    await recordEvent(
+      tx,
+      "party.moved",
+      {
+        party: partyData({ ...moved, kind }),
+        from: { startsAt: party.startsAt.toISOString(), endsAt: party.endsAt.toISOString() },
+        reason: input.reason,
+      },
+      now,
+    );
   });
   return succeed(moved);
 }
@@ -284,6 +295,7 @@ export async function cancelParty(user: CurrentUser, tag: string, kind: PartyKin
       reason,
       at: now,
     });
+    await recordEvent(tx, "party.cancelled", { party: partyData({ ...party, kind }), reason }, now);
   });
   return succeed(null);
 }

@@ -3,13 +3,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
-import { stringify } from "csv-stringify/sync";
 import { sql, type InferResult } from "kysely";
 import { db, execute, qb, unnest } from "../db";
-import { readCsv, type CsvError } from "./csv";
+import { readCsv, writeCsv, type CsvError } from "./csv";
 import type { CurrentUser } from "../auth/permissions";
 import { clusterGroupViolations, describeViolation, type PatchGroup } from "../domain";
-import { CSV_COLUMNS, CsvRowSchema, REQUIRED_COLUMNS, type CsvRow } from "../validation/resource-csv";
+import { CSV_COLUMNS, CsvRowSchema, EXPORT_ONLY_COLUMNS, REQUIRED_COLUMNS, type CsvRow } from "../validation/resource-csv";
 import { ENVIRONMENTS, KINDS, type ResourceFilters } from "../validation/resources";
 import { recordAudit } from "./audit";
 
@@ -21,9 +20,9 @@ const APPLY_BATCH = 1_000;
 const kindSlug = (db: string) => Object.entries(KINDS).find(([, v]) => v === db)?.[0] ?? db;
 const envSlug = (db: string) => (db === "PRODUCTION" ? "production" : "non-production");
 
-/** The matching inventory as CSV, in name order, a batch at a time. */
+/** The matching inventory as CSV, in name order, a batch at a time (keyset on the name). */
 export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenerator<string> {
-  yield stringify([CSV_COLUMNS as unknown as string[]]);
+  yield writeCsv([[...CSV_COLUMNS, ...EXPORT_ONLY_COLUMNS]]);
   let after: string | null = null;
   for (;;) {
     let query = qb
@@ -43,12 +42,18 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
         "r.address",
         "r.sshPort",
         "r.sshUser",
+        "r.excluded",
+        "r.exclusionReason",
+        "r.exclusionUntil",
+        "r.lastPatchedAt",
+        "r.lastPatchTag",
+        "r.lastOutcome",
       ])
       .where(resourceFilter(filters));
     if (after !== null) query = query.where("r.name", ">", after);
     const rows = await execute(query.orderBy("r.name").limit(EXPORT_BATCH));
     if (rows.length === 0) return;
-    yield stringify(
+    yield writeCsv(
       rows.map((r) => [
         r.name,
         kindSlug(r.kind),
@@ -61,6 +66,12 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
         r.address ?? "",
         r.sshPort ?? "",
         r.sshUser ?? "",
+        r.excluded,
+        r.exclusionReason,
+        r.exclusionUntil,
+        r.lastPatchedAt,
+        r.lastPatchTag,
+        r.lastOutcome?.toLowerCase(),
       ]),
     );
     after = rows[rows.length - 1]?.name ?? null;
@@ -81,7 +92,7 @@ export async function checkImport(csv: string): Promise<ImportPlan> {
   if ("error" in read) return { rows: [], errors: [read.error] };
   const { header, records } = read;
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  const unknown = header.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
+  const unknown = header.filter((c) => !([...CSV_COLUMNS, ...EXPORT_ONLY_COLUMNS] as readonly string[]).includes(c));
   if (missing.length || unknown.length) {
     return {
       rows: [],

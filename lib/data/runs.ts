@@ -8,6 +8,7 @@ import { can, type CurrentUser } from "../auth/permissions";
 import { canarySize, slotLabel, templateState, type TemplateStateName } from "../domain";
 import { recordAudit, SCHEDULER, type Actor } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
+import { partyData, recordEvent, templateData } from "./webhooks";
 
 type Tx = Prisma.TransactionClient;
 
@@ -67,6 +68,18 @@ export async function openTemplateRun(tx: Tx, { template, window, forced, audit 
     after: { version: run.version, ...audit.after },
     at: now,
   });
+  await recordEvent(
+    tx,
+    "upgrade.started",
+    {
+      template: templateData(template),
+      version: run.version,
+      window: { startsAt: run.windowStart.toISOString(), endsAt: run.windowEnd.toISOString() },
+      forced,
+      members: offTarget,
+    },
+    now,
+  );
   return run;
 }
 
@@ -105,6 +118,12 @@ export async function closeTemplateRun(
     reason: behind === 0 ? null : `${behind} member(s) are not on ${run.version} when the ${run.forced ? '"Upgrade now" run' : "window"} ended.`,
     at: now,
   });
+  await recordEvent(
+    tx,
+    behind === 0 ? "upgrade.completed" : "upgrade.partially_applied",
+    { template: templateData(template), version: run.version, behind },
+    now,
+  );
   return state;
 }
 
@@ -186,7 +205,12 @@ export async function lockSlotRun(tx: Tx, slot: { partyId: string; group: number
 
 /** Stops a slot's run from starting resources (what is in flight finishes) until an admin resumes it. */
 export async function haltSlotRun(tx: Tx, run: { id: string }, slot: { partyId: string; label: string }, reason: string, now: Date) {
-  await tx.partyRun.update({ where: { id: run.id }, data: { state: "HALTED", haltReason: reason } });
+  const halted = await tx.partyRun.update({
+    where: { id: run.id },
+    data: { state: "HALTED", haltReason: reason },
+    select: { group: true, party: { select: { tag: true, kind: true, startsAt: true, endsAt: true } } },
+  });
+  await recordEvent(tx, "slot.halted", { party: partyData(halted.party), group: halted.group, reason }, now);
   await recordAudit(tx, {
     actor: SCHEDULER,
     action: "party.slot-halted",

@@ -15,6 +15,7 @@ import { runAnsibleExecutions } from "../rollout/ansible";
 import { planExclusionReminders } from "../data/exclusion-report";
 import { deliverNotices, planNotices, planTemplateNotices } from "../data/notifications";
 import { mailTransportFromEnv } from "../notify/mailer";
+import { deliverEventWebhooks, DELIVER_TASK } from "../data/webhooks";
 
 const DAY = 86_400_000;
 
@@ -40,6 +41,17 @@ export const taskList: TaskList = {
     const key = (payload as { key?: unknown } | null)?.key;
     if (typeof key !== "string") throw new Error("deliver_webhook: the payload names no execution key");
     await deliverWebhook(key, helpers.job.attempts, helpers.job.max_attempts);
+  },
+  /** Event webhooks (lib/data/webhooks.ts): sends what is due, and comes back when the next retry is. */
+  async deliver_event_webhooks(_payload, helpers) {
+    const now = new Date();
+    const r = await deliverEventWebhooks(now);
+    if (r.delivered || r.retrying || r.failed || r.paused)
+      helpers.logger.info(`Webhooks: ${r.delivered} delivered, ${r.retrying} to retry, ${r.failed} failed, ${r.paused} endpoint(s) paused`);
+    if (r.nextDueAt) {
+      const runAt = new Date(Math.max(r.nextDueAt.getTime(), now.getTime() + 1000));
+      await helpers.addJob(DELIVER_TASK, {}, { jobKey: DELIVER_TASK, runAt });
+    }
   },
   /** One member's upgrade over SSH (lib/rollout/ssh.ts); never retried (max_attempts 1). */
   async execute_ssh(payload) {
@@ -86,4 +98,6 @@ export const crontab = [
   "17 3 * * * generate_parties ?fill=2d",
   "* * * * * rollout_tick",
   "* * * * * send_notices",
+  // Deliveries are asked for as they are recorded; the minute's run is the safety net.
+  "* * * * * deliver_event_webhooks",
 ].join("\n");

@@ -31,6 +31,7 @@ import { settleDue } from "../data/executions";
 import { onlyExecutor, type Executor, type Executors } from "./executor";
 import { oneNodePerCluster } from "./engine";
 import { haltSlotRun, lockSlotRun } from "../data/runs";
+import { partyData, recordEvent } from "../data/webhooks";
 
 type Tx = Prisma.TransactionClient;
 
@@ -440,9 +441,16 @@ async function finishPatches(tx: Tx, runId: string, slot: Slot, tag: string, now
 
 /** RUNNING while a slot's run is open; COMPLETED once the party is over and no run is open. */
 async function settlePartyStatus(partyId: string, now: Date) {
-  const party = await db.party.findUnique({ where: { id: partyId }, select: { status: true, endsAt: true } });
+  const party = await db.party.findUnique({ where: { id: partyId }, select: { tag: true, kind: true, startsAt: true, endsAt: true, status: true } });
   if (!party || party.status === "CANCELLED") return;
   const open = await db.partyRun.count({ where: { partyId, state: { in: ["RUNNING", "HALTED"] } } });
   const status = open > 0 ? "RUNNING" : now >= party.endsAt ? "COMPLETED" : party.status;
-  if (status !== party.status) await db.party.update({ where: { id: partyId }, data: { status } });
+  if (status === party.status) return;
+  await db.$transaction(async (tx) => {
+    // From the status read above only: of two workers settling it at once, one tells.
+    const { count } = await tx.party.updateMany({ where: { id: partyId, status: party.status }, data: { status } });
+    if (count === 0) return;
+    const event = status === "RUNNING" ? "party.started" : status === "COMPLETED" ? "party.completed" : null;
+    if (event) await recordEvent(tx, event, { party: partyData(party) }, now);
+  });
 }

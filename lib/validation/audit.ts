@@ -75,6 +75,9 @@ export const AuditQuerySchema = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
+/** GET /api/v1/audit.csv: the page's filters (no cursor: the export holds every match); unknown parameters are refused. */
+export const AuditExportQuerySchema = AuditQuerySchema.omit({ cursor: true }).strict();
+
 /** Lenient parse for page URLs: a bad value is dropped, not an error page. */
 export function auditQueryFromSearchParams(params: Record<string, string | string[] | undefined>): AuditQuery {
   const clean: Record<string, string> = {};

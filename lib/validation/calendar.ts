@@ -11,7 +11,17 @@ export const CalendarFiltersSchema = z.object({
 });
 export type CalendarFilters = z.infer<typeof CalendarFiltersSchema>;
 
+/** `windows=1` adds the maintenance policies' upgrade windows to a feed. */
+export const FeedWindowsSchema = z
+  .enum(["0", "1"], { error: "must be 1 (with upgrade windows) or 0" })
+  .transform((v) => v === "1")
+  .optional();
+
+/** What a feed (the .ics download, a subscribe address) shows: the calendar's filters, and whether upgrade windows are in it. */
+export type FeedFilters = CalendarFilters & { windows?: boolean };
+
 export const CalendarQuerySchema = CalendarFiltersSchema.extend({
+  windows: FeedWindowsSchema,
   key: z.string().max(200).optional(),
 }).strict();
 
@@ -28,4 +38,9 @@ export const CreateFeedSchema = z.object({
     .refine((name) => !hasControlCharacters(name), "Give the address a name on one line, without control characters (tabs, line breaks)."),
   team: optionalText(100),
   resource: optionalText(200),
+  // The form's tick box: "on" when ticked.
+  windows: z
+    .enum(["on"], { error: "Tick the box or leave it empty." })
+    .optional()
+    .transform((v) => (v === "on" ? true : undefined)),
 });

@@ -47,6 +47,12 @@ export const ChangeListQuerySchema = z.object({
 });
 
 export const NotificationQuerySchema = z.object({
-  state: z.enum(["PENDING", "SENDING", "SENT", "FAILED"], { error: "state is one of PENDING, SENDING, SENT, FAILED" }).optional(),
+  // Lower case as the API's other enums are; upper case (the page's links) still works.
+  state: z
+    .preprocess(
+      (v) => (typeof v === "string" ? v.toUpperCase() : v),
+      z.enum(["PENDING", "SENDING", "SENT", "FAILED"], { error: "must be one of pending, sending, sent, failed" }),
+    )
+    .optional(),
   cursor: NewestFirstCursorSchema,
 });

@@ -1,10 +1,17 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 
-/** A calendar day "YYYY-MM-DD" that exists, as the UTC midnight it starts at. */
+/** The shape of a calendar day, "YYYY-MM-DD", whether or not that day exists. */
+export const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A calendar day "YYYY-MM-DD" that exists, as the UTC midnight it starts at. The one reader of a
+ * day: a well-formed day that does not exist (2027-02-30) is "not a real calendar date", not
+ * "must be a date".
+ */
 export const IsoDateSchema = z
   .string({ error: "must be a date (YYYY-MM-DD)" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)")
+  .regex(ISO_DAY, "must be a date (YYYY-MM-DD)")
   .refine((value) => DateTime.fromISO(value, { zone: "UTC" }).isValid, "is not a real calendar date")
   .transform((value) => DateTime.fromISO(value, { zone: "UTC" }).toJSDate());
 

@@ -2,7 +2,7 @@
 // (how executors reach it), bulk actions.
 import { z } from "zod";
 import { PATCH_GROUPS } from "../domain/groups";
-import { numberInput, optionalText, RevisionSchema } from "./common";
+import { ISO_DAY, IsoDateSchema, numberInput, optionalText, RevisionSchema } from "./common";
 import { ADDRESS_MAX, HOST_LABEL_MAX, REASON_MAX, SSH_PORT_DEFAULT, SSH_PORT_MAX, SSH_PORT_MIN, SSH_USER_MAX } from "./limits";
 
 export { ADDRESS_MAX, HOST_LABEL_MAX, REASON_MAX, SSH_PORT_DEFAULT, SSH_PORT_MAX, SSH_PORT_MIN, SSH_USER_MAX };
@@ -49,17 +49,21 @@ export const GroupSchema = numberInput(
 
 /** "YYYY-MM-DD" (end of that UTC day) or a full ISO-8601 instant; empty means none. */
 const UntilSchema = z
-  .union(
-    [
-      z.literal("").transform(() => undefined),
-      z.null().transform(() => undefined),
-      z.iso.date().transform((d) => new Date(`${d}T23:59:59.999Z`)),
-      z.iso.datetime({ offset: true }).transform((d) => new Date(d)),
-    ],
-    {
-      error: "The expiry must be a date (YYYY-MM-DD).",
-    },
-  )
+  .union([z.string(), z.null()], { error: "The expiry must be a date (YYYY-MM-DD)." })
+  .transform((value, ctx) => {
+    if (value === null || value === "") return undefined;
+    // A day is read by the shared IsoDateSchema, so a day that does not exist says so.
+    if (ISO_DAY.test(value)) {
+      const day = IsoDateSchema.safeParse(value);
+      if (day.success) return new Date(day.data.getTime() + 86_400_000 - 1);
+      ctx.addIssue({ code: "custom", message: day.error.issues[0]?.message ?? "is not a real calendar date" });
+      return z.NEVER;
+    }
+    const instant = z.iso.datetime({ offset: true }).safeParse(value);
+    if (instant.success) return new Date(instant.data);
+    ctx.addIssue({ code: "custom", message: "The expiry must be a date (YYYY-MM-DD)." });
+    return z.NEVER;
+  })
   .optional()
   .refine((d) => d === undefined || d.getUTCFullYear() < 2200, "The expiry must be before 2200.");
 

@@ -41,6 +41,10 @@ test("an admin adds a freeze over a production party; its page flags it and move
   await expect(page.getByTestId("calendar-freezes")).toContainText(name);
   const api = (await (await page.request.get(`/api/v1/parties/${target.tag}/production`)).json()) as { conflicts: { kind: string; name: string }[] };
   expect(api.conflicts).toEqual([expect.objectContaining({ kind: "freeze", name })]);
+  // On a phone the calendar, its legend and its freezes fit the width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // The party page flags it; one step moves it to the first clear day.
   await page.goto(`/parties/${target.tag}/production`);

@@ -50,17 +50,18 @@ test("the resource list pages through the fleet and searches by name", async ({ 
   expect(names.every((n) => n.startsWith("prd-payments"))).toBe(true);
 });
 
-test("a long filter list is drawn in the browser: the server sends the chosen option, the page offers them all", async ({ page }) => {
+test("the audit's action filter: the server sends every action with the chosen one, and filtering works", async ({ page }) => {
   const noErrors = failOnConsoleErrors(page);
   // The audit log is the approvers' and admins' (decision 017): a viewer finds no such page.
   await signIn(page, "viewer@example.com");
   await expectNotFound(page, "/audit");
   await signOut(page);
   await signIn(page, "approver@example.com");
-  // The audit's action filter has some fifty options, more than the server draws.
+  // The audit's action filter has some fifty options, a fixed list: the server draws them all, so
+  // it works before JavaScript loads (issue 18).
   const html = await (await page.request.get("/audit?action=resource.exclude")).text();
   const select = /<select[^>]*id="audit-action"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? "";
-  expect(select.match(/<option/g)).toHaveLength(1);
+  expect(select.match(/<option/g)!.length).toBeGreaterThan(20);
   expect(select).toContain('value="resource.exclude"');
 
   await page.goto("/audit?action=resource.exclude");

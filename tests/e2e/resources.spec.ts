@@ -272,7 +272,9 @@ test("the list filters, sorts and pages through the fleet, all in the URL", asyn
   const file = await (await download).path();
   const { readFileSync } = await import("node:fs");
   const lines = readFileSync(file, "utf8").trim().split("\n");
-  expect(lines[0]).toBe("name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user");
+  expect(lines[0]).toBe(
+    "name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user,excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome",
+  );
   expect(lines.length).toBeGreaterThan(10);
   expect(lines.slice(1).every((l) => l.startsWith("prd-payments") && l.includes(",production,payments,"))).toBe(true);
 });

@@ -44,6 +44,9 @@ import * as route_v1_changes__id__approve from "@/app/api/v1/changes/[id]/approv
 import * as route_v1_changes__id__reject from "@/app/api/v1/changes/[id]/reject/route";
 import * as route_v1_changes__id__submit from "@/app/api/v1/changes/[id]/submit/route";
 import * as route_v1_compliance from "@/app/api/v1/compliance/route";
+import * as route_v1_compliance_csv from "@/app/api/v1/compliance.csv/route";
+import * as route_v1_audit_csv from "@/app/api/v1/audit.csv/route";
+import * as route_v1_parties__tag___kind__resources_csv from "@/app/api/v1/parties/[tag]/[kind]/resources.csv/route";
 import * as route_v1_executions from "@/app/api/v1/executions/route";
 import * as route_v1_executions__key_ from "@/app/api/v1/executions/[key]/route";
 import * as route_v1_notifications from "@/app/api/v1/notifications/route";
@@ -89,6 +92,9 @@ import * as route_v1_users from "@/app/api/v1/users/route";
 import * as route_v1_users__id_ from "@/app/api/v1/users/[id]/route";
 import * as route_v1_users__id__sign_out from "@/app/api/v1/users/[id]/sign-out/route";
 import * as route_v1_users__id__unlock from "@/app/api/v1/users/[id]/unlock/route";
+import * as route_v1_openapi_json from "@/app/api/v1/openapi.json/route";
+import * as route_docs from "@/app/api/docs/route";
+import * as route_docs__file_ from "@/app/api/docs/[file]/route";
 import { hashPassword } from "@/lib/auth/password";
 import { unusedYear } from "./fixtures/years";
 
@@ -714,6 +720,23 @@ const MATRIX: Record<string, Row> = {
     expect: ADMIN_ONLY_API(204),
   },
   [R("GET", "v1/compliance")]: { call: async (w) => asApi(w, (route_v1_compliance as unknown as RouteModule).GET!, "GET", "/api/v1/compliance"), expect: READ },
+  [R("GET", "v1/compliance.csv")]: {
+    call: async (w) => asApi(w, (route_v1_compliance_csv as unknown as RouteModule).GET!, "GET", "/api/v1/compliance.csv"),
+    expect: READ,
+  },
+  // The audit log names people and their sign-in lockouts: approvers and admins, as its page (decision 017).
+  [R("GET", "v1/audit.csv")]: {
+    call: async (w) => asApi(w, (route_v1_audit_csv as unknown as RouteModule).GET!, "GET", `/api/v1/audit.csv?actor=${encodeURIComponent(f.admin.email)}`),
+    expect: "401 403 403 403 200 200",
+  },
+  [R("GET", "v1/parties/[tag]/[kind]/resources.csv")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_parties__tag___kind__resources_csv as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x/resources.csv", {
+        tag: (await party()).tag,
+        kind: "production",
+      }),
+    expect: READ,
+  },
   [R("GET", "v1/changes")]: { call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).GET!, "GET", "/api/v1/changes"), expect: READ },
   [R("POST", "v1/changes")]: {
     call: async (w) => asApi(w, (route_v1_changes as unknown as RouteModule).POST!, "POST", "/api/v1/changes", {}, { partyTag: (await party()).tag }),
@@ -994,6 +1017,23 @@ const MATRIX: Record<string, Row> = {
     call: async (w) =>
       asApi(w, (route_v1_party_rule_execution as unknown as RouteModule).PUT!, "PUT", "/api/v1/party-rule/execution", {}, await getSlotExecution()),
     expect: ADMIN_ONLY_API(200),
+  },
+  [R("GET", "v1/openapi.json")]: {
+    call: async (w) => asApi(w, (route_v1_openapi_json as unknown as RouteModule).GET!, "GET", "/api/v1/openapi.json"),
+    expect: READ,
+    executor: "200",
+  },
+  // The reference page: signed out, sent to sign in (303); its script and styles are public, like any static file.
+  [R("GET", "docs")]: {
+    call: async (w) => asApi(w, (route_docs as unknown as RouteModule).GET!, "GET", "/api/docs"),
+    expect: "303 200 200 200 200 200",
+    executor: "200",
+  },
+  [R("GET", "docs/[file]")]: {
+    call: async (w) => asApi(w, (route_docs__file_ as unknown as RouteModule).GET!, "GET", "/api/docs/init.js", { file: "init.js" }),
+    expect: "200 200 200 200 200 200",
+    executor: "200",
+    passwordOnly: "200",
   },
 };
 

@@ -130,3 +130,26 @@ describe("a person's subscribe addresses", () => {
     expect(await db.calendarFeed.count({ where: { userId: user.id, revokedAt: null } })).toBe(FEEDS_PER_PERSON);
   });
 });
+
+describe("a subscribe address's team and resource (issue 18)", () => {
+  it("must exist: an unknown team or resource is refused at its field and nothing is made, a known one is taken", async () => {
+    const user = await person();
+    expect(await asAction(user, { name: "Unknown team", team: `${f.prefix}-nope` })).toEqual({
+      ok: false,
+      message: "Check the highlighted fields.",
+      fieldErrors: { team: [`No team has the short name ${f.prefix}-nope.`] },
+    });
+    expect(await asAction(user, { name: "Unknown resource", resource: `${f.prefix}-nope` })).toEqual({
+      ok: false,
+      message: "Check the highlighted fields.",
+      fieldErrors: { resource: [`No resource is named ${f.prefix}-nope.`] },
+    });
+    expect(await createFeed(user, "Unknown team", { team: `${f.prefix}-nope` }, new Date())).toMatchObject({ ok: false, status: 400, code: "team" });
+    expect(await db.calendarFeed.count({ where: { userId: user.id } })).toBe(0);
+
+    const made = await asAction(user, { name: "Team and resource", team: f.teamA.slug, resource: f.web.name });
+    expect(made).toMatchObject({ ok: true });
+    const secret = new URL(made.data!.url, "http://localhost").searchParams.get("key")!;
+    expect(await feedText(secret)).toContain("BEGIN:VCALENDAR");
+  });
+});

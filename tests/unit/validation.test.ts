@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "@/lib/env";
 import { firstIssue } from "@/lib/validation/common";
-import { ChangeEditSchema } from "@/lib/validation/changes";
+import { ChangeEditSchema, NotificationQuerySchema } from "@/lib/validation/changes";
 import { PartiesQuerySchema } from "@/lib/validation/parties";
 import { PartyRuleSchema } from "@/lib/validation/party-rule";
-import { GroupSchema, ResourceListQuerySchema } from "@/lib/validation/resources";
+import { ExcludeSchema, GroupSchema, ResourceListQuerySchema } from "@/lib/validation/resources";
 import { SlotRolloutSchema } from "@/lib/validation/templates";
 
 describe("GET /api/v1/parties query", () => {
@@ -88,5 +88,21 @@ describe("numbers at the boundary", () => {
   });
   it.each(cases)("%s is taken as a number or as the digits a form sends", (_name, accepts) => {
     for (const v of [1, "1", " 1 "]) expect(accepts(v), JSON.stringify(v)).toBe(true);
+  });
+});
+
+describe("enums and dates at the boundary (issue 18)", () => {
+  it("takes a notice state in lower case, as the API's other enums are, and still in upper case", () => {
+    expect(NotificationQuerySchema.parse({ state: "sent" }).state).toBe("SENT");
+    expect(NotificationQuerySchema.parse({ state: "SENT" }).state).toBe("SENT");
+    expect(NotificationQuerySchema.parse({ state: "failed" }).state).toBe("FAILED");
+    expect(firstIssue(NotificationQuerySchema.safeParse({ state: "lost" }).error!)).toBe("state: must be one of pending, sending, sent, failed");
+  });
+
+  it("says a day that does not exist is not a real date, wherever a date is read", () => {
+    expect(firstIssue(ExcludeSchema.safeParse({ reason: "abc", until: "2027-02-30" }).error!)).toBe("until: is not a real calendar date");
+    expect(firstIssue(PartiesQuerySchema.safeParse({ from: "2027-02-30", to: "2027-03-01" }).error!)).toBe("from: is not a real calendar date");
+    expect(firstIssue(ExcludeSchema.safeParse({ reason: "abc", until: "tomorrow" }).error!)).toBe("until: The expiry must be a date (YYYY-MM-DD).");
+    expect(ExcludeSchema.parse({ reason: "abc", until: "2028-02-29" }).until?.toISOString()).toBe("2028-02-29T23:59:59.999Z");
   });
 });

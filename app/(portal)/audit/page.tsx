@@ -54,7 +54,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (nextCursor) nextParams.set("cursor", nextCursor);
   return (
     <>
-      <PageHeader title="Audit" description="Every change a person or the scheduler made: who, what, before and after, why, when." />
+      <PageHeader
+        title="Audit"
+        description="Every change a person or the scheduler made: who, what, before and after, why, when."
+        actions={
+          // A plain link: next/link would prefetch the download.
+          <a href={`/api/v1/audit.csv${base ? `?${base}` : ""}`} download className={buttonClass("secondary")}>
+            Download CSV
+          </a>
+        }
+      />
       <form
         role="search"
         aria-label="Filter the audit"
@@ -69,6 +78,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           name="action"
           value={query.action}
           options={[["", "Any"], ...AUDIT_ACTIONS.map((a): FilterOption => [a, a])]}
+          fixed
         />
         <Filter label="From (UTC day)" name="from" type="date" value={isoDay(query.from)} />
         <Filter label="To (UTC day)" name="to" type="date" value={isoDay(query.to)} />

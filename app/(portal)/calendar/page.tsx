@@ -8,6 +8,7 @@ import { PartyKindBadge } from "@/components/parties/party-kind-badge";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { cx } from "@/components/ui/cx";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FilterSelect, type FilterOption } from "@/components/ui/filter-select";
@@ -26,7 +27,7 @@ import { listPolicyWindows } from "@/lib/data/policies";
 import { slotCounts } from "@/lib/data/party-detail";
 import { listTeams } from "@/lib/data/users";
 import { env } from "@/lib/env";
-import { zoneAbbreviation } from "@/lib/format";
+import { formatRange, zoneAbbreviation } from "@/lib/format";
 import { calendarHref, calendarPageQuery } from "@/lib/validation/calendar-page";
 import { viewerTimeZone } from "@/lib/viewer";
 
@@ -190,18 +191,30 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
         <button type="submit" className={buttonClass("primary")}>
           Apply
         </button>
-        <div className="ml-auto flex items-center gap-3 text-xs text-slate-600" aria-label="Legend">
-          <PartyKindBadge kind="qa" /> QA party
-          <PartyKindBadge kind="production" /> Production party
-          <span className="inline-flex items-center rounded-md bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">
-            Window
-          </span>{" "}
-          Upgrade window
-          <span className="inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium text-prod ring-2 ring-amber-500">⚠</span> Change not approved
-          <span className="inline-flex items-center rounded-md bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-800">❄</span> Freeze
-          <span aria-hidden="true">⚡</span> Overlaps an upgrade window
-          <span>Times in {zone === "UTC" ? "UTC" : `${zone} (${zoneAbbreviation(now, zone)})`}</span>
-        </div>
+        <ul className="flex w-full flex-wrap items-center gap-x-4 gap-y-2 text-xs text-slate-600 lg:ml-auto lg:w-auto" aria-label="Legend">
+          <li className="flex items-center gap-1.5">
+            <PartyKindBadge kind="qa" /> QA party
+          </li>
+          <li className="flex items-center gap-1.5">
+            <PartyKindBadge kind="production" /> Production party
+          </li>
+          <li className="flex items-center gap-1.5">
+            <span className="inline-flex items-center rounded-md bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-inset ring-teal-600/30">
+              Window
+            </span>
+            Upgrade window
+          </li>
+          <li className="flex items-center gap-1.5">
+            <span className="inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium text-prod ring-2 ring-amber-500">⚠</span> Change not approved
+          </li>
+          <li className="flex items-center gap-1.5">
+            <span className="inline-flex items-center rounded-md bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-800">❄</span> Freeze
+          </li>
+          <li className="flex items-center gap-1.5">
+            <span aria-hidden="true">⚡</span> Overlaps an upgrade window
+          </li>
+          <li>Times in {zone === "UTC" ? "UTC" : `${zone} (${zoneAbbreviation(now, zone)})`}</li>
+        </ul>
       </form>
       <Card className="p-3" data-testid={`calendar-${query.view}`}>
         {query.view === "month" ? (
@@ -314,32 +327,33 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
       ) : null}
       {query.view === "agenda" && windows.length ? (
         <Card className="mt-6" aria-labelledby="windows">
-          <CardHeader id="windows" title="Upgrade windows" description="When maintenance policies let fleets be upgraded (UTC schedules)." />
-          <Table caption="Upgrade windows">
-            <thead>
-              <tr>
-                <Th>Policy</Th>
-                <Th>Schedule</Th>
-                <Th>Window</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {windows.slice(0, 50).map((w) => (
-                <tr key={`${w.policyId}-${w.scheduleName}-${w.start.toISOString()}`}>
-                  <Td>
-                    <Link href={`/policies/${w.policyId}`} className="font-medium text-teal-800 hover:underline">
-                      {w.policyName}
-                    </Link>
-                  </Td>
-                  <Td>{w.scheduleName}</Td>
-                  <Td>
-                    <span className="mr-2 text-slate-600">{DateTime.fromJSDate(w.start, { zone }).toFormat("ccc d LLL yyyy")}</span>
-                    <TimeRange start={w.start} end={w.end} viewerZone={zone === "UTC" ? "UTC" : viewerZone} />
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <CardHeader
+            id="windows"
+            title="Upgrade windows"
+            description={`All ${windows.length.toLocaleString("en")} windows in these six months when maintenance policies let fleets be upgraded (UTC schedules).`}
+          />
+          {/* Every window of the six months the header names (there are hundreds): a client leaf draws them from data (decision 010). */}
+          <DataTable
+            caption="Upgrade windows"
+            testId="agenda-windows"
+            columns={[
+              { label: "Policy" },
+              { label: "Schedule" },
+              { label: "Day", nowrap: true },
+              { label: "Window (UTC)", nowrap: true },
+              ...(zone === "UTC" ? [] : [{ label: "Your time", nowrap: true, muted: true }]),
+            ]}
+            rows={windows.map((w) => ({
+              key: `${w.policyId}-${w.scheduleName}-${w.start.toISOString()}`,
+              cells: [
+                { href: `/policies/${w.policyId}`, text: w.policyName },
+                w.scheduleName,
+                DateTime.fromJSDate(w.start, { zone }).toFormat("ccc d LLL yyyy"),
+                formatRange(w.start, w.end, "UTC"),
+                ...(zone === "UTC" ? [] : [`${formatRange(w.start, w.end, viewerZone)} ${zoneAbbreviation(w.start, viewerZone)}`]),
+              ],
+            }))}
+          />
         </Card>
       ) : null}
       <Card className="mt-6" aria-labelledby="subscribe">
@@ -358,7 +372,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
               revoked: f.revokedAt !== null,
               filters:
                 Object.entries(f.filters as Record<string, string>)
-                  .map(([k, v]) => `${k}: ${v}`)
+                  .map(([k, v]) => (k === "windows" ? "with upgrade windows" : `${k}: ${v}`))
                   .join(", ") || "everything",
             }))}
           />

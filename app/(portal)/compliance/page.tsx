@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ShareChart } from "@/components/compliance/share-chart";
+import { TrendChart } from "@/components/compliance/trend-chart";
+import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
-import { complianceFigures } from "@/lib/data/compliance";
+import { complianceFigures, complianceTrend } from "@/lib/data/compliance";
 import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Compliance" };
@@ -16,7 +18,8 @@ const SHOWN = 15;
 
 export default async function CompliancePage() {
   await requireUser();
-  const figures = await complianceFigures(new Date());
+  const now = new Date();
+  const [figures, trend] = await Promise.all([complianceFigures(now), complianceTrend(now)]);
   const teams = [...new Map(figures.shares.map((s) => [s.teamId, s.team])).entries()];
   return (
     <>
@@ -26,6 +29,12 @@ export default async function CompliancePage() {
           figures.quarters.production || figures.quarters.nonProduction
             ? `How much of the fleet the latest parties patched — production ${figures.quarters.production ?? "none yet"}, non-production (QA) ${figures.quarters.nonProduction ?? "none yet"} — and what needs following up.`
             : "No party has run yet."
+        }
+        actions={
+          // A plain link: next/link would prefetch the download.
+          <a href="/api/v1/compliance.csv" download className={buttonClass("secondary")}>
+            Download CSV
+          </a>
         }
       />
       <div className="mb-6 grid gap-4 sm:grid-cols-4" data-testid="compliance-totals">
@@ -81,6 +90,16 @@ export default async function CompliancePage() {
             })}
           </tbody>
         </Table>
+      </Card>
+      <Card aria-labelledby="trend" className="mb-6">
+        <CardHeader
+          id="trend"
+          title="Trend"
+          description="Share of each environment's resources that its party of the quarter patched, over the last eight quarters (resources as they were when the party ended)."
+        />
+        <CardBody>
+          <TrendChart trend={trend} />
+        </CardBody>
       </Card>
       <div className="grid gap-6 lg:grid-cols-3">
         <FollowUp

@@ -29,7 +29,15 @@ export default async function TokensPage() {
             Tokens let scripts call <code className="font-mono">/api/v1</code> as a user, with that user&apos;s permissions: send{" "}
             <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A read token may only send GET; a write token may do what its user may.
             Every token expires (after {TOKEN_DAYS_DEFAULT} days unless you choose otherwise, at most {TOKEN_DAYS_MAX}). Only a hash is stored; a token is shown
-            once, when it is created.
+            once, when it is created. What each route takes and answers:{" "}
+            <a href="/api/docs" className="font-medium text-indigo-700 underline hover:text-indigo-900">
+              the API reference
+            </a>{" "}
+            (
+            <a href="/api/v1/openapi.json" className="font-medium text-indigo-700 underline hover:text-indigo-900">
+              its OpenAPI document
+            </a>
+            ).
           </>
         }
       />

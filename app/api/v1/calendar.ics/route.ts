@@ -1,14 +1,15 @@
 import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
-import { feedEvents, feedFreezes, findFeed, renderCalendar } from "@/lib/data/calendar-feed";
+import { feedEvents, feedFreezes, feedWindows, findFeed, renderCalendar } from "@/lib/data/calendar-feed";
 import { env } from "@/lib/env";
 import { CalendarQuerySchema } from "@/lib/validation/calendar";
 
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/v1/calendar.ics?environment=&team=&group=&resource= — with a session, a bearer token,
- * or a personal feed's `key` (calendar apps subscribe to that URL; its filters are the feed's).
+ * GET /api/v1/calendar.ics?environment=&team=&group=&resource=&windows=1 — with a session, a bearer
+ * token, or a personal feed's `key` (calendar apps subscribe to that URL; its filters are the feed's).
+ * `windows=1` adds upgrade windows.
  */
 export const GET = apiRoute(async function GET(request: Request) {
   const url = new URL(request.url);
@@ -20,9 +21,9 @@ export const GET = apiRoute(async function GET(request: Request) {
   if (!feed && !(await authenticateRequest(request))) return unauthorized();
   const now = new Date();
   const chosen = feed ? feed.filters : filters;
-  const [events, freezes] = await Promise.all([feedEvents(chosen, now), feedFreezes(chosen, now)]);
+  const [events, freezes, windows] = await Promise.all([feedEvents(chosen, now), feedFreezes(chosen, now), feedWindows(chosen, now)]);
   if (!events.ok) return apiError(events.status, events.message);
-  const body = renderCalendar(events.value, env().NEXTAUTH_URL ?? url.origin, now, feed ? `PatchParty — ${feed.name}` : "PatchParty", freezes);
+  const body = renderCalendar(events.value, env().NEXTAUTH_URL ?? url.origin, now, feed ? `PatchParty — ${feed.name}` : "PatchParty", freezes, windows);
   return new Response(body, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8",

@@ -1,13 +1,14 @@
 import { unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
-import { complianceFigures } from "@/lib/data/compliance";
+import { complianceFigures, complianceTrend } from "@/lib/data/compliance";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/compliance: the dashboard's figures. */
 export const GET = apiRoute(async function GET(request: Request) {
   if (!(await authenticateRequest(request))) return unauthorized();
-  const f = await complianceFigures(new Date());
+  const now = new Date();
+  const [f, trend] = await Promise.all([complianceFigures(now), complianceTrend(now)]);
   return Response.json({
     quarters: f.quarters,
     totals: { ...f.totals, share: f.totals.resources ? f.totals.patched / f.totals.resources : null },
@@ -24,5 +25,7 @@ export const GET = apiRoute(async function GET(request: Request) {
       count: f.failedLastTime.length,
       resources: f.failedLastTime.slice(0, 100).map((r) => ({ name: r.name, at: r.finishedAt.toISOString(), message: r.message })),
     },
+    // Share patched per quarter, the last eight, oldest first; share null where no party of the environment ran.
+    trend,
   });
 });

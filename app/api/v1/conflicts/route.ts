@@ -1,20 +1,9 @@
-import { z } from "zod";
 import { authorizedQuery, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { findConflicts } from "@/lib/data/conflicts";
-import { IsoDateSchema } from "@/lib/validation/common";
+import { ConflictsQuerySchema } from "@/lib/validation/conflicts";
 
 export const dynamic = "force-dynamic";
-
-const DAY = 86_400_000;
-const QuerySchema = z
-  .object({ from: IsoDateSchema.optional(), to: IsoDateSchema.optional() })
-  .transform((q) => {
-    const from = q.from ?? new Date(Math.floor(Date.now() / DAY) * DAY);
-    return { from, to: q.to ? new Date(q.to.getTime() + DAY) : new Date(from.getTime() + 366 * DAY) };
-  })
-  .refine((q) => q.to > q.from, { path: ["to"], message: "must not be before from" })
-  .refine((q) => q.to.getTime() - q.from.getTime() <= 400 * DAY, { path: ["to"], message: "at most 400 days after from" });
 
 /**
  * GET /api/v1/conflicts?from=YYYY-MM-DD&to=YYYY-MM-DD (UTC days, both included; a year from today
@@ -23,7 +12,7 @@ const QuerySchema = z
  * member clusters); `freeze`: a slot lies inside a freeze. Each with a suggested fix.
  */
 export const GET = apiRoute(async function GET(request: Request) {
-  const query = await authorizedQuery(request, QuerySchema, authenticateRequest);
+  const query = await authorizedQuery(request, ConflictsQuerySchema, authenticateRequest);
   if (!query.ok) return query.response;
   const { windows, freezes } = await findConflicts(query.query.from, query.query.to, new Date());
   return Response.json({

@@ -1,3 +1,4 @@
+import { csvResponse } from "@/lib/api/csv";
 import { apiError, authorizedQuery, CSV_BODY, readText, unauthorized, apiRoute } from "@/lib/api/respond";
 import { can } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
@@ -12,19 +13,7 @@ export const GET = apiRoute(async function GET(request: Request) {
   const parsed = await authorizedQuery(request, ResourceListQuerySchema, authenticateRequest);
   if (!parsed.ok) return parsed.response;
   const { sort: _sort, cursor: _cursor, limit: _limit, ...filters } = parsed.query;
-  const lines = exportResourcesCsv(filters);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await lines.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-  });
-  const stamp = new Date().toISOString().slice(0, 10);
-  return new Response(body, {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="patchparty-resources-${stamp}.csv"` },
-  });
+  return csvResponse(exportResourcesCsv(filters), "resources");
 });
 
 /**

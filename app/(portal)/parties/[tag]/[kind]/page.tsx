@@ -219,6 +219,12 @@ export default async function PartyPage({ params, searchParams }: Params) {
             id="slots"
             title="Group slots"
             description={ran ? "Resources that were patched (or failed) in each slot." : "Resources included in each slot today."}
+            action={
+              // A plain link: next/link would prefetch the download.
+              <a href={`/api/v1/parties/${party.tag}/${party.kind}/resources.csv`} download className="shrink-0 text-sm text-indigo-700 hover:underline">
+                Download CSV
+              </a>
+            }
           />
           <Table caption="Group slots">
             <thead>
