@@ -16,7 +16,8 @@ const nextConfig: NextConfig = {
     const base = Object.entries(baseSecurityHeaders(false)).map(([key, value]) => ({ key, value }));
     return [
       { source: "/:path*", headers: base },
-      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+      // Not /api/docs: the reference page sets a policy of its own (two policies would both apply).
+      { source: "/api/:path((?!docs(?:/|$)).*)", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
     ];
   },
 };

@@ -54,6 +54,8 @@ export default defineConfig({
         PATCHPARTY_ROLLOUT_TICK_SECONDS: "1",
         // Party slots open on real Thursdays and Sundays; the tests must not depend on the day they run.
         PATCHPARTY_PARTY_ROLLOUTS: "off",
+        // Event webhooks to the receiver tests/e2e/webhooks.spec.ts starts on 127.0.0.1.
+        PATCHPARTY_WEBHOOKS_ALLOW_PRIVATE: "1",
         // SSO against the local provider that tests/e2e/sso.spec.ts starts.
         OIDC_ISSUER: OIDC.issuer,
         OIDC_CLIENT_ID: OIDC.clientId,

@@ -36,7 +36,7 @@ function MonthList({ title, weeks }: { title: string; weeks: DayCell[][] }) {
           {days.map((day) => (
             <li key={day.date} data-date={day.date} className={cx("flex gap-3 px-1 py-2", day.freezes.length > 0 && "bg-sky-50", day.isToday && "bg-indigo-50/60")}>
               <p className="w-12 shrink-0 text-center leading-tight" aria-current={day.isToday ? "date" : undefined}>
-                <span className="block text-xs font-semibold uppercase text-slate-500">{WEEKDAYS[(new Date(`${day.date}T00:00:00Z`).getUTCDay() + 6) % 7]}</span>
+                <span className="block text-xs font-semibold uppercase text-slate-600">{WEEKDAYS[(new Date(`${day.date}T00:00:00Z`).getUTCDay() + 6) % 7]}</span>
                 <span className="block text-lg font-semibold tabular-nums text-slate-900">{day.day}</span>
               </p>
               <div className="min-w-0 grow">
@@ -84,7 +84,7 @@ function MonthTable({ title, weeks, compact = false, className }: { title: strin
                 className={cx(
                   "border border-slate-100 align-top",
                   compact ? "h-10 p-1" : "h-28 p-1.5",
-                  !day.inMonth && "bg-slate-50/70 text-slate-400",
+                  !day.inMonth && "bg-slate-50/70 text-slate-500",
                   day.freezes.length > 0 && "bg-sky-50",
                   day.isToday && "bg-indigo-50/60",
                 )}

@@ -5,7 +5,7 @@ import { Table, Td, Th } from "../ui/table";
 // A server-rendered SVG, like ShareChart beside it, rather than a chart library: sixteen points
 // need no interaction, the page then ships no chart code (recharts would add a client bundle of
 // ~100 kB gzipped and a 'use client' leaf for a picture), and it draws before any script runs.
-// Screen readers get a one-sentence summary (aria-describedby) and the same figures as a table.
+// Screen readers get a one-sentence summary (aria-describedby), and TrendTable has the figures.
 
 const SERIES = [
   { key: "production", label: "Production", stroke: "stroke-prod", fill: "fill-prod", dash: undefined, marker: "circle" },
@@ -30,12 +30,13 @@ function segments(points: readonly TrendPoint[]): { index: number; share: number
 
 /** Share patched per quarter, production and non-production, as lines over the last eight quarters. */
 export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: ComplianceTrend; target?: number; id?: string }) {
-  const width = 640;
-  const height = 240;
-  const left = 44;
-  const right = 16;
+  // Narrow on purpose: on a phone the chart is drawn about 300 px wide, and its labels must stay legible.
+  const width = 420;
+  const height = 250;
+  const left = 40;
+  const right = 24;
   const top = 12;
-  const bottom = 28;
+  const bottom = 38;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const n = trend.quarters.length;
@@ -49,7 +50,7 @@ export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: Comp
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-desc`}
         viewBox={`0 0 ${width} ${height}`}
-        className="w-full max-w-3xl text-[11px]"
+        className="w-full max-w-lg text-[12px]"
       >
         <title id={`${id}-title`}>{`Share patched per quarter, ${trend.quarters[0]} to ${trend.quarters.at(-1)}, by environment`}</title>
         <desc id={`${id}-desc`}>{summary}</desc>
@@ -63,8 +64,11 @@ export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: Comp
         ))}
         <line x1={left} x2={width - right} y1={y(target)} y2={y(target)} className="stroke-emerald-600" strokeDasharray="4 3" />
         {trend.quarters.map((q, i) => (
-          <text key={q} x={x(i)} y={height - 8} textAnchor="middle" className="fill-slate-500">
-            {q}
+          <text key={q} x={x(i)} y={height - 22} textAnchor="middle" className="fill-slate-500">
+            <tspan>{q.slice(5)}</tspan>
+            <tspan x={x(i)} dy={14}>
+              {q.slice(0, 4)}
+            </tspan>
           </text>
         ))}
         {SERIES.map((s) => {
@@ -106,27 +110,33 @@ export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: Comp
         ))}
         <span>Dashed green line: the {Math.round(target * 100)} % target. A gap: no party of that environment ran that quarter.</span>
       </figcaption>
-      <details className="mt-3 text-sm">
-        <summary className="cursor-pointer text-indigo-700">The figures as a table</summary>
-        <Table caption="Share patched per quarter and environment">
-          <thead>
-            <tr>
-              <Th>Quarter</Th>
-              <Th className="text-right">Production</Th>
-              <Th className="text-right">Non-production</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {trend.quarters.map((q, i) => (
-              <tr key={q}>
-                <Td>{q}</Td>
-                <Td className="text-right tabular-nums">{pct(trend.production[i]!)}</Td>
-                <Td className="text-right tabular-nums">{pct(trend.nonProduction[i]!)}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      </details>
     </figure>
+  );
+}
+
+/** The trend's figures as a table, behind a disclosure: the chart's text alternative, for anyone who wants the numbers. */
+export function TrendTable({ trend }: { trend: ComplianceTrend }) {
+  return (
+    <details className="border-t border-slate-100 text-sm">
+      <summary className="cursor-pointer px-5 py-3 text-indigo-700">The figures as a table</summary>
+      <Table caption="Share patched per quarter and environment">
+        <thead>
+          <tr>
+            <Th>Quarter</Th>
+            <Th className="text-right">Production</Th>
+            <Th className="text-right">Non-production</Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {trend.quarters.map((q, i) => (
+            <tr key={q}>
+              <Td>{q}</Td>
+              <Td className="text-right tabular-nums">{pct(trend.production[i]!)}</Td>
+              <Td className="text-right tabular-nums">{pct(trend.nonProduction[i]!)}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </details>
   );
 }

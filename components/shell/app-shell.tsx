@@ -62,18 +62,19 @@ export function AppShell({
       <header className="bg-indigo-700 shadow">
         {/* Two rows: the sections get the whole width, so the navigation never wraps mid-list. */}
         <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 pt-2.5 sm:px-6">
-          <Link href="/" className="flex items-center gap-2 text-white">
+          <Link href="/" className="flex shrink-0 items-center gap-2 text-white">
             <Image src="/logo.svg" alt="" width={28} height={28} priority />
             <span className="text-lg font-semibold tracking-tight">PatchParty</span>
           </Link>
-          <div className="flex shrink-0 items-center gap-3">
+          {/* May shrink (the teams line is cut with an ellipsis), so "Sign out" stays in the header on a phone. */}
+          <div className="flex min-w-0 items-center gap-1 sm:gap-3">
             {/* The user menu: who is signed in, and their account page (two-factor sign-in, password). */}
             <Link
               href="/account"
-              className="rounded-md px-2 py-1 text-right leading-tight hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white"
+              className="block min-w-0 rounded-md px-2 py-1 text-right leading-tight hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white"
               data-testid="current-user"
             >
-              <p className="whitespace-nowrap text-sm font-medium text-white">
+              <p className="truncate text-sm font-medium text-white">
                 <span className="sr-only">Your account: </span>
                 {user.name}
               </p>
@@ -97,7 +98,7 @@ export function AppShell({
       <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
         {children}
       </main>
-      <footer className="mx-auto max-w-7xl px-4 pb-8 text-xs text-slate-400 sm:px-6">
+      <footer className="mx-auto max-w-7xl px-4 pb-8 text-xs text-slate-600 sm:px-6">
         Times are stored in UTC and shown in UTC and in your time zone ({viewerZone}).
       </footer>
     </div>

@@ -170,6 +170,7 @@ async function rebind(tx: Tx, change: OpenChange, current: BoundWindow | null, a
     tx,
     { id: change.id, title: change.title, revision: change.revision + 1 },
     {
+      why: "review",
       subject: `Decide again: ${change.title}`,
       body: `Hello,\n\nthe change "${change.title}" was approved, but since then: ${note}\n\nIt waits for your decision: /changes/${change.id}`,
       by: actor.label,
@@ -188,21 +189,21 @@ async function rebind(tx: Tx, change: OpenChange, current: BoundWindow | null, a
 export async function tellApprovers(
   tx: Tx,
   change: { id: string; title: string; revision: number },
-  message: { subject: string; body: string; by: string; reason?: string },
+  /** `submitted`: it was submitted; `review`: it came back to them (one notice of each per revision). */
+  message: { why: "submitted" | "review"; subject: string; body: string; by: string; reason?: string },
   now: Date,
 ) {
-  const [approvers, subject] = await Promise.all([
-    tx.user.findMany({ where: { role: "APPROVER" }, select: { email: true }, orderBy: { email: "asc" } }),
-    tx.changeRequest.findUniqueOrThrow({
-      where: { id: change.id },
-      select: { state: true, party: { select: { tag: true, kind: true } }, template: { select: { id: true, name: true } } },
-    }),
-  ]);
+  // One after the other: a transaction's statements share its one connection.
+  const approvers = await tx.user.findMany({ where: { role: "APPROVER" }, select: { email: true }, orderBy: { email: "asc" } });
+  const subject = await tx.changeRequest.findUniqueOrThrow({
+    where: { id: change.id },
+    select: { state: true, party: { select: { tag: true, kind: true } }, template: { select: { id: true, name: true } } },
+  });
   if (approvers.length > 0)
     await tx.notification.createMany({
       skipDuplicates: true,
       data: approvers.map((a) => ({
-        dedupeKey: `change:${change.id}:review:${change.revision}:${a.email}`,
+        dedupeKey: `change:${change.id}:${message.why}:${change.revision}:${a.email}`,
         kind: "change-review",
         recipient: a.email,
         subject: message.subject,

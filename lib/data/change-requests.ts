@@ -277,6 +277,7 @@ export async function decideChange(
         tx,
         { id, title: change.title, revision: change.revision + 1 },
         {
+          why: "submitted",
           subject: `Decide: ${change.title}`,
           body: `Hello,\n\n${user.name || user.email} submitted the change "${change.title}". It waits for your decision: ${portalUrl(`/changes/${id}`)}`,
           by: user.email,

@@ -179,7 +179,7 @@ export function slackMessage(event: EventBody) {
   if (s.url)
     blocks.push({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in PatchParty" }, url: s.url }] });
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${event.type} · ${event.timestamp}` }] });
-  return { text: `${s.title}: ${s.text}`, blocks };
+  return { text: slackEscape(`${s.title}: ${s.text}`), blocks };
 }
 
 /** A Teams Workflows ("When a Teams webhook request is received") message carrying an Adaptive Card 1.4. */

@@ -102,7 +102,8 @@ test("compliance shows the trend over eight quarters as a chart with its table, 
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "viewer@example.com");
   await page.goto("/compliance");
-  const trend = page.getByTestId("compliance-trend");
+  const trend = page.getByRole("region", { name: "Trend" });
+  await expect(trend.getByTestId("compliance-trend")).toBeVisible();
   const chart = trend.getByRole("img", { name: /^Share patched per quarter, \d{4}-Q[1-4] to \d{4}-Q[1-4], by environment$/ });
   await expect(chart).toBeVisible();
   await expect(chart).toHaveAccessibleDescription(/^Production: .+ Non-production: .+$/);

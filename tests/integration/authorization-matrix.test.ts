@@ -93,6 +93,11 @@ import * as route_v1_users__id_ from "@/app/api/v1/users/[id]/route";
 import * as route_v1_users__id__sign_out from "@/app/api/v1/users/[id]/sign-out/route";
 import * as route_v1_users__id__unlock from "@/app/api/v1/users/[id]/unlock/route";
 import * as route_v1_openapi_json from "@/app/api/v1/openapi.json/route";
+import * as route_v1_webhooks from "@/app/api/v1/webhooks/route";
+import * as route_v1_webhooks__id_ from "@/app/api/v1/webhooks/[id]/route";
+import * as route_v1_webhooks__id__deliveries from "@/app/api/v1/webhooks/[id]/deliveries/route";
+import * as route_v1_webhooks__id__deliveries__deliveryId__resend from "@/app/api/v1/webhooks/[id]/deliveries/[deliveryId]/resend/route";
+import * as actions_webhooks from "@/lib/actions/webhooks";
 import * as route_docs from "@/app/api/docs/route";
 import * as route_docs__file_ from "@/app/api/docs/[file]/route";
 import { hashPassword } from "@/lib/auth/password";
@@ -222,6 +227,15 @@ async function someone() {
   return (await db.user.create({ data: { email: `${unique("someone")}@matrix.test`, name: "Someone", role: "OWNER" } })).id;
 }
 
+/** An event webhook endpoint (a public address: nothing is sent in the matrix), with one failed delivery. */
+async function webhook() {
+  const row = await db.webhookEndpoint.create({ data: { url: "https://203.0.113.10/hook", kind: "SLACK", events: ["*"], createdById: f.admin.id } });
+  const delivery = await db.webhookDelivery.create({
+    data: { endpointId: row.id, eventId: unique("evt"), eventType: "party.moved", body: "{}", state: "FAILED", attempts: 6 },
+  });
+  return { id: row.id, deliveryId: delivery.id };
+}
+
 async function draftChange() {
   const p = await party();
   const opened = await openPartyChange(f.admin, p.tag, new Date());
@@ -340,6 +354,33 @@ const MATRIX: Record<string, Row> = {
   },
   [A("deleteFreezeAction")]: {
     call: async (w) => asAction(w, (actions_freezes as unknown as ActionModule).deleteFreezeAction!, { id: await freeze() }),
+    expect: ADMIN_ONLY,
+  },
+  [A("createWebhookAction")]: {
+    call: async (w) => asAction(w, (actions_webhooks as unknown as ActionModule).createWebhookAction!, { url: "https://203.0.113.10/hook", kind: "teams", all: "on" }),
+    expect: ADMIN_ONLY,
+  },
+  [A("pauseWebhookAction")]: {
+    call: async (w) => asAction(w, (actions_webhooks as unknown as ActionModule).pauseWebhookAction!, { id: (await webhook()).id }),
+    expect: ADMIN_ONLY,
+  },
+  [A("resumeWebhookAction")]: {
+    call: async (w) => {
+      const { id } = await webhook();
+      await db.webhookEndpoint.update({ where: { id }, data: { pausedAt: new Date(), pausedReason: "For the matrix" } });
+      return asAction(w, (actions_webhooks as unknown as ActionModule).resumeWebhookAction!, { id });
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("deleteWebhookAction")]: {
+    call: async (w) => asAction(w, (actions_webhooks as unknown as ActionModule).deleteWebhookAction!, { id: (await webhook()).id }),
+    expect: ADMIN_ONLY,
+  },
+  [A("resendDeliveryAction")]: {
+    call: async (w) => {
+      const { id, deliveryId } = await webhook();
+      return asAction(w, (actions_webhooks as unknown as ActionModule).resendDeliveryAction!, { id: `${id}:${deliveryId}` });
+    },
     expect: ADMIN_ONLY,
   },
   [A("createFeedAction")]: {
@@ -718,6 +759,44 @@ const MATRIX: Record<string, Row> = {
   [R("DELETE", "v1/freezes/[id]")]: {
     call: async (w) => asApi(w, (route_v1_freezes__id_ as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/freezes/x", { id: await freeze() }),
     expect: ADMIN_ONLY_API(204),
+  },
+  [R("GET", "v1/webhooks")]: {
+    call: async (w) => asApi(w, (route_v1_webhooks as unknown as RouteModule).GET!, "GET", "/api/v1/webhooks"),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/webhooks")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_webhooks as unknown as RouteModule).POST!, "POST", "/api/v1/webhooks", {}, { url: "https://203.0.113.10/hook", kind: "standard", events: ["*"] }),
+    expect: ADMIN_ONLY_API(201),
+  },
+  [R("GET", "v1/webhooks/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_webhooks__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/webhooks/x", { id: (await webhook()).id }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("PATCH", "v1/webhooks/[id]")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_webhooks__id_ as unknown as RouteModule).PATCH!, "PATCH", "/api/v1/webhooks/x", { id: (await webhook()).id }, { paused: true }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("DELETE", "v1/webhooks/[id]")]: {
+    call: async (w) => asApi(w, (route_v1_webhooks__id_ as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/webhooks/x", { id: (await webhook()).id }),
+    expect: ADMIN_ONLY_API(204),
+  },
+  [R("GET", "v1/webhooks/[id]/deliveries")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_webhooks__id__deliveries as unknown as RouteModule).GET!, "GET", "/api/v1/webhooks/x/deliveries", { id: (await webhook()).id }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/webhooks/[id]/deliveries/[deliveryId]/resend")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_webhooks__id__deliveries__deliveryId__resend as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/webhooks/x/deliveries/y/resend",
+        await webhook(),
+      ),
+    expect: ADMIN_ONLY_API(202),
   },
   [R("GET", "v1/compliance")]: { call: async (w) => asApi(w, (route_v1_compliance as unknown as RouteModule).GET!, "GET", "/api/v1/compliance"), expect: READ },
   [R("GET", "v1/compliance.csv")]: {

@@ -66,6 +66,8 @@ describe("complianceTrend", () => {
       ],
       quarters,
     );
-    expect(describeTrend(down)).toBe("Production: 66.7 % patched in 2026-Q2, down 33.3 points from the quarter before. Non-production: no party has run in these quarters.");
+    expect(describeTrend(down)).toBe(
+      "Production: 66.7 % patched in 2026-Q2, down 33.3 points from the quarter before. Non-production: no party has run in these quarters.",
+    );
   });
 });

@@ -297,7 +297,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
             description={
               <>
                 Nothing starts inside them for the servers they hold.{" "}
-                <Link href="/freezes" className="text-indigo-700 hover:underline">
+                <Link href="/freezes" className="text-indigo-700 underline hover:no-underline">
                   All freezes
                 </Link>
               </>

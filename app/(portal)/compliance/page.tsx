@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ShareChart } from "@/components/compliance/share-chart";
-import { TrendChart } from "@/components/compliance/trend-chart";
+import { TrendChart, TrendTable } from "@/components/compliance/trend-chart";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -100,6 +100,7 @@ export default async function CompliancePage() {
         <CardBody>
           <TrendChart trend={trend} />
         </CardBody>
+        <TrendTable trend={trend} />
       </Card>
       <div className="grid gap-6 lg:grid-cols-3">
         <FollowUp
