@@ -32,7 +32,7 @@ export function WebhookForm() {
         />
         <Field label="Description (optional)" name="description" maxLength={200} placeholder="e.g. #ops-patching" error={state.fieldErrors?.description?.[0]} />
       </div>
-      <fieldset aria-describedby={kindError ? "kind-error" : undefined}>
+      <fieldset className="min-w-0" aria-describedby={kindError ? "kind-error" : undefined}>
         <legend className="text-sm font-medium text-slate-800">Kind</legend>
         <div className="mt-2 flex flex-wrap gap-2">
           {KINDS.map((k) => (
@@ -51,7 +51,7 @@ export function WebhookForm() {
           </p>
         ) : null}
       </fieldset>
-      <fieldset aria-describedby={eventsError ? "events-error" : undefined}>
+      <fieldset className="min-w-0" aria-describedby={eventsError ? "events-error" : undefined}>
         <legend className="text-sm font-medium text-slate-800">Events</legend>
         <label className="mt-2 flex items-center gap-2 text-sm font-medium">
           <input type="checkbox" name="all" className="accent-indigo-600" aria-invalid={eventsError ? true : undefined} />

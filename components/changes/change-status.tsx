@@ -24,7 +24,7 @@ export function ChangeStatusPanel({
       {change ? (
         <p>
           Change request:{" "}
-          <Link href={`/changes/${change.id}`} className="text-indigo-700 hover:underline">
+          <Link href={`/changes/${change.id}`} className="text-indigo-700 underline hover:no-underline">
             <ChangeStateBadge state={change.state} />
           </Link>
         </p>

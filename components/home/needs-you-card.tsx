@@ -20,7 +20,7 @@ export function NeedsYouCard({ needs, zone }: { needs: NeedsYou; zone: string })
             {changes ? (
               <section aria-labelledby="needs-you-changes">
                 <h3 id="needs-you-changes" className="text-sm font-semibold text-slate-800">
-                  <Link href="/changes?state=SUBMITTED" className="text-indigo-700 hover:underline">
+                  <Link href="/changes?state=SUBMITTED" className="text-indigo-700 underline hover:no-underline">
                     {plural(changes.total, "change waits", "changes wait")} for your decision
                   </Link>
                 </h3>

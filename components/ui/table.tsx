@@ -5,7 +5,8 @@ export function Table({ caption, children }: { caption: string; children: ReactN
   return (
     // `relative`: a visually hidden header (`sr-only`, absolutely placed) stays inside the scroller
     // instead of widening the page on a phone.
-    <div className="relative overflow-x-auto">
+    // Focusable, so a table wider than a phone scrolls by keyboard too (axe: scrollable-region-focusable).
+    <div tabIndex={0} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

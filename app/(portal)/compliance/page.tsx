@@ -102,7 +102,8 @@ export default async function CompliancePage() {
         </CardBody>
         <TrendTable trend={trend} />
       </Card>
-      <div className="grid gap-6 lg:grid-cols-3">
+      {/* grid-cols-1 (minmax(0, 1fr)): a long truncated line must not widen the column past a phone's screen. */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <FollowUp
           title="Failed last time"
           empty="No resource failed its last patch."

@@ -129,7 +129,7 @@ export default async function ExecutionPage() {
               {slots.executor ? (
                 <>
                   <ChosenExecutor name={slots.executor} setups={setups} /> (set on the{" "}
-                  <Link href="/admin/party-rule" className="text-indigo-700 hover:underline">
+                  <Link href="/admin/party-rule" className="text-indigo-700 underline hover:no-underline">
                     party rule
                   </Link>
                   )
@@ -137,7 +137,7 @@ export default async function ExecutionPage() {
               ) : (
                 <>
                   the default (<span className="font-mono">{active.name}</span>); the{" "}
-                  <Link href="/admin/party-rule" className="text-indigo-700 hover:underline">
+                  <Link href="/admin/party-rule" className="text-indigo-700 underline hover:no-underline">
                     party rule
                   </Link>{" "}
                   may name another.

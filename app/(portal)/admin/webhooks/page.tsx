@@ -28,7 +28,7 @@ export default async function WebhooksPage() {
         title="Webhooks"
         description="What happens in PatchParty (parties scheduled, moved, started; changes submitted and decided; upgrades; failures; exclusions ending) is posted to these endpoints: signed JSON (Standard Webhooks), Slack or Microsoft Teams. A delivery that fails is tried again after 1, 5, 30, 120 and 360 minutes; an endpoint that keeps failing is paused and the admin who registered it is told."
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <Card aria-labelledby="new-webhook-heading">
           <CardHeader id="new-webhook-heading" title="New webhook" />
           <CardBody>

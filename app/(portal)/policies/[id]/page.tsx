@@ -106,7 +106,7 @@ export default async function PolicyPage({ params }: Params) {
         ) : (
           <p className="text-sm text-slate-500">
             Only admins change policies.{" "}
-            <Link href="/policies" className="text-indigo-700 hover:underline">
+            <Link href="/policies" className="text-indigo-700 underline hover:no-underline">
               Back to the policies
             </Link>
           </p>

@@ -79,7 +79,7 @@ export default async function ResourcePage({ params }: Params) {
           </Alert>
         </div>
       ) : null}
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <PatchStatusPanel
             status={status}

@@ -142,7 +142,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
             <div className="text-sm text-slate-600" data-testid="plan-summary">
               <span className="font-medium text-slate-800">Upgrade plan: </span>
               {plan ? `${plan.map((c) => c.name).join(" → ")}. ` : "none: members go in any order. "}
-              <Link href={`/templates/${template.id}/plan`} className="text-indigo-700 hover:underline">
+              <Link href={`/templates/${template.id}/plan`} className="text-indigo-700 underline hover:no-underline">
                 {plan ? "See the plan" : mayManage ? "Write a plan" : "About plans"}
               </Link>
             </div>
@@ -345,7 +345,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                     ) : (
                       <span>{m.name}</span>
                     )}
-                    <span className="ml-2 text-xs text-slate-400">{m.kind}</span>
+                    <span className="ml-2 text-xs text-slate-500">{m.kind}</span>
                   </Td>
                   <Td className="font-mono text-xs">{m.currentVersion}</Td>
                   <Td>

@@ -26,7 +26,7 @@ export default async function NewTemplatePage() {
       ) : policies.length === 0 ? (
         <EmptyState title="No policy with a schedule yet">
           A template follows a maintenance policy with at least one upgrade schedule.{" "}
-          <Link href="/policies/new" className="text-indigo-700 hover:underline">
+          <Link href="/policies/new" className="text-indigo-700 underline hover:no-underline">
             Create a policy
           </Link>{" "}
           first.
