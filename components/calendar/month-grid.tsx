@@ -34,9 +34,15 @@ function MonthList({ title, weeks }: { title: string; weeks: DayCell[][] }) {
       ) : (
         <ol className="divide-y divide-slate-100">
           {days.map((day) => (
-            <li key={day.date} data-date={day.date} className={cx("flex gap-3 px-1 py-2", day.freezes.length > 0 && "bg-sky-50", day.isToday && "bg-indigo-50/60")}>
+            <li
+              key={day.date}
+              data-date={day.date}
+              className={cx("flex gap-3 px-1 py-2", day.freezes.length > 0 && "bg-sky-50", day.isToday && "bg-indigo-50/60")}
+            >
               <p className="w-12 shrink-0 text-center leading-tight" aria-current={day.isToday ? "date" : undefined}>
-                <span className="block text-xs font-semibold uppercase text-slate-600">{WEEKDAYS[(new Date(`${day.date}T00:00:00Z`).getUTCDay() + 6) % 7]}</span>
+                <span className="block text-xs font-semibold uppercase text-slate-600">
+                  {WEEKDAYS[(new Date(`${day.date}T00:00:00Z`).getUTCDay() + 6) % 7]}
+                </span>
                 <span className="block text-lg font-semibold tabular-nums text-slate-900">{day.day}</span>
               </p>
               <div className="min-w-0 grow">

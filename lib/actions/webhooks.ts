@@ -23,7 +23,8 @@ export async function createWebhookAction(_previous: FormResult<{ secret: string
   });
   if (!parsed.success) return invalid(parsed.error);
   const result = await createWebhook(user, parsed.data, new Date());
-  if (!result.ok) return { ok: false, message: result.message, fieldErrors: result.message.startsWith("url: ") ? { url: [result.message.slice(5)] } : undefined };
+  if (!result.ok)
+    return { ok: false, message: result.message, fieldErrors: result.message.startsWith("url: ") ? { url: [result.message.slice(5)] } : undefined };
   revalidatePath(PAGE);
   return {
     ok: true,

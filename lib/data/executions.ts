@@ -228,7 +228,13 @@ export async function settleDue(tx: Tx, which: string[] | { partyRunId: string }
       )
       .returning(["e.key", "e.state"]),
     tx,
-  ).then((rows) => executionsFailed(tx, rows.filter((r) => r.state === "FAILED").map((r) => r.key), now));
+  ).then((rows) =>
+    executionsFailed(
+      tx,
+      rows.filter((r) => r.state === "FAILED").map((r) => r.key),
+      now,
+    ),
+  );
 }
 
 /**
@@ -582,6 +588,10 @@ export async function reportExecutions(tx: Tx, reports: FinalReport[], reportedB
       .returning(["e.key", "e.state"]),
     tx,
   );
-  await executionsFailed(tx, rows.filter((r) => r.state === "FAILED").map((r) => r.key), now);
+  await executionsFailed(
+    tx,
+    rows.filter((r) => r.state === "FAILED").map((r) => r.key),
+    now,
+  );
   return rows.map((r) => r.key);
 }

@@ -11,15 +11,7 @@ import { Webhook } from "standardwebhooks";
 import { db, execute, qb, unnest } from "../db";
 import { can, type CurrentUser } from "../auth/permissions";
 import { openSecret, sealSecret } from "../auth/secret-box";
-import {
-  nextAttemptAt,
-  pauseReason,
-  slackMessage,
-  teamsMessage,
-  type EventBody,
-  type WebhookEvent,
-  type WebhookKind,
-} from "../domain/webhooks";
+import { nextAttemptAt, pauseReason, slackMessage, teamsMessage, type EventBody, type WebhookEvent, type WebhookKind } from "../domain/webhooks";
 import { env } from "../env";
 import { SCHEMA_LOCK } from "../jobs/schema-lock";
 import { postWebhook, urlRefusal, type WebhookAnswer } from "../notify/webhook-http";
@@ -96,8 +88,7 @@ export async function recordEvents(tx: Tx, events: readonly NewEvent[], now: Dat
   return inserted.length;
 }
 
-export const recordEvent = (tx: Tx, type: WebhookEvent, data: Record<string, unknown>, now: Date, id?: string) =>
-  recordEvents(tx, [{ type, data, id }], now);
+export const recordEvent = (tx: Tx, type: WebhookEvent, data: Record<string, unknown>, now: Date, id?: string) => recordEvents(tx, [{ type, data, id }], now);
 
 /**
  * Asks the job runner to deliver at `at` (graphile-worker's add_job, in the caller's transaction:
@@ -561,7 +552,6 @@ async function tellOwner(
     })),
   });
 }
-
 
 /** The latest deliveries of every endpoint, newest first, with the endpoint they went to: the page's table (one query). */
 export async function listRecentDeliveries(limit = 50) {

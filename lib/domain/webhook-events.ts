@@ -19,4 +19,3 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const WEBHOOK_KINDS = ["standard", "slack", "teams"] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
-

@@ -82,7 +82,8 @@ export function isPrivateAddress(address: string): boolean {
 type Summary = { title: string; text: string; facts: [string, string][]; url: string | null };
 
 const str = (value: unknown) => (typeof value === "string" ? value : typeof value === "number" ? String(value) : null);
-const obj = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const obj = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const when = (value: unknown) => {
   const text = str(value);
   return text ? `${text.slice(0, 16).replace("T", " ")} UTC` : null;
@@ -176,8 +177,7 @@ export function slackMessage(event: EventBody) {
     { type: "section", text: { type: "mrkdwn", text: slackEscape(s.text) } },
   ];
   if (s.facts.length) blocks.push({ type: "section", fields: s.facts.slice(0, 10).map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${slackEscape(v)}` })) });
-  if (s.url)
-    blocks.push({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in PatchParty" }, url: s.url }] });
+  if (s.url) blocks.push({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in PatchParty" }, url: s.url }] });
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${event.type} · ${event.timestamp}` }] });
   return { text: slackEscape(`${s.title}: ${s.text}`), blocks };
 }

@@ -104,7 +104,11 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
     });
     request.on("error", (error) => {
       const code = (error as NodeJS.ErrnoException).code;
-      done({ ok: false, status: null, answer: error instanceof PrivateAddress ? `Not sent: ${error.message}.` : `The request failed (${code ?? error.message}).` });
+      done({
+        ok: false,
+        status: null,
+        answer: error instanceof PrivateAddress ? `Not sent: ${error.message}.` : `The request failed (${code ?? error.message}).`,
+      });
     });
     request.end(body);
   });

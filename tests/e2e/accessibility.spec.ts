@@ -63,7 +63,7 @@ type Ids = Record<"resource" | "party" | "template" | "policy" | "change" | "exe
 
 /** Real things to open, read from the API as the signed-in person (a resource of the owner's team, so its forms show). */
 async function realIds(page: Page): Promise<Ids> {
-  const get = async <T,>(path: string): Promise<T> => {
+  const get = async <T>(path: string): Promise<T> => {
     const response = await page.request.get(path);
     expect(response.status(), path).toBe(200);
     return (await response.json()) as T;

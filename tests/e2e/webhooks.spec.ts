@@ -43,10 +43,15 @@ test("an admin registers a standard webhook, sees its secret once, and sees a de
     expect(await (await page.request.get("/api/v1/webhooks")).text()).not.toContain(secret);
 
     // Something happens: a change is submitted to the approvers.
-    const parties = (await (await page.request.get("/api/v1/parties?from=2029-01-01&to=2029-12-31")).json()) as { tag: string; kind: string; status: string; change: unknown }[];
+    const parties = (await (await page.request.get("/api/v1/parties?from=2029-01-01&to=2029-12-31")).json()) as {
+      tag: string;
+      kind: string;
+      status: string;
+      change: unknown;
+    }[];
     const target = parties.find((p) => p.kind === "production" && p.status === "planned" && p.change === null)!;
     const opened = await page.request.post("/api/v1/changes", { data: { partyTag: target.tag }, headers: fromThePortal(page) });
-    expect(opened.status()).toBe(201);
+    expect(opened.status(), await opened.text()).toBe(201);
     const { id } = (await opened.json()) as { id: string };
     expect((await page.request.post(`/api/v1/changes/${id}/submit`, { data: {}, headers: fromThePortal(page) })).status()).toBe(200);
 

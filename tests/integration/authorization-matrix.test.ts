@@ -357,7 +357,8 @@ const MATRIX: Record<string, Row> = {
     expect: ADMIN_ONLY,
   },
   [A("createWebhookAction")]: {
-    call: async (w) => asAction(w, (actions_webhooks as unknown as ActionModule).createWebhookAction!, { url: "https://203.0.113.10/hook", kind: "teams", all: "on" }),
+    call: async (w) =>
+      asAction(w, (actions_webhooks as unknown as ActionModule).createWebhookAction!, { url: "https://203.0.113.10/hook", kind: "teams", all: "on" }),
     expect: ADMIN_ONLY,
   },
   [A("pauseWebhookAction")]: {
@@ -766,7 +767,14 @@ const MATRIX: Record<string, Row> = {
   },
   [R("POST", "v1/webhooks")]: {
     call: async (w) =>
-      asApi(w, (route_v1_webhooks as unknown as RouteModule).POST!, "POST", "/api/v1/webhooks", {}, { url: "https://203.0.113.10/hook", kind: "standard", events: ["*"] }),
+      asApi(
+        w,
+        (route_v1_webhooks as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/webhooks",
+        {},
+        { url: "https://203.0.113.10/hook", kind: "standard", events: ["*"] },
+      ),
     expect: ADMIN_ONLY_API(201),
   },
   [R("GET", "v1/webhooks/[id]")]: {

@@ -156,7 +156,14 @@ describe("event webhook endpoints", () => {
       items: { id: string; eventId: string; type: string; state: string; attempts: number; lastStatus: number; lastAnswer: string }[];
     };
     expect(page.items).toEqual([
-      expect.objectContaining({ type: "party.cancelled", state: "delivered", attempts: 1, lastStatus: 200, lastAnswer: "thanks, got it", eventId: request!.headers["webhook-id"] }),
+      expect.objectContaining({
+        type: "party.cancelled",
+        state: "delivered",
+        attempts: 1,
+        lastStatus: 200,
+        lastAnswer: "thanks, got it",
+        eventId: request!.headers["webhook-id"],
+      }),
     ]);
 
     // Sent once: another run has nothing for it.
@@ -187,7 +194,10 @@ describe("event webhook endpoints", () => {
     for (const r of receiver.received) expect(r.headers["webhook-signature"]).toBeUndefined();
     const bodyOf = (path: string) => JSON.parse(receiver.received.find((r) => r.path === path)!.body) as Record<string, unknown>;
 
-    const message = bodyOf(new URL(`${receiver.url}/slack`).pathname) as { text: string; blocks: { type: string; text?: { type: string; text: string }; elements?: unknown[] }[] };
+    const message = bodyOf(new URL(`${receiver.url}/slack`).pathname) as {
+      text: string;
+      blocks: { type: string; text?: { type: string; text: string }; elements?: unknown[] }[];
+    };
     expect(message.text).toContain(`Patch Party ${party.tag} (production) is cancelled`);
     expect(message.blocks.map((b) => b.type)).toEqual(["header", "section", "section", "actions", "context"]);
     expect(message.blocks[0]!.text).toEqual({ type: "plain_text", text: "Patch Party cancelled" });
@@ -199,7 +209,10 @@ describe("event webhook endpoints", () => {
 
     const card = bodyOf(new URL(`${receiver.url}/teams`).pathname) as {
       type: string;
-      attachments: { contentType: string; content: { type: string; version: string; body: { type: string; text?: string }[]; actions: { type: string; url: string }[] } }[];
+      attachments: {
+        contentType: string;
+        content: { type: string; version: string; body: { type: string; text?: string }[]; actions: { type: string; url: string }[] };
+      }[];
     };
     expect(card.type).toBe("message");
     expect(card.attachments).toHaveLength(1);
@@ -208,7 +221,9 @@ describe("event webhook endpoints", () => {
     expect(content).toMatchObject({ type: "AdaptiveCard", version: "1.4", $schema: "http://adaptivecards.io/schemas/adaptive-card.json" });
     expect(content.body[0]).toMatchObject({ type: "TextBlock", text: "Patch Party cancelled" });
     expect(content.body.map((b) => b.type)).toContain("FactSet");
-    expect(content.actions).toEqual([{ type: "Action.OpenUrl", title: "Open in PatchParty", url: expect.stringContaining(`/parties/${party.tag}/production`) }]);
+    expect(content.actions).toEqual([
+      { type: "Action.OpenUrl", title: "Open in PatchParty", url: expect.stringContaining(`/parties/${party.tag}/production`) },
+    ]);
   });
 
   it("a delivery that fails is retried with back-off (1, then 5 minutes) and delivered on the third try", async () => {
@@ -220,7 +235,13 @@ describe("event webhook endpoints", () => {
     const row = () => db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
 
     expect(await deliverEventWebhooks(t0)).toMatchObject({ retrying: 1, delivered: 0, nextDueAt: new Date(t0.getTime() + MINUTE) });
-    expect(await row()).toMatchObject({ state: "PENDING", attempts: 1, lastStatus: 500, lastAnswer: "busy right now (500)", nextAttemptAt: new Date(t0.getTime() + MINUTE) });
+    expect(await row()).toMatchObject({
+      state: "PENDING",
+      attempts: 1,
+      lastStatus: 500,
+      lastAnswer: "busy right now (500)",
+      nextAttemptAt: new Date(t0.getTime() + MINUTE),
+    });
     // Not due yet: nothing is sent.
     await deliverEventWebhooks(new Date(t0.getTime() + 30_000));
     expect(receiver.received).toHaveLength(1);

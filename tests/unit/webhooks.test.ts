@@ -50,7 +50,9 @@ describe("addresses a webhook may not reach", () => {
 
 describe("retries and pausing", () => {
   it("backs off 1, 5, 30, 120 and 360 minutes, then gives up", () => {
-    const waits = Array.from({ length: MAX_DELIVERY_ATTEMPTS }, (_, i) => nextAttemptAt(i + 1, NOW)).map((d) => (d ? (d.getTime() - NOW.getTime()) / MINUTE : null));
+    const waits = Array.from({ length: MAX_DELIVERY_ATTEMPTS }, (_, i) => nextAttemptAt(i + 1, NOW)).map((d) =>
+      d ? (d.getTime() - NOW.getTime()) / MINUTE : null,
+    );
     expect(waits).toEqual([1, 5, 30, 120, 360, null]);
   });
 
@@ -71,7 +73,13 @@ describe("Slack and Teams messages", () => {
         const event: EventBody = {
           type,
           timestamp: NOW.toISOString(),
-          data: { party: { tag: "2026-Q4", kind: "qa" }, change: { title: text }, reason: text, execution: { member: text, message: text }, resource: { name: text } },
+          data: {
+            party: { tag: "2026-Q4", kind: "qa" },
+            change: { title: text },
+            reason: text,
+            execution: { member: text, message: text },
+            resource: { name: text },
+          },
         };
         const slack = slackMessage(event);
         expect(slack.blocks[0]).toMatchObject({ type: "header" });

@@ -2,6 +2,7 @@
 // (lib/api/openapi/operations.ts), and under the integration tests every JSON answer is checked
 // against them (lib/api/openapi/conformance.ts). The builders in lib/api/*.ts write the answers;
 // the type checks at the bottom fail when a builder's result no longer fits its schema.
+import "server-only";
 import { z } from "zod";
 import type { changeJson } from "../changes";
 import type { executionJson, executionSummaryJson } from "../executions";
@@ -478,7 +479,10 @@ export const WebhookDeliverySchema = z.object({
   deliveredAt: nullable(instant),
   createdAt: instant,
 });
-export const WebhookDeliveryPageSchema = z.object({ items: z.array(WebhookDeliverySchema), next: nullable(z.string()).describe("Pass as `cursor` for the next page") });
+export const WebhookDeliveryPageSchema = z.object({
+  items: z.array(WebhookDeliverySchema),
+  next: nullable(z.string()).describe("Pass as `cursor` for the next page"),
+});
 
 /** The OpenAPI document itself (not described field by field: the OpenAPI 3.1 specification does). */
 export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) });

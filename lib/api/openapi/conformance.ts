@@ -2,6 +2,7 @@
 // apiRoute hands every answer of an /api/v1 route here, and an answer the OpenAPI document does not
 // describe (its status, its media type, or its JSON body) throws, so the test that got it fails with
 // the route and the mismatch named. The document must say what the API really answers.
+import "server-only";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020";
 import addFormatsModule from "ajv-formats";
 import { openApiDocument } from "./document";

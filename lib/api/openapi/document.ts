@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the list of operations (./operations.ts) with
 // zod 4's own JSON Schema output (draft 2020-12, which OpenAPI 3.1 uses): requests as the schemas
 // take them (io "input"), answers as the builders write them (io "output").
+import "server-only";
 import { z } from "zod";
 import { ApiErrorSchema } from "./answers";
 import { OPERATIONS, type Answer, type Operation } from "./operations";

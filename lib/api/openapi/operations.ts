@@ -3,6 +3,7 @@
 // generated from this list (./document.ts); tests/integration/openapi.test.ts fails when a route
 // file exports a method that is not here, and every answer the integration tests get is checked
 // against it. A new route is one entry here.
+import "server-only";
 import { z } from "zod";
 import { AuditExportQuerySchema } from "../../validation/audit";
 import { CalendarQuerySchema } from "../../validation/calendar";

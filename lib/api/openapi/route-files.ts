@@ -1,5 +1,6 @@
 // The route files under app/api/v1 and the path each serves, for the tests that hold the OpenAPI
 // document to the code (a route's folder `[id]` is the document's `{id}`).
+import "server-only";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 

@@ -21,10 +21,10 @@ export default async function ImportPage() {
       <Card>
         <CardBody className="space-y-4">
           <p className="text-sm text-slate-600">
-            Columns: <code className="break-all font-mono text-xs">{CSV_COLUMNS.join(",")}</code>. <code>team</code> is a team&apos;s short name, <code>group</code> is 1,
-            2 or 3, <code>tags</code> are separated by <code>;</code>. <code>service</code> and <code>cluster</code> may be empty. <code>address</code>,{" "}
-            <code>ssh_port</code> and <code>ssh_user</code> (where the executors reach it) may be left out, which keeps them, or empty, which clears them. An
-            export from the Resources page is a valid import.
+            Columns: <code className="break-all font-mono text-xs">{CSV_COLUMNS.join(",")}</code>. <code>team</code> is a team&apos;s short name,{" "}
+            <code>group</code> is 1, 2 or 3, <code>tags</code> are separated by <code>;</code>. <code>service</code> and <code>cluster</code> may be empty.{" "}
+            <code>address</code>, <code>ssh_port</code> and <code>ssh_user</code> (where the executors reach it) may be left out, which keeps them, or empty,
+            which clears them. An export from the Resources page is a valid import.
           </p>
           <ImportForm />
         </CardBody>
