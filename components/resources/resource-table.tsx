@@ -187,7 +187,7 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
                 )}
               </Td>
               <Td className="whitespace-nowrap">
-                {r.lastPatchTag ?? <span className="text-slate-400">never</span>}
+                {r.lastPatchTag ?? <span className="text-slate-500">never</span>}
                 {r.failedLast ? (
                   <Badge tone="danger" className="ml-2">
                     failed last time

@@ -12,7 +12,8 @@ test("the API tokens page links the API reference, which renders the OpenAPI doc
   await expect(page.getByRole("link", { name: "its OpenAPI document" })).toHaveAttribute("href", "/api/v1/openapi.json");
   await page.getByRole("link", { name: "the API reference" }).click();
   await expect(page).toHaveURL(/\/api\/docs$/);
-  await expect(page.getByRole("heading", { name: /PatchParty API/ })).toBeVisible();
+  // swagger-ui fetches the document (generated at its first request) and renders every operation.
+  await expect(page.getByRole("heading", { name: /PatchParty API/ })).toBeVisible({ timeout: 20_000 });
   // An operation of each kind the document lists, rendered from it.
   await expect(page.locator(".opblock-summary-path", { hasText: /^\/parties\/\{tag\}\/\{kind\}\/move$/ })).toBeVisible();
   await expect(page.locator(".opblock").first()).toBeVisible();

@@ -32,11 +32,11 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
     ...(change.state === "REJECTED" && prepares ? (["reopen"] as const) : []),
   ];
   const subject = change.party ? (
-    <Link href={`/parties/${change.party.tag}/production`} className="text-indigo-700 hover:underline">
+    <Link href={`/parties/${change.party.tag}/production`} className="text-indigo-700 underline">
       Patch Party {change.party.tag} (production)
     </Link>
   ) : change.template ? (
-    <Link href={`/templates/${change.template.id}`} className="text-indigo-700 hover:underline">
+    <Link href={`/templates/${change.template.id}`} className="text-indigo-700 underline">
       {change.template.name}
     </Link>
   ) : null;

@@ -64,7 +64,7 @@ export default async function ExecutionPage({ params }: Params) {
             {e.party && runPage ? (
               <span>
                 Part of{" "}
-                <Link href={runPage.href} className="text-indigo-700 hover:underline">
+                <Link href={runPage.href} className="text-indigo-700 underline">
                   {runPage.label}
                 </Link>
                 {e.fromVersion ? (
@@ -82,7 +82,7 @@ export default async function ExecutionPage({ params }: Params) {
                   <>
                     {" "}
                     in{" "}
-                    <Link href={runPage.href} className="text-indigo-700 hover:underline">
+                    <Link href={runPage.href} className="text-indigo-700 underline">
                       {runPage.label}
                     </Link>
                   </>
