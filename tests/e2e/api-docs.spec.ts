@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { failOnConsoleErrors, signIn } from "./helpers";
 
-test("the API tokens page links the API reference, which renders the OpenAPI document offline with no console error", async ({ page }) => {
+test("the API tokens page links the API reference, which renders the OpenAPI document offline with no console error", async ({ page, baseURL }) => {
   const noErrors = failOnConsoleErrors(page);
   const elsewhere: string[] = [];
   page.on("request", (request) => {
-    if (new URL(request.url()).origin !== new URL(page.url() || request.url()).origin) elsewhere.push(request.url());
+    if (new URL(request.url()).origin !== new URL(baseURL!).origin) elsewhere.push(request.url());
   });
   await signIn(page, "admin@example.com");
   await page.getByRole("link", { name: "API tokens" }).click();

@@ -43,16 +43,24 @@ test("an admin registers a standard webhook, sees its secret once, and sees a de
     expect(await (await page.request.get("/api/v1/webhooks")).text()).not.toContain(secret);
 
     // Something happens: a change is submitted to the approvers.
-    const parties = (await (await page.request.get("/api/v1/parties?from=2029-01-01&to=2029-12-31")).json()) as {
+    // A stored production party no other spec opens a change for: not the first (changes.spec), from the second on.
+    const parties = (await (await page.request.get("/api/v1/parties?from=2026-12-01&to=2028-12-31")).json()) as {
       tag: string;
       kind: string;
       status: string;
       change: unknown;
     }[];
-    const target = parties.find((p) => p.kind === "production" && p.status === "planned" && p.change === null)!;
-    const opened = await page.request.post("/api/v1/changes", { data: { partyTag: target.tag }, headers: fromThePortal(page) });
-    expect(opened.status(), await opened.text()).toBe(201);
-    const { id } = (await opened.json()) as { id: string };
+    const candidates = parties.filter((p) => p.kind === "production" && p.status === "planned" && p.change === null).slice(1);
+    let opened = null;
+    for (const target of candidates) {
+      const response = await page.request.post("/api/v1/changes", { data: { partyTag: target.tag }, headers: fromThePortal(page) });
+      if (response.status() === 201) {
+        opened = response;
+        break;
+      }
+    }
+    expect(opened, "a stored production party to open a change for").not.toBeNull();
+    const { id } = (await opened!.json()) as { id: string };
     expect((await page.request.post(`/api/v1/changes/${id}/submit`, { data: {}, headers: fromThePortal(page) })).status()).toBe(200);
 
     // The worker delivers it; the page shows the delivery with the receiver's answer.
