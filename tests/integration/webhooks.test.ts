@@ -28,6 +28,10 @@ let f: Awaited<ReturnType<typeof makeFleet>>;
 let receiver: Receiver;
 let inbox: Inbox;
 const tokens: Record<string, string> = {};
+// Other test files run beside this one on the same database, and their events reach the endpoints
+// registered here too (["*"]): a test that made a party of its own counts only what names it.
+let marker: string | undefined;
+const got = () => receiver.received.filter((r) => marker === undefined || r.body.includes(marker));
 const made: string[] = [];
 
 beforeAll(async () => {
@@ -36,6 +40,7 @@ beforeAll(async () => {
 afterAll(() => inbox.close());
 beforeEach(async () => {
   f = await makeFleet();
+  marker = undefined;
   receiver = await startReceiver();
   for (const who of ["admin", "owner"] as const)
     tokens[who] = (await createApiToken(f[who].id, { name: "test", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
@@ -121,6 +126,7 @@ describe("event webhook endpoints", () => {
     const endpoint = await register({ url: receiver.url, kind: "standard", events: ["party.cancelled"] });
     const other = await register({ url: receiver.url, kind: "standard", events: ["party.moved"] });
     const party = await lonelyParty();
+    marker = party.tag;
     const now = new Date();
     const cancelled = await cancelParty(f.admin, party.tag, "production", "The data centre moves that weekend", now);
     expect(cancelled.ok).toBe(true);
@@ -128,8 +134,8 @@ describe("event webhook endpoints", () => {
 
     const sent = await deliverEventWebhooks(new Date());
     expect(sent.delivered).toBeGreaterThanOrEqual(1);
-    expect(receiver.received).toHaveLength(1);
-    const [request] = receiver.received;
+    expect(got()).toHaveLength(1);
+    const [request] = got();
     expect(request!.headers["content-type"]).toBe("application/json");
     const event = verified(endpoint.secret!, request!);
     expect(event).toEqual({
@@ -168,7 +174,7 @@ describe("event webhook endpoints", () => {
 
     // Sent once: another run has nothing for it.
     await deliverEventWebhooks(new Date());
-    expect(receiver.received).toHaveLength(1);
+    expect(got()).toHaveLength(1);
 
     // Re-sendable: the same event (same webhook-id), signed afresh.
     const delivery = page.items[0]!;
@@ -178,9 +184,9 @@ describe("event webhook endpoints", () => {
     expect((await resendRoute(call("POST", "/x", "owner"), { params: Promise.resolve({ id: endpoint.id, deliveryId: delivery.id }) })).status).toBe(403);
     expect((await resendRoute(call("POST", "/x", "admin"), { params: Promise.resolve({ id: other.id, deliveryId: delivery.id }) })).status).toBe(404);
     await deliverEventWebhooks(new Date());
-    expect(receiver.received).toHaveLength(2);
-    expect(receiver.received[1]!.headers["webhook-id"]).toBe(delivery.eventId);
-    expect(verified(endpoint.secret!, receiver.received[1]!).type).toBe("party.cancelled");
+    expect(got()).toHaveLength(2);
+    expect(got()[1]!.headers["webhook-id"]).toBe(delivery.eventId);
+    expect(verified(endpoint.secret!, got()[1]!).type).toBe("party.cancelled");
     expect(await db.auditEvent.count({ where: { entityId: endpoint.id, action: "webhook.resend" } })).toBe(1);
   });
 
@@ -188,11 +194,12 @@ describe("event webhook endpoints", () => {
     await register({ url: `${receiver.url}/slack`, kind: "slack", events: ["party.cancelled"] });
     await register({ url: `${receiver.url}/teams`, kind: "teams", events: ["*"] });
     const party = await lonelyParty();
+    marker = party.tag;
     expect((await cancelParty(f.admin, party.tag, "production", "Budget freeze", new Date())).ok).toBe(true);
     await deliverEventWebhooks(new Date());
-    expect(receiver.received).toHaveLength(2);
-    for (const r of receiver.received) expect(r.headers["webhook-signature"]).toBeUndefined();
-    const bodyOf = (path: string) => JSON.parse(receiver.received.find((r) => r.path === path)!.body) as Record<string, unknown>;
+    expect(got()).toHaveLength(2);
+    for (const r of got()) expect(r.headers["webhook-signature"]).toBeUndefined();
+    const bodyOf = (path: string) => JSON.parse(got().find((r) => r.path === path)!.body) as Record<string, unknown>;
 
     const message = bodyOf(new URL(`${receiver.url}/slack`).pathname) as {
       text: string;
@@ -230,6 +237,7 @@ describe("event webhook endpoints", () => {
     const endpoint = await register({ url: receiver.url, kind: "standard", events: ["party.cancelled"] });
     receiver.answer([500, 503]);
     const party = await lonelyParty();
+    marker = party.tag;
     const t0 = new Date();
     expect((await cancelParty(f.admin, party.tag, "production", "Retry me", t0)).ok).toBe(true);
     const row = () => db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
@@ -244,24 +252,24 @@ describe("event webhook endpoints", () => {
     });
     // Not due yet: nothing is sent.
     await deliverEventWebhooks(new Date(t0.getTime() + 30_000));
-    expect(receiver.received).toHaveLength(1);
+    expect(got()).toHaveLength(1);
     await deliverEventWebhooks(new Date(t0.getTime() + MINUTE));
     expect(await row()).toMatchObject({ state: "PENDING", attempts: 2, lastStatus: 503, nextAttemptAt: new Date(t0.getTime() + 6 * MINUTE) });
     await deliverEventWebhooks(new Date(t0.getTime() + 5 * MINUTE));
-    expect(receiver.received).toHaveLength(2);
+    expect(got()).toHaveLength(2);
     await deliverEventWebhooks(new Date(t0.getTime() + 6 * MINUTE));
     expect(await row()).toMatchObject({ state: "DELIVERED", attempts: 3, lastStatus: 200, deliveredAt: new Date(t0.getTime() + 6 * MINUTE) });
-    expect(receiver.received).toHaveLength(3);
+    expect(got()).toHaveLength(3);
 
     // One event: the same webhook-id on every try, each signed for its own timestamp.
-    const ids = new Set(receiver.received.map((r) => r.headers["webhook-id"]));
+    const ids = new Set(got().map((r) => r.headers["webhook-id"]));
     expect(ids.size).toBe(1);
     const signer = new Webhook(endpoint.secret!);
-    for (const r of receiver.received) {
+    for (const r of got()) {
       const timestamp = new Date(Number(r.headers["webhook-timestamp"]) * 1000);
       expect(r.headers["webhook-signature"]).toBe(signer.sign(String(r.headers["webhook-id"]), timestamp, r.body));
     }
-    expect(receiver.received.map((r) => Number(r.headers["webhook-timestamp"]) * 1000)).toEqual(
+    expect(got().map((r) => Number(r.headers["webhook-timestamp"]) * 1000)).toEqual(
       [0, MINUTE, 6 * MINUTE].map((d) => Math.floor((t0.getTime() + d) / 1000) * 1000),
     );
     expect((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).failuresInARow).toBe(0);
@@ -280,7 +288,7 @@ describe("event webhook endpoints", () => {
     );
     const result = await deliverEventWebhooks(now);
     expect(result).toMatchObject({ retrying: PAUSE_AFTER_FAILURES - 1, paused: 1 });
-    expect(receiver.received).toHaveLength(PAUSE_AFTER_FAILURES);
+    expect(got()).toHaveLength(PAUSE_AFTER_FAILURES);
     const paused = await getRoute(call("GET", `/api/v1/webhooks/${endpoint.id}`, "admin"), idParams(endpoint.id));
     expect(await paused.json()).toMatchObject({ paused: { reason: `Paused: its last ${PAUSE_AFTER_FAILURES} deliveries failed in a row.` } });
 
@@ -288,7 +296,7 @@ describe("event webhook endpoints", () => {
     await db.$transaction((tx) => recordEvents(tx, [{ type: "exclusion.expiring", data: { n: 99 } }], now));
     expect(await db.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(PAUSE_AFTER_FAILURES + 2);
     await deliverEventWebhooks(new Date(now.getTime() + 60 * MINUTE));
-    expect(receiver.received).toHaveLength(PAUSE_AFTER_FAILURES);
+    expect(got()).toHaveLength(PAUSE_AFTER_FAILURES);
     const resend = await db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
     expect((await resendRoute(call("POST", "/x", "admin"), { params: Promise.resolve({ id: endpoint.id, deliveryId: resend.id }) })).status).toBe(409);
 
@@ -313,6 +321,7 @@ describe("a change submitted to the approvers", () => {
   it("e-mails each approver and sends change.submitted; approving sends change.approved", async () => {
     const endpoint = await register({ url: receiver.url, kind: "standard", events: ["change.submitted", "change.approved"] });
     const party = await lonelyParty();
+    marker = party.tag;
     const now = new Date();
     const opened = await openPartyChange(f.admin, party.tag, now);
     if (!opened.ok) throw new Error(opened.message);
@@ -329,8 +338,8 @@ describe("a change submitted to the approvers", () => {
     expect(await db.notification.count({ where: { kind: "change-review", recipient: { in: [f.admin.email, f.owner.email] } } })).toBe(0);
 
     await deliverEventWebhooks(new Date());
-    expect(receiver.received).toHaveLength(1);
-    const event = verified(endpoint.secret!, receiver.received[0]!);
+    expect(got()).toHaveLength(1);
+    const event = verified(endpoint.secret!, got()[0]!);
     expect(event).toMatchObject({
       type: "change.submitted",
       data: { change: { id: opened.value.id, state: "SUBMITTED", party: { tag: party.tag, kind: "production" }, template: null }, by: f.admin.email },
@@ -338,8 +347,8 @@ describe("a change submitted to the approvers", () => {
 
     expect((await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date())).ok).toBe(true);
     await deliverEventWebhooks(new Date());
-    expect(receiver.received).toHaveLength(2);
-    expect(verified(endpoint.secret!, receiver.received[1]!)).toMatchObject({
+    expect(got()).toHaveLength(2);
+    expect(verified(endpoint.secret!, got()[1]!)).toMatchObject({
       type: "change.approved",
       data: { change: { id: opened.value.id, state: "APPROVED" }, by: f.approver.email, comment: "CAB: go" },
     });
