@@ -410,6 +410,8 @@ export async function deliverEventWebhooks(
   now: Date,
   send: WebhookSender = postWebhook,
   batch = 50,
+  /** Only these endpoints' deliveries (all when not given). */
+  endpointIds?: readonly string[],
 ): Promise<{ delivered: number; retrying: number; failed: number; paused: number; nextDueAt: Date | null }> {
   const result = { delivered: 0, retrying: 0, failed: 0, paused: 0, nextDueAt: null as Date | null };
   await db.webhookDelivery.updateMany({ where: { state: "SENDING", lastAttemptAt: { lt: new Date(now.getTime() - STUCK_MS) } }, data: { state: "PENDING" } });
@@ -425,6 +427,7 @@ export async function deliverEventWebhooks(
           .where("d.state", "=", "PENDING")
           .where("d.nextAttemptAt", "<=", now)
           .where("w.pausedAt", "is", null)
+          .$if(endpointIds !== undefined, (q) => q.where("d.endpointId", "in", endpointIds!.length > 0 ? [...endpointIds!] : [""]))
           .orderBy("d.nextAttemptAt")
           .orderBy("d.id")
           .limit(batch)

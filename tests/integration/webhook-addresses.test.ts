@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { POST as createRoute } from "@/app/api/v1/webhooks/route";
 import { PATCH as patchRoute } from "@/app/api/v1/webhooks/[id]/route";
 import { createApiToken } from "@/lib/data/api-tokens";
+import { postWebhook } from "@/lib/notify/webhook-http";
 import { deliverEventWebhooks, recordEvents } from "@/lib/data/webhooks";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -82,7 +83,7 @@ describe("webhooks and private addresses", () => {
     const byAddress = await db.webhookEndpoint.create({ data: { url: receiver.url, kind: "TEAMS", events: ["*"], createdById: f.admin.id } });
     made.push(byName.id, byAddress.id);
     await db.$transaction((tx) => recordEvents(tx, [{ type: "exclusion.expiring", data: { resource: { name: "x" } } }], new Date()));
-    await deliverEventWebhooks(new Date());
+    await deliverEventWebhooks(new Date(), postWebhook, 50, [byName.id, byAddress.id]);
     expect(receiver.received).toHaveLength(0);
     const rows = await db.webhookDelivery.findMany({ where: { endpointId: { in: [byName.id, byAddress.id] } }, orderBy: { endpointId: "asc" } });
     expect(rows).toHaveLength(2);
