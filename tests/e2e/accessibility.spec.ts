@@ -40,6 +40,7 @@ const PAGES: readonly (readonly [path: string, roles: readonly Role[]])[] = [
   ["/admin/tokens", ["admin"]],
   ["/admin/users", ["admin"]],
   ["/admin/execution", ["admin"]],
+  ["/admin/webhooks", ["admin"]],
 ];
 
 const PHONE = { width: 390, height: 844 };

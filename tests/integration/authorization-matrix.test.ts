@@ -10,7 +10,7 @@
 // data layer, PostgreSQL.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ userId: null as string | null, cookies: new Map<string, string>(), token: {} as Record<string, unknown> }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
@@ -1144,6 +1144,10 @@ function whatTheCodeHas(): string[] {
   }
   return names.sort();
 }
+
+// The webhook endpoints made here (by this fleet's admin) would otherwise collect the events of
+// every other test file for as long as the database lives.
+afterAll(() => db.webhookEndpoint.deleteMany({ where: { createdById: f.admin.id } }));
 
 beforeAll(async () => {
   f = await makeFleet();

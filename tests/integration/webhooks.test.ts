@@ -238,14 +238,19 @@ describe("event webhook endpoints", () => {
 
   it("a delivery that fails is retried with back-off (1, then 5 minutes) and delivered on the third try", async () => {
     const endpoint = await register({ url: receiver.url, kind: "standard", events: ["party.cancelled"] });
-    receiver.answer([500, 503]);
     const party = await lonelyParty();
     marker = party.tag;
+    // Other files cancel parties too: their deliveries to this endpoint are answered 200.
+    receiver.answer([500, 503], undefined, (body) => body.includes(party.tag));
     const t0 = new Date();
     expect((await cancelParty(f.admin, party.tag, "production", "Retry me", t0)).ok).toBe(true);
-    const row = () => db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
+    const row = () =>
+      db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id, body: { contains: party.tag } } });
 
-    expect(await deliver(t0)).toMatchObject({ retrying: 1, delivered: 0, nextDueAt: new Date(t0.getTime() + MINUTE) });
+    const first = await deliver(t0);
+    expect(first.retrying).toBe(1);
+    // The next run is due by then at the latest (another file's delivery may be due sooner).
+    expect(first.nextDueAt!.getTime()).toBeLessThanOrEqual(t0.getTime() + MINUTE);
     expect(await row()).toMatchObject({
       state: "PENDING",
       attempts: 1,
