@@ -244,8 +244,7 @@ describe("event webhook endpoints", () => {
     receiver.answer([500, 503], undefined, (body) => body.includes(party.tag));
     const t0 = new Date();
     expect((await cancelParty(f.admin, party.tag, "production", "Retry me", t0)).ok).toBe(true);
-    const row = () =>
-      db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id, body: { contains: party.tag } } });
+    const row = () => db.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id, body: { contains: party.tag } } });
 
     const first = await deliver(t0);
     expect(first.retrying).toBe(1);
