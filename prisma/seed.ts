@@ -6,6 +6,8 @@ import { db } from "../lib/db";
 import { decideChange, openPartyChange, openTemplateChange } from "../lib/data/change-requests";
 import { planNotices, planTemplateNotices } from "../lib/data/notifications";
 import { generateParties } from "../lib/data/parties";
+import { recordScan } from "../lib/data/updates";
+import type { Severity, UpdateReport } from "../lib/domain/updates";
 import { announceDueAt } from "../lib/domain/notices";
 import { assignClusterGroups, CLEANROOM_COMPONENTS, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
 
@@ -357,6 +359,7 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
   await seedAccessPlatform();
   await seedChangeRequest(now);
   await seedNotices(now);
+  await seedUpdateScans(now);
 
   log(
     `Demo data: ${inserted.count} resources, ${generated.created} parties, ${outcomesInserted} outcomes added ` +
@@ -524,6 +527,69 @@ async function seedChangeRequest(now: Date) {
     if (!opened?.ok) continue;
     await decideChange(admin, opened.value.id, "submit", {}, now);
     if (approve) await decideChange(approver, opened.value.id, "approve", { comment: "CAB: approved; retry the failed brokers in the next window." }, now);
+  }
+}
+
+type DemoUpdate = [pkg: string, installed: string, candidate: string, security: boolean, severity: Severity | null, advisories: string[]];
+
+// What Debian 12 and RHEL 9 servers had pending one week in late 2026, as their package managers list it.
+const APT_UPDATES: DemoUpdate[] = [
+  ["openssl", "3.0.14-1~deb12u2", "3.0.15-1~deb12u1", true, null, ["DSA-5786-1", "CVE-2024-5535", "CVE-2024-9143"]],
+  ["libssl3", "3.0.14-1~deb12u2", "3.0.15-1~deb12u1", true, null, ["DSA-5786-1", "CVE-2024-5535"]],
+  ["openssh-server", "1:9.2p1-2+deb12u3", "1:9.2p1-2+deb12u5", true, null, ["DSA-5865-1", "CVE-2025-26465"]],
+  ["libc6", "2.36-9+deb12u8", "2.36-9+deb12u9", true, null, ["DSA-5806-1", "CVE-2025-0395"]],
+  ["curl", "7.88.1-10+deb12u8", "7.88.1-10+deb12u12", true, null, ["CVE-2024-11053"]],
+  ["linux-image-amd64", "6.1.119-1", "6.1.123-1", true, null, ["DSA-5860-1"]],
+  ["tzdata", "2024a-0+deb12u1", "2025a-0+deb12u1", false, null, []],
+  ["ca-certificates", "20230311", "20230311+deb12u1", false, null, []],
+  ["vim-tiny", "2:9.0.1378-2", "2:9.0.1378-2+deb12u2", false, null, []],
+  ["systemd", "252.31-1~deb12u1", "252.33-1~deb12u1", false, null, []],
+];
+const DNF_UPDATES: DemoUpdate[] = [
+  ["openssl-libs", "1:3.0.7-27.el9", "1:3.0.7-29.el9_4", true, "medium", ["RHSA-2024:9333", "CVE-2024-5535"]],
+  ["kernel", "5.14.0-427.13.1.el9_4", "5.14.0-503.22.1.el9_5", true, "high", ["RHSA-2025:0065", "CVE-2024-53104"]],
+  ["glibc", "2.34-100.el9_4.2", "2.34-125.el9_5.1", true, "critical", ["RHSA-2025:0394", "CVE-2025-0395"]],
+  ["rsync", "3.2.3-19.el9", "3.2.3-20.el9_5.1", true, "high", ["RHSA-2025:0325", "CVE-2024-12084", "CVE-2024-12085"]],
+  ["python3-urllib3", "1.26.5-5.el9", "1.26.5-5.el9_4.1", true, "low", ["RHSA-2024:4623"]],
+  ["tzdata", "2024a-1.el9", "2025a-1.el9", false, null, []],
+  ["NetworkManager", "1:1.46.0-8.el9_4", "1:1.48.10-5.el9_5", false, null, []],
+];
+
+/**
+ * Pending updates on three dozen servers and VMs, as scans found them (source "demo"): two scans
+ * each, three weeks apart, so some updates have waited longer than others; a few wait for a
+ * reboot. Servers scanned already are left alone, so running the seed again changes nothing.
+ */
+async function seedUpdateScans(now: Date) {
+  const rng = random(2020);
+  const candidates = await db.resource.findMany({
+    where: { kind: { in: ["SERVER", "VM"] }, team: { slug: { in: DEMO_TEAMS.map(([slug]) => slug) } }, updateScan: null },
+    select: { id: true },
+    orderBy: { name: "asc" },
+  });
+  const chosen = candidates.filter((_, i) => i % 25 === 3).slice(0, 36);
+  const report = (updates: DemoUpdate[], rebootRequired: boolean, apt: boolean): UpdateReport => ({
+    packageManager: apt ? "apt" : "dnf",
+    release: apt ? "debian 12" : "rhel 9.4",
+    rebootRequired,
+    updates: updates.map(([pkg, installed, candidate, security, severity, advisories]) => ({
+      package: pkg,
+      installed,
+      candidate,
+      security,
+      severity,
+      advisories,
+    })),
+  });
+  for (const [i, resource] of chosen.entries()) {
+    const apt = i % 3 !== 2;
+    const pool = apt ? APT_UPDATES : DNF_UPDATES;
+    // Every fourth server is up to date; the others have a few, security ones included.
+    const pending = i % 4 === 1 ? [] : pool.filter(() => rng.chance(0.45));
+    const older = pending.filter(() => rng.chance(0.5));
+    const reboot = i % 9 === 0 || (pending.some(([pkg]) => pkg.startsWith("linux-image") || pkg === "kernel") && rng.chance(0.3));
+    await recordScan(resource.id, report(older, false, apt), "demo", new Date(now.getTime() - 21 * DAY));
+    await recordScan(resource.id, report(pending, reboot, apt), "demo", new Date(now.getTime() - rng.int(1, 20) * 3_600_000));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ComplianceTrend, TrendPoint } from "@/lib/domain/compliance-trend";
+import type { ComplianceTrend, DeadlinePoint, TrendPoint } from "@/lib/domain/compliance-trend";
 import { describeTrend } from "@/lib/domain/compliance-trend";
 import { Table, Td, Th } from "../ui/table";
 
@@ -7,15 +7,28 @@ import { Table, Td, Th } from "../ui/table";
 // ~100 kB gzipped and a 'use client' leaf for a picture), and it draws before any script runs.
 // Screen readers get a one-sentence summary (aria-describedby), and TrendTable has the figures.
 
+type Point = { quarter: string; share: number | null };
+
 const SERIES = [
-  { key: "production", label: "Production", stroke: "stroke-prod", fill: "fill-prod", dash: undefined, marker: "circle" },
-  { key: "nonProduction", label: "Non-production", stroke: "stroke-qa", fill: "fill-qa", dash: "6 4", marker: "square" },
+  { key: "production", label: "Production patched", stroke: "stroke-prod", fill: "fill-prod", dash: undefined, marker: "circle" },
+  { key: "nonProduction", label: "Non-production patched", stroke: "stroke-qa", fill: "fill-qa", dash: "6 4", marker: "square" },
+  // The share of all servers with no update past its deadline at the quarter's end (issue 20).
+  { key: "withinDeadline", label: "Servers within update deadlines", stroke: "stroke-slate-700", fill: "fill-slate-700", dash: "2 3", marker: "diamond" },
 ] as const;
 
-const pct = (p: TrendPoint) => (p.share === null ? "—" : `${(Math.round(p.share * 1000) / 10).toFixed(1)} %`);
+const seriesPoints = (trend: ComplianceTrend, key: (typeof SERIES)[number]["key"]): readonly Point[] =>
+  key === "withinDeadline" ? trend.withinDeadline.all : trend[key];
+
+const pct = (p: TrendPoint | DeadlinePoint) => (p.share === null ? "—" : `${(Math.round(p.share * 1000) / 10).toFixed(1)} %`);
+
+function Marker({ kind, cx, cy, className }: { kind: (typeof SERIES)[number]["marker"]; cx: number; cy: number; className: string }) {
+  if (kind === "circle") return <circle cx={cx} cy={cy} r={4} className={className} />;
+  if (kind === "square") return <rect x={cx - 4} y={cy - 4} width={8} height={8} className={className} />;
+  return <polygon points={`${cx},${cy - 5} ${cx + 5},${cy} ${cx},${cy + 5} ${cx - 5},${cy}`} className={className} />;
+}
 
 /** Runs of consecutive quarters with a share: a quarter without a party breaks the line. */
-function segments(points: readonly TrendPoint[]): { index: number; share: number }[][] {
+function segments(points: readonly Point[]): { index: number; share: number }[][] {
   const runs: { index: number; share: number }[][] = [];
   let run: { index: number; share: number }[] = [];
   points.forEach((p, index) => {
@@ -72,7 +85,7 @@ export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: Comp
           </text>
         ))}
         {SERIES.map((s) => {
-          const points = trend[s.key];
+          const points = seriesPoints(trend, s.key);
           return (
             <g key={s.key}>
               {segments(points).map((run) =>
@@ -87,13 +100,7 @@ export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: Comp
                   />
                 ) : null,
               )}
-              {points.map((p, i) =>
-                p.share === null ? null : s.marker === "circle" ? (
-                  <circle key={p.quarter} cx={x(i)} cy={y(p.share)} r={4} className={s.fill} />
-                ) : (
-                  <rect key={p.quarter} x={x(i) - 4} y={y(p.share) - 4} width={8} height={8} className={s.fill} />
-                ),
-              )}
+              {points.map((p, i) => (p.share === null ? null : <Marker key={p.quarter} kind={s.marker} cx={x(i)} cy={y(p.share)} className={s.fill} />))}
             </g>
           );
         })}
@@ -103,12 +110,15 @@ export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: Comp
           <span key={s.key} className="inline-flex items-center gap-1">
             <svg width="28" height="12" aria-hidden="true">
               <line x1="2" x2="26" y1="6" y2="6" strokeWidth={2.5} strokeDasharray={s.dash} className={s.stroke} />
-              {s.marker === "circle" ? <circle cx="14" cy="6" r="4" className={s.fill} /> : <rect x="10" y="2" width="8" height="8" className={s.fill} />}
+              <Marker kind={s.marker} cx={14} cy={6} className={s.fill} />
             </svg>
             {s.label}
           </span>
         ))}
-        <span>Dashed green line: the {Math.round(target * 100)} % target. A gap: no party of that environment ran that quarter.</span>
+        <span>
+          Dashed green line: the {Math.round(target * 100)} % target. A gap: no party of that environment ran that quarter. Within deadlines: at each
+          quarter&apos;s end (today for this one).
+        </span>
       </figcaption>
     </figure>
   );
@@ -125,6 +135,7 @@ export function TrendTable({ trend }: { trend: ComplianceTrend }) {
             <Th>Quarter</Th>
             <Th className="text-right">Production</Th>
             <Th className="text-right">Non-production</Th>
+            <Th className="text-right">Within update deadlines</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -133,6 +144,7 @@ export function TrendTable({ trend }: { trend: ComplianceTrend }) {
               <Td>{q}</Td>
               <Td className="text-right tabular-nums">{pct(trend.production[i]!)}</Td>
               <Td className="text-right tabular-nums">{pct(trend.nonProduction[i]!)}</Td>
+              <Td className="text-right tabular-nums">{pct(trend.withinDeadline.all[i]!)}</Td>
             </tr>
           ))}
         </tbody>

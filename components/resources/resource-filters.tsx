@@ -98,6 +98,15 @@ export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; 
             <input type="checkbox" name="failed" value="1" defaultChecked={query.failed} className="accent-indigo-600" /> Failed last time
           </label>
         </fieldset>
+        <fieldset className="flex flex-wrap items-end gap-x-4 gap-y-2 pb-2 text-sm lg:col-span-2">
+          <legend className="sr-only">Pending updates</legend>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="security" value="1" defaultChecked={query.security} className="accent-indigo-600" /> Security updates pending
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="reboot" value="1" defaultChecked={query.reboot} className="accent-indigo-600" /> Reboot pending
+          </label>
+        </fieldset>
       </div>
       <div className="mt-3 flex gap-2">
         <button type="submit" className={buttonClass("primary")}>

@@ -25,6 +25,10 @@ export type ResourceRowView = {
   lastPatchTag: string | null;
   lastPatched: string | null;
   failedLast: boolean;
+  /** Its last update scan's counts (0 and false when never scanned). */
+  pendingUpdates: number;
+  securityUpdates: number;
+  rebootPending: boolean;
 };
 
 type Props = { rows: ResourceRowView[]; canBulk: boolean; filters: ResourceFilters; matching: string; matchingCount: number };
@@ -149,6 +153,7 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
             <Th>Group</Th>
             <Th>Patching</Th>
             <Th>Last patch</Th>
+            <Th>Updates</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 bg-white">
@@ -191,6 +196,22 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
                 {r.failedLast ? (
                   <Badge tone="danger" className="ml-2">
                     failed last time
+                  </Badge>
+                ) : null}
+              </Td>
+              <Td className="whitespace-nowrap">
+                {r.securityUpdates > 0 ? (
+                  <span title={`${r.pendingUpdates} pending, ${r.securityUpdates} of them security updates`}>
+                    <Badge tone="danger">{r.securityUpdates} security</Badge>
+                  </span>
+                ) : r.pendingUpdates > 0 ? (
+                  <span className="text-slate-600">{r.pendingUpdates} pending</span>
+                ) : (
+                  <span className="text-slate-500">–</span>
+                )}
+                {r.rebootPending ? (
+                  <Badge tone="warning" className="ml-2">
+                    reboot pending
                   </Badge>
                 ) : null}
               </Td>

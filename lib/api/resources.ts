@@ -23,6 +23,9 @@ export function resourceListJson(r: ResourceListRow) {
     address: r.address,
     sshPort: r.sshPort,
     sshUser: r.sshUser,
+    pendingUpdates: r.pendingUpdates,
+    securityUpdates: r.securityUpdates,
+    rebootPending: r.rebootPending,
   };
 }
 

@@ -23,6 +23,8 @@ export type Permission =
   | { action: "portal:read" }
   | { action: "calendar:export" }
   | { action: "resource:change"; target: TeamTarget }
+  // Asking a server which updates are pending ("Scan now"): its team's owners and admins.
+  | { action: "resource:scan"; target: TeamTarget }
   // Changing a selection at once (each resource in it is still checked with resource:change).
   | { action: "resource:bulk" }
   // Moving a cluster's node against the cluster rule, with a reason.
@@ -35,6 +37,8 @@ export type Permission =
   | { action: "policy:delete" }
   | { action: "party:manage" }
   | { action: "party-rule:edit" }
+  // How long a pending update may wait, per severity (admins; issue 20).
+  | { action: "deadlines:edit" }
   // Freeze periods: nothing starts inside one (admins).
   | { action: "freeze:manage" }
   | { action: "template:manage" }
@@ -53,13 +57,15 @@ export type Permission =
   // People: their roles, their sessions ("sign out everywhere"), their sign-in lockouts.
   | { action: "user:manage" }
   // Recording an upgrade's outcome: admins any, owners their team's resources, executors (machines) any.
-  | { action: "execution:report"; target: { teamId: string | null } };
+  | { action: "execution:report"; target: { teamId: string | null } }
+  // Reporting what a server has pending (the webhook and manual executors' scans): admins, executors, its team's owners.
+  | { action: "updates:report"; target: TeamTarget };
 
 export function can(user: CurrentUser | null, permission: Permission): boolean {
   if (!user) return false;
   if (user.role === "ADMIN") return true;
   // A machine that reports what it ran may do that and nothing else, reading pages included.
-  if (user.role === "EXECUTOR") return permission.action === "execution:report";
+  if (user.role === "EXECUTOR") return permission.action === "execution:report" || permission.action === "updates:report";
   switch (permission.action) {
     case "portal:read":
     case "calendar:export":
@@ -69,6 +75,8 @@ export function can(user: CurrentUser | null, permission: Permission): boolean {
     case "notice:read":
       return user.role === "APPROVER" || user.role === "OWNER";
     case "resource:change":
+    case "resource:scan":
+    case "updates:report":
       return user.role === "OWNER" && user.teamIds.includes(permission.target.teamId);
     case "resource:bulk":
       return user.role === "OWNER";

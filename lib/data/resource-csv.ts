@@ -48,6 +48,9 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
         "r.lastPatchedAt",
         "r.lastPatchTag",
         "r.lastOutcome",
+        "r.pendingUpdates",
+        "r.securityUpdates",
+        "r.rebootPending",
       ])
       .where(resourceFilter(filters));
     if (after !== null) query = query.where("r.name", ">", after);
@@ -72,6 +75,9 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
         r.lastPatchedAt,
         r.lastPatchTag,
         r.lastOutcome?.toLowerCase(),
+        r.pendingUpdates,
+        r.securityUpdates,
+        r.rebootPending,
       ]),
     );
     after = rows[rows.length - 1]?.name ?? null;

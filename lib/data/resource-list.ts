@@ -32,6 +32,9 @@ const LISTED = qb
     "r.sshPort",
     "r.sshUser",
     "r.teamId",
+    "r.pendingUpdates",
+    "r.securityUpdates",
+    "r.rebootPending",
     "t.name as teamName",
     "c.name as clusterName",
   ]);
@@ -131,6 +134,9 @@ export function resourceFilter(filters: ResourceFilters): Expression<SqlBool> {
   if (filters.lastTag) parts.push(eb("r.lastPatchTag", "=", filters.lastTag));
   if (filters.never) parts.push(eb("r.lastPatchedAt", "is", null));
   if (filters.failed) parts.push(eb("r.lastOutcome", "=", sql.lit("FAILED")));
+  // The resource's counts of its last scan (lib/data/updates.ts), indexed with the name.
+  if (filters.security) parts.push(eb("r.securityUpdates", ">", sql.lit(0)));
+  if (filters.reboot) parts.push(eb("r.rebootPending", "=", sql.lit(true)));
   return parts.length ? eb.and(parts) : eb.lit(true);
 }
 

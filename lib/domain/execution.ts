@@ -36,6 +36,11 @@ export type UpgradeRequest = {
   startBy?: Date | null;
   /** Shell commands run before and after the member on the worker (ssh and ansible executors). */
   hooks: { pre: string | null; post: string | null };
+  /**
+   * A production party's member installs the versions its quarter's QA party tested for its
+   * release (lib/data/tested-sets.ts), read when it runs; absent or null: it upgrades everything.
+   */
+  install?: { tag: string; release: string } | null;
 };
 
 /** A final outcome, as an executor, an automation or a person reports it. */

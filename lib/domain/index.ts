@@ -18,3 +18,4 @@ export * from "./text";
 export * from "./api-tokens";
 export * from "./freezes";
 export * from "./conflicts";
+export * from "./updates";

@@ -16,6 +16,8 @@ import { planExclusionReminders } from "../data/exclusion-report";
 import { deliverNotices, planNotices, planTemplateNotices } from "../data/notifications";
 import { mailTransportFromEnv } from "../notify/mailer";
 import { deliverEventWebhooks, DELIVER_TASK } from "../data/webhooks";
+import { planScans } from "../data/update-scans";
+import { runUpdateScan } from "../rollout/update-scan";
 
 const DAY = 86_400_000;
 
@@ -65,6 +67,18 @@ export const taskList: TaskList = {
     if (!Array.isArray(keys) || !keys.every((key) => typeof key === "string")) throw new Error("execute_ansible: the payload names no execution keys");
     await runAnsibleExecutions(keys);
   },
+  /** Queues the update scans due (daily per server, and in the day before its party). */
+  async plan_update_scans(_payload, helpers) {
+    const queued = await planScans(new Date());
+    if (queued) helpers.logger.info(`Update scans: ${queued} queued`);
+  },
+  /** One server's update scan (lib/rollout/update-scan.ts); never retried: the next plan asks again. */
+  async scan_updates(payload, helpers) {
+    const resourceId = (payload as { resourceId?: unknown } | null)?.resourceId;
+    if (typeof resourceId !== "string") throw new Error("scan_updates: the payload names no resource");
+    const result = await runUpdateScan(resourceId);
+    if (result === "failed") helpers.logger.info(`Update scan of ${resourceId} failed (shown on its page)`);
+  },
   /** Advances every template's rollout; while one runs, ticks again in a few seconds. */
   async rollout_tick(_payload, helpers) {
     const now = new Date();
@@ -100,4 +114,5 @@ export const crontab = [
   "* * * * * send_notices",
   // Deliveries are asked for as they are recorded; the minute's run is the safety net.
   "* * * * * deliver_event_webhooks",
+  "41 * * * * plan_update_scans",
 ].join("\n");

@@ -4,6 +4,7 @@
 // not start while its change request is not approved or the party is held: its run waits,
 // SCHEDULED, with the reason. Outcomes land in PatchOutcome, the patch history.
 import "server-only";
+import { hasTestedSet, recordTestedSet } from "../data/tested-sets";
 import type { Prisma } from "@prisma/client";
 import { sql } from "kysely";
 import { db, execute, qb, unnest } from "../db";
@@ -177,6 +178,8 @@ async function tickSlot(slot: Slot, now: Date, executors: Executors, teamIds: st
         const target = {
           runId: run.id,
           environment,
+          // Production installs what QA tested, once QA recorded what that was (decision 020).
+          testedSet: party.kind === "PRODUCTION" && (await hasTestedSet(party.tag, tx)),
           party: { id: slot.partyId, tag: party.tag, kind: party.kind === "PRODUCTION" ? ("production" as const) : ("qa" as const), group: slot.group },
         };
         report.started = limit > 0 ? await startPatches(tx, target, slot.endsAt, execution, limit, now, executor, teamIds, [...frozen]) : 0;
@@ -208,7 +211,13 @@ function audit(tx: Tx, action: string, partyId: string, label: string, after: Pr
   });
 }
 
-type SlotTarget = { runId: string; environment: "PRODUCTION" | "NON_PRODUCTION"; party: { id: string; tag: string; kind: "qa" | "production"; group: number } };
+type SlotTarget = {
+  runId: string;
+  environment: "PRODUCTION" | "NON_PRODUCTION";
+  party: { id: string; tag: string; kind: "qa" | "production"; group: number };
+  /** The quarter has a tested set: each member is told to install it (production). */
+  testedSet: boolean;
+};
 type SlotExecution = Awaited<ReturnType<typeof getSlotExecution>>;
 
 /**
@@ -232,7 +241,8 @@ async function startPatches(
     qb
       .selectFrom("Resource as r")
       .leftJoin("Cluster as c", "c.id", "r.clusterId")
-      .select(["r.id", "r.name", "r.version", "r.address", "r.sshPort as port", "r.sshUser as user", "r.kind", "r.tags", "c.name as cluster", "r.clusterId"])
+      .leftJoin("UpdateScan as s", "s.resourceId", "r.id")
+      .select(["r.id", "r.name", "r.version", "r.address", "r.sshPort as port", "r.sshUser as user", "r.kind", "r.tags", "c.name as cluster", "r.clusterId", "s.release"])
       .where((eb) =>
         eb.and([
           eb("r.environment", "=", environment),
@@ -285,6 +295,7 @@ async function startPatches(
     deadline,
     startBy: startCutoff(endsAt, execution.cutoffMinutes),
     hooks: { pre: execution.preHook, post: execution.postHook },
+    install: slot.testedSet ? { tag: slot.party.tag, release: r.release ?? "" } : null,
   }));
   await executor.start(tx, requests, now);
   await execute(
@@ -450,6 +461,8 @@ async function settlePartyStatus(partyId: string, now: Date) {
     // From the status read above only: of two workers settling it at once, one tells.
     const { count } = await tx.party.updateMany({ where: { id: partyId, status: party.status }, data: { status } });
     if (count === 0) return;
+    // A QA party that completed leaves its tested set for production (decision 020).
+    if (status === "COMPLETED" && party.kind === "QA") await recordTestedSet(tx, partyId, party.tag, now);
     const event = status === "RUNNING" ? "party.started" : status === "COMPLETED" ? "party.completed" : null;
     if (event) await recordEvent(tx, event, { party: partyData(party) }, now);
   });

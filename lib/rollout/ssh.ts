@@ -10,9 +10,11 @@ import "server-only";
 import { spawn } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { beat, claimExecution, HEARTBEAT_SECONDS, reportExecution } from "../data/executions";
+import { testedPackages } from "../data/tested-sets";
 import { truncateOutput } from "../domain/redact";
 import { env as currentEnv, type Env } from "../env";
-import type { ExecutionReport, PackageChange, UpgradeRequest } from "../domain";
+import type { ExecutionReport, PackageChange, UpdateReport, UpgradeRequest } from "../domain";
+import { parseAptSimulation, parseDnf, parseZypper } from "./scan-output";
 import { lastLines, runHook, type HookPhase } from "./hooks";
 
 export type SshConfig = {
@@ -32,7 +34,12 @@ export type SshConfig = {
   hookTimeoutSeconds?: number;
 };
 
-export type SshUpgradeOptions = { onOutput?: (text: string) => void; signal?: AbortSignal };
+export type SshUpgradeOptions = {
+  onOutput?: (text: string) => void;
+  signal?: AbortSignal;
+  /** Install only these versions (a production member: what QA tested); null: upgrade everything. */
+  pins?: Pin[] | null;
+};
 
 export function sshConfigFromEnv(e: Env = currentEnv()): SshConfig {
   return {
@@ -74,6 +81,8 @@ const SSH_ERROR = 255;
 const REBOOT_COMMAND_SECONDS = 60;
 const REBOOT_POLL_MS = 2_000;
 const HEALTH_CHECK_SECONDS = 300;
+/** How long one scan may take (refreshing the package lists included). */
+const SCAN_SECONDS = 600;
 const BOOT_ID = "cat /proc/sys/kernel/random/boot_id 2>/dev/null; true";
 
 const quoteOption = (value: string) => `"${value.replace(/(["\\])/g, "\\$1")}"`;
@@ -190,6 +199,11 @@ export function connectionProblem(stderr: string, target: Pick<Target, "address"
 
 // ---- On the host ----
 
+/** A package at the version a production member installs (what QA tested). */
+export type Pin = { name: string; version: string };
+/** Package names and versions as the package managers write them: nothing a shell would read. */
+const PIN = /^[A-Za-z0-9][A-Za-z0-9.+:~_-]*$/;
+
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 const MARK = "@@patchparty:";
 
@@ -198,9 +212,12 @@ const MARK = "@@patchparty:";
  * step, the package lists before and after, a failed step's exit status and whether a reboot is
  * needed; all other output is the upgrade's own. It always lists the packages after, failed or not.
  */
-export function upgradeScript(custom: { source: string; command: string } | null): string {
+export function upgradeScript(custom: { source: string; command: string } | null, pins: Pin[] | null = null): string {
   return `
 CUSTOM=${shellQuote(custom?.command ?? "")}
+PINNED=${pins ? 1 : 0}
+PINS=${shellQuote((pins ?? []).map((p) => `${p.name}=${p.version}`).join(" "))}
+RPM_PINS=${shellQuote((pins ?? []).map((p) => `${p.name}-${p.version}`).join(" "))}
 CUSTOM_LABEL=${shellQuote(custom ? `the command configured for ${custom.source}` : "")}
 mark() { printf '%s%s@@\\n' '${MARK}' "$*"; }
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -221,7 +238,6 @@ attempt() {
   for c in $okc; do if [ "$rc" = "$c" ]; then mark "status $rc"; return 0; fi; done
   mark "fail $rc"; list after; mark done; exit 0
 }
-verdict() { case $1 in "$2") mark "reboot yes" ;; 0) mark "reboot no" ;; *) mark "reboot unknown" ;; esac; }
 if [ -n "$CUSTOM" ]; then PM=custom
 elif has apt-get; then PM=apt
 elif has dnf; then PM=dnf
@@ -234,6 +250,29 @@ else
 fi
 mark "manager $PM"
 list before
+# Pinned (a production party installing what QA tested): only those versions, only where they are newer.
+if [ "$PM" != custom ] && [ "$PINNED" = 1 ]; then
+  case $PM in
+    apt)
+      attempt "apt-get update" 0 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -q update
+      WANT=
+      for p in $PINS; do
+        cur=$(dpkg-query -W -f='\${Version}' "\${p%%=*}" 2>/dev/null) || continue
+        if [ -n "$cur" ] && dpkg --compare-versions "$cur" lt "\${p#*=}"; then WANT="$WANT $p"; fi
+      done
+      if [ -n "$WANT" ]; then
+        attempt "apt-get install of the versions QA tested" 0 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install --only-upgrade $WANT
+      else mark "step nothing QA tested is newer here"; mark "status 0"
+      fi ;;
+    dnf|yum) if [ -n "$RPM_PINS" ]; then attempt "$PM upgrade of the versions QA tested" 0 $SUDO $PM -y upgrade $RPM_PINS; fi ;;
+    zypper) if [ -n "$PINS" ]; then attempt "zypper install of the versions QA tested" "0 102 103" $SUDO zypper --non-interactive install $PINS; fi ;;
+  esac
+  list after
+  mark "step reboot check"
+  ${REBOOT_CHECK}
+  mark done
+  exit 0
+fi
 case $PM in
   custom) attempt "$CUSTOM_LABEL" 0 sh -c "$CUSTOM" ;;
   apt)
@@ -245,13 +284,60 @@ case $PM in
 esac
 list after
 mark "step reboot check"
+${REBOOT_CHECK}
+mark done
+`;
+}
+
+/** Whether the host asks for a reboot, as its package manager tells (a `reboot yes|no|unknown` marker). */
+const REBOOT_CHECK = `verdict() { case $1 in "$2") mark "reboot yes" ;; 0) mark "reboot no" ;; *) mark "reboot unknown" ;; esac; }
 if has dpkg-query; then
   if [ -e "\${DPKG_ROOT:-}/var/run/reboot-required" ]; then mark "reboot yes"; else mark "reboot no"; fi
-elif has needs-restarting; then $SUDO needs-restarting -r; verdict $? 1
-elif has dnf; then $SUDO dnf -q needs-restarting -r; verdict $? 1
-elif has zypper; then $SUDO zypper --non-interactive needs-rebooting; verdict $? 102
+elif has needs-restarting; then $SUDO needs-restarting -r >/dev/null; verdict $? 1
+elif has dnf; then $SUDO dnf -q needs-restarting -r >/dev/null; verdict $? 1
+elif has zypper; then $SUDO zypper --non-interactive needs-rebooting >/dev/null; verdict $? 102
 else mark "reboot unknown"
+fi`;
+
+/**
+ * The update scan (issue 20), run by `sh` on the host: refreshes the package lists, then prints
+ * the manager's own listing of what is pending between `section <name>` and `end` markers, the
+ * release from /etc/os-release and whether a reboot is pending. Changes nothing else.
+ */
+export function scanScript(): string {
+  return `
+mark() { printf '%s%s@@\\n' '${MARK}' "$*"; }
+has() { command -v "$1" >/dev/null 2>&1; }
+exec 2>&1 </dev/null
+export LC_ALL=C
+mark start
+if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi
+if [ -r /etc/os-release ]; then . /etc/os-release; mark "release \${ID:-unknown} \${VERSION_ID:-}"; fi
+attempt() { name=$1; shift; mark "step $name"; "$@"; rc=$?; if [ "$rc" != 0 ]; then mark "fail $rc"; mark done; exit 0; fi; }
+section() { name=$1; shift; mark "section $name"; "$@"; mark end; }
+if has apt-get; then PM=apt
+elif has dnf; then PM=dnf
+elif has yum; then PM=yum
+elif has zypper; then PM=zypper
+else
+  mark "step detect the package manager"
+  echo "No package manager found: none of apt-get, dnf, yum or zypper is on the PATH ($PATH)."
+  mark "fail 127"; mark done; exit 0
 fi
+mark "manager $PM"
+case $PM in
+  apt)
+    attempt "apt-get update" $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -q update
+    section pending apt-get -s -q -o Debug::NoLocking=1 dist-upgrade ;;
+  dnf|yum)
+    section installed rpm -qa --qf '%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\n'
+    section pending $SUDO $PM -q list --upgrades
+    section updateinfo $SUDO $PM -q updateinfo list --updates ;;
+  zypper)
+    attempt "zypper refresh" $SUDO zypper --non-interactive --quiet refresh
+    section pending $SUDO zypper --non-interactive --quiet list-updates ;;
+esac
+${REBOOT_CHECK}
 mark done
 `;
 }
@@ -413,6 +499,35 @@ async function unreadable(file: string): Promise<string | null> {
 const ADDRESS = /^[A-Za-z0-9_.:%-]+$/;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/;
 
+/** Where and how a member is reached over SSH, or why it cannot be (nothing is tried yet). */
+async function reachable(
+  member: Pick<UpgradeRequest, "memberName" | "address" | "port" | "user">,
+  config: Pick<SshConfig, "user" | "keyFile" | "knownHostsFile" | "connectTimeoutSeconds">,
+): Promise<{ ok: true; target: Target; ssh: Ssh } | { ok: false; message: string }> {
+  const address = member.address?.trim();
+  const no = (message: string) => ({ ok: false as const, message });
+  if (!address)
+    return no(`${member.memberName} has no address: set the resource's address (and its port and user, if not 22 and ${config.user}) to patch or scan it over SSH.`);
+  const user = member.user?.trim() || config.user;
+  if (!ADDRESS.test(address) || address.startsWith("-")) return no(`${member.memberName}'s address "${address}" is not a host name or an IP address.`);
+  if (!USER.test(user)) return no(`${member.memberName}'s SSH user "${user}" is not a user name.`);
+  if (!config.keyFile) return no("The ssh executor is not set up: PATCHPARTY_SSH_KEY_FILE is not set.");
+  if (!config.knownHostsFile) return no("The ssh executor is not set up: PATCHPARTY_SSH_KNOWN_HOSTS is not set (host keys are always checked).");
+  for (const [variable, file] of [
+    ["PATCHPARTY_SSH_KEY_FILE", config.keyFile],
+    ["PATCHPARTY_SSH_KNOWN_HOSTS", config.knownHostsFile],
+  ] as const) {
+    const problem = await unreadable(file);
+    if (problem) return no(`The ssh executor is not set up: ${variable}=${file}: ${problem}.`);
+  }
+  const port = member.port ?? 22;
+  return {
+    ok: true,
+    target: { address, port, user, label: member.memberName === address ? address : `${member.memberName} (${address})` },
+    ssh: { keyFile: config.keyFile, knownHostsFile: config.knownHostsFile, connectTimeoutSeconds: config.connectTimeoutSeconds },
+  };
+}
+
 /**
  * Upgrades one member's host over SSH and says what happened. Never throws for the host's sake:
  * an unreachable host, a failed step or a failed health check is a failed report, a failed
@@ -445,26 +560,10 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
   };
 
   // What it needs, before touching anything.
-  const address = request.address?.trim();
-  if (!address)
-    return failed(
-      `${request.memberName} has no address: set the resource's address (and its port and user, if not 22 and ${config.user}) to patch it over SSH.`,
-    );
-  const user = request.user?.trim() || config.user;
-  if (!ADDRESS.test(address) || address.startsWith("-")) return failed(`${request.memberName}'s address "${address}" is not a host name or an IP address.`);
-  if (!USER.test(user)) return failed(`${request.memberName}'s SSH user "${user}" is not a user name.`);
-  if (!config.keyFile) return failed("The ssh executor is not set up: PATCHPARTY_SSH_KEY_FILE is not set.");
-  if (!config.knownHostsFile) return failed("The ssh executor is not set up: PATCHPARTY_SSH_KNOWN_HOSTS is not set (host keys are always checked).");
-  for (const [variable, file] of [
-    ["PATCHPARTY_SSH_KEY_FILE", config.keyFile],
-    ["PATCHPARTY_SSH_KNOWN_HOSTS", config.knownHostsFile],
-  ] as const) {
-    const problem = await unreadable(file);
-    if (problem) return failed(`The ssh executor is not set up: ${variable}=${file}: ${problem}.`);
-  }
-  const port = request.port ?? 22;
-  const target: Target = { address, port, user, label: request.memberName === address ? address : `${request.memberName} (${address})` };
-  const ssh: Ssh = { keyFile: config.keyFile, knownHostsFile: config.knownHostsFile, connectTimeoutSeconds: config.connectTimeoutSeconds };
+  const reach = await reachable(request, config);
+  if (!reach.ok) return failed(reach.message);
+  const { target, ssh } = reach;
+  const { address, port, user } = target;
   const stoppedDuring = (step: string) => failed(`Stopped during ${step}: ${reasonOf(signal)}.`);
 
   // 1. The host answers, with the key we know, before any hook acts on it.
@@ -503,9 +602,14 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
 
   // 3. The upgrade.
   const custom = configuredCommand(request, config.commands);
-  log(`\n==> Upgrading ${target.label}${custom ? ` with the command configured for ${custom.source}` : ""}\n`);
+  const pins = options.pins ?? null;
+  const badPin = pins?.find((p) => !PIN.test(p.name) || !PIN.test(p.version));
+  if (badPin) return finish(failed(`The tested version "${badPin.name} ${badPin.version}" is not a package name and version: nothing was installed.`));
+  log(
+    `\n==> Upgrading ${target.label}${custom ? ` with the command configured for ${custom.source}` : pins && request.install ? ` to the versions QA tested in ${request.install.tag} (${pins.length} package${pins.length === 1 ? "" : "s"} for ${request.install.release || "its release"})` : ""}\n`,
+  );
   const reader = scriptReader(log);
-  const run = await runSsh(target, ssh, `sh -c ${shellQuote(upgradeScript(custom))}`, { signal, onStdout: (text) => reader.push(text) });
+  const run = await runSsh(target, ssh, `sh -c ${shellQuote(upgradeScript(custom, pins))}`, { signal, onStdout: (text) => reader.push(text) });
   reader.end();
   const script = reader.result;
   if (script.before && script.after) packages = packageChanges(script.before, script.after);
@@ -606,6 +710,98 @@ export async function runSshUpgrade(request: UpgradeRequest, config: SshConfig, 
   return finish(report("succeeded", message, upgradeStatus));
 }
 
+// ---- The update scan ----
+
+export type ScanResult = { ok: true; report: UpdateReport; output: string } | { ok: false; error: string; output: string };
+
+/** Reads the scan script's stdout: its markers, and each section's lines by name. */
+function scanReader() {
+  const sections = new Map<string, string>();
+  const state = { started: false, done: false, release: null as string | null, manager: null as string | null, step: null as string | null };
+  let failed: { step: string; status: number } | null = null;
+  let reboot: boolean | null = null;
+  let section: string | null = null;
+  let output = "";
+  return {
+    line(text: string) {
+      const at = text.indexOf(MARK);
+      if (at >= 0 && text.trimEnd().endsWith("@@")) {
+        const [word = "", ...rest] = text.slice(at + MARK.length).trimEnd().slice(0, -2).split(" ");
+        const arg = rest.join(" ").trim();
+        if (word === "start") state.started = true;
+        else if (word === "done") state.done = true;
+        else if (word === "release") state.release = arg || null;
+        else if (word === "manager") state.manager = arg;
+        else if (word === "step") state.step = arg;
+        else if (word === "fail") failed = { step: state.step ?? "the scan", status: Number(arg) };
+        else if (word === "reboot") reboot = arg === "yes" ? true : arg === "no" ? false : null;
+        else if (word === "section") section = arg;
+        else if (word === "end") section = null;
+        return;
+      }
+      if (section) sections.set(section, `${sections.get(section) ?? ""}${text}\n`);
+      else output += `${text}\n`;
+    },
+    result: () => ({ ...state, failed: failed as { step: string; status: number } | null, reboot, sections, output }),
+  };
+}
+
+/** The report a finished scan's sections make, by package manager. */
+function scanReport(manager: string | null, sections: Map<string, string>, release: string | null, rebootRequired: boolean | null): UpdateReport {
+  const text = (name: string) => sections.get(name) ?? "";
+  let updates: UpdateReport["updates"] = [];
+  if (manager === "apt") updates = parseAptSimulation(text("pending"));
+  else if (manager === "dnf" || manager === "yum") {
+    const installed = new Map<string, string>();
+    for (const line of text("installed").split("\n")) {
+      const [name, version] = line.split("\t");
+      if (name && version) installed.set(name, version);
+    }
+    updates = parseDnf(text("pending"), text("updateinfo"), installed);
+  } else if (manager === "zypper") updates = parseZypper(text("pending"));
+  return { packageManager: manager, release, rebootRequired, updates };
+}
+
+/**
+ * Asks one server over SSH which updates are pending and whether it waits for a reboot (the
+ * package lists are refreshed; nothing is installed). Never throws for the host's sake.
+ */
+export async function runSshScan(
+  member: Pick<UpgradeRequest, "memberName" | "address" | "port" | "user">,
+  config: SshConfig,
+  options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
+): Promise<ScanResult> {
+  const reach = await reachable(member, config);
+  if (!reach.ok) return { ok: false, error: reach.message, output: "" };
+  const { target, ssh } = reach;
+  const reader = scanReader();
+  let pending = "";
+  const run = await runSsh(target, ssh, `sh -c ${shellQuote(scanScript())}`, {
+    signal: options.signal,
+    timeoutSeconds: options.timeoutSeconds ?? SCAN_SECONDS,
+    onStdout: (chunk) => {
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const l of lines) reader.line(l.replace(/\r$/, ""));
+    },
+  });
+  if (pending) reader.line(pending);
+  const r = reader.result();
+  const output = `${r.output}${run.stderr}`;
+  if (run.stopped) return { ok: false, error: `The scan of ${target.label} was stopped: ${run.stopped}.`, output };
+  if (!r.started) {
+    return {
+      ok: false,
+      error: run.code === SSH_ERROR ? connectionProblem(run.stderr, target, ssh.knownHostsFile) : `The scan did not start on ${target.label} (exit ${run.code}): ${lastLines(output)}`,
+      output,
+    };
+  }
+  if (r.failed) return { ok: false, error: `${r.failed.step} failed (exit ${r.failed.status}) on ${target.label}: ${lastLines(r.output) || "no output"}`, output };
+  if (!r.done) return { ok: false, error: `The connection to ${target.label} was lost during the scan (exit ${run.code}).`, output };
+  return { ok: true, report: scanReport(r.manager, r.sections, r.release, r.reboot), output };
+}
+
 // ---- The job ----
 
 /** The longest a timer can wait (about 24.8 days). */
@@ -638,7 +834,8 @@ export async function runSshExecution(key: string, options: { config?: SshConfig
 
   let result: ExecutionReport;
   try {
-    result = await runSshUpgrade(request, config, { signal: controller.signal, onOutput: (text) => (output += text) });
+    const pins = request.install ? await testedPackages(request.install.tag, request.install.release) : null;
+    result = await runSshUpgrade(request, config, { signal: controller.signal, onOutput: (text) => (output += text), pins });
   } catch (error) {
     // A fault of ours, not the host's: say so on the row rather than leave it running.
     const reason = error instanceof Error ? error.message : String(error);

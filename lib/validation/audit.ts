@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   "resource.update",
   "resource.import",
   "resource.expire",
+  "resource.updates.report",
   "party.generate",
   "party.reschedule",
   "party.move",

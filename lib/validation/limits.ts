@@ -21,6 +21,8 @@ export const BODY_LIMITS = {
   json: 64 * 1024,
   /** An executor's report, with up to 1 MB of output as JSON escapes it. */
   executionReport: 8 * 1024 * 1024,
+  /** A server's pending updates (PUT /api/v1/resources/{name}/updates): up to 5,000 packages with their advisories. */
+  updateReport: 4 * 1024 * 1024,
   /** A CSV import of the whole inventory (100,000 resources is ~10 MB). */
   csvImport: 50 * 1024 * 1024,
 } as const;

@@ -4,10 +4,21 @@ import { AddressSchema, ENVIRONMENTS, GroupSchema, KINDS, SshPortSchema, SshUser
 
 export const CSV_COLUMNS = ["name", "kind", "environment", "team", "service", "cluster", "group", "tags", "address", "ssh_port", "ssh_user"] as const;
 /**
- * Columns the export adds that say what the portal knows (exclusion, last patch): the import reads
+ * Columns the export adds that say what the portal knows (exclusion, last patch, what its last
+ * update scan found pending): the import reads
  * past them, so an exported file imports as it is, and changes neither (they have their own ways).
  */
-export const EXPORT_ONLY_COLUMNS = ["excluded", "exclusion_reason", "exclusion_until", "last_patched_at", "last_patch_tag", "last_outcome"] as const;
+export const EXPORT_ONLY_COLUMNS = [
+  "excluded",
+  "exclusion_reason",
+  "exclusion_until",
+  "last_patched_at",
+  "last_patch_tag",
+  "last_outcome",
+  "pending_updates",
+  "security_updates",
+  "reboot_pending",
+] as const;
 export const REQUIRED_COLUMNS = ["name", "kind", "environment", "team", "group"] as const;
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,49}$/;

@@ -181,6 +181,10 @@ export const ResourceFiltersSchema = z.object({
     .optional(),
   never: flagSchema,
   failed: flagSchema,
+  /** Security updates pending (its last scan found any). */
+  security: flagSchema,
+  /** Waiting for a reboot (its last scan said so). */
+  reboot: flagSchema,
 });
 export type ResourceFilters = z.infer<typeof ResourceFiltersSchema>;
 

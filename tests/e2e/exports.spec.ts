@@ -128,7 +128,7 @@ test("compliance shows the trend over eight quarters as a chart with its table, 
   await shoot(page, "compliance", (n) => testInfo.outputPath(n), trend);
 
   const file = await download(page, page.getByRole("link", { name: "Download CSV" }));
-  expect(csvHeader(file)).toBe("section,quarter,team,environment,resources,patched,share");
+  expect(csvHeader(file)).toBe("section,quarter,team,environment,resources,patched,share,overdue,withinDeadline");
   const rows = csvRows(file);
   expect(rows.filter((r) => r.section === "trend")).toHaveLength(16);
   expect(rows.some((r) => r.section === "by-team" && r.team === "Payments")).toBe(true);

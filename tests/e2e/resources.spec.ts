@@ -273,7 +273,7 @@ test("the list filters, sorts and pages through the fleet, all in the URL", asyn
   const { readFileSync } = await import("node:fs");
   const lines = readFileSync(file, "utf8").trim().split("\n");
   expect(lines[0]).toBe(
-    "name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user,excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome",
+    "name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user,excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome,pending_updates,security_updates,reboot_pending",
   );
   expect(lines.length).toBeGreaterThan(10);
   expect(lines.slice(1).every((l) => l.startsWith("prd-payments") && l.includes(",production,payments,"))).toBe(true);

@@ -31,6 +31,7 @@ import { createTemplate } from "@/lib/data/templates";
 import { createFeed } from "@/lib/data/calendar-feed";
 import { getPartyRule } from "@/lib/data/party-rule";
 import { getSlotExecution, getSlotRollout } from "@/lib/data/slot-rollout";
+import { getDeadlines } from "@/lib/data/deadlines";
 import { db } from "@/lib/db";
 import { CLEANROOM_COMPONENTS } from "@/lib/domain";
 import { PolicyInputSchema } from "@/lib/validation/policies";
@@ -45,8 +46,10 @@ import * as route_v1_changes__id__reject from "@/app/api/v1/changes/[id]/reject/
 import * as route_v1_changes__id__submit from "@/app/api/v1/changes/[id]/submit/route";
 import * as route_v1_compliance from "@/app/api/v1/compliance/route";
 import * as route_v1_compliance_csv from "@/app/api/v1/compliance.csv/route";
+import * as route_v1_compliance_deadlines from "@/app/api/v1/compliance/deadlines/route";
 import * as route_v1_audit_csv from "@/app/api/v1/audit.csv/route";
 import * as route_v1_parties__tag___kind__resources_csv from "@/app/api/v1/parties/[tag]/[kind]/resources.csv/route";
+import * as route_v1_parties__tag___kind__forecast from "@/app/api/v1/parties/[tag]/[kind]/forecast/route";
 import * as route_v1_executions from "@/app/api/v1/executions/route";
 import * as route_v1_executions__key_ from "@/app/api/v1/executions/[key]/route";
 import * as route_v1_notifications from "@/app/api/v1/notifications/route";
@@ -69,6 +72,7 @@ import * as route_v1_resources from "@/app/api/v1/resources/route";
 import * as route_v1_resources_csv from "@/app/api/v1/resources.csv/route";
 import * as route_v1_resources__name_ from "@/app/api/v1/resources/[name]/route";
 import * as route_v1_resources__name__exclusion from "@/app/api/v1/resources/[name]/exclusion/route";
+import * as route_v1_resources__name__updates from "@/app/api/v1/resources/[name]/updates/route";
 import * as route_v1_templates from "@/app/api/v1/templates/route";
 import * as route_v1_templates__id_ from "@/app/api/v1/templates/[id]/route";
 import * as route_v1_templates__id__members from "@/app/api/v1/templates/[id]/members/route";
@@ -85,6 +89,7 @@ import * as actions_policies from "@/lib/actions/policies";
 import * as actions_resources from "@/lib/actions/resources";
 import * as actions_session from "@/lib/actions/session";
 import * as actions_slot_rollout from "@/lib/actions/slot-rollout";
+import * as actions_deadlines from "@/lib/actions/deadlines";
 import * as actions_manual_outcomes from "@/lib/actions/manual-outcomes";
 import * as actions_templates from "@/lib/actions/templates";
 import * as actions_users from "@/lib/actions/users";
@@ -554,6 +559,16 @@ const MATRIX: Record<string, Row> = {
     expect: "signin signin signin signin signin signin",
     passwordOnly: "signin",
   },
+  [A("saveDeadlinesAction")]: {
+    call: async (w) => {
+      const { revision, ...days } = await getDeadlines();
+      return asAction(w, (actions_deadlines as unknown as ActionModule).saveDeadlinesAction!, {
+        ...Object.fromEntries(Object.entries(days).map(([k, v]) => [k, v === null ? "" : String(v)])),
+        revision: String(revision),
+      });
+    },
+    expect: ADMIN_ONLY,
+  },
   [A("saveSlotRolloutAction")]: {
     call: async (w) => {
       const s = await getSlotRollout();
@@ -691,6 +706,14 @@ const MATRIX: Record<string, Row> = {
       asApi(w, (route_v1_parties__tag___kind_ as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x", { tag: (await party()).tag, kind: "production" }),
     expect: READ,
   },
+  [R("GET", "v1/parties/[tag]/[kind]/forecast")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_parties__tag___kind__forecast as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x/forecast", {
+        tag: (await party()).tag,
+        kind: "production",
+      }),
+    expect: READ,
+  },
   [R("POST", "v1/parties/[tag]/[kind]/move")]: {
     call: async (w) => {
       const { tag } = await party();
@@ -807,6 +830,15 @@ const MATRIX: Record<string, Row> = {
     expect: ADMIN_ONLY_API(202),
   },
   [R("GET", "v1/compliance")]: { call: async (w) => asApi(w, (route_v1_compliance as unknown as RouteModule).GET!, "GET", "/api/v1/compliance"), expect: READ },
+  [R("GET", "v1/compliance/deadlines")]: {
+    call: async (w) => asApi(w, (route_v1_compliance_deadlines as unknown as RouteModule).GET!, "GET", "/api/v1/compliance/deadlines"),
+    expect: READ,
+  },
+  [R("PUT", "v1/compliance/deadlines")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_compliance_deadlines as unknown as RouteModule).PUT!, "PUT", "/api/v1/compliance/deadlines", {}, await getDeadlines()),
+    expect: ADMIN_ONLY_API(200),
+  },
   [R("GET", "v1/compliance.csv")]: {
     call: async (w) => asApi(w, (route_v1_compliance_csv as unknown as RouteModule).GET!, "GET", "/api/v1/compliance.csv"),
     expect: READ,
@@ -1036,6 +1068,25 @@ const MATRIX: Record<string, Row> = {
       );
     },
     expect: "401 403 403 200 403 200",
+  },
+  [R("GET", "v1/resources/[name]/updates")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_resources__name__updates as unknown as RouteModule).GET!, "GET", "/api/v1/resources/x/updates", { name: (await resource()).name }),
+    expect: READ,
+  },
+  [R("PUT", "v1/resources/[name]/updates")]: {
+    // What a server has pending, reported by an automation (executors), an admin or its team's owners.
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_resources__name__updates as unknown as RouteModule).PUT!,
+        "PUT",
+        "/api/v1/resources/x/updates",
+        { name: (await resource()).name },
+        { rebootRequired: true, updates: [{ package: "openssl", installed: "3.0.14", candidate: "3.0.15", security: true }] },
+      ),
+    expect: "401 403 403 200 403 200",
+    executor: "200",
   },
   [R("GET", "v1/executions")]: {
     call: async (w) =>

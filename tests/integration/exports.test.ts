@@ -195,7 +195,7 @@ describe("the compliance trend and its exports", () => {
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="patchparty-compliance-\d{4}-\d{2}-\d{2}\.csv"$/);
     const text = await response.text();
-    expect(text.split("\n", 1)[0]).toBe("section,quarter,team,environment,resources,patched,share");
+    expect(text.split("\n", 1)[0]).toBe("section,quarter,team,environment,resources,patched,share,overdue,withinDeadline");
     const rows = rowsOf(text);
     const mine = rows.filter((r) => r.section === "by-team" && r.team === f.teamA.name);
     expect(mine.map((r) => r.environment).sort()).toEqual(["non-production", "production"]);
@@ -267,7 +267,7 @@ describe("GET /api/v1/resources.csv", () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text.split("\n", 1)[0]).toBe(
-      "name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user,excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome",
+      "name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user,excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome,pending_updates,security_updates,reboot_pending",
     );
     const rows = rowsOf(text);
     expect(rows.every((r) => r.team === f.teamA.slug)).toBe(true);

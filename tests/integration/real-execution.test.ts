@@ -2,10 +2,10 @@
 // sshd and package state (fixtures/test-hosts.ts); a local apt repository holds pp-demo 1.0 and 1.1.
 // The engine is ticked here on the real clock; the upgrades run in real job-runner processes
 // (fixtures/execution-worker.ts). Afterwards each host is asked what it has.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createPolicy } from "@/lib/data/policies";
 import { createTemplate, updateTemplate, upgradeNow } from "@/lib/data/templates";
 import { db } from "@/lib/db";
@@ -18,6 +18,7 @@ import { TemplateCreateSchema } from "@/lib/validation/templates";
 import { approveUpgrade } from "./fixtures/changes";
 import { makeFleet } from "./fixtures/fleet";
 import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
+import { hostServers, startExecutionWorker, until } from "./fixtures/real-hosts";
 import { createTestHosts, TEST_PACKAGE, type TestHost, type TestHosts } from "./fixtures/test-hosts";
 import { unusedYear } from "./fixtures/years";
 
@@ -49,63 +50,6 @@ const openParties: string[] = [];
 /** The ssh executor by default, any other by name: as a worker whose PATCHPARTY_EXECUTOR=ssh. */
 const executors: Executors = { defaultName: "ssh", get: executorByName };
 
-function startExecutionWorker(concurrency: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/integration/fixtures/execution-worker.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: inject("databaseUrl"),
-      TEST_WORKER_CONCURRENCY: String(concurrency),
-      PATCHPARTY_SSH_KEY_FILE: hosts.keyFile,
-      PATCHPARTY_SSH_KNOWN_HOSTS: hosts.knownHostsFile,
-      PATCHPARTY_SSH_USER: "root",
-      PATCHPARTY_SSH_CONNECT_TIMEOUT: "5",
-      PATCHPARTY_SSH_REBOOT_COMMAND: hosts.rebootCommand,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.join("").includes("execution worker ready")) resolve();
-    });
-    child.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`The execution worker exited (${code}):\n${output.join("")}`)));
-  });
-  workers.push(child);
-  return { child, output, ready };
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, step: () => Promise<unknown> = async () => {}) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    await step();
-    if (await check()) return;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, SECOND));
-  }
-}
-
-/** Servers of a team of their own at the test hosts' addresses, in one patch group of non-production. */
-async function servers(list: TestHost[], tag: string) {
-  const team = await db.team.create({ data: { slug: `${f.prefix}-${tag}`, name: `${f.prefix} ${tag}` } });
-  await db.resource.createMany({
-    data: list.map((h) => ({
-      name: `${f.prefix}-${tag}-${h.name}`,
-      kind: "VM" as const,
-      environment: "NON_PRODUCTION" as const,
-      teamId: team.id,
-      serviceId: f.web.serviceId,
-      patchGroup: 1,
-      address: h.address,
-      sshPort: h.port,
-      sshUser: h.user,
-    })),
-  });
-  const resources = await db.resource.findMany({ where: { teamId: team.id }, orderBy: { name: "asc" } });
-  return Object.assign(resources, { teamId: team.id });
-}
-
 /** A QA party whose only slot is open now, for team B's servers. */
 async function openSlot() {
   const year = await unusedYear();
@@ -128,10 +72,10 @@ async function upgradesOn(host: TestHost) {
 it("a party slot through the ssh executor moves its hosts to 1.1; a broken host fails with its message and halts the slot", async () => {
   const list = hosts.hosts.slice(0, 4);
   await hosts.breakPackage(list[3]!);
-  const resources = await servers(list, "slot");
+  const resources = await hostServers(f, list, "slot");
   await setSlotSettings({ slotCanaryPercent: 0, slotConcurrency: 4, slotMaxFailures: 0, slotMaxFailurePercent: null });
   const party = await openSlot();
-  await startExecutionWorker(4).ready;
+  await startExecutionWorker(hosts, workers, 4).ready;
   const run = () => db.partyRun.findUnique({ where: { partyId_group: { partyId: party.id, group: 1 } } });
   const finished = () => db.execution.count({ where: { partyId: party.id, state: { in: ["SUCCEEDED", "FAILED", "SKIPPED"] } } });
   await until(
@@ -209,8 +153,8 @@ async function upgradeTemplate(resources: { name: string }[], tag: string, execu
 
 it("a template upgrade through the ssh executor moves its hosts to 1.1", async () => {
   const list = hosts.hosts.slice(10, 12);
-  const resources = await servers(list, "tplssh");
-  await startExecutionWorker(2).ready;
+  const resources = await hostServers(f, list, "tplssh");
+  await startExecutionWorker(hosts, workers, 2).ready;
   const id = await upgradeTemplate(resources, "tplssh", null);
   for (const h of list) expect(await hosts.installedVersion(h), h.name).toBe("1.1");
   expect(await db.execution.findMany({ where: { templateId: id }, select: { executor: true, state: true, fromVersion: true, toVersion: true } })).toEqual([
@@ -222,10 +166,10 @@ it("a template upgrade through the ssh executor moves its hosts to 1.1", async (
 
 it("a party slot through the ansible executor (the slots' own choice) moves its hosts to 1.1", async () => {
   const list = hosts.hosts.slice(12, 14);
-  const resources = await servers(list, "slotans");
+  const resources = await hostServers(f, list, "slotans");
   await setSlotSettings({ slotExecutor: "ansible", slotCanaryPercent: 0, slotConcurrency: 4 });
   const party = await openSlot();
-  await startExecutionWorker(2).ready;
+  await startExecutionWorker(hosts, workers, 2).ready;
   const run = () => db.partyRun.findUnique({ where: { partyId_group: { partyId: party.id, group: 1 } } });
   await until(
     "the slot to complete",
@@ -245,8 +189,8 @@ it("a party slot through the ansible executor (the slots' own choice) moves its 
 it("a template upgrade through the ansible executor (its own choice) moves its hosts; a changed host key fails its member", async () => {
   const list = hosts.hosts.slice(4, 7);
   await hosts.changeHostKey(list[2]!);
-  const resources = await servers(list, "tpl");
-  await startExecutionWorker(2).ready;
+  const resources = await hostServers(f, list, "tpl");
+  await startExecutionWorker(hosts, workers, 2).ready;
   const id = await upgradeTemplate(resources, "tpl", "ansible");
 
   expect(await hosts.installedVersion(list[0]!)).toBe("1.1");
@@ -270,11 +214,11 @@ it("a template upgrade through the ansible executor (its own choice) moves its h
 
 it("a worker killed mid-run starts nobody twice: its members are failed as unknown, the other worker upgrades the rest once", async () => {
   const list = hosts.hosts.slice(7, 10);
-  const resources = await servers(list, "kill");
+  const resources = await hostServers(f, list, "kill");
   // A pre-hook that takes a while, so the first worker is surely in the middle of its upgrades.
   await setSlotSettings({ slotCanaryPercent: 0, slotConcurrency: 3, slotMaxFailures: null, slotMaxFailurePercent: null, slotPreHook: "sleep 4" });
   const party = await openSlot();
-  const a = startExecutionWorker(2);
+  const a = startExecutionWorker(hosts, workers, 2);
   await a.ready;
   const tickNow = () => tickParties(new Date(), executors, { partyIds: [party.id], teamIds: [resources.teamId] });
   const running = () => db.execution.count({ where: { partyId: party.id, state: "RUNNING" } });
@@ -285,7 +229,7 @@ it("a worker killed mid-run starts nobody twice: its members are failed as unkno
   await new Promise((resolve) => a.child.once("exit", resolve));
 
   // Worker B takes what was still queued, and only that.
-  await startExecutionWorker(4).ready;
+  await startExecutionWorker(hosts, workers, 4).ready;
   await until("worker B's upgrade", async () => (await db.execution.count({ where: { partyId: party.id, state: "SUCCEEDED" } })) === 1, 90_000, tickNow);
   await new Promise((resolve) => setTimeout(resolve, 10 * SECOND)); // B has time to do more, if it wrongly would
   expect(await db.execution.findMany({ where: { key: { in: claimedByA } }, select: { state: true } })).toEqual([{ state: "RUNNING" }, { state: "RUNNING" }]);

@@ -12,7 +12,7 @@ beforeEach(async () => {
 const header = "name,kind,environment,team,service,cluster,group,tags";
 const withConnection = `${header},address,ssh_port,ssh_user`;
 /** The export adds what the portal knows (issue 18); the import reads past these columns. */
-const exportHeader = `${withConnection},excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome`;
+const exportHeader = `${withConnection},excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome,pending_updates,security_updates,reboot_pending`;
 
 describe("CSV import", () => {
   it("reports every bad row by line and column, and imports nothing", async () => {
@@ -134,7 +134,7 @@ describe("CSV import", () => {
     expect(audit.after).toMatchObject({ address: "web-01.example.com", sshPort: 2222, sshUser: "deploy" });
 
     const exported = await exportCsv();
-    expect(exported).toBe(`${exportHeader}\n${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,2,,web-01.example.com,2222,deploy,no,,,,,\n`);
+    expect(exported).toBe(`${exportHeader}\n${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,2,,web-01.example.com,2222,deploy,no,,,,,,0,0,no\n`);
     const again = await checkImport(exported);
     expect(await applyImport(f.admin, again.rows, () => {})).toEqual({ created: 0, updated: 0, unchanged: 1 });
 
@@ -152,6 +152,6 @@ describe("CSV import", () => {
       sshPort: null,
       sshUser: null,
     });
-    expect(await exportCsv()).toBe(`${exportHeader}\n${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,,,,,no,,,,,\n`);
+    expect(await exportCsv()).toBe(`${exportHeader}\n${f.web.name},vm,production,${f.teamA.slug},${f.prefix}-svc,,3,,,,,no,,,,,,0,0,no\n`);
   });
 });

@@ -29,7 +29,8 @@ async function snapshot() {
     db.upgradeAttempt.count(),
   ]);
   const lastPatched = await db.resource.aggregate({ _max: { lastPatchedAt: true }, _count: { lastPatchTag: true } });
-  return { resources, parties, slots, outcomes, exclusions, users, audit, policies, members, attempts, lastPatched };
+  const updates = await db.pendingUpdate.aggregate({ where: { resource: demo }, _count: { _all: true }, _max: { lastSeenAt: true } });
+  return { resources, parties, slots, outcomes, exclusions, users, audit, policies, members, attempts, lastPatched, updates };
 }
 
 let installationBefore: { demoData: boolean } | null = null;
@@ -134,6 +135,24 @@ describe("demo data", () => {
     expect(plan.plan!.stages.filter((s) => s.lanes.length).map((s) => s.component)).toEqual(["clients", "agents", "controllers", "gateways"]);
     expect(Object.keys(plan.members)).toHaveLength(13);
     expect(plan.plan!.totalMinutes).toBeLessThanOrEqual(plan.windowMinutes!);
+  });
+
+  it("gives a few dozen servers a scan with pending updates, security ones and reboots included", async () => {
+    const scanned = await db.resource.findMany({
+      where: { ...demo, updateScan: { source: "demo" } },
+      select: { pendingUpdates: true, securityUpdates: true, rebootPending: true, kind: true },
+    });
+    expect(scanned.length).toBeGreaterThanOrEqual(24);
+    expect(scanned.length).toBeLessThanOrEqual(60);
+    expect(scanned.every((r) => r.kind === "SERVER" || r.kind === "VM")).toBe(true);
+    expect(scanned.filter((r) => r.securityUpdates > 0).length).toBeGreaterThan(5);
+    expect(scanned.filter((r) => r.rebootPending).length).toBeGreaterThanOrEqual(1);
+    expect(scanned.filter((r) => r.pendingUpdates === 0).length).toBeGreaterThanOrEqual(1);
+    const withCve = await db.pendingUpdate.count({ where: { resolvedAt: null, advisories: { has: "CVE-2024-5535" }, resource: demo } });
+    expect(withCve).toBeGreaterThan(0);
+    // Two scans three weeks apart: some updates have waited longer than others.
+    const seen = await db.pendingUpdate.groupBy({ by: ["firstSeenAt"], where: { resolvedAt: null, resource: demo } });
+    expect(seen.length).toBeGreaterThan(1);
   });
 
   it("changes nothing when it runs again", async () => {

@@ -150,7 +150,7 @@ describe("runSshUpgrade on real hosts", () => {
     const report = await runSshUpgrade(request(host(6), { address: null, memberName: "db-7" }), config);
     expect(report).toMatchObject({
       state: "failed",
-      message: "db-7 has no address: set the resource's address (and its port and user, if not 22 and root) to patch it over SSH.",
+      message: "db-7 has no address: set the resource's address (and its port and user, if not 22 and root) to patch or scan it over SSH.",
     });
   });
 });

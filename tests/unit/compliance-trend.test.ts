@@ -1,7 +1,19 @@
 // The compliance trend's arithmetic (issue 18, point 4): quarters, shares, gaps and the summary
 // read to screen readers. The clock is pinned: every "now" is a fixed instant.
 import { describe, expect, it } from "vitest";
-import { complianceTrend, describeTrend, latestChange, patchedShare, trendQuarters, type TrendCounts } from "@/lib/domain/compliance-trend";
+import {
+  complianceTrend,
+  describeTrend,
+  latestChange,
+  patchedShare,
+  trendInstants,
+  trendQuarters,
+  withinDeadlineShare,
+  type DeadlineCounts,
+  type TrendCounts,
+} from "@/lib/domain/compliance-trend";
+import { overdueAt, withinDeadlineAt, type TrackedUpdate } from "@/lib/domain/deadlines";
+import type { DeadlineRules } from "@/lib/domain/updates";
 
 describe("trendQuarters", () => {
   it("is the last eight quarters up to the current one, oldest first, across years", () => {
@@ -69,5 +81,59 @@ describe("complianceTrend", () => {
     expect(describeTrend(down)).toBe(
       "Production: 66.7 % patched in 2026-Q2, down 33.3 points from the quarter before. Non-production: no party has run in these quarters.",
     );
+  });
+});
+
+// Issue 20, point 3: the share of servers within their update deadlines at each quarter's end.
+describe("the share within update deadlines", () => {
+  const rules: DeadlineRules = { critical: 14, high: 30, medium: null, low: null, unrated: 30 };
+  const at = (iso: string) => new Date(iso);
+
+  it("is taken at each quarter's end in the rule's time zone, and now for the quarter under way", () => {
+    const now = at("2026-12-05T06:00:00Z");
+    expect(trendInstants(["2026-Q2", "2026-Q3", "2026-Q4"], now)).toEqual([at("2026-07-01T00:00:00Z"), at("2026-10-01T00:00:00Z"), now]);
+    // Berlin's third quarter ends at its midnight, 22:00 UTC in summer time.
+    expect(trendInstants(["2026-Q3"], now, "Europe/Berlin")).toEqual([at("2026-09-30T22:00:00Z")]);
+  });
+
+  it("counts an update as overdue at T only while it was pending then and its due date was before T", () => {
+    const critical: TrackedUpdate = { security: true, severity: "critical", firstSeenAt: at("2026-06-01T00:00:00Z"), resolvedAt: null };
+    // Due 15 June: not yet at 15 June itself, overdue just after.
+    expect(overdueAt(critical, at("2026-06-15T00:00:00Z"), rules)).toBe(false);
+    expect(overdueAt(critical, at("2026-06-15T00:00:01Z"), rules)).toBe(true);
+    // Resolved before T: no longer counts; resolved after T: still counted at T.
+    expect(overdueAt({ ...critical, resolvedAt: at("2026-06-20T00:00:00Z") }, at("2026-07-01T00:00:00Z"), rules)).toBe(false);
+    expect(overdueAt({ ...critical, resolvedAt: at("2026-07-02T00:00:00Z") }, at("2026-07-01T00:00:00Z"), rules)).toBe(true);
+    // First seen after T: not pending then.
+    expect(overdueAt({ ...critical, firstSeenAt: at("2026-07-02T00:00:00Z") }, at("2026-07-01T00:00:00Z"), rules)).toBe(false);
+    // A severity without a deadline, and an unrated update that is no security update: never overdue.
+    expect(overdueAt({ ...critical, severity: "medium" }, at("2027-01-01T00:00:00Z"), rules)).toBe(false);
+    expect(overdueAt({ ...critical, severity: null, security: false }, at("2027-01-01T00:00:00Z"), rules)).toBe(false);
+    // An unrated security update: the unrated days.
+    expect(overdueAt({ ...critical, severity: null }, at("2026-07-01T00:00:01Z"), rules)).toBe(true);
+    expect(withinDeadlineAt([critical, { ...critical, severity: "medium" }], at("2026-06-10T00:00:00Z"), rules)).toBe(true);
+    expect(withinDeadlineAt([critical, { ...critical, severity: "medium" }], at("2026-06-20T00:00:00Z"), rules)).toBe(false);
+  });
+
+  it("is the servers without an overdue update over the servers, per environment and for all; null without servers", () => {
+    expect(withinDeadlineShare(10, 3)).toBe(0.7);
+    expect(withinDeadlineShare(10, 0)).toBe(1);
+    expect(withinDeadlineShare(0, 0)).toBeNull();
+    expect(withinDeadlineShare(2, 5)).toBe(0);
+    const quarters = ["2026-Q3", "2026-Q4"];
+    const instants = trendInstants(quarters, at("2026-12-05T06:00:00Z"));
+    const counts: DeadlineCounts[] = [
+      { tag: "2026-Q3", environment: "production", servers: 8, overdue: 2 },
+      { tag: "2026-Q3", environment: "non-production", servers: 2, overdue: 0 },
+      { tag: "2026-Q4", environment: "production", servers: 10, overdue: 5 },
+    ];
+    const trend = complianceTrend([], quarters, { at: instants, counts });
+    expect(trend.withinDeadline.production.map((p) => p.share)).toEqual([0.75, 0.5]);
+    expect(trend.withinDeadline.nonProduction.map((p) => p.share)).toEqual([1, null]);
+    expect(trend.withinDeadline.all[0]).toEqual({ quarter: "2026-Q3", at: instants[0], servers: 10, withinDeadline: 8, share: 0.8 });
+    expect(trend.withinDeadline.all[1]).toEqual({ quarter: "2026-Q4", at: instants[1], servers: 10, withinDeadline: 5, share: 0.5 });
+    expect(describeTrend(trend)).toMatch(/ Within update deadlines: 50 % of servers in 2026-Q4\.$/);
+    // Without counts, no share and no sentence.
+    expect(complianceTrend([], quarters).withinDeadline.all.map((p) => p.share)).toEqual([null, null]);
   });
 });

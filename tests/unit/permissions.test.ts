@@ -30,6 +30,17 @@ describe("can", () => {
     expect(can(user("ADMIN"), { action: "resource:change", target })).toBe(true);
   });
 
+  it("lets executors, admins and the server's team owners report its pending updates, and executors nothing else", () => {
+    const target = { teamId: "t1" };
+    expect(can(user("EXECUTOR"), { action: "updates:report", target })).toBe(true);
+    expect(can(user("ADMIN"), { action: "updates:report", target })).toBe(true);
+    expect(can(user("OWNER", ["t1"]), { action: "updates:report", target })).toBe(true);
+    expect(can(user("OWNER", ["t2"]), { action: "updates:report", target })).toBe(false);
+    for (const role of ["VIEWER", "APPROVER"] as const) expect(can(user(role, ["t1"]), { action: "updates:report", target })).toBe(false);
+    expect(can(user("EXECUTOR"), { action: "resource:change", target })).toBe(false);
+    expect(can(user("EXECUTOR"), { action: "portal:read" })).toBe(false);
+  });
+
   it("lets approvers decide changes, and nobody signed out do anything", () => {
     expect(can(user("APPROVER"), { action: "change:decide" })).toBe(true);
     expect(can(user("OWNER", ["t1"]), { action: "change:decide" })).toBe(false);

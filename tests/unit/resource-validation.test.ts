@@ -54,18 +54,21 @@ describe("list filters", () => {
 
   it("drops bad values from a page URL instead of failing the page (property)", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom("q", "environment", "kind", "group", "state", "sort", "never", "lastTag", "zzz"), fc.string()), (params) => {
-        const query = filtersFromSearchParams(params);
-        expect(
-          ResourceListQuerySchema.safeParse(
-            Object.fromEntries(
-              Object.entries(query)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, v === true ? "1" : String(v)]),
-            ),
-          ).success,
-        ).toBe(true);
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom("q", "environment", "kind", "group", "state", "sort", "never", "security", "reboot", "lastTag", "zzz"), fc.string()),
+        (params) => {
+          const query = filtersFromSearchParams(params);
+          expect(
+            ResourceListQuerySchema.safeParse(
+              Object.fromEntries(
+                Object.entries(query)
+                  .filter(([, v]) => v !== undefined)
+                  .map(([k, v]) => [k, v === true ? "1" : String(v)]),
+              ),
+            ).success,
+          ).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DeadlinesForm } from "@/components/compliance/deadlines-form";
+import { OverdueServers } from "@/components/compliance/overdue-servers";
 import { ShareChart } from "@/components/compliance/share-chart";
 import { TrendChart, TrendTable } from "@/components/compliance/trend-chart";
 import { buttonClass } from "@/components/ui/button";
@@ -7,19 +9,30 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
+import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
-import { complianceFigures, complianceTrend } from "@/lib/data/compliance";
+import { complianceFigures, complianceTrend, overdueServers } from "@/lib/data/compliance";
+import { deadlineRules, getDeadlines } from "@/lib/data/deadlines";
+import { describeDeadlines } from "@/lib/domain/deadlines";
 import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Compliance" };
 
 const percent = (patched: number, total: number) => (total ? `${((patched / total) * 100).toFixed(1)} %` : "—");
 const SHOWN = 15;
+/** Servers past their deadline shown per team and environment (the API has more; the counts are of all). */
+const OVERDUE_SHOWN = 10;
 
 export default async function CompliancePage() {
-  await requireUser();
+  const user = await requireUser();
   const now = new Date();
-  const [figures, trend] = await Promise.all([complianceFigures(now), complianceTrend(now)]);
+  const [figures, trend, deadlines, overdue] = await Promise.all([
+    complianceFigures(now),
+    complianceTrend(now),
+    getDeadlines(),
+    overdueServers(now, { perGroup: OVERDUE_SHOWN }),
+  ]);
+  const overdueCount = overdue.reduce((n, g) => n + g.servers, 0);
   const teams = [...new Map(figures.shares.map((s) => [s.teamId, s.team])).entries()];
   return (
     <>
@@ -91,11 +104,42 @@ export default async function CompliancePage() {
           </tbody>
         </Table>
       </Card>
+      <Card aria-labelledby="overdue" className="mb-6">
+        <CardHeader
+          id="overdue"
+          title="Past their update deadline"
+          description={`Servers with an update pending longer than its severity allows (${describeDeadlines(deadlineRules(deadlines))}; counted from when a scan first found it). Excluded servers are listed too: an exclusion does not stop the clock.`}
+          action={
+            <span className="whitespace-nowrap text-sm tabular-nums text-slate-600" data-testid="overdue-count">
+              {overdueCount.toLocaleString("en")} {overdueCount === 1 ? "server" : "servers"}
+            </span>
+          }
+        />
+        {overdue.length ? (
+          <OverdueServers groups={overdue} />
+        ) : (
+          <CardBody>
+            <p className="text-sm text-slate-500">No server has an update past its deadline.</p>
+          </CardBody>
+        )}
+      </Card>
+      {can(user, { action: "deadlines:edit" }) ? (
+        <Card aria-labelledby="deadlines" className="mb-6">
+          <CardHeader
+            id="deadlines"
+            title="Update deadlines"
+            description="How many days a pending update may wait, by severity, from when a scan first found it. Empty: no deadline. Security updates the package manager does not rate (Debian's apt) use “Security, unrated”; other unrated updates have none."
+          />
+          <CardBody>
+            <DeadlinesForm deadlines={deadlines} />
+          </CardBody>
+        </Card>
+      ) : null}
       <Card aria-labelledby="trend" className="mb-6">
         <CardHeader
           id="trend"
           title="Trend"
-          description="Share of each environment's resources that its party of the quarter patched, over the last eight quarters (resources as they were when the party ended)."
+          description="Share of each environment's resources that its party of the quarter patched, over the last eight quarters (resources as they were when the party ended), and the share of all servers within their update deadlines at each quarter's end."
         />
         <CardBody>
           <TrendChart trend={trend} />

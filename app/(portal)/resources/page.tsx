@@ -41,6 +41,9 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
           lastPatchTag: r.lastPatchTag,
           lastPatched: r.lastPatchedAt?.toISOString() ?? null,
           failedLast: r.lastOutcome === "FAILED",
+          pendingUpdates: r.pendingUpdates,
+          securityUpdates: r.securityUpdates,
+          rebootPending: r.rebootPending,
         }));
   return (
     <>

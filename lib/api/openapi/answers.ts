@@ -8,11 +8,13 @@ import type { changeJson } from "../changes";
 import type { executionJson, executionSummaryJson } from "../executions";
 import type { freezeJson } from "../freezes";
 import type { partyJson } from "../parties";
+import type { partyForecastJson } from "../forecast";
 import type { partyWithCountsJson } from "../party";
 import type { templatePlanJson } from "../plans";
 import type { policyJson } from "../policies";
 import type { resourceJson, resourceListJson } from "../resources";
 import type { memberJson, templateJson, templateSummaryJson } from "../templates";
+import type { serverUpdatesJson } from "../updates";
 import type { userJson } from "../users";
 import type { deliveryJson, webhookJson } from "../webhooks";
 import { EXECUTION_STATES } from "../../validation/executions";
@@ -56,6 +58,61 @@ export const PartyDetailSchema = z.object({
   slots: z.array(z.object({ group, ...span, resources: z.number().int().describe("Included resources in the slot's group") })),
   outcomes: nullable(z.object({ patched: z.number().int(), failed: z.number().int(), skipped: z.number().int() })).describe("Once the party is over"),
 });
+const minutes = z.number().describe("Minutes, to one decimal for sums");
+const estimateSource = z.enum(["history", "plan", "default"]);
+export const PartyForecastSchema = z.object({
+  party: z.object({ tag: z.string(), kind: partyKind, status: partyFields.status, ...span }),
+  settings: z.object({
+    concurrency: z.number().int(),
+    concurrencyPercent: nullable(z.number().int()),
+    canaryPercent: z.number().int(),
+    cutoffMinutes: z.number().int(),
+    memberTimeoutMinutes: z.number().int(),
+  }),
+  slots: z.array(
+    z.object({
+      group,
+      ...span,
+      cutoffAt: instant.describe("No resource starts at or after it"),
+      resources: z.number().int(),
+      concurrency: z.number().int().describe("Resources patched at once"),
+      canary: z.number().int().describe("Resources that go first and are waited for"),
+      expectedFinishAt: nullable(instant).describe("When the last resource would finish if none were held back by the cutoff; null: no resources"),
+      fits: z.boolean(),
+      estimates: z
+        .object({ history: z.number().int(), plan: z.number().int(), default: z.number().int() })
+        .describe("How many estimates came from each source"),
+      spillOver: z.array(
+        z.object({
+          resource: z.string(),
+          service: nullable(z.string()),
+          reason: z.enum(["not-started", "overrun"]),
+          expectedStartAt: instant,
+          expectedFinishAt: instant,
+          minutes,
+          source: estimateSource,
+        }),
+      ),
+      services: z.array(
+        z.object({
+          name: z.string(),
+          servers: z.number().int(),
+          wholeService: z.boolean().describe("Every production server of the service is in this group"),
+        }),
+      ),
+    }),
+  ),
+  services: z.array(
+    z.object({
+      name: z.string(),
+      servers: z.number().int().describe("Its servers patched that day"),
+      downMinutes: minutes.describe("Server-minutes down: the sum of its servers' expected durations"),
+      anyDownMinutes: minutes.describe("Minutes during which at least one of its servers is down"),
+      allDownMinutes: minutes.describe("Minutes during which every production server of it is down at once"),
+      wholeServiceInGroup: nullable(group).describe("The group holding every production server of it"),
+    }),
+  ),
+});
 
 // ---- resources ----
 const connection = {
@@ -77,6 +134,9 @@ export const ResourceListItemSchema = z.object({
   lastPatchTag: nullable(z.string()),
   lastOutcome: nullable(z.string()).describe("patched, failed or skipped"),
   ...connection,
+  pendingUpdates: z.number().int().describe("Updates its last scan found pending (GET /resources/{name}/updates lists them)"),
+  securityUpdates: z.number().int().describe("Of those, security updates"),
+  rebootPending: z.boolean().describe("Its last scan said it waits for a reboot"),
 });
 export const ResourcePageSchema = z.object({ items: z.array(ResourceListItemSchema), nextCursor: nullable(z.string()) });
 export const ResourceSchema = z.object({
@@ -97,6 +157,34 @@ export const ResourceSchema = z.object({
     nextParty: nullable(z.object({ tag: z.string(), kind: partyKind, slotStartsAt: instant, slotEndsAt: instant })),
     exclusion: nullable(z.object({ by: z.string(), at: instant, reason: z.string(), until: nullable(instant) })),
   }),
+});
+const severity = nullable(z.enum(["critical", "high", "medium", "low"])).describe("As the package manager rates it; null where it gives none (apt)");
+export const ServerUpdatesSchema = z.object({
+  resource: z.string(),
+  scan: nullable(
+    z.object({
+      scannedAt: instant,
+      source: z.string().describe("Who scanned: an executor (ssh, ansible) or the e-mail of the person or token that reported it"),
+      packageManager: nullable(z.string()),
+      release: nullable(z.string()).describe('The distribution release, e.g. "debian 12"'),
+      rebootRequired: nullable(z.boolean()).describe("null: the package manager could not tell"),
+      error: nullable(z.string()).describe("Why the last scan failed; what the last good scan found stays"),
+      erroredAt: nullable(instant),
+    }),
+  ).describe("null: never scanned"),
+  updates: z
+    .array(
+      z.object({
+        package: z.string(),
+        installed: nullable(z.string()).describe("null: not installed yet (a new dependency)"),
+        candidate: z.string(),
+        security: z.boolean(),
+        severity,
+        advisories: z.array(z.string()).describe("Advisory and CVE ids"),
+        firstSeenAt: instant.describe("When a scan first found it pending"),
+      }),
+    )
+    .describe("Security first (the most severe first), then by package"),
 });
 export const CsvImportSummarySchema = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() });
 export const CsvImportProgressSchema = z.union([
@@ -385,6 +473,22 @@ const TrendPointSchema = z.object({
   patched: count,
   share: nullable(z.number()).describe("null: no party of the environment ran that quarter"),
 });
+const DeadlinePointSchema = z.object({
+  quarter: z.string(),
+  at: nullable(instant).describe("The quarter's end, or now for the quarter under way"),
+  servers: count,
+  withinDeadline: count,
+  share: nullable(z.number()).describe("null: no servers then"),
+});
+const days = nullable(z.number().int().min(1).max(365)).describe("Days from when a scan first found the update; null: no deadline");
+export const DeadlinesAnswerSchema = z.object({
+  criticalDays: days,
+  highDays: days,
+  mediumDays: days,
+  lowDays: days,
+  unratedDays: days.describe("Security updates the package manager does not rate (Debian's apt)"),
+  revision: count.describe("Send it back with a change: a stale one is refused with 409"),
+});
 export const ComplianceSchema = z.object({
   quarters: z.object({ production: nullable(z.string()), nonProduction: nullable(z.string()) }).describe("The latest parties' tags"),
   totals: z.object({ resources: count, patched: count, share: nullable(z.number()) }),
@@ -397,8 +501,40 @@ export const ComplianceSchema = z.object({
       quarters: z.array(z.string()).describe("The last eight quarters, oldest first"),
       production: z.array(TrendPointSchema),
       nonProduction: z.array(TrendPointSchema),
+      withinDeadline: z
+        .object({ production: z.array(DeadlinePointSchema), nonProduction: z.array(DeadlinePointSchema), all: z.array(DeadlinePointSchema) })
+        .describe("The share of servers with no update past its deadline at each quarter's end (now, for the quarter under way)"),
     })
     .describe("Share patched per quarter and environment: each party over the resources of its environment that existed when it ended"),
+  deadlines: z.object({
+    rules: DeadlinesAnswerSchema,
+    overdue: z
+      .array(
+        z.object({
+          team: z.string(),
+          environment,
+          servers: count.describe("Servers of the team and environment past a deadline"),
+          excluded: count.describe("Of them, excluded ones: an exclusion does not stop the clock"),
+          resources: z
+            .array(
+              z.object({
+                name: z.string(),
+                excluded: z.boolean(),
+                exclusionReason: nullable(z.string()),
+                package: z.string().describe("The worst overdue update: past its deadline the longest"),
+                severity: nullable(z.enum(["critical", "high", "medium", "low"])).describe("null: a security update the package manager does not rate"),
+                security: z.boolean(),
+                advisories: z.array(z.string()),
+                due: instant,
+                daysOverdue: count,
+                overdueUpdates: count,
+              }),
+            )
+            .describe("The most overdue first, at most 50"),
+        }),
+      )
+      .describe("Per team and environment, the servers with an update past its deadline"),
+  }),
 });
 
 // ---- executions ----
@@ -492,6 +628,7 @@ type Fits<S extends z.ZodType, T extends z.input<S>> = T;
 export type BuildersFit = [
   Fits<typeof PartySchema, ReturnType<typeof partyJson>>,
   Fits<typeof PartyDetailSchema, ReturnType<typeof partyWithCountsJson>>,
+  Fits<typeof PartyForecastSchema, ReturnType<typeof partyForecastJson>>,
   Fits<typeof FreezeAnswerSchema, ReturnType<typeof freezeJson>>,
   Fits<typeof TemplateSummarySchema, ReturnType<typeof templateSummaryJson>>,
   Fits<typeof TemplateAnswerSchema, ReturnType<typeof templateJson>>,
@@ -499,6 +636,7 @@ export type BuildersFit = [
   Fits<typeof TemplatePlanAnswerSchema, ReturnType<typeof templatePlanJson>>,
   Fits<typeof WebhookAnswerSchema, ReturnType<typeof webhookJson>>,
   Fits<typeof WebhookDeliverySchema, ReturnType<typeof deliveryJson>>,
+  Fits<typeof ServerUpdatesSchema, ReturnType<typeof serverUpdatesJson>>,
 ];
 // Builders whose results are wider as types than as values (a JSON column, a role, state or
 // environment as text): the integration tests' checks of every answer hold them to the schema instead.

@@ -7,6 +7,7 @@ import "server-only";
 import { z } from "zod";
 import { AuditExportQuerySchema } from "../../validation/audit";
 import { CalendarQuerySchema } from "../../validation/calendar";
+import { DeadlinesSchema } from "../../validation/deadlines";
 import { ChangeListQuerySchema, ChangeOpenSchema, DecisionSchema, NotificationQuerySchema } from "../../validation/changes";
 import { ConflictsQuerySchema } from "../../validation/conflicts";
 import { ExecutionListQuerySchema, ExecutionReportSchema } from "../../validation/executions";
@@ -18,6 +19,7 @@ import { PlanRequestSchema, TemplatePlanSchema } from "../../validation/plans";
 import { PolicyApiPatchSchema, PolicyApiSchema, WindowsQuerySchema } from "../../validation/policies";
 import { ExcludeSchema, GroupChangeSchema, ResourceListQuerySchema, ResourcePatchSchema } from "../../validation/resources";
 import { ExecutionSettingsSchema, MemberQuerySchema, SlotRolloutSchema, TemplateCreateSchema, TemplatePatchSchema } from "../../validation/templates";
+import { UpdateReportSchema } from "../../validation/updates";
 import { UserListQuerySchema, UserPatchSchema } from "../../validation/users";
 import { WebhookCreateSchema, WebhookDeliveriesQuerySchema, WebhookUpdateSchema } from "../../validation/webhooks";
 import * as A from "./answers";
@@ -108,6 +110,18 @@ export const OPERATIONS: Operation[] = [
     params: party,
     query: PartyCsvQuerySchema,
     answers: { 200: { description: "The CSV file.", type: "text/csv", schema: z.string() } },
+    refusals: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/parties/{tag}/{kind}/forecast",
+    tag: "Parties",
+    summary: "A forecast of the party's day",
+    description:
+      "Per slot, from its included resources as they are now, started as the party engine starts them (by name, the canary first, the rule's concurrency, no start in the last `cutoffMinutes`): when it would finish, whether it fits, and which resources would likely spill over (not started before the cutoff, or not finished by the slot's end). Each resource is expected to take the median of its last 10 successful executions, else its template plan's downtime, else half the member timeout (`source`). Per service: the minutes its servers are down, and whether every production server of it sits in one group.",
+    who: READERS,
+    params: party,
+    answers: { 200: json("The forecast.", A.PartyForecastSchema) },
     refusals: [400, 404],
   },
   {
@@ -351,11 +365,35 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get",
+    path: "/resources/{name}/updates",
+    tag: "Resources",
+    summary: "A server's pending updates and its last scan",
+    who: READERS,
+    params: name,
+    answers: { 200: json("The last scan (null: never scanned) and what is pending.", A.ServerUpdatesSchema) },
+    refusals: [404],
+  },
+  {
+    method: "put",
+    path: "/resources/{name}/updates",
+    tag: "Resources",
+    summary: "Report a server's pending updates",
+    description:
+      "A whole scan, for servers the webhook and manual executors patch (an automation or a person reports what is pending): what it does not list is no longer pending. A package still pending keeps when it was first seen. At most 5,000 updates.",
+    who: "Executors, admins, owners (their team's).",
+    machines: true,
+    params: name,
+    body: UpdateReportSchema,
+    answers: { 200: json("What is now stored.", A.ServerUpdatesSchema) },
+    refusals: [400, 404, 413, 415],
+  },
+  {
+    method: "get",
     path: "/resources.csv",
     tag: "Resources",
     summary: "Export the inventory as CSV",
     description:
-      "The list's filters. Columns: name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user, then (read past by the import) excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome.",
+      "The list's filters. Columns: name,kind,environment,team,service,cluster,group,tags,address,ssh_port,ssh_user, then (read past by the import) excluded,exclusion_reason,exclusion_until,last_patched_at,last_patch_tag,last_outcome,pending_updates,security_updates,reboot_pending.",
     who: READERS,
     query: ResourceListQuerySchema,
     answers: { 200: { description: "The CSV file.", type: "text/csv", schema: z.string() } },
@@ -564,8 +602,35 @@ export const OPERATIONS: Operation[] = [
     tag: "Compliance",
     summary: "The compliance dashboard's figures",
     who: READERS,
-    answers: { 200: json("Shares patched, never patched, long exclusions, failed last time, and the trend.", A.ComplianceSchema) },
+    answers: {
+      200: json(
+        "Shares patched, never patched, long exclusions, failed last time, the trend (with the share within update deadlines), and the servers past their update deadlines.",
+        A.ComplianceSchema,
+      ),
+    },
     refusals: [],
+  },
+  {
+    method: "get",
+    path: "/compliance/deadlines",
+    tag: "Compliance",
+    summary: "How long a pending update may wait, per severity",
+    description: "Days from when a scan first found the update; null: no deadline. Only security updates and rated ones have a deadline.",
+    who: READERS,
+    answers: { 200: json("The deadlines.", A.DeadlinesAnswerSchema) },
+    refusals: [],
+  },
+  {
+    method: "put",
+    path: "/compliance/deadlines",
+    tag: "Compliance",
+    summary: "Change the update deadlines",
+    description:
+      "Whole days from 1 to 365, or null for no deadline; a field left out keeps its setting. With `revision`, refused (409) when someone saved since.",
+    who: ADMINS,
+    body: DeadlinesSchema,
+    answers: { 200: json("The deadlines as saved.", A.DeadlinesAnswerSchema) },
+    refusals: [400, 409, 413, 415],
   },
   {
     method: "get",
@@ -573,7 +638,7 @@ export const OPERATIONS: Operation[] = [
     tag: "Compliance",
     summary: "The compliance figures as CSV",
     description:
-      "Columns: section,quarter,team,environment,resources,patched,share. A `by-team` row per team and environment (its latest party), then a `trend` row per quarter and environment.",
+      "Columns: section,quarter,team,environment,resources,patched,share,overdue,withinDeadline. A `by-team` row per team and environment (its latest party; `overdue`: its servers past an update deadline now), then a `trend` row per quarter and environment (`overdue` and `withinDeadline`: servers past an update deadline and the share within, at the quarter's end).",
     who: READERS,
     query: NoQuerySchema,
     answers: { 200: { description: "The CSV file.", type: "text/csv", schema: z.string() } },

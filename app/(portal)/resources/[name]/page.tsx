@@ -25,6 +25,8 @@ import {
   RECENT_EXECUTIONS,
 } from "@/lib/data/resource-detail";
 import { RecentExecutionsCard } from "@/components/executions/recent-executions-card";
+import { UpdatesCard } from "@/components/resources/updates-card";
+import { serverUpdates } from "@/lib/data/updates";
 import { formatDateTime } from "@/lib/format";
 import { kindLabel } from "@/components/resources/labels";
 import { viewerTimeZone } from "@/lib/viewer";
@@ -43,13 +45,14 @@ export default async function ResourcePage({ params }: Params) {
   const resource = await getResource(name);
   if (!resource) notFound();
   const now = new Date();
-  const [status, risk, history, exclusions, zone, executions] = await Promise.all([
+  const [status, risk, history, exclusions, zone, executions, updates] = await Promise.all([
     getPatchStatus(resource, now),
     resource.environment === "PRODUCTION" ? getServiceRisk(resource.service.id) : Promise.resolve(null),
     getPatchHistory(resource.id),
     getExclusionHistory(resource.id),
     viewerTimeZone(),
     listRecentExecutions(resource.id),
+    serverUpdates(resource.id),
   ]);
   const mayChange = can(user, { action: "resource:change", target: { teamId: resource.teamId } });
   return (
@@ -99,6 +102,8 @@ export default async function ResourcePage({ params }: Params) {
               ) : null
             }
           />
+          {/* scanAction: the lead's "Scan now" button goes here (for those who may scan: can(user, resource:scan)). */}
+          <UpdatesCard updates={updates} viewerZone={zone} scanAction={null} />
           <Card aria-labelledby="history">
             <CardHeader id="history" title="Patch history" description="The last 20 Patch Parties this resource took part in." />
             {history.length === 0 ? (

@@ -36,6 +36,7 @@ import { viewerTimeZone } from "@/lib/viewer";
 import { templateFreezes } from "@/lib/data/freezes";
 import { findConflicts } from "@/lib/data/conflicts";
 import { withQuery } from "@/lib/url";
+import { TemplateForecast } from "./forecast-section";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -223,6 +224,10 @@ export default async function TemplatePage({ params, searchParams }: Props) {
           </CardBody>
         </Card>
       </div>
+
+      <Suspense fallback={<SectionSkeleton title="Forecast" rows={3} className="mt-6" />}>
+        <TemplateForecast templateId={template.id} zone={zone} now={now} />
+      </Suspense>
 
       {notices.counts.length > 0 || shortNotice ? (
         <NoticesCard

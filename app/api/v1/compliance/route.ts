@@ -1,6 +1,7 @@
 import { unauthorized, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
-import { complianceFigures, complianceTrend } from "@/lib/data/compliance";
+import { complianceFigures, complianceTrend, overdueServers } from "@/lib/data/compliance";
+import { getDeadlines } from "@/lib/data/deadlines";
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async function GET(request: Request) {
   if (!(await authenticateRequest(request))) return unauthorized();
   const now = new Date();
-  const [f, trend] = await Promise.all([complianceFigures(now), complianceTrend(now)]);
+  const [f, trend, deadlines, overdue] = await Promise.all([complianceFigures(now), complianceTrend(now), getDeadlines(), overdueServers(now)]);
   return Response.json({
     quarters: f.quarters,
     totals: { ...f.totals, share: f.totals.resources ? f.totals.patched / f.totals.resources : null },
@@ -26,6 +27,29 @@ export const GET = apiRoute(async function GET(request: Request) {
       resources: f.failedLastTime.slice(0, 100).map((r) => ({ name: r.name, at: r.finishedAt.toISOString(), message: r.message })),
     },
     // Share patched per quarter, the last eight, oldest first; share null where no party of the environment ran.
+    // withinDeadline: the share of servers with no update past its deadline at each quarter's end.
     trend,
+    deadlines: {
+      rules: deadlines,
+      // Per team and environment, the servers past their deadline (excluded ones too: an exclusion does not stop the clock).
+      overdue: overdue.map((g) => ({
+        team: g.team,
+        environment: g.environment.toLowerCase().replace("_", "-"),
+        servers: g.servers,
+        excluded: g.excluded,
+        resources: g.rows.map((r) => ({
+          name: r.name,
+          excluded: r.excluded,
+          exclusionReason: r.exclusionReason,
+          package: r.package,
+          severity: r.severity,
+          security: r.security,
+          advisories: r.advisories,
+          due: r.due.toISOString(),
+          daysOverdue: r.daysOverdue,
+          overdueUpdates: r.overdueUpdates,
+        })),
+      })),
+    },
   });
 });

@@ -6,7 +6,7 @@ import { ResourceListQuerySchema } from "@/lib/validation/resources";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/v1/resources?q=&environment=&kind=&team=&cluster=&group=&state=&lastTag=&never=1&failed=1&sort=&cursor=&limit= */
+/** GET /api/v1/resources?q=&environment=&kind=&team=&cluster=&group=&state=&lastTag=&never=1&failed=1&security=1&reboot=1&sort=&cursor=&limit= */
 export const GET = apiRoute(async function GET(request: Request) {
   const parsed = await authorizedQuery(request, ResourceListQuerySchema, authenticateRequest);
   if (!parsed.ok) return parsed.response;

@@ -37,6 +37,7 @@ import { KindSchema, TagSchema } from "@/lib/validation/party-rule";
 import { viewerTimeZone } from "@/lib/viewer";
 import { SectionSkeleton } from "@/components/ui/section-skeleton";
 import { PageQuery, PartyExcluded, PartyExecutions, PartyResources } from "./sections";
+import { PartyForecast } from "./forecast-section";
 
 type Params = { params: Promise<{ tag: string; kind: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -299,6 +300,11 @@ export default async function PartyPage({ params, searchParams }: Params) {
           </CardBody>
         </Card>
       </div>
+      {!ran && party.status !== "cancelled" ? (
+        <Suspense fallback={<SectionSkeleton title="Forecast" rows={3} className="mt-6" />}>
+          <PartyForecast tag={party.tag} kind={party.kind} zone={zone} />
+        </Suspense>
+      ) : null}
       {party.id && runs.length ? (
         <Suspense fallback={<SectionSkeleton title="Executions" className="mt-6" />}>
           <PartyExecutions user={user} party={party} partyId={party.id} runs={runs} query={query} base={base} zone={zone} />
