@@ -126,11 +126,14 @@ export async function productionPackages(tag: string): Promise<ProductionPackage
       if (same) same.servers += servers;
       else g.install.push({ release, package: row.package, version: row.tested, source: row.source === "approved" ? "approved" : "qa", servers });
     }
-    if (row.tested !== row.candidate && set.length > 0) g.heldBack.push({ release, package: row.package, candidate: row.candidate, tested: row.tested, servers });
+    if (row.tested !== row.candidate && set.length > 0)
+      g.heldBack.push({ release, package: row.package, candidate: row.candidate, tested: row.tested, servers });
   }
   return {
     tag,
-    testedSet: set.length ? set.map((t) => ({ release: t.release, package: t.package, version: t.version, source: t.source === "approved" ? "approved" : "qa" })) : null,
+    testedSet: set.length
+      ? set.map((t) => ({ release: t.release, package: t.package, version: t.version, source: t.source === "approved" ? "approved" : "qa" }))
+      : null,
     groups: [...groups.values()],
   };
 }
@@ -152,7 +155,16 @@ export async function approveForProduction(
     const before = await tx.testedPackage.findUnique({ where: key });
     const row = await tx.testedPackage.upsert({
       where: key,
-      create: { tag, release: input.release, package: input.package, version: input.version, source: "approved", recordedAt: now, approvedById: user.id, reason: input.reason },
+      create: {
+        tag,
+        release: input.release,
+        package: input.package,
+        version: input.version,
+        source: "approved",
+        recordedAt: now,
+        approvedById: user.id,
+        reason: input.reason,
+      },
       update: { version: input.version, source: "approved", recordedAt: now, approvedById: user.id, reason: input.reason },
     });
     await recordAudit(tx, {

@@ -58,10 +58,7 @@ const DAY = 86_400_000;
  * When an update must be installed by: `firstSeenAt` plus its severity's days. Only security updates
  * and rated ones have a deadline; an unrated, non-security update has none.
  */
-export function updateDue(
-  update: { security: boolean; severity: Severity | null; firstSeenAt: Date },
-  rules: DeadlineRules,
-): Date | null {
+export function updateDue(update: { security: boolean; severity: Severity | null; firstSeenAt: Date }, rules: DeadlineRules): Date | null {
   const days = update.severity ? rules[update.severity] : update.security ? rules.unrated : null;
   return days === null || days === undefined ? null : new Date(update.firstSeenAt.getTime() + days * DAY);
 }

@@ -242,7 +242,19 @@ async function startPatches(
       .selectFrom("Resource as r")
       .leftJoin("Cluster as c", "c.id", "r.clusterId")
       .leftJoin("UpdateScan as s", "s.resourceId", "r.id")
-      .select(["r.id", "r.name", "r.version", "r.address", "r.sshPort as port", "r.sshUser as user", "r.kind", "r.tags", "c.name as cluster", "r.clusterId", "s.release"])
+      .select([
+        "r.id",
+        "r.name",
+        "r.version",
+        "r.address",
+        "r.sshPort as port",
+        "r.sshUser as user",
+        "r.kind",
+        "r.tags",
+        "c.name as cluster",
+        "r.clusterId",
+        "s.release",
+      ])
       .where((eb) =>
         eb.and([
           eb("r.environment", "=", environment),

@@ -507,7 +507,9 @@ async function reachable(
   const address = member.address?.trim();
   const no = (message: string) => ({ ok: false as const, message });
   if (!address)
-    return no(`${member.memberName} has no address: set the resource's address (and its port and user, if not 22 and ${config.user}) to patch or scan it over SSH.`);
+    return no(
+      `${member.memberName} has no address: set the resource's address (and its port and user, if not 22 and ${config.user}) to patch or scan it over SSH.`,
+    );
   const user = member.user?.trim() || config.user;
   if (!ADDRESS.test(address) || address.startsWith("-")) return no(`${member.memberName}'s address "${address}" is not a host name or an IP address.`);
   if (!USER.test(user)) return no(`${member.memberName}'s SSH user "${user}" is not a user name.`);
@@ -726,7 +728,11 @@ function scanReader() {
     line(text: string) {
       const at = text.indexOf(MARK);
       if (at >= 0 && text.trimEnd().endsWith("@@")) {
-        const [word = "", ...rest] = text.slice(at + MARK.length).trimEnd().slice(0, -2).split(" ");
+        const [word = "", ...rest] = text
+          .slice(at + MARK.length)
+          .trimEnd()
+          .slice(0, -2)
+          .split(" ");
         const arg = rest.join(" ").trim();
         if (word === "start") state.started = true;
         else if (word === "done") state.done = true;
@@ -793,11 +799,15 @@ export async function runSshScan(
   if (!r.started) {
     return {
       ok: false,
-      error: run.code === SSH_ERROR ? connectionProblem(run.stderr, target, ssh.knownHostsFile) : `The scan did not start on ${target.label} (exit ${run.code}): ${lastLines(output)}`,
+      error:
+        run.code === SSH_ERROR
+          ? connectionProblem(run.stderr, target, ssh.knownHostsFile)
+          : `The scan did not start on ${target.label} (exit ${run.code}): ${lastLines(output)}`,
       output,
     };
   }
-  if (r.failed) return { ok: false, error: `${r.failed.step} failed (exit ${r.failed.status}) on ${target.label}: ${lastLines(r.output) || "no output"}`, output };
+  if (r.failed)
+    return { ok: false, error: `${r.failed.step} failed (exit ${r.failed.status}) on ${target.label}: ${lastLines(r.output) || "no output"}`, output };
   if (!r.done) return { ok: false, error: `The connection to ${target.label} was lost during the scan (exit ${run.code}).`, output };
   return { ok: true, report: scanReport(r.manager, r.sections, r.release, r.reboot), output };
 }

@@ -60,6 +60,7 @@ import * as route_v1_freezes__id_ from "@/app/api/v1/freezes/[id]/route";
 import * as route_v1_parties__tag___kind_ from "@/app/api/v1/parties/[tag]/[kind]/route";
 import * as route_v1_parties__tag___kind__move from "@/app/api/v1/parties/[tag]/[kind]/move/route";
 import * as route_v1_parties__tag___kind__cancel from "@/app/api/v1/parties/[tag]/[kind]/cancel/route";
+import * as route_v1_parties__tag___kind__packages from "@/app/api/v1/parties/[tag]/[kind]/packages/route";
 import * as route_v1_party_rule from "@/app/api/v1/party-rule/route";
 import * as route_v1_party_rule_preview from "@/app/api/v1/party-rule/preview/route";
 import * as route_v1_party_rule_rollouts from "@/app/api/v1/party-rule/rollouts/route";
@@ -73,6 +74,7 @@ import * as route_v1_resources_csv from "@/app/api/v1/resources.csv/route";
 import * as route_v1_resources__name_ from "@/app/api/v1/resources/[name]/route";
 import * as route_v1_resources__name__exclusion from "@/app/api/v1/resources/[name]/exclusion/route";
 import * as route_v1_resources__name__updates from "@/app/api/v1/resources/[name]/updates/route";
+import * as route_v1_resources__name__updates_scan from "@/app/api/v1/resources/[name]/updates/scan/route";
 import * as route_v1_templates from "@/app/api/v1/templates/route";
 import * as route_v1_templates__id_ from "@/app/api/v1/templates/[id]/route";
 import * as route_v1_templates__id__members from "@/app/api/v1/templates/[id]/members/route";
@@ -741,6 +743,27 @@ const MATRIX: Record<string, Row> = {
       ),
     expect: ADMIN_ONLY_API(200),
   },
+  [R("GET", "v1/parties/[tag]/[kind]/packages")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_parties__tag___kind__packages as unknown as RouteModule).GET!, "GET", "/api/v1/parties/x/packages", {
+        tag: (await party()).tag,
+        kind: "production",
+      }),
+    expect: READ,
+  },
+  [R("POST", "v1/parties/[tag]/[kind]/packages")]: {
+    // Letting an untested version through to production: admins, audited.
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_parties__tag___kind__packages as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/parties/x/packages",
+        { tag: (await party()).tag, kind: "production" },
+        { release: "debian 12", package: "openssl", version: "3.0.15-1", reason: "Let through for the matrix" },
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
   [R("GET", "v1/conflicts")]: {
     call: async (w) => asApi(w, (route_v1_conflicts as unknown as RouteModule).GET!, "GET", "/api/v1/conflicts?from=2027-03-01&to=2027-03-31"),
     expect: READ,
@@ -1087,6 +1110,14 @@ const MATRIX: Record<string, Row> = {
       ),
     expect: "401 403 403 200 403 200",
     executor: "200",
+  },
+  [R("POST", "v1/resources/[name]/updates/scan")]: {
+    // Its owners and admins may ask; here no executor reaches servers (manual), so they get 409.
+    call: async (w) =>
+      asApi(w, (route_v1_resources__name__updates_scan as unknown as RouteModule).POST!, "POST", "/api/v1/resources/x/updates/scan", {
+        name: (await resource()).name,
+      }),
+    expect: "401 403 403 409 403 409",
   },
   [R("GET", "v1/executions")]: {
     call: async (w) =>

@@ -4,8 +4,11 @@
 // admin may let 1.2 through, audited.
 import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GET as packagesRoute, POST as approveRoute } from "@/app/api/v1/parties/[tag]/[kind]/packages/route";
+import { POST as scanRoute } from "@/app/api/v1/resources/[name]/updates/scan/route";
+import { createApiToken } from "@/lib/data/api-tokens";
 import { decideChange, openPartyChange } from "@/lib/data/change-requests";
-import { approveForProduction, productionPackages } from "@/lib/data/tested-sets";
+import { productionPackages, type ProductionPackages } from "@/lib/data/tested-sets";
 import { planScans, requestScan } from "@/lib/data/update-scans";
 import { serverUpdates } from "@/lib/data/updates";
 import { db } from "@/lib/db";
@@ -29,12 +32,23 @@ const parties: string[] = [];
 keepPartyRule();
 
 const executors: Executors = { defaultName: "ssh", get: executorByName };
+const tokens: Record<string, string> = {};
+
+/** A call to a route as `who`, with an API token. */
+const call = (method: string, path: string, who: "admin" | "owner", body?: unknown) =>
+  new Request(`http://localhost${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${tokens[who]}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   hosts = await createTestHosts(4);
   await hosts.publish("1.1");
   config = { ...hosts.sshConfig(), rebootTimeoutSeconds: 30 };
   f = await makeFleet();
+  for (const who of ["admin", "owner"] as const)
+    tokens[who] = (await createApiToken(f[who].id, { name: "test", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
   // The party slots' executor scans too.
   await setSlotSettings({ slotExecutor: "ssh", slotCanaryPercent: 0, slotConcurrency: 4, slotMaxFailures: null, slotMaxFailurePercent: null });
 }, 120_000);
@@ -84,6 +98,12 @@ describe("update scans", () => {
     const owner = { ...f.owner, teamIds: [...f.owner.teamIds, server!.teamId] };
     expect(await requestScan(f.ownerB, server!.name)).toMatchObject({ ok: false, status: 403 });
     expect(await requestScan(owner, server!.name)).toEqual({ ok: true, value: { queued: true, executor: "ssh" } });
+    // Over the API too (the admin's token).
+    const scanned = await scanRoute(call("POST", `/api/v1/resources/${server!.name}/updates/scan`, "admin"), {
+      params: Promise.resolve({ name: server!.name }),
+    });
+    expect(scanned.status).toBe(202);
+    expect(await scanned.json()).toEqual({ queued: true, executor: "ssh" });
     expect(await requestScan(f.admin, "no-such-server")).toMatchObject({ ok: false, status: 404 });
     const key = `scan:${server!.id}`;
     const queued = () => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${key}`;
@@ -110,7 +130,12 @@ describe("production installs what QA tested", () => {
     // QA: its slot is open now; it patches to 1.1 and, once over, records the tested set.
     const qaParty = await openParty(tag, "QA");
     const qaDone = () => db.execution.count({ where: { partyId: qaParty.id, state: "SUCCEEDED" } });
-    await until("QA's upgrade", async () => (await qaDone()) === 1, 120_000, () => tickParties(new Date(), executors, { partyIds: [qaParty.id], teamIds }));
+    await until(
+      "QA's upgrade",
+      async () => (await qaDone()) === 1,
+      120_000,
+      () => tickParties(new Date(), executors, { partyIds: [qaParty.id], teamIds }),
+    );
     expect(await hosts.installedVersion(hosts.hosts[1]!)).toBe("1.1");
     await tickParties(new Date(qaParty.endsAt.getTime() + MINUTE), executors, { partyIds: [qaParty.id], teamIds });
     expect((await db.party.findUniqueOrThrow({ where: { id: qaParty.id } })).status).toBe("COMPLETED");
@@ -122,20 +147,27 @@ describe("production installs what QA tested", () => {
     expect(await runUpdateScan(prod[0]!.id, { config })).toBe("scanned");
     expect((await serverUpdates(prod[0]!.id)).updates.map((u) => u.candidate)).toEqual(["1.2"]);
     const release = tested[0]!.release;
-    const plan = await productionPackages(tag);
+    const prodParty = await openParty(tag, "PRODUCTION");
+    const params = { params: Promise.resolve({ tag, kind: "production" }) };
+    const answered = await packagesRoute(call("GET", `/api/v1/parties/${tag}/production/packages`, "owner"), params);
+    expect(answered.status).toBe(200);
+    const plan = (await answered.json()) as ProductionPackages;
+    expect(plan.testedSet).toEqual([{ release, package: TEST_PACKAGE, version: "1.1", source: "qa" }]);
     const group = plan.groups.find((g) => g.group === 1)!;
     expect(group.install).toContainEqual({ release, package: TEST_PACKAGE, version: "1.1", source: "qa", servers: 1 });
     expect(group.heldBack).toContainEqual({ release, package: TEST_PACKAGE, candidate: "1.2", tested: "1.1", servers: 1 });
 
     // Production, approved by the CAB, installs 1.1, not the newest.
-    const prodParty = await openParty(tag, "PRODUCTION");
     const opened = await openPartyChange(f.admin, tag, new Date(prodParty.startsAt.getTime() - 86_400_000));
     if (!opened.ok) throw new Error(opened.message);
     expect((await decideChange(f.admin, opened.value.id, "submit", {}, new Date())).ok).toBe(true);
     expect((await decideChange(f.approver, opened.value.id, "approve", { comment: "CAB: go" }, new Date())).ok).toBe(true);
     const prodDone = () => db.execution.findFirst({ where: { partyId: prodParty.id, state: { in: ["SUCCEEDED", "FAILED"] } } });
-    await until("production's upgrade", async () => (await prodDone()) !== null, 120_000, () =>
-      tickParties(new Date(), executors, { partyIds: [prodParty.id], teamIds }),
+    await until(
+      "production's upgrade",
+      async () => (await prodDone()) !== null,
+      120_000,
+      () => tickParties(new Date(), executors, { partyIds: [prodParty.id], teamIds }),
     );
     const execution = (await prodDone())!;
     expect(execution).toMatchObject({ state: "SUCCEEDED", packages: [{ name: TEST_PACKAGE, from: "1.0", to: "1.1" }] });
@@ -144,12 +176,15 @@ describe("production installs what QA tested", () => {
     expect(await hosts.installedVersion(hosts.hosts[2]!)).toBe("1.1");
 
     // An admin lets 1.2 through (owners may not); audited with the reason.
-    expect(await approveForProduction(f.owner, tag, { release, package: TEST_PACKAGE, version: "1.2", reason: "x" }, new Date())).toMatchObject({
-      ok: false,
-      status: 403,
-    });
-    const approved = await approveForProduction(f.admin, tag, { release, package: TEST_PACKAGE, version: "1.2", reason: "Fixes CVE-2026-0001" }, new Date());
-    expect(approved).toEqual({ ok: true, value: { release, package: TEST_PACKAGE, version: "1.2", source: "approved" } });
+    const approve = (who: "admin" | "owner", body: Record<string, unknown>) =>
+      approveRoute(call("POST", `/api/v1/parties/${tag}/production/packages`, who, { release, package: TEST_PACKAGE, ...body }), params);
+    expect((await approve("owner", { version: "1.2", reason: "Fixes CVE-2026-0001" })).status).toBe(403);
+    const bad = await approve("admin", { version: "1.2; rm -rf /", reason: "Fixes CVE-2026-0001" });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: "version: must be a version: letters, digits and . + : ~ _ - only" });
+    const approved = await approve("admin", { version: "1.2", reason: "Fixes CVE-2026-0001" });
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toEqual({ release, package: TEST_PACKAGE, version: "1.2", source: "approved" });
     const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: prodParty.id, action: "party.tested-set.approve" } });
     expect(audit).toMatchObject({ actorLabel: f.admin.email, reason: "Fixes CVE-2026-0001" });
     expect(audit.before).toMatchObject({ version: "1.1", source: "qa" });

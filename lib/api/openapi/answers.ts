@@ -114,6 +114,37 @@ export const PartyForecastSchema = z.object({
   ),
 });
 
+// ---- what production installs (issue 20) ----
+const testedSource = z.enum(["qa", "approved"]).describe("qa: what the QA party's servers ended up with; approved: let through by an admin");
+export const TestedPackageSchema = z.object({
+  release: z.string().describe('The servers\' distribution release, as their scans name it ("debian 12"); "" when unknown'),
+  package: z.string(),
+  version: z.string(),
+  source: testedSource,
+});
+export const ProductionPackagesSchema = z.object({
+  tag: z.string(),
+  testedSet: nullable(z.array(TestedPackageSchema)).describe("null: QA recorded no package versions (its executor reports none), so production upgrades to the newest"),
+  groups: z.array(
+    z.object({
+      group,
+      install: z.array(
+        z.object({ release: z.string(), package: z.string(), version: z.string(), source: testedSource, servers: z.number().int().describe("Servers that have it pending") }),
+      ),
+      heldBack: z.array(
+        z.object({
+          release: z.string(),
+          package: z.string(),
+          candidate: z.string().describe("The newest version the servers could install"),
+          tested: nullable(z.string()).describe("The version QA tested (installed instead); null: never tested"),
+          servers: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+export const ScanRequestedSchema = z.object({ queued: z.literal(true), executor: z.enum(["ssh", "ansible"]) });
+
 // ---- resources ----
 const connection = {
   address: nullable(z.string()).describe("Host name or IP address the ssh and ansible executors reach it at"),

@@ -20,6 +20,7 @@ import { PolicyApiPatchSchema, PolicyApiSchema, WindowsQuerySchema } from "../..
 import { ExcludeSchema, GroupChangeSchema, ResourceListQuerySchema, ResourcePatchSchema } from "../../validation/resources";
 import { ExecutionSettingsSchema, MemberQuerySchema, SlotRolloutSchema, TemplateCreateSchema, TemplatePatchSchema } from "../../validation/templates";
 import { UpdateReportSchema } from "../../validation/updates";
+import { ApprovePackageSchema } from "../../validation/tested-sets";
 import { UserListQuerySchema, UserPatchSchema } from "../../validation/users";
 import { WebhookCreateSchema, WebhookDeliveriesQuerySchema, WebhookUpdateSchema } from "../../validation/webhooks";
 import * as A from "./answers";
@@ -123,6 +124,30 @@ export const OPERATIONS: Operation[] = [
     params: party,
     answers: { 200: json("The forecast.", A.PartyForecastSchema) },
     refusals: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/parties/{tag}/{kind}/packages",
+    tag: "Parties",
+    summary: "What a production party installs",
+    description:
+      "Production installs what the quarter's QA party tested: per release, the versions its servers' upgrades ended with. Per group, from the servers' last scans: what it installs (the tested version) and what it holds back (never tested, or changed since QA). Production parties only.",
+    who: READERS,
+    params: party,
+    answers: { 200: json("The tested set and, per group, what is installed and held back.", A.ProductionPackagesSchema) },
+    refusals: [400, 404],
+  },
+  {
+    method: "post",
+    path: "/parties/{tag}/{kind}/packages",
+    tag: "Parties",
+    summary: "Let a held-back version through to production",
+    description: "The version joins the quarter's tested set for its release (`source: approved`), audited with the reason. Not once the party is over.",
+    who: ADMINS,
+    params: party,
+    body: ApprovePackageSchema.strict(),
+    answers: { 200: json("The tested package as it now is.", A.TestedPackageSchema) },
+    refusals: [400, 404, 409, 413, 415],
   },
   {
     method: "post",
@@ -386,6 +411,18 @@ export const OPERATIONS: Operation[] = [
     body: UpdateReportSchema,
     answers: { 200: json("What is now stored.", A.ServerUpdatesSchema) },
     refusals: [400, 404, 413, 415],
+  },
+  {
+    method: "post",
+    path: "/resources/{name}/updates/scan",
+    tag: "Resources",
+    summary: "Scan a server for pending updates now",
+    description:
+      "Queued for the job runner, through the executor that patches party slots (ssh or ansible: they reach the server over SSH). The webhook and manual executors do not reach servers: 409, report with PUT instead.",
+    who: "Admins, owners (their team's).",
+    params: name,
+    answers: { 202: json("Queued.", A.ScanRequestedSchema) },
+    refusals: [404, 409],
   },
   {
     method: "get",

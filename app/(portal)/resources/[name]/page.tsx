@@ -26,6 +26,8 @@ import {
 } from "@/lib/data/resource-detail";
 import { RecentExecutionsCard } from "@/components/executions/recent-executions-card";
 import { UpdatesCard } from "@/components/resources/updates-card";
+import { ScanButton } from "@/components/resources/scan-button";
+import { scanningExecutor, SCANNING_EXECUTORS } from "@/lib/data/update-scans";
 import { serverUpdates } from "@/lib/data/updates";
 import { formatDateTime } from "@/lib/format";
 import { kindLabel } from "@/components/resources/labels";
@@ -45,7 +47,8 @@ export default async function ResourcePage({ params }: Params) {
   const resource = await getResource(name);
   if (!resource) notFound();
   const now = new Date();
-  const [status, risk, history, exclusions, zone, executions, updates] = await Promise.all([
+  const mayScan = can(user, { action: "resource:scan", target: { teamId: resource.teamId } });
+  const [status, risk, history, exclusions, zone, executions, updates, scanner] = await Promise.all([
     getPatchStatus(resource, now),
     resource.environment === "PRODUCTION" ? getServiceRisk(resource.service.id) : Promise.resolve(null),
     getPatchHistory(resource.id),
@@ -53,6 +56,7 @@ export default async function ResourcePage({ params }: Params) {
     viewerTimeZone(),
     listRecentExecutions(resource.id),
     serverUpdates(resource.id),
+    mayScan ? scanningExecutor() : Promise.resolve(null),
   ]);
   const mayChange = can(user, { action: "resource:change", target: { teamId: resource.teamId } });
   return (
@@ -102,8 +106,11 @@ export default async function ResourcePage({ params }: Params) {
               ) : null
             }
           />
-          {/* scanAction: the lead's "Scan now" button goes here (for those who may scan: can(user, resource:scan)). */}
-          <UpdatesCard updates={updates} viewerZone={zone} scanAction={null} />
+          <UpdatesCard
+            updates={updates}
+            viewerZone={zone}
+            scanAction={scanner && SCANNING_EXECUTORS.includes(scanner) && resource.address ? <ScanButton name={resource.name} /> : null}
+          />
           <Card aria-labelledby="history">
             <CardHeader id="history" title="Patch history" description="The last 20 Patch Parties this resource took part in." />
             {history.length === 0 ? (

@@ -38,6 +38,7 @@ import { viewerTimeZone } from "@/lib/viewer";
 import { SectionSkeleton } from "@/components/ui/section-skeleton";
 import { PageQuery, PartyExcluded, PartyExecutions, PartyResources } from "./sections";
 import { PartyForecast } from "./forecast-section";
+import { ProductionPackages } from "./packages-section";
 
 type Params = { params: Promise<{ tag: string; kind: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -303,6 +304,11 @@ export default async function PartyPage({ params, searchParams }: Params) {
       {!ran && party.status !== "cancelled" ? (
         <Suspense fallback={<SectionSkeleton title="Forecast" rows={3} className="mt-6" />}>
           <PartyForecast tag={party.tag} kind={party.kind} zone={zone} />
+        </Suspense>
+      ) : null}
+      {party.kind === "production" && party.status !== "cancelled" && !ran ? (
+        <Suspense fallback={<SectionSkeleton title="What production installs" rows={3} className="mt-6" />}>
+          <ProductionPackages tag={party.tag} mayApprove={mayManage} />
         </Suspense>
       ) : null}
       {party.id && runs.length ? (
