@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { beat, claimExecution, HEARTBEAT_SECONDS, reportExecution } from "../data/executions";
+import { testedPackages } from "../data/tested-sets";
 import { lastBytes } from "../domain/redact";
 import { env, type Env } from "../env";
 import { createAnsibleLog, explainUnreachable, hostOutput, hostReport, readEvent, unexplainedUnreachable, type AnsibleLog } from "./ansible-output";
@@ -68,6 +69,9 @@ export function ansibleConfigFromEnv(e: Env = env()): AnsibleConfig {
 }
 
 type Member = { request: UpgradeRequest; host: string; address: string };
+/** What each production member installs (what QA tested), by `${tag}\n${release}`. */
+type Pins = Map<string, { name: string; version: string }[]>;
+const pinKey = (install: { tag: string; release: string }) => `${install.tag}\n${install.release}`;
 
 const SAFE_HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
@@ -82,7 +86,7 @@ function inventoryNames(requests: { request: UpgradeRequest; address: string }[]
   });
 }
 
-function inventoryFor(members: Member[], config: AnsibleConfig) {
+function inventoryFor(members: Member[], config: AnsibleConfig, pins: Pins = new Map()) {
   // As the ssh executor connects: host keys checked, and never written to the known hosts.
   const common = ["-o StrictHostKeyChecking=yes", "-o UpdateHostKeys=no", "-o BatchMode=yes", `-o ConnectTimeout=${config.connectTimeoutSeconds}`];
   if (config.keyFile) common.push("-o IdentitiesOnly=yes");
@@ -106,6 +110,8 @@ function inventoryFor(members: Member[], config: AnsibleConfig) {
             ansible_port: request.port ?? 22,
             ansible_user: request.user ?? config.user,
             patchparty_key: request.key,
+            // A production member installs only these versions (the playbook's contract, ansible/patch.yml).
+            ...(request.install ? { patchparty_install: pins.get(pinKey(request.install)) ?? [] } : {}),
             patchparty_kind: request.kind,
             patchparty_tags: request.tags,
             patchparty_from_version: request.fromVersion,
@@ -344,7 +350,11 @@ export async function runAnsibleExecutions(keys: string[], config: AnsibleConfig
     const members = inventoryNames(ready);
     hostOf = new Map(members.map((m) => [m.request.key, m.host]));
     dir = await mkdtemp(path.join(tmpdir(), "patchparty-ansible-"));
-    await writeFile(path.join(dir, "inventory.yml"), JSON.stringify(inventoryFor(members, config), null, 2));
+    const pins: Pins = new Map();
+    for (const { request } of members)
+      if (request.install && !pins.has(pinKey(request.install)))
+        pins.set(pinKey(request.install), await testedPackages(request.install.tag, request.install.release));
+    await writeFile(path.join(dir, "inventory.yml"), JSON.stringify(inventoryFor(members, config, pins), null, 2));
     await writeFile(path.join(dir, "vars.json"), JSON.stringify(extraVarsFor(members, config), null, 2));
 
     const deadline = new Date(Math.min(...members.map((m) => m.request.deadline.getTime())));

@@ -16,6 +16,9 @@ import type { Executors } from "@/lib/rollout/executor";
 import { executorByName } from "@/lib/rollout/executors";
 import { tickParties } from "@/lib/rollout/party-engine";
 import { runUpdateScan } from "@/lib/rollout/update-scan";
+import { ansibleConfigFromEnv, runAnsibleExecutions } from "@/lib/rollout/ansible";
+import { recordExecutions } from "@/lib/data/executions";
+import { parseEnv } from "@/lib/env";
 import type { SshConfig } from "@/lib/rollout/ssh";
 import { makeFleet } from "./fixtures/fleet";
 import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
@@ -43,7 +46,7 @@ const call = (method: string, path: string, who: "admin" | "owner", body?: unkno
   });
 
 beforeAll(async () => {
-  hosts = await createTestHosts(4);
+  hosts = await createTestHosts(5);
   await hosts.publish("1.1");
   config = { ...hosts.sshConfig(), rebootTimeoutSeconds: 30 };
   f = await makeFleet();
@@ -193,6 +196,33 @@ describe("production installs what QA tested", () => {
     expect(now.install).toContainEqual({ release, package: TEST_PACKAGE, version: "1.2", source: "approved", servers: 1 });
     expect(now.heldBack.filter((h) => h.package === TEST_PACKAGE)).toEqual([]);
   }, 300_000);
+
+  it("the ansible executor installs the tested version too, not the newest", async () => {
+    // Runs after the test above: 1.1 is tested for this release and 1.2 is published.
+    const [server] = await hostServers(f, [hosts.hosts[4]!], "ansprod", "PRODUCTION");
+    expect(await runUpdateScan(server!.id, { config })).toBe("scanned");
+    const release = (await serverUpdates(server!.id)).scan!.release ?? "";
+    const tag = `${await unusedYear()}-Q2`;
+    await db.testedPackage.create({ data: { tag, release, package: TEST_PACKAGE, version: "1.1", source: "qa", recordedAt: new Date() } });
+    const request = hosts.request(hosts.hosts[4]!, {
+      key: `pin-${server!.id}`,
+      resourceId: server!.id,
+      memberName: server!.name,
+      party: { id: "party-pin", tag, kind: "production", group: 1 },
+      install: { tag, release },
+    });
+    await db.$transaction((tx) => recordExecutions(tx, "ansible", [request], "QUEUED", new Date()));
+    await runAnsibleExecutions([request.key], {
+      ...ansibleConfigFromEnv(parseEnv({})),
+      keyFile: hosts.keyFile,
+      knownHostsFile: hosts.knownHostsFile,
+      connectTimeoutSeconds: 5,
+      extraVars: { patchparty_reboot_command: hosts.rebootCommand, patchparty_boot_time_command: 'cat "$PATCHPARTY_TEST_HOST/sshd.pid"' },
+    });
+    const row = await db.execution.findUniqueOrThrow({ where: { key: request.key } });
+    expect(row, row.output ?? "").toMatchObject({ state: "SUCCEEDED", packages: [{ name: TEST_PACKAGE, from: "1.0", to: "1.1" }] });
+    expect(await hosts.installedVersion(hosts.hosts[4]!)).toBe("1.1");
+  }, 180_000);
 });
 
 /** A party of `tag` whose only slot is open now, for group 1. */
