@@ -563,10 +563,11 @@ const DNF_UPDATES: DemoUpdate[] = [
 async function seedUpdateScans(now: Date) {
   const rng = random(2020);
   const candidates = await db.resource.findMany({
-    where: { kind: { in: ["SERVER", "VM"] }, team: { slug: { in: DEMO_TEAMS.map(([slug]) => slug) } }, updateScan: null },
-    select: { id: true },
+    where: { kind: { in: ["SERVER", "VM"] }, team: { slug: { in: DEMO_TEAMS.map(([slug]) => slug) } } },
+    select: { id: true, updateScan: { select: { scannedAt: true } } },
     orderBy: { name: "asc" },
   });
+  // The same three dozen every time; on a second run they are scanned already.
   const chosen = candidates.filter((_, i) => i % 25 === 3).slice(0, 36);
   const report = (updates: DemoUpdate[], rebootRequired: boolean, apt: boolean): UpdateReport => ({
     packageManager: apt ? "apt" : "dnf",
@@ -582,6 +583,7 @@ async function seedUpdateScans(now: Date) {
     })),
   });
   for (const [i, resource] of chosen.entries()) {
+    if (resource.updateScan) continue;
     const apt = i % 3 !== 2;
     const pool = apt ? APT_UPDATES : DNF_UPDATES;
     // Every fourth server is up to date; the others have a few, security ones included.

@@ -117,7 +117,7 @@ export function TrendChart({ trend, target = 0.95, id = "trend" }: { trend: Comp
         ))}
         <span>
           Dashed green line: the {Math.round(target * 100)} % target. A gap: no party of that environment ran that quarter. Within deadlines: at each
-          quarter&apos;s end (today for this one).
+          quarter&apos;s end (today for this one), from the first update scan on.
         </span>
       </figcaption>
     </figure>

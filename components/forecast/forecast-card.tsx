@@ -50,6 +50,42 @@ function Outlook({ w }: { w: WindowForecast }) {
   );
 }
 
+function WindowLabel({ w }: { w: WindowForecast }) {
+  return (
+    <div>
+      <Badge>{w.label}</Badge>
+      <div className="mt-1 whitespace-nowrap text-xs tabular-nums text-slate-700">
+        {w.group === null ? `${formatDate(w.start, "UTC")}, ` : ""}
+        {formatRange(w.start, w.end, "UTC")} UTC
+      </div>
+      <div className="text-xs text-slate-500">
+        {w.members.length.toLocaleString("en")} server{w.members.length === 1 ? "" : "s"} · {w.concurrency.toLocaleString("en")} at once
+        {w.canary ? ` · canary ${w.canary.toLocaleString("en")}` : ""}
+      </div>
+    </div>
+  );
+}
+
+function Spill({ w }: { w: WindowForecast }) {
+  return <>{w.spillOver.length ? someOf(w.spillOver.map((m) => m.name)) : "—"}</>;
+}
+
+/** The services whose every production server is in this slot or window. */
+function Whole({ w }: { w: WindowForecast }) {
+  const whole = w.services.filter((s) => s.wholeService);
+  if (whole.length === 0) return <span className="text-xs text-slate-500">none</span>;
+  return (
+    <span className="flex flex-wrap gap-1">
+      {whole.slice(0, SHOWN).map((s) => (
+        <Badge key={s.id} tone="danger">
+          {s.name}
+        </Badge>
+      ))}
+      {whole.length > SHOWN ? <span className="text-xs text-slate-500">and {whole.length - SHOWN} more</span> : null}
+    </span>
+  );
+}
+
 export function ForecastCard({
   forecast,
   zone,
@@ -70,60 +106,65 @@ export function ForecastCard({
   return (
     <Card aria-labelledby={`${testId}-title`} className="mt-6" data-testid={testId}>
       <CardHeader id={`${testId}-title`} title="Forecast" description={description} />
-      <Table caption={`Forecast per ${label.toLowerCase()}`}>
-        <thead>
-          <tr>
-            <Th>{label}</Th>
-            <Th>Done by</Th>
-            <Th>Outlook</Th>
-            <Th>Likely to spill over</Th>
-            <Th>Whole service down</Th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {forecast.windows.map((w) => {
-            const whole = w.services.filter((s) => s.wholeService);
-            return (
+      {/* A phone gets each slot as a short block; wider screens a table. */}
+      <ul className="divide-y divide-slate-100 md:hidden">
+        {forecast.windows.map((w) => (
+          <li key={w.label} className="space-y-2 px-5 py-3">
+            <div className="flex items-start justify-between gap-3">
+              <WindowLabel w={w} />
+              <Outlook w={w} />
+            </div>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
+              <dt className="text-slate-500">Done by</dt>
+              <dd>{w.expectedFinish ? <When at={w.expectedFinish} day={w.start} zone={zone} /> : "—"}</dd>
+              <dt className="text-slate-500">Spill over</dt>
+              <dd className="min-w-0 break-words text-slate-700">
+                <Spill w={w} />
+              </dd>
+              <dt className="text-slate-500">Whole service down</dt>
+              <dd>
+                <Whole w={w} />
+              </dd>
+            </dl>
+          </li>
+        ))}
+      </ul>
+      <div className="hidden md:block">
+        <Table caption={`Forecast per ${label.toLowerCase()}`}>
+          <thead>
+            <tr>
+              <Th>{label}</Th>
+              <Th>Done by</Th>
+              <Th>Outlook</Th>
+              <Th>Likely to spill over</Th>
+              <Th>Whole service down</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {forecast.windows.map((w) => (
               <tr key={w.label} data-testid={`${testId}-${w.group ?? "window"}`}>
                 <Td>
-                  <Badge>{w.label}</Badge>
-                  <div className="mt-1 whitespace-nowrap text-xs tabular-nums text-slate-700">
-                    {w.group === null ? `${formatDate(w.start, "UTC")}, ` : ""}
-                    {formatRange(w.start, w.end, "UTC")} UTC
-                  </div>
-                  <div className="text-xs text-slate-500">
-                    {w.members.length.toLocaleString("en")} server{w.members.length === 1 ? "" : "s"} · {w.concurrency.toLocaleString("en")} at once
-                    {w.canary ? ` · canary ${w.canary.toLocaleString("en")}` : ""}
-                  </div>
+                  <WindowLabel w={w} />
                 </Td>
                 <Td>{w.expectedFinish ? <When at={w.expectedFinish} day={w.start} zone={zone} /> : "—"}</Td>
                 <Td>
                   <Outlook w={w} />
                 </Td>
-                <Td className="max-w-xs text-xs text-slate-700">{w.spillOver.length ? someOf(w.spillOver.map((m) => m.name)) : "—"}</Td>
+                <Td className="max-w-xs text-xs text-slate-700">
+                  <Spill w={w} />
+                </Td>
                 <Td className="max-w-xs">
-                  {whole.length ? (
-                    <span className="flex flex-wrap gap-1">
-                      {whole.slice(0, SHOWN).map((s) => (
-                        <Badge key={s.id} tone="danger">
-                          {s.name}
-                        </Badge>
-                      ))}
-                      {whole.length > SHOWN ? <span className="text-xs text-slate-500">and {whole.length - SHOWN} more</span> : null}
-                    </span>
-                  ) : (
-                    <span className="text-xs text-slate-500">none</span>
-                  )}
+                  <Whole w={w} />
                 </Td>
               </tr>
-            );
-          })}
-        </tbody>
-      </Table>
+            ))}
+          </tbody>
+        </Table>
+      </div>
       <CardBody className="space-y-3 border-t border-slate-100 text-sm text-slate-600">
         <p>
-          Durations: {estimates.history.toLocaleString("en")} from past executions (median of the last 10), {estimates.plan.toLocaleString("en")} from the
-          upgrade plan, {estimates.default.toLocaleString("en")} assumed (half the member timeout).
+          Durations: {estimates.history.toLocaleString("en")} from past patches (median of the last 10), {estimates.plan.toLocaleString("en")} from the upgrade
+          plan, {estimates.default.toLocaleString("en")} assumed (half the member timeout).
         </p>
         {services.length ? (
           <details>
@@ -135,7 +176,7 @@ export function ForecastCard({
                 <thead>
                   <tr>
                     <Th>Service</Th>
-                    <Th className="text-right">Servers</Th>
+                    <Th className="hidden text-right sm:table-cell">Servers</Th>
                     <Th className="text-right">Some server down</Th>
                     <Th className="text-right">All down at once</Th>
                   </tr>
@@ -151,7 +192,7 @@ export function ForecastCard({
                           </Badge>
                         ) : null}
                       </Td>
-                      <Td className="text-right tabular-nums">{s.servers.toLocaleString("en")}</Td>
+                      <Td className="hidden text-right tabular-nums sm:table-cell">{s.servers.toLocaleString("en")}</Td>
                       <Td className="text-right tabular-nums">{formatMinutes(s.anyDownMinutes)}</Td>
                       <Td className="text-right tabular-nums">{s.allDownMinutes ? formatMinutes(s.allDownMinutes) : "—"}</Td>
                     </tr>

@@ -48,14 +48,16 @@ export function PendingUpdatesTable({ rows }: { rows: PendingUpdateRow[] }) {
       <tbody className="divide-y divide-slate-100">
         {rows.map((r) => (
           <tr key={r.package} className="block space-y-1 px-5 py-3 sm:table-row sm:space-y-0 sm:p-0">
-            <td className={`${cell} break-all font-mono text-xs font-semibold text-slate-900`}>{r.package}</td>
-            <td className={`${cell} font-mono text-xs`}>
-              <span className="break-all">{r.installed ?? <span className="font-sans italic text-slate-500">new</span>}</span>
-              <span aria-hidden="true" className="px-1 text-slate-400">
-                →
+            <td className={`${cell} font-mono text-xs font-semibold text-slate-900 [overflow-wrap:anywhere]`}>{r.package}</td>
+            <td className={`${cell} font-mono text-xs [overflow-wrap:anywhere]`}>
+              <span className="sm:block">{r.installed ?? <span className="font-sans italic text-slate-500">not installed</span>}</span>
+              <span className="sm:block">
+                <span aria-hidden="true" className="px-1 text-slate-400 sm:pl-0">
+                  →
+                </span>
+                <span className="sr-only"> to </span>
+                <span className="text-slate-900">{r.candidate}</span>
               </span>
-              <span className="sr-only"> to </span>
-              <span className="break-all text-slate-900">{r.candidate}</span>
             </td>
             <td className={`${cell} inline-block sm:table-cell`}>
               {r.rating ? <Badge tone={r.tone}>{r.rating}</Badge> : <span className="text-slate-500">–</span>}

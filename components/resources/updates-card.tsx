@@ -13,6 +13,8 @@ import { PendingUpdatesTable, type PendingUpdateRow } from "./pending-updates-ta
 /** A server can have thousands pending: the page shows this many (the most severe first), the API all. */
 export const UPDATES_SHOWN = 200;
 
+const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
 const SEVERITY_TONE: Record<Severity, Tone> = { critical: "danger", high: "danger", medium: "warning", low: "neutral" };
 
 function rowOf(u: ServerUpdates["updates"][number]): PendingUpdateRow {
@@ -23,7 +25,7 @@ function rowOf(u: ServerUpdates["updates"][number]): PendingUpdateRow {
     rating: u.severity ? SEVERITY_LABEL[u.severity] : u.security ? "Security" : null,
     tone: u.severity ? SEVERITY_TONE[u.severity] : "danger",
     advisories: u.advisories,
-    firstSeen: formatDate(u.firstSeenAt, "UTC"),
+    firstSeen: DAY.format(u.firstSeenAt),
     firstSeenIso: u.firstSeenAt.toISOString(),
   };
 }

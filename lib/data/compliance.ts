@@ -342,6 +342,28 @@ async function deadlineCounts(quarters: readonly string[], at: readonly Date[], 
 }
 
 /**
+ * The first scan known: the earliest first sighting of an update (kept after it is resolved), or
+ * the earliest last scan of a server (one that never found anything). Before it, nothing says
+ * whether a server was within its deadlines. Two aggregates in one statement.
+ */
+async function firstScanKnown(): Promise<Date | null> {
+  const [row] = await execute(
+    qb.selectNoFrom((eb) => [
+      eb
+        .selectFrom("PendingUpdate")
+        .select((eb) => eb.fn.min("firstSeenAt").as("at"))
+        .as("update"),
+      eb
+        .selectFrom("UpdateScan")
+        .select((eb) => eb.fn.min("scannedAt").as("at"))
+        .as("scan"),
+    ]),
+  );
+  const times = [row?.update, row?.scan].filter((d): d is Date => d instanceof Date);
+  return times.length ? new Date(Math.min(...times.map((d) => d.getTime()))) : null;
+}
+
+/**
  * Share patched per quarter over the last eight, per environment: each party that is over (not
  * cancelled) with the resources of its environment that existed when it ended, and how many of
  * them it patched. One statement: two counts per party, each answered from an index
@@ -351,7 +373,7 @@ export async function complianceTrend(now: Date, options: { teamIds?: string[]; 
   const quarters = trendQuarters(now, options.timeZone);
   const at = trendInstants(quarters, now, options.timeZone);
   const teamIds = options.teamIds ?? null;
-  const [rows, deadlines] = await Promise.all([
+  const [rows, deadlines, scanned] = await Promise.all([
     execute(
       qb
         .selectFrom("Party as p")
@@ -385,6 +407,7 @@ export async function complianceTrend(now: Date, options: { teamIds?: string[]; 
         .where("p.endsAt", "<=", now),
     ),
     deadlineCounts(quarters, at, teamIds),
+    firstScanKnown(),
   ]);
   const counts: TrendCounts[] = rows.map((r) => ({
     tag: r.tag,
@@ -392,7 +415,7 @@ export async function complianceTrend(now: Date, options: { teamIds?: string[]; 
     resources: r.resources ?? 0,
     patched: r.patched ?? 0,
   }));
-  return trendOf(counts, quarters, { at, counts: deadlines });
+  return trendOf(counts, quarters, { at, counts: deadlines, scannedSince: scanned });
 }
 
 export const COMPLIANCE_CSV_COLUMNS = ["section", "quarter", "team", "environment", "resources", "patched", "share", "overdue", "withinDeadline"] as const;

@@ -17,47 +17,76 @@ type Durations = Map<string, { medianMinutes: number; runs: number }>;
 
 /**
  * The median duration (minutes) of each resource's last HISTORY_RUNS successful executions, for
- * the resources `resources` selects: one statement, grouped by resource.
+ * the resources `resources` selects: one statement, grouped by resource. A server without a
+ * successful execution falls back to its patch history (PatchOutcome, PATCHED: a party slot's
+ * attempt, from its start to its recorded finish), which also holds the patch days from before
+ * executors recorded executions.
  */
 async function recentDurations(resources: "party" | "template", v: { environment: Environment; templateId: string }): Promise<Durations> {
   const rows = await execute(
     qb
-      .selectFrom((eb) =>
-        eb
+      .selectFrom((eb) => {
+        const members =
+          resources === "party"
+            ? eb
+                .selectFrom("Resource as r")
+                .select("r.id")
+                .where("r.environment", "=", v.environment)
+                .where((eb) => eb.not(eb.ref("r.excluded")))
+            : eb.selectFrom("TemplateMember as m").select("m.resourceId").where("m.templateId", "=", v.templateId).where("m.resourceId", "is not", null);
+        const runs = eb
           .selectFrom("Execution as e")
           .select((eb) => [
-            "e.resourceId",
+            eb.fn.coalesce("e.resourceId", sql.lit("")).as("resourceId"),
             sql<number>`extract(epoch from ${eb.ref("e.finishedAt")} - ${eb.ref("e.startedAt")})::float8 / 60`.as("minutes"),
-            eb.fn
-              .agg<number>("row_number", [])
-              .over((ob) => ob.partitionBy("e.resourceId").orderBy("e.finishedAt", "desc"))
-              .as("n"),
+            eb.fn.coalesce("e.finishedAt", "e.createdAt").as("finishedAt"),
+            sql.lit(0).as("source"),
           ])
           .where("e.state", "=", "SUCCEEDED")
           .where("e.startedAt", "is not", null)
           .where("e.finishedAt", "is not", null)
-          .where(
-            "e.resourceId",
-            "in",
-            resources === "party"
-              ? eb
-                  .selectFrom("Resource as r")
-                  .select("r.id")
-                  .where("r.environment", "=", v.environment)
-                  .where((eb) => eb.not(eb.ref("r.excluded")))
-              : eb.selectFrom("TemplateMember as m").select("m.resourceId").where("m.templateId", "=", v.templateId).where("m.resourceId", "is not", null),
+          .where("e.resourceId", "in", members)
+          .unionAll(
+            eb
+              .selectFrom("PatchOutcome as o")
+              .select((eb) => [
+                "o.resourceId",
+                sql<number>`extract(epoch from ${eb.ref("o.finishedAt")} - ${eb.ref("o.startedAt")})::float8 / 60`.as("minutes"),
+                "o.finishedAt",
+                sql.lit(1).as("source"),
+              ])
+              .where("o.status", "=", "PATCHED")
+              .where("o.resourceId", "in", members),
           )
-          .as("d"),
-      )
+          .as("u");
+        return eb
+          .selectFrom(runs)
+          .select((eb) => [
+            "u.resourceId",
+            "u.minutes",
+            "u.source",
+            // Executions first, newest first; only the best source a server has counts.
+            eb.fn
+              .agg<number>("row_number", [])
+              .over((ob) => ob.partitionBy("u.resourceId").orderBy("u.source").orderBy("u.finishedAt", "desc"))
+              .as("n"),
+            eb.fn
+              .min("u.source")
+              .over((ob) => ob.partitionBy("u.resourceId"))
+              .as("best"),
+          ])
+          .as("d");
+      })
       .select((eb) => [
         "d.resourceId",
         sql<number>`percentile_cont(0.5) within group (order by ${eb.ref("d.minutes")})`.as("median"),
         eb.cast<number>(eb.fn.countAll(), "integer").as("runs"),
       ])
       .where("d.n", "<=", HISTORY_RUNS)
+      .whereRef("d.source", "=", "d.best")
       .groupBy("d.resourceId"),
   );
-  return new Map(rows.flatMap((r) => (r.resourceId ? [[r.resourceId, { medianMinutes: r.median, runs: r.runs }] as const] : [])));
+  return new Map(rows.map((r) => [r.resourceId, { medianMinutes: r.median, runs: r.runs }]));
 }
 
 /** How many production servers each service has (excluded ones too), for the services named. */

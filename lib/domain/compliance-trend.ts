@@ -16,7 +16,10 @@ export type TrendPoint = { quarter: string; resources: number; patched: number; 
  * an update past its deadline then (lib/domain/deadlines.ts `withinDeadlineAt`, as SQL).
  */
 export type DeadlineCounts = { tag: string; environment: TrendEnvironment; servers: number; overdue: number };
-/** `share`: of the servers that existed at `at`, those within deadline; null without servers. `at` null: not asked. */
+/**
+ * `share`: of the servers that existed at `at`, those within deadline; null without servers, or
+ * before any scan was known (nothing then says whether they were). `at` null: not asked.
+ */
 export type DeadlinePoint = { quarter: string; at: Date | null; servers: number; withinDeadline: number; share: number | null };
 export type ComplianceTrend = {
   quarters: string[];
@@ -62,13 +65,14 @@ export function patchedShare(patched: number, resources: number): number | null 
 
 /**
  * A point for every quarter of `quarters` and both environments; a quarter without a party's counts
- * has a null share. `deadlines`: the instants of `trendInstants` and the counts at them (a quarter
- * without counts has no servers, and a null share).
+ * has a null share. `deadlines`: the instants of `trendInstants`, the counts at them (a quarter
+ * without counts has no servers, and a null share), and `scannedSince`, the first scan known (null:
+ * none yet); a quarter that ended before it has no share within deadline.
  */
 export function complianceTrend(
   rows: readonly TrendCounts[],
   quarters: readonly string[],
-  deadlines: { at: readonly Date[]; counts: readonly DeadlineCounts[] } = { at: [], counts: [] },
+  deadlines: { at: readonly Date[]; counts: readonly DeadlineCounts[]; scannedSince: Date | null } = { at: [], counts: [], scannedSince: null },
 ): ComplianceTrend {
   const byKey = new Map(rows.map((r) => [`${r.environment}|${r.tag}`, r]));
   const series = (environment: TrendEnvironment): TrendPoint[] =>
@@ -86,8 +90,9 @@ export function complianceTrend(
         servers += c?.servers ?? 0;
         overdue += Math.min(c?.overdue ?? 0, c?.servers ?? 0);
       }
-      const share = withinDeadlineShare(servers, overdue);
-      return { quarter, at: deadlines.at[i] ?? null, servers, withinDeadline: servers - overdue, share };
+      const at = deadlines.at[i] ?? null;
+      const known = at !== null && deadlines.scannedSince !== null && deadlines.scannedSince.getTime() <= at.getTime();
+      return { quarter, at, servers, withinDeadline: servers - overdue, share: known ? withinDeadlineShare(servers, overdue) : null };
     });
   return {
     quarters: [...quarters],

@@ -76,7 +76,7 @@ beforeAll(async () => {
   tag = `${year}-Q1`;
   slot1 = new Date(Date.UTC(year, 2, 7, 5));
   const slot2 = new Date(slot1.getTime() + 4 * HOUR);
-  await db.party.create({
+  const party = await db.party.create({
     data: {
       tag,
       kind: "PRODUCTION",
@@ -115,10 +115,21 @@ beforeAll(async () => {
       execution(whole2!.id, whole2!.name, 70, day(4)),
       // other (group 1): five hours, past its 4-hour slot.
       execution(f.other.id, f.other.name, 300, day(5)),
-      // web (group 2): ten minutes. node1 and node2 have no history: half the 60-minute timeout.
+      // web (group 2): ten minutes. node1 has no history: half the 60-minute timeout.
       execution(f.web.id, f.web.name, 10, day(6)),
     ],
   });
+  // node2 has no execution but a patch history (a party slot's outcome): 45 minutes. whole2's
+  // outcome is not used: it has executions.
+  const outcome = (resourceId: string, minutes: number) => ({
+    resourceId,
+    partyId: party.id,
+    group: 1,
+    status: "PATCHED" as const,
+    startedAt: day(7),
+    finishedAt: new Date(day(7).getTime() + minutes * MINUTE),
+  });
+  await db.patchOutcome.createMany({ data: [outcome(f.nodes[1]!.id, 45), outcome(whole2!.id, 500)] });
 });
 
 describe("GET /api/v1/parties/{tag}/{kind}/forecast", () => {
@@ -152,12 +163,12 @@ describe("GET /api/v1/parties/{tag}/{kind}/forecast", () => {
     // whole1 05:00–05:30 and whole2 05:00–06:00: both down together for 30 minutes.
     expect(service(wholeService)).toEqual({ name: wholeService, servers: 2, downMinutes: 90, anyDownMinutes: 60, allDownMinutes: 30, wholeServiceInGroup: 1 });
     // other 05:00–10:00 (300) and node1 05:00–05:30 (30) in group 1; web 09:00–09:10 (10) and
-    // node2 09:00–09:30 (30) in group 2, while other still runs: some server is down 05:00–10:00.
+    // node2 09:00–09:45 (45) in group 2, while other still runs: some server is down 05:00–10:00.
     // node3 (group 3) has no slot in this party.
     expect(service(`${f.prefix}-svc`)).toEqual({
       name: `${f.prefix}-svc`,
       servers: 4,
-      downMinutes: 370,
+      downMinutes: 385,
       anyDownMinutes: 300,
       allDownMinutes: 0,
       wholeServiceInGroup: null,

@@ -127,7 +127,7 @@ describe("the share within update deadlines", () => {
       { tag: "2026-Q3", environment: "non-production", servers: 2, overdue: 0 },
       { tag: "2026-Q4", environment: "production", servers: 10, overdue: 5 },
     ];
-    const trend = complianceTrend([], quarters, { at: instants, counts });
+    const trend = complianceTrend([], quarters, { at: instants, counts, scannedSince: at("2026-01-01T00:00:00Z") });
     expect(trend.withinDeadline.production.map((p) => p.share)).toEqual([0.75, 0.5]);
     expect(trend.withinDeadline.nonProduction.map((p) => p.share)).toEqual([1, null]);
     expect(trend.withinDeadline.all[0]).toEqual({ quarter: "2026-Q3", at: instants[0], servers: 10, withinDeadline: 8, share: 0.8 });
@@ -135,5 +135,11 @@ describe("the share within update deadlines", () => {
     expect(describeTrend(trend)).toMatch(/ Within update deadlines: 50 % of servers in 2026-Q4\.$/);
     // Without counts, no share and no sentence.
     expect(complianceTrend([], quarters).withinDeadline.all.map((p) => p.share)).toEqual([null, null]);
+    // Before the first scan known, or with none at all, nothing says whether servers were within their deadlines.
+    expect(complianceTrend([], quarters, { at: instants, counts, scannedSince: at("2026-11-01T00:00:00Z") }).withinDeadline.all.map((p) => p.share)).toEqual([
+      null,
+      0.5,
+    ]);
+    expect(complianceTrend([], quarters, { at: instants, counts, scannedSince: null }).withinDeadline.all.map((p) => p.share)).toEqual([null, null]);
   });
 });
