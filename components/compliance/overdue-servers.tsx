@@ -44,8 +44,9 @@ export function OverdueServers({ groups }: { groups: OverdueGroup[] }) {
                     <Td>
                       <ResourceLink name={r.name} />
                     </Td>
-                    <Td>
-                      <span className="font-mono text-xs">{r.package}</span>{" "}
+                    {/* A minimum width: on a phone the table scrolls rather than breaking package names and advisory ids. */}
+                    <Td className="min-w-56">
+                      <span className="whitespace-nowrap font-mono text-xs">{r.package}</span>{" "}
                       <Badge tone={r.severity ? TONE[r.severity] : "warning"}>{ratingLabel(r.severity)}</Badge>
                       {r.advisories.length ? (
                         <div className="text-xs text-slate-500">
@@ -57,7 +58,7 @@ export function OverdueServers({ groups }: { groups: OverdueGroup[] }) {
                     </Td>
                     <Td className="whitespace-nowrap">{formatDate(r.due, "UTC")}</Td>
                     <Td className="whitespace-nowrap text-right tabular-nums">{plural(r.daysOverdue, "day")}</Td>
-                    <Td>
+                    <Td className="min-w-48">
                       {r.excluded ? (
                         <>
                           <Badge tone="warning">Excluded</Badge>

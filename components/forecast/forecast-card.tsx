@@ -50,12 +50,15 @@ function Outlook({ w }: { w: WindowForecast }) {
   );
 }
 
+const sameDay = (a: Date, b: Date) => DateTime.fromJSDate(a, { zone: "UTC" }).hasSame(DateTime.fromJSDate(b, { zone: "UTC" }), "day");
+
 function WindowLabel({ w }: { w: WindowForecast }) {
   return (
     <div>
       <Badge>{w.label}</Badge>
-      <div className="mt-1 whitespace-nowrap text-xs tabular-nums text-slate-700">
-        {w.group === null ? `${formatDate(w.start, "UTC")}, ` : ""}
+      <div className="mt-1 text-xs tabular-nums text-slate-700">
+        {/* A template's window says its day (a party's page says it already); a range over midnight has both dates. */}
+        {w.group === null && sameDay(w.start, w.end) ? `${formatDate(w.start, "UTC")}, ` : ""}
         {formatRange(w.start, w.end, "UTC")} UTC
       </div>
       <div className="text-xs text-slate-500">

@@ -1,6 +1,7 @@
 // Reading what package managers say is pending (issue 20, decision 020): the update scan's script
 // (lib/rollout/ssh.ts `scanScript`) prints each manager's own listing between marker lines, and
 // these turn them into an UpdateReport. Pure, so each format is unit-tested with real samples.
+import "server-only";
 import { severityOf, type PendingUpdateReport, type Severity } from "../domain/updates";
 
 const CVE = /\bCVE-\d{4}-\d{4,}\b/g;

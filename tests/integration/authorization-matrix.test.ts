@@ -105,6 +105,7 @@ import * as route_v1_webhooks__id_ from "@/app/api/v1/webhooks/[id]/route";
 import * as route_v1_webhooks__id__deliveries from "@/app/api/v1/webhooks/[id]/deliveries/route";
 import * as route_v1_webhooks__id__deliveries__deliveryId__resend from "@/app/api/v1/webhooks/[id]/deliveries/[deliveryId]/resend/route";
 import * as actions_webhooks from "@/lib/actions/webhooks";
+import * as actions_updates from "@/lib/actions/updates";
 import * as route_docs from "@/app/api/docs/route";
 import * as route_docs__file_ from "@/app/api/docs/[file]/route";
 import { hashPassword } from "@/lib/auth/password";
@@ -361,6 +362,26 @@ const MATRIX: Record<string, Row> = {
   },
   [A("deleteFreezeAction")]: {
     call: async (w) => asAction(w, (actions_freezes as unknown as ActionModule).deleteFreezeAction!, { id: await freeze() }),
+    expect: ADMIN_ONLY,
+  },
+  [A("scanNowAction")]: {
+    // Its owners and admins may ask; here no executor reaches servers (manual), so they are told
+    // to report instead (written "409": a refusal's words do not fit this table).
+    call: async (w) => {
+      const seen = await asAction(w, (actions_updates as unknown as ActionModule).scanNowAction!, { name: (await resource()).name });
+      return /^refused: Party slots are patched by the manual executor/.test(String(seen)) ? 409 : seen;
+    },
+    expect: "signin denied denied 409 denied 409",
+  },
+  [A("approvePackageAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_updates as unknown as ActionModule).approvePackageAction!, {
+        tag: (await party()).tag,
+        release: "debian 12",
+        package: "openssl",
+        version: "3.0.15-1",
+        reason: "Let through for the matrix",
+      }),
     expect: ADMIN_ONLY,
   },
   [A("createWebhookAction")]: {
