@@ -4,7 +4,8 @@
 import "server-only";
 import type { Prisma, UpdateSeverity } from "@prisma/client";
 import { can, type CurrentUser } from "../auth/permissions";
-import { db, execute, prepared, qb } from "../db";
+import { db, execute, prepared, qb, unnest } from "../db";
+import { sql } from "kysely";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 import type { PendingUpdateReport, Severity, UpdateReport } from "../domain/updates";
@@ -44,22 +45,56 @@ export async function recordScan(resourceId: string, report: UpdateReport, sourc
   const open = await tx.pendingUpdate.findMany({ where: { resourceId, resolvedAt: null }, select: { id: true, package: true } });
   const gone = open.filter((o) => !reported.has(o.package)).map((o) => o.id);
   if (gone.length) await tx.pendingUpdate.updateMany({ where: { id: { in: gone } }, data: { resolvedAt: now } });
-  const still = new Map(open.map((o) => [o.package, o.id]));
-  const fresh: Prisma.PendingUpdateCreateManyInput[] = [];
-  for (const u of reported.values()) {
-    const values = {
-      installed: u.installed,
-      candidate: u.candidate,
-      security: u.security,
-      severity: toDb(u.severity),
-      advisories: u.advisories,
-      lastSeenAt: now,
-    };
-    const id = still.get(u.package);
-    if (id) await tx.pendingUpdate.update({ where: { id }, data: values });
-    else fresh.push({ resourceId, package: u.package, firstSeenAt: now, ...values });
+  // One statement for every reported package: a new one is opened (first seen now); one still
+  // pending (its open row, by the partial unique index) is updated and keeps its first sighting.
+  const rows = [...reported.values()];
+  if (rows.length) {
+    await execute(
+      qb
+        .insertInto("PendingUpdate")
+        .columns(["id", "resourceId", "package", "installed", "candidate", "security", "severity", "advisories", "firstSeenAt", "lastSeenAt"])
+        .expression(
+          qb
+            .selectFrom(
+              unnest("v", {
+                package: [rows.map((u) => u.package), "text"],
+                installed: [rows.map((u) => u.installed), "text"],
+                candidate: [rows.map((u) => u.candidate), "text"],
+                security: [rows.map((u) => u.security), "boolean"],
+                severity: [rows.map((u) => toDb(u.severity)), "text"],
+                // An array of arrays would be flattened by unnest: each row's list travels as JSON.
+                advisories: [rows.map((u) => JSON.stringify(u.advisories)), "text"],
+              }),
+            )
+            .select((eb) => [
+              eb.cast<string>(eb.fn("gen_random_uuid"), "text").as("id"),
+              eb.val(resourceId).as("resourceId"),
+              "v.package",
+              "v.installed",
+              "v.candidate",
+              "v.security",
+              sql<UpdateSeverity | null>`v.severity::"UpdateSeverity"`.as("severity"),
+              sql<string[]>`array(select jsonb_array_elements_text(v.advisories::jsonb))`.as("advisories"),
+              eb.val(now).as("firstSeenAt"),
+              eb.val(now).as("lastSeenAt"),
+            ]),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(["resourceId", "package"])
+            .where("resolvedAt", "is", null)
+            .doUpdateSet((eb) => ({
+              installed: eb.ref("excluded.installed"),
+              candidate: eb.ref("excluded.candidate"),
+              security: eb.ref("excluded.security"),
+              severity: eb.ref("excluded.severity"),
+              advisories: eb.ref("excluded.advisories"),
+              lastSeenAt: eb.ref("excluded.lastSeenAt"),
+            })),
+        ),
+      tx,
+    );
   }
-  if (fresh.length) await tx.pendingUpdate.createMany({ data: fresh });
   await tx.resource.update({ where: { id: resourceId }, data: countsOf({ ...report, updates: [...reported.values()] }) });
 }
 
