@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "PendingUpdate_firstSeenAt_idx" ON "PendingUpdate"("firstSeenAt");
