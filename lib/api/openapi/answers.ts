@@ -124,12 +124,20 @@ export const TestedPackageSchema = z.object({
 });
 export const ProductionPackagesSchema = z.object({
   tag: z.string(),
-  testedSet: nullable(z.array(TestedPackageSchema)).describe("null: QA recorded no package versions (its executor reports none), so production upgrades to the newest"),
+  testedSet: nullable(z.array(TestedPackageSchema)).describe(
+    "null: QA recorded no package versions (its executor reports none), so production upgrades to the newest",
+  ),
   groups: z.array(
     z.object({
       group,
       install: z.array(
-        z.object({ release: z.string(), package: z.string(), version: z.string(), source: testedSource, servers: z.number().int().describe("Servers that have it pending") }),
+        z.object({
+          release: z.string(),
+          package: z.string(),
+          version: z.string(),
+          source: testedSource,
+          servers: z.number().int().describe("Servers that have it pending"),
+        }),
       ),
       heldBack: z.array(
         z.object({
