@@ -15,6 +15,7 @@ import {
   type TrendCounts,
 } from "../domain/compliance-trend";
 import { daysOverdue } from "../domain/deadlines";
+import { getDeadlines, type Deadlines } from "./deadlines";
 import type { Severity } from "../domain/updates";
 
 export type TeamShare = ComplianceFigures["shares"][number];
@@ -125,23 +126,24 @@ export type ComplianceFigures = Awaited<ReturnType<typeof complianceFigures>>;
  * days of its severity, or of `unratedDays` for a security update without one; null where the
  * rules give it no deadline. Only rated or security updates: the others never fall due.
  */
-const updatesWithDue = () =>
+const updatesWithDue = (rules: Deadlines) =>
   qb
     .selectFrom("PendingUpdate as p")
-    .innerJoin("UpdateDeadlines as d", (join) => join.on("d.id", "=", "default"))
     .select((eb) => {
+      // The installation's days (its settings row, or the defaults before anyone saved them), as parameters.
+      const daysOf = (value: number | null) => eb.cast<number | null>(eb.val(value), "integer");
       const days = eb
         .case()
         .when("p.severity", "=", "CRITICAL")
-        .then(eb.ref("d.criticalDays"))
+        .then(daysOf(rules.criticalDays))
         .when("p.severity", "=", "HIGH")
-        .then(eb.ref("d.highDays"))
+        .then(daysOf(rules.highDays))
         .when("p.severity", "=", "MEDIUM")
-        .then(eb.ref("d.mediumDays"))
+        .then(daysOf(rules.mediumDays))
         .when("p.severity", "=", "LOW")
-        .then(eb.ref("d.lowDays"))
+        .then(daysOf(rules.lowDays))
         .when("p.security", "=", true)
-        .then(eb.ref("d.unratedDays"))
+        .then(daysOf(rules.unratedDays))
         .else(null)
         .end();
       return [
@@ -190,9 +192,10 @@ export type OverdueGroup = {
  * the counts as window aggregates and the first `perGroup` servers, most overdue first.
  */
 export async function overdueServers(now: Date, options: { teamIds?: string[]; perGroup?: number } = {}): Promise<OverdueGroup[]> {
+  const rules = await getDeadlines();
   const teamIds = options.teamIds ?? null;
   const worst = qb
-    .selectFrom(updatesWithDue().as("u"))
+    .selectFrom(updatesWithDue(rules).as("u"))
     .distinctOn("u.resourceId")
     .select((eb) => [
       "u.resourceId",
@@ -307,6 +310,7 @@ export async function overdueServers(now: Date, options: { teamIds?: string[]; p
  * then, not resolved by then, due before then). One statement, one pass over the updates.
  */
 async function deadlineCounts(quarters: readonly string[], at: readonly Date[], teamIds: string[] | null): Promise<DeadlineCounts[]> {
+  const rules = await getDeadlines();
   const instants = () => unnest("q", { tag: [[...quarters], "text"], at: [at.map((d) => d.toISOString()), "timestamp(3)"] });
   const servers = qb
     .selectFrom(instants())
@@ -315,7 +319,7 @@ async function deadlineCounts(quarters: readonly string[], at: readonly Date[], 
     .where((eb) => ofTeams(eb.ref("r.teamId"), teamIds))
     .groupBy(["q.tag", "r.environment"]);
   const overdue = qb
-    .selectFrom(updatesWithDue().as("u"))
+    .selectFrom(updatesWithDue(rules).as("u"))
     .innerJoin(instants(), (join) =>
       join
         .onRef("u.firstSeenAt", "<=", "q.at")

@@ -6,6 +6,8 @@
 import "server-only";
 import { Webhook } from "standardwebhooks";
 import { getExecution, lateStart, reportExecution, type ExecutionSummary } from "../data/executions";
+import { testedPackages } from "../data/tested-sets";
+import { execute, qb } from "../db";
 import { redact } from "../domain/redact";
 import { env, type Env } from "../env";
 
@@ -23,6 +25,8 @@ export type UpgradeStartPayload = {
   template: { id: string; name: string } | null;
   deadline: string;
   reportUrl: string;
+  /** A production member: install only these versions, what QA tested for its release (decision 020). */
+  install?: { tag: string; release: string; packages: { name: string; version: string }[] };
 };
 
 /** Where the automation reports: the portal's public address (NEXTAUTH_URL), else this host. */
@@ -71,7 +75,13 @@ export async function deliverWebhook(key: string, attempt: number, maxAttempts: 
     return;
   }
 
-  const body = JSON.stringify(upgradeStartPayload(execution, e));
+  const [row] = await execute(qb.selectFrom("Execution").select("request").where("key", "=", key));
+  const install = row?.request.install ?? null;
+  const payload: UpgradeStartPayload = {
+    ...upgradeStartPayload(execution, e),
+    ...(install ? { install: { ...install, packages: await testedPackages(install.tag, install.release) } } : {}),
+  };
+  const body = JSON.stringify(payload);
   const timestamp = new Date();
   const headers = {
     "content-type": "application/json",

@@ -254,6 +254,33 @@ describe("webhook delivery", () => {
     expect((await db.execution.findUniqueOrThrow({ where: { key } })).state).toBe("SUCCEEDED");
   });
 
+  it("tells a production member's automation the versions QA tested, to install only those (issue 20)", async () => {
+    const tag = `${party.tag.slice(0, 4)}-Q3`;
+    await db.testedPackage.createMany({
+      data: [
+        { tag, release: "debian 12", package: "openssl", version: "3.0.15-1~deb12u1", source: "qa", recordedAt: new Date() },
+        { tag, release: "debian 12", package: "libssl3", version: "3.0.15-1~deb12u1", source: "approved", recordedAt: new Date() },
+        { tag, release: "rhel 9", package: "openssl", version: "1:3.0.7-29.el9", source: "qa", recordedAt: new Date() },
+      ],
+    });
+    const key = await queued({ install: { tag, release: "debian 12" } });
+    await deliverWebhook(key, 1, 10);
+    const body = JSON.parse(receiver.deliveries.at(-1)!.body) as UpgradeStartPayload;
+    expect(body.install).toEqual({
+      tag,
+      release: "debian 12",
+      packages: [
+        { name: "libssl3", version: "3.0.15-1~deb12u1" },
+        { name: "openssl", version: "3.0.15-1~deb12u1" },
+      ],
+    });
+    // A member that is not told to install a tested set gets no such field.
+    const plain = await queued();
+    await deliverWebhook(plain, 1, 10);
+    expect(JSON.parse(receiver.deliveries.at(-1)!.body)).not.toHaveProperty("install");
+    await Promise.all(receiver.reports);
+  });
+
   it("runs as a graphile-worker job queued by the webhook executor in the engine's transaction", async () => {
     const connectionString = inject("databaseUrl");
     // Only this task: jobs other test files left in the shared queue are not this worker's.

@@ -93,6 +93,3 @@ ALTER TABLE "PendingUpdate" ADD CONSTRAINT "PendingUpdate_resourceId_fkey" FOREI
 
 -- One open row per server and package (Prisma cannot say "where": written by hand).
 CREATE UNIQUE INDEX "PendingUpdate_open_key" ON "PendingUpdate"("resourceId", "package") WHERE "resolvedAt" IS NULL;
-
--- The installation's deadlines exist from the start (the defaults above).
-INSERT INTO "UpdateDeadlines" ("id", "updatedAt") VALUES ('default', CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING;
