@@ -38,7 +38,12 @@ test("an admin creates a policy with a custom schedule, previews its next ten wi
   // A window longer than a day is refused with a message, and nothing changes.
   await page.getByLabel("Window (hours, 1–24)").fill("30");
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByText("schedules › 0 › windowHours: The window is at most 24 hours.")).toBeVisible();
+  // At the schedule's field, not as a path in a banner (issue 18).
+  const schedule = page.getByRole("group", { name: "Schedule 1" });
+  await expect(schedule.getByText("The window is at most 24 hours.")).toBeVisible();
+  await expect(schedule.getByLabel("Window (hours, 1–24)")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText(/schedules ›/)).toHaveCount(0);
+  await expect(page.getByTestId("policy-windows").getByRole("row")).toHaveCount(10);
 
   await page.getByRole("button", { name: "Delete this policy" }).click();
   await expect(page).toHaveURL(/\/policies$/);
