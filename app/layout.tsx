@@ -10,7 +10,7 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page is rendered for its request, none prerendered at build: Next puts the request's
-  // CSP nonce (proxy.ts) on its scripts only as it renders, and a prerendered page's scripts would
+  // CSP nonce (scripts/request-edge.mjs) on its scripts only as it renders, and a prerendered page's scripts would
   // carry none and be blocked (the 404 page was the one prerendered page).
   await connection();
   return (

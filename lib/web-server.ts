@@ -2,6 +2,9 @@ import "server-only";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 
+/** Preloaded into every web process, before Next: the peer address, and a page's nonce and headers. */
+const REQUEST_EDGE = path.resolve("scripts/request-edge.mjs");
+
 /**
  * How `npm start` and the benchmark run the production server: `next start` in one process per
  * core (at most 4; PATCHPARTY_WEB_PROCESSES to choose) behind one port, by scripts/web-cluster.mjs.
@@ -21,11 +24,21 @@ export function webServerCommand(nextArgs: string[], options: { processes?: numb
     args: [
       `--max-old-space-size=${heapMb}`,
       "--heap-growing-percent=150",
+      "--import",
+      REQUEST_EDGE,
       ...(options.nodeArgs ?? []),
       path.resolve("scripts/web-cluster.mjs"),
       path.resolve("node_modules/next/dist/bin/next"),
       ...nextArgs,
     ],
     env: { PATCHPARTY_WEB_PROCESSES: String(processes) },
+  };
+}
+
+/** `npm run dev`: Next's dev server (one process, its own child) with the same request edge. */
+export function devServerCommand(nextArgs: string[]) {
+  return {
+    args: [path.resolve("node_modules/next/dist/bin/next"), "dev", ...nextArgs],
+    env: { NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${JSON.stringify(REQUEST_EDGE)}`].filter(Boolean).join(" ") },
   };
 }

@@ -10,7 +10,7 @@ import { migrateDatabase } from "../lib/database/migrate";
 import { startWorker } from "../lib/jobs/worker";
 import { generateParties, PARTY_HORIZON_DAYS } from "../lib/data/parties";
 import { disconnectDb } from "../lib/db";
-import { webServerCommand } from "../lib/web-server";
+import { devServerCommand, webServerCommand } from "../lib/web-server";
 import { activeExecutor } from "../lib/rollout/executors";
 import { holdsDemoData } from "../lib/data/installation";
 import { executorSetup, executorStartupLines } from "../lib/rollout/setup";
@@ -65,9 +65,7 @@ await withDatabase(
     const port = String(env.PORT);
     const baseUrl = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
     const host = env.HOSTNAME ? ["-H", env.HOSTNAME] : [];
-    const web = dev
-      ? { args: [nextBin, "dev", "-p", port, ...host], env: {} }
-      : webServerCommand(["start", "-p", port, ...host], { processes: env.PATCHPARTY_WEB_PROCESSES });
+    const web = dev ? devServerCommand(["-p", port, ...host]) : webServerCommand(["start", "-p", port, ...host], { processes: env.PATCHPARTY_WEB_PROCESSES });
     const child = spawn(process.execPath, web.args, {
       stdio: "inherit",
       env: {

@@ -2,19 +2,17 @@
 // forks PATCHPARTY_WEB_PROCESSES `next start`s (lib/web-server.ts chooses how many and sets it). Node's cluster module lets them share one listening port and hands each new connection
 // to the next process in turn. One Node process renders on one core: with a single process the
 // server was the bottleneck at 10 clients while the second core sat mostly idle
-// (docs/benchmarks.md). Workers inherit this process's Node flags (the heap limits).
+// (docs/benchmarks.md).
 // A worker that dies is started again; SIGINT/SIGTERM stop them all.
 import cluster from "node:cluster";
-import { fileURLToPath } from "node:url";
 
 const [exec, ...args] = process.argv.slice(2);
 const wanted = Number(process.env.PATCHPARTY_WEB_PROCESSES);
 if (!exec || !(wanted >= 1)) throw new Error("usage: PATCHPARTY_WEB_PROCESSES=<n> node scripts/web-cluster.mjs <next bin> start [options]");
 let stopping = false;
 
-// Each process knows the address a request came from, whatever headers the client sends.
-const peerAddress = fileURLToPath(new URL("./peer-address.mjs", import.meta.url));
-cluster.setupPrimary({ exec, args, execArgv: [...process.execArgv, "--import", peerAddress] });
+// Workers get this process's Node flags: the heap limits and the request edge (lib/web-server.ts).
+cluster.setupPrimary({ exec, args, execArgv: process.execArgv });
 for (let i = 0; i < wanted; i++) cluster.fork();
 
 const listened = new Set();

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { TokenRefused } from "../auth/api-tokens";
 import { CrossSiteRequest } from "../auth/same-origin";
 import { env } from "../env";
-import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, servedOverHttps } from "../security-headers";
+import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, servedOverHttps } from "../security-headers.mjs";
 import { SECOND_FACTOR_REQUIRED } from "../auth/second-factor";
 import { firstIssue } from "../validation/common";
 import { BODY_LIMITS } from "../validation/limits";
@@ -189,7 +189,7 @@ async function uncompressedWhenShort(response: Response): Promise<Response> {
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
-/** The security headers of an API answer (security-headers.ts); HSTS when NEXTAUTH_URL is https, read when the process runs. */
+/** The security headers of an API answer (lib/security-headers.mjs); HSTS when NEXTAUTH_URL is https, read when the process runs. */
 function withSecurityHeaders(response: Response): Response {
   const missing = Object.entries({
     ...baseSecurityHeaders(servedOverHttps(env().NEXTAUTH_URL)),

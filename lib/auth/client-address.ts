@@ -1,5 +1,5 @@
 // The address a request came from, as far as the portal can trust it: the connection's own
-// (scripts/peer-address.mjs sets it on every request; a client cannot), or, behind
+// (scripts/request-edge.mjs sets it on every request; a client cannot), or, behind
 // PATCHPARTY_TRUSTED_PROXIES reverse proxies, the X-Forwarded-For entry the farthest trusted
 // proxy appended. `next dev` has no preload: it falls back to X-Forwarded-For's last entry.
 import "server-only";

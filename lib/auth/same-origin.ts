@@ -5,7 +5,7 @@
 // bearer calls are not checked.
 import "server-only";
 import { env } from "../env";
-import { portalOrigin } from "../security-headers";
+import { portalOrigin } from "../security-headers.mjs";
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { API_CONTENT_SECURITY_POLICY, baseSecurityHeaders, newNonce, pageContentSecurityPolicy, portalOrigin, servedOverHttps } from "@/lib/security-headers";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  baseSecurityHeaders,
+  newNonce,
+  pageContentSecurityPolicy,
+  portalOrigin,
+  servedOverHttps,
+} from "@/lib/security-headers.mjs";
 
 /** A policy as directive → sources. */
 const directives = (policy: string) =>
