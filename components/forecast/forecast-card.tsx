@@ -6,14 +6,15 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate, formatDateTime, formatMinutes, formatRange, formatTime, zoneAbbreviation } from "@/lib/format";
+import type { Frozen } from "@/lib/cache/store";
 import type { DayForecast, WindowForecast } from "@/lib/domain/forecast";
 
 const SHOWN = 3;
 
-/** "a, b, c and 4 more". */
-function someOf(names: string[]) {
+/** "a, b, c and 4 more", of `total` of which `names` are the first. */
+function someOf(names: readonly string[], total: number) {
   const shown = names.slice(0, SHOWN).join(", ");
-  return names.length > SHOWN ? `${shown} and ${(names.length - SHOWN).toLocaleString("en")} more` : shown;
+  return total > SHOWN ? `${shown} and ${(total - SHOWN).toLocaleString("en")} more` : shown;
 }
 
 /** The time in UTC (with the date when it is not the window's day), and in the viewer's zone when it differs. */
@@ -34,17 +35,17 @@ function When({ at, day, zone }: { at: Date; day: Date; zone: string }) {
   );
 }
 
-function Outlook({ w }: { w: WindowForecast }) {
-  if (w.members.length === 0) return <Badge>nothing to do</Badge>;
+function Outlook({ w }: { w: Frozen<WindowForecast> }) {
+  if (w.size === 0) return <Badge>nothing to do</Badge>;
   if (w.fits) return <Badge tone="success">fits</Badge>;
-  const late = w.spillOver.filter((m) => m.spill === "not-started").length;
+  const { notStarted: late, overrun } = w.spill;
   return (
     <span className="inline-flex flex-col items-start gap-1">
       <Badge tone="warning">spills over</Badge>
       <span className="text-xs text-slate-600">
         {late ? `${late.toLocaleString("en")} would not start` : null}
-        {late && late < w.spillOver.length ? " · " : null}
-        {w.spillOver.length > late ? `${(w.spillOver.length - late).toLocaleString("en")} would overrun` : null}
+        {late && overrun ? " · " : null}
+        {overrun ? `${overrun.toLocaleString("en")} would overrun` : null}
       </span>
     </span>
   );
@@ -52,7 +53,7 @@ function Outlook({ w }: { w: WindowForecast }) {
 
 const sameDay = (a: Date, b: Date) => DateTime.fromJSDate(a, { zone: "UTC" }).hasSame(DateTime.fromJSDate(b, { zone: "UTC" }), "day");
 
-function WindowLabel({ w }: { w: WindowForecast }) {
+function WindowLabel({ w }: { w: Frozen<WindowForecast> }) {
   return (
     <div>
       <Badge>{w.label}</Badge>
@@ -62,19 +63,29 @@ function WindowLabel({ w }: { w: WindowForecast }) {
         {formatRange(w.start, w.end, "UTC")} UTC
       </div>
       <div className="text-xs text-slate-500">
-        {w.members.length.toLocaleString("en")} server{w.members.length === 1 ? "" : "s"} · {w.concurrency.toLocaleString("en")} at once
+        {w.size.toLocaleString("en")} server{w.size === 1 ? "" : "s"} · {w.concurrency.toLocaleString("en")} at once
         {w.canary ? ` · canary ${w.canary.toLocaleString("en")}` : ""}
       </div>
     </div>
   );
 }
 
-function Spill({ w }: { w: WindowForecast }) {
-  return <>{w.spillOver.length ? someOf(w.spillOver.map((m) => m.name)) : "—"}</>;
+function Spill({ w }: { w: Frozen<WindowForecast> }) {
+  const total = w.spill.notStarted + w.spill.overrun;
+  return (
+    <>
+      {total
+        ? someOf(
+            w.spillOver.map((m) => m.name),
+            total,
+          )
+        : "—"}
+    </>
+  );
 }
 
 /** The services whose every production server is in this slot or window. */
-function Whole({ w }: { w: WindowForecast }) {
+function Whole({ w }: { w: Frozen<WindowForecast> }) {
   const whole = w.services.filter((s) => s.wholeService);
   if (whole.length === 0) return <span className="text-xs text-slate-500">none</span>;
   return (
@@ -96,7 +107,7 @@ export function ForecastCard({
   label,
   testId = "forecast",
 }: {
-  forecast: DayForecast;
+  forecast: Frozen<DayForecast>;
   zone: string;
   description: string;
   /** What a row is: "Group" for a party's slots, "Window" for a template. */

@@ -16,6 +16,7 @@ import {
   type Quarter,
   type StoredParty,
 } from "../domain";
+import type { DayForecast, ForecastSettings } from "../domain/forecast";
 import { boundedStore } from "./store";
 import { versionedStore } from "./versioned";
 
@@ -37,6 +38,12 @@ export const renderedFeeds = boundedStore<string>("rendered-feeds", 500);
 
 /** The rule and every stored party, until the parties' database token moves (lib/data/parties.ts). */
 export const partiesAndRule = versionedStore<{ rule: PartyRule; stored: StoredParty[] }>("parties");
+
+/**
+ * Parties' forecasts, by tag and kind, until the forecast's database token moves (any change to
+ * what a forecast reads: lib/data/forecast.ts). At 100,000 servers one takes seconds to work out.
+ */
+export const partyForecasts = versionedStore<{ settings: ForecastSettings; day: DayForecast }>("forecast", 50);
 
 const quarterParties = boundedStore<[PlannedParty, PlannedParty]>("quarter-parties", 2_000);
 /** The parties the rule gives a quarter, kept by the rule and quarter: zone arithmetic is a calendar's slow part. */

@@ -9,27 +9,33 @@ import { freeze, type Frozen } from "./store";
 
 export type VersionedStore<T> = {
   readonly name: string;
-  /** The kept value while the token named `name` has not moved; else `load`'s, kept (frozen). */
-  read(load: () => Promise<T>): Promise<Frozen<T>>;
+  /**
+   * The value kept under `key` while the token named `name` has not moved; else `load`'s, kept
+   * (frozen). A store keeps at most `max` keys (all dropped when full, as a bounded store does).
+   */
+  read(load: () => Promise<T>, key?: string): Promise<Frozen<T>>;
   clear(): void;
 };
 
 const tokenOf = prepared((v: { name: string }) => qb.selectFrom("DataVersion").select("token").where("name", "=", v.name));
 
-/** Concurrent uses of a new token share one load; a failed load is not kept. */
-export function versionedStore<T>(name: string): VersionedStore<T> {
-  let kept: { token: string; value: Promise<Frozen<T>> } | null = null;
+/** Concurrent uses of a key under a new token share one load; a failed load is not kept. */
+export function versionedStore<T>(name: string, max = 1): VersionedStore<T> {
+  let kept: { token: string; values: Map<string, Promise<Frozen<T>>> } | null = null;
   return {
     name,
-    async read(load) {
+    async read(load, key = "") {
       const [row] = await execute(tokenOf({ name }));
       if (!row) return load().then((value) => freeze<T>(value)); // nothing to check against: never kept
-      if (kept?.token === row.token) return kept.value;
+      if (kept?.token !== row.token) kept = { token: row.token, values: new Map() };
+      const values = kept.values;
+      const known = values.get(key);
+      if (known) return known;
+      if (values.size >= max) values.clear();
       const value = load().then((loaded) => freeze<T>(loaded));
-      const entry = { token: row.token, value };
-      kept = entry;
+      values.set(key, value);
       value.catch(() => {
-        if (kept === entry) kept = null;
+        if (values.get(key) === value) values.delete(key);
       });
       return value;
     },

@@ -1,93 +1,58 @@
 // The forecast of a patch day (issue 20 point 4): what lib/domain/forecast.ts needs for a party
 // (its slots, their included resources, the rule's slot rollout) or a template (its next window,
-// its members, its plan), each server's recent durations read in one aggregate for all members.
+// its members, its plan), each server's recent durations joined to it (recentDuration).
 import "server-only";
-import type { Environment } from "@prisma/client";
-import { sql } from "kysely";
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder } from "kysely";
 import { db, execute, qb } from "../db";
+import type { DB } from "../database/generated/kysely";
 import { componentOf, nextWindows, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type CalendarParty, type PartyKind, type PlanComponent } from "../domain";
-import { forecastDay, HISTORY_RUNS, type DayForecast, type ForecastMember, type ForecastWindow } from "../domain/forecast";
+import { partyForecasts } from "../cache/stores";
+import type { Frozen } from "../cache/store";
+import { forecastDay, HISTORY_RUNS, type DayForecast, type ForecastMember, type ForecastSettings, type ForecastWindow } from "../domain/forecast";
 import { getParty, environmentOf } from "./party-detail";
 import { storedSchedules } from "./policies";
 import { getSlotExecution, getSlotRollout } from "./slot-rollout";
 import { TEMPLATE_SETTINGS } from "./templates";
 import { storedPlan, UNPLANNED } from "./upgrade-plans";
 
-type Durations = Map<string, { medianMinutes: number; runs: number }>;
-
 /**
- * The median duration (minutes) of each resource's last HISTORY_RUNS successful executions, for
- * the resources `resources` selects: one statement, grouped by resource. A server without a
+ * A resource's recent duration as a lateral join (`median`, `runs` per row of the outer query):
+ * the median (minutes) of its last HISTORY_RUNS successful executions; a server without a
  * successful execution falls back to its patch history (PatchOutcome, PATCHED: a party slot's
  * attempt, from its start to its recorded finish), which also holds the patch days from before
- * executors recorded executions.
+ * executors recorded executions. Per resource: two short index scans, newest first (the patch
+ * history's only when it has no execution), not a pass over the whole history.
  */
-async function recentDurations(resources: "party" | "template", v: { environment: Environment; templateId: string }): Promise<Durations> {
-  const rows = await execute(
-    qb
-      .selectFrom((eb) => {
-        const members =
-          resources === "party"
-            ? eb
-                .selectFrom("Resource as r")
-                .select("r.id")
-                .where("r.environment", "=", v.environment)
-                .where((eb) => eb.not(eb.ref("r.excluded")))
-            : eb.selectFrom("TemplateMember as m").select("m.resourceId").where("m.templateId", "=", v.templateId).where("m.resourceId", "is not", null);
-        const runs = eb
-          .selectFrom("Execution as e")
-          .select((eb) => [
-            eb.fn.coalesce("e.resourceId", sql.lit("")).as("resourceId"),
-            sql<number>`extract(epoch from ${eb.ref("e.finishedAt")} - ${eb.ref("e.startedAt")})::float8 / 60`.as("minutes"),
-            eb.fn.coalesce("e.finishedAt", "e.createdAt").as("finishedAt"),
-            sql.lit(0).as("source"),
-          ])
-          .where("e.state", "=", "SUCCEEDED")
-          .where("e.startedAt", "is not", null)
-          .where("e.finishedAt", "is not", null)
-          .where("e.resourceId", "in", members)
-          .unionAll(
-            eb
-              .selectFrom("PatchOutcome as o")
-              .select((eb) => [
-                "o.resourceId",
-                sql<number>`extract(epoch from ${eb.ref("o.finishedAt")} - ${eb.ref("o.startedAt")})::float8 / 60`.as("minutes"),
-                "o.finishedAt",
-                sql.lit(1).as("source"),
-              ])
-              .where("o.status", "=", "PATCHED")
-              .where("o.resourceId", "in", members),
-          )
-          .as("u");
-        return eb
-          .selectFrom(runs)
-          .select((eb) => [
-            "u.resourceId",
-            "u.minutes",
-            "u.source",
-            // Executions first, newest first; only the best source a server has counts.
-            eb.fn
-              .agg<number>("row_number", [])
-              .over((ob) => ob.partitionBy("u.resourceId").orderBy("u.source").orderBy("u.finishedAt", "desc"))
-              .as("n"),
-            eb.fn
-              .min("u.source")
-              .over((ob) => ob.partitionBy("u.resourceId"))
-              .as("best"),
-          ])
-          .as("d");
-      })
-      .select((eb) => [
-        "d.resourceId",
-        sql<number>`percentile_cont(0.5) within group (order by ${eb.ref("d.minutes")})`.as("median"),
-        eb.cast<number>(eb.fn.countAll(), "integer").as("runs"),
-      ])
-      .where("d.n", "<=", HISTORY_RUNS)
-      .whereRef("d.source", "=", "d.best")
-      .groupBy("d.resourceId"),
-  );
-  return new Map(rows.map((r) => [r.resourceId, { medianMinutes: r.median, runs: r.runs }]));
+function recentDuration(resourceId: Expression<string | null>) {
+  const eb = expressionBuilder<DB>();
+  const succeeded = (e: ExpressionBuilder<DB, "Execution">) =>
+    e.and([e("resourceId", "=", resourceId), e("state", "=", "SUCCEEDED"), e("startedAt", "is not", null), e("finishedAt", "is not", null)]);
+  const minutes = (from: "startedAt", to: "finishedAt") => sql<number>`extract(epoch from ${sql.ref(to)} - ${sql.ref(from)})::float8 / 60`;
+  const executions = eb
+    .selectFrom("Execution")
+    .select(minutes("startedAt", "finishedAt").as("minutes"))
+    .where(succeeded)
+    .orderBy((e) => e.fn.coalesce("finishedAt", "createdAt"), "desc")
+    .limit(HISTORY_RUNS)
+    .as("e");
+  const outcomes = eb
+    .selectFrom("PatchOutcome")
+    .select(minutes("startedAt", "finishedAt").as("minutes"))
+    .where("resourceId", "=", resourceId)
+    .where("status", "=", "PATCHED")
+    .where((o) => o.not(o.exists(o.selectFrom("Execution").select(sql.lit(1).as("one")).where(succeeded))))
+    .orderBy("finishedAt", "desc")
+    .limit(HISTORY_RUNS)
+    .as("o");
+  return eb
+    .selectFrom(eb.selectFrom(executions).select("e.minutes").unionAll(eb.selectFrom(outcomes).select("o.minutes")).as("u"))
+    .select((u) => [
+      sql<number | null>`percentile_cont(0.5) within group (order by ${u.ref("u.minutes")})`.as("median"),
+      u.cast<number>(u.fn.countAll(), "integer").as("runs"),
+    ]);
 }
+
+const historyOf = (r: { median: number | null; runs: number }) => (r.median !== null && r.runs > 0 ? { medianMinutes: r.median, runs: r.runs } : null);
 
 /** How many production servers each service has (excluded ones too), for the services named. */
 async function productionServers(serviceIds: string[]): Promise<Map<string, number>> {
@@ -117,25 +82,39 @@ const planDowntime = (plan: PlanComponent[] | undefined, tags: string[] | null) 
 
 export type PartyForecast = {
   party: Pick<CalendarParty, "tag" | "kind" | "status" | "startsAt" | "endsAt">;
-  settings: { concurrency: number; concurrencyPercent: number | null; canaryPercent: number; cutoffMinutes: number; memberTimeoutMinutes: number };
-  day: DayForecast;
+  settings: Frozen<ForecastSettings>;
+  day: Frozen<DayForecast>;
 };
 
-/** A party's forecast, slot by slot, from its included resources as they are now; null for an unknown party. */
+/**
+ * A party's forecast, slot by slot, from its included resources as they are now; null for an
+ * unknown party. Kept by each process until something it reads changes (partyForecasts).
+ */
 export async function getPartyForecast(tag: string, kind: PartyKind): Promise<PartyForecast | null> {
   const party = await getParty(tag, kind);
   if (!party) return null;
+  const { settings, day } = await partyForecasts.read(() => workOutPartyForecast(party), `${tag}/${kind}`);
+  return { party: { tag: party.tag, kind: party.kind, status: party.status, startsAt: party.startsAt, endsAt: party.endsAt }, settings, day };
+}
+
+async function workOutPartyForecast(party: NonNullable<Awaited<ReturnType<typeof getParty>>>): Promise<{ settings: ForecastSettings; day: DayForecast }> {
+  const kind = party.kind;
   const environment = environmentOf(kind);
   const groups = party.slots.map((s) => s.group);
-  const [safety, execution, durations, resources] = await Promise.all([
+  const [safety, execution, resources] = await Promise.all([
     getSlotRollout(),
     getSlotExecution(),
-    recentDurations("party", { environment, templateId: "" }),
     execute(
       qb
         .selectFrom("Resource as r")
         .innerJoin("Service as s", "s.id", "r.serviceId")
+        .innerJoinLateral(
+          (eb) => recentDuration(eb.ref("r.id")).as("d"),
+          (join) => join.onTrue(),
+        )
         .select((eb) => [
+          "d.median",
+          "d.runs",
           "r.id",
           "r.name",
           "r.patchGroup",
@@ -181,12 +160,11 @@ export async function getPartyForecast(tag: string, kind: PartyKind): Promise<Pa
         service: { id: r.serviceId, name: r.serviceName },
         production: kind === "production",
         cluster: r.clusterId,
-        history: durations.get(r.id) ?? null,
+        history: historyOf(r),
         planMinutes: r.planTemplateId ? planDowntime(plans.get(r.planTemplateId), r.tags) : null,
       })),
   }));
   return {
-    party: { tag: party.tag, kind: party.kind, status: party.status, startsAt: party.startsAt, endsAt: party.endsAt },
     settings: {
       concurrency: safety.concurrency,
       concurrencyPercent: safety.concurrencyPercent,
@@ -209,11 +187,10 @@ export type TemplateForecast = {
 export async function getTemplateForecast(id: string, now: Date): Promise<TemplateForecast | null> {
   const template = await db.template.findUnique({ where: { id }, select: TEMPLATE_SETTINGS });
   if (!template) return null;
-  const [runs, durations, rows] = await Promise.all([
+  const [runs, rows] = await Promise.all([
     template.state === "IN_SYNC"
       ? Promise.resolve([])
       : db.upgradeRun.findMany({ where: { templateId: id, version: template.targetVersion }, select: { version: true, windowStart: true, state: true } }),
-    recentDurations("template", { environment: "PRODUCTION", templateId: id }),
     execute(
       qb
         .selectFrom("TemplateMember as m")
@@ -221,7 +198,13 @@ export async function getTemplateForecast(id: string, now: Date): Promise<Templa
         .leftJoin("Service as s", "s.id", "r.serviceId")
         .leftJoin("Cluster as rc", "rc.id", "r.clusterId")
         .leftJoin("Cluster as c", "c.id", "m.clusterId")
+        .innerJoinLateral(
+          (eb) => recentDuration(eb.ref("m.resourceId")).as("d"),
+          (join) => join.onTrue(),
+        )
         .select((eb) => [
+          "d.median",
+          "d.runs",
           "m.id",
           // As the plan names members (lib/data/upgrade-plans.ts planMembers): a whole cluster as such.
           eb.fn.coalesce("r.name", eb("c.name", "||", " (cluster)"), "m.id").as("name"),
@@ -254,7 +237,7 @@ export async function getTemplateForecast(id: string, now: Date): Promise<Templa
       service: r.serviceId && r.serviceName ? { id: r.serviceId, name: r.serviceName } : null,
       production: r.environment === "PRODUCTION",
       cluster: r.cluster,
-      history: r.resourceId ? (durations.get(r.resourceId) ?? null) : null,
+      history: historyOf(r),
       planMinutes: plan?.find((c) => c.name === component)?.downtimeMinutes ?? null,
       plan: {
         component,

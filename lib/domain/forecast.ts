@@ -53,6 +53,9 @@ export type ForecastWindow = {
   plan?: PlanComponent[] | null;
 };
 
+/** The rollout settings a party's forecast assumes (its slots'). */
+export type ForecastSettings = Pick<Safety, "concurrency" | "concurrencyPercent" | "canaryPercent"> & { cutoffMinutes: number; memberTimeoutMinutes: number };
+
 export type Estimate = { minutes: number; source: EstimateSource; runs: number };
 
 /** How long a member is expected to take, and why. */
@@ -88,6 +91,10 @@ export type MemberForecast = Estimate & {
 
 export type ServiceInWindow = { id: string; name: string; servers: number; wholeService: boolean };
 
+/** How many spilled members a day's forecast names per window (the rest are counted). */
+export const SPILL_SHOWN = 100;
+
+/** What a day's forecast says of one window: bounded whatever its size (counts, and the first few named). */
 export type WindowForecast = {
   group: number | null;
   label: string;
@@ -101,12 +108,19 @@ export type WindowForecast = {
   expectedFinish: Date | null;
   /** Every member starts before the cutoff and finishes before the end. */
   fits: boolean;
-  members: MemberForecast[];
+  /** How many members it holds. */
+  size: number;
+  /** How many would not start before the cutoff, and how many would start but not finish by the end. */
+  spill: { notStarted: number; overrun: number };
+  /** The first SPILL_SHOWN of those, in the engine's order. */
   spillOver: MemberForecast[];
   estimates: Record<EstimateSource, number>;
   /** The services with servers in it; `wholeService`: every production server of the service is here. */
   services: ServiceInWindow[];
 };
+
+/** One window worked member by member (forecastWindow): every member's forecast, and every spilled one. */
+export type WindowSchedule = Omit<WindowForecast, "spillOver"> & { members: MemberForecast[]; spillOver: MemberForecast[] };
 
 export type ServiceDay = {
   id: string;
@@ -174,7 +188,7 @@ class MinHeap<T> {
  * When each member of one window would start and finish: the engine's order and limits in
  * continuous time (the engine ticks every few seconds; a tick's cap of starts is not modelled).
  */
-export function forecastWindow(window: ForecastWindow): WindowForecast {
+export function forecastWindow(window: ForecastWindow): WindowSchedule {
   const members = window.members;
   const n = members.length;
   const estimates = members.map((m) => estimate(m, window.memberTimeoutMinutes));
@@ -300,6 +314,7 @@ export function forecastWindow(window: ForecastWindow): WindowForecast {
     };
   });
   const spillOver = forecasts.filter((m) => m.spill !== null);
+  const notStarted = spillOver.filter((m) => m.spill === "not-started").length;
   const counts: Record<EstimateSource, number> = { history: 0, plan: 0, default: 0 };
   for (const e of estimates) counts[e.source]++;
   const services = new Map<string, ServiceInWindow>();
@@ -319,6 +334,8 @@ export function forecastWindow(window: ForecastWindow): WindowForecast {
     canary,
     expectedFinish: last > Number.NEGATIVE_INFINITY ? new Date(last) : null,
     fits: spillOver.length === 0,
+    size: n,
+    spill: { notStarted, overrun: spillOver.length - notStarted },
     members: forecasts,
     spillOver,
     estimates: counts,
@@ -342,49 +359,83 @@ function unionLength(intervals: [number, number][]): number {
   return total;
 }
 
+/** What a day does to one service, gathered window by window. */
+type ServiceTally = {
+  id: string;
+  name: string;
+  /** Its members by window (group or label), production ones only. */
+  production: Map<number | string, number>;
+  /** [start, finish) of each member that starts, in ms. */
+  down: [number, number][];
+  downMinutes: number;
+  /** Its production members: how many do not start, the latest start and the earliest finish. */
+  productionNotStarted: number;
+  latestStart: number;
+  earliestFinish: number;
+};
+
 /**
  * A day of windows (a party's slots, or a template's window) and what it means per service.
  * `productionServers`: how many production servers each service has in all (by service id,
  * excluded ones too: an excluded server stays up, so its service is never wholly down).
+ * Bounded whatever the day's size: each window is worked and then kept as counts, its first
+ * SPILL_SHOWN spilled members and its services; per service, only the intervals it is down.
  */
 export function forecastDay(windows: ForecastWindow[], productionServers: ReadonlyMap<string, number>): DayForecast {
-  const forecasts = windows.map(forecastWindow);
-  type Tally = { id: string; name: string; members: MemberForecast[]; windows: Map<number | string, number> };
-  const byService = new Map<string, Tally>();
-  forecasts.forEach((w) => {
-    for (const m of w.members) {
+  const byService = new Map<string, ServiceTally>();
+  const forecasts = windows.map((window): WindowForecast => {
+    const { members, spillOver, ...schedule } = forecastWindow(window);
+    const key = schedule.group ?? schedule.label;
+    for (const m of members) {
       if (!m.service) continue;
-      const s: Tally = byService.get(m.service.id) ?? { id: m.service.id, name: m.service.name, members: [], windows: new Map() };
-      s.members.push(m);
-      if (m.production) s.windows.set(w.group ?? w.label, (s.windows.get(w.group ?? w.label) ?? 0) + 1);
-      byService.set(s.id, s);
+      let s = byService.get(m.service.id);
+      if (!s) {
+        s = {
+          id: m.service.id,
+          name: m.service.name,
+          production: new Map(),
+          down: [],
+          downMinutes: 0,
+          productionNotStarted: 0,
+          latestStart: Number.NEGATIVE_INFINITY,
+          earliestFinish: Number.POSITIVE_INFINITY,
+        };
+        byService.set(s.id, s);
+      }
+      const start = m.start.getTime();
+      const finish = m.finish.getTime();
+      if (m.spill !== "not-started") {
+        s.down.push([start, finish]);
+        s.downMinutes += m.minutes;
+      }
+      if (m.production) {
+        s.production.set(key, (s.production.get(key) ?? 0) + 1);
+        if (m.spill === "not-started") s.productionNotStarted++;
+        if (start > s.latestStart) s.latestStart = start;
+        if (finish < s.earliestFinish) s.earliestFinish = finish;
+      }
     }
+    return { ...schedule, spillOver: spillOver.slice(0, SPILL_SHOWN) };
   });
   const wholeIn = (id: string): number | string | null => {
     const s = byService.get(id);
     const total = productionServers.get(id) ?? 0;
     if (!s || total === 0) return null;
-    for (const [key, count] of s.windows) if (count === total) return key;
+    for (const [key, count] of s.production) if (count === total) return key;
     return null;
   };
   for (const w of forecasts) for (const s of w.services) s.wholeService = wholeIn(s.id) === (w.group ?? w.label);
 
   const services: ServiceDay[] = [...byService.values()].map((s) => {
-    const down = s.members.filter((m) => m.spill !== "not-started");
-    const intervals = down.map((m): [number, number] => [m.start.getTime(), m.finish.getTime()]);
     const whole = wholeIn(s.id);
-    const production = s.members.filter((m) => m.production);
     // Every production server down at once: only if all of them sit in one window and all start.
-    const allDown =
-      whole !== null && production.every((m) => m.spill !== "not-started")
-        ? Math.max(0, Math.min(...production.map((m) => m.finish.getTime())) - Math.max(...production.map((m) => m.start.getTime())))
-        : 0;
+    const allDown = whole !== null && s.productionNotStarted === 0 ? Math.max(0, s.earliestFinish - s.latestStart) : 0;
     return {
       id: s.id,
       name: s.name,
-      servers: down.length,
-      downMinutes: round(down.reduce((sum, m) => sum + m.minutes, 0)),
-      anyDownMinutes: round(unionLength(intervals) / MINUTE),
+      servers: s.down.length,
+      downMinutes: round(s.downMinutes),
+      anyDownMinutes: round(unionLength(s.down) / MINUTE),
       allDownMinutes: round(allDown / MINUTE),
       wholeServiceIn: whole,
     };

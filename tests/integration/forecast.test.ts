@@ -1,6 +1,7 @@
 // Issue 20 point 4: a forecast of each patch day, from each server's past durations, through the API.
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import pg from "pg";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("next/headers", async () => {
@@ -29,6 +30,7 @@ type Forecast = {
     cutoffAt: string;
     resources: number;
     fits: boolean;
+    spill: { notStarted: number; overrun: number };
     spillOver: {
       resource: string;
       service: string | null;
@@ -155,6 +157,9 @@ describe("GET /api/v1/parties/{tag}/{kind}/forecast", () => {
       },
     ]);
     expect(mine(g2!)).toEqual([]);
+    // Every spilled server is counted; at most the first 100 are named.
+    expect(g1!.spill.overrun).toBeGreaterThanOrEqual(1);
+    expect(g1!.spillOver.length).toBe(Math.min(100, g1!.spill.notStarted + g1!.spill.overrun));
     expect(g1!.services).toContainEqual({ name: wholeService, servers: 2, wholeService: true });
     expect(g1!.services).toContainEqual({ name: `${f.prefix}-svc`, servers: 2, wholeService: false });
     expect(g2!.services).toContainEqual({ name: `${f.prefix}-svc`, servers: 2, wholeService: false });
@@ -196,5 +201,79 @@ describe("GET /api/v1/parties/{tag}/{kind}/forecast", () => {
     expect(body.slots.length).toBeGreaterThan(0);
     // A QA party patches non-production servers: no service is marked as wholly down in it.
     expect(body.services.every((s) => s.wholeServiceInGroup === null)).toBe(true);
+  });
+});
+
+describe("the forecast as each process keeps it (lib/cache/stores.ts partyForecasts)", () => {
+  const slot1 = async () => {
+    const response = await call(forecastRoute, "GET", `/api/v1/parties/${tag}/production/forecast`, { as: f.viewer.id, params: { tag, kind: "production" } });
+    const body = (await response.json()) as Forecast;
+    return body.slots.find((s) => s.group === 1)!;
+  };
+  const wholeIn = (slot: Forecast["slots"][number]) => slot.services.find((s) => s.name === wholeService);
+  /** Moves whole1 to `group` with the database's triggers off: no token moves. */
+  async function moveBehindTheTokensBack(group: number) {
+    const owner = new pg.Client({ connectionString: inject("databaseMigrationUrl") });
+    await owner.connect();
+    try {
+      await owner.query("BEGIN");
+      await owner.query("SET LOCAL session_replication_role = replica");
+      await owner.query(`UPDATE "Resource" SET "patchGroup" = $1 WHERE name = $2`, [group, `${f.prefix}-whole1`]);
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
+  }
+
+  it("follows a change at once: a server moved out of the party's groups leaves its slot, and comes back", async () => {
+    const before = await slot1();
+    expect(wholeIn(before)).toEqual({ name: wholeService, servers: 2, wholeService: true });
+    await db.resource.update({ where: { name: `${f.prefix}-whole1` }, data: { patchGroup: 3 } });
+    const moved = await slot1();
+    expect(moved.resources).toBe(before.resources - 1);
+    expect(wholeIn(moved)).toEqual({ name: wholeService, servers: 1, wholeService: false });
+    await db.resource.update({ where: { name: `${f.prefix}-whole1` }, data: { patchGroup: 1 } });
+    expect(await slot1()).toEqual(before);
+  });
+
+  it("keeps what it worked out until the token moves (a change made without the triggers is not seen)", async () => {
+    const before = await slot1();
+    await moveBehindTheTokensBack(3);
+    try {
+      expect(await slot1()).toEqual(before);
+      await db.dataVersion.update({ where: { name: "forecast" }, data: { token: crypto.randomUUID() } });
+      expect((await slot1()).resources).toBe(before.resources - 1);
+    } finally {
+      await moveBehindTheTokensBack(1);
+      await db.dataVersion.update({ where: { name: "forecast" }, data: { token: crypto.randomUUID() } });
+    }
+    expect(await slot1()).toEqual(before);
+  });
+
+  it("two transactions that move both tokens, in opposite orders, do not deadlock (each locks every version row first, in one order)", async () => {
+    // No row in common (else the rows themselves would deadlock): a slot and a server each.
+    const party = await db.party.findUniqueOrThrow({ where: { tag_kind: { tag, kind: "PRODUCTION" } }, select: { slots: { select: { id: true } } } });
+    const [slotA, slotB] = party.slots.map((s) => s.id);
+    const touchSlot = `UPDATE "PartySlot" SET "group" = "group" WHERE id = $1`;
+    const touchServer = `UPDATE "Resource" SET "patchGroup" = "patchGroup" WHERE name = $1`;
+    const [t1, t2] = [new pg.Client({ connectionString: inject("databaseUrl") }), new pg.Client({ connectionString: inject("databaseUrl") })];
+    await Promise.all([t1.connect(), t2.connect()]);
+    try {
+      // T1 moves "parties" first, T2 "forecast" first; each then moves the other. SET CONSTRAINTS
+      // fires a transaction's deferred triggers at once, so the order is the test's, not luck's.
+      await t1.query("BEGIN");
+      await t1.query(touchSlot, [slotA]);
+      await t1.query("SET CONSTRAINTS ALL IMMEDIATE");
+      await t2.query("BEGIN");
+      await t2.query(touchServer, [`${f.prefix}-whole2`]);
+      const t2First = t2.query("SET CONSTRAINTS ALL IMMEDIATE"); // waits for T1 if T1 holds every version row
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await t1.query(touchServer, [`${f.prefix}-whole1`]);
+      const t1Commit = t1.query("COMMIT");
+      const t2Rest = t2First.then(() => t2.query(touchSlot, [slotB])).then(() => t2.query("COMMIT"));
+      await expect(Promise.all([t1Commit, t2Rest])).resolves.toHaveLength(2);
+    } finally {
+      await Promise.all([t1.end(), t2.end()]);
+    }
   });
 });

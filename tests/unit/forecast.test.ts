@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { estimate, forecastDay, forecastWindow, median, type ForecastMember, type ForecastWindow } from "@/lib/domain/forecast";
+import { estimate, forecastDay, forecastWindow, median, SPILL_SHOWN, type ForecastMember, type ForecastWindow } from "@/lib/domain/forecast";
 
 const at = (hhmm: string) => new Date(`2026-12-10T${hhmm}:00Z`);
 const time = (d: Date | null) => d?.toISOString().slice(11, 16) ?? null;
@@ -197,6 +197,29 @@ describe("services over the day", () => {
     const day = forecastDay([oneAtATime], new Map([[web.id, 2]]));
     expect(day.windows[0]!.spillOver.map((m) => m.name)).toEqual(["web-2"]);
     expect(day.services[0]).toMatchObject({ servers: 1, downMinutes: 110, anyDownMinutes: 110, allDownMinutes: 0, wholeServiceIn: 1 });
+  });
+});
+
+describe("a day at fleet size (the party page at 100,000 resources)", () => {
+  it("keeps no list per server: a slot's size, its spill-over counted, and only the first few named", () => {
+    // 50,000 servers of one slot, two at a time for an hour each, 10:00–14:00 with the cutoff at 13:30:
+    // two start at 10, 11, 12 and 13 o'clock, the rest do not.
+    const members = Array.from({ length: 50_000 }, (_, i) => member(`m${String(i).padStart(5, "0")}`, { service: web, history: history(60) }));
+    const day = forecastDay([slot(members)], new Map([[web.id, 50_000]]));
+    const [w] = day.windows;
+    expect(w).not.toHaveProperty("members");
+    expect(w!.size).toBe(50_000);
+    expect(w!.spill).toEqual({ notStarted: 49_992, overrun: 0 });
+    expect(w!.spillOver).toHaveLength(SPILL_SHOWN);
+    expect(w!.spillOver[0]).toMatchObject({ name: "m00008", spill: "not-started" });
+    expect(day.services).toEqual([{ id: web.id, name: "web", servers: 8, downMinutes: 480, anyDownMinutes: 240, allDownMinutes: 0, wholeServiceIn: 1 }]);
+  });
+
+  it("a service of 150,000 production servers in one slot, all at once (no spread of them into Math.min's arguments)", () => {
+    const members = Array.from({ length: 150_000 }, (_, i) => member(`m${i}`, { service: web, history: history(30) }));
+    const day = forecastDay([slot(members, { safety: { concurrency: 150_000, concurrencyPercent: null, canaryPercent: 0 } })], new Map([[web.id, 150_000]]));
+    expect(day.windows[0]!.fits).toBe(true);
+    expect(day.services[0]).toMatchObject({ servers: 150_000, anyDownMinutes: 30, allDownMinutes: 30, wholeServiceIn: 1 });
   });
 });
 

@@ -4,6 +4,7 @@
 // the type checks at the bottom fail when a builder's result no longer fits its schema.
 import "server-only";
 import { z } from "zod";
+import { SPILL_SHOWN } from "../../domain/forecast";
 import type { changeJson } from "../changes";
 import type { executionJson, executionSummaryJson } from "../executions";
 import type { freezeJson } from "../freezes";
@@ -82,17 +83,25 @@ export const PartyForecastSchema = z.object({
       estimates: z
         .object({ history: z.number().int(), plan: z.number().int(), default: z.number().int() })
         .describe("How many estimates came from each source"),
-      spillOver: z.array(
-        z.object({
-          resource: z.string(),
-          service: nullable(z.string()),
-          reason: z.enum(["not-started", "overrun"]),
-          expectedStartAt: instant,
-          expectedFinishAt: instant,
-          minutes,
-          source: estimateSource,
-        }),
-      ),
+      spill: z
+        .object({
+          notStarted: z.number().int().describe("Resources that would not start before the cutoff"),
+          overrun: z.number().int().describe("Resources that would start but not finish by the slot's end"),
+        })
+        .describe("How many resources would spill over, by reason"),
+      spillOver: z
+        .array(
+          z.object({
+            resource: z.string(),
+            service: nullable(z.string()),
+            reason: z.enum(["not-started", "overrun"]),
+            expectedStartAt: instant,
+            expectedFinishAt: instant,
+            minutes,
+            source: estimateSource,
+          }),
+        )
+        .describe(`The first ${SPILL_SHOWN} resources that would spill over, in the order the engine starts them (\`spill\` counts them all)`),
       services: z.array(
         z.object({
           name: z.string(),

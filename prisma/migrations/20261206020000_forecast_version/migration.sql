@@ -1,0 +1,46 @@
+-- A party's forecast (lib/data/forecast.ts) is kept by each process under the "forecast" token,
+-- which moves as a transaction that changes what a forecast reads commits: the servers (those of
+-- their columns a forecast reads), their services, executions, patch outcomes, templates' plans
+-- and members, and the parties, their slots and the rule (whose settings it uses).
+INSERT INTO "DataVersion" ("name", "token") VALUES ('forecast', gen_random_uuid());
+
+-- With two tokens, a transaction may move both, in either order: each move first locks every
+-- version row in one order, so two transactions cannot deadlock over them.
+CREATE OR REPLACE FUNCTION data_version_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM "DataVersion" ORDER BY "name" FOR UPDATE;
+  UPDATE "DataVersion" SET "token" = gen_random_uuid(), "txid" = txid_current()
+  WHERE "name" = TG_ARGV[0] AND "txid" IS DISTINCT FROM txid_current();
+  RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER forecast_version
+  AFTER INSERT OR DELETE OR UPDATE OF "name", "environment", "excluded", "patchGroup", "serviceId", "clusterId", "tags" ON "Resource"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version AFTER UPDATE OF "name" ON "Service"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version
+  AFTER INSERT OR DELETE OR UPDATE OF "state", "startedAt", "finishedAt", "resourceId" ON "Execution"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version AFTER INSERT OR UPDATE OR DELETE ON "PatchOutcome"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version AFTER INSERT OR UPDATE OR DELETE ON "TemplateMember"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version AFTER DELETE OR UPDATE OF "name", "planComponents" ON "Template"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version AFTER INSERT OR UPDATE OR DELETE ON "Party"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version AFTER INSERT OR UPDATE OR DELETE ON "PartySlot"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+CREATE CONSTRAINT TRIGGER forecast_version AFTER INSERT OR UPDATE OR DELETE ON "PartyRule"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_version_move('forecast');
+
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "Resource" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "Service" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "Execution" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "PatchOutcome" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "TemplateMember" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "Template" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "Party" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "PartySlot" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
+CREATE TRIGGER forecast_version_truncate AFTER TRUNCATE ON "PartyRule" FOR EACH STATEMENT EXECUTE FUNCTION data_version_move('forecast');
