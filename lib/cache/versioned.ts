@@ -19,9 +19,14 @@ export type VersionedStore<T> = {
 
 const tokenOf = prepared((v: { name: string }) => qb.selectFrom("DataVersion").select("token").where("name", "=", v.name));
 
-/** Concurrent uses of a key under a new token share one load; a failed load is not kept. */
+/**
+ * Concurrent uses of a key under a new token share one load; a failed load is not kept. Loads of
+ * one key run one at a time, whatever their tokens: while data changes often (a party's forecast
+ * on its own day), a process works out at most one copy at once and holds at most one in memory.
+ */
 export function versionedStore<T>(name: string, max = 1): VersionedStore<T> {
   let kept: { token: string; values: Map<string, Promise<Frozen<T>>> } | null = null;
+  const loading = new Map<string, Promise<unknown>>();
   return {
     name,
     async read(load, key = "") {
@@ -32,7 +37,16 @@ export function versionedStore<T>(name: string, max = 1): VersionedStore<T> {
       const known = values.get(key);
       if (known) return known;
       if (values.size >= max) values.clear();
-      const value = load().then((loaded) => freeze<T>(loaded));
+      const before = loading.get(key) ?? Promise.resolve();
+      const value = before.then(load, load).then((loaded) => freeze<T>(loaded));
+      const settled = value.then(
+        () => undefined,
+        () => undefined,
+      );
+      loading.set(key, settled);
+      void settled.then(() => {
+        if (loading.get(key) === settled) loading.delete(key);
+      });
       values.set(key, value);
       value.catch(() => {
         if (values.get(key) === value) values.delete(key);

@@ -20,8 +20,9 @@ import { storedPlan, UNPLANNED } from "./upgrade-plans";
  * the median (minutes) of its last HISTORY_RUNS successful executions; a server without a
  * successful execution falls back to its patch history (PatchOutcome, PATCHED: a party slot's
  * attempt, from its start to its recorded finish), which also holds the patch days from before
- * executors recorded executions. Per resource: two short index scans, newest first (the patch
- * history's only when it has no execution), not a pass over the whole history.
+ * executors recorded executions. Per resource: its executions (by the resource's index) and its
+ * newest outcomes (an index scan newest first, only when it has no successful execution), not a
+ * pass over the whole history.
  */
 function recentDuration(resourceId: Expression<string | null>) {
   const eb = expressionBuilder<DB>();
@@ -93,14 +94,18 @@ export type PartyForecast = {
 export async function getPartyForecast(tag: string, kind: PartyKind): Promise<PartyForecast | null> {
   const party = await getParty(tag, kind);
   if (!party) return null;
-  const { settings, day } = await partyForecasts.read(() => workOutPartyForecast(party), `${tag}/${kind}`);
+  const { settings, day } = await partyForecasts.read(() => workOutPartyForecast(tag, kind), `${tag}/${kind}`);
   return { party: { tag: party.tag, kind: party.kind, status: party.status, startsAt: party.startsAt, endsAt: party.endsAt }, settings, day };
 }
 
-async function workOutPartyForecast(party: NonNullable<Awaited<ReturnType<typeof getParty>>>): Promise<{ settings: ForecastSettings; day: DayForecast }> {
-  const kind = party.kind;
+/**
+ * The forecast as kept: its slots are read here, after the store has read the token, so a change
+ * to them that races this read is kept under the token from before it (which has moved).
+ */
+async function workOutPartyForecast(tag: string, kind: PartyKind): Promise<{ settings: ForecastSettings; day: DayForecast }> {
+  const slots = (await getParty(tag, kind))?.slots ?? [];
   const environment = environmentOf(kind);
-  const groups = party.slots.map((s) => s.group);
+  const groups = slots.map((s) => s.group);
   const [safety, execution, resources] = await Promise.all([
     getSlotRollout(),
     getSlotExecution(),
@@ -144,7 +149,7 @@ async function workOutPartyForecast(party: NonNullable<Awaited<ReturnType<typeof
     plansOf([...new Set(resources.flatMap((r) => (r.planTemplateId ? [r.planTemplateId] : [])))]),
     kind === "production" ? productionServers([...new Set(resources.map((r) => r.serviceId))]) : Promise.resolve(new Map<string, number>()),
   ]);
-  const windows: ForecastWindow[] = party.slots.map((slot) => ({
+  const windows: ForecastWindow[] = slots.map((slot) => ({
     group: slot.group,
     label: `Group ${slot.group}`,
     start: slot.startsAt,

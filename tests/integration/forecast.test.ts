@@ -10,6 +10,7 @@ vi.mock("next/headers", async () => {
 });
 
 import * as forecastModule from "@/app/api/v1/parties/[tag]/[kind]/forecast/route";
+import { versionedStore } from "@/lib/cache/versioned";
 import { db } from "@/lib/db";
 import { makeFleet } from "./fixtures/fleet";
 import { keepPartyRule, setSlotSettings } from "./fixtures/party-rule";
@@ -275,5 +276,52 @@ describe("the forecast as each process keeps it (lib/cache/stores.ts partyForeca
     } finally {
       await Promise.all([t1.end(), t2.end()]);
     }
+  });
+
+  it("moves the token for a successful execution and a patched outcome, not for one that starts or fails", async () => {
+    const token = async () => (await db.dataVersion.findUniqueOrThrow({ where: { name: "forecast" } })).token;
+    const whole1 = await db.resource.findUniqueOrThrow({ where: { name: `${f.prefix}-whole1` } });
+    const started = await token();
+    const run = await db.execution.create({ data: { ...execution(whole1.id, whole1.name, 10, new Date()), state: "RUNNING" } });
+    await db.execution.update({ where: { id: run.id }, data: { state: "FAILED" } });
+    expect(await token()).toBe(started);
+    await db.execution.update({ where: { id: run.id }, data: { state: "SUCCEEDED" } });
+    const succeeded = await token();
+    expect(succeeded).not.toBe(started);
+    await db.execution.delete({ where: { id: run.id } }); // as it was, for the other tests
+    expect(await token()).not.toBe(succeeded);
+  });
+
+  it("works out one key's loads one at a time, whatever their tokens (a process holds one copy at once)", async () => {
+    const store = versionedStore<number>("forecast", 5);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const load = (value: number) => async () => {
+      started.push(value);
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      running--;
+      return value;
+    };
+    const move = () => db.dataVersion.update({ where: { name: "forecast" }, data: { token: crypto.randomUUID() } });
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    // Each read has read its token before the next move: the first's load has started, and the
+    // second has been chained behind it (it is kept at once, under its token).
+    const first = store.read(load(1), "k");
+    await until(() => started.includes(1));
+    await move();
+    const second = store.read(load(2), "k");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started).toEqual([1]); // waits for the first
+    await move();
+    const third = store.read(load(3), "k");
+    const other = store.read(load(4), "other key");
+    expect(await Promise.all([first, second, third, other])).toEqual([1, 2, 3, 4]);
+    expect(most).toBe(2); // "k" one at a time, beside "other key"
+    expect(await store.read(load(5), "k")).toBe(3); // kept under the token it was read with
   });
 });
