@@ -397,9 +397,21 @@ const DEMO_POLICIES: { name: string; tags: string[]; schedules: { name: string; 
   { name: "Quarter-end freeze (unused)", tags: ["example"], schedules: [{ name: "Every two months", spec: { preset: "bimonthly-1st" }, windowHours: 2 }] },
 ];
 
+/**
+ * Where a demo schedule's recurrence starts: the 1st of this month, except every other Sunday
+ * (the Kafka brokers', whose retry the CAB approved "in the next window"): its fortnight starts on
+ * the first Sunday a week or more ahead, so that retry waits 7 to 13 days whatever day the demo is
+ * seeded, and the demo shows a partially applied template for a week.
+ */
+export function demoScheduleStart(preset: ScheduleSpec["preset"], now: Date): Date {
+  if (preset !== "biweekly") return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const weekOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 7));
+  const sunday = new Date(weekOn.getTime() + ((7 - weekOn.getUTCDay()) % 7) * DAY);
+  return sunday < new Date(now.getTime() + 7 * DAY) ? new Date(sunday.getTime() + 7 * DAY) : sunday;
+}
+
 /** Policies and three fleet templates: one waiting for its window, one in sync, one partially applied. */
 async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   for (const p of DEMO_POLICIES) {
     if (await db.maintenancePolicy.findUnique({ where: { name: p.name }, select: { id: true } })) continue;
     await db.maintenancePolicy.create({
@@ -411,7 +423,7 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
             name: s.name,
             preset: s.spec.preset,
             custom: s.spec.preset === "custom" ? s.spec.custom : undefined,
-            recurrence: scheduleRules(s.spec, start).join("\n---\n"),
+            recurrence: scheduleRules(s.spec, demoScheduleStart(s.spec.preset, now)).join("\n---\n"),
             windowHours: s.windowHours,
           })),
         },
@@ -441,7 +453,8 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
         name: t.name,
         policyId: policies.get(t.policy) ?? "",
         targetVersion: t.to,
-        targetSetAt: new Date(now.getTime() - (partial ? 20 : 1) * 86_400_000),
+        // The pending upgrade was set just now: its first window is one to come, never the one open as the demo starts.
+        targetSetAt: partial ? new Date(now.getTime() - 20 * DAY) : now,
         concurrency: 5,
         state: t.from === t.to ? "IN_SYNC" : partial ? "PARTIALLY_APPLIED" : "PENDING",
         members: {

@@ -76,7 +76,9 @@ export function ExecutionsPanel(p: Props) {
                 data-state={s ?? "ALL"}
                 className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
               >
-                {s ? EXECUTION_STATE_LABELS[s] : "All"} <span className="tabular-nums text-slate-500">{n.toLocaleString("en")}</span>
+                {s ? EXECUTION_STATE_LABELS[s] : "All"}{" "}
+                {/* Slate 500 on the current tab's indigo 50 is 4.26:1, under AA's 4.5: the current count takes the tab's colour. */}
+                <span className={state === s ? "tabular-nums" : "tabular-nums text-slate-500"}>{n.toLocaleString("en")}</span>
               </Link>
             );
           })}

@@ -108,6 +108,7 @@ export function templateNoticesDue(facts: TemplateNoticeFacts, recorded: Templat
 /** Why customers of a window starting at `startsAt` got (or will get) less than two weeks' notice, or null. */
 export function shortNoticeReason(startsAt: Date, toldAt: Date | null, now: Date): string | null {
   const days = (from: Date) => Math.floor((startsAt.getTime() - from.getTime()) / DAY);
+  if (toldAt && toldAt >= startsAt) return "customers were told of this date only after it had begun";
   if (toldAt) return shortNotice(startsAt, toldAt) ? `customers were told of this date only ${days(toldAt)} day(s) before it` : null;
   if (startsAt > now && days(now) < NOTICE_DAYS) return `the window is ${days(now)} day(s) away and customers have not been told yet`;
   return null;

@@ -9,7 +9,7 @@ const EVERYONE: readonly Role[] = ["viewer", "owner", "approver", "admin"];
 /**
  * Every page of app/(portal)/**\/page.tsx and the roles that may open it. `{resource}`, `{party}`,
  * `{template}`, `{policy}`, `{change}` and `{execution}` are replaced by real ones read from the
- * API. A new page is one line here.
+ * API, `{slot}` by the party whose QA slot has members (below). A new page is one line here.
  */
 const PAGES: readonly (readonly [path: string, roles: readonly Role[]])[] = [
   ["/", EVERYONE],
@@ -31,6 +31,7 @@ const PAGES: readonly (readonly [path: string, roles: readonly Role[]])[] = [
   ["/changes", EVERYONE],
   ["/changes/{change}", EVERYONE],
   ["/parties/{party}/production", EVERYONE],
+  ["/parties/{slot}/qa", EVERYONE],
   ["/executions/{execution}", EVERYONE],
   ["/freezes", EVERYONE],
   ["/notifications", ["owner", "approver", "admin"]],
@@ -60,7 +61,7 @@ test.beforeAll(() => {
   slot = JSON.parse(out.trim().split("\n").at(-1)!) as { tag: string };
 });
 
-type Ids = Record<"resource" | "party" | "template" | "policy" | "change" | "execution", string>;
+type Ids = Record<"resource" | "party" | "template" | "policy" | "change" | "execution" | "slot", string>;
 
 /** Real things to open, read from the API as the signed-in person (a resource of the owner's team, so its forms show). */
 async function realIds(page: Page): Promise<Ids> {
@@ -83,6 +84,7 @@ async function realIds(page: Page): Promise<Ids> {
     policy: policies[0]!.id,
     change: changes.items[0]!.id,
     execution: executions.items[0]!.key,
+    slot: slot.tag,
   };
 }
 
@@ -113,6 +115,8 @@ for (const role of EVERYONE) {
       expect(response?.status(), path).toBe(200);
       await expect(page.getByRole("heading", { level: 1 }).first(), path).toBeVisible();
       await expect(page.getByRole("heading", { level: 1, name: "Page not found" }), path).toHaveCount(0);
+      // Streamed sections too: axe reads the page once every skeleton has been replaced.
+      await expect(page.locator('[aria-busy="true"]'), path).toHaveCount(0, { timeout: 15_000 });
       findings.push(...(await axeFindings(page, `${role} ${path} (1280 px)`)));
       await page.setViewportSize(PHONE);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

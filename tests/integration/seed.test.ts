@@ -5,9 +5,9 @@ import { createApiToken, findApiToken, revokeApiToken } from "@/lib/data/api-tok
 import { generateParties, getNextParties, listParties } from "@/lib/data/parties";
 import { db } from "@/lib/db";
 import { getTemplatePlan } from "@/lib/data/upgrade-plans";
-import { clusterGroupViolations, type PatchGroup, defaultExecutor } from "@/lib/domain";
+import { clusterGroupViolations, type PatchGroup, defaultExecutor, nextWindows, scheduleRules } from "@/lib/domain";
 import { holdsDemoData } from "@/lib/data/installation";
-import { DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS, seedDemoData, wantsDemoData } from "@/prisma/seed";
+import { DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS, demoScheduleStart, seedDemoData, wantsDemoData } from "@/prisma/seed";
 
 // Other test files add fleets of their own to this database: look at the demo teams' part only.
 const demo = { team: { slug: { in: DEMO_TEAMS.map(([slug]) => slug) } } };
@@ -130,6 +130,19 @@ describe("demo data", () => {
     const kafka = await db.templateMember.groupBy({ by: ["currentVersion"], where: { template: { name: "Kafka clusters" } }, _count: { _all: true } });
     expect(kafka.map((v) => v.currentVersion).sort()).toEqual(["3.8.1", "3.9.0"]);
     expect(await db.upgradeRun.count({ where: { template: { name: "Kafka clusters" }, state: "PARTIAL" } })).toBe(1);
+    // The CAB approved retrying the Kafka brokers "in the next window": a week or two ahead, so the
+    // demo shows the partial state for a week, whatever day it is seeded (and e2e runs on a Sunday night see it too).
+    const brokers = await db.upgradeSchedule.findFirstOrThrow({ where: { policy: { name: "Message brokers" } } });
+    const schedule = { id: brokers.id, name: brokers.name, rules: brokers.recurrence.split("\n---\n"), windowHours: brokers.windowHours };
+    const next = nextWindows([schedule], NOW, 1)[0]!;
+    expect((next.start.getTime() - NOW.getTime()) / DAY).toBeGreaterThanOrEqual(7);
+    expect((next.start.getTime() - NOW.getTime()) / DAY).toBeLessThan(14);
+    for (let hour = 0; hour < 28 * 24; hour += 1) {
+      const at = new Date(Date.UTC(2026, 11, 6, 3) + hour * 3_600_000 + 17 * 60_000);
+      const rules = scheduleRules({ preset: "biweekly" }, demoScheduleStart("biweekly", at));
+      const ahead = (nextWindows([{ ...schedule, rules }], at, 1)[0]!.start.getTime() - at.getTime()) / DAY;
+      expect([at, ahead >= 7 && ahead < 14]).toEqual([at, true]);
+    }
     // The remote-access platform follows an ordered plan; its 13 servers are tagged with their component.
     const plan = (await getTemplatePlan((await db.template.findUniqueOrThrow({ where: { name: "Secure access platform" } })).id, NOW))!;
     expect(plan.plan!.stages.filter((s) => s.lanes.length).map((s) => s.component)).toEqual(["clients", "agents", "controllers", "gateways"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { announceDueAt, noticesDue, templateNoticesDue, type Recorded, type TemplateRecorded } from "@/lib/domain/notices";
+import { announceDueAt, noticesDue, shortNoticeReason, templateNoticesDue, type Recorded, type TemplateRecorded } from "@/lib/domain/notices";
 import { upgradeWindow } from "@/lib/domain/templates";
 
 const startsAt = new Date("2027-03-07T05:00:00Z");
@@ -115,5 +115,19 @@ describe("which notices a template upgrade calls for", () => {
       ]),
     ).toBe(jan);
     expect(upgradeWindow([], target, [])).toBeNull();
+  });
+});
+
+describe("why customers were told late", () => {
+  const start = new Date("2026-12-06T00:00:00Z");
+  const at = (hours: number) => new Date(start.getTime() + hours * 3_600_000);
+  it("counts the whole days between telling and the window", () => {
+    expect(shortNoticeReason(start, at(-3 * 24 - 5), at(-24))).toBe("customers were told of this date only 3 day(s) before it");
+    expect(shortNoticeReason(start, at(-20 * 24), at(-24))).toBeNull();
+    expect(shortNoticeReason(start, null, at(-5 * 24))).toBe("the window is 5 day(s) away and customers have not been told yet");
+  });
+  it("says so when customers were told only once the window had begun, never a negative count", () => {
+    expect(shortNoticeReason(start, at(4), at(5))).toBe("customers were told of this date only after it had begun");
+    expect(shortNoticeReason(start, start, at(5))).toBe("customers were told of this date only after it had begun");
   });
 });
