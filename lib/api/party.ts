@@ -10,7 +10,7 @@ import { firstIssue } from "../validation/common";
 import { partyJson } from "./parties";
 import type { z } from "zod";
 import { authenticateRequest } from "../auth/session";
-import type { CurrentUser } from "../auth/permissions";
+import { readableTeams, type CurrentUser, type TeamScope } from "../auth/permissions";
 import type { Outcome } from "../data/outcome";
 import { apiError, readBody, unauthorized } from "./respond";
 
@@ -27,11 +27,11 @@ export async function partyParams({ params }: PartyParams): Promise<{ ok: true; 
 }
 
 /** A party as GET /api/v1/parties/{tag}/{kind} answers: with the resources in each slot, its outcomes once over, and its change. */
-export async function partyResponse(tag: string, kind: PartyKind, now: Date) {
+export async function partyResponse(tag: string, kind: PartyKind, now: Date, teams: TeamScope) {
   const party = await getParty(tag, kind);
   if (!party) return apiError(404, `There is no ${kind} party ${tag}.`);
   const [counts, outcomes, changes, freezes] = await Promise.all([
-    slotCounts([party], now),
+    slotCounts([party], now, teams),
     party.id && party.endsAt <= now ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
     partyChanges(party.id ? [party.id] : []),
     freezesAfter(party.startsAt),
@@ -77,5 +77,5 @@ export async function partyAction<S extends z.ZodType>(
   const now = new Date();
   const done = await act(user, party.tag, party.kind, body.data, now);
   if (!done.ok) return apiError(done.status, done.message);
-  return partyResponse(party.tag, party.kind, now);
+  return partyResponse(party.tag, party.kind, now, readableTeams(user));
 }

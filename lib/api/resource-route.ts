@@ -3,7 +3,7 @@
 import "server-only";
 import { decodeParam } from "../validation/common";
 import type { z } from "zod";
-import type { CurrentUser } from "../auth/permissions";
+import { readableTeams, type CurrentUser } from "../auth/permissions";
 import { authenticateRequest } from "../auth/session";
 import type { Outcome } from "../data/outcome";
 import { getPatchStatus, getResource, type ResourceRecord } from "../data/resource-detail";
@@ -12,8 +12,8 @@ import { resourceJson } from "./resources";
 
 export type NameParams = { params: Promise<{ name: string }> };
 
-export async function resourceResponse(name: string, now: Date) {
-  const resource = await getResource(name);
+export async function resourceResponse(user: CurrentUser, name: string, now: Date) {
+  const resource = await getResource(name, readableTeams(user));
   if (!resource) return apiError(404, `No resource is named ${name}.`);
   return answer(resource, now);
 }

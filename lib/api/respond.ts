@@ -119,14 +119,15 @@ export function ifMatchRevision(request: Request): number | undefined | "invalid
 }
 
 /** The caller and the parsed query string of a GET, or the 401/400 answer to send instead. */
-export async function authorizedQuery<S extends z.ZodType>(
+export async function authorizedQuery<S extends z.ZodType, U>(
   request: Request,
   schema: S,
-  authenticate: (request: Request) => Promise<unknown>,
-): Promise<{ ok: true; query: z.infer<S> } | { ok: false; response: Response }> {
-  if (!(await authenticate(request))) return { ok: false, response: unauthorized() };
+  authenticate: (request: Request) => Promise<U | null | undefined | false>,
+): Promise<{ ok: true; query: z.infer<S>; user: U } | { ok: false; response: Response }> {
+  const user = await authenticate(request);
+  if (!user) return { ok: false, response: unauthorized() };
   const query = schema.safeParse(queryObject(new URL(request.url)));
-  return query.success ? { ok: true, query: query.data } : { ok: false, response: badRequest(query.error) };
+  return query.success ? { ok: true, query: query.data, user } : { ok: false, response: badRequest(query.error) };
 }
 
 /**

@@ -90,6 +90,17 @@ export function can(user: CurrentUser | null, permission: Permission): boolean {
   }
 }
 
+/**
+ * The teams whose servers `user` may read (issue 21): a resource owner is a customer of the
+ * provider and reads only their own teams' servers; operators (viewers), approvers, admins and
+ * executors read every team's. Null for all; an empty list reads none. Every read of servers
+ * takes it: lib/data/resource-list.ts applies it with the filters, so no caller can leave it out.
+ */
+export const readableTeams = (user: CurrentUser): TeamScope => (user.role === "OWNER" ? user.teamIds : null);
+
+/** The teams a reader may see (`readableTeams`): null for all. */
+export type TeamScope = readonly string[] | null;
+
 /** The teams whose customer notices `user` may read: null for all (admins, approvers). */
 export const noticeTeams = (user: CurrentUser): string[] | null =>
   user.role === "ADMIN" || user.role === "APPROVER" ? null : user.role === "OWNER" ? user.teamIds : [];

@@ -103,7 +103,7 @@ export async function openPartyChange(user: CurrentUser, tag: string, now: Date)
     if (party.startsAt <= now) return refuse(409, "started", `The production party ${tag} has started already.`);
     const existing = await openChangeOf(tx, { partyId: stored.id });
     if (existing) return refuse(409, "exists", `The party already has a change request (${existing.state.toLowerCase()}): ${existing.id}.`);
-    const counts = (await slotCounts([{ ...party, stored: true }], now)).values().next().value ?? { 1: 0, 2: 0, 3: 0 };
+    const counts = (await slotCounts([{ ...party, stored: true }], now, null)).values().next().value ?? { 1: 0, 2: 0, 3: 0 };
     const groups = party.slots.map((s) => ({ group: s.group, startsAt: s.startsAt, endsAt: s.endsAt, resources: counts[s.group as PatchGroup] ?? 0 }));
     const contacts = await teamContacts(
       tx,

@@ -430,8 +430,13 @@ export const COMPLIANCE_CSV_COLUMNS = ["section", "quarter", "team", "environmen
  * quarter and environment (`overdue` and `withinDeadline`: servers past a deadline, and the share
  * within, at the quarter's end). A few hundred rows at most: aggregates, read at once.
  */
-export async function* exportComplianceCsv(now: Date): AsyncGenerator<string> {
-  const [figures, trend, overdue] = await Promise.all([complianceFigures(now), complianceTrend(now), overdueServers(now, { perGroup: 1 })]);
+export async function* exportComplianceCsv(now: Date, options: { teamIds?: string[] } = {}): AsyncGenerator<string> {
+  const { teamIds } = options;
+  const [figures, trend, overdue] = await Promise.all([
+    complianceFigures(now, { teamIds }),
+    complianceTrend(now, { teamIds }),
+    overdueServers(now, { teamIds, perGroup: 1 }),
+  ]);
   const round = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
   const share = (patched: number, resources: number) => (resources ? round(patched / resources) : null);
   const env = (e: string) => (e === "PRODUCTION" ? "production" : "non-production");

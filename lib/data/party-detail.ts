@@ -3,6 +3,7 @@
 import "server-only";
 import type { Environment } from "@prisma/client";
 import { jsonBuildObject } from "kysely/helpers/postgres";
+import type { TeamScope } from "../auth/permissions";
 import { db, execute, preparedShapes, qb } from "../db";
 import { parsePatchTag, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { storedParty, type SlotCounts } from "./parties";
@@ -25,14 +26,16 @@ const empty = (): SlotCounts => ({ 1: 0, 2: 0, 3: 0 });
 
 /**
  * Per-slot counts for many parties in two aggregate queries: a party that has run counts the
- * resources it patched or tried to; one still to come counts the included resources now.
+ * resources it patched or tried to; one still to come counts the included resources now. Of the
+ * teams given (a reader's `readableTeams`, or a filter's), or of all (null).
  */
-export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: string): Promise<Map<string, SlotCounts>> {
+export async function slotCounts(parties: CalendarParty[], now: Date, teams: TeamScope): Promise<Map<string, SlotCounts>> {
   const result = new Map<string, SlotCounts>();
   const ran = parties.filter((p) => p.id && p.endsAt <= now);
-  // The whole party's counts are kept once it is completed; a team's are asked for rarely.
+  // The whole party's counts are kept once it is completed; some teams' are counted each time.
   const known = new Map<string, SlotCounts>();
-  if (!teamId) {
+  const teamIds = teams === null ? null : [...teams];
+  if (!teamIds) {
     for (const p of ran) {
       const kept = completedPartySlotCounts.get(p.id!); // a completed party's never change (keepIfCompleted)
       if (kept) known.set(p.id!, kept);
@@ -43,19 +46,19 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
     toCount.length
       ? db.patchOutcome.groupBy({
           by: ["partyId", "group"],
-          where: { partyId: { in: toCount.map((p) => p.id!) }, status: { not: "SKIPPED" }, ...(teamId ? { resource: { teamId } } : {}) },
+          where: { partyId: { in: toCount.map((p) => p.id!) }, status: { not: "SKIPPED" }, ...(teamIds ? { resource: { teamId: { in: teamIds } } } : {}) },
           _count: { _all: true },
         })
       : Promise.resolve([]),
-    teamId
+    teamIds
       ? db.resource
-          .groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, teamId }, _count: { _all: true } })
+          .groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, teamId: { in: teamIds } }, _count: { _all: true } })
           .then((rows) => rows.map((r) => ({ environment: r.environment, patchGroup: r.patchGroup, count: r._count._all })))
       : fleetCounts().then((rows) => rows.filter((r) => !r.excluded)),
   ]);
   for (const party of toCount) known.set(party.id!, empty());
   for (const row of outcomes) known.get(row.partyId)![row.group as PatchGroup] = row._count._all;
-  if (!teamId) for (const party of toCount) keepIfCompleted(completedPartySlotCounts, { id: party.id!, status: party.status }, known.get(party.id!)!);
+  if (!teamIds) for (const party of toCount) keepIfCompleted(completedPartySlotCounts, { id: party.id!, status: party.status }, known.get(party.id!)!);
   for (const party of parties) {
     if (party.id && party.endsAt <= now) {
       result.set(partyKey(party), known.get(party.id)!);
@@ -70,16 +73,16 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teamId?: s
 
 export const PARTY_PAGE_SIZE = 50;
 
-/** Included resources of a party's environment and group, by name (keyset on the name). One statement, like readParties. */
-export async function listPartyResources(kind: PartyKind, group: PatchGroup, after: string | undefined, teamId?: string) {
-  const shape = `${teamId ? "team" : ""},${after ? "after" : ""}` as const;
-  const rows = await execute(partyResources(shape, { environment: environmentOf(kind), group, teamId: teamId ?? "", after: after ?? "" }));
+/** Included resources of a party's environment and group within a reader's teams, by name (keyset on the name). One statement, like readParties. */
+export async function listPartyResources(kind: PartyKind, group: PatchGroup, after: string | undefined, teams: TeamScope) {
+  const shape = `${teams ? "team" : ""},${after ? "after" : ""}` as const;
+  const rows = await execute(partyResources(shape, { environment: environmentOf(kind), group, teamIds: teams ? [...teams] : [], after: after ?? "" }));
   return { rows: rows.slice(0, PARTY_PAGE_SIZE), next: rows.length > PARTY_PAGE_SIZE ? rows[PARTY_PAGE_SIZE - 1]!.name : null };
 }
 
 /** Compiled once per shape: the party page reads a page of each slot on every request. */
 const partyResources = preparedShapes(
-  (shape: `${"team" | ""},${"after" | ""}`, v: { environment: Environment; group: PatchGroup; teamId: string; after: string }) => {
+  (shape: `${"team" | ""},${"after" | ""}`, v: { environment: Environment; group: PatchGroup; teamIds: string[]; after: string }) => {
     let query = qb
       .selectFrom("Resource as r")
       .innerJoin("Team as t", "t.id", "r.teamId")
@@ -102,7 +105,7 @@ const partyResources = preparedShapes(
       .where("r.environment", "=", v.environment)
       .where((eb) => eb.not(eb.ref("r.excluded")))
       .where("r.patchGroup", "=", v.group);
-    if (shape.startsWith("team")) query = query.where("r.teamId", "=", v.teamId);
+    if (shape.startsWith("team")) query = query.where((eb) => eb("r.teamId", "=", eb.fn.any(eb.val(v.teamIds))));
     if (shape.endsWith("after")) query = query.where("r.name", ">", v.after);
     return query.orderBy("r.name").limit(PARTY_PAGE_SIZE + 1);
   },
@@ -140,8 +143,9 @@ const excludedCount = preparedShapes((shape: "teams", v: { environment: Environm
   excludedOf(shape, v).select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("n")),
 );
 
-/** Excluded resources of a party's environment, with who and why (the first few, and how many). */
-export async function listPartyExcluded(kind: PartyKind, teamIds?: string[]) {
+/** Excluded resources of a party's environment within a reader's teams, with who and why (the first few, and how many). */
+export async function listPartyExcluded(kind: PartyKind, teams: TeamScope) {
+  const teamIds = teams ? [...teams] : null;
   const values = { environment: environmentOf(kind), teamIds: teamIds ?? [] };
   const [rows, total] = await Promise.all([
     execute(excludedRows(teamIds ? "teams" : "all", values)),

@@ -4,7 +4,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db, execute, qb } from "../db";
-import { can, type CurrentUser } from "../auth/permissions";
+import { can, readableTeams, type CurrentUser, type TeamScope } from "../auth/permissions";
 import { checkGroupChange, exclusionChange, expiryRefusal, type ClusterNode, type ExclusionRequest, type PatchGroup } from "../domain";
 import { writeExclusionChanges } from "./exclusion-writes";
 import type { BulkActionInput } from "../validation/resources";
@@ -16,7 +16,7 @@ const REFUSALS_LISTED = 200;
 
 export type BulkResult = { changed: number; unchanged: number; refusedCount: number; refused: { name: string; reason: string }[] };
 
-async function* batches(selection: BulkActionInput["selection"]): AsyncGenerator<string[]> {
+async function* batches(selection: BulkActionInput["selection"], teams: TeamScope): AsyncGenerator<string[]> {
   if (selection.mode === "ids") {
     const ids = [...new Set(selection.ids)];
     for (let i = 0; i < ids.length; i += BATCH) yield ids.slice(i, i + BATCH);
@@ -24,7 +24,7 @@ async function* batches(selection: BulkActionInput["selection"]): AsyncGenerator
   }
   let after: string | null = null;
   for (;;) {
-    const rows = await listMatchingBatch(selection.filters, after, BATCH);
+    const rows = await listMatchingBatch(selection.filters, teams, after, BATCH);
     if (rows.length === 0) return;
     yield rows.map((r) => r.id);
     after = rows[rows.length - 1]?.name ?? null;
@@ -80,7 +80,7 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
     if (result.refused.length < REFUSALS_LISTED) result.refused.push({ name, reason });
   };
 
-  for await (const ids of batches(input.selection)) {
+  for await (const ids of batches(input.selection, readableTeams(user))) {
     await db.$transaction(
       async (tx) => {
         await execute(
@@ -95,7 +95,8 @@ export async function bulkChangeResources(user: CurrentUser, input: BulkActionIn
         const rows = await tx.resource.findMany({ where: { id: { in: ids } }, orderBy: { name: "asc" }, select: ROW_SELECT });
         const allowed = rows.filter((r) => {
           if (can(user, { action: "resource:change", target: { teamId: r.teamId } })) return true;
-          refuseRow(r.name, "not a resource of your teams");
+          // Only an owner gets here, and another team's server is not theirs to read: refused by the id they sent, unnamed.
+          refuseRow(r.id, "no server of your teams has this id");
           return false;
         });
         const changing: Row[] = [];

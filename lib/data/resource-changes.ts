@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { sql } from "kysely";
 import { db, execute, prepared, qb } from "../db";
-import { can, type CurrentUser } from "../auth/permissions";
+import { can, readableTeams, type CurrentUser } from "../auth/permissions";
 import { checkGroupChange, CONFLICT_MESSAGE, exclusionChange, expiryRefusal, type ExclusionChange, type PatchGroup } from "../domain";
 import { CONNECTION_FIELDS, type ExcludeInput, type GroupChangeInput, type ResourcePatchInput } from "../validation/resources";
 import { AUDIT_COLUMNS, auditRow, auditValues, recordAudit, type AuditRow } from "./audit";
@@ -209,7 +209,7 @@ async function change(user: CurrentUser, name: string, revision: number | undefi
   const done = await writeOrLock(user, name, revision, now, plan);
   if (!done.ok) return done;
   if (done.value !== UNCHANGED) return succeed(done.value);
-  const resource = await getResource(name);
+  const resource = await getResource(name, readableTeams(user));
   return resource ? succeed(resource) : refuse(404, "not-found", `No resource is named ${name}.`);
 }
 
@@ -353,6 +353,6 @@ export async function updateResource(user: CurrentUser, name: string, input: Res
   });
   if (!done.ok) return done;
   if (done.value !== UNCHANGED) return succeed(done.value);
-  const resource = await getResource(name);
+  const resource = await getResource(name, readableTeams(user));
   return resource ? succeed(resource) : refuse(404, "not-found", `No resource is named ${name}.`);
 }

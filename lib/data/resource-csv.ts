@@ -6,7 +6,7 @@ import { Prisma } from "@prisma/client";
 import { sql, type InferResult } from "kysely";
 import { db, execute, qb, unnest } from "../db";
 import { readCsv, writeCsv, type CsvError } from "./csv";
-import type { CurrentUser } from "../auth/permissions";
+import type { CurrentUser, TeamScope } from "../auth/permissions";
 import { clusterGroupViolations, describeViolation, type PatchGroup } from "../domain";
 import { CSV_COLUMNS, CsvRowSchema, EXPORT_ONLY_COLUMNS, REQUIRED_COLUMNS, type CsvRow } from "../validation/resource-csv";
 import { ENVIRONMENTS, KINDS, type ResourceFilters } from "../validation/resources";
@@ -21,7 +21,7 @@ const kindSlug = (db: string) => Object.entries(KINDS).find(([, v]) => v === db)
 const envSlug = (db: string) => (db === "PRODUCTION" ? "production" : "non-production");
 
 /** The matching inventory as CSV, in name order, a batch at a time (keyset on the name). */
-export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenerator<string> {
+export async function* exportResourcesCsv(filters: ResourceFilters, teams: TeamScope): AsyncGenerator<string> {
   yield writeCsv([[...CSV_COLUMNS, ...EXPORT_ONLY_COLUMNS]]);
   let after: string | null = null;
   for (;;) {
@@ -52,7 +52,7 @@ export async function* exportResourcesCsv(filters: ResourceFilters): AsyncGenera
         "r.securityUpdates",
         "r.rebootPending",
       ])
-      .where(resourceFilter(filters));
+      .where(resourceFilter(filters, teams));
     if (after !== null) query = query.where("r.name", ">", after);
     const rows = await execute(query.orderBy("r.name").limit(EXPORT_BATCH));
     if (rows.length === 0) return;

@@ -2,6 +2,7 @@
 import "server-only";
 import { expressionBuilder, sql, type InferResult } from "kysely";
 import { jsonBuildObject } from "kysely/helpers/postgres";
+import type { TeamScope } from "../auth/permissions";
 import { execute, prepared, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
 import { isExcludedAt, nextPartyForResource, serviceGroupRisk, type CalendarParty, type PatchGroup, type ServiceRisk, type Slot } from "../domain";
@@ -102,9 +103,10 @@ export type ResourceRecord = InferResult<ReturnType<typeof resourceRecords>>[num
  */
 const resourceNamed = prepared((v: { name: string }) => resourceRecords().where("r.name", "=", v.name));
 
-export async function getResource(name: string): Promise<ResourceRecord | null> {
+/** The resource named so, if the reader's teams (`readableTeams`) hold it: another team's is not there for them. */
+export async function getResource(name: string, teams: TeamScope): Promise<ResourceRecord | null> {
   const [row] = await execute(resourceNamed({ name }));
-  return row ?? null;
+  return row && (teams === null || teams.includes(row.teamId)) ? row : null;
 }
 
 export type PatchStatus = {

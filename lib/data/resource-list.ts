@@ -3,6 +3,7 @@
 import "server-only";
 import { expressionBuilder, sql, type ColumnDataType, type Expression, type InferResult, type SqlBool } from "kysely";
 import { z } from "zod";
+import type { TeamScope } from "../auth/permissions";
 import { execute, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
 import { ENVIRONMENTS, KINDS, type ResourceFilters, type Sort } from "../validation/resources";
@@ -120,10 +121,17 @@ function escapeLike(value: string) {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The WHERE condition of a filter; `r` is the resource. */
-export function resourceFilter(filters: ResourceFilters): Expression<SqlBool> {
+/** The WHERE condition of a scope: a reader's teams, or all. */
+export function scopeFilter(teams: TeamScope): Expression<SqlBool> {
   const eb = resourceEb();
-  const parts: Expression<SqlBool>[] = [];
+  if (teams === null) return eb.lit(true);
+  return teams.length ? eb("r.teamId", "in", [...teams]) : eb.lit(false);
+}
+
+/** The WHERE condition of a filter within a reader's teams; `r` is the resource. */
+export function resourceFilter(filters: ResourceFilters, teams: TeamScope): Expression<SqlBool> {
+  const eb = resourceEb();
+  const parts: Expression<SqlBool>[] = teams === null ? [] : [scopeFilter(teams)];
   if (filters.q) parts.push(eb.or([eb("r.name", "ilike", `%${escapeLike(filters.q)}%`), eb("r.tags", "@>", sql<string[]>`ARRAY[${filters.q}]::text[]`)]));
   if (filters.environment) parts.push(eb("r.environment", "=", ENVIRONMENTS[filters.environment]));
   if (filters.kind) parts.push(eb("r.kind", "=", KINDS[filters.kind]));
@@ -159,15 +167,16 @@ function pageOf(rows: ResourceListRow[], limit: number, cursorOf: (row: Resource
 
 export async function listResourcePage(
   filters: ResourceFilters,
+  teams: TeamScope,
   sort: Sort,
   cursor: string | undefined,
   limit: number,
 ): Promise<ResourcePage | { error: string }> {
-  if (sort === "lastPatched" || sort === "-lastPatched") return lastPatchedPage(filters, sort === "-lastPatched", cursor, limit);
+  if (sort === "lastPatched" || sort === "-lastPatched") return lastPatchedPage(filters, teams, sort === "-lastPatched", cursor, limit);
   const spec = SORT_SPECS[sort];
   const after = cursor ? decodeCursor(cursor, spec.cursor) : null;
   if (cursor && !after) return { error: CURSOR_REFUSED };
-  let query = LISTED.where(resourceFilter(filters));
+  let query = LISTED.where(resourceFilter(filters, teams));
   if (after) query = query.where(keyset(spec, after));
   for (const column of spec.columns) query = query.orderBy(column, spec.desc ? "desc" : "asc");
   const rows = await execute(query.limit(limit + 1));
@@ -181,6 +190,7 @@ export async function listResourcePage(
  */
 async function lastPatchedPage(
   filters: ResourceFilters,
+  teams: TeamScope,
   recentFirst: boolean,
   cursor: string | undefined,
   limit: number,
@@ -191,12 +201,12 @@ async function lastPatchedPage(
   const dir = recentFirst ? "desc" : "asc";
   const cmp = recentFirst ? "<" : ">";
   const patched = (take: number, from?: [string, string]) => {
-    let query = LISTED.where(resourceFilter(filters)).where("r.lastPatchedAt", "is not", null);
+    let query = LISTED.where(resourceFilter(filters, teams)).where("r.lastPatchedAt", "is not", null);
     if (from) query = query.where((eb) => eb(eb.refTuple("r.lastPatchedAt", "r.name"), cmp, eb.tuple(eb.cast<Date>(eb.val(from[0]), "timestamp"), from[1])));
     return execute(query.orderBy("r.lastPatchedAt", dir).orderBy("r.name", dir).limit(take));
   };
   const never = (take: number, from?: string) => {
-    let query = LISTED.where(resourceFilter(filters)).where("r.lastPatchedAt", "is", null);
+    let query = LISTED.where(resourceFilter(filters, teams)).where("r.lastPatchedAt", "is", null);
     if (from !== undefined) query = query.where("r.name", cmp, from);
     return execute(query.orderBy("r.name", dir).limit(take));
   };
@@ -220,11 +230,11 @@ async function lastPatchedPage(
 export const COUNT_CAP = 10_000;
 
 /** How many resources match, counted up to COUNT_CAP (more shows as "10,000+"). */
-export async function countMatching(filters: ResourceFilters): Promise<{ count: number; capped: boolean }> {
+export async function countMatching(filters: ResourceFilters, teams: TeamScope): Promise<{ count: number; capped: boolean }> {
   const matching = qb
     .selectFrom("Resource as r")
     .select((eb) => eb.lit(1).as("one"))
-    .where(resourceFilter(filters))
+    .where(resourceFilter(filters, teams))
     .limit(COUNT_CAP + 1);
   const [row] = await execute(qb.selectFrom(matching.as("s")).select((eb) => eb.fn.countAll<bigint>().as("n")));
   const n = Number(row?.n ?? 0);
@@ -232,8 +242,8 @@ export async function countMatching(filters: ResourceFilters): Promise<{ count: 
 }
 
 /** Ids and names of matching resources by name, after `afterName`: for bulk actions and export. */
-export function listMatchingBatch(filters: ResourceFilters, afterName: string | null, size: number) {
-  let query = qb.selectFrom("Resource as r").select(["r.id", "r.name"]).where(resourceFilter(filters));
+export function listMatchingBatch(filters: ResourceFilters, teams: TeamScope, afterName: string | null, size: number) {
+  let query = qb.selectFrom("Resource as r").select(["r.id", "r.name"]).where(resourceFilter(filters, teams));
   if (afterName !== null) query = query.where("r.name", ">", afterName);
   return execute(query.orderBy("r.name").limit(size));
 }

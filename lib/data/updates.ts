@@ -3,7 +3,7 @@
 // trend can ask what was pending on a past day. One writer: `recordScan`, whoever scanned.
 import "server-only";
 import type { Prisma, UpdateSeverity } from "@prisma/client";
-import { can, type CurrentUser } from "../auth/permissions";
+import { can, type CurrentUser, type TeamScope } from "../auth/permissions";
 import { db, execute, prepared, qb, unnest } from "../db";
 import { sql } from "kysely";
 import { recordAudit } from "./audit";
@@ -139,12 +139,12 @@ const pendingOf = prepared((v: { resourceId: string }) =>
     .orderBy("package"),
 );
 
-const resourceIdNamed = prepared((v: { name: string }) => qb.selectFrom("Resource").select("id").where("name", "=", v.name));
+const resourceIdNamed = prepared((v: { name: string }) => qb.selectFrom("Resource").select(["id", "teamId"]).where("name", "=", v.name));
 
-/** The id of the resource named `name`, or null. */
-export async function getResourceId(name: string): Promise<string | null> {
+/** The id of the resource named `name`, or null when there is none in the reader's teams (`readableTeams`). */
+export async function getResourceId(name: string, teams: TeamScope): Promise<string | null> {
   const [row] = await execute(resourceIdNamed({ name }));
-  return row?.id ?? null;
+  return row && (teams === null || teams.includes(row.teamId)) ? row.id : null;
 }
 
 /** A server's last scan and what is pending on it: security first (the most severe first), then by name. */

@@ -3,7 +3,7 @@ import { Prisma, type Role as DbRole } from "@prisma/client";
 import { expressionBuilder, sql } from "kysely";
 import { db, execute, prepared, qb } from "../db";
 import type { DB } from "../database/generated/kysely";
-import type { CurrentUser } from "../auth/permissions";
+import type { CurrentUser, TeamScope } from "../auth/permissions";
 import { recordAudit, type Actor } from "./audit";
 
 const eb = expressionBuilder<DB & { m: DB["TeamMembership"] }, "m">();
@@ -79,8 +79,10 @@ const teamNames = prepared((v: { ids: string[] }) =>
 /** Compiled once: the calendar's and the resource list's filters read all teams (hundreds) on every request. */
 const allTeams = prepared((_: Record<string, never>) => qb.selectFrom("Team").select(["id", "slug", "name"]).orderBy("name"));
 
-export function listTeams() {
-  return execute(allTeams({}));
+/** The teams a reader may see (`readableTeams`): a customer does not learn the other customers' names. */
+export async function listTeams(teams: TeamScope) {
+  const rows = await execute(allTeams({}));
+  return teams === null ? rows : rows.filter((t) => teams.includes(t.id));
 }
 
 export type CreateUserResult =

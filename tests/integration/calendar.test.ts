@@ -277,7 +277,7 @@ describe("feeds", () => {
 describe("counts", () => {
   it("come from aggregates: current resources for parties to come, outcomes for parties that ran", async () => {
     const parties = await listParties(new Date("2026-08-01T00:00:00Z"), new Date("2026-12-31T00:00:00Z"));
-    const counts = await slotCounts(parties, NOW, f.teamA.id);
+    const counts = await slotCounts(parties, NOW, [f.teamA.id]);
     const upcoming = parties.find((p) => p.tag === "2026-Q4" && p.kind === "production")!;
     expect(counts.get(partyKey(upcoming))).toEqual({ 1: 1, 2: 2, 3: 1 });
     const ran = parties.find((p) => p.tag === "2026-Q3" && p.kind === "production")!;

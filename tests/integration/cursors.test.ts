@@ -82,7 +82,7 @@ describe("a tampered cursor is a 400 with a message, never a 500", () => {
   it("the resources page shows an error, not a 500", async () => {
     const query = filtersFromSearchParams({ sort: "group", cursor: b64(["abc", "y"]) });
     const { sort, cursor, limit, ...filters } = query;
-    expect(await listResourcePage(filters, sort, cursor, limit)).toEqual({ error: expect.stringMatching(/^cursor: /) });
+    expect(await listResourcePage(filters, null, sort, cursor, limit)).toEqual({ error: expect.stringMatching(/^cursor: /) });
   });
 
   it("the other lists: changes, notices, executions, a template's members, people", async () => {

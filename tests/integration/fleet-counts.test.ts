@@ -60,7 +60,7 @@ it("gives a party page the number of excluded resources of its environment, for 
   const f = await makeFleet();
   await db.resource.update({ where: { id: f.web.id }, data: { excluded: true, exclusionReason: "test" } });
   // Fleet-wide from the kept counts; counted live when narrowed to teams (test files run one at a time).
-  const fleet = await listPartyExcluded("production");
+  const fleet = await listPartyExcluded("production", null);
   expect(fleet.total).toBe(await db.resource.count({ where: { environment: "PRODUCTION", excluded: true } }));
   const mine = await listPartyExcluded("production", [f.teamA.id]);
   expect(fleet.total).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ it("counts a running party's outcomes every time, and a completed party's once",
   const outcome = (resourceId: string, group: number, status: "PATCHED" | "FAILED") =>
     db.patchOutcome.create({ data: { resourceId, partyId: party.id, group, status, startedAt: startsAt, finishedAt: startsAt } });
   const now = new Date("2026-05-08T00:00:00Z");
-  const slots = async () => (await slotCounts([(await getParty(tag, "qa"))!], now)).get(partyKey({ tag, kind: "qa" }));
+  const slots = async () => (await slotCounts([(await getParty(tag, "qa"))!], now, null)).get(partyKey({ tag, kind: "qa" }));
 
   await outcome(f.web.id, 2, "PATCHED");
   expect(await getOutcomeCounts(party)).toEqual({ PATCHED: 1, FAILED: 0, SKIPPED: 0 });
@@ -37,7 +37,7 @@ it("counts a running party's outcomes every time, and a completed party's once",
   expect(await getOutcomeCounts(completed)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
   expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
   // A team's counts are not kept: they are read each time.
-  const teamSlots = (await slotCounts([(await getParty(tag, "qa"))!], now, f.web.teamId)).get(partyKey({ tag, kind: "qa" }));
+  const teamSlots = (await slotCounts([(await getParty(tag, "qa"))!], now, [f.web.teamId])).get(partyKey({ tag, kind: "qa" }));
   expect(teamSlots).toEqual({ 1: 1, 2: 1, 3: 1 });
 });
 

@@ -23,7 +23,7 @@ describe("excluding a resource", () => {
       value: { name: f.web.name, revision: 2, excluded: true, patchGroup: 2, exclusionReason: reason, excludedBy: `${f.owner.name} <${f.owner.email}>` },
     });
     // The change answers the resource as written, exactly as a read after it shows it.
-    expect(result.ok && result.value).toEqual(await getResource(f.web.name));
+    expect(result.ok && result.value).toEqual(await getResource(f.web.name, null));
     const row = await db.resource.findUniqueOrThrow({ where: { id: f.web.id } });
     expect(row).toMatchObject({
       excluded: true,
@@ -110,7 +110,7 @@ describe("including and regrouping", () => {
     expect(result).toMatchObject({ ok: true, value: { patchGroup: 2 } });
     // Moved under locks, in a transaction: its answer's node list already has the node's new group.
     expect(result.ok && result.value.cluster?.nodes.find((n) => n.id === node1!.id)).toMatchObject({ patchGroup: 2 });
-    expect(result.ok && result.value).toEqual(await getResource(node1!.name));
+    expect(result.ok && result.value).toEqual(await getResource(node1!.name, null));
     const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: node1!.id } });
     expect(audit).toMatchObject({
       action: "resource.regroup",
@@ -133,16 +133,21 @@ describe("including and regrouping", () => {
 });
 
 describe("bulk actions", () => {
-  it("excludes everything matching a filter that the caller may change, and lists the rest", async () => {
+  it("excludes everything matching a filter among the caller's teams' servers; another team's are not matched, nor named when sent by id", async () => {
     const result = await bulkChangeResources(f.owner, { action: "exclude", selection: { mode: "filter", filters: { q: f.prefix } }, reason }, NOW);
-    expect(result).toEqual({
-      ok: true,
-      value: { changed: 4, unchanged: 0, refusedCount: 1, refused: [{ name: f.other.name, reason: "not a resource of your teams" }] },
-    });
+    expect(result).toEqual({ ok: true, value: { changed: 4, unchanged: 0, refusedCount: 0, refused: [] } });
     expect(await db.resource.count({ where: { name: { startsWith: f.prefix }, excluded: true } })).toBe(4);
     expect(await db.auditEvent.count({ where: { entityLabel: { startsWith: f.prefix }, action: "resource.exclude" } })).toBe(4);
     const again = await bulkChangeResources(f.owner, { action: "exclude", selection: { mode: "filter", filters: { q: f.prefix } }, reason }, NOW);
-    expect(again).toMatchObject({ ok: true, value: { changed: 0, unchanged: 4, refusedCount: 1 } });
+    expect(again).toMatchObject({ ok: true, value: { changed: 0, unchanged: 4, refusedCount: 0 } });
+    // Issue 21: a customer never reads another team's server names, not even in a refusal.
+    const byId = await bulkChangeResources(f.owner, { action: "exclude", selection: { mode: "ids", ids: [f.web.id, f.other.id] }, reason }, NOW);
+    expect(byId).toEqual({
+      ok: true,
+      value: { changed: 0, unchanged: 1, refusedCount: 1, refused: [{ name: f.other.id, reason: "no server of your teams has this id" }] },
+    });
+    expect(JSON.stringify(byId)).not.toContain(f.other.name);
+    expect((await db.resource.findUniqueOrThrow({ where: { id: f.other.id } })).excluded).toBe(false);
   });
 
   it("includes selected rows into a group, refusing cluster nodes that would break the rule", async () => {

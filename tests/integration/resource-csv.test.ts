@@ -85,7 +85,7 @@ describe("CSV import", () => {
 
   it("exports what it imports", async () => {
     const lines: string[] = [];
-    for await (const chunk of exportResourcesCsv({ q: f.prefix })) lines.push(chunk);
+    for await (const chunk of exportResourcesCsv({ q: f.prefix }, null)) lines.push(chunk);
     const csv = lines.join("");
     expect(csv.split("\n")[0]).toBe(exportHeader);
     expect(csv).toContain(`${f.nodes[0]!.name},vm,production,${f.teamA.slug},${f.prefix}-svc,${f.cluster.name},1,`);
@@ -116,7 +116,7 @@ describe("CSV import", () => {
   it("round-trips the connection: set, exported, kept by a file without the columns, cleared by empty cells", async () => {
     const exportCsv = async () => {
       const lines: string[] = [];
-      for await (const chunk of exportResourcesCsv({ q: f.web.name })) lines.push(chunk);
+      for await (const chunk of exportResourcesCsv({ q: f.web.name }, null)) lines.push(chunk);
       return lines.join("");
     };
     const set = await checkImport(

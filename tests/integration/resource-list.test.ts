@@ -18,7 +18,7 @@ async function walk(sort: Sort, filters: ResourceFilters = { q: f.prefix }) {
   const names: string[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 10; i++) {
-    const page = await listResourcePage(filters, sort, cursor, 2);
+    const page = await listResourcePage(filters, null, sort, cursor, 2);
     if ("error" in page) throw new Error(page.error);
     names.push(...page.rows.map((r) => r.name));
     if (!page.nextCursor) return names;
@@ -51,7 +51,7 @@ function expected(sort: Sort, rows: ResourceListRow[]) {
 
 describe("the resource list", () => {
   it("pages through every sort completely, in order, without repeats", async () => {
-    const all = await listResourcePage({ q: f.prefix }, "name", undefined, 200);
+    const all = await listResourcePage({ q: f.prefix }, null, "name", undefined, 200);
     if ("error" in all) throw new Error(all.error);
     expect(all.rows).toHaveLength(5);
     for (const sort of SORTS) {
@@ -66,7 +66,7 @@ describe("the resource list", () => {
     expect(await walk("name", { q: "pci", team: f.teamA.slug })).toEqual([f.nodes[0]!.name]);
     expect(await walk("name", { cluster: f.cluster.name })).toEqual(f.nodes.map((n) => n.name));
     expect(await walk("name", { q: f.prefix, never: true })).toEqual([f.nodes[2]!.name, f.other.name].sort());
-    expect(await countMatching({ team: f.teamB.slug })).toEqual({ count: 1, capped: false });
+    expect(await countMatching({ team: f.teamB.slug }, null)).toEqual({ count: 1, capped: false });
   });
 
   it("treats % and _ in a search as plain characters", async () => {

@@ -15,6 +15,7 @@ import { FilterSelect, type FilterOption } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
+import { readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listFeeds } from "@/lib/data/calendar-feed";
 import { partyChanges } from "@/lib/data/change-requests";
@@ -40,7 +41,8 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
   const viewerZone = await viewerTimeZone();
   const zone = query.tz === "local" ? viewerZone : "UTC";
   const range = viewRange(query.view, query.date ?? DateTime.fromJSDate(now, { zone }).toFormat("yyyy-MM"), zone, now);
-  const teams = await listTeams();
+  const scope = readableTeams(user);
+  const teams = await listTeams(scope);
   const team = teams.find((t) => t.slug === query.team);
   const [all, feeds, allWindows, freezesAhead] = await Promise.all([
     listParties(range.from, range.to),
@@ -55,7 +57,8 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
     .filter((p) => !query.environment || p.kind === (query.environment === "production" ? "production" : "qa"))
     .map((p) => (query.group ? { ...p, slots: p.slots.filter((s) => s.group === query.group) } : p));
   const [counts, changes, clashes] = await Promise.all([
-    slotCounts(parties, now, team?.id),
+    // The schedule is everyone's; its counts are of the reader's teams (issue 21), of one when filtered.
+    slotCounts(parties, now, team ? (scope === null || scope.includes(team.id) ? [team.id] : []) : scope),
     partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : []))),
     windowConflictsOf(parties, allWindows, now),
   ]);

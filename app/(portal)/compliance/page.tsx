@@ -9,7 +9,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { complianceFigures, complianceTrend, overdueServers } from "@/lib/data/compliance";
 import { deadlineRules, getDeadlines } from "@/lib/data/deadlines";
@@ -26,11 +26,13 @@ const OVERDUE_SHOWN = 10;
 export default async function CompliancePage() {
   const user = await requireUser();
   const now = new Date();
+  // An owner reads their teams' figures only (readableTeams).
+  const teamIds = readableTeams(user)?.slice();
   const [figures, trend, deadlines, overdue] = await Promise.all([
-    complianceFigures(now),
-    complianceTrend(now),
+    complianceFigures(now, { teamIds }),
+    complianceTrend(now, { teamIds }),
     getDeadlines(),
-    overdueServers(now, { perGroup: OVERDUE_SHOWN }),
+    overdueServers(now, { teamIds, perGroup: OVERDUE_SHOWN }),
   ]);
   const overdueCount = overdue.reduce((n, g) => n + g.servers, 0);
   const teams = [...new Map(figures.shares.map((s) => [s.teamId, s.team])).entries()];

@@ -8,7 +8,7 @@ import { RevokeButton } from "@/components/ui/revoke-button";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
 import { deleteFreezeAction } from "@/lib/actions/freezes";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listFreezes } from "@/lib/data/freezes";
 import { listTeams } from "@/lib/data/users";
@@ -22,7 +22,7 @@ export default async function FreezesPage() {
   const user = await requireUser();
   const now = new Date();
   const manages = can(user, { action: "freeze:manage" });
-  const [freezes, zone, teams] = await Promise.all([listFreezes(now), viewerTimeZone(), manages ? listTeams() : Promise.resolve([])]);
+  const [freezes, zone, teams] = await Promise.all([listFreezes(now), viewerTimeZone(), manages ? listTeams(readableTeams(user)) : Promise.resolve([])]);
   return (
     <>
       <PageHeader

@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { countMatching, listResourcePage } from "@/lib/data/resource-list";
 import { listTeams } from "@/lib/data/users";
@@ -21,7 +21,9 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
   const user = await requireUser();
   const query = filtersFromSearchParams(await searchParams);
   const { sort, cursor, limit, ...filters } = query;
-  const [page, matching, teams] = await Promise.all([listResourcePage(filters, sort, cursor, limit), countMatching(filters), listTeams()]);
+  // An owner reads their teams' servers only, and no other customer's name (issue 21).
+  const scope = readableTeams(user);
+  const [page, matching, teams] = await Promise.all([listResourcePage(filters, scope, sort, cursor, limit), countMatching(filters, scope), listTeams(scope)]);
   const qs = resourceQueryString(query);
   const canBulk = user.role === "ADMIN" || user.role === "OWNER";
   const matchingLabel = `${matching.count.toLocaleString("en")}${matching.capped ? "+" : ""}`;
@@ -74,7 +76,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
       {"error" in page ? (
         <Alert tone="error">This page link is out of date. Start again from the first page.</Alert>
       ) : rows.length === 0 ? (
-        <EmptyState title="No resources match">Loosen the filters, or clear them.</EmptyState>
+        <EmptyState title="No resources match">{scope ? "You see your teams' servers only. " : null}Loosen the filters, or clear them.</EmptyState>
       ) : (
         <Card>
           <ResourceTable rows={rows} canBulk={canBulk} filters={filters} matching={matchingLabel} matchingCount={matching.count} />

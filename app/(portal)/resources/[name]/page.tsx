@@ -12,7 +12,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import {
@@ -44,7 +44,7 @@ const OUTCOME_TONES = { PATCHED: "success", FAILED: "danger", SKIPPED: "neutral"
 export default async function ResourcePage({ params }: Params) {
   const user = await requireUser();
   const name = decodeParam((await params).name);
-  const resource = await getResource(name);
+  const resource = await getResource(name, readableTeams(user));
   if (!resource) notFound();
   const now = new Date();
   const mayScan = can(user, { action: "resource:scan", target: { teamId: resource.teamId } });

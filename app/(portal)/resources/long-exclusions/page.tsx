@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
+import { readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { longExclusions } from "@/lib/data/exclusion-report";
 import { formatDate } from "@/lib/format";
@@ -14,7 +15,9 @@ export const metadata: Metadata = { title: "Long exclusions" };
 export default async function LongExclusionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const mine = (await searchParams).mine === "1" && user.teamIds.length > 0;
-  const rows = await longExclusions(new Date(), { teamIds: mine ? user.teamIds : undefined });
+  // An owner reads only their teams' servers (readableTeams), "mine" or not.
+  const scope = readableTeams(user);
+  const rows = await longExclusions(new Date(), { teamIds: scope ? [...scope] : mine ? user.teamIds : undefined });
   return (
     <>
       <Breadcrumb parent={{ href: "/resources", label: "Resources" }} current="Long exclusions" />
@@ -22,7 +25,8 @@ export default async function LongExclusionsPage({ searchParams }: { searchParam
         title="Long exclusions"
         description="Resources excluded without a break through more than two Patch Parties of their environment: each one is a server that has gone unpatched for months. Include them again, or give a reason that still holds."
         actions={
-          user.teamIds.length ? (
+          // An owner's report is their teams' already (readableTeams): nothing to narrow.
+          user.teamIds.length && scope === null ? (
             <Link href={mine ? "/resources/long-exclusions" : "/resources/long-exclusions?mine=1"} className="text-sm text-indigo-700 hover:underline">
               {mine ? "All teams" : "Only my teams"}
             </Link>

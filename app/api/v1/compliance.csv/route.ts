@@ -1,6 +1,6 @@
 import { csvResponse } from "@/lib/api/csv";
 import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { exportComplianceCsv } from "@/lib/data/compliance";
 import { NoQuerySchema } from "@/lib/validation/exports";
@@ -14,5 +14,6 @@ export const GET = apiRoute(async function GET(request: Request) {
   if (!can(user, { action: "portal:read" })) return apiError(403, "You may not read the compliance figures.");
   const query = NoQuerySchema.safeParse(queryObject(new URL(request.url)));
   if (!query.success) return badRequest(query.error);
-  return csvResponse(exportComplianceCsv(new Date()), "compliance");
+  // An owner reads their teams' figures only (readableTeams).
+  return csvResponse(exportComplianceCsv(new Date(), { teamIds: readableTeams(user)?.slice() }), "compliance");
 });

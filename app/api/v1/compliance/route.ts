@@ -1,4 +1,5 @@
 import { unauthorized, apiRoute } from "@/lib/api/respond";
+import { readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { complianceFigures, complianceTrend, overdueServers } from "@/lib/data/compliance";
 import { getDeadlines } from "@/lib/data/deadlines";
@@ -7,9 +8,17 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/compliance: the dashboard's figures. */
 export const GET = apiRoute(async function GET(request: Request) {
-  if (!(await authenticateRequest(request))) return unauthorized();
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
   const now = new Date();
-  const [f, trend, deadlines, overdue] = await Promise.all([complianceFigures(now), complianceTrend(now), getDeadlines(), overdueServers(now)]);
+  // An owner reads their teams' figures only (readableTeams).
+  const teamIds = readableTeams(user)?.slice();
+  const [f, trend, deadlines, overdue] = await Promise.all([
+    complianceFigures(now, { teamIds }),
+    complianceTrend(now, { teamIds }),
+    getDeadlines(),
+    overdueServers(now, { teamIds }),
+  ]);
   return Response.json({
     quarters: f.quarters,
     totals: { ...f.totals, share: f.totals.resources ? f.totals.patched / f.totals.resources : null },

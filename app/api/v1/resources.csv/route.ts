@@ -1,6 +1,6 @@
 import { csvResponse } from "@/lib/api/csv";
 import { apiError, authorizedQuery, CSV_BODY, readText, unauthorized, apiRoute } from "@/lib/api/respond";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { applyImport, checkImport, exportResourcesCsv, type ImportProgress } from "@/lib/data/resource-csv";
 import { BODY_LIMITS } from "@/lib/validation/limits";
@@ -13,7 +13,7 @@ export const GET = apiRoute(async function GET(request: Request) {
   const parsed = await authorizedQuery(request, ResourceListQuerySchema, authenticateRequest);
   if (!parsed.ok) return parsed.response;
   const { sort: _sort, cursor: _cursor, limit: _limit, ...filters } = parsed.query;
-  return csvResponse(exportResourcesCsv(filters), "resources");
+  return csvResponse(exportResourcesCsv(filters, readableTeams(parsed.user)), "resources");
 });
 
 /**

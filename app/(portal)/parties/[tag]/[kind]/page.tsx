@@ -22,7 +22,7 @@ import { shortNoticeReason } from "@/lib/domain/notices";
 import { NoticesCard } from "@/components/notifications/notices-card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getOutcomeCounts } from "@/lib/data/fleet";
 import { getParty, slotCounts } from "@/lib/data/party-detail";
@@ -73,7 +73,8 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const underway = party.id !== null && !ran && (party.status === "running" || party.startsAt <= now);
   const open = party.status === "planned" && party.startsAt > now;
   const [counts, outcomes, zone, changes, notices, qa, runs, freezes] = await Promise.all([
-    slotCounts([party], now),
+    // The schedule is everyone's; its counts are of the reader's teams (issue 21).
+    slotCounts([party], now, readableTeams(user)),
     (ran || underway) && party.id ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
     viewerTimeZone(),
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
@@ -317,10 +318,10 @@ export default async function PartyPage({ params, searchParams }: Params) {
         </Suspense>
       ) : null}
       <Suspense key={`${group}|${query.after ?? ""}`} fallback={<SectionSkeleton title="Resources by group" rows={10} className="mt-6" />}>
-        <PartyResources kind={party.kind} group={group} after={query.after} base={base} />
+        <PartyResources kind={party.kind} group={group} after={query.after} base={base} teams={readableTeams(user)} />
       </Suspense>
       <Suspense fallback={<SectionSkeleton title="Excluded" className="mt-6" />}>
-        <PartyExcluded kind={party.kind} />
+        <PartyExcluded kind={party.kind} teams={readableTeams(user)} />
       </Suspense>
     </>
   );

@@ -12,7 +12,7 @@ import { cx } from "@/components/ui/cx";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pager } from "@/components/ui/pager";
-import type { CurrentUser } from "@/lib/auth/permissions";
+import type { CurrentUser, TeamScope } from "@/lib/auth/permissions";
 import { listPartyExcluded, listPartyResources, listSlotExecutions, slotExecutionCounts } from "@/lib/data/party-detail";
 import type { partyRuns } from "@/lib/data/runs";
 import type { CalendarParty, PartyKind, PatchGroup } from "@/lib/domain";
@@ -66,8 +66,20 @@ export async function PartyExecutions({ user, party, partyId, runs, query, base,
 }
 
 /** The party's resources of one group, a keyset page at a time. */
-export async function PartyResources({ kind, group, after, base }: { kind: PartyKind; group: PatchGroup; after: string | undefined; base: string }) {
-  const resources = await listPartyResources(kind, group, after);
+export async function PartyResources({
+  kind,
+  group,
+  after,
+  base,
+  teams,
+}: {
+  kind: PartyKind;
+  group: PatchGroup;
+  after: string | undefined;
+  base: string;
+  teams: TeamScope;
+}) {
+  const resources = await listPartyResources(kind, group, after, teams);
   return (
     <>
       <Card className="mt-6" aria-labelledby="by-group">
@@ -124,8 +136,8 @@ export async function PartyResources({ kind, group, after, base }: { kind: Party
 }
 
 /** What the party leaves out, and why. */
-export async function PartyExcluded({ kind }: { kind: PartyKind }) {
-  const excluded = await listPartyExcluded(kind);
+export async function PartyExcluded({ kind, teams }: { kind: PartyKind; teams: TeamScope }) {
+  const excluded = await listPartyExcluded(kind, teams);
   return (
     <Card className="mt-6" aria-labelledby="excluded">
       <CardHeader

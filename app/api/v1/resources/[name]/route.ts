@@ -9,8 +9,9 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/resources/{name}: the resource with its patch status. */
 export const GET = apiRoute(async function GET(request: Request, { params }: NameParams) {
-  if (!(await authenticateRequest(request))) return unauthorized();
-  return resourceResponse(decodeParam((await params).name), new Date());
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
+  return resourceResponse(user, decodeParam((await params).name), new Date());
 });
 
 /**

@@ -1,6 +1,7 @@
 import type { NameParams } from "@/lib/api/resource-route";
 import { apiError, apiRoute, readBody, unauthorized } from "@/lib/api/respond";
 import { serverUpdatesJson } from "@/lib/api/updates";
+import { readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getResourceId, reportUpdatesAs, serverUpdates } from "@/lib/data/updates";
 import { decodeParam } from "@/lib/validation/common";
@@ -11,9 +12,10 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/resources/{name}/updates: the server's last scan and what is pending on it, security first. */
 export const GET = apiRoute(async function GET(request: Request, { params }: NameParams) {
-  if (!(await authenticateRequest(request))) return unauthorized();
+  const user = await authenticateRequest(request);
+  if (!user) return unauthorized();
   const name = decodeParam((await params).name);
-  const id = await getResourceId(name);
+  const id = await getResourceId(name, readableTeams(user));
   if (!id) return apiError(404, `No resource is named ${name}.`);
   return Response.json(serverUpdatesJson(name, await serverUpdates(id)));
 });

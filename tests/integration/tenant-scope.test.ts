@@ -1,0 +1,118 @@
+// Customers see only their own (issue 21, point 3): a resource owner is a customer of the
+// provider, and the answers that list or name servers hold only their teams' servers. Operators
+// (viewers), approvers and admins read every team's: each check below is made for a viewer too,
+// so a check that could not fail would show.
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+const session = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+vi.mock("next/headers", async () => {
+  const { cookieStore, sessionCookies } = await import("./fixtures/session");
+  return { cookies: async () => cookieStore(await sessionCookies(session.userId)), headers: async () => new Headers() };
+});
+
+import * as resourcesRoute from "@/app/api/v1/resources/route";
+import * as resourcesCsvRoute from "@/app/api/v1/resources.csv/route";
+import * as resourceRoute from "@/app/api/v1/resources/[name]/route";
+import * as updatesRoute from "@/app/api/v1/resources/[name]/updates/route";
+import * as complianceRoute from "@/app/api/v1/compliance/route";
+import * as complianceCsvRoute from "@/app/api/v1/compliance.csv/route";
+import { readableTeams } from "@/lib/auth/permissions";
+import { createApiToken } from "@/lib/data/api-tokens";
+import { longExclusions } from "@/lib/data/exclusion-report";
+import { listPartyExcluded, listPartyResources } from "@/lib/data/party-detail";
+import { countMatching, listResourcePage } from "@/lib/data/resource-list";
+import { getResource } from "@/lib/data/resource-detail";
+import { db } from "@/lib/db";
+import { makeFleet } from "./fixtures/fleet";
+import { caller, route } from "./fixtures/requests";
+
+let f: Awaited<ReturnType<typeof makeFleet>>;
+const tokens = { ownerB: "", viewer: "", owner: "" };
+const call = caller(session, "http://localhost");
+
+beforeAll(async () => {
+  f = await makeFleet();
+  const token = async (userId: string) => (await createApiToken(userId, { name: "scope", scope: "read", days: 1 }, { id: null, label: "test" })).secret;
+  [tokens.ownerB, tokens.viewer, tokens.owner] = await Promise.all([token(f.ownerB.id), token(f.viewer.id), token(f.owner.id)]);
+  // Excluded for half a year: on the long-exclusions report (of any length here) of whoever may read it.
+  await db.resource.update({
+    where: { id: f.web.id },
+    data: { excluded: true, exclusionReason: `Scope test ${f.prefix}`, excludedAt: new Date(Date.now() - 200 * 86_400_000) },
+  });
+});
+
+/** The body of a GET as the token's person. */
+async function read(module: unknown, path: string, token: string, params?: Record<string, string>) {
+  const response = await call(route(module, "GET"), "GET", path, { token, params });
+  return { status: response.status, body: await response.text() };
+}
+
+describe("an owner of another team", () => {
+  it("finds none of team A's servers in the resource list, its count, its CSV and the API", async () => {
+    for (const who of ["ownerB", "viewer"] as const) {
+      const sees = who === "viewer";
+      const list = await read(resourcesRoute, `/api/v1/resources?q=${f.prefix}&limit=200`, tokens[who]);
+      expect([who, list.status, list.body.includes(f.web.name)]).toEqual([who, 200, sees]);
+      const csv = await read(resourcesCsvRoute, `/api/v1/resources.csv?q=${f.prefix}`, tokens[who]);
+      expect([who, csv.status, csv.body.includes(f.web.name)]).toEqual([who, 200, sees]);
+    }
+    // Team B's own server is there for its owner: the scope narrows, it does not hide everything.
+    expect((await read(resourcesRoute, `/api/v1/resources?q=${f.prefix}`, tokens.ownerB)).body).toContain(f.other.name);
+    const scope = readableTeams(f.ownerB);
+    expect(await countMatching({ q: f.prefix }, scope)).toEqual({ count: 1, capped: false });
+    expect(await countMatching({ q: f.prefix }, readableTeams(f.viewer))).toEqual({ count: 2 + f.nodes.length, capped: false });
+    const page = await listResourcePage({ q: f.prefix }, scope, "name", undefined, 200);
+    expect("rows" in page && page.rows.map((r) => r.name)).toEqual([f.other.name]);
+  });
+
+  it("is told a server of team A does not exist, on its page's read and in the API", async () => {
+    expect(await getResource(f.web.name, readableTeams(f.ownerB))).toBeNull();
+    expect((await getResource(f.web.name, readableTeams(f.owner)))?.name).toBe(f.web.name);
+    for (const [who, status] of [
+      ["ownerB", 404],
+      ["owner", 200],
+      ["viewer", 200],
+    ] as const) {
+      const one = await read(resourceRoute, "/api/v1/resources/x", tokens[who], { name: f.web.name });
+      expect([who, one.status]).toEqual([who, status]);
+      const updates = await read(updatesRoute, "/api/v1/resources/x/updates", tokens[who], { name: f.web.name });
+      expect([who, updates.status]).toEqual([who, status]);
+      if (status === 404) expect(one.body + updates.body).not.toContain(f.teamA.name);
+    }
+  });
+
+  it("reads only their teams on the compliance figures and the long-exclusions report", async () => {
+    for (const who of ["ownerB", "viewer"] as const) {
+      const sees = who === "viewer";
+      const figures = await read(complianceRoute, "/api/v1/compliance", tokens[who]);
+      const csv = await read(complianceCsvRoute, "/api/v1/compliance.csv", tokens[who]);
+      expect([who, figures.status, csv.status]).toEqual([who, 200, 200]);
+      // Other teams of the database (the demo's, other files') are not team B's either.
+      const teams = (JSON.parse(figures.body) as { byTeam: { team: string }[] }).byTeam.map((t) => t.team);
+      if (!sees) expect(teams.every((t) => t === f.teamB.name)).toBe(true);
+      if (!sees) expect(csv.body).not.toContain(f.teamA.name);
+    }
+    const report = async (user: typeof f.viewer) => {
+      const scope = readableTeams(user);
+      return (await longExclusions(new Date(), { teamIds: scope ? [...scope] : undefined, atLeast: 0, limit: 5000 })).map((r) => r.name);
+    };
+    expect(await report(f.viewer)).toContain(f.web.name);
+    expect(await report(f.owner)).toContain(f.web.name);
+    expect(await report(f.ownerB)).not.toContain(f.web.name);
+  });
+
+  it("reads a party's resources, excluded servers and counts of their teams only: the schedule is shared, its lists are not", async () => {
+    const node = f.nodes[0]!;
+    const names = async (who: typeof f.viewer) =>
+      (await listPartyResources("production", node.patchGroup as 1 | 2 | 3, f.prefix, readableTeams(who))).rows.map((r) => r.name);
+    expect(await names(f.viewer)).toContain(node.name);
+    expect(await names(f.owner)).toContain(node.name);
+    expect(await names(f.ownerB)).not.toContain(node.name);
+    const excluded = async (who: typeof f.viewer) => listPartyExcluded("production", readableTeams(who));
+    expect((await excluded(f.owner)).rows.map((r) => r.name)).toContain(f.web.name);
+    expect((await excluded(f.ownerB)).rows.map((r) => r.name)).not.toContain(f.web.name);
+    expect((await excluded(f.ownerB)).total).toBe(0);
+    expect((await excluded(f.owner)).total).toBe(1);
+  });
+});
