@@ -3,10 +3,12 @@
 // party did to it once it ran.
 import "server-only";
 import type { CalendarParty } from "../domain";
+import type { TeamScope } from "../auth/permissions";
 import { execute, qb } from "../db";
 import { KINDS } from "../validation/resources";
 import { writeCsv } from "./csv";
 import { environmentOf } from "./party-detail";
+import { scopeFilter } from "./resource-list";
 
 const EXPORT_BATCH = 2_000;
 const kindSlug = (kind: string) => Object.entries(KINDS).find(([, v]) => v === kind)?.[0] ?? kind;
@@ -28,8 +30,8 @@ export const PARTY_CSV_COLUMNS = [
 
 export type PartyCsvFilters = { group?: number };
 
-/** The party's resources (of one group, or all) with its outcome for each: none yet before it ran, or for a projected party. */
-export async function* exportPartyCsv(party: CalendarParty, filters: PartyCsvFilters): AsyncGenerator<string> {
+/** The party's resources (of one group, or all) within a reader's teams, with its outcome for each: none yet before it ran, or for a projected party. */
+export async function* exportPartyCsv(party: CalendarParty, filters: PartyCsvFilters, teams: TeamScope): AsyncGenerator<string> {
   yield writeCsv([PARTY_CSV_COLUMNS]);
   const partyId = party.id ?? "";
   let after: string | null = null;
@@ -53,7 +55,8 @@ export async function* exportPartyCsv(party: CalendarParty, filters: PartyCsvFil
         "o.startedAt",
         "o.finishedAt",
       ])
-      .where("r.environment", "=", environmentOf(party.kind));
+      .where("r.environment", "=", environmentOf(party.kind))
+      .where(scopeFilter(teams));
     if (filters.group) {
       const group = filters.group;
       query = query.where((eb) => eb(eb.fn.coalesce("o.group", "r.patchGroup"), "=", group));

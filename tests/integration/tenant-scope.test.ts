@@ -20,6 +20,7 @@ import * as complianceCsvRoute from "@/app/api/v1/compliance.csv/route";
 import { readableTeams } from "@/lib/auth/permissions";
 import { createApiToken } from "@/lib/data/api-tokens";
 import { longExclusions } from "@/lib/data/exclusion-report";
+import { exportPartyCsv } from "@/lib/data/party-csv";
 import { listPartyExcluded, listPartyResources } from "@/lib/data/party-detail";
 import { countMatching, listResourcePage } from "@/lib/data/resource-list";
 import { getResource } from "@/lib/data/resource-detail";
@@ -114,5 +115,15 @@ describe("an owner of another team", () => {
     expect((await excluded(f.ownerB)).rows.map((r) => r.name)).not.toContain(f.web.name);
     expect((await excluded(f.ownerB)).total).toBe(0);
     expect((await excluded(f.owner)).total).toBe(1);
+    // The party's CSV (a projected party here: the schedule is everyone's, its rows are not).
+    const party = { id: null, tag: "7990-Q1", kind: "production" } as unknown as Parameters<typeof exportPartyCsv>[0];
+    const csv = async (who: typeof f.viewer) => {
+      let text = "";
+      for await (const chunk of exportPartyCsv(party, { group: node.patchGroup }, readableTeams(who))) text += chunk;
+      return text;
+    };
+    expect(await csv(f.viewer)).toContain(node.name);
+    expect(await csv(f.ownerB)).not.toContain(node.name);
+    expect(await csv(f.ownerB)).toContain(f.other.name); // group 1, as the node
   });
 });

@@ -1,7 +1,7 @@
 import { csvResponse } from "@/lib/api/csv";
 import { partyParams, type PartyParams } from "@/lib/api/party";
 import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { exportPartyCsv } from "@/lib/data/party-csv";
 import { getParty } from "@/lib/data/party-detail";
@@ -20,5 +20,5 @@ export const GET = apiRoute(async function GET(request: Request, context: PartyP
   if (!query.success) return badRequest(query.error);
   const party = await getParty(params.tag, params.kind);
   if (!party) return apiError(404, `There is no ${params.kind} party ${params.tag}.`);
-  return csvResponse(exportPartyCsv(party, query.data), `${party.tag}-${party.kind}`);
+  return csvResponse(exportPartyCsv(party, query.data, readableTeams(user)), `${party.tag}-${party.kind}`);
 });
