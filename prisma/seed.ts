@@ -608,10 +608,14 @@ async function seedUpdateScans(now: Date) {
   }
 }
 
-/** The announcements of production parties already within two weeks, as if sent on day −14; those of pending fleet upgrades. */
+/**
+ * The announcements of production parties within two weeks either way (to come, under way on their
+ * day, or just over), as if sent on day −14; those of pending fleet upgrades. Seeded on a party's
+ * own day, its announcement was sent all the same.
+ */
 async function seedNotices(now: Date) {
   const soon = await db.party.findMany({
-    where: { kind: "PRODUCTION", status: "PLANNED", startsAt: { gt: now, lte: new Date(now.getTime() + 15 * DAY) } },
+    where: { kind: "PRODUCTION", status: { not: "CANCELLED" }, startsAt: { gt: new Date(now.getTime() - 14 * DAY), lte: new Date(now.getTime() + 15 * DAY) } },
     select: { id: true, startsAt: true },
   });
   for (const party of soon) {

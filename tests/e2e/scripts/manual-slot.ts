@@ -8,6 +8,10 @@
 //       packages and output.
 //   tsx tests/e2e/scripts/manual-slot.ts tick <partyId> <teamId> <iso>
 //     → one tick of that party's slots at <iso>, by the manual executor, scoped to the team.
+//   tsx tests/e2e/scripts/manual-slot.ts qa-gate
+//     → { tag }: a production party still to come (a far year) whose QA party is over, 40 VMs of a
+//       team of their own in it, 2 failed (5 %, above the 2 % threshold): the QA gate's case on any
+//       day (the demo's next production party may have started, or its QA not run yet).
 //   tsx tests/e2e/scripts/manual-slot.ts template <teamId>
 //     → { templateId }: five of the team's VMs as a template upgraded now to 2.0.0 by the manual
 //       executor; one member reported failed by an automation.
@@ -95,6 +99,59 @@ async function setup() {
   return { partyId: party.id, tag: party.tag, teamId: team.id, startsAt: startsAt.toISOString(), members, reported: last.memberName };
 }
 
+async function qaGate() {
+  const p = randomBytes(3).toString("hex");
+  const team = await db.team.create({ data: { slug: `gate-${p}`, name: `Gate ${p}` } });
+  const service = await db.service.create({ data: { name: `gate-${p}-svc`, teamId: team.id } });
+  const names = Array.from({ length: 40 }, (_, i) => `gate-${p}-vm${String(i + 1).padStart(2, "0")}`);
+  await db.resource.createMany({
+    data: names.map((name) => ({ name, kind: "VM" as const, environment: "NON_PRODUCTION" as const, teamId: team.id, serviceId: service.id, patchGroup: 1 })),
+  });
+  const year = 8000 + Math.floor(Math.random() * 999);
+  const tag = `${year}-Q1`;
+  // The QA party long over (its dates in 2001, so no "latest quarter" is it); production in its far year.
+  const qaStart = new Date(Date.UTC(2001, 1, 14, 9));
+  const qaEnd = new Date(qaStart.getTime() + 4 * 3_600_000);
+  const prodStart = new Date(Date.UTC(year, 1, 28, 9));
+  const prodEnd = new Date(prodStart.getTime() + 4 * 3_600_000);
+  const qa = await db.party.create({
+    data: {
+      tag,
+      kind: "QA",
+      localDate: "2001-02-14",
+      timeZone: "UTC",
+      startsAt: qaStart,
+      endsAt: qaEnd,
+      status: "COMPLETED",
+      slots: { create: [{ group: 1, startsAt: qaStart, endsAt: qaEnd }] },
+    },
+  });
+  await db.party.create({
+    data: {
+      tag,
+      kind: "PRODUCTION",
+      localDate: `${year}-02-28`,
+      timeZone: "UTC",
+      startsAt: prodStart,
+      endsAt: prodEnd,
+      slots: { create: [{ group: 1, startsAt: prodStart, endsAt: prodEnd }] },
+    },
+  });
+  const resources = await db.resource.findMany({ where: { teamId: team.id }, orderBy: { name: "asc" }, select: { id: true } });
+  await db.patchOutcome.createMany({
+    data: resources.map((r, i) => ({
+      resourceId: r.id,
+      partyId: qa.id,
+      group: 1,
+      status: i < 2 ? ("FAILED" as const) : ("PATCHED" as const),
+      message: i < 2 ? "dpkg was interrupted" : null,
+      startedAt: qaStart,
+      finishedAt: new Date(qaStart.getTime() + 600_000),
+    })),
+  });
+  return { tag };
+}
+
 async function tick(partyId: string, teamId: string, at: string) {
   const ticks = await tickParties(new Date(at), manualExecutor, { partyIds: [partyId], teamIds: [teamId] });
   return ticks.map((r) => ({ state: r.state, started: r.started, patched: r.patched, failed: r.failed }));
@@ -152,8 +209,10 @@ try {
         ? await tick(args[0]!, args[1]!, args[2]!)
         : command === "template"
           ? await template(args[0]!)
-          : null;
-  if (result === null) throw new Error(`Unknown command "${command}": use setup, tick or template.`);
+          : command === "qa-gate"
+            ? await qaGate()
+            : null;
+  if (result === null) throw new Error(`Unknown command "${command}": use setup, tick, template or qa-gate.`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   await disconnectDb();
