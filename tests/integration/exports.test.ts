@@ -225,9 +225,11 @@ describe("the compliance trend and its exports", () => {
       [`${f.prefix}-node1`, "1", "patched"],
       [`${f.prefix}-node2`, "2", "patched"],
       [`${f.prefix}-node3`, "3", "patched"],
-      [`${f.prefix}-other`, "1", ""],
       [`${f.prefix}-web`, "2", "failed"],
     ]);
+    // Issue 21: team A's owner reads team A's servers only; team B's ("other") is for its own owner and the operators.
+    const all = rowsOf(await (await partyCsv(get(`/api/v1/parties/${prodQ2}/production/resources.csv`, "viewer"), params)).text());
+    expect(all.filter((r) => r.resource === `${f.prefix}-other`).map((r) => [r.group, r.outcome])).toEqual([["1", ""]]);
     const web = mine.find((r) => r.resource === `${f.prefix}-web`)!;
     expect(web).toMatchObject({ party: prodQ2, kind: "production", team: f.teamA.slug, resource_kind: "vm", excluded: "no", message: "'=cmd|' /C calc'!A0" });
     expect(web.finished_at).toBe(new Date(Date.UTC(year, 5, 7, 7)).toISOString());
