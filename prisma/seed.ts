@@ -7,6 +7,7 @@ import { decideChange, openPartyChange, openTemplateChange } from "../lib/data/c
 import { planNotices, planTemplateNotices } from "../lib/data/notifications";
 import { generateParties } from "../lib/data/parties";
 import { recordScan } from "../lib/data/updates";
+import { reconcileTemplate } from "../lib/data/template-members";
 import type { Severity, UpdateReport } from "../lib/domain/updates";
 import { announceDueAt } from "../lib/domain/notices";
 import { assignClusterGroups, CLEANROOM_COMPONENTS, scheduleRules, type PatchGroup, type ScheduleSpec } from "../lib/domain";
@@ -356,7 +357,7 @@ export async function seedDemoData(now: Date, log: (line: string) => void = () =
       AND (r."lastOutcome" IS DISTINCT FROM o.status OR r."lastPatchedAt" IS DISTINCT FROM p."finishedAt" OR r."lastPatchTag" IS DISTINCT FROM p.tag)`;
 
   await seedMaintenance(now, rng);
-  await seedAccessPlatform();
+  await seedAccessPlatform(now);
   await seedChangeRequest(now);
   await seedNotices(now);
   await seedUpdateScans(now);
@@ -498,21 +499,24 @@ async function seedMaintenance(now: Date, rng: ReturnType<typeof random>) {
   }
 }
 
-async function seedAccessPlatform() {
+/** A fleet by query (issue 21): every server tagged "cleanroom" is a member, and joins or leaves as the fleet changes. */
+async function seedAccessPlatform(now: Date) {
   if (await db.template.findUnique({ where: { name: "Secure access platform" }, select: { id: true } })) return;
   const policy = await db.maintenancePolicy.findUnique({ where: { name: "Remote access weekends" }, select: { id: true } });
-  const members = await db.resource.findMany({ where: { name: { in: ACCESS_FLEET.map((r) => r.name) } }, select: { id: true } });
-  if (!policy || members.length === 0) return;
-  await db.template.create({
+  if (!policy) return;
+  const template = await db.template.create({
     data: {
       name: "Secure access platform",
       policyId: policy.id,
       targetVersion: "4.2.0",
       concurrency: 4,
       planComponents: CLEANROOM_COMPONENTS,
-      members: { create: members.map((m) => ({ resourceId: m.id, currentVersion: "4.2.0" })) },
+      memberQuery: { tag: ["cleanroom"] },
     },
+    select: { id: true },
   });
+  // Its servers run 4.2.0 (their recorded version): they join in sync.
+  await reconcileTemplate(template.id, now);
 }
 
 /**

@@ -69,6 +69,17 @@ export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; 
             ["excluded", "Excluded"],
           ]}
         />
+        <FilterSelect
+          id="filter-retired"
+          label="Retired"
+          name="retired"
+          value={query.retired}
+          options={[
+            ["", "In the fleet"],
+            ["only", "Retired only"],
+            ["include", "Both"],
+          ]}
+        />
         <div>
           <label htmlFor="filter-cluster" className="block text-xs font-medium text-slate-600">
             Cluster
@@ -87,6 +98,28 @@ export function ResourceFilterBar({ query, teams }: { query: ResourceListQuery; 
             pattern="\d{4}-Q[1-4]"
             className={`${inputClass} mt-1`}
           />
+        </div>
+        <div>
+          <label htmlFor="filter-tag" className="block text-xs font-medium text-slate-600">
+            Tags
+          </label>
+          <input
+            id="filter-tag"
+            name="tag"
+            defaultValue={query.tag?.join(", ")}
+            placeholder="e.g. pci, linux"
+            aria-describedby="filter-tag-hint"
+            className={`${inputClass} mt-1`}
+          />
+          <p id="filter-tag-hint" className="sr-only">
+            Comma-separated; a resource must carry every tag.
+          </p>
+        </div>
+        <div>
+          <label htmlFor="filter-service" className="block text-xs font-medium text-slate-600">
+            Service
+          </label>
+          <input id="filter-service" name="service" defaultValue={query.service} placeholder="exact name" className={`${inputClass} mt-1`} />
         </div>
         <FilterSelect id="filter-sort" label="Sort" name="sort" value={query.sort} options={Object.entries(SORT_LABELS)} />
         <fieldset className="flex items-end gap-4 pb-2 text-sm lg:col-span-2">

@@ -47,6 +47,7 @@ export function AppShell({
         ...(can(user, { action: "party-rule:edit" }) ? [{ href: "/admin/party-rule", label: "Party rule" }] : []),
         ...(can(user, { action: "token:manage" }) ? [{ href: "/admin/tokens", label: "API tokens" }] : []),
         ...(can(user, { action: "webhook:manage" }) ? [{ href: "/admin/webhooks", label: "Webhooks" }] : []),
+        ...(can(user, { action: "inventory:manage" }) ? [{ href: "/admin/inventory", label: "Inventory" }] : []),
         ...(can(user, { action: "user:manage" }) ? [{ href: "/admin/users", label: "People" }] : []),
         ...(can(user, { action: "execution:configure" }) ? [{ href: "/admin/execution", label: "Execution" }] : []),
       ];

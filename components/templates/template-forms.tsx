@@ -10,10 +10,11 @@ import { Field, inputClass, TextAreaField } from "../ui/field";
 import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 import { SafetyFields } from "../rollout/safety-fields";
 import type { Safety } from "@/lib/domain/rollout-safety";
+import { MemberQueryFields, type QueryChoices } from "./member-forms";
 
 const Message = ({ state }: { state: FormResult }) => (state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null);
 
-export function NewTemplateForm({ policies }: { policies: { id: string; name: string }[] }) {
+export function NewTemplateForm({ policies, choices }: { policies: { id: string; name: string }[]; choices: QueryChoices }) {
   const [state, action] = useActionState(createTemplateAction, { ok: false });
   const { onSubmit, pending } = useKeepValuesSubmit(action);
   const errors = state.fieldErrors ?? {};
@@ -60,10 +61,15 @@ export function NewTemplateForm({ policies }: { policies: { id: string; name: st
         label="Members"
         name="members"
         rows={8}
-        placeholder={"prod-payments-cn-c1\nprod-identity-cn-c2"}
-        hint="Cluster or resource names, one per line. A member belongs to one template only."
+        placeholder="One resource or cluster name per line"
+        hint="Cluster or resource names, one per line (optional when a member query is given). A member belongs to one template only."
         error={errors.members?.[0]}
       />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-800">Member query (optional)</legend>
+        <p className="text-xs text-slate-500">Servers matching these filters join as members, and join or leave as the fleet changes.</p>
+        <MemberQueryFields query={null} choices={choices} prefix="new-query" />
+      </fieldset>
       {state.message && !state.ok ? <Alert tone="error">{state.message}</Alert> : null}
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create template"}

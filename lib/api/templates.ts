@@ -2,6 +2,7 @@
 import "server-only";
 import { blockedReason, type ChangeStatus, type FreezeConflict } from "../domain";
 import type { MemberRow, TemplateDetail, TemplateSummary } from "../data/templates";
+import type { MemberEventRow } from "../data/template-members";
 import { storedPlan } from "../data/upgrade-plans";
 
 /** The upgrade to the target version needs an approved change; a template in sync has nothing to start. */
@@ -41,6 +42,8 @@ export function templateJson(t: TemplateDetail, change: ChangeStatus, conflicts:
     // executor null = the installation's default (PATCHPARTY_EXECUTOR).
     execution: { executor: t.executor, preHook: t.preHook, postHook: t.postHook, cutoffMinutes: t.cutoffMinutes, memberTimeoutMinutes: t.memberTimeoutMinutes },
     revision: t.revision,
+    // The saved resource filter whose matches are members besides the named ones (null: named only).
+    memberQuery: t.memberQuery,
     members: { total: t.members, byState: t.counts, byVersion: t.versions },
     nextWindow: windowJson(t.nextWindow),
     upgradeWindow: windowJson(t.upgradeWindow),
@@ -67,7 +70,20 @@ export function memberJson(m: MemberRow) {
     kind: m.kind,
     currentVersion: m.currentVersion,
     state: m.state,
+    viaQuery: m.viaQuery,
     lastAttemptAt: m.lastAttemptAt?.toISOString() ?? null,
     lastError: m.lastError,
+  };
+}
+
+export function memberEventJson(e: MemberEventRow) {
+  return {
+    member: e.memberLabel,
+    kind: e.clusterId ? ("cluster" as const) : ("resource" as const),
+    action: e.action,
+    viaQuery: e.viaQuery,
+    reason: e.reason,
+    by: e.actorLabel,
+    at: e.at.toISOString(),
   };
 }

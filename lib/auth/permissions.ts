@@ -51,6 +51,8 @@ export type Permission =
   | { action: "token:manage" }
   // Event webhooks: where the portal sends what happens (admins; their deliveries too).
   | { action: "webhook:manage" }
+  // Inventory sources (Ansible, NetBox) and their syncs: they add, change and retire servers (admins).
+  | { action: "inventory:manage" }
   // Seeing how upgrades are executed: the executors' settings and which templates choose their own.
   | { action: "execution:configure" }
   | { action: "team:manage" }

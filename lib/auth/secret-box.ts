@@ -10,7 +10,7 @@ import { env } from "../env";
 const VERSION = "v1";
 
 /** What a sealed secret is: each has its own key, so one kind's box never opens another's. */
-export type SealPurpose = "totp-secret" | "webhook-secret";
+export type SealPurpose = "totp-secret" | "webhook-secret" | "inventory-token";
 
 function key(purpose: SealPurpose | "recovery-code"): Buffer {
   const secret = env().NEXTAUTH_SECRET;

@@ -26,6 +26,7 @@ function scopeNow(subject: { partyId: string | null; templateId: string | null }
       .selectFrom("Resource")
       .select(["id as resourceId", "name", "patchGroup as group"])
       .where("environment", "=", "PRODUCTION")
+      .where("retiredAt", "is", null)
       .where((eb) => eb.not(eb.ref("excluded")));
   return qb
     .selectFrom("TemplateMember as m")

@@ -4,7 +4,9 @@
 import "server-only";
 import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type InferResult, type SqlBool } from "kysely";
 import { jsonBuildObject } from "kysely/helpers/postgres";
+import type { Prisma } from "@prisma/client";
 import { execute, qb } from "../db";
+import type { TeamScope } from "../auth/permissions";
 import type { DB } from "../database/generated/kysely";
 import type { ExecutionState } from "./executions";
 
@@ -18,6 +20,54 @@ type Executions = { e: DB["Execution"] };
 /** Which executions a page lists, said of the executions `e`: `(eb) => eb("e.resourceId", "=", id)`. */
 export type ExecutionWhere = (eb: ExpressionBuilder<Executions, "e">) => Expression<SqlBool>;
 const executions = expressionBuilder<Executions, "e">();
+
+/**
+ * The executions a reader may see (issue 21): a server's when its team is among `teams` (their
+ * `readableTeams`), a cluster's when one of its nodes is; null reads all. Every list of executions
+ * takes it, so no page can leave it out; `executionScopeInput` is the same rule for Prisma's reads.
+ */
+export function executionScope(teams: TeamScope): ExecutionWhere {
+  return (eb) => {
+    if (teams === null) return eb.lit(true);
+    if (teams.length === 0) return eb.lit(false);
+    return eb.or([
+      eb(
+        "e.resourceId",
+        "in",
+        qb
+          .selectFrom("Resource")
+          .select("id")
+          .where("teamId", "in", [...teams]),
+      ),
+      eb.and([
+        eb("e.resourceId", "is", null),
+        eb(
+          "e.memberName",
+          "in",
+          qb
+            .selectFrom("Cluster as c")
+            .innerJoin("Resource as n", "n.clusterId", "c.id")
+            .select("c.name")
+            .where("n.teamId", "in", [...teams]),
+        ),
+      ]),
+    ]);
+  };
+}
+
+/** `executionScope` for Prisma's reads (the executions API): the same rule, with the clusters read first. */
+export async function executionScopeInput(teams: TeamScope): Promise<Prisma.ExecutionWhereInput> {
+  if (teams === null) return {};
+  const clusters = await execute(
+    qb
+      .selectFrom("Cluster as c")
+      .innerJoin("Resource as n", "n.clusterId", "c.id")
+      .select("c.name")
+      .distinct()
+      .where("n.teamId", "in", teams.length ? [...teams] : [""]),
+  );
+  return { OR: [{ resource: { teamId: { in: [...teams] } } }, { resourceId: null, memberName: { in: clusters.map((c) => c.name) } }] };
+}
 
 /** The listed columns, from the executions `e` and their resources `r`. */
 export function executionRows() {
@@ -88,9 +138,18 @@ function afterRow(after: string | undefined) {
  * One page of the executions `where` picks, in member-name order (keyset on name and key): one
  * statement. A slot of 30,000 members is read a page at a time, never whole.
  */
-export async function listExecutionRows(where: ExecutionWhere, query: ExecutionPageQuery): Promise<{ rows: ExecutionRow[]; next: string | null }> {
+export async function listExecutionRows(
+  where: ExecutionWhere,
+  teams: TeamScope,
+  query: ExecutionPageQuery,
+): Promise<{ rows: ExecutionRow[]; next: string | null }> {
   const limit = query.limit ?? EXECUTION_PAGE_SIZE;
-  const filters = [where(executions), ...(query.state ? [executions("e.state", "=", query.state)] : []), ...afterRow(query.after)];
+  const filters = [
+    where(executions),
+    executionScope(teams)(executions),
+    ...(query.state ? [executions("e.state", "=", query.state)] : []),
+    ...afterRow(query.after),
+  ];
   const rows = await execute(
     executionRows()
       .where(executions.and(filters))
@@ -102,13 +161,13 @@ export async function listExecutionRows(where: ExecutionWhere, query: ExecutionP
   return { rows: page, next: rows.length > limit ? executionCursor(page.at(-1)!) : null };
 }
 
-/** How many executions `where` picks are in each state: one aggregate. */
-export async function countExecutionStates(where: ExecutionWhere): Promise<StateCounts> {
+/** How many executions `where` picks, of those `teams` may read, are in each state: one aggregate. */
+export async function countExecutionStates(where: ExecutionWhere, teams: TeamScope): Promise<StateCounts> {
   const rows = await execute(
     qb
       .selectFrom("Execution as e")
       .select((eb) => ["e.state", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
-      .where(where(executions))
+      .where(executions.and([where(executions), executionScope(teams)(executions)]))
       .groupBy("e.state"),
   );
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));

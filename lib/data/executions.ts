@@ -10,9 +10,10 @@ import type { DB } from "../database/generated/kysely";
 import { redact, truncateOutput } from "../domain/redact";
 import { env } from "../env";
 import type { ExecutionReport, ExecutorName, PackageChange, UpgradeRequest } from "../domain";
-import { can, type CurrentUser } from "../auth/permissions";
+import { can, type CurrentUser, type TeamScope } from "../auth/permissions";
 import type { EXECUTION_STATES, ExecutionReportInput } from "../validation/executions";
 import { recordAudit } from "./audit";
+import { executionScopeInput } from "./execution-rows";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { portalUrl, recordEvents } from "./webhooks";
 
@@ -468,9 +469,10 @@ function summary({ request, packages, ...row }: SummaryRow): ExecutionSummary {
   };
 }
 
-export async function getExecution(key: string): Promise<ExecutionRecord | null> {
+/** The execution keyed so, if `teams` (a reader's `readableTeams`, null for all) may read it. */
+export async function getExecution(key: string, teams: TeamScope): Promise<ExecutionRecord | null> {
   if (!isKey(key)) return null;
-  const row = await db.execution.findUnique({ where: { key }, select: { ...SUMMARY_FIELDS, output: true } });
+  const row = await db.execution.findFirst({ where: { key, ...(await executionScopeInput(teams)) }, select: { ...SUMMARY_FIELDS, output: true } });
   return row ? { ...summary(row), output: row.output } : null;
 }
 
@@ -485,7 +487,7 @@ export type ExecutionFilter = ({ party: string; kind: "qa" | "production"; group
  * A party slot's or a template's executions, ordered by key, `limit` at a time (keyset pages on
  * the indexes (partyId, partyGroup, key) and (templateId, key)). 404 for an unknown party or template.
  */
-export async function listExecutions(filter: ExecutionFilter): Promise<Outcome<{ items: ExecutionSummary[]; next: string | null }>> {
+export async function listExecutions(filter: ExecutionFilter, teams: TeamScope): Promise<Outcome<{ items: ExecutionSummary[]; next: string | null }>> {
   let where: Prisma.ExecutionWhereInput;
   if ("party" in filter) {
     const party = await db.party.findUnique({
@@ -502,6 +504,7 @@ export async function listExecutions(filter: ExecutionFilter): Promise<Outcome<{
   const rows = await db.execution.findMany({
     where: {
       ...where,
+      ...(await executionScopeInput(teams)),
       ...(filter.state ? { state: filter.state.toUpperCase() as ExecutionState } : {}),
       ...(filter.after ? { key: { gt: filter.after } } : {}),
     },
@@ -551,7 +554,8 @@ export async function reportExecutionAs(user: CurrentUser, key: string, input: E
     return written;
   });
   if (!result.ok) return refuse(result.status, result.status === 404 ? "not-found" : "finished", result.message);
-  const execution = await getExecution(key);
+  // Its reporter may read it (an owner reports their teams' servers only).
+  const execution = await getExecution(key, null);
   return execution ? succeed(execution) : refuse(404, "not-found", `No execution has the key "${key}".`);
 }
 

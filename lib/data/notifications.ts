@@ -106,6 +106,7 @@ export async function planNotices(now: Date): Promise<number> {
           .select("teamId")
           .distinct()
           .where("environment", "=", "PRODUCTION")
+          .where("retiredAt", "is", null)
           .where((eb) => eb.not(eb.ref("excluded"))),
       )
       .orderBy("c.email"),

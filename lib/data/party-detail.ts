@@ -9,7 +9,7 @@ import { parsePatchTag, partyKey, type CalendarParty, type PartyKind, type Patch
 import { storedParty, type SlotCounts } from "./parties";
 import { completedPartySlotCounts, keptPartiesOfQuarter } from "../cache/stores";
 import { fleetCounts, keepIfCompleted } from "./fleet";
-import { listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
+import { executionScope, listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
 
 export const environmentOf = (kind: PartyKind): Environment => (kind === "production" ? "PRODUCTION" : "NON_PRODUCTION");
 
@@ -104,6 +104,7 @@ const partyResources = preparedShapes(
       ])
       .where("r.environment", "=", v.environment)
       .where((eb) => eb.not(eb.ref("r.excluded")))
+      .where("r.retiredAt", "is", null)
       .where("r.patchGroup", "=", v.group);
     if (shape.startsWith("team")) query = query.where((eb) => eb("r.teamId", "=", eb.fn.any(eb.val(v.teamIds))));
     if (shape.endsWith("after")) query = query.where("r.name", ">", v.after);
@@ -119,6 +120,7 @@ const excludedOf = (shape: "teams" | "all", v: { environment: Environment; teamI
   const excluded = qb
     .selectFrom("Resource as r")
     .where("r.environment", "=", v.environment)
+    .where("r.retiredAt", "is", null)
     .where((eb) => eb.ref("r.excluded"));
   return shape === "teams" ? excluded.where((eb) => eb("r.teamId", "=", eb.fn.any(eb.val(v.teamIds)))) : excluded;
 };
@@ -157,14 +159,14 @@ export async function listPartyExcluded(kind: PartyKind, teams: TeamScope) {
   return { rows, total };
 }
 
-/** A party's executions per slot and state, in one aggregate (index partyId, partyGroup). */
-export async function slotExecutionCounts(partyId: string): Promise<Map<number, StateCounts>> {
+/** A party's executions per slot and state, of those `teams` may read, in one aggregate (index partyId, partyGroup). */
+export async function slotExecutionCounts(partyId: string, teams: TeamScope): Promise<Map<number, StateCounts>> {
   const rows = await execute(
     qb
-      .selectFrom("Execution")
-      .select((eb) => ["partyGroup as group", "state", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
-      .where("partyId", "=", partyId)
-      .groupBy(["partyGroup", "state"]),
+      .selectFrom("Execution as e")
+      .select((eb) => ["e.partyGroup as group", "e.state", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
+      .where((eb) => eb.and([eb("e.partyId", "=", partyId), executionScope(teams)(eb)]))
+      .groupBy(["e.partyGroup", "e.state"]),
   );
   const counts = new Map<number, StateCounts>();
   // A party's executions all have a group.
@@ -172,7 +174,7 @@ export async function slotExecutionCounts(partyId: string): Promise<Map<number, 
   return counts;
 }
 
-/** One page of a slot's executions, by member name, optionally in one state. */
-export function listSlotExecutions(partyId: string, group: number, query: ExecutionPageQuery) {
-  return listExecutionRows((eb) => eb.and([eb("e.partyId", "=", partyId), eb("e.partyGroup", "=", group)]), query);
+/** One page of a slot's executions `teams` may read, by member name, optionally in one state. */
+export function listSlotExecutions(partyId: string, group: number, teams: TeamScope, query: ExecutionPageQuery) {
+  return listExecutionRows((eb) => eb.and([eb("e.partyId", "=", partyId), eb("e.partyGroup", "=", group)]), teams, query);
 }

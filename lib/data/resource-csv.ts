@@ -13,6 +13,7 @@ import { ENVIRONMENTS, KINDS, type ResourceFilters } from "../validation/resourc
 import { recordAudit } from "./audit";
 
 import { resourceFilter } from "./resource-list";
+import { reconcileAllQueryTemplates } from "./template-members";
 
 const EXPORT_BATCH = 2_000;
 const APPLY_BATCH = 1_000;
@@ -176,6 +177,13 @@ type Existing = InferResult<ReturnType<typeof lockExisting>>[number];
 
 /** Writes a checked plan in one transaction: all rows or none. */
 export async function applyImport(user: CurrentUser, rows: ImportPlan["rows"], onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+  const summary = await importRows(user, rows, onProgress);
+  // Resources came or changed: templates' member queries follow at once (decision 022).
+  if (summary.created || summary.updated) await reconcileAllQueryTemplates(new Date());
+  return summary;
+}
+
+function importRows(user: CurrentUser, rows: ImportPlan["rows"], onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
   return db.$transaction(
     async (tx) => {
       const teams = new Map((await tx.team.findMany({ select: { id: true, slug: true } })).map((t) => [t.slug, t.id]));

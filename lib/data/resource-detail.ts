@@ -36,6 +36,8 @@ export const RESOURCE_RECORD = [
   "r.address",
   "r.sshPort",
   "r.sshUser",
+  // Gone from its inventory source (issue 21): kept with its history, out of parties.
+  "r.retiredAt",
   "r.excluded",
   "r.excludedAt",
   "r.exclusionReason",

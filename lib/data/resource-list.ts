@@ -36,6 +36,7 @@ const LISTED = qb
     "r.pendingUpdates",
     "r.securityUpdates",
     "r.rebootPending",
+    "r.retiredAt",
     "t.name as teamName",
     "c.name as clusterName",
   ]);
@@ -137,6 +138,9 @@ export function resourceFilter(filters: ResourceFilters, teams: TeamScope): Expr
   if (filters.kind) parts.push(eb("r.kind", "=", KINDS[filters.kind]));
   if (filters.team) parts.push(eb("r.teamId", "=", eb.selectFrom("Team").select("id").where("slug", "=", filters.team)));
   if (filters.cluster) parts.push(eb("r.clusterId", "=", eb.selectFrom("Cluster").select("id").where("name", "=", filters.cluster)));
+  // Every tag given (the tags' GIN index answers @>).
+  if (filters.tag?.length) parts.push(eb("r.tags", "@>", eb.cast<string[]>(eb.val(filters.tag), sql`text[]`)));
+  if (filters.service) parts.push(eb("r.serviceId", "=", eb.selectFrom("Service").select("id").where("name", "=", filters.service)));
   if (filters.group) parts.push(eb("r.patchGroup", "=", filters.group));
   if (filters.state) parts.push(eb("r.excluded", "=", filters.state === "excluded"));
   if (filters.lastTag) parts.push(eb("r.lastPatchTag", "=", filters.lastTag));
@@ -145,6 +149,9 @@ export function resourceFilter(filters: ResourceFilters, teams: TeamScope): Expr
   // The resource's counts of its last scan (lib/data/updates.ts), indexed with the name.
   if (filters.security) parts.push(eb("r.securityUpdates", ">", sql.lit(0)));
   if (filters.reboot) parts.push(eb("r.rebootPending", "=", sql.lit(true)));
+  // Retired servers (gone from their inventory source, kept with their history) only when asked for.
+  if (filters.retired === "only") parts.push(eb("r.retiredAt", "is not", null));
+  else if (filters.retired !== "include") parts.push(eb("r.retiredAt", "is", null));
   return parts.length ? eb.and(parts) : eb.lit(true);
 }
 

@@ -5,7 +5,7 @@ import "server-only";
 import { Prisma } from "@prisma/client";
 import { sql } from "kysely";
 import { db, execute, qb } from "../db";
-import { can, type CurrentUser } from "../auth/permissions";
+import { can, type CurrentUser, type TeamScope } from "../auth/permissions";
 import { bumpRefusal, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { EXECUTION_FIELDS, type TemplateCreate, type TemplatePatch } from "../validation/templates";
 import { recordAudit } from "./audit";
@@ -15,6 +15,7 @@ import { storedSchedules } from "./policies";
 import { executorRefusal } from "./slot-rollout";
 import { FORCED_RUN_HOURS, openTemplateRun, settleTemplateState } from "./runs";
 import { countExecutionStates, listExecutionRows, type ExecutionPageQuery, type ExecutionWhere, type StateCounts } from "./execution-rows";
+import { addNamedMembers, lockMembership, planNamedMembers, reconcileQueryMembers, removeNamedMembers, storedMemberQuery } from "./template-members";
 
 const actorOf = (user: CurrentUser) => ({ id: user.id, label: user.email });
 
@@ -67,6 +68,7 @@ export const TEMPLATE_SETTINGS = Prisma.validator<Prisma.TemplateSelect>()({
   postHook: true,
   cutoffMinutes: true,
   memberTimeoutMinutes: true,
+  memberQuery: true,
   state: true,
   revision: true,
   createdAt: true,
@@ -108,6 +110,7 @@ export async function getTemplate(id: string, now: Date) {
   const windows = nextWindows(storedSchedules(template.policy), now, UPGRADE_WINDOW_LOOKAHEAD);
   return {
     ...template,
+    memberQuery: storedMemberQuery(template.memberQuery),
     state: template.state as TemplateStateName,
     counts,
     members: byState.reduce((sum, s) => sum + s._count._all, 0),
@@ -147,6 +150,7 @@ export async function listMembers(templateId: string, options: { state?: MemberS
               .as("kind"),
             "m.currentVersion",
             "m.state",
+            "m.viaQuery",
             "m.lastAttemptAt",
             "m.lastError",
           ])
@@ -173,8 +177,11 @@ function uniqueViolation(error: unknown) {
 
 export async function createTemplate(user: CurrentUser, input: TemplateCreate, now: Date): Promise<Outcome<{ id: string }>> {
   if (!can(user, { action: "template:manage" })) return refuse(403, "forbidden", "You may not manage fleet templates.");
+  const names = input.members ?? [];
+  const query = input.memberQuery ?? null;
   try {
     return await db.$transaction(async (tx) => {
+      await lockMembership(tx);
       // The policy row is locked so it cannot lose its last schedule or be deleted meanwhile.
       const [policy] = await execute(qb.selectFrom("MaintenancePolicy").select(["id", "name"]).where("id", "=", input.policyId).forShare(), tx);
       if (!policy) return refuse(400, "policy", "That maintenance policy does not exist.");
@@ -186,42 +193,41 @@ export async function createTemplate(user: CurrentUser, input: TemplateCreate, n
           `The policy "${policy.name}" has no upgrade schedule, so its template would never be upgraded. Add a schedule to it first.`,
         );
 
-      const resources = await tx.resource.findMany({ where: { name: { in: input.members } }, select: { id: true, name: true } });
-      const found = new Set(resources.map((r) => r.name));
-      const clusters = await tx.cluster.findMany({ where: { name: { in: input.members.filter((n) => !found.has(n)) } }, select: { id: true, name: true } });
-      for (const c of clusters) found.add(c.name);
-      const unknown = input.members.filter((n) => !found.has(n));
-      if (unknown.length) return refuse(400, "members", `No resource or cluster is named ${list(unknown)}.`);
-      const taken = await tx.templateMember.findMany({
-        where: { OR: [{ resourceId: { in: resources.map((r) => r.id) } }, { clusterId: { in: clusters.map((c) => c.id) } }] },
-        select: { template: { select: { name: true } }, resource: { select: { name: true } }, cluster: { select: { name: true } } },
-        take: 5,
-      });
-      if (taken.length)
-        return refuse(
-          409,
-          "members",
-          `A member belongs to one template only: ${taken.map((t) => `${t.resource?.name ?? t.cluster?.name} is in "${t.template.name}"`).join(", ")}.`,
-        );
+      const plan = await planNamedMembers(tx, null, names);
+      if (!plan.ok) return plan;
 
       const created = await tx.template.create({
-        data: { name: input.name, policyId: policy.id, targetVersion: input.targetVersion, targetSetAt: now, concurrency: input.concurrency, state: "IN_SYNC" },
+        data: {
+          name: input.name,
+          policyId: policy.id,
+          targetVersion: input.targetVersion,
+          targetSetAt: now,
+          concurrency: input.concurrency,
+          state: "IN_SYNC",
+          memberQuery: query ?? Prisma.DbNull,
+        },
         select: { id: true },
       });
-      // Members are deployed from the template, so they start on its version.
-      await tx.templateMember.createMany({
-        data: [
-          ...resources.map((r) => ({ templateId: created.id, resourceId: r.id, currentVersion: input.targetVersion })),
-          ...clusters.map((c) => ({ templateId: created.id, clusterId: c.id, currentVersion: input.targetVersion })),
-        ],
-      });
+      const template = { id: created.id, targetVersion: input.targetVersion };
+      // Named members are deployed from the template, so they start on its version; query members
+      // on the version their resource records (decision 022).
+      await addNamedMembers(tx, template, plan.value, actorOf(user), now, { onTarget: true });
+      const synced = await reconcileQueryMembers(tx, template, query, actorOf(user), now);
+      if (synced.joined) await settleTemplateState(tx, created.id, input.targetVersion, "IN_SYNC");
       await recordAudit(tx, {
         actor: actorOf(user),
         action: "template.create",
         entityType: "template",
         entityId: created.id,
         entityLabel: input.name,
-        after: { policy: policy.name, targetVersion: input.targetVersion, concurrency: input.concurrency, members: input.members.length },
+        after: {
+          policy: policy.name,
+          targetVersion: input.targetVersion,
+          concurrency: input.concurrency,
+          members: names.length,
+          memberQuery: query,
+          queryMembers: synced.joined,
+        },
         at: now,
       });
       return succeed(created);
@@ -232,12 +238,6 @@ export async function createTemplate(user: CurrentUser, input: TemplateCreate, n
   }
 }
 
-const list = (names: string[]) =>
-  names
-    .slice(0, 5)
-    .map((n) => `"${n}"`)
-    .join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
-
 const CONFLICT = "Someone changed this template since you loaded it. Nothing was saved: reload to see their change.";
 
 /** A new target version (refused while partially applied or upgrading) and/or a new concurrency. */
@@ -246,70 +246,123 @@ export async function updateTemplate(user: CurrentUser, id: string, patch: Templ
   const refusal = await executorRefusal(patch.executor);
   if (refusal) return refuse(400, "executor", refusal);
   const execution = Object.fromEntries(EXECUTION_FIELDS.flatMap((k) => (patch[k] !== undefined ? [[k, patch[k]]] : [])));
-  return db.$transaction(async (tx) => {
-    // Waits for a rollout tick on this template to finish, so the state read here is current.
-    const [current] = await execute(
-      qb
-        .selectFrom("Template")
-        .select(["name", "targetVersion", "concurrency", "state", "revision", "executor", "preHook", "postHook", "cutoffMinutes", "memberTimeoutMinutes"])
-        .where("id", "=", id)
-        .forUpdate(),
-      tx,
-    );
-    if (!current) return refuse(404, "not-found", "That template does not exist.");
-    if (patch.revision !== undefined && patch.revision !== current.revision) return refuse(409, "conflict", CONFLICT);
-    const bump = patch.targetVersion !== undefined && patch.targetVersion !== current.targetVersion;
-    const settingsOnly =
-      patch.concurrency !== undefined ||
-      patch.concurrencyPercent !== undefined ||
-      patch.canaryPercent !== undefined ||
-      patch.maxFailures !== undefined ||
-      patch.maxFailurePercent !== undefined ||
-      Object.keys(execution).length > 0;
-    if (patch.targetVersion !== undefined && (bump || !settingsOnly)) {
-      const why = bumpRefusal(current.state, current.targetVersion, patch.targetVersion);
-      if (why) return refuse(409, current.state === "PARTIALLY_APPLIED" ? "partially-applied" : current.state === "UPGRADING" ? "upgrading" : "unchanged", why);
-    }
-    const updated = await tx.template.update({
-      where: { id },
-      data: {
-        ...(bump ? { targetVersion: patch.targetVersion, targetSetAt: now } : {}),
-        ...(patch.concurrency !== undefined ? { concurrency: patch.concurrency } : {}),
-        ...(patch.concurrencyPercent !== undefined ? { concurrencyPercent: patch.concurrencyPercent } : {}),
-        ...(patch.canaryPercent !== undefined ? { canaryPercent: patch.canaryPercent } : {}),
-        ...(patch.maxFailures !== undefined ? { maxFailures: patch.maxFailures } : {}),
-        ...(patch.maxFailurePercent !== undefined ? { maxFailurePercent: patch.maxFailurePercent } : {}),
-        ...execution,
-        revision: { increment: 1 },
-      },
-      select: { revision: true, targetVersion: true },
+  const membership = patch.members !== undefined || patch.memberQuery !== undefined;
+  return db
+    .$transaction(async (tx) => {
+      // Membership's lock comes before any template row (template-members.ts).
+      if (membership) await lockMembership(tx);
+      // Waits for a rollout tick on this template to finish, so the state read here is current.
+      const [current] = await execute(
+        qb
+          .selectFrom("Template")
+          .select([
+            "name",
+            "targetVersion",
+            "concurrency",
+            "state",
+            "revision",
+            "executor",
+            "preHook",
+            "postHook",
+            "cutoffMinutes",
+            "memberTimeoutMinutes",
+            "memberQuery",
+          ])
+          .where("id", "=", id)
+          .forUpdate(),
+        tx,
+      );
+      if (!current) return refuse(404, "not-found", "That template does not exist.");
+      if (patch.revision !== undefined && patch.revision !== current.revision) return refuse(409, "conflict", CONFLICT);
+      const bump = patch.targetVersion !== undefined && patch.targetVersion !== current.targetVersion;
+      const settingsOnly =
+        patch.concurrency !== undefined ||
+        patch.concurrencyPercent !== undefined ||
+        patch.canaryPercent !== undefined ||
+        patch.maxFailures !== undefined ||
+        patch.maxFailurePercent !== undefined ||
+        Object.keys(execution).length > 0;
+      if (patch.targetVersion !== undefined && (bump || !settingsOnly)) {
+        const why = bumpRefusal(current.state, current.targetVersion, patch.targetVersion);
+        if (why)
+          return refuse(409, current.state === "PARTIALLY_APPLIED" ? "partially-applied" : current.state === "UPGRADING" ? "upgrading" : "unchanged", why);
+      }
+      // Named members to add are checked before anything is written: a refusal changes nothing.
+      const adding = patch.members?.add?.length ? await planNamedMembers(tx, id, patch.members.add) : null;
+      if (adding && !adding.ok) return adding;
+      const updated = await tx.template.update({
+        where: { id },
+        data: {
+          ...(bump ? { targetVersion: patch.targetVersion, targetSetAt: now } : {}),
+          ...(patch.concurrency !== undefined ? { concurrency: patch.concurrency } : {}),
+          ...(patch.concurrencyPercent !== undefined ? { concurrencyPercent: patch.concurrencyPercent } : {}),
+          ...(patch.canaryPercent !== undefined ? { canaryPercent: patch.canaryPercent } : {}),
+          ...(patch.maxFailures !== undefined ? { maxFailures: patch.maxFailures } : {}),
+          ...(patch.maxFailurePercent !== undefined ? { maxFailurePercent: patch.maxFailurePercent } : {}),
+          ...execution,
+          ...(patch.memberQuery !== undefined ? { memberQuery: patch.memberQuery ?? Prisma.DbNull } : {}),
+          revision: { increment: 1 },
+        },
+        select: { revision: true, targetVersion: true },
+      });
+      const members = { added: 0, removed: 0, joined: 0, left: 0 };
+      if (membership) {
+        // Members join on the version their resource records, against the target before any bump below.
+        const template = { id, targetVersion: current.targetVersion };
+        if (patch.members?.remove?.length) {
+          const removed = await removeNamedMembers(tx, id, patch.members.remove, actorOf(user), now);
+          // Thrown, not returned: what this transaction wrote so far must not be kept.
+          if (!removed.ok) throw new MemberRefusal(removed);
+          members.removed = removed.value;
+        }
+        if (adding?.ok) members.added = await addNamedMembers(tx, template, adding.value, actorOf(user), now, { onTarget: false });
+        if (patch.memberQuery !== undefined) {
+          const synced = await reconcileQueryMembers(tx, template, patch.memberQuery, actorOf(user), now);
+          members.joined = synced.joined;
+          members.left = synced.left;
+        }
+        if (!bump) await settleTemplateState(tx, id, current.targetVersion, current.state);
+      }
+      if (bump) {
+        await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: { not: updated.targetVersion } }, data: { state: "PENDING" } });
+        await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: updated.targetVersion }, data: { state: "IN_SYNC" } });
+        await settleTemplateState(tx, id, updated.targetVersion, current.state);
+      }
+      await recordAudit(tx, {
+        actor: actorOf(user),
+        action: bump ? "template.bump" : "template.update",
+        entityType: "template",
+        entityId: id,
+        entityLabel: current.name,
+        before: {
+          targetVersion: current.targetVersion,
+          concurrency: current.concurrency,
+          ...Object.fromEntries(Object.keys(execution).map((k) => [k, current[k as keyof typeof current]])),
+          ...(patch.memberQuery !== undefined ? { memberQuery: storedMemberQuery(current.memberQuery) } : {}),
+        },
+        after: {
+          targetVersion: updated.targetVersion,
+          concurrency: patch.concurrency ?? current.concurrency,
+          ...Object.fromEntries(Object.entries(patch).filter(([k]) => ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"].includes(k))),
+          ...execution,
+          ...(patch.memberQuery !== undefined ? { memberQuery: patch.memberQuery } : {}),
+          ...(membership ? { members: { add: patch.members?.add ?? [], remove: patch.members?.remove ?? [], ...members } } : {}),
+        },
+        at: now,
+      });
+      return succeed({ id, revision: updated.revision });
+    })
+    .catch((error: unknown) => {
+      if (error instanceof MemberRefusal) return error.refusal;
+      throw error;
     });
-    if (bump) {
-      await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: { not: updated.targetVersion } }, data: { state: "PENDING" } });
-      await tx.templateMember.updateMany({ where: { templateId: id, currentVersion: updated.targetVersion }, data: { state: "IN_SYNC" } });
-      await settleTemplateState(tx, id, updated.targetVersion, current.state);
-    }
-    await recordAudit(tx, {
-      actor: actorOf(user),
-      action: bump ? "template.bump" : "template.update",
-      entityType: "template",
-      entityId: id,
-      entityLabel: current.name,
-      before: {
-        targetVersion: current.targetVersion,
-        concurrency: current.concurrency,
-        ...Object.fromEntries(Object.keys(execution).map((k) => [k, current[k as keyof typeof current]])),
-      },
-      after: {
-        targetVersion: updated.targetVersion,
-        concurrency: patch.concurrency ?? current.concurrency,
-        ...Object.fromEntries(Object.entries(patch).filter(([k]) => ["concurrencyPercent", "canaryPercent", "maxFailures", "maxFailurePercent"].includes(k))),
-        ...execution,
-      },
-      at: now,
-    });
-    return succeed({ id, revision: updated.revision });
-  });
+}
+
+/** A refused member change found after the transaction wrote: thrown so that it rolls back, answered as the refusal. */
+class MemberRefusal extends Error {
+  constructor(readonly refusal: Extract<Outcome<never>, { ok: false }>) {
+    super(refusal.message);
+  }
 }
 
 /** An admin's forced run outside the schedule: members not on target are upgraded from now on. */
@@ -368,12 +421,12 @@ const runExecutions =
   (eb) =>
     eb.and([eb("e.templateId", "=", templateId), eb("e.key", "like", `${runId.replace(/[\\%_]/g, "\\$&")}:%`)]);
 
-/** A run's executions per state: one aggregate. */
-export function countRunExecutions(templateId: string, runId: string): Promise<StateCounts> {
-  return countExecutionStates(runExecutions(templateId, runId));
+/** A run's executions `teams` may read, per state: one aggregate. */
+export function countRunExecutions(templateId: string, runId: string, teams: TeamScope): Promise<StateCounts> {
+  return countExecutionStates(runExecutions(templateId, runId), teams);
 }
 
-/** One page of a run's executions, by member name, optionally in one state. */
-export function listRunExecutions(templateId: string, runId: string, query: ExecutionPageQuery) {
-  return listExecutionRows(runExecutions(templateId, runId), query);
+/** One page of a run's executions `teams` may read, by member name, optionally in one state. */
+export function listRunExecutions(templateId: string, runId: string, teams: TeamScope, query: ExecutionPageQuery) {
+  return listExecutionRows(runExecutions(templateId, runId), teams, query);
 }

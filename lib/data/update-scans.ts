@@ -78,6 +78,7 @@ export async function planScans(now: Date): Promise<number> {
       .leftJoin("UpdateScan as s", "s.resourceId", "r.id")
       .select("r.id")
       .where("r.address", "is not", null)
+      .where("r.retiredAt", "is", null)
       .where((eb) =>
         eb.or([
           eb("s.resourceId", "is", null),

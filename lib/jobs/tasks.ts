@@ -18,6 +18,8 @@ import { mailTransportFromEnv } from "../notify/mailer";
 import { deliverEventWebhooks, DELIVER_TASK } from "../data/webhooks";
 import { planScans } from "../data/update-scans";
 import { runUpdateScan } from "../rollout/update-scan";
+import { runDueSyncs } from "../data/inventory";
+import { reconcileAllQueryTemplates } from "../data/template-members";
 
 const DAY = 86_400_000;
 
@@ -79,6 +81,16 @@ export const taskList: TaskList = {
     const result = await runUpdateScan(resourceId);
     if (result === "failed") helpers.logger.info(`Update scan of ${resourceId} failed (shown on its page)`);
   },
+  /** Templates' query members in line with the fleet (decision 022): the safety net behind the calls after each resource write. */
+  async reconcile_template_members(_payload, helpers) {
+    const r = await reconcileAllQueryTemplates(new Date());
+    if (r.joined || r.left || r.refused)
+      helpers.logger.info(`Member queries: ${r.joined} joined, ${r.left} left, ${r.refused} refused over ${r.templates} template(s)`);
+  },
+  /** Inventory sources whose scheduled sync is due (decision 021): autoApply applies, else a preview waits for a person. */
+  async sync_inventories(_payload, helpers) {
+    for (const r of await runDueSyncs(new Date(), SCHEDULER)) helpers.logger.info(`Inventory source "${r.source}": sync ${r.state.toLowerCase()}`);
+  },
   /** Advances every template's rollout; while one runs, ticks again in a few seconds. */
   async rollout_tick(_payload, helpers) {
     const now = new Date();
@@ -115,4 +127,6 @@ export const crontab = [
   // Deliveries are asked for as they are recorded; the minute's run is the safety net.
   "* * * * * deliver_event_webhooks",
   "41 * * * * plan_update_scans",
+  "* * * * * sync_inventories",
+  "*/5 * * * * reconcile_template_members",
 ].join("\n");

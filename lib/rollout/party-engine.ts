@@ -260,6 +260,8 @@ async function startPatches(
           eb("r.environment", "=", environment),
           eb("r.patchGroup", "=", slot.party.group),
           eb.not("r.excluded"),
+          // A server retired by its inventory source (issue 21) is patched no more.
+          eb("r.retiredAt", "is", null),
           // NOT IN over the run's attempts is hashed once; a NOT EXISTS was planned as a nested loop
           // when the attempts' statistics were stale (seconds per tick at 30,000, docs/benchmarks.md).
           eb("r.id", "not in", eb.selectFrom("PatchAttempt as a").select("a.resourceId").where("a.runId", "=", runId)),

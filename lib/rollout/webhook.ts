@@ -58,7 +58,7 @@ export function upgradeStartPayload(execution: ExecutionSummary, e: Pick<Env, "N
  */
 export async function deliverWebhook(key: string, attempt: number, maxAttempts: number): Promise<void> {
   const e = env();
-  const execution = await getExecution(key);
+  const execution = await getExecution(key, null);
   if (!execution || execution.state !== "QUEUED") return;
   const fail = (message: string) => reportExecution(key, { state: "failed", message }, "webhook", new Date());
   if (!e.PATCHPARTY_WEBHOOK_URL || !e.PATCHPARTY_WEBHOOK_SECRET) {

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "template.canary-passed",
   "template.upgrade-resumed",
   "template.plan",
+  "template.members-synced",
   "change.open",
   "change.edit",
   "change.submit",

@@ -25,4 +25,12 @@ export const BODY_LIMITS = {
   updateReport: 4 * 1024 * 1024,
   /** A CSV import of the whole inventory (100,000 resources is ~10 MB). */
   csvImport: 50 * 1024 * 1024,
+  /** An inventory source with a static inventory in it (100,000 hosts as YAML is ~10 MB). */
+  inventorySource: 24 * 1024 * 1024,
 } as const;
+
+/** The longest inventory text a source keeps (characters). */
+export const INVENTORY_TEXT_MAX = 20_000_000;
+/** Minutes between scheduled syncs: at least 5, at most a week. */
+export const SYNC_INTERVAL_MIN = 5;
+export const SYNC_INTERVAL_MAX = 10_080;

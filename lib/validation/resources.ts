@@ -166,6 +166,34 @@ const flagSchema = z
   .transform(() => true as const)
   .optional();
 
+export const FILTER_TAGS_MAX = 10;
+export const FILTER_TAG_MAX = 100;
+
+/**
+ * One or more tags, all of which a resource must carry: `tag=pci,linux` or `tag=pci&tag=linux`
+ * (tags never hold a comma: the CSV import's rule). An empty list is no filter.
+ */
+export const TagListSchema = z.preprocess(
+  (value) => {
+    const parts = typeof value === "string" ? [value] : Array.isArray(value) ? value : null;
+    if (parts === null) return value;
+    const tags = [...new Set(parts.flatMap((p) => (typeof p === "string" ? p.split(",") : [p])).map((t) => (typeof t === "string" ? t.trim() : t)))].filter(
+      (t) => t !== "",
+    );
+    return tags.length ? tags : undefined;
+  },
+  z
+    .array(
+      z
+        .string({ error: "tag: each tag is text" })
+        .max(FILTER_TAG_MAX, `tag: each tag has at most ${FILTER_TAG_MAX} characters`)
+        .refine((t) => !t.includes("\u0000"), "tag: a tag cannot hold a NUL character"),
+      { error: "tag: one or more tags, separated by commas" },
+    )
+    .max(FILTER_TAGS_MAX, `tag: at most ${FILTER_TAGS_MAX} tags`)
+    .optional(),
+);
+
 /** The list's filters, as they appear in the URL and the API's query string. */
 export const ResourceFiltersSchema = z.object({
   q: optionalText(200),
@@ -173,6 +201,10 @@ export const ResourceFiltersSchema = z.object({
   kind: z.enum(Object.keys(KINDS) as [keyof typeof KINDS], { error: `must be one of ${Object.keys(KINDS).join(", ")}` }).optional(),
   team: optionalText(100),
   cluster: optionalText(200),
+  /** Carries every one of these tags. */
+  tag: TagListSchema,
+  /** Belongs to the service of this name. */
+  service: optionalText(200),
   group: z.enum(["1", "2", "3"], { error: "must be 1, 2 or 3" }).transform(Number).optional(),
   state: z.enum(["included", "excluded"], { error: "must be included or excluded" }).optional(),
   lastTag: z
@@ -185,6 +217,8 @@ export const ResourceFiltersSchema = z.object({
   security: flagSchema,
   /** Waiting for a reboot (its last scan said so). */
   reboot: flagSchema,
+  /** Servers gone from their inventory source (issue 21): left out unless `only` (just them) or `include`. */
+  retired: z.enum(["only", "include"], { error: "must be only or include" }).optional(),
 });
 export type ResourceFilters = z.infer<typeof ResourceFiltersSchema>;
 

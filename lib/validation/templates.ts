@@ -1,8 +1,9 @@
 // Fleet templates as the pages and the API send them.
 import { z } from "zod";
-import { noNul, numberInput, RevisionSchema } from "./common";
+import { NewestFirstCursorSchema, noNul, numberInput, RevisionSchema } from "./common";
 import { VERSION_PATTERN } from "../domain/templates";
 import { EXECUTOR_NAMES } from "../domain";
+import { ResourceFiltersSchema } from "./resources";
 
 export const MAX_MEMBERS = 5_000;
 
@@ -21,7 +22,7 @@ export const ConcurrencySchema = numberInput(
     .max(1000, "At most 1,000 members at a time."),
 );
 
-const memberNames = z
+const memberNameList = z
   .array(
     z
       .string({ error: "Each member is a resource or cluster name." })
@@ -32,32 +33,71 @@ const memberNames = z
       error: "members: a list of resource or cluster names",
     },
   )
-  .min(1, "Add at least one member.")
   .max(MAX_MEMBERS, `At most ${MAX_MEMBERS.toLocaleString("en")} members.`)
   .transform((names) => [...new Set(names)]);
 
-export const TemplateCreateSchema = z.object({
+/** The fields of a member query: the resource list's filters a fleet is chosen by. */
+export const MEMBER_QUERY_FIELDS = ["tag", "kind", "team", "environment", "cluster", "service"] as const;
+
+/**
+ * A template's member query (issue 21): a saved subset of the resource list's filters, the same
+ * names and values as its URL (`tag` one or more tags, all required; `kind` such as broker-node;
+ * `team` a team's slug; `environment`; `cluster` and `service` exact names). Every server that
+ * matches, and is not retired, is a member.
+ */
+export const TemplateMemberQuerySchema = z
+  .object(ResourceFiltersSchema.pick({ tag: true, kind: true, team: true, environment: true, cluster: true, service: true }).shape)
+  .strict()
+  .refine((q) => MEMBER_QUERY_FIELDS.some((k) => q[k] !== undefined), {
+    message: "Give at least one filter (tag, kind, team, environment, cluster or service); null removes the query.",
+  });
+export type TemplateMemberQuery = z.infer<typeof TemplateMemberQuerySchema>;
+
+const createShape = {
   name: z.string({ error: "Give the template a name." }).trim().min(1, "Give the template a name.").max(100, "At most 100 characters."),
   policyId: z.string({ error: "Pick a maintenance policy." }).trim().min(1, "Pick a maintenance policy.").max(40, "Pick a maintenance policy."),
   targetVersion: VersionSchema,
   concurrency: ConcurrencySchema.default(10),
-  members: memberNames,
-});
+};
+const NEEDS_MEMBERS = "Add at least one member. A member query can take their place.";
+
+export const TemplateCreateSchema = z
+  .object({
+    ...createShape,
+    members: memberNameList.optional(),
+    memberQuery: TemplateMemberQuerySchema.nullable().optional(),
+  })
+  .refine((t) => (t.members?.length ?? 0) > 0 || !!t.memberQuery, { message: NEEDS_MEMBERS, path: ["members"] });
 export type TemplateCreate = z.infer<typeof TemplateCreateSchema>;
 
-/** The form sends members as text: one name per line (or separated by commas). */
-export const TemplateCreateFormSchema = TemplateCreateSchema.extend({
-  members: z
-    .string()
-    .max(400_000, "The member list is too long.")
-    .transform((text) =>
-      text
-        .split(/[\n,]/)
-        .map((n) => n.trim())
-        .filter(Boolean),
-    )
-    .pipe(memberNames),
-});
+/** The form's member query: the filter fields as text, empty = not filtered by it. */
+export const MemberQueryFormSchema = z
+  .preprocess(
+    (fields) => (fields && typeof fields === "object" ? Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== "" && v !== undefined)) : fields),
+    z.object(ResourceFiltersSchema.pick({ tag: true, kind: true, team: true, environment: true, cluster: true, service: true }).shape),
+  )
+  .transform((q) => {
+    const set = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
+    return Object.keys(set).length ? (set as TemplateMemberQuery) : null;
+  });
+
+/** The form sends members as text: one name per line (or separated by commas); the query as its filter fields. */
+export const TemplateCreateFormSchema = z
+  .object({
+    ...createShape,
+    members: z
+      .string()
+      .max(400_000, "The member list is too long.")
+      .transform((text) =>
+        text
+          .split(/[\n,]/)
+          .map((n) => n.trim())
+          .filter(Boolean),
+      )
+      .pipe(memberNameList),
+    memberQuery: MemberQueryFormSchema,
+  })
+  .refine((t) => t.members.length > 0 || t.memberQuery !== null, { message: NEEDS_MEMBERS, path: ["members"] });
 
 const percent = (label: string, min: number) => {
   const message = `${label} is a whole number from ${min} to 100.`;
@@ -113,6 +153,29 @@ const EXECUTION_SHAPE = {
 export const ExecutionSettingsSchema = z.object(EXECUTION_SHAPE).strict();
 export type ExecutionSettingsInput = z.infer<typeof ExecutionSettingsSchema>;
 
+export const MEMBER_CHANGE_MAX = 1_000;
+const changeNames = (what: string) =>
+  z
+    .array(
+      z
+        .string({ error: "a resource or cluster name" })
+        .trim()
+        .min(1, "a name is empty")
+        .max(200, "a name has at most 200 characters")
+        .refine(noNul, "a name cannot hold a NUL character"),
+      { error: `a list of resource or cluster names to ${what}` },
+    )
+    .max(MEMBER_CHANGE_MAX, `at most ${MEMBER_CHANGE_MAX.toLocaleString("en")} names at once`)
+    .transform((names) => [...new Set(names)]);
+
+/** Named members to add and to remove, by resource or cluster name. */
+export const MemberChangeSchema = z
+  .object({ add: changeNames("add").optional(), remove: changeNames("remove").optional() }, { error: "an object { add: [names], remove: [names] }" })
+  .strict()
+  .refine((c) => (c.add?.length ?? 0) + (c.remove?.length ?? 0) > 0, "name at least one member to add or remove.")
+  .refine((c) => !c.add?.some((n) => c.remove?.includes(n)), "a name cannot be both added and removed.");
+export type MemberChange = z.infer<typeof MemberChangeSchema>;
+
 export const TemplatePatchSchema = z
   .object({
     targetVersion: VersionSchema.optional(),
@@ -122,6 +185,8 @@ export const TemplatePatchSchema = z
     maxFailures: clearable(failureCount).optional(),
     maxFailurePercent: clearable(percent("The failure share", 1)).optional(),
     ...EXECUTION_SHAPE,
+    members: MemberChangeSchema.optional(),
+    memberQuery: TemplateMemberQuerySchema.nullable().optional(),
     revision: RevisionSchema,
   })
   .strict()
@@ -130,10 +195,12 @@ export const TemplatePatchSchema = z
       p.targetVersion !== undefined ||
       p.concurrency !== undefined ||
       SAFETY_FIELDS.some((k) => p[k] !== undefined) ||
-      EXECUTION_FIELDS.some((k) => p[k] !== undefined),
+      EXECUTION_FIELDS.some((k) => p[k] !== undefined) ||
+      p.members !== undefined ||
+      p.memberQuery !== undefined,
     {
       message:
-        "Send targetVersion, concurrency, a rollout setting (concurrencyPercent, canaryPercent, maxFailures, maxFailurePercent) or an execution setting (executor, preHook, postHook, cutoffMinutes, memberTimeoutMinutes).",
+        "Send targetVersion, concurrency, a rollout setting (concurrencyPercent, canaryPercent, maxFailures, maxFailurePercent), an execution setting (executor, preHook, postHook, cutoffMinutes, memberTimeoutMinutes), members ({ add, remove }) or memberQuery.",
     },
   );
 export type TemplatePatch = z.infer<typeof TemplatePatchSchema>;
@@ -142,6 +209,9 @@ export const MemberQuerySchema = z.object({
   state: z.enum(["IN_SYNC", "PENDING", "UPGRADING", "FAILED"], { error: "state is one of IN_SYNC, PENDING, UPGRADING, FAILED" }).optional(),
   after: z.string().max(40, "after: use the previous page's next").refine(noNul, "after: use the previous page's next").optional(),
 });
+
+/** GET /api/v1/templates/{id}/member-events?cursor=: the member history, newest first. */
+export const MemberEventsQuerySchema = z.object({ cursor: NewestFirstCursorSchema }).strict();
 
 /** How party slots roll out: the same settings as a template's, for every slot. */
 export const SlotRolloutSchema = z

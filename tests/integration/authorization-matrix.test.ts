@@ -78,6 +78,7 @@ import * as route_v1_resources__name__updates_scan from "@/app/api/v1/resources/
 import * as route_v1_templates from "@/app/api/v1/templates/route";
 import * as route_v1_templates__id_ from "@/app/api/v1/templates/[id]/route";
 import * as route_v1_templates__id__members from "@/app/api/v1/templates/[id]/members/route";
+import * as route_v1_templates__id__member_events from "@/app/api/v1/templates/[id]/member-events/route";
 import * as route_v1_templates__id__plan from "@/app/api/v1/templates/[id]/plan/route";
 import * as route_v1_templates__id__resume from "@/app/api/v1/templates/[id]/resume/route";
 import * as route_v1_templates__id__upgrade_now from "@/app/api/v1/templates/[id]/upgrade-now/route";
@@ -105,6 +106,11 @@ import * as route_v1_webhooks__id_ from "@/app/api/v1/webhooks/[id]/route";
 import * as route_v1_webhooks__id__deliveries from "@/app/api/v1/webhooks/[id]/deliveries/route";
 import * as route_v1_webhooks__id__deliveries__deliveryId__resend from "@/app/api/v1/webhooks/[id]/deliveries/[deliveryId]/resend/route";
 import * as actions_webhooks from "@/lib/actions/webhooks";
+import * as route_v1_inventory_sources from "@/app/api/v1/inventory-sources/route";
+import * as route_v1_inventory_sources__id_ from "@/app/api/v1/inventory-sources/[id]/route";
+import * as route_v1_inventory_sources__id__syncs from "@/app/api/v1/inventory-sources/[id]/syncs/route";
+import * as route_v1_inventory_sources__id__syncs__syncId_ from "@/app/api/v1/inventory-sources/[id]/syncs/[syncId]/route";
+import * as actions_inventory from "@/lib/actions/inventory";
 import * as actions_updates from "@/lib/actions/updates";
 import * as route_docs from "@/app/api/docs/route";
 import * as route_docs__file_ from "@/app/api/docs/[file]/route";
@@ -176,6 +182,9 @@ async function template(targetVersion = "1.0.0") {
   if (targetVersion !== "1.0.0") await db.template.update({ where: { id: made.value.id }, data: { targetVersion, state: "PENDING" } });
   return made.value.id;
 }
+/** One template the membership rows share (each call adds its own cluster): a policy per call would crowd the calendar's policies. */
+let membersTemplate: Promise<string> | null = null;
+const sharedTemplate = () => (membersTemplate ??= template());
 /** A template with a pending upgrade whose change the CAB approved. */
 async function approvedUpgrade() {
   const id = await template("2.0.0");
@@ -233,6 +242,24 @@ async function submittedChange() {
 /** Someone for an admin to act on: made fresh, as the action changes them. */
 async function someone() {
   return (await db.user.create({ data: { email: `${unique("someone")}@matrix.test`, name: "Someone", role: "OWNER" } })).id;
+}
+
+/** An inventory source (a one-host static INI inventory no team maps: a sync adds nothing) with a preview waiting. */
+const MATRIX_MAPPING = { fields: { team: "const:nobody", environment: "const:production", kind: "const:vm", service: "const:matrix" } };
+async function inventorySource() {
+  const row = await db.inventorySource.create({
+    data: {
+      id: unique("inv"),
+      name: unique("matrix source"),
+      kind: "ANSIBLE",
+      config: { fileName: "hosts.ini", text: "[g]\nmatrix-host\n" },
+      mapping: MATRIX_MAPPING,
+    },
+  });
+  const sync = await db.inventorySync.create({
+    data: { id: unique("sync"), sourceId: row.id, state: "PREVIEW", trigger: "person", actorLabel: "matrix", plan: [] },
+  });
+  return { id: row.id, syncId: sync.id };
 }
 
 /** An event webhook endpoint (a public address: nothing is sent in the matrix), with one failed delivery. */
@@ -411,6 +438,57 @@ const MATRIX: Record<string, Row> = {
     call: async (w) => {
       const { id, deliveryId } = await webhook();
       return asAction(w, (actions_webhooks as unknown as ActionModule).resendDeliveryAction!, { id: `${id}:${deliveryId}` });
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("createSourceAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_inventory as unknown as ActionModule).createSourceAction!, {
+        name: unique("matrix source"),
+        kind: "ansible",
+        fileName: "hosts.ini",
+        text: "[g]\nmatrix-host\n",
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("updateSourceSettingsAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_inventory as unknown as ActionModule).updateSourceSettingsAction!, {
+        id: (await inventorySource()).id,
+        kind: "ansible",
+        name: unique("matrix source"),
+        fileName: "hosts.ini",
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("mappingAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_inventory as unknown as ActionModule).mappingAction!, {
+        id: (await inventorySource()).id,
+        intent: "save",
+        mapping: JSON.stringify(MATRIX_MAPPING),
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("deleteSourceAction")]: {
+    call: async (w) => asAction(w, (actions_inventory as unknown as ActionModule).deleteSourceAction!, { id: (await inventorySource()).id }),
+    expect: ADMIN_ONLY,
+  },
+  [A("previewSyncAction")]: {
+    call: async (w) => asAction(w, (actions_inventory as unknown as ActionModule).previewSyncAction!, { id: (await inventorySource()).id }),
+    expect: ADMIN_ONLY,
+  },
+  [A("applySyncAction")]: {
+    call: async (w) => {
+      const { id, syncId } = await inventorySource();
+      return asAction(w, (actions_inventory as unknown as ActionModule).applySyncAction!, { id: `${id}:${syncId}` });
+    },
+    expect: ADMIN_ONLY,
+  },
+  [A("discardSyncAction")]: {
+    call: async (w) => {
+      const { id, syncId } = await inventorySource();
+      return asAction(w, (actions_inventory as unknown as ActionModule).discardSyncAction!, { id: `${id}:${syncId}` });
     },
     expect: ADMIN_ONLY,
   },
@@ -675,6 +753,24 @@ const MATRIX: Record<string, Row> = {
     call: async (w) => asAction(w, (actions_templates as unknown as ActionModule).resumeRunAction!, { id: (await halted()).id }),
     expect: ADMIN_ONLY,
   },
+  [A("changeTemplateMembersAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_templates as unknown as ActionModule).changeTemplateMembersAction!, {
+        id: await sharedTemplate(),
+        add: (await db.cluster.create({ data: { name: unique("mxc") } })).name,
+      }),
+    expect: ADMIN_ONLY,
+  },
+  [A("saveMemberQueryAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_templates as unknown as ActionModule).saveMemberQueryAction!, { id: await sharedTemplate(), cluster: unique("no-such-cluster") }),
+    expect: ADMIN_ONLY,
+  },
+  [A("previewMemberQueryAction")]: {
+    call: async (w) =>
+      asAction(w, (actions_templates as unknown as ActionModule).previewMemberQueryAction!, { id: await sharedTemplate(), cluster: unique("no-such-cluster") }),
+    expect: ADMIN_ONLY,
+  },
   [A("saveTemplatePlanAction")]: {
     call: async (w) =>
       asAction(w, (actions_templates as unknown as ActionModule).saveTemplatePlanAction!, { id: await template(), components: "clients, 5\ngateways, 60" }),
@@ -875,6 +971,93 @@ const MATRIX: Record<string, Row> = {
       ),
     expect: ADMIN_ONLY_API(202),
   },
+  [R("GET", "v1/inventory-sources")]: {
+    call: async (w) => asApi(w, (route_v1_inventory_sources as unknown as RouteModule).GET!, "GET", "/api/v1/inventory-sources"),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/inventory-sources")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_inventory_sources as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/inventory-sources",
+        {},
+        {
+          name: unique("matrix source"),
+          kind: "ansible",
+          config: { fileName: "hosts.ini", text: "[g]\nmatrix-host\n" },
+          mapping: MATRIX_MAPPING,
+        },
+      ),
+    expect: ADMIN_ONLY_API(201),
+  },
+  [R("GET", "v1/inventory-sources/[id]")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_inventory_sources__id_ as unknown as RouteModule).GET!, "GET", "/api/v1/inventory-sources/x", { id: (await inventorySource()).id }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("PATCH", "v1/inventory-sources/[id]")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_inventory_sources__id_ as unknown as RouteModule).PATCH!,
+        "PATCH",
+        "/api/v1/inventory-sources/x",
+        { id: (await inventorySource()).id },
+        { autoApply: true },
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("DELETE", "v1/inventory-sources/[id]")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_inventory_sources__id_ as unknown as RouteModule).DELETE!, "DELETE", "/api/v1/inventory-sources/x", {
+        id: (await inventorySource()).id,
+      }),
+    expect: ADMIN_ONLY_API(204),
+  },
+  [R("GET", "v1/inventory-sources/[id]/syncs")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_inventory_sources__id__syncs as unknown as RouteModule).GET!, "GET", "/api/v1/inventory-sources/x/syncs", {
+        id: (await inventorySource()).id,
+      }),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/inventory-sources/[id]/syncs")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_inventory_sources__id__syncs as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/inventory-sources/x/syncs",
+        { id: (await inventorySource()).id },
+        {},
+      ),
+    expect: ADMIN_ONLY_API(201),
+  },
+  [R("GET", "v1/inventory-sources/[id]/syncs/[syncId]")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_inventory_sources__id__syncs__syncId_ as unknown as RouteModule).GET!,
+        "GET",
+        "/api/v1/inventory-sources/x/syncs/y",
+        await inventorySource(),
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
+  [R("POST", "v1/inventory-sources/[id]/syncs/[syncId]")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_inventory_sources__id__syncs__syncId_ as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/inventory-sources/x/syncs/y",
+        await inventorySource(),
+        { action: "discard" },
+      ),
+    expect: ADMIN_ONLY_API(200),
+  },
   [R("GET", "v1/compliance")]: { call: async (w) => asApi(w, (route_v1_compliance as unknown as RouteModule).GET!, "GET", "/api/v1/compliance"), expect: READ },
   [R("GET", "v1/compliance/deadlines")]: {
     call: async (w) => asApi(w, (route_v1_compliance_deadlines as unknown as RouteModule).GET!, "GET", "/api/v1/compliance/deadlines"),
@@ -1029,6 +1212,13 @@ const MATRIX: Record<string, Row> = {
       asApi(w, (route_v1_templates__id__members as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/members", { id: await template() }),
     expect: READ,
   },
+  [R("GET", "v1/templates/[id]/member-events")]: {
+    call: async (w) =>
+      asApi(w, (route_v1_templates__id__member_events as unknown as RouteModule).GET!, "GET", "/api/v1/templates/x/member-events", {
+        id: await sharedTemplate(),
+      }),
+    expect: READ,
+  },
   [R("POST", "v1/templates/[id]/upgrade-now")]: {
     call: async (w) =>
       asApi(w, (route_v1_templates__id__upgrade_now as unknown as RouteModule).POST!, "POST", "/api/v1/templates/x/upgrade-now", {
@@ -1150,7 +1340,7 @@ const MATRIX: Record<string, Row> = {
   },
   [R("GET", "v1/executions/[key]")]: {
     call: async (w) => asApi(w, (route_v1_executions__key_ as unknown as RouteModule).GET!, "GET", "/api/v1/executions/x", { key: (await execution()).key }),
-    expect: READ,
+    expect: READ_OWN_TEAM,
     executor: "200",
   },
   [R("POST", "v1/executions/[key]")]: {

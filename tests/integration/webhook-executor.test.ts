@@ -449,9 +449,9 @@ describe("POST /api/v1/executions/{key}", () => {
 });
 
 describe("GET /api/v1/executions", () => {
-  it("reads one execution, output included, for anyone signed in and for executors", async () => {
+  it("reads one execution, output included, for anyone who may see its server and for executors", async () => {
     const key = await queued();
-    for (const who of ["viewer", "executor", "ownerB"]) {
+    for (const who of ["viewer", "executor"]) {
       const response = await getOne(call("GET", "/api/v1/executions/x", who), keyParams(key));
       expect(response.status, who).toBe(200);
       expect(await json(response)).toEqual({
@@ -481,6 +481,8 @@ describe("GET /api/v1/executions", () => {
     }
     expect((await getOne(call("GET", "/api/v1/executions/x"), keyParams(key))).status).toBe(401);
     expect((await getOne(call("GET", "/api/v1/executions/x", "viewer"), keyParams("nope"))).status).toBe(404);
+    // Issue 21: another team's owner is told there is none, as for the server itself.
+    expect((await getOne(call("GET", "/api/v1/executions/x", "ownerB"), keyParams(key))).status).toBe(404);
   });
 
   it("lists a party slot's or a template's executions in keyset pages, without output", async () => {

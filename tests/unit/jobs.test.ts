@@ -9,8 +9,10 @@ it("schedules every task it names, and only tasks that exist", () => {
     "expire_exclusions",
     "generate_parties",
     "plan_update_scans",
+    "reconcile_template_members",
     "rollout_tick",
     "send_notices",
+    "sync_inventories",
   ]);
   for (const item of items) expect(taskList[item.task]).toBeTypeOf("function");
 });

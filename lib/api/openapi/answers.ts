@@ -14,7 +14,7 @@ import type { partyWithCountsJson } from "../party";
 import type { templatePlanJson } from "../plans";
 import type { policyJson } from "../policies";
 import type { resourceJson, resourceListJson } from "../resources";
-import type { memberJson, templateJson, templateSummaryJson } from "../templates";
+import type { memberEventJson, memberJson, templateJson, templateSummaryJson } from "../templates";
 import type { serverUpdatesJson } from "../updates";
 import type { userJson } from "../users";
 import type { deliveryJson, webhookJson } from "../webhooks";
@@ -385,6 +385,16 @@ export const TemplateAnswerSchema = z.object({
   }),
   execution: ExecutionSettingsAnswerSchema,
   revision: z.number().int(),
+  memberQuery: nullable(
+    z.object({
+      tag: z.array(z.string()).optional().describe("Carries every one of these tags"),
+      kind: z.string().optional(),
+      team: z.string().optional().describe("A team's slug"),
+      environment: z.enum(["production", "non-production"]).optional(),
+      cluster: z.string().optional(),
+      service: z.string().optional(),
+    }),
+  ).describe("The saved resource filter whose matching, not retired servers are members besides the named ones"),
   members: z.object({
     total: z.number().int(),
     byState: z.object({ IN_SYNC: z.number().int(), PENDING: z.number().int(), UPGRADING: z.number().int(), FAILED: z.number().int() }).partial(),
@@ -415,11 +425,26 @@ export const MemberPageSchema = z.object({
       kind: z.enum(["resource", "cluster"]),
       currentVersion: z.string(),
       state: memberState,
+      viaQuery: z.boolean().describe("A member because it matches the member query (it leaves when it no longer does); false: named by a person"),
       lastAttemptAt: nullable(instant),
       lastError: nullable(z.string()),
     }),
   ),
   next: nullable(z.string()).describe("Pass as `after` for the next page"),
+});
+export const MemberEventPageSchema = z.object({
+  events: z.array(
+    z.object({
+      member: z.string(),
+      kind: z.enum(["resource", "cluster"]),
+      action: z.enum(["JOINED", "LEFT", "REFUSED"]),
+      viaQuery: z.boolean().describe("Through the member query; false: named or removed by a person"),
+      reason: nullable(z.string()).describe("Why it left or was refused"),
+      by: z.string().describe('The person\'s e-mail, or "member query"'),
+      at: instant,
+    }),
+  ),
+  next: nullable(z.string()).describe("Pass as `cursor` for the next page"),
 });
 export const UpgradePlanSchema = z.object({
   stages: z.array(
@@ -681,6 +706,7 @@ export type BuildersFit = [
   Fits<typeof TemplateSummarySchema, ReturnType<typeof templateSummaryJson>>,
   Fits<typeof TemplateAnswerSchema, ReturnType<typeof templateJson>>,
   Fits<typeof MemberPageSchema.shape.members.element, ReturnType<typeof memberJson>>,
+  Fits<typeof MemberEventPageSchema.shape.events.element, ReturnType<typeof memberEventJson>>,
   Fits<typeof TemplatePlanAnswerSchema, ReturnType<typeof templatePlanJson>>,
   Fits<typeof WebhookAnswerSchema, ReturnType<typeof webhookJson>>,
   Fits<typeof WebhookDeliverySchema, ReturnType<typeof deliveryJson>>,

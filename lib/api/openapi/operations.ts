@@ -18,12 +18,20 @@ import { CancelPartySchema, KindSchema, MovePartySchema, PartyRuleSchema, TagSch
 import { PlanRequestSchema, TemplatePlanSchema } from "../../validation/plans";
 import { PolicyApiPatchSchema, PolicyApiSchema, WindowsQuerySchema } from "../../validation/policies";
 import { ExcludeSchema, GroupChangeSchema, ResourceListQuerySchema, ResourcePatchSchema } from "../../validation/resources";
-import { ExecutionSettingsSchema, MemberQuerySchema, SlotRolloutSchema, TemplateCreateSchema, TemplatePatchSchema } from "../../validation/templates";
+import {
+  ExecutionSettingsSchema,
+  MemberEventsQuerySchema,
+  MemberQuerySchema,
+  SlotRolloutSchema,
+  TemplateCreateSchema,
+  TemplatePatchSchema,
+} from "../../validation/templates";
 import { UpdateReportSchema } from "../../validation/updates";
 import { ApprovePackageSchema } from "../../validation/tested-sets";
 import { UserListQuerySchema, UserPatchSchema } from "../../validation/users";
 import { WebhookCreateSchema, WebhookDeliveriesQuerySchema, WebhookUpdateSchema } from "../../validation/webhooks";
 import * as A from "./answers";
+import { INVENTORY_OPERATIONS } from "./inventory";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 /** Refusals an operation may answer besides 401, 403 and 5xx, which every operation may. */
@@ -535,7 +543,8 @@ export const OPERATIONS: Operation[] = [
     path: "/templates",
     tag: "Templates",
     summary: "Create a fleet template",
-    description: "Members are resource or cluster names, each in one template only.",
+    description:
+      "Members are resource or cluster names, and/or a member query (the resource list's filters: tag, kind, team, environment, cluster, service) whose matching servers join; each server belongs to one template only.",
     who: ADMINS,
     body: TemplateCreateSchema.strict(),
     answers: { 201: json("The template.", A.TemplateAnswerSchema, true) },
@@ -556,8 +565,9 @@ export const OPERATIONS: Operation[] = [
     method: "patch",
     path: "/templates/{id}",
     tag: "Templates",
-    summary: "Change a template's target version or rollout settings",
-    description: "A new version is refused (409) while the template is partially applied or upgrading.",
+    summary: "Change a template's target version, rollout settings or members",
+    description:
+      "A new version is refused (409) while the template is partially applied or upgrading. `members.add` / `members.remove` name members (resources or clusters); `memberQuery` sets the saved filter whose matching servers are members (null removes it, and its members leave). A server that belongs to another template (itself or through its cluster) is refused (409) with the reason; nothing is changed by a refused request.",
     who: ADMINS,
     params: id("template"),
     body: TemplatePatchSchema,
@@ -574,6 +584,18 @@ export const OPERATIONS: Operation[] = [
     params: id("template"),
     query: MemberQuerySchema,
     answers: { 200: json("A page of members, by name.", A.MemberPageSchema) },
+    refusals: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/templates/{id}/member-events",
+    tag: "Templates",
+    summary: "A template's member history, 50 a page",
+    description: "Who joined or left (or was refused, with the reason) and when, newest first: by a person, or through the member query.",
+    who: READERS,
+    params: id("template"),
+    query: MemberEventsQuerySchema,
+    answers: { 200: json("A page of member events, newest first.", A.MemberEventPageSchema) },
     refusals: [400, 404],
   },
   {
@@ -912,4 +934,7 @@ export const OPERATIONS: Operation[] = [
     answers: { 202: json("The delivery, queued.", A.WebhookDeliverySchema) },
     refusals: [404, 409],
   },
+
+  // ---- inventory sources (./inventory.ts) ----
+  ...INVENTORY_OPERATIONS,
 ];

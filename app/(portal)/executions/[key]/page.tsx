@@ -10,7 +10,7 @@ import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Instant } from "@/components/ui/time";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getExecution } from "@/lib/data/executions";
 import { decodeParam } from "@/lib/validation/common";
@@ -35,7 +35,7 @@ function Fact({ label, children, wide = false }: { label: string; children: Reac
 export default async function ExecutionPage({ params }: Params) {
   const user = await requireUser();
   const key = decodeParam((await params).key);
-  const [execution, zone] = await Promise.all([getExecution(key), viewerTimeZone()]);
+  const [execution, zone] = await Promise.all([getExecution(key, readableTeams(user)), viewerTimeZone()]);
   if (!execution) notFound();
   const e = execution;
   const runPage = e.party

@@ -70,6 +70,14 @@ export default async function ResourcePage({ params }: Params) {
               {resource.environment === "PRODUCTION" ? "production" : "non-production"}
             </Badge>
             <Badge>{kindLabel(resource.kind)}</Badge>
+            {resource.retiredAt ? (
+              <Badge tone="danger" className="uppercase">
+                Retired
+              </Badge>
+            ) : null}
+            {resource.retiredAt ? (
+              <span>gone from its inventory source since {resource.retiredAt.toISOString().slice(0, 10)}: kept with its history, in no party</span>
+            ) : null}
             <span>
               Team <span className="font-medium text-slate-800">{resource.team.name}</span> · service{" "}
               <span className="font-medium text-slate-800">{resource.service.name}</span>

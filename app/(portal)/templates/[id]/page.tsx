@@ -15,7 +15,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pager } from "@/components/ui/pager";
 import { Table, Td, Th } from "@/components/ui/table";
 import { TimeRange } from "@/components/ui/time";
-import { can, type CurrentUser } from "@/lib/auth/permissions";
+import { can, readableTeams, type CurrentUser } from "@/lib/auth/permissions";
 import { SectionSkeleton } from "@/components/ui/section-skeleton";
 import { requireUser } from "@/lib/auth/session";
 import { templateChanges } from "@/lib/data/change-requests";
@@ -37,6 +37,11 @@ import { templateFreezes } from "@/lib/data/freezes";
 import { findConflicts } from "@/lib/data/conflicts";
 import { withQuery } from "@/lib/url";
 import { TemplateForecast } from "./forecast-section";
+import { AddMembersForm, MemberQueryForm, RemoveMemberButton } from "@/components/templates/member-forms";
+import { listMemberEvents, QUERY_ACTOR } from "@/lib/data/template-members";
+import { listTeams } from "@/lib/data/users";
+import { NewestFirstCursorSchema } from "@/lib/validation/common";
+import { ENVIRONMENTS, KIND_LABELS, KINDS } from "@/lib/validation/resources";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -58,7 +63,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   // The current (or last) run's executions: their own state filter and cursor (exec, execFrom).
   const run = template.runs[0] ?? null;
   const exec = { state: stateParam(search.exec), after: typeof search.execFrom === "string" && search.execFrom.length <= 600 ? search.execFrom : undefined };
-  const [page, zone, changes, notices, choices, frozenBy, clashes] = await Promise.all([
+  const eventsFrom = NewestFirstCursorSchema.safeParse(typeof search.events === "string" ? search.events : undefined);
+  const [page, zone, changes, notices, choices, frozenBy, clashes, history, teams] = await Promise.all([
     listMembers(template.id, filter),
     viewerTimeZone(),
     templateChanges([template.id]),
@@ -66,6 +72,8 @@ export default async function TemplatePage({ params, searchParams }: Props) {
     executorChoices(),
     templateFreezes(template.id, template.upgradeWindow),
     findConflicts(now, new Date(now.getTime() + 183 * 86_400_000), now, { templateId: template.id }),
+    listMemberEvents(template.id, { before: eventsFrom.success ? (eventsFrom.data ?? null) : null, limit: 20 }),
+    listTeams(null),
   ]);
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
@@ -311,6 +319,49 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         mayEdit={mayManage}
       />
 
+      <Card aria-labelledby="membership" className="mt-6">
+        <CardHeader
+          id="membership"
+          title="Membership"
+          description="Named members stay until removed; servers matching the member query join and leave as the fleet changes."
+        />
+        <CardBody className="space-y-5">
+          <div className="text-sm text-slate-700" data-testid="member-query">
+            <span className="font-medium text-slate-800">Member query: </span>
+            {template.memberQuery ? (
+              Object.entries(template.memberQuery).map(([k, v]) => (
+                <Badge key={k} tone="info" className="mr-1">
+                  {k} = {Array.isArray(v) ? v.join(", ") : String(v)}
+                </Badge>
+              ))
+            ) : (
+              <span className="text-slate-500">none: named members only.</span>
+            )}
+          </div>
+          {mayManage ? (
+            <div className="grid gap-6 lg:grid-cols-2">
+              <div>
+                <h3 className="mb-2 text-sm font-semibold text-slate-800">Member query</h3>
+                <MemberQueryForm
+                  template={{ id: template.id, revision: template.revision }}
+                  query={template.memberQuery}
+                  choices={{
+                    kinds: Object.keys(KINDS).map((k) => [k, KIND_LABELS[k as keyof typeof KINDS]] as const),
+                    teams: teams.map((t) => [t.slug, t.name] as const),
+                    environments: Object.keys(ENVIRONMENTS).map((e) => [e, e] as const),
+                  }}
+                />
+              </div>
+              <div>
+                <AddMembersForm template={{ id: template.id, revision: template.revision }} />
+              </div>
+            </div>
+          ) : (
+            <p className="text-sm text-slate-500">Only admins change a template&apos;s members.</p>
+          )}
+        </CardBody>
+      </Card>
+
       <Card aria-labelledby="members" className="mt-6">
         <CardHeader
           id="members"
@@ -351,6 +402,15 @@ export default async function TemplatePage({ params, searchParams }: Props) {
                       <span>{m.name}</span>
                     )}
                     <span className="ml-2 text-xs text-slate-500">{m.kind}</span>
+                    {m.viaQuery ? (
+                      <Badge tone="info" className="ml-2">
+                        via query
+                      </Badge>
+                    ) : mayManage ? (
+                      <span className="ml-2">
+                        <RemoveMemberButton template={{ id: template.id, revision: template.revision }} name={m.name} />
+                      </span>
+                    ) : null}
                   </Td>
                   <Td className="font-mono text-xs">{m.currentVersion}</Td>
                   <Td>
@@ -365,6 +425,49 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         )}
         <div className="px-5 pb-4">
           <Pager firstHref={filter.after ? href({ after: null }) : null} nextHref={page.next ? href({ after: page.next }) : null} />
+        </div>
+      </Card>
+
+      <Card aria-labelledby="member-history" className="mt-6">
+        <CardHeader id="member-history" title="Member history" description="Who joined or left, and when: named by a person, or through the member query." />
+        {history.events.length === 0 ? (
+          <CardBody>
+            <p className="text-sm text-slate-500">No member has joined or left yet.</p>
+          </CardBody>
+        ) : (
+          <Table caption="Member history">
+            <thead>
+              <tr>
+                <Th>When</Th>
+                <Th>Member</Th>
+                <Th>What</Th>
+                <Th>How</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100" data-testid="member-history">
+              {history.events.map((e) => (
+                <tr key={e.id}>
+                  <Td className="tabular-nums text-xs text-slate-600">{formatDateTime(e.at, "UTC")} UTC</Td>
+                  <Td>{e.memberLabel}</Td>
+                  <Td>
+                    <Badge tone={e.action === "JOINED" ? "success" : e.action === "LEFT" ? "neutral" : "warning"}>
+                      {e.action === "JOINED" ? "Joined" : e.action === "LEFT" ? "Left" : "Refused"}
+                    </Badge>
+                    {e.reason ? <p className="mt-1 max-w-md text-xs text-slate-600">{e.reason}</p> : null}
+                  </Td>
+                  <Td className="text-xs text-slate-600">
+                    {e.viaQuery ? (e.actorLabel === QUERY_ACTOR.label ? "via query" : `via query, saved by ${e.actorLabel}`) : `by ${e.actorLabel}`}
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+        <div className="px-5 pb-4">
+          <Pager
+            firstHref={eventsFrom.success && eventsFrom.data ? withQuery(`/templates/${template.id}`, {}, "#member-history") : null}
+            nextHref={history.next ? withQuery(`/templates/${template.id}`, { events: history.next }, "#member-history") : null}
+          />
         </div>
       </Card>
     </>
@@ -386,8 +489,8 @@ async function TemplateExecutions({
   zone: string;
 }) {
   const [counts, page] = await Promise.all([
-    countRunExecutions(templateId, run.id),
-    listRunExecutions(templateId, run.id, { state: exec.state ?? undefined, after: exec.after }),
+    countRunExecutions(templateId, run.id, readableTeams(user)),
+    listRunExecutions(templateId, run.id, readableTeams(user), { state: exec.state ?? undefined, after: exec.after }),
   ]);
   return (
     <RunExecutionsPanel

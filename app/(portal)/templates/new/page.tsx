@@ -8,12 +8,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { linkablePolicies } from "@/lib/data/templates";
+import { listTeams } from "@/lib/data/users";
+import { ENVIRONMENTS, KIND_LABELS, KINDS } from "@/lib/validation/resources";
 
 export const metadata: Metadata = { title: "New fleet template" };
 
 export default async function NewTemplatePage() {
   const user = await requireUser();
-  const policies = await linkablePolicies();
+  const [policies, teams] = await Promise.all([linkablePolicies(), listTeams(null)]);
   return (
     <>
       <Breadcrumb parent={{ href: "/templates", label: "Templates" }} current="New template" />
@@ -34,7 +36,14 @@ export default async function NewTemplatePage() {
       ) : (
         <Card>
           <CardBody>
-            <NewTemplateForm policies={policies} />
+            <NewTemplateForm
+              policies={policies}
+              choices={{
+                kinds: Object.keys(KINDS).map((k) => [k, KIND_LABELS[k as keyof typeof KINDS]] as const),
+                teams: teams.map((t) => [t.slug, t.name] as const),
+                environments: Object.keys(ENVIRONMENTS).map((e) => [e, e] as const),
+              }}
+            />
           </CardBody>
         </Card>
       )}

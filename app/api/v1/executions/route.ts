@@ -1,5 +1,6 @@
 import { executionSummaryJson, mayReadExecution } from "@/lib/api/executions";
 import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
+import { readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { listExecutions } from "@/lib/data/executions";
 import { ExecutionListQuerySchema } from "@/lib/validation/executions";
@@ -19,6 +20,7 @@ export const GET = apiRoute(async function GET(request: Request) {
   const { party, kind, group, template, state, limit, cursor } = query.data;
   const page = await listExecutions(
     party !== undefined ? { party, kind: kind!, group, state, limit, after: cursor } : { template: template!, state, limit, after: cursor },
+    readableTeams(user),
   );
   if (!page.ok) return apiError(page.status, page.message);
   return Response.json({ items: page.value.items.map(executionSummaryJson), nextCursor: page.value.next });

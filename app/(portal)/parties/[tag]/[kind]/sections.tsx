@@ -12,7 +12,7 @@ import { cx } from "@/components/ui/cx";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pager } from "@/components/ui/pager";
-import type { CurrentUser, TeamScope } from "@/lib/auth/permissions";
+import { readableTeams, type CurrentUser, type TeamScope } from "@/lib/auth/permissions";
 import { listPartyExcluded, listPartyResources, listSlotExecutions, slotExecutionCounts } from "@/lib/data/party-detail";
 import type { partyRuns } from "@/lib/data/runs";
 import type { CalendarParty, PartyKind, PatchGroup } from "@/lib/domain";
@@ -44,8 +44,8 @@ export async function PartyExecutions({ user, party, partyId, runs, query, base,
   const execGroup = runs.find((r) => r.group === query.slot)?.group ?? runs.find((r) => r.state === "RUNNING" || r.state === "HALTED")?.group ?? runs[0]?.group;
   if (execGroup === undefined) return null;
   const [execCounts, execPage] = await Promise.all([
-    slotExecutionCounts(partyId),
-    listSlotExecutions(partyId, execGroup, { state: query.state ?? undefined, after: query.from }),
+    slotExecutionCounts(partyId, readableTeams(user)),
+    listSlotExecutions(partyId, execGroup, readableTeams(user), { state: query.state ?? undefined, after: query.from }),
   ]);
   return (
     <SlotExecutionsPanel

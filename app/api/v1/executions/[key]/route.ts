@@ -1,5 +1,6 @@
 import { executionJson, mayReadExecution, type KeyParams } from "@/lib/api/executions";
 import { apiError, readBody, unauthorized, apiRoute } from "@/lib/api/respond";
+import { readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { getExecution, reportExecutionAs } from "@/lib/data/executions";
 import { decodeParam } from "@/lib/validation/common";
@@ -13,7 +14,7 @@ export const GET = apiRoute(async function GET(request: Request, { params }: Key
   const user = await authenticateRequest(request, { machines: true });
   if (!user) return unauthorized();
   const key = decodeParam((await params).key);
-  const execution = await getExecution(key);
+  const execution = await getExecution(key, readableTeams(user));
   if (!execution) return apiError(404, `No execution has the key "${key}".`);
   if (!mayReadExecution(user, execution.resource?.teamId ?? null)) return apiError(403, "You may not read this execution.");
   return Response.json(executionJson(execution));

@@ -1,0 +1,447 @@
+// Issue 21, point 1: inventory sync. Static YAML and INI inventories written here and read by
+// Debian's real ansible-inventory; NetBox played by a small HTTP server started here that answers
+// NetBox's documented JSON shapes ({ count, next, previous, results }, devices and virtual
+// machines as NetBox's REST API documentation shows them) and checks the token. Everything else is
+// real: the API routes, the data layer, PostgreSQL.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as listRoute, POST as createRoute } from "@/app/api/v1/inventory-sources/route";
+import { GET as getRoute, PATCH as patchRoute } from "@/app/api/v1/inventory-sources/[id]/route";
+import { GET as listSyncsRoute, POST as syncRoute } from "@/app/api/v1/inventory-sources/[id]/syncs/route";
+import { GET as getSyncRoute, POST as decideRoute } from "@/app/api/v1/inventory-sources/[id]/syncs/[syncId]/route";
+import { createApiToken } from "@/lib/data/api-tokens";
+import { listResourcePage } from "@/lib/data/resource-list";
+import { runDueSyncs } from "@/lib/data/inventory";
+import { SCHEDULER } from "@/lib/data/audit";
+import { db } from "@/lib/db";
+import { makeFleet } from "./fixtures/fleet";
+
+let f: Awaited<ReturnType<typeof makeFleet>>;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  f = await makeFleet();
+  for (const who of ["admin", "owner"] as const)
+    tokens[who] = (await createApiToken(f[who].id, { name: "test", scope: "write", days: 90 }, { id: null, label: "test" })).secret;
+});
+
+const call = (method: string, path: string, who: "admin" | "owner", body?: unknown) =>
+  new Request(`http://localhost${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${tokens[who]}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
+const syncParams = (id: string, syncId: string) => ({ params: Promise.resolve({ id, syncId }) });
+
+type Sync = {
+  id: string;
+  state: string;
+  added: number;
+  changed: number;
+  restored: number;
+  retired: number;
+  unchanged: number;
+  nothingChanged: boolean;
+  hostErrors: { host: string; message: string }[];
+  error: string | null;
+};
+
+async function createSource(body: Record<string, unknown>): Promise<{ id: string; revision: number }> {
+  const response = await createRoute(call("POST", "/api/v1/inventory-sources", "admin", body));
+  const json = (await response.json()) as { id: string; revision: number; error?: string };
+  if (response.status !== 201) throw new Error(json.error);
+  return json;
+}
+
+async function sync(id: string, apply = false): Promise<Sync> {
+  const response = await syncRoute(call("POST", `/api/v1/inventory-sources/${id}/syncs`, "admin", { apply }), idParams(id));
+  const json = (await response.json()) as Sync & { error?: string };
+  if (response.status !== 201) throw new Error(json.error ?? String(response.status));
+  return json;
+}
+
+async function decide(id: string, syncId: string, action: "apply" | "discard") {
+  return decideRoute(call("POST", `/api/v1/inventory-sources/${id}/syncs/${syncId}`, "admin", { action }), syncParams(id, syncId));
+}
+
+const servers = (sourceId: string) => db.resource.findMany({ where: { sourceId }, orderBy: { name: "asc" }, include: { service: true, cluster: true } });
+
+const ANSIBLE_MAPPING = {
+  fields: {
+    team: "group:team_",
+    environment: "var:patch_env",
+    kind: ["var:patch_kind", "const:vm"],
+    service: "var:patch_service",
+    cluster: "var:patch_cluster",
+    address: "var:ansible_host",
+    tags: ["group:tag_", "var:patch_tags"],
+  },
+  values: { environment: { prod: "production", qa: "non-production" } },
+};
+
+describe("an Ansible source (static YAML read by ansible-inventory)", () => {
+  const yaml = (p: string, h1Env: string, withH2 = true) => `all:
+  children:
+    team_${p}-a:
+      vars:
+        patch_service: ${p}-inv-svc
+      hosts:
+        ${p}-h1:
+          patch_env: ${h1Env}
+          ansible_host: 10.20.0.1
+          patch_cluster: ${p}-inv-cluster
+${withH2 ? `        ${p}-h2:\n          patch_env: qa\n          patch_tags: "db, eu"\n` : ""}        ${p}-noenv:
+          ansible_host: 10.20.0.9
+        ${p}-web:
+          patch_env: prod
+    tag_linux:
+      hosts:
+        ${p}-h1:
+    team_nosuchteam:
+      hosts:
+        ${p}-orphan:
+          patch_env: prod
+          patch_service: ${p}-inv-svc
+`;
+  let source: { id: string; revision: number };
+
+  it("previews, applies, and a second sync with nothing changed writes nothing", async () => {
+    const p = f.prefix;
+    // Owners may not; an unknown mapping field and a bad file name are refused with a message.
+    expect((await createRoute(call("POST", "/api/v1/inventory-sources", "owner", {}))).status).toBe(403);
+    const badName = await createRoute(
+      call("POST", "/api/v1/inventory-sources", "admin", {
+        name: `${p} bad`,
+        kind: "ansible",
+        config: { fileName: "../x.yml", text: "x" },
+        mapping: ANSIBLE_MAPPING,
+      }),
+    );
+    expect(badName.status).toBe(400);
+    expect(((await badName.json()) as { error: string }).error).toMatch(/^config\.fileName: /);
+    const badMapping = await createRoute(
+      call("POST", "/api/v1/inventory-sources", "admin", {
+        name: `${p} bad`,
+        kind: "ansible",
+        config: { fileName: "hosts.yml", text: "x" },
+        mapping: { fields: { team: "nonsense", environment: "const:production", kind: "const:vm", service: "const:s" } },
+      }),
+    );
+    expect(badMapping.status).toBe(400);
+    expect(((await badMapping.json()) as { error: string }).error).toMatch(/no expression/);
+
+    source = await createSource({ name: `${p} yaml`, kind: "ansible", config: { fileName: "hosts.yml", text: yaml(p, "prod") }, mapping: ANSIBLE_MAPPING });
+    const preview = await sync(source.id);
+    expect(preview.state).toBe("preview");
+    expect(preview.added).toBe(2);
+    // Per-host errors: no environment, an unknown team, a name a person typed (f.web); the sync went on.
+    const errors = Object.fromEntries(preview.hostErrors.map((e) => [e.host, e.message]));
+    expect(errors[`${p}-noenv`]).toMatch(/no environment/);
+    expect(errors[`${p}-orphan`]).toMatch(/no team "nosuchteam"/);
+    expect(errors[`${p}-web`]).toMatch(/typed in PatchParty or synced from another source/);
+    expect(await servers(source.id)).toHaveLength(0);
+
+    // The plan is paged: the adds, with what they will be.
+    const detail = (await (
+      await getSyncRoute(call("GET", `/api/v1/inventory-sources/${source.id}/syncs/${preview.id}?op=add&limit=1`, "admin"), syncParams(source.id, preview.id))
+    ).json()) as {
+      plan: { items: { name: string; after: Record<string, unknown> }[]; total: number; nextOffset: number | null };
+    };
+    expect(detail.plan.total).toBe(2);
+    expect(detail.plan.items).toHaveLength(1);
+    expect(detail.plan.nextOffset).toBe(1);
+
+    const applied = await decide(source.id, preview.id, "apply");
+    expect(applied.status).toBe(200);
+    expect(((await applied.json()) as Sync).state).toBe("applied");
+    // A preview is applied once.
+    expect((await decide(source.id, preview.id, "apply")).status).toBe(409);
+
+    const made = await servers(source.id);
+    expect(made.map((r) => r.name)).toEqual([`${p}-h1`, `${p}-h2`]);
+    const [h1, h2] = made;
+    expect(h1).toMatchObject({
+      teamId: f.teamA.id,
+      environment: "PRODUCTION",
+      kind: "VM",
+      address: "10.20.0.1",
+      tags: ["linux"],
+      externalId: `${p}-h1`,
+      retiredAt: null,
+    });
+    expect(h1!.service.name).toBe(`${p}-inv-svc`);
+    expect(h1!.service.teamId).toBe(f.teamA.id);
+    expect(h1!.cluster?.name).toBe(`${p}-inv-cluster`);
+    expect(h2).toMatchObject({ environment: "NON_PRODUCTION", tags: ["db", "eu"], address: null });
+    expect([1, 2, 3]).toContain(h1!.patchGroup);
+    // The person-typed server of the same name is untouched.
+    expect(await db.resource.findUnique({ where: { id: f.web.id } })).toMatchObject({ sourceId: null, teamId: f.teamA.id });
+
+    const audit = await db.auditEvent.findFirst({ where: { entityId: source.id, action: "inventory.sync" }, orderBy: { id: "desc" } });
+    expect(audit?.after).toMatchObject({ sync: preview.id, added: 2, changed: 0, retired: 0, hostErrors: 3 });
+
+    // Nothing changed: the second sync writes no server.
+    const second = await sync(source.id, true);
+    expect(second).toMatchObject({ state: "applied", added: 0, changed: 0, retired: 0, unchanged: 2, nothingChanged: true });
+    const after = await servers(source.id);
+    expect(after.map((r) => [r.revision, r.updatedAt.getTime()])).toEqual(made.map((r) => [r.revision, r.updatedAt.getTime()]));
+  });
+
+  it("changes what the source owns, never what a person set, retires what is gone and restores what comes back", async () => {
+    const p = f.prefix;
+    const [h1] = await servers(source.id);
+    // A person moves h1 to group 3, excludes it, and sets its SSH user.
+    await db.resource.update({
+      where: { id: h1!.id },
+      data: { patchGroup: 3, excluded: true, exclusionReason: "vendor freeze", excludedAt: new Date(), sshUser: "ops", revision: { increment: 1 } },
+    });
+    const patched = await patchRoute(
+      call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", { config: { fileName: "hosts.yml", text: yaml(p, "qa") }, revision: source.revision }),
+      idParams(source.id),
+    );
+    expect(patched.status).toBe(200);
+    // A stale revision is refused.
+    expect(
+      (await patchRoute(call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", { autoApply: true, revision: source.revision }), idParams(source.id)))
+        .status,
+    ).toBe(409);
+
+    const changed = await sync(source.id, true);
+    expect(changed).toMatchObject({ state: "applied", added: 0, changed: 1, retired: 0, unchanged: 1 });
+    const now = await db.resource.findUniqueOrThrow({ where: { id: h1!.id } });
+    expect(now).toMatchObject({ environment: "NON_PRODUCTION", patchGroup: 3, excluded: true, exclusionReason: "vendor freeze", sshUser: "ops" });
+
+    // h2 leaves the source: retired, not deleted, its history kept.
+    const h2 = (await servers(source.id)).find((r) => r.name === `${p}-h2`)!;
+    await patchRoute(
+      call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", { config: { fileName: "hosts.yml", text: yaml(p, "qa", false) } }),
+      idParams(source.id),
+    );
+    const gone = await sync(source.id, true);
+    expect(gone).toMatchObject({ retired: 1, changed: 0, added: 0 });
+    const retired = await db.resource.findUniqueOrThrow({ where: { id: h2.id } });
+    expect(retired.retiredAt).not.toBeNull();
+    // The list leaves it out unless asked; a second sync does not retire it again.
+    const listed = await listResourcePage({ q: `${p}-h` }, null, "name", undefined, 50);
+    expect("rows" in listed && listed.rows.map((r) => r.name)).toEqual([`${p}-h1`]);
+    const retiredOnly = await listResourcePage({ q: `${p}-h`, retired: "only" }, null, "name", undefined, 50);
+    expect("rows" in retiredOnly && retiredOnly.rows.map((r) => r.name)).toEqual([`${p}-h2`]);
+    expect(await sync(source.id, true)).toMatchObject({ nothingChanged: true, retired: 0 });
+
+    // It comes back: restored.
+    await patchRoute(
+      call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", { config: { fileName: "hosts.yml", text: yaml(p, "qa") } }),
+      idParams(source.id),
+    );
+    const back = await sync(source.id, true);
+    expect(back).toMatchObject({ restored: 1, retired: 0, added: 0 });
+    expect((await db.resource.findUniqueOrThrow({ where: { id: h2.id } })).retiredAt).toBeNull();
+  });
+
+  it("refuses to apply a preview once a server changed meanwhile, and discards", async () => {
+    const p = f.prefix;
+    await patchRoute(
+      call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", { config: { fileName: "hosts.yml", text: yaml(p, "prod") } }),
+      idParams(source.id),
+    );
+    const preview = await sync(source.id);
+    expect(preview.changed).toBe(1);
+    const h1 = (await servers(source.id)).find((r) => r.name === `${p}-h1`)!;
+    await db.resource.update({ where: { id: h1.id }, data: { revision: { increment: 1 } } });
+    const refused = await decide(source.id, preview.id, "apply");
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/changed since the preview/);
+    expect((await db.resource.findUniqueOrThrow({ where: { id: h1.id } })).environment).toBe("NON_PRODUCTION");
+    expect(((await (await decide(source.id, preview.id, "discard")).json()) as Sync).state).toBe("discarded");
+    const history = (await (await listSyncsRoute(call("GET", `/api/v1/inventory-sources/${source.id}/syncs`, "admin"), idParams(source.id))).json()) as {
+      items: Sync[];
+    };
+    expect(history.items[0]!.state).toBe("discarded");
+  });
+
+  it("a scheduled sync picks due sources: autoApply applies, else a preview waits", async () => {
+    await db.inventorySource.update({ where: { id: source.id }, data: { intervalMinutes: 60, autoApply: false, nextSyncAt: new Date(Date.now() - 1000) } });
+    const due = await runDueSyncs(new Date(), SCHEDULER, 50);
+    expect(due.find((d) => d.source === `${f.prefix} yaml`)?.state).toBe("PREVIEW");
+    const row = await db.inventorySource.findUniqueOrThrow({ where: { id: source.id } });
+    expect(row.nextSyncAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect((await db.inventorySync.findFirst({ where: { sourceId: source.id }, orderBy: { startedAt: "desc" } }))?.trigger).toBe("schedule");
+  });
+});
+
+describe("an Ansible source (static INI)", () => {
+  it("maps an INI inventory and never takes over another source's server", async () => {
+    const p = f.prefix;
+    const ini = `[team_${p}-b]\n${p}-i1 ansible_host=10.30.0.1 patch_env=prod\n${p}-h1 patch_env=prod\n\n[team_${p}-b:vars]\npatch_service=${p}-ini-svc\n`;
+    const source = await createSource({ name: `${p} ini`, kind: "ansible", config: { fileName: "hosts.ini", text: ini }, mapping: ANSIBLE_MAPPING });
+    const result = await sync(source.id, true);
+    expect(result).toMatchObject({ state: "applied", added: 1 });
+    expect(result.hostErrors).toEqual([{ host: `${p}-h1`, message: expect.stringMatching(/another source/) }]);
+    const [i1] = await servers(source.id);
+    expect(i1).toMatchObject({ name: `${p}-i1`, teamId: f.teamB.id, address: "10.30.0.1" });
+  });
+
+  it("a source ansible-inventory cannot read fails with its reason", async () => {
+    const source = await createSource({
+      name: `${f.prefix} broken`,
+      kind: "ansible",
+      config: { fileName: "hosts.yml", text: "all:\n  hosts: [not, a, mapping\n" },
+      mapping: ANSIBLE_MAPPING,
+    });
+    const result = await sync(source.id, true);
+    expect(result.state).toBe("failed");
+    expect(result.error).toMatch(/ansible-inventory could not read hosts\.yml/);
+    expect(result.error).not.toMatch(/patchparty-inventory-/);
+  });
+});
+
+describe("a NetBox source (its REST API, played by a server here)", () => {
+  const TOKEN = "0123456789abcdef0123456789abcdef01234567";
+  let server: Server;
+  let url = "";
+  const seen: { path: string; auth: string | undefined }[] = [];
+  let devices: Record<string, unknown>[] = [];
+
+  // A device as NetBox's REST API documents it (GET /api/dcim/devices/): nested objects for
+  // status, role, tenant, site, cluster, platform, primary_ip4; tags; custom_fields.
+  const device = (id: number, name: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    url: `${url}/api/dcim/devices/${id}/`,
+    display: name,
+    name,
+    status: { value: "active", label: "Active" },
+    role: { id: 1, url: `${url}/api/dcim/device-roles/1/`, display: "Web", name: "Web", slug: `${f.prefix}-web-role` },
+    tenant: { id: 2, url: `${url}/api/tenancy/tenants/2/`, display: f.teamA.name, name: f.teamA.name, slug: f.teamA.slug },
+    site: { id: 3, url: `${url}/api/dcim/sites/3/`, display: "AMS1", name: "AMS1", slug: "ams1" },
+    cluster: null,
+    platform: { id: 4, name: "Debian 12", slug: "debian-12" },
+    primary_ip: { id: 9, family: { value: 4, label: "IPv4" }, address: `10.40.0.${id}/24` },
+    primary_ip4: { id: 9, family: { value: 4, label: "IPv4" }, address: `10.40.0.${id}/24` },
+    primary_ip6: null,
+    tags: [{ id: 7, url: `${url}/api/extras/tags/7/`, display: "PCI", name: "PCI", slug: "pci", color: "ff0000" }],
+    custom_fields: { patch_environment: "production" },
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const at = new URL(request.url ?? "/", url);
+      seen.push({ path: at.pathname, auth: request.headers.authorization });
+      if (request.headers.authorization !== `Token ${TOKEN}`) {
+        response.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "Invalid token" }));
+        return;
+      }
+      const limit = Number(at.searchParams.get("limit") ?? 50);
+      const offset = Number(at.searchParams.get("offset") ?? 0);
+      const all =
+        at.pathname === "/api/dcim/devices/"
+          ? devices
+          : at.pathname === "/api/virtualization/virtual-machines/"
+            ? [
+                {
+                  id: 77,
+                  name: `${f.prefix}-vm1`,
+                  status: { value: "staged", label: "Staged" },
+                  role: null,
+                  tenant: { id: 2, name: f.teamB.name, slug: f.teamB.slug },
+                  cluster: { id: 5, name: `${f.prefix}-nb-cluster` },
+                  primary_ip: null,
+                  primary_ip4: null,
+                  tags: [],
+                  custom_fields: { patch_service: `${f.prefix}-vm-svc` },
+                },
+              ]
+            : null;
+      if (!all) {
+        response.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "Not found." }));
+        return;
+      }
+      // The server pages by at most 2, whatever `limit` asks (NetBox's MAX_PAGE_SIZE does the same).
+      const size = Math.min(limit, 2);
+      const next = offset + size < all.length ? `${url}${at.pathname}?limit=${size}&offset=${offset + size}` : null;
+      response
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ count: all.length, next, previous: null, results: all.slice(offset, offset + size) }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    devices = [1, 2, 3].map((i) => device(i, `${f.prefix}-nb${i}`));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const MAPPING = {
+    fields: {
+      team: "field:tenant.slug",
+      environment: ["cf:patch_environment", "field:status.value"],
+      kind: "const:server",
+      service: ["cf:patch_service", "field:role.slug"],
+      cluster: "field:cluster.name",
+      address: "field:primary_ip4.address",
+      tags: "field:tags",
+    },
+    values: { environment: { staged: "non-production" } },
+  };
+
+  it("reads devices and virtual machines page by page with the token, which no answer ever shows", async () => {
+    const p = f.prefix;
+    const created = await createRoute(
+      call("POST", "/api/v1/inventory-sources", "admin", { name: `${p} netbox`, kind: "netbox", config: { url: `${url}/` }, token: TOKEN, mapping: MAPPING }),
+    );
+    const createdText = await created.text();
+    expect(created.status).toBe(201);
+    expect(createdText).not.toContain(TOKEN);
+    const source = JSON.parse(createdText) as { id: string; tokenSet: boolean };
+    expect(source.tokenSet).toBe(true);
+    const stored = await db.inventorySource.findUniqueOrThrow({ where: { id: source.id } });
+    expect(stored.tokenSealed).not.toContain(TOKEN);
+    expect(JSON.stringify(stored.config)).not.toContain(TOKEN);
+
+    const result = await sync(source.id, true);
+    expect(result).toMatchObject({ state: "applied", added: 4, hostErrors: [] });
+    // Devices over two pages (next followed), then the VMs, every request with the token.
+    expect(seen.filter((s) => s.path === "/api/dcim/devices/")).toHaveLength(2);
+    expect(seen.every((s) => s.auth === `Token ${TOKEN}`)).toBe(true);
+    const made = await servers(source.id);
+    expect(made.map((r) => r.name)).toEqual([`${p}-nb1`, `${p}-nb2`, `${p}-nb3`, `${p}-vm1`]);
+    expect(made[0]).toMatchObject({
+      externalId: "device:1",
+      kind: "SERVER",
+      environment: "PRODUCTION",
+      teamId: f.teamA.id,
+      address: "10.40.0.1",
+      tags: ["pci"],
+    });
+    expect(made[0]!.service.name).toBe(`${p}-web-role`);
+    expect(made[3]).toMatchObject({ externalId: "vm:77", environment: "NON_PRODUCTION", teamId: f.teamB.id, address: null });
+    expect(made[3]!.cluster?.name).toBe(`${p}-nb-cluster`);
+
+    // A device renamed in NetBox is the same server (its id), renamed; one deleted is retired.
+    devices = [device(1, `${p}-nb1-renamed`), device(2, `${p}-nb2`)];
+    const next = await sync(source.id, true);
+    expect(next).toMatchObject({ changed: 1, retired: 1, added: 0 });
+    expect((await db.resource.findUniqueOrThrow({ where: { id: made[0]!.id } })).name).toBe(`${p}-nb1-renamed`);
+    expect((await db.resource.findUniqueOrThrow({ where: { id: made[2]!.id } })).retiredAt).not.toBeNull();
+
+    for (const response of [
+      await getRoute(call("GET", `/api/v1/inventory-sources/${source.id}`, "admin"), idParams(source.id)),
+      await listRoute(call("GET", "/api/v1/inventory-sources", "admin")),
+      await listSyncsRoute(call("GET", `/api/v1/inventory-sources/${source.id}/syncs`, "admin"), idParams(source.id)),
+    ]) {
+      expect(response.status).toBe(200);
+      expect(await response.text()).not.toContain(TOKEN);
+    }
+    const audits = await db.auditEvent.findMany({ where: { entityId: source.id } });
+    expect(audits.length).toBeGreaterThan(0);
+    expect(JSON.stringify(audits.map((a) => [a.before, a.after, a.reason]))).not.toContain(TOKEN);
+
+    // A wrong token: the sync fails, saying so, without the token.
+    const WRONG = "ffffffffffffffffffffffffffffffffffffffff";
+    await patchRoute(call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", { token: WRONG }), idParams(source.id));
+    const failed = await sync(source.id, true);
+    expect(failed.state).toBe("failed");
+    expect(failed.error).toMatch(/NetBox refused the token \(403\)/);
+    expect(JSON.stringify(failed)).not.toContain(WRONG);
+  });
+});
