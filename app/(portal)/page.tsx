@@ -3,6 +3,7 @@ import { NeedsYouCard } from "@/components/home/needs-you-card";
 import { NextPartyCard } from "@/components/parties/next-party-card";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getFleetSummary, getLastCompletedParty, getOutcomeCounts } from "@/lib/data/fleet";
 import { freezesAfter } from "@/lib/data/freezes";
@@ -27,15 +28,15 @@ export default async function HomePage() {
   const user = await requireUser();
   const now = new Date();
   const [next, fleet, last, zone, freezes, needs] = await Promise.all([
-    getNextParties(now),
-    getFleetSummary(),
+    getNextParties(now, readableTeams(user)),
+    getFleetSummary(readableTeams(user)),
     getLastCompletedParty(now),
     viewerTimeZone(),
     freezesAfter(now),
     needsYou(user),
   ]);
   const frozen = (party: CalendarParty | undefined) => (party ? partyFreezes(party, freezes) : []);
-  const outcomes = last ? await getOutcomeCounts(last) : null;
+  const outcomes = last ? await getOutcomeCounts(last, readableTeams(user)) : null;
   const attempted = outcomes ? outcomes.PATCHED + outcomes.FAILED : 0;
   return (
     <>

@@ -1,13 +1,15 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { createSourceAction, mappingAction, updateSourceSettingsAction } from "@/lib/actions/inventory";
+import { createSourceAction, deleteSourceAction, mappingAction, previewSyncAction, updateSourceSettingsAction } from "@/lib/actions/inventory";
 import type { FormResult } from "@/lib/actions/result";
 import type { MappingPreview } from "@/lib/data/inventory";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
 import { Field, TextAreaField } from "../ui/field";
 import { Table, Td, Th } from "../ui/table";
+import { useKeepValuesSubmit } from "../ui/use-keep-values-submit";
 
 type Kind = "ansible" | "netbox";
 
@@ -103,7 +105,7 @@ function KindFields({ kind, state, config, tokenSet }: { kind: Kind; state: Form
         error={state.fieldErrors?.fileName?.[0]}
       />
       <TextAreaField
-        label={editing ? "Inventory text (empty: keep the stored one)" : "Inventory text"}
+        label={editing && !config?.text ? "Inventory text (empty: keep the stored one)" : "Inventory text"}
         name="text"
         rows={10}
         required={!editing}
@@ -127,10 +129,12 @@ function KindFields({ kind, state, config, tokenSet }: { kind: Kind; state: Form
 
 /** A new source: its kind, where it reads, and its schedule. It starts with the example mapping, edited on its page. */
 export function NewSourceForm() {
-  const [state, action, pending] = useActionState(createSourceAction, { ok: false });
+  const [state, action] = useActionState(createSourceAction, { ok: false });
+  // What was typed (an inventory of hundreds of lines) stays in the fields when the server refuses it.
+  const { onSubmit, pending } = useKeepValuesSubmit(action);
   const [kind, setKind] = useState<Kind>("ansible");
   return (
-    <form action={action} className="space-y-4">
+    <form onSubmit={onSubmit} className="space-y-4" aria-label="Add an inventory source">
       <Field label="Name" name="name" required maxLength={100} placeholder="e.g. Datacentre AMS" error={state.fieldErrors?.name?.[0]} />
       <KindPicker kind={kind} onChange={setKind} />
       <KindFields key={kind} kind={kind} state={state} />
@@ -158,14 +162,15 @@ export function SourceSettingsForm({
     config: Record<string, unknown>;
   };
 }) {
-  const [state, action, pending] = useActionState(updateSourceSettingsAction, { ok: false });
+  const [state, action] = useActionState(updateSourceSettingsAction, { ok: false });
+  const { onSubmit, pending } = useKeepValuesSubmit(action);
   return (
-    <form action={action} className="space-y-4">
+    <form onSubmit={onSubmit} className="space-y-4" aria-label="Source settings">
       <input type="hidden" name="id" value={source.id} />
       <input type="hidden" name="kind" value={source.kind} />
       <input type="hidden" name="revision" value={source.revision} />
       <Field label="Name" name="name" required maxLength={100} defaultValue={source.name} error={state.fieldErrors?.name?.[0]} />
-      <KindFields kind={source.kind} state={state} config={{ ...source.config, text: "" }} tokenSet={source.tokenSet} />
+      <KindFields kind={source.kind} state={state} config={source.config} tokenSet={source.tokenSet} />
       {source.tokenSet ? (
         <p className="text-sm text-slate-700" data-testid="token-set">
           A token is set.{" "}
@@ -278,5 +283,53 @@ export function HostErrorList({ errors, total }: { errors: { host: string; messa
         ))}
       </ul>
     </div>
+  );
+}
+
+/** "Preview sync": reads the source now (seconds, or minutes for a large dynamic inventory) and leaves a preview on the page. */
+export function PreviewSyncButton({ sourceId }: { sourceId: string }) {
+  const [state, action, pending] = useActionState(previewSyncAction, { ok: false });
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="id" value={sourceId} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Reading the source…" : "Preview sync"}
+      </Button>
+      <span aria-live="polite" className="text-xs">
+        {state.message ? <span className={state.ok ? "text-emerald-700" : "text-rose-700"}>{state.message}</span> : null}
+      </span>
+    </form>
+  );
+}
+
+/** "Delete source", confirmed in a dialog: its servers stay, as if typed by a person. */
+export function DeleteSourceButton({ sourceId, name, servers }: { sourceId: string; name: string; servers: number }) {
+  const [open, setOpen] = useState(false);
+  const [state, action, pending] = useActionState(deleteSourceAction, { ok: false });
+  return (
+    <>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        Delete source
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Delete ${name}?`}
+        description={`Its sync history goes with it. Its ${servers} server(s) stay, with their history, as if typed by a person: no sync changes or retires them any more.`}
+      >
+        <form action={action} className="space-y-4">
+          <input type="hidden" name="id" value={sourceId} />
+          <div aria-live="polite">{state.message && !state.ok ? <Alert tone="error">{state.message}</Alert> : null}</div>
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" disabled={pending}>
+              {pending ? "Deleting…" : "Delete source"}
+            </Button>
+            <Button variant="ghost" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
   );
 }

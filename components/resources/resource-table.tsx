@@ -29,6 +29,8 @@ export type ResourceRowView = {
   pendingUpdates: number;
   securityUpdates: number;
   rebootPending: boolean;
+  /** Gone from its inventory source: kept with its history, in no party (shown with the list's "Retired" filter). */
+  retired?: boolean;
 };
 
 type Props = { rows: ResourceRowView[]; canBulk: boolean; filters: ResourceFilters; matching: string; matchingCount: number };
@@ -183,6 +185,11 @@ export function ResourceTable({ rows, canBulk, filters, matching, matchingCount 
               <Td className="whitespace-nowrap font-mono text-xs">{r.clusterName ?? "–"}</Td>
               <Td className="tabular-nums">{r.patchGroup}</Td>
               <Td>
+                {r.retired ? (
+                  <Badge tone="danger" className="mr-1">
+                    retired
+                  </Badge>
+                ) : null}
                 {r.excluded ? (
                   <span title={r.exclusionReason ?? undefined}>
                     <Badge tone="warning">excluded</Badge>

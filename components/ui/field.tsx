@@ -56,7 +56,7 @@ export function Field({ label, name, error, hint, className, ...input }: FramePr
  * count of what is used, not handed to the browser, which would cut a longer text silently; the
  * server refuses one with a message.
  */
-export function TextAreaField({ label, name, error, hint, maxLength, ...rest }: FrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({ label, name, error, hint, maxLength, className, ...rest }: FrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const counted =
     maxLength === undefined ? (
       hint
@@ -69,7 +69,7 @@ export function TextAreaField({ label, name, error, hint, maxLength, ...rest }: 
   return (
     <FieldFrame
       {...{ label, name, error, hint: counted }}
-      control={(a11y) => <textarea {...a11y} name={name} rows={3} {...rest} className={cx(inputClass, "mt-1")} />}
+      control={(a11y) => <textarea {...a11y} name={name} rows={3} {...rest} className={cx(inputClass, "mt-1", className)} />}
     />
   );
 }

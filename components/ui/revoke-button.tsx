@@ -20,7 +20,7 @@ export function RevokeButton({
   /** What the button acts on, for a screen reader: "Revoke <label>". */
   label: string;
   verb?: string;
-  variant?: "secondary" | "ghost";
+  variant?: "primary" | "secondary" | "ghost";
 }) {
   const [state, action, pending] = useActionState(revoke, { ok: false });
   return (

@@ -1,5 +1,6 @@
 // A party's forecast as GET /api/v1/parties/{tag}/{kind}/forecast answers it (ISO-8601 UTC times).
 import "server-only";
+import type { TeamScope } from "../auth/permissions";
 import type { PartyForecast } from "../data/forecast";
 import { getPartyForecast } from "../data/forecast";
 import type { PartyKind } from "../domain";
@@ -43,8 +44,8 @@ export function partyForecastJson({ party, settings, day }: PartyForecast) {
   };
 }
 
-export async function partyForecastResponse(tag: string, kind: PartyKind): Promise<Response> {
-  const forecast = await getPartyForecast(tag, kind);
+export async function partyForecastResponse(tag: string, kind: PartyKind, teams: TeamScope): Promise<Response> {
+  const forecast = await getPartyForecast(tag, kind, teams);
   if (!forecast) return apiError(404, `There is no ${kind} party ${tag}.`);
   return Response.json(partyForecastJson(forecast));
 }

@@ -1,6 +1,6 @@
 // Inventory sources and syncs as /api/v1 shows them. Never a token: `tokenSet` says whether one is kept.
 import "server-only";
-import type { SourceSummary, SourceView, SyncView } from "../data/inventory";
+import type { MappingPreview, SourceSummary, SourceView, SyncView } from "../data/inventory";
 import type { PlanItem } from "../domain/inventory";
 
 export function sourceSummaryJson(s: SourceSummary) {
@@ -60,5 +60,26 @@ export function planItemJson(i: PlanItem) {
     name: i.name,
     before: (i.before ?? null) as Record<string, unknown> | null,
     after: (i.after ?? null) as Record<string, unknown> | null,
+  };
+}
+
+/** "Preview mapping": the first hosts as the mapping makes them; a field the mapping leaves out is absent (the sync leaves it alone). */
+export function mappingPreviewJson(p: MappingPreview) {
+  return {
+    hosts: p.hosts,
+    mapped: p.mapped.map((h) => ({
+      externalId: h.externalId,
+      name: h.name,
+      team: h.team,
+      environment: h.environment === "PRODUCTION" ? ("production" as const) : ("non-production" as const),
+      kind: h.kind.toLowerCase().replace(/_/g, "-"),
+      service: h.service,
+      ...(h.cluster !== undefined ? { cluster: h.cluster } : {}),
+      ...(h.address !== undefined ? { address: h.address } : {}),
+      ...(h.tags !== undefined ? { tags: h.tags } : {}),
+      group: h.group,
+    })),
+    errors: p.errors.map((e) => ({ host: e.host, message: e.message })),
+    errorCount: p.errorCount,
   };
 }

@@ -32,7 +32,7 @@ export async function partyResponse(tag: string, kind: PartyKind, now: Date, tea
   if (!party) return apiError(404, `There is no ${kind} party ${tag}.`);
   const [counts, outcomes, changes, freezes] = await Promise.all([
     slotCounts([party], now, teams),
-    party.id && party.endsAt <= now ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
+    party.id && party.endsAt <= now ? getOutcomeCounts({ id: party.id, status: party.status }, teams) : Promise.resolve(null),
     partyChanges(party.id ? [party.id] : []),
     freezesAfter(party.startsAt),
   ]);

@@ -26,6 +26,7 @@ export function resourceListJson(r: ResourceListRow) {
     pendingUpdates: r.pendingUpdates,
     securityUpdates: r.securityUpdates,
     rebootPending: r.rebootPending,
+    retiredAt: r.retiredAt?.toISOString() ?? null,
   };
 }
 
@@ -67,6 +68,7 @@ export function resourceJson(r: ResourceRecord, status: PatchStatus) {
     sshPort: r.sshPort,
     sshUser: r.sshUser,
     revision: r.revision,
+    retiredAt: r.retiredAt?.toISOString() ?? null,
     patchStatus: patchStatusJson(status),
   };
 }

@@ -6,7 +6,7 @@ import "server-only";
 import ical, { ICalEventStatus } from "ical-generator";
 import { db, execute, prepared, qb } from "../db";
 import { hashToken, newTokenSecret } from "../auth/api-tokens";
-import type { CurrentUser } from "../auth/permissions";
+import { readableTeams, type CurrentUser, type TeamScope } from "../auth/permissions";
 import { icalText, oneLine, partyBlockedReason, type CalendarParty, type Freeze, type PatchGroup } from "../domain";
 import { FEEDS_PER_PERSON, type CalendarFilters, type FeedFilters } from "../validation/calendar";
 import { renderedFeeds } from "../cache/stores";
@@ -25,24 +25,35 @@ export type FeedEvent = { uid: string; party: CalendarParty; group: PatchGroup; 
 /** An upgrade window of a maintenance policy. */
 export type FeedWindow = { uid: string; policyId: string; policyName: string; scheduleName: string; start: Date; end: Date };
 
-/** The slots a filter shows, from a year ago to two years ahead. */
-export async function feedEvents(filters: CalendarFilters, now: Date): Promise<Outcome<FeedEvent[]>> {
+/**
+ * A feed's server and team, if the reader's teams (`readableTeams`, null for all) hold them: another
+ * team's are not there for an owner (issue 21), answered as names that do not exist.
+ */
+async function feedSubjects(filters: Pick<FeedFilters, "resource" | "team">, teams: TeamScope) {
+  const inTeams = teams ? { teamId: { in: teams.slice() } } : {};
+  const [resource, team] = await Promise.all([
+    filters.resource
+      ? db.resource.findFirst({ where: { name: filters.resource, ...inTeams }, select: { id: true, environment: true, patchGroup: true, excluded: true } })
+      : undefined,
+    filters.team ? db.team.findFirst({ where: { slug: filters.team, ...(teams ? { id: { in: teams.slice() } } : {}) }, select: { id: true } }) : undefined,
+  ]);
+  return { resource, team };
+}
+
+/** The slots a filter shows to a reader of `teams` (`readableTeams`), from a year ago to two years ahead. */
+export async function feedEvents(filters: CalendarFilters, teams: TeamScope, now: Date): Promise<Outcome<FeedEvent[]>> {
   let environment = filters.environment;
   let group = filters.group as PatchGroup | undefined;
   let note = "";
-  let teamId: string | undefined;
-  if (filters.resource) {
-    const resource = await db.resource.findUnique({ where: { name: filters.resource }, select: { environment: true, patchGroup: true, excluded: true } });
-    if (!resource) return refuse(404, "not-found", `No resource is named ${filters.resource}.`);
+  const { resource, team } = await feedSubjects(filters, teams);
+  if (resource === null) return refuse(404, "not-found", `No resource is named ${filters.resource}.`);
+  if (team === null) return refuse(404, "not-found", `No team has the short name ${filters.team}.`);
+  if (resource) {
     environment = resource.environment === "PRODUCTION" ? "production" : "non-production";
     group = resource.patchGroup as PatchGroup;
     note = resource.excluded ? `${filters.resource} is excluded from patching for now.` : `${filters.resource} is patched in this slot.`;
   }
-  if (filters.team) {
-    const team = await db.team.findUnique({ where: { slug: filters.team }, select: { id: true } });
-    if (!team) return refuse(404, "not-found", `No team has the short name ${filters.team}.`);
-    teamId = team.id;
-  }
+  const teamId = team?.id;
   const parties = await listParties(new Date(now.getTime() - 366 * DAY), new Date(now.getTime() + 731 * DAY));
   const teamGroups = teamId
     ? new Set(
@@ -93,9 +104,14 @@ const WINDOWS_AHEAD = 183 * DAY;
  * environment filter, those of the policies whose templates hold such servers (members, or nodes
  * of member clusters); without one, every policy's. Patch groups do not apply to them.
  */
-export async function feedWindows(filters: FeedFilters, now: Date): Promise<FeedWindow[]> {
+export async function feedWindows(filters: FeedFilters, teams: TeamScope, now: Date): Promise<FeedWindow[]> {
   if (!filters.windows) return [];
   const scoped = Boolean(filters.team || filters.resource || filters.environment);
+  // Another team's server or team, named by an owner, serves no policy they may know of.
+  if (teams && (filters.team || filters.resource)) {
+    const { resource, team } = await feedSubjects(filters, teams);
+    if (resource === null || team === null) return [];
+  }
   const [windows, policies] = await Promise.all([
     listPolicyWindows(new Date(now.getTime() - WINDOWS_BACK), new Date(now.getTime() + WINDOWS_AHEAD)),
     scoped ? policiesServing(filters) : Promise.resolve(null),
@@ -199,16 +215,27 @@ function renderUncached(events: FeedEvent[], baseUrl: string, now: Date, name: s
   return calendar.toString();
 }
 
-export type FeedRecord = { id: string; userId: string; name: string; filters: FeedFilters };
+/** A personal feed, read with its owner's teams (`readableTeams`): the address answers what they may see. */
+export type FeedRecord = { id: string; userId: string; name: string; filters: FeedFilters; teams: TeamScope };
 
 export async function findFeed(secret: string): Promise<FeedRecord | null> {
   if (secret.length > 200) return null;
   const feed = await db.calendarFeed.findUnique({
     where: { tokenHash: hashToken(secret) },
-    select: { id: true, userId: true, name: true, filters: true, revokedAt: true },
+    select: {
+      id: true,
+      userId: true,
+      name: true,
+      filters: true,
+      revokedAt: true,
+      user: { select: { id: true, email: true, name: true, role: true, memberships: { select: { teamId: true } } } },
+    },
   });
+  if (!feed || feed.revokedAt) return null;
+  const { memberships, ...person } = feed.user;
+  const teams = readableTeams({ ...person, teamIds: memberships.map((m) => m.teamId) });
   // A name stored before names were checked may hold line breaks: it is shown on one line.
-  return feed && !feed.revokedAt ? { id: feed.id, userId: feed.userId, name: oneLine(feed.name), filters: feed.filters as FeedFilters } : null;
+  return { id: feed.id, userId: feed.userId, name: oneLine(feed.name), filters: feed.filters as FeedFilters, teams };
 }
 
 /**
@@ -225,12 +252,9 @@ export async function createFeed(
   return db.$transaction(async (tx) => {
     await execute(qb.selectFrom("User").select("id").where("id", "=", user.id).forUpdate(), tx);
     // An address for a team or resource that does not exist would only ever answer 404: refused here, by field.
-    const [team, resource] = await Promise.all([
-      filters.team ? tx.team.findUnique({ where: { slug: filters.team }, select: { id: true } }) : true,
-      filters.resource ? tx.resource.findUnique({ where: { name: filters.resource }, select: { id: true } }) : true,
-    ]);
-    if (!team) return refuse(400, "team", `No team has the short name ${filters.team}.`);
-    if (!resource) return refuse(400, "resource", `No resource is named ${filters.resource}.`);
+    const { team, resource } = await feedSubjects(filters, readableTeams(user));
+    if (team === null) return refuse(400, "team", `No team has the short name ${filters.team}.`);
+    if (resource === null) return refuse(400, "resource", `No resource is named ${filters.resource}.`);
     const active = await tx.calendarFeed.count({ where: { userId: user.id, revokedAt: null } });
     if (active >= FEEDS_PER_PERSON) {
       return refuse(

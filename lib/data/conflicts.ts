@@ -4,6 +4,7 @@
 import "server-only";
 import { sql } from "kysely";
 import { db, execute, qb } from "../db";
+import type { TeamScope } from "../auth/permissions";
 import {
   firstDayClear,
   partyFreezes,
@@ -26,9 +27,13 @@ export type FreezeHit = {
   fix: string;
 };
 
-/** The servers of these templates (members, and nodes of member clusters) a party patches, per environment and group. */
-async function templateScopes(templateIds: string[]) {
-  if (templateIds.length === 0) return [];
+/**
+ * The servers of these templates (members, and nodes of member clusters) a party patches, per
+ * environment and group: of `teams` (the reader's `readableTeams`; null: all). An owner's conflicts
+ * count and name their teams' servers only (issue 21).
+ */
+async function templateScopes(templateIds: string[], teams: TeamScope) {
+  if (templateIds.length === 0 || teams?.length === 0) return [];
   const rows = await execute(
     qb
       .selectFrom("TemplateMember as m")
@@ -42,6 +47,7 @@ async function templateScopes(templateIds: string[]) {
       ])
       .where("m.templateId", "=", (eb) => eb.fn.any(eb.val(templateIds)))
       .where((eb) => eb.not(eb.ref("r.excluded")))
+      .$if(teams !== null, (q) => q.where("r.teamId", "in", [...teams!]))
       .groupBy(["m.templateId", "r.environment", "r.patchGroup"]),
   );
   return rows.map((r) => ({
@@ -62,11 +68,12 @@ export async function findConflicts(
   from: Date,
   to: Date,
   now: Date,
+  teams: TeamScope,
   only: { party?: { tag: string; kind: PartyKind }; templateId?: string } = {},
 ): Promise<{ windows: WindowConflict[]; freezes: FreezeHit[] }> {
   const [all, windows, freezes] = await Promise.all([listParties(from, to), listPolicyWindows(from, to), freezesAfter(from)]);
   const parties = all.filter((p) => !only.party || (p.tag === only.party.tag && p.kind === only.party.kind));
-  const conflicts = await windowConflictsOf(parties, windows, now, only.templateId);
+  const conflicts = await windowConflictsOf(parties, windows, now, teams, only.templateId);
   return {
     windows: conflicts,
     freezes: only.templateId
@@ -87,6 +94,7 @@ export async function windowConflictsOf(
   parties: readonly CalendarParty[],
   windows: readonly PolicyWindow[],
   now: Date,
+  teams: TeamScope,
   templateId?: string,
 ): Promise<WindowConflict[]> {
   const open = parties.filter((p) => p.status === "planned" && p.endsAt > now);
@@ -99,7 +107,10 @@ export async function windowConflictsOf(
     orderBy: { name: "asc" },
   });
   const candidates: ConflictTemplate[] = templates.map((t) => ({ id: t.id, name: t.name, windows: touching.filter((w) => w.policyId === t.policyId) }));
-  const scopes = await templateScopes(candidates.map((t) => t.id));
+  const scopes = await templateScopes(
+    candidates.map((t) => t.id),
+    teams,
+  );
   return windowConflicts(
     open.map((p) => ({ tag: p.tag, kind: p.kind, cancelled: false, slots: p.slots })),
     candidates,

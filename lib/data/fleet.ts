@@ -4,6 +4,7 @@ import { cache } from "react";
 import { db, execute, prepared, qb } from "../db";
 import { freeze, type Frozen, type Store } from "../cache/store";
 import { completedPartyOutcomes } from "../cache/stores";
+import type { TeamScope } from "../auth/permissions";
 
 /**
  * Resources by environment, exclusion and group, as the database keeps them (FleetCount, triggers
@@ -21,8 +22,29 @@ const fleetCountRows = prepared((_: Record<string, never>) =>
     .having((eb) => eb.fn.sum("count"), "<>", 0),
 );
 
-export async function getFleetSummary() {
-  const rows = await fleetCounts();
+type FleetCountRow = Awaited<ReturnType<typeof fleetCounts>>[number];
+
+/**
+ * `fleetCounts` of the teams a reader may see (`readableTeams`, issue 21): an owner's figures are
+ * their teams' servers', counted from them (index teamId); null reads the whole fleet's, kept by
+ * the database. Retired servers are in neither.
+ */
+export async function teamFleetCounts(teams: TeamScope): Promise<readonly FleetCountRow[]> {
+  if (teams === null) return fleetCounts();
+  if (teams.length === 0) return [];
+  return execute(
+    qb
+      .selectFrom("Resource")
+      .select((eb) => ["environment", "excluded", "patchGroup", eb.cast<number>(eb.fn.countAll(), "integer").as("count")])
+      .where("teamId", "in", [...teams])
+      .where("retiredAt", "is", null)
+      .groupBy(["environment", "excluded", "patchGroup"]),
+  );
+}
+
+/** The home page's figures: the whole fleet's, or an owner's teams' (`readableTeams`). */
+export async function getFleetSummary(teams: TeamScope) {
+  const rows = await teamFleetCounts(teams);
   const summary = { production: 0, nonProduction: 0, excluded: 0, total: 0 };
   for (const row of rows) {
     const n = row.count;
@@ -43,14 +65,21 @@ export function keepIfCompleted<V>(store: Store<V>, party: { id: string; status:
   return party.status.toUpperCase() === "COMPLETED" ? store.set(party.id, value) : freeze(value);
 }
 
-/** Outcome counts of one party: one aggregate query, once for a completed party. */
-export async function getOutcomeCounts(party: { id: string; status: string }): Promise<Frozen<Record<OutcomeStatus, number>>> {
-  const known = completedPartyOutcomes.get(party.id);
+/**
+ * Outcome counts of one party: one aggregate query, once for a completed party. Of the servers of
+ * `teams` (a reader's `readableTeams`), counted each time; null counts all.
+ */
+export async function getOutcomeCounts(party: { id: string; status: string }, teams: TeamScope): Promise<Frozen<Record<OutcomeStatus, number>>> {
+  const known = teams === null ? completedPartyOutcomes.get(party.id) : undefined;
   if (known) return known;
-  const rows = await db.patchOutcome.groupBy({ by: ["status"], where: { partyId: party.id }, _count: { _all: true } });
+  const rows = await db.patchOutcome.groupBy({
+    by: ["status"],
+    where: { partyId: party.id, ...(teams ? { resource: { teamId: { in: [...teams] } } } : {}) },
+    _count: { _all: true },
+  });
   const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
   for (const row of rows) counts[row.status] = row._count._all;
-  return keepIfCompleted(completedPartyOutcomes, party, counts);
+  return teams === null ? keepIfCompleted(completedPartyOutcomes, party, counts) : freeze(counts);
 }
 
 const lastEnded = prepared((v: { now: Date }) =>

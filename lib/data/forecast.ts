@@ -4,11 +4,20 @@
 import "server-only";
 import { expressionBuilder, sql, type Expression, type ExpressionBuilder } from "kysely";
 import { db, execute, qb } from "../db";
+import type { TeamScope } from "../auth/permissions";
 import type { DB } from "../database/generated/kysely";
 import { componentOf, nextWindows, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type CalendarParty, type PartyKind, type PlanComponent } from "../domain";
 import { partyForecasts } from "../cache/stores";
 import type { Frozen } from "../cache/store";
-import { forecastDay, HISTORY_RUNS, type DayForecast, type ForecastMember, type ForecastSettings, type ForecastWindow } from "../domain/forecast";
+import {
+  forecastDay,
+  forecastOfServices,
+  HISTORY_RUNS,
+  type DayForecast,
+  type ForecastMember,
+  type ForecastSettings,
+  type ForecastWindow,
+} from "../domain/forecast";
 import { getParty, environmentOf } from "./party-detail";
 import { storedSchedules } from "./policies";
 import { getSlotExecution, getSlotRollout } from "./slot-rollout";
@@ -91,11 +100,23 @@ export type PartyForecast = {
  * A party's forecast, slot by slot, from its included resources as they are now; null for an
  * unknown party. Kept by each process until something it reads changes (partyForecasts).
  */
-export async function getPartyForecast(tag: string, kind: PartyKind): Promise<PartyForecast | null> {
+export async function getPartyForecast(tag: string, kind: PartyKind, teams: TeamScope): Promise<PartyForecast | null> {
   const party = await getParty(tag, kind);
   if (!party) return null;
   const { settings, day } = await partyForecasts.read(() => workOutPartyForecast(tag, kind), `${tag}/${kind}`);
-  return { party: { tag: party.tag, kind: party.kind, status: party.status, startsAt: party.startsAt, endsAt: party.endsAt }, settings, day };
+  return {
+    party: { tag: party.tag, kind: party.kind, status: party.status, startsAt: party.startsAt, endsAt: party.endsAt },
+    settings,
+    day: await forecastFor(day, teams),
+  };
+}
+
+/** The forecast as a reader of `teams` (`readableTeams`; null: all) sees it: the servers and services it names are their teams'. */
+async function forecastFor(day: Frozen<DayForecast>, teams: TeamScope): Promise<Frozen<DayForecast>> {
+  if (teams === null) return day;
+  const services = teams.length ? await db.service.findMany({ where: { teamId: { in: [...teams] } }, select: { id: true } }) : [];
+  // Read only: forecastOfServices builds new objects and changes none of the kept ones.
+  return forecastOfServices(day as DayForecast, new Set(services.map((s) => s.id)));
 }
 
 /**
@@ -189,7 +210,7 @@ export type TemplateForecast = {
 };
 
 /** A template's forecast for the window its upgrade runs in (or its next window); null for an unknown template. */
-export async function getTemplateForecast(id: string, now: Date): Promise<TemplateForecast | null> {
+export async function getTemplateForecast(id: string, now: Date, teams: TeamScope): Promise<TemplateForecast | null> {
   const template = await db.template.findUnique({ where: { id }, select: TEMPLATE_SETTINGS });
   if (!template) return null;
   const [runs, rows] = await Promise.all([
@@ -270,5 +291,5 @@ export async function getTemplateForecast(id: string, now: Date): Promise<Templa
     ],
     totals,
   );
-  return { scope, window: { scheduleName: window.scheduleName, start: window.start, end: window.end }, day };
+  return { scope, window: { scheduleName: window.scheduleName, start: window.start, end: window.end }, day: (await forecastFor(day, teams)) as DayForecast };
 }

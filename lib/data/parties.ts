@@ -20,7 +20,8 @@ import { recordAudit, type Actor } from "./audit";
 import { rebindPartyChanges } from "./change-binding";
 import { partyData, recordEvents, type NewEvent } from "./webhooks";
 import { getPartyRule } from "./party-rule";
-import { fleetCounts } from "./fleet";
+import { teamFleetCounts } from "./fleet";
+import type { TeamScope } from "../auth/permissions";
 
 export const toDbKind = (kind: PartyKind): PartyRow["kind"] => (kind === "qa" ? "QA" : "PRODUCTION");
 export const fromDbKind = (kind: PartyRow["kind"]): PartyKind => (kind === "QA" ? "qa" : "production");
@@ -235,20 +236,20 @@ export type SlotCounts = Record<PatchGroup, number>;
  * Resources that take part in an upcoming party of `kind`, per group: not excluded, in the
  * party's environment. One aggregate query.
  */
-export async function countIncludedByGroup(kind: PartyKind): Promise<SlotCounts> {
+export async function countIncludedByGroup(kind: PartyKind, teams: TeamScope): Promise<SlotCounts> {
   const environment = kind === "production" ? "PRODUCTION" : "NON_PRODUCTION";
   const counts: SlotCounts = { 1: 0, 2: 0, 3: 0 };
-  for (const row of await fleetCounts()) if (row.environment === environment && !row.excluded) counts[row.patchGroup as PatchGroup] = row.count;
+  for (const row of await teamFleetCounts(teams)) if (row.environment === environment && !row.excluded) counts[row.patchGroup as PatchGroup] = row.count;
   return counts;
 }
 
-/** The next QA and production parties that have not ended, with their included counts. */
-export async function getNextParties(now: Date) {
+/** The next QA and production parties that have not ended, with their included counts (of a reader's teams: `readableTeams`). */
+export async function getNextParties(now: Date, teams: TeamScope) {
   const parties = await listParties(now, new Date(now.getTime() + 400 * 86_400_000));
   const open = parties.filter((p) => p.status !== "cancelled" && p.status !== "completed" && p.endsAt > now);
   const qa = open.find((p) => p.kind === "qa") ?? null;
   const production = open.find((p) => p.kind === "production") ?? null;
-  const [qaCounts, productionCounts] = await Promise.all([countIncludedByGroup("qa"), countIncludedByGroup("production")]);
+  const [qaCounts, productionCounts] = await Promise.all([countIncludedByGroup("qa", teams), countIncludedByGroup("production", teams)]);
   return {
     qa: qa && { party: qa, counts: qaCounts },
     production: production && { party: production, counts: productionCounts },

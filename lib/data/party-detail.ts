@@ -8,7 +8,7 @@ import { db, execute, preparedShapes, qb } from "../db";
 import { parsePatchTag, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { storedParty, type SlotCounts } from "./parties";
 import { completedPartySlotCounts, keptPartiesOfQuarter } from "../cache/stores";
-import { fleetCounts, keepIfCompleted } from "./fleet";
+import { fleetCounts, keepIfCompleted, teamFleetCounts } from "./fleet";
 import { executionScope, listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
 
 export const environmentOf = (kind: PartyKind): Environment => (kind === "production" ? "PRODUCTION" : "NON_PRODUCTION");
@@ -50,11 +50,7 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teams: Tea
           _count: { _all: true },
         })
       : Promise.resolve([]),
-    teamIds
-      ? db.resource
-          .groupBy({ by: ["environment", "patchGroup"], where: { excluded: false, teamId: { in: teamIds } }, _count: { _all: true } })
-          .then((rows) => rows.map((r) => ({ environment: r.environment, patchGroup: r.patchGroup, count: r._count._all })))
-      : fleetCounts().then((rows) => rows.filter((r) => !r.excluded)),
+    teamFleetCounts(teams).then((rows) => rows.filter((r) => !r.excluded)),
   ]);
   for (const party of toCount) known.set(party.id!, empty());
   for (const row of outcomes) known.get(row.partyId)![row.group as PatchGroup] = row._count._all;

@@ -71,7 +71,7 @@ const qaParty = prepared((v: { tag: string }) => qb.selectFrom("Party").select([
 export async function qaOutcomeOf(tag: string, now: Date) {
   const [qa] = await execute(qaParty({ tag }));
   if (!qa || qa.status === "CANCELLED" || qa.endsAt > now) return null;
-  const counts = await getOutcomeCounts(qa);
+  const counts = await getOutcomeCounts(qa, null);
   const outcome = { patched: counts.PATCHED, failed: counts.FAILED, skipped: counts.SKIPPED };
   return { ...outcome, ...qaGate(outcome) };
 }

@@ -6,6 +6,8 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { sql, type ExpressionBuilder } from "kysely";
 import { db, execute, qb } from "../db";
+import type { TeamScope } from "../auth/permissions";
+import { heldByTeams } from "./team-scope";
 import type { DB } from "../database/generated/kysely";
 import type { TemplateStateName } from "../domain";
 import { newestFirstCursor } from "../validation/common";
@@ -544,15 +546,16 @@ export async function countQueryMatches(templateId: string | null, query: Templa
   return { matching: Math.min(n, cap), capped: n > cap, inOtherTemplates: row?.taken ?? 0 };
 }
 
-/** One page of a template's member history, newest first (keyset on at, id). */
-export async function listMemberEvents(templateId: string, options: { before?: { at: Date; id: string } | null; limit?: number } = {}) {
+/** One page of a template's member history, newest first (keyset on at, id): of the members `teams` hold (`readableTeams`; null: all). */
+export async function listMemberEvents(templateId: string, teams: TeamScope, options: { before?: { at: Date; id: string } | null; limit?: number } = {}) {
   const limit = options.limit ?? 20;
   const before = options.before ?? null;
   let query = qb
     .selectFrom("TemplateMemberEvent as e")
     .leftJoin("Resource as r", "r.id", "e.resourceId")
     .select(["e.id", "e.memberLabel", "e.resourceId", "e.clusterId", "e.action", "e.viaQuery", "e.reason", "e.actorLabel", "e.at", "r.name as resourceName"])
-    .where("e.templateId", "=", templateId);
+    .where("e.templateId", "=", templateId)
+    .where((eb) => heldByTeams(teams, eb.ref("e.resourceId"), eb.ref("e.clusterId")));
   if (before) query = query.where((eb) => eb(eb.refTuple("e.at", "e.id"), "<", eb.tuple(eb.cast<Date>(eb.val(before.at), "timestamp"), before.id)));
   const rows = await execute(
     query

@@ -5,6 +5,7 @@ import "server-only";
 import { Prisma } from "@prisma/client";
 import { sql } from "kysely";
 import { db, execute, qb } from "../db";
+import { heldByTeams } from "./team-scope";
 import { can, type CurrentUser, type TeamScope } from "../auth/permissions";
 import { bumpRefusal, nextWindows, upgradeNowRefusal, UPGRADE_WINDOW_LOOKAHEAD, upgradeWindow, type MemberStateName, type TemplateStateName } from "../domain";
 import { EXECUTION_FIELDS, type TemplateCreate, type TemplatePatch } from "../validation/templates";
@@ -126,7 +127,8 @@ export type TemplateDetail = NonNullable<Awaited<ReturnType<typeof getTemplate>>
 /** One page of members in name order (keyset on name, id). */
 export type MemberRow = Awaited<ReturnType<typeof listMembers>>["members"][number];
 
-export async function listMembers(templateId: string, options: { state?: MemberStateName; after?: string; limit?: number } = {}) {
+/** `teams`: the reader's (`readableTeams`): an owner lists the members their teams hold (issue 21); null lists all. */
+export async function listMembers(templateId: string, teams: TeamScope, options: { state?: MemberStateName; after?: string; limit?: number } = {}) {
   const limit = options.limit ?? 50;
   const state = options.state ?? null;
   const after = options.after ?? null;
@@ -158,6 +160,7 @@ export async function listMembers(templateId: string, options: { state?: MemberS
             eb.and([
               eb("m.templateId", "=", templateId),
               eb.or([eb(eb.cast(eb.val(state), "text"), "is", null), eb(eb.cast("m.state", "text"), "=", eb.cast(eb.val(state), "text"))]),
+              heldByTeams(teams, eb.ref("m.resourceId"), eb.ref("m.clusterId")),
             ]),
           )
           .as("x"),

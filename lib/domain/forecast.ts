@@ -139,6 +139,18 @@ export type ServiceDay = {
 
 export type DayForecast = { windows: WindowForecast[]; services: ServiceDay[] };
 
+/**
+ * A day's forecast as a reader of these services sees it (an owner's teams', issue 21): the
+ * schedule and its counts stay whole, the named servers and services are theirs only.
+ */
+export function forecastOfServices(day: Readonly<DayForecast>, services: ReadonlySet<string>): DayForecast {
+  const held = (id: string | undefined) => id !== undefined && services.has(id);
+  return {
+    windows: day.windows.map((w) => ({ ...w, spillOver: w.spillOver.filter((m) => held(m.service?.id)), services: w.services.filter((s) => held(s.id)) })),
+    services: day.services.filter((s) => held(s.id)),
+  };
+}
+
 type Running = { index: number; finish: number };
 
 /** A binary min-heap by `key`. */

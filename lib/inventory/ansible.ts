@@ -107,8 +107,9 @@ export async function readAnsibleInventory(config: AnsibleConfig, token: string 
       ...(token ? { NETBOX_TOKEN: token, PATCHPARTY_INVENTORY_TOKEN: token } : {}),
     };
     const stdout = await new Promise<string>((resolve, reject) => {
+      // The folder is a fresh temporary one: nothing of the project for the build to trace.
       execFile(
-        binary,
+        /* turbopackIgnore: true */ binary,
         ["-i", file, "--list"],
         { cwd: folder, env: env as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv, timeout: ANSIBLE_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, windowsHide: true },
         (error, out, err) => {

@@ -154,6 +154,9 @@ export const InventorySourceUpdateSchema = z
   .refine((u) => Object.keys(u).some((k) => k !== "revision"), { message: "Send at least one of name, config, mapping, intervalMinutes, autoApply, token." });
 export type InventorySourceUpdate = z.infer<typeof InventorySourceUpdateSchema>;
 
+/** POST …/mapping-preview: a mapping to try on the source's hosts, not saved. */
+export const MappingPreviewRequestSchema = z.object({ mapping: MappingSchema }).strict();
+
 /** POST …/syncs: a preview, or `apply: true` to preview and apply at once. */
 export const SyncRequestSchema = z.object({ apply: z.boolean({ error: "must be true or false" }).optional().default(false) }).strict();
 

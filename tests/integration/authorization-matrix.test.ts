@@ -108,6 +108,7 @@ import * as route_v1_webhooks__id__deliveries__deliveryId__resend from "@/app/ap
 import * as actions_webhooks from "@/lib/actions/webhooks";
 import * as route_v1_inventory_sources from "@/app/api/v1/inventory-sources/route";
 import * as route_v1_inventory_sources__id_ from "@/app/api/v1/inventory-sources/[id]/route";
+import * as route_v1_inventory_sources__id__mapping_preview from "@/app/api/v1/inventory-sources/[id]/mapping-preview/route";
 import * as route_v1_inventory_sources__id__syncs from "@/app/api/v1/inventory-sources/[id]/syncs/route";
 import * as route_v1_inventory_sources__id__syncs__syncId_ from "@/app/api/v1/inventory-sources/[id]/syncs/[syncId]/route";
 import * as actions_inventory from "@/lib/actions/inventory";
@@ -1015,6 +1016,18 @@ const MATRIX: Record<string, Row> = {
         id: (await inventorySource()).id,
       }),
     expect: ADMIN_ONLY_API(204),
+  },
+  [R("POST", "v1/inventory-sources/[id]/mapping-preview")]: {
+    call: async (w) =>
+      asApi(
+        w,
+        (route_v1_inventory_sources__id__mapping_preview as unknown as RouteModule).POST!,
+        "POST",
+        "/api/v1/inventory-sources/x/mapping-preview",
+        { id: (await inventorySource()).id },
+        { mapping: MATRIX_MAPPING },
+      ),
+    expect: ADMIN_ONLY_API(200),
   },
   [R("GET", "v1/inventory-sources/[id]/syncs")]: {
     call: async (w) =>

@@ -68,7 +68,7 @@ describe("a subscribe address's name", () => {
     expect(calendar.getAllProperties().map((p) => p.name)).not.toContain("x-injected");
     const vevents = calendar.getAllSubcomponents("vevent");
     expect(vevents.every((v) => v.getAllProperties().every((p) => p.name !== "x-injected"))).toBe(true);
-    const events = await feedEvents({}, new Date());
+    const events = await feedEvents({}, null, new Date());
     if (!events.ok) throw new Error(events.message);
     expect(events.value.length).toBeGreaterThan(0);
     // One event per slot, and one per freeze period in the feed's range (issue 16).

@@ -48,7 +48,7 @@ describe("a production party that may not start yet", () => {
     const now = new Date(Date.UTC(year, 0, 15));
     const uid = `${tag}-production-group-1@patchparty`;
     const read = async () => {
-      const events = await feedEvents({}, now);
+      const events = await feedEvents({}, null, now);
       if (!events.ok) throw new Error(events.message);
       return renderCalendar(events.value, "http://localhost:3000", now);
     };
@@ -77,7 +77,7 @@ describe("a production party that may not start yet", () => {
 
     // Once it is over, it is what happened: no longer tentative.
     const after = new Date(Date.UTC(year, 2, 8));
-    const events = await feedEvents({}, after);
+    const events = await feedEvents({}, null, after);
     if (!events.ok) throw new Error(events.message);
     expect(events.value.find((e) => e.uid === uid)!.blocked).toBeNull();
   });

@@ -215,7 +215,7 @@ describe("moving and cancelling one party", () => {
 
 describe("feeds", () => {
   it("are valid iCalendar with the same slots as the parties, stable UIDs, SEQUENCE and STATUS", async () => {
-    const events = await feedEvents({}, NOW);
+    const events = await feedEvents({}, null, NOW);
     if (!events.ok) throw new Error(events.message);
     const text = renderCalendar(events.value, "http://localhost:3000", NOW);
     const vevents = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents("vevent");
@@ -252,7 +252,7 @@ describe("feeds", () => {
   });
 
   it("are rendered once a minute per content: a moved or cancelled party changes the feed at once", async () => {
-    const events = await feedEvents({}, NOW);
+    const events = await feedEvents({}, null, NOW);
     if (!events.ok) throw new Error(events.message);
     const first = renderCalendar(events.value, "http://localhost:3000", NOW);
     expect(renderCalendar(events.value, "http://localhost:3000", new Date(NOW.getTime() + 30_000))).toBe(first);
@@ -265,10 +265,10 @@ describe("feeds", () => {
   });
 
   it("filter by resource (its environment and group) and by team, and refuse unknown names", async () => {
-    const byResource = await feedEvents({ resource: f.web.name }, NOW);
+    const byResource = await feedEvents({ resource: f.web.name }, null, NOW);
     expect(byResource.ok && byResource.value.every((e) => e.party.kind === "production" && e.group === 2)).toBe(true);
-    expect(await feedEvents({ resource: "nope" }, NOW)).toMatchObject({ ok: false, status: 404 });
-    const byTeam = await feedEvents({ team: f.teamB.slug }, NOW);
+    expect(await feedEvents({ resource: "nope" }, null, NOW)).toMatchObject({ ok: false, status: 404 });
+    const byTeam = await feedEvents({ team: f.teamB.slug }, null, NOW);
     // Team B has one production resource, in group 1.
     expect(byTeam.ok && [...new Set(byTeam.value.map((e) => `${e.party.kind}:${e.group}`))]).toEqual(["production:1"]);
   });

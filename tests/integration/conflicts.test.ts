@@ -41,7 +41,7 @@ describe("conflicts", () => {
   it("a production party's group 1 slot inside a Sunday window of a template whose cluster has a node in group 1", async () => {
     const templateId = await sundayTemplate();
     // The rule's 2027-Q1 production party: Sunday 7 March 2027, group 1 06:00–10:00 Paris (05:00–09:00 UTC).
-    const { windows } = await findConflicts(new Date("2027-03-01T00:00:00Z"), new Date("2027-03-15T00:00:00Z"), NOW, { templateId });
+    const { windows } = await findConflicts(new Date("2027-03-01T00:00:00Z"), new Date("2027-03-15T00:00:00Z"), NOW, null, { templateId });
     const mine = windows.filter((c) => c.template.id === templateId);
     expect(mine.map((c) => `${c.party.tag} ${c.party.kind} G${c.group}`)).toEqual(["2027-Q1 production G1"]);
     expect(mine[0]).toMatchObject({
@@ -53,7 +53,7 @@ describe("conflicts", () => {
     expect(mine[0]!.fix).toMatch(/^Move these servers to group 2 \(its slot, 09:00–13:00 UTC, misses the window\), or change the schedule of /);
     // Excluded servers are not patched: no conflict.
     await db.resource.update({ where: { id: f.nodes[0]!.id }, data: { excluded: true, exclusionReason: "Broker replaced" } });
-    const after = await findConflicts(new Date("2027-03-01T00:00:00Z"), new Date("2027-03-15T00:00:00Z"), NOW, { templateId });
+    const after = await findConflicts(new Date("2027-03-01T00:00:00Z"), new Date("2027-03-15T00:00:00Z"), NOW, null, { templateId });
     expect(after.windows).toEqual([]);
   });
 

@@ -7,7 +7,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/inventory-sources/route";
-import { GET as getRoute, PATCH as patchRoute } from "@/app/api/v1/inventory-sources/[id]/route";
+import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "@/app/api/v1/inventory-sources/[id]/route";
+import { POST as mappingPreviewRoute } from "@/app/api/v1/inventory-sources/[id]/mapping-preview/route";
+import { GET as resourcesRoute } from "@/app/api/v1/resources/route";
 import { GET as listSyncsRoute, POST as syncRoute } from "@/app/api/v1/inventory-sources/[id]/syncs/route";
 import { GET as getSyncRoute, POST as decideRoute } from "@/app/api/v1/inventory-sources/[id]/syncs/[syncId]/route";
 import { createApiToken } from "@/lib/data/api-tokens";
@@ -443,5 +445,100 @@ describe("a NetBox source (its REST API, played by a server here)", () => {
     expect(failed.state).toBe("failed");
     expect(failed.error).toMatch(/NetBox refused the token \(403\)/);
     expect(JSON.stringify(failed)).not.toContain(WRONG);
+  });
+});
+
+describe("a source's life: audited, bad input changes nothing, deleting keeps its servers", () => {
+  it("audits create, edit, apply and delete without the token; the API marks retired servers; a deleted source's servers stay", async () => {
+    const p = f.prefix;
+    const SECRET = "ansible-plugin-secret-0123456789";
+    const text = (hosts: string[]) =>
+      `all:\n  children:\n    team_${p}-a:\n      vars:\n        patch_env: prod\n        patch_service: ${p}-life-svc\n      hosts:\n${hosts.map((h) => `        ${p}-${h}:\n`).join("")}`;
+    const source = await createSource({
+      name: `${p} life`,
+      kind: "ansible",
+      config: { fileName: "hosts.yml", text: text(["l1", "l2"]) },
+      mapping: ANSIBLE_MAPPING,
+      token: SECRET,
+    });
+    expect(await sync(source.id, true)).toMatchObject({ state: "applied", added: 2 });
+
+    // Bad input: refused with a message naming the field, and the source is as it was.
+    const before = await db.inventorySource.findUniqueOrThrow({ where: { id: source.id } });
+    for (const body of [
+      { intervalMinutes: 1 },
+      { mapping: { fields: { team: "const:x" } } },
+      { config: { fileName: "../etc/hosts" } },
+      { name: "" },
+      { nonsense: true },
+    ]) {
+      const response = await patchRoute(call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", body), idParams(source.id));
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(((await response.json()) as { error: string }).error.length).toBeGreaterThan(5);
+    }
+    // A mapping tried over the API (the page's "Preview mapping"): hosts as it maps them, errors by host, nothing saved.
+    const tryMapping = (who: "admin" | "owner", body: unknown) =>
+      mappingPreviewRoute(
+        call("POST", `/api/v1/inventory-sources/${source.id}/mapping-preview`, "admin" === who ? "admin" : "owner", body),
+        idParams(source.id),
+      );
+    const tried = await tryMapping("admin", { mapping: ANSIBLE_MAPPING });
+    expect(tried.status).toBe(200);
+    expect(await tried.json()).toMatchObject({
+      hosts: 2,
+      errorCount: 0,
+      mapped: [
+        { name: `${p}-l1`, team: `${p}-a`, environment: "production", kind: "vm", service: `${p}-life-svc`, cluster: null, tags: [] },
+        { name: `${p}-l2` },
+      ],
+    });
+    const noTeam = (await (
+      await tryMapping("admin", { mapping: { ...ANSIBLE_MAPPING, fields: { ...ANSIBLE_MAPPING.fields, team: "const:nosuchteam" } } })
+    ).json()) as { mapped: unknown[]; errors: { host: string; message: string }[] };
+    expect(noTeam.mapped).toEqual([]);
+    expect(noTeam.errors.map((e) => e.host)).toEqual([`${p}-l1`, `${p}-l2`]);
+    expect(noTeam.errors[0]!.message).toMatch(/no team "nosuchteam"/);
+    const badMapping = await tryMapping("admin", { mapping: { fields: { team: "var:x" } } });
+    expect(badMapping.status).toBe(400);
+    expect(((await badMapping.json()) as { error: string }).error).toMatch(/environment/);
+    expect((await tryMapping("owner", { mapping: ANSIBLE_MAPPING })).status).toBe(403);
+    expect(await db.inventorySource.findUniqueOrThrow({ where: { id: source.id } })).toEqual(before);
+    // Owners may neither change nor delete it.
+    expect((await patchRoute(call("PATCH", `/api/v1/inventory-sources/${source.id}`, "owner", { autoApply: true }), idParams(source.id))).status).toBe(403);
+    expect((await deleteRoute(call("DELETE", `/api/v1/inventory-sources/${source.id}`, "owner"), idParams(source.id))).status).toBe(403);
+
+    // l2 leaves: retired, and the resource API says so when asked for retired servers.
+    const edited = await patchRoute(
+      call("PATCH", `/api/v1/inventory-sources/${source.id}`, "admin", { config: { fileName: "hosts.yml", text: text(["l1"]) }, intervalMinutes: 60 }),
+      idParams(source.id),
+    );
+    expect(edited.status).toBe(200);
+    expect(await sync(source.id, true)).toMatchObject({ retired: 1 });
+    const listed = (await (await resourcesRoute(call("GET", `/api/v1/resources?q=${p}-l&retired=include&sort=name`, "admin"))).json()) as {
+      items: { name: string; retiredAt: string | null }[];
+    };
+    expect(listed.items.map((r) => [r.name, r.retiredAt !== null])).toEqual([
+      [`${p}-l1`, false],
+      [`${p}-l2`, true],
+    ]);
+
+    expect((await deleteRoute(call("DELETE", `/api/v1/inventory-sources/${source.id}`, "admin"), idParams(source.id))).status).toBe(204);
+    expect((await getRoute(call("GET", `/api/v1/inventory-sources/${source.id}`, "admin"), idParams(source.id))).status).toBe(404);
+    const kept = await db.resource.findMany({ where: { name: { in: [`${p}-l1`, `${p}-l2`] } }, orderBy: { name: "asc" } });
+    expect(kept.map((r) => [r.name, r.sourceId, r.retiredAt !== null])).toEqual([
+      [`${p}-l1`, null, false],
+      [`${p}-l2`, null, true],
+    ]);
+
+    const audits = await db.auditEvent.findMany({ where: { entityId: source.id }, orderBy: { id: "asc" } });
+    expect(audits.map((a) => a.action)).toEqual([
+      "inventory-source.create",
+      "inventory.sync",
+      "inventory-source.update",
+      "inventory.sync",
+      "inventory-source.delete",
+    ]);
+    expect(audits[2]!.after).toMatchObject({ intervalMinutes: 60, tokenSet: true });
+    expect(JSON.stringify(audits.map((a) => [a.before, a.after, a.reason, a.entityLabel]))).not.toContain(SECRET);
   });
 });

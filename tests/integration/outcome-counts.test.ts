@@ -22,19 +22,19 @@ it("counts a running party's outcomes every time, and a completed party's once",
   const slots = async () => (await slotCounts([(await getParty(tag, "qa"))!], now, null)).get(partyKey({ tag, kind: "qa" }));
 
   await outcome(f.web.id, 2, "PATCHED");
-  expect(await getOutcomeCounts(party)).toEqual({ PATCHED: 1, FAILED: 0, SKIPPED: 0 });
+  expect(await getOutcomeCounts(party, null)).toEqual({ PATCHED: 1, FAILED: 0, SKIPPED: 0 });
   expect(await slots()).toEqual({ 1: 0, 2: 1, 3: 0 });
   await outcome(f.nodes[0]!.id, 1, "FAILED");
   // Still running: counted again.
-  expect(await getOutcomeCounts(party)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(party, null)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
   expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
 
   const completed = await db.party.update({ where: { id: party.id }, data: { status: "COMPLETED" }, select: { id: true, status: true } });
-  expect(await getOutcomeCounts(completed)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, null)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
   expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
   // The app never writes to a completed party; this row only shows that its counts are not read again.
   await outcome(f.nodes[2]!.id, 3, "PATCHED");
-  expect(await getOutcomeCounts(completed)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, null)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
   expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
   // A team's counts are not kept: they are read each time.
   const teamSlots = (await slotCounts([(await getParty(tag, "qa"))!], now, [f.web.teamId])).get(partyKey({ tag, kind: "qa" }));

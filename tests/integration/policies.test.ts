@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createPolicy, deletePolicy, getPolicy, storedSchedules, updatePolicy, previewWindows } from "@/lib/data/policies";
+import { createPolicy, deletePolicy, getPolicy, listPolicyWindows, storedSchedules, updatePolicy, previewWindows } from "@/lib/data/policies";
 import { db } from "@/lib/db";
 import { PolicyInputSchema } from "@/lib/validation/policies";
 import { makeFleet } from "./fixtures/fleet";
@@ -15,6 +15,24 @@ const input = (name: string, schedules: unknown[] = [{ name: "Sundays", preset: 
   PolicyInputSchema.parse({ name, tags: "k8s, emea, k8s", schedules });
 
 describe("maintenance policies", () => {
+  it("the calendar's windows come from every policy, however many there are", async () => {
+    // A bug: the windows were read from the first 200 policies by id, so the 201st policy's windows
+    // (and its templates' conflicts) were silently missing. Pad with policies that sort first.
+    const padding = Array.from({ length: 201 }, (_, i) => ({ id: `0-${f.prefix}-${String(i).padStart(3, "0")}`, name: `${f.prefix}-pad-${i}` }));
+    await db.maintenancePolicy.createMany({ data: padding });
+    try {
+      const created = await createPolicy(f.admin, input(`${f.prefix}-late`), NOW);
+      if (!created.ok) throw new Error(created.message);
+      const windows = await listPolicyWindows(new Date("2026-11-29T00:00:00Z"), new Date("2026-12-07T00:00:00Z"));
+      expect(windows.filter((w) => w.policyId === created.value.id).map((w) => w.start.toISOString())).toEqual([
+        "2026-11-29T00:00:00.000Z",
+        "2026-12-06T00:00:00.000Z",
+      ]);
+    } finally {
+      await db.maintenancePolicy.deleteMany({ where: { id: { in: padding.map((p) => p.id) } } });
+    }
+  });
+
   it("creating, editing and deleting are admin permissions, each checked", async () => {
     for (const who of [f.viewer, f.owner, f.approver]) {
       expect(await createPolicy(who, input(`${f.prefix}-p`), NOW)).toMatchObject({ ok: false, status: 403 });

@@ -196,7 +196,7 @@ describe("parties in the database", () => {
     const parties = await listParties(new Date("2026-01-01T00:00:00Z"), new Date("2036-01-01T00:00:00Z"));
     expect(parties).toHaveLength(80);
     expect(parties.some((p) => p.stored) && parties.some((p) => !p.stored)).toBe(true);
-    const next = await getNextParties(NOW);
+    const next = await getNextParties(NOW, null);
     expect(next.production?.party.localDate).toBe("2026-12-06");
     const included = await db.resource.count({ where: { environment: "PRODUCTION", excluded: false, patchGroup: 2 } });
     // (counted over the whole database, as the home page counts)

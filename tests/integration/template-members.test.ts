@@ -76,7 +76,12 @@ const memberRows = (templateId: string) =>
   });
 const names = async (templateId: string) => (await memberRows(templateId)).map((m) => m.resource?.name ?? m.cluster?.name).sort();
 const history = async (templateId: string) =>
-  (await listMemberEvents(templateId, { limit: 100 })).events.map((e) => ({ member: e.memberLabel, action: e.action, viaQuery: e.viaQuery, reason: e.reason }));
+  (await listMemberEvents(templateId, null, { limit: 100 })).events.map((e) => ({
+    member: e.memberLabel,
+    action: e.action,
+    viaQuery: e.viaQuery,
+    reason: e.reason,
+  }));
 
 describe("a member query", () => {
   it("takes matching servers as members and follows them as they change, retire and come", async () => {

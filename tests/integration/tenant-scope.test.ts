@@ -19,6 +19,7 @@ import * as complianceRoute from "@/app/api/v1/compliance/route";
 import * as complianceCsvRoute from "@/app/api/v1/compliance.csv/route";
 import { readableTeams } from "@/lib/auth/permissions";
 import { createApiToken } from "@/lib/data/api-tokens";
+import { createFeed, feedEvents, feedWindows } from "@/lib/data/calendar-feed";
 import { longExclusions } from "@/lib/data/exclusion-report";
 import { exportPartyCsv } from "@/lib/data/party-csv";
 import { listPartyExcluded, listPartyResources } from "@/lib/data/party-detail";
@@ -125,5 +126,26 @@ describe("an owner of another team", () => {
     expect(await csv(f.viewer)).toContain(node.name);
     expect(await csv(f.ownerB)).not.toContain(node.name);
     expect(await csv(f.ownerB)).toContain(f.other.name); // group 1, as the node
+  });
+
+  it("cannot follow a server or a team of team A in a calendar feed: they are not there for them", async () => {
+    const now = new Date();
+    for (const who of [f.viewer, f.owner, f.ownerB]) {
+      const sees = who !== f.ownerB;
+      const byServer = await feedEvents({ resource: f.web.name }, readableTeams(who), now);
+      expect([who.email, byServer.ok]).toEqual([who.email, sees]);
+      const byTeam = await feedEvents({ team: f.teamA.slug }, readableTeams(who), now);
+      expect([who.email, byTeam.ok]).toEqual([who.email, sees]);
+      const feed = await createFeed(who, `scope ${who.email}`, { resource: f.web.name }, now);
+      expect([who.email, feed.ok]).toEqual([who.email, sees]);
+    }
+    // The same answer as for a server that does not exist.
+    const refusal = async (resource: string) => {
+      const answer = await feedEvents({ resource }, readableTeams(f.ownerB), now);
+      return answer.ok ? null : { status: answer.status, message: answer.message.replace(resource, "X") };
+    };
+    expect(await refusal(f.web.name)).toEqual(await refusal(`${f.prefix}-no-such-server`));
+    // A team filter of another team gives no windows away either.
+    expect(await feedWindows({ team: f.teamA.slug, windows: true }, readableTeams(f.ownerB), now)).toEqual([]);
   });
 });

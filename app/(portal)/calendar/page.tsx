@@ -60,7 +60,7 @@ export default async function CalendarPage({ searchParams }: { searchParams: Pro
     // The schedule is everyone's; its counts are of the reader's teams (issue 21), of one when filtered.
     slotCounts(parties, now, team ? (scope === null || scope.includes(team.id) ? [team.id] : []) : scope),
     partyChanges(parties.flatMap((p) => (p.kind === "production" && p.id ? [p.id] : []))),
-    windowConflictsOf(parties, allWindows, now),
+    windowConflictsOf(parties, allWindows, now, scope),
   ]);
   // Parties whose slots overlap an upgrade window of a template whose servers they patch (issue 16).
   const clashing = new Map<string, string[]>();

@@ -46,6 +46,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
           pendingUpdates: r.pendingUpdates,
           securityUpdates: r.securityUpdates,
           rebootPending: r.rebootPending,
+          retired: r.retiredAt !== null,
         }));
   return (
     <>

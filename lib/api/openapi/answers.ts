@@ -185,6 +185,7 @@ export const ResourceListItemSchema = z.object({
   pendingUpdates: z.number().int().describe("Updates its last scan found pending (GET /resources/{name}/updates lists them)"),
   securityUpdates: z.number().int().describe("Of those, security updates"),
   rebootPending: z.boolean().describe("Its last scan said it waits for a reboot"),
+  retiredAt: nullable(instant).describe("When it left its inventory source (retired: kept with its history, in no party); null while in the fleet"),
 });
 export const ResourcePageSchema = z.object({ items: z.array(ResourceListItemSchema), nextCursor: nullable(z.string()) });
 export const ResourceSchema = z.object({
@@ -199,6 +200,7 @@ export const ResourceSchema = z.object({
   version: nullable(z.string()),
   ...connection,
   revision: z.number().int(),
+  retiredAt: nullable(instant).describe("When it left its inventory source (retired: kept with its history, in no party); null while in the fleet"),
   patchStatus: z.object({
     lastPatchedAt: nullable(instant),
     lastPatchTag: nullable(z.string()),

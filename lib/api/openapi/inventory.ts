@@ -2,10 +2,11 @@
 // shapes and their operations, spread into OPERATIONS.
 import "server-only";
 import { z } from "zod";
-import type { planItemJson, sourceJson, sourceSummaryJson, syncJson } from "../inventory";
+import type { mappingPreviewJson, planItemJson, sourceJson, sourceSummaryJson, syncJson } from "../inventory";
 import {
   InventorySourceCreateSchema,
   InventorySourceUpdateSchema,
+  MappingPreviewRequestSchema,
   SyncDecisionSchema,
   SyncPlanQuerySchema,
   SyncRequestSchema,
@@ -69,12 +70,35 @@ export const SyncDetailSchema = SyncAnswerSchema.extend({
   plan: z.object({ items: z.array(PlanItemSchema), total: z.number().int(), offset: z.number().int(), nextOffset: z.number().int().nullable() }),
 });
 
+export const MappingPreviewSchema = z.object({
+  hosts: z.number().int().describe("Hosts the source has"),
+  mapped: z
+    .array(
+      z.object({
+        externalId: z.string(),
+        name: z.string(),
+        team: z.string().describe("As the source says it (a team's short name or name)"),
+        environment: z.enum(["production", "non-production"]),
+        kind: z.string(),
+        service: z.string(),
+        cluster: z.string().nullable().optional().describe("Absent: not mapped (a sync leaves the server's own)"),
+        address: z.string().nullable().optional().describe("Absent: not mapped"),
+        tags: z.array(z.string()).optional().describe("Absent: not mapped"),
+        group: z.number().int().nullable().describe("The patch group a server added would get from the mapping; null: spread 1–3"),
+      }),
+    )
+    .describe("The first 20 hosts, mapped"),
+  errors: z.array(HostErrorSchema).describe("The first 50 hosts that could not be mapped, with why"),
+  errorCount: z.number().int(),
+});
+
 type Fits<S extends z.ZodType, T extends z.input<S>> = T;
 export type InventoryBuildersFit = [
   Fits<typeof SourceSummarySchema, ReturnType<typeof sourceSummaryJson>>,
   Fits<typeof SourceAnswerSchema, ReturnType<typeof sourceJson>>,
   Fits<typeof SyncAnswerSchema, ReturnType<typeof syncJson>>,
   Fits<typeof PlanItemSchema, ReturnType<typeof planItemJson>>,
+  Fits<typeof MappingPreviewSchema, ReturnType<typeof mappingPreviewJson>>,
 ];
 
 const id = z.object({ id: z.string().max(40).describe("The source's id") });
@@ -136,6 +160,19 @@ export const INVENTORY_OPERATIONS: Operation[] = [
     params: id,
     answers: { 204: { description: "Deleted." } },
     refusals: [404],
+  },
+  {
+    method: "post",
+    path: "/inventory-sources/{id}/mapping-preview",
+    tag: "Inventory",
+    summary: "Try a mapping on a source's hosts",
+    description:
+      'Reads the source now through the mapping sent (not saved; the source page\'s "Preview mapping"): the first hosts as it maps them and the hosts it cannot map. Writes nothing; save a mapping with PATCH.',
+    who: ADMINS,
+    params: id,
+    body: MappingPreviewRequestSchema,
+    answers: { 200: { description: "The hosts, mapped.", schema: MappingPreviewSchema } },
+    refusals: [400, 404, 413, 415],
   },
   {
     method: "get",

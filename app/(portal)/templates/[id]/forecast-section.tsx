@@ -1,9 +1,10 @@
 // The template page's forecast of its next upgrade window (issue 20 point 4): its own reads, streamed in its <Suspense>.
 import { ForecastCard } from "@/components/forecast/forecast-card";
+import type { TeamScope } from "@/lib/auth/permissions";
 import { getTemplateForecast } from "@/lib/data/forecast";
 
-export async function TemplateForecast({ templateId, zone, now }: { templateId: string; zone: string; now: Date }) {
-  const forecast = await getTemplateForecast(templateId, now);
+export async function TemplateForecast({ templateId, zone, now, teams }: { templateId: string; zone: string; now: Date; teams: TeamScope }) {
+  const forecast = await getTemplateForecast(templateId, now, teams);
   if (!forecast?.window) return null;
   return (
     <ForecastCard

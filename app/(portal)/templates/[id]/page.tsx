@@ -65,15 +65,15 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const exec = { state: stateParam(search.exec), after: typeof search.execFrom === "string" && search.execFrom.length <= 600 ? search.execFrom : undefined };
   const eventsFrom = NewestFirstCursorSchema.safeParse(typeof search.events === "string" ? search.events : undefined);
   const [page, zone, changes, notices, choices, frozenBy, clashes, history, teams] = await Promise.all([
-    listMembers(template.id, filter),
+    listMembers(template.id, readableTeams(user), filter),
     viewerTimeZone(),
     templateChanges([template.id]),
     noticeSummary({ templateId: template.id, version: template.targetVersion }),
     executorChoices(),
     templateFreezes(template.id, template.upgradeWindow),
-    findConflicts(now, new Date(now.getTime() + 183 * 86_400_000), now, { templateId: template.id }),
-    listMemberEvents(template.id, { before: eventsFrom.success ? (eventsFrom.data ?? null) : null, limit: 20 }),
-    listTeams(null),
+    findConflicts(now, new Date(now.getTime() + 183 * 86_400_000), now, readableTeams(user), { templateId: template.id }),
+    listMemberEvents(template.id, readableTeams(user), { before: eventsFrom.success ? (eventsFrom.data ?? null) : null, limit: 20 }),
+    listTeams(readableTeams(user)),
   ]);
   const shortNotice = template.upgradeWindow ? shortNoticeReason(template.upgradeWindow.start, notices.lastTold?.createdAt ?? null, now) : null;
   const change = changes.get(template.id) ?? null;
@@ -234,7 +234,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
       </div>
 
       <Suspense fallback={<SectionSkeleton title="Forecast" rows={3} className="mt-6" />}>
-        <TemplateForecast templateId={template.id} zone={zone} now={now} />
+        <TemplateForecast templateId={template.id} zone={zone} now={now} teams={readableTeams(user)} />
       </Suspense>
 
       {notices.counts.length > 0 || shortNotice ? (

@@ -1,4 +1,5 @@
 import { apiError, badRequest, queryObject, unauthorized, apiRoute } from "@/lib/api/respond";
+import { readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { feedEvents, feedFreezes, feedWindows, findFeed, renderCalendar } from "@/lib/data/calendar-feed";
 import { env } from "@/lib/env";
@@ -18,10 +19,13 @@ export const GET = apiRoute(async function GET(request: Request) {
   const { key, ...filters } = query.data;
   const feed = key ? await findFeed(key) : null;
   if (key && !feed) return apiError(401, "This feed address was revoked or never existed.");
-  if (!feed && !(await authenticateRequest(request))) return unauthorized();
+  const user = feed ? null : await authenticateRequest(request);
+  if (!feed && !user) return unauthorized();
   const now = new Date();
   const chosen = feed ? feed.filters : filters;
-  const [events, freezes, windows] = await Promise.all([feedEvents(chosen, now), feedFreezes(chosen, now), feedWindows(chosen, now)]);
+  // An owner's feed follows their teams' servers only (issue 21): the feed's owner's, or the caller's.
+  const teams = feed ? feed.teams : readableTeams(user!);
+  const [events, freezes, windows] = await Promise.all([feedEvents(chosen, teams, now), feedFreezes(chosen, now), feedWindows(chosen, teams, now)]);
   if (!events.ok) return apiError(events.status, events.message);
   const body = renderCalendar(events.value, env().NEXTAUTH_URL ?? url.origin, now, feed ? `PatchParty — ${feed.name}` : "PatchParty", freezes, windows);
   return new Response(body, {

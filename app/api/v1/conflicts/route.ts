@@ -1,3 +1,4 @@
+import { readableTeams } from "@/lib/auth/permissions";
 import { authorizedQuery, apiRoute } from "@/lib/api/respond";
 import { authenticateRequest } from "@/lib/auth/session";
 import { findConflicts } from "@/lib/data/conflicts";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async function GET(request: Request) {
   const query = await authorizedQuery(request, ConflictsQuerySchema, authenticateRequest);
   if (!query.ok) return query.response;
-  const { windows, freezes } = await findConflicts(query.query.from, query.query.to, new Date());
+  const { windows, freezes } = await findConflicts(query.query.from, query.query.to, new Date(), readableTeams(query.user));
   return Response.json({
     items: [
       ...windows.map((c) => ({

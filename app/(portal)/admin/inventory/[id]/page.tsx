@@ -1,16 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { HostErrorList, MappingEditor, SourceSettingsForm } from "@/components/admin/inventory-forms";
+import { DeleteSourceButton, HostErrorList, MappingEditor, PreviewSyncButton, SourceSettingsForm } from "@/components/admin/inventory-forms";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { RevokeButton } from "@/components/ui/revoke-button";
 import { Table, Td, Th } from "@/components/ui/table";
-import { applySyncAction, deleteSourceAction, discardSyncAction, previewSyncAction } from "@/lib/actions/inventory";
+import { applySyncAction, discardSyncAction } from "@/lib/actions/inventory";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getSource, listPlanItems, listSyncs, type SyncView } from "@/lib/data/inventory";
+import { listTeams } from "@/lib/data/users";
 import type { PlanItem, PlanOp } from "@/lib/domain/inventory";
 import { formatDateTime } from "@/lib/format";
 import { EXAMPLE_MAPPING, EXAMPLE_NETBOX_MAPPING } from "@/lib/validation/inventory";
@@ -18,6 +19,8 @@ import { EXAMPLE_MAPPING, EXAMPLE_NETBOX_MAPPING } from "@/lib/validation/invent
 export const metadata: Metadata = { title: "Inventory source" };
 
 const SYNC_TONES: Record<string, Tone> = { APPLIED: "success", FAILED: "danger", PREVIEW: "warning", RUNNING: "info", DISCARDED: "neutral" };
+/** An inventory up to this size is shown in the settings to edit; a larger one is replaced whole (or through the API). */
+const TEXT_SHOWN_MAX = 200_000;
 /** A preview shows this many of each kind of change; the API pages through them all. */
 const SHOWN = 50;
 const OPS: { op: PlanOp; title: string }[] = [
@@ -27,15 +30,33 @@ const OPS: { op: PlanOp; title: string }[] = [
   { op: "retire", title: "To retire (gone from the source)" },
 ];
 
-const show = (value: unknown) => (value === null || value === undefined ? "—" : Array.isArray(value) ? value.join(", ") || "—" : String(value));
+/** A planned field as a person reads it: the team's name, not its id; production, vm, not PRODUCTION, VM. */
+function show(key: string, value: unknown, teams: ReadonlyMap<string, string>) {
+  if (value === null || value === undefined) return "—";
+  if (Array.isArray(value)) return value.join(", ") || "—";
+  const text = String(value);
+  if (key === "teamId") return teams.get(text) ?? text;
+  if (key === "environment") return text === "PRODUCTION" ? "production" : "non-production";
+  if (key === "kind") return text.toLowerCase().replace(/_/g, "-");
+  return text;
+}
 
-function changes(item: PlanItem) {
+const FIELD_ORDER = ["teamId", "environment", "kind", "service", "cluster", "address", "tags", "group", "name"];
+const fieldLabel = (key: string) => (key === "teamId" ? "team" : key);
+
+function changes(item: PlanItem, teams: ReadonlyMap<string, string>) {
   if (item.op === "retire") return "retired: kept with its history, out of parties";
   const after: Record<string, unknown> = item.after ?? {};
   const before: Record<string, unknown> = item.before ?? {};
-  const fields = Object.keys(after).filter((k) => k !== "name" || item.op !== "add");
+  const fields = Object.keys(after)
+    .filter((k) => k !== "name" || item.op !== "add")
+    .sort((a, b) => FIELD_ORDER.indexOf(a) - FIELD_ORDER.indexOf(b));
   if (!fields.length) return "back as it was";
-  return fields.map((k) => (item.op === "add" ? `${k}: ${show(after[k])}` : `${k}: ${show(before[k])} → ${show(after[k])}`)).join("; ");
+  return fields
+    .map((k) =>
+      item.op === "add" ? `${fieldLabel(k)}: ${show(k, after[k], teams)}` : `${fieldLabel(k)}: ${show(k, before[k], teams)} → ${show(k, after[k], teams)}`,
+    )
+    .join("; ");
 }
 
 function Counts({ sync }: { sync: SyncView }) {
@@ -64,13 +85,14 @@ export default async function InventorySourcePage({ params }: { params: Promise<
   const user = await requireUser();
   if (!can(user, { action: "inventory:manage" })) notFound();
   const { id } = await params;
-  const [source, syncs] = await Promise.all([getSource(id), listSyncs(id, 20)]);
+  const [source, syncs, teamRows] = await Promise.all([getSource(id), listSyncs(id, 20), listTeams(null)]);
+  const teams = new Map(teamRows.map((t) => [t.id, t.name]));
   if (!source) notFound();
   const preview = syncs.find((s) => s.state === "PREVIEW") ?? null;
   const planPages = preview ? await Promise.all(OPS.map(async (o) => ({ ...o, ...(await listPlanItems(preview.id, o.op, 0, SHOWN)) }))) : [];
   const config =
     source.config.kind === "ansible"
-      ? { fileName: source.config.fileName }
+      ? { fileName: source.config.fileName, text: source.config.text.length <= TEXT_SHOWN_MAX ? source.config.text : "" }
       : { url: source.config.url, filter: source.config.filter, objects: source.config.objects };
   const example = JSON.stringify(source.kind === "netbox" ? EXAMPLE_NETBOX_MAPPING : EXAMPLE_MAPPING, null, 2);
   return (
@@ -97,7 +119,7 @@ export default async function InventorySourcePage({ params }: { params: Promise<
             </Link>
           </>
         }
-        actions={<RevokeButton action={previewSyncAction} id={source.id} label={`a sync of ${source.name}`} verb="Preview sync" />}
+        actions={<PreviewSyncButton sourceId={source.id} />}
       />
       <div className="grid grid-cols-1 gap-6">
         <Card aria-labelledby="preview-heading">
@@ -115,7 +137,7 @@ export default async function InventorySourcePage({ params }: { params: Promise<
               <>
                 <Counts sync={preview} />
                 <div className="flex flex-wrap gap-2">
-                  <RevokeButton action={applySyncAction} id={`${source.id}:${preview.id}`} label="this preview" verb="Apply" />
+                  <RevokeButton action={applySyncAction} id={`${source.id}:${preview.id}`} label="this preview" verb="Apply" variant="primary" />
                   <RevokeButton action={discardSyncAction} id={`${source.id}:${preview.id}`} label="this preview" verb="Discard" variant="ghost" />
                 </div>
                 {planPages
@@ -128,7 +150,7 @@ export default async function InventorySourcePage({ params }: { params: Promise<
                       <ul className="mt-1 space-y-1 text-sm" data-testid={`plan-${p.op}`}>
                         {p.items.map((item) => (
                           <li key={item.externalId} className="break-words">
-                            <span className="font-mono text-xs font-medium">{item.name}</span> <span className="text-slate-600">{changes(item)}</span>
+                            <span className="font-mono text-xs font-medium">{item.name}</span> <span className="text-slate-600">{changes(item, teams)}</span>
                           </li>
                         ))}
                       </ul>
@@ -209,7 +231,7 @@ export default async function InventorySourcePage({ params }: { params: Promise<
             />
             <div className="border-t border-slate-100 pt-4">
               <p className="mb-2 text-sm text-slate-600">Deleting the source keeps its servers, as if typed by a person: no sync owns them any more.</p>
-              <RevokeButton action={deleteSourceAction} id={source.id} label={`the source ${source.name}`} verb="Delete source" />
+              <DeleteSourceButton sourceId={source.id} name={source.name} servers={source.servers + source.retiredServers} />
             </div>
           </CardBody>
         </Card>

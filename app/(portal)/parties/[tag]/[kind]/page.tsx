@@ -75,7 +75,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
   const [counts, outcomes, zone, changes, notices, qa, runs, freezes] = await Promise.all([
     // The schedule is everyone's; its counts are of the reader's teams (issue 21).
     slotCounts([party], now, readableTeams(user)),
-    (ran || underway) && party.id ? getOutcomeCounts({ id: party.id, status: party.status }) : Promise.resolve(null),
+    (ran || underway) && party.id ? getOutcomeCounts({ id: party.id, status: party.status }, readableTeams(user)) : Promise.resolve(null),
     viewerTimeZone(),
     party.kind === "production" && party.id ? partyChanges([party.id]) : Promise.resolve(new Map()),
     party.kind === "production" && party.id ? noticeSummary({ partyId: party.id }) : Promise.resolve(null),
@@ -83,7 +83,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
     party.id ? partyRuns(party.id) : Promise.resolve([]),
     open ? freezesAfter(party.startsAt) : Promise.resolve([]),
   ]);
-  const clashes = open ? await windowConflictsOf([party], await listPolicyWindows(party.startsAt, party.endsAt), now) : [];
+  const clashes = open ? await windowConflictsOf([party], await listPolicyWindows(party.startsAt, party.endsAt), now, readableTeams(user)) : [];
   const frozenBy = partyFreezes(party, freezes).map((c) => freezes.find((f) => f.id === c.id)!);
   const clearDay = frozenBy.length && can(user, { action: "party:manage" }) ? firstDayClear(await getPartyRule(), party, freezes) : null;
   const mayManage = can(user, { action: "party:manage" });
@@ -304,7 +304,7 @@ export default async function PartyPage({ params, searchParams }: Params) {
       </div>
       {!ran && party.status !== "cancelled" ? (
         <Suspense fallback={<SectionSkeleton title="Forecast" rows={3} className="mt-6" />}>
-          <PartyForecast tag={party.tag} kind={party.kind} zone={zone} />
+          <PartyForecast tag={party.tag} kind={party.kind} zone={zone} teams={readableTeams(user)} />
         </Suspense>
       ) : null}
       {party.kind === "production" && party.status !== "cancelled" && !ran ? (

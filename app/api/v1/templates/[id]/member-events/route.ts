@@ -1,6 +1,7 @@
 import type { IdParams } from "@/lib/api/template-route";
 import { memberEventJson } from "@/lib/api/templates";
 import { apiError, authorizedQuery, apiRoute } from "@/lib/api/respond";
+import { readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 import { listMemberEvents } from "@/lib/data/template-members";
 import { db } from "@/lib/db";
@@ -14,6 +15,6 @@ export const GET = apiRoute(async function GET(request: Request, { params }: IdP
   if (!query.ok) return query.response;
   const { id } = await params;
   if (id.length > 40 || !(await db.template.findUnique({ where: { id }, select: { id: true } }))) return apiError(404, "No template has that id.");
-  const page = await listMemberEvents(id, { before: query.query.cursor ?? null, limit: 50 });
+  const page = await listMemberEvents(id, readableTeams(query.user), { before: query.query.cursor ?? null, limit: 50 });
   return Response.json({ events: page.events.map(memberEventJson), next: page.next });
 });

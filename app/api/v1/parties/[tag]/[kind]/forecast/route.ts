@@ -1,7 +1,7 @@
 import { partyForecastResponse } from "@/lib/api/forecast";
 import { partyParams, type PartyParams } from "@/lib/api/party";
 import { apiError, unauthorized, apiRoute } from "@/lib/api/respond";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { authenticateRequest } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -13,5 +13,5 @@ export const GET = apiRoute(async function GET(request: Request, context: PartyP
   if (!can(user, { action: "portal:read" })) return apiError(403, "You may not read parties.");
   const party = await partyParams(context);
   if (!party.ok) return party.response;
-  return partyForecastResponse(party.tag, party.kind);
+  return partyForecastResponse(party.tag, party.kind, readableTeams(user));
 });
