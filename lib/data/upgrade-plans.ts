@@ -4,13 +4,14 @@
 // engine starts members in this order; the plan page shows it with the expected window.
 import "server-only";
 import { Prisma } from "@prisma/client";
-import { can, type CurrentUser } from "../auth/permissions";
+import { can, type CurrentUser, type TeamScope } from "../auth/permissions";
 import { db, execute, qb } from "../db";
-import { buildPlan, componentOf, nextWindows, type PlanComponent, type PlannedMember, type PlanProgress, type UpgradePlan } from "../domain";
+import { buildPlan, componentOf, nextWindows, planSeenBy, type PlanComponent, type PlannedMember, type PlanProgress, type UpgradePlan } from "../domain";
 import { PlanComponentsSchema } from "../validation/plans";
 import { recordAudit } from "./audit";
 import { refuse, succeed, type Outcome } from "./outcome";
 import { storedSchedules } from "./policies";
+import { heldByTeams } from "./team-scope";
 
 type Tx = Prisma.TransactionClient;
 
@@ -24,13 +25,14 @@ export function storedPlan(json: Prisma.JsonValue | null): PlanComponent[] | nul
   return parsed.success ? parsed.data : null;
 }
 
-export type PlanMemberRow = PlannedMember & { id: string; currentVersion: string; state: string; isResource: boolean };
+export type PlanMemberRow = PlannedMember & { id: string; currentVersion: string; state: string; isResource: boolean; readable: boolean };
 
 /**
  * Every member of a template as the planner sees it, with where it stands for `version` in the
- * run `runId` (one query; a fleet of a few thousand members is a few thousand small rows).
+ * run `runId` (one query; a fleet of a few thousand members is a few thousand small rows), and
+ * whether `teams` hold it (`readable`: a server of theirs, a cluster with a node of theirs).
  */
-export async function planMembers(client: Tx, templateId: string, version: string, runId: string | null): Promise<PlanMemberRow[]> {
+export async function planMembers(client: Tx, templateId: string, version: string, runId: string | null, teams: TeamScope = null): Promise<PlanMemberRow[]> {
   const rows = await execute(
     qb
       .selectFrom("TemplateMember as m")
@@ -51,6 +53,7 @@ export async function planMembers(client: Tx, templateId: string, version: strin
         "m.currentVersion",
         "m.state",
         "a.status as attempt",
+        heldByTeams(teams, eb.ref("m.resourceId"), eb.ref("m.clusterId")).as("readable"),
       ])
       .where("m.templateId", "=", templateId)
       .orderBy("name"),
@@ -69,6 +72,7 @@ export async function planMembers(client: Tx, templateId: string, version: strin
       currentVersion: r.currentVersion,
       state: r.state,
       isResource: r.kind !== null,
+      readable: Boolean(r.readable),
     };
   });
 }
@@ -83,7 +87,8 @@ export type TemplatePlan = {
   windowMinutes: number | null;
 };
 
-export async function getTemplatePlan(id: string, now: Date): Promise<TemplatePlan | null> {
+/** A template's plan as a reader whose teams are `teams` (`readableTeams`) sees it: only their servers named (planSeenBy). */
+export async function getTemplatePlan(id: string, now: Date, teams: TeamScope): Promise<TemplatePlan | null> {
   const template = await db.template.findUnique({
     where: { id },
     select: {
@@ -97,8 +102,10 @@ export async function getTemplatePlan(id: string, now: Date): Promise<TemplatePl
   });
   if (!template) return null;
   const components = storedPlan(template.planComponents);
-  const members = await planMembers(db, id, template.targetVersion, null);
+  const members = await planMembers(db, id, template.targetVersion, null, teams);
   const next = nextWindows(storedSchedules(template.policy), now, 1)[0];
+  const readable = new Set(members.filter((m) => m.readable).map((m) => m.name));
+  const plan = components ? buildPlan(members, [...components, { name: UNPLANNED, downtimeMinutes: 0 }]) : null;
   return {
     template: {
       id: template.id,
@@ -108,8 +115,10 @@ export async function getTemplatePlan(id: string, now: Date): Promise<TemplatePl
       policy: { id: template.policy.id, name: template.policy.name },
     },
     components,
-    plan: components ? buildPlan(members, [...components, { name: UNPLANNED, downtimeMinutes: 0 }]) : null,
-    members: Object.fromEntries(members.map((m) => [m.name, { state: m.state, currentVersion: m.currentVersion, isResource: m.isResource }])),
+    plan: plan && (teams === null ? plan : planSeenBy(plan, (name) => readable.has(name))),
+    members: Object.fromEntries(
+      members.filter((m) => m.readable).map((m) => [m.name, { state: m.state, currentVersion: m.currentVersion, isResource: m.isResource }]),
+    ),
     windowMinutes: next ? (next.end.getTime() - next.start.getTime()) / 60_000 : null,
   };
 }

@@ -6,7 +6,8 @@
 export type PlanServer = { name: string; component: string; serverType: string; cluster?: string | null; role?: "primary" | "secondary" | null };
 export type PlanComponent = { name: string; downtimeMinutes: number };
 
-export type PlanStep = { servers: string[]; cluster: string | null; minutes: number };
+/** `others`: servers of the step the reader may not see (planSeenBy), counted, not named. */
+export type PlanStep = { servers: string[]; cluster: string | null; minutes: number; others?: number };
 export type PlanLane = { serverType: string; steps: PlanStep[]; minutes: number };
 export type PlanStage = { component: string; lanes: PlanLane[]; startsAtMinute: number; minutes: number };
 export type UpgradePlan = { stages: PlanStage[]; totalMinutes: number; unplanned: string[] };
@@ -56,6 +57,34 @@ export function buildPlan(servers: PlanServer[], components: PlanComponent[]): U
     clock += minutes;
   }
   return { stages, totalMinutes: clock, unplanned };
+}
+
+/** How a step names a cluster none of whose nodes the reader may see. */
+export const OTHER_TEAMS_CLUSTER = "other teams' cluster";
+
+/**
+ * The plan as a reader sees it (issue 21): the servers `readable` says they may see, by name; the
+ * others of each step only counted. A cluster none of whose nodes they see is not named. Stages and minutes stay the whole template's: the window is shared.
+ */
+export function planSeenBy(plan: UpgradePlan, readable: (name: string) => boolean): UpgradePlan {
+  const steps = plan.stages.flatMap((stage) => stage.lanes.flatMap((lane) => lane.steps));
+  const seenClusters = new Set(steps.filter((step) => step.cluster && step.servers.some(readable)).map((step) => step.cluster));
+  return {
+    ...plan,
+    unplanned: plan.unplanned.filter(readable),
+    stages: plan.stages.map((stage) => ({
+      ...stage,
+      lanes: stage.lanes.map((lane) => ({
+        ...lane,
+        steps: lane.steps.map((step) => {
+          const servers = step.servers.filter(readable);
+          const others = step.servers.length - servers.length;
+          if (others === 0) return step;
+          return { ...step, servers, others, cluster: step.cluster && !seenClusters.has(step.cluster) ? OTHER_TEAMS_CLUSTER : step.cluster };
+        }),
+      })),
+    })),
+  };
 }
 
 /** The order seeds/004 recommends, with its expected downtimes. */

@@ -128,7 +128,13 @@ test("an owner reads no other team's server names in any page, API answer, expor
       `/api/v1/parties/${p.tag}/${p.kind}/forecast`,
       `/api/v1/executions?party=${p.tag}&kind=${p.kind}`,
     ]),
-    ...templates.flatMap((t) => [`/api/v1/templates/${t.id}`, `/api/v1/templates/${t.id}/member-events`]),
+    ...templates.flatMap((t) => [
+      `/api/v1/templates/${t.id}`,
+      `/api/v1/templates/${t.id}/members`,
+      `/api/v1/templates/${t.id}/member-events`,
+      `/api/v1/templates/${t.id}/plan`,
+      `/api/v1/executions?template=${t.id}`,
+    ]),
   ];
   for (const path of answers) {
     const answer = await page.request.get(path);

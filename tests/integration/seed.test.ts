@@ -144,7 +144,7 @@ describe("demo data", () => {
       expect([at, ahead >= 7 && ahead < 14]).toEqual([at, true]);
     }
     // The remote-access platform follows an ordered plan; its 13 servers are tagged with their component.
-    const plan = (await getTemplatePlan((await db.template.findUniqueOrThrow({ where: { name: "Secure access platform" } })).id, NOW))!;
+    const plan = (await getTemplatePlan((await db.template.findUniqueOrThrow({ where: { name: "Secure access platform" } })).id, NOW, null))!;
     expect(plan.plan!.stages.filter((s) => s.lanes.length).map((s) => s.component)).toEqual(["clients", "agents", "controllers", "gateways"]);
     expect(Object.keys(plan.members)).toHaveLength(13);
     expect(plan.plan!.totalMinutes).toBeLessThanOrEqual(plan.windowMinutes!);

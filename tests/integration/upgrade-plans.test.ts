@@ -8,7 +8,7 @@ import { createPolicy } from "@/lib/data/policies";
 import { createTemplate, updateTemplate } from "@/lib/data/templates";
 import { getTemplatePlan, saveTemplatePlan } from "@/lib/data/upgrade-plans";
 import { db } from "@/lib/db";
-import { CLEANROOM_COMPONENTS } from "@/lib/domain";
+import { CLEANROOM_COMPONENTS, type UpgradePlan } from "@/lib/domain";
 import { tick } from "@/lib/rollout/engine";
 import { simulatedExecutor } from "@/lib/rollout/simulated";
 import { PolicyInputSchema } from "@/lib/validation/policies";
@@ -129,7 +129,7 @@ describe("an upgrade that follows its plan", () => {
 
   it("the plan page's data: stages with their lanes and steps, and the total against the window", async () => {
     await saveTemplatePlan(f.admin, templateId, CLEANROOM_COMPONENTS, undefined, NOW);
-    const plan = (await getTemplatePlan(templateId, NOW))!;
+    const plan = (await getTemplatePlan(templateId, NOW, null))!;
     expect(plan.plan!.stages.map((s) => [s.component, s.startsAtMinute, s.minutes])).toEqual([
       ["clients", 0, 5],
       ["agents", 5, 5],
@@ -141,6 +141,38 @@ describe("an upgrade that follows its plan", () => {
     expect(plan.plan!.stages[3]!.lanes.map((l) => l.serverType)).toEqual([`${f.prefix}-edge`, `${f.prefix}-html5`]);
     expect(plan).toMatchObject({ windowMinutes: 360 });
     expect(plan.plan!.totalMinutes).toBe(250);
+  });
+
+  it("an owner reads the plan with their team's servers named and the others only counted (issue 21)", async () => {
+    await saveTemplatePlan(f.admin, templateId, CLEANROOM_COMPONENTS, undefined, NOW);
+    // Team B holds one controller node and the whole edge cluster.
+    await db.resource.updateMany({ where: { name: { in: [name("mc-a"), name("edge-a"), name("edge-b")] } }, data: { teamId: f.teamB.id } });
+    const whole = (await getTemplatePlan(templateId, NOW, null))!;
+    const seen = (await getTemplatePlan(templateId, NOW, [f.teamA.id]))!;
+    // The timings are the template's, whoever reads them.
+    expect(seen.plan!.totalMinutes).toBe(whole.plan!.totalMinutes);
+    expect(seen.plan!.stages[2]!.lanes[0]!.steps).toEqual([
+      { servers: [name("mc-b")], cluster: name("mc"), minutes: 60 },
+      { servers: [], cluster: name("mc"), minutes: 60, others: 1 },
+    ]);
+    const edge = seen.plan!.stages[3]!.lanes.find((l) => l.serverType === `${f.prefix}-edge`)!;
+    expect(edge.steps).toEqual([
+      { servers: [], cluster: "other teams' cluster", minutes: 60, others: 1 },
+      { servers: [], cluster: "other teams' cluster", minutes: 60, others: 1 },
+    ]);
+    expect(Object.keys(seen.members).sort()).toEqual(["laptop-1", "laptop-2", "agent-1", "agent-2", "mc-b", "html5-1", "printer"].map(name).sort());
+    const text = JSON.stringify(seen);
+    for (const hidden of ["mc-a", "edge-a", "edge-b"].map(name)) expect(text).not.toContain(hidden);
+    // Team B's owner, over the API: their three servers and their clusters, none of team A's servers.
+    const token = (await createApiToken(f.ownerB.id, { name: "t", scope: "read", days: 90 }, { id: null, label: "t" })).secret;
+    const answer = await GET(new Request(`http://localhost/api/v1/templates/${templateId}/plan`, { headers: { Authorization: `Bearer ${token}` } }), {
+      params: Promise.resolve({ id: templateId }),
+    });
+    const stages = ((await answer.json()) as { plan: UpgradePlan }).plan.stages;
+    const steps = stages.flatMap((stage) => stage.lanes.flatMap((lane) => lane.steps));
+    expect(steps.flatMap((step) => step.servers).sort()).toEqual(["edge-a", "edge-b", "mc-a"].map(name));
+    expect(steps.reduce((sum, step) => sum + (step.others ?? 0), 0)).toBe(7);
+    expect(steps.filter((step) => step.cluster).map((step) => step.cluster)).toEqual([name("mc"), name("mc"), name("edge"), name("edge")]);
   });
 });
 

@@ -455,7 +455,14 @@ export const UpgradePlanSchema = z.object({
       lanes: z.array(
         z.object({
           serverType: z.string(),
-          steps: z.array(z.object({ servers: z.array(z.string()), cluster: nullable(z.string()), minutes: z.number() })),
+          steps: z.array(
+            z.object({
+              servers: z.array(z.string()).describe("The servers of the reader's teams in this step"),
+              cluster: nullable(z.string()).describe(`A cluster none of whose nodes the reader's teams hold: "other teams' cluster"`),
+              minutes: z.number(),
+              others: z.number().int().optional().describe("Servers of other teams in this step: counted, not named"),
+            }),
+          ),
           minutes: z.number(),
         }),
       ),
@@ -464,7 +471,7 @@ export const UpgradePlanSchema = z.object({
     }),
   ),
   totalMinutes: z.number(),
-  unplanned: z.array(z.string()).describe("Servers outside the plan's components: they go last"),
+  unplanned: z.array(z.string()).describe("Servers (of the reader's teams) outside the plan's components: they go last"),
 });
 export const TemplatePlanAnswerSchema = z.object({
   template: z.object({ id: z.string(), name: z.string(), targetVersion: z.string(), revision: z.number().int() }),

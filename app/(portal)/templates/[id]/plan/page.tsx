@@ -9,7 +9,7 @@ import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { can } from "@/lib/auth/permissions";
+import { can, readableTeams } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getTemplatePlan, UNPLANNED } from "@/lib/data/upgrade-plans";
 import type { MemberStateName } from "@/lib/domain/templates";
@@ -23,7 +23,7 @@ const MIN_BAR_PERCENT = 1.5;
 export default async function TemplatePlanPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
-  const data = id.length <= 40 ? await getTemplatePlan(id, new Date()) : null;
+  const data = id.length <= 40 ? await getTemplatePlan(id, new Date(), readableTeams(user)) : null;
   if (!data) notFound();
   const { template, plan, components, members, windowMinutes } = data;
   const stages = plan?.stages.filter((s) => s.component !== UNPLANNED || s.lanes.length > 0) ?? [];
@@ -117,6 +117,12 @@ export default async function TemplatePlanPage({ params }: { params: Promise<{ i
                                   {members[name] ? <MemberStateBadge state={members[name].state as MemberStateName} /> : null}
                                 </li>
                               ))}
+                              {step.others ? (
+                                <li className="text-xs text-slate-500">
+                                  {step.servers.length ? "and " : ""}
+                                  {step.others} {step.others === 1 ? "server" : "servers"} of other teams
+                                </li>
+                              ) : null}
                             </ul>
                           </li>
                         ))}
