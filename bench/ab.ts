@@ -135,6 +135,7 @@ async function compare(database: BuiltDatabase) {
       base: web.base,
       now,
       viewer: await signIn(web.base, BENCH_USERS.viewer),
+      owner1: await signIn(web.base, BENCH_USERS.owner1),
       admin: await signIn(web.base, BENCH_USERS.admin),
       sql,
     };
@@ -185,7 +186,8 @@ async function compare(database: BuiltDatabase) {
     const urls = new Map<string, string>();
     const sizes: string[] = [];
     for (const s of started) {
-      const url = await c.url(s.context);
+      // As the viewer: sides are compared on the same reader (npm run bench compares the readers).
+      const url = await c.url(s.context, "viewer");
       urls.set(s.side.label, url);
       const bytes = (await (await fetch(url, { headers: { Cookie: s.context.viewer } })).arrayBuffer()).byteLength;
       sizes.push(`${s.side.label} ${Math.round(bytes / 1024)} kB`);

@@ -1,24 +1,42 @@
 // What the benchmark loads, and for each the raw SQL that fetches the same data (the queries the
 // page's or route's data functions send, written out and run one after another through `pg`).
+// Each read case is loaded by every reader: the viewer, who reads every team's servers, and the
+// owner of one team of 333 (issue 21: an owner reads their teams' servers only, `readableTeams`).
+// Where a case names servers or a team, each reader gets its own of the same kind; the raw SQL is
+// the viewer's.
 import type pg from "pg";
 import { encodeCursor } from "../lib/data/resource-list";
+import { ONE_TEAM } from "./seed";
+
+/** Who loads a read case: the viewer (every team's servers), or owner1 (ONE_TEAM's only). */
+export type Reader = "viewer" | "owner1";
+export const READERS: Reader[] = ["viewer", "owner1"];
+
+/** What a case names for one reader: a team, a resource of it, a page 90 % down the list. */
+type ReaderData = { team: string; resource: string; deepName: string };
 
 export type BenchContext = {
   base: string;
   now: Date;
-  /** Session cookies of a viewer (reads) and an admin (writes). */
+  /** Session cookies of the readers (reads) and an admin (writes). */
   viewer: string;
+  owner1: string;
   admin: string;
   sql: pg.Client;
   /** What the cases ask for, looked up once. */
-  data?: { resource: string; productionTag: string; quarterDate: string; deepCursor: string; deepName: string; roundTrip: string[] };
+  data?: { productionTag: string; quarterDate: string; roundTrip: string[]; readers: Record<Reader, ReaderData> };
 };
 
 type Case = {
   name: string;
   /** The route pattern, for first-load JavaScript (pages only). */
   route?: string;
-  url: (c: BenchContext) => Promise<string>;
+  url: (c: BenchContext, who: Reader) => Promise<string>;
+  /**
+   * The viewer's data only. An owner's would be these statements again with the owner's teams in
+   * them (and a few of them otherwise: the calendar counts past parties afresh for a team); the
+   * owner's rows show no SQL figure, and a slower owner's page is read with EXPLAIN (BENCH_HOLD).
+   */
   sql: (client: pg.Client, c: BenchContext) => Promise<unknown>;
 };
 
@@ -27,23 +45,38 @@ const DAY = 86_400_000;
 async function data(c: BenchContext) {
   if (c.data) return c.data;
   const q = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => c.sql.query<T>(text, values).then((r) => r.rows);
-  const [resource] = await q<{ name: string }>(
-    `SELECT name FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded AND "clusterId" IS NOT NULL ORDER BY name OFFSET 500 LIMIT 1`,
-  );
+  /** A production server of a three-node cluster, included: `offset` of them by name, of the team or of all. */
+  const clustered = (team: string | null, offset: number) =>
+    q<{ name: string }>(
+      `SELECT name FROM "Resource" WHERE environment = 'PRODUCTION' AND NOT excluded AND "clusterId" IS NOT NULL AND ($1::text IS NULL OR "teamId" = $1) ORDER BY name OFFSET $2 LIMIT 1`,
+      [team, offset],
+    );
+  /** The name 90 % down the list by name, of the team or of all. */
+  const deep = (team: string | null) =>
+    q<{ name: string }>(
+      `SELECT name FROM "Resource" WHERE $1::text IS NULL OR "teamId" = $1 ORDER BY name OFFSET (SELECT floor(count(*) * 0.9) FROM "Resource" WHERE $1::text IS NULL OR "teamId" = $1) LIMIT 1`,
+      [team],
+    );
+  // One after another: one client runs one query at a time.
+  const [resource] = await clustered(null, 500);
+  const [ownResource] = await clustered(ONE_TEAM.id, 10);
+  const [allDeep] = await deep(null);
+  const [ownDeep] = await deep(ONE_TEAM.id);
   const [party] = await q<{ tag: string }>(`SELECT tag FROM "Party" WHERE kind = 'PRODUCTION' AND "endsAt" > $1 ORDER BY "startsAt" LIMIT 1`, [c.now]);
-  const [deep] = await q<{ name: string }>(`SELECT name FROM "Resource" ORDER BY name OFFSET 90000 LIMIT 1`);
   // Each client of the round trip has a resource of its own (no one else edits it).
   const roundTrip = (await q<{ name: string }>(`SELECT name FROM "Resource" WHERE NOT excluded AND "clusterId" IS NULL ORDER BY name DESC LIMIT 20`)).map(
     (r) => r.name,
   );
   const quarterMonth = Math.floor(c.now.getUTCMonth() / 3) * 3 + 1;
   c.data = {
-    resource: resource!.name,
     productionTag: party!.tag,
     quarterDate: `${c.now.getUTCFullYear()}-${String(quarterMonth).padStart(2, "0")}`,
-    deepCursor: encodeCursor([deep!.name]),
-    deepName: deep!.name,
     roundTrip,
+    readers: {
+      // team-7 is the filtered list's team since the first pass; it is as big as ONE_TEAM, and of the same environment and group.
+      viewer: { team: "team-7", resource: resource!.name, deepName: allDeep!.name },
+      owner1: { team: ONE_TEAM.slug, resource: ownResource!.name, deepName: ownDeep!.name },
+    },
   };
   return c.data;
 }
@@ -102,7 +135,7 @@ export const CASES: Case[] = [
   },
   {
     name: "resource list (filtered)",
-    url: async (c) => `${c.base}/resources?environment=production&team=team-7&group=1`,
+    url: async (c, who) => `${c.base}/resources?environment=production&team=${(await data(c)).readers[who].team}&group=1`,
     sql: (client) =>
       run(client, [
         [
@@ -116,10 +149,10 @@ export const CASES: Case[] = [
   },
   {
     name: "resource list (deep page)",
-    url: async (c) => `${c.base}/resources?cursor=${(await data(c)).deepCursor}`,
+    url: async (c, who) => `${c.base}/resources?cursor=${encodeCursor([(await data(c)).readers[who].deepName])}`,
     sql: async (client, c) =>
       run(client, [
-        [`${LIST_SELECT} WHERE TRUE AND (r.name) > ($1) ORDER BY r.name LIMIT 51`, [(await data(c)).deepName]],
+        [`${LIST_SELECT} WHERE TRUE AND (r.name) > ($1) ORDER BY r.name LIMIT 51`, [(await data(c)).readers.viewer.deepName]],
         [`SELECT count(*) FROM (SELECT 1 FROM "Resource" r LIMIT 10001) s`],
         [`SELECT id, slug, name FROM "Team" ORDER BY name`],
       ]),
@@ -127,9 +160,9 @@ export const CASES: Case[] = [
   {
     name: "resource page",
     route: "/resources/[name]",
-    url: async (c) => `${c.base}/resources/${(await data(c)).resource}`,
+    url: async (c, who) => `${c.base}/resources/${(await data(c)).readers[who].resource}`,
     sql: async (client, c) => {
-      const name = (await data(c)).resource;
+      const name = (await data(c)).readers.viewer.resource;
       await run(client, [
         [
           `SELECT r.*, t.name, s.name, c.name FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId" WHERE r.name = $1`,
@@ -190,6 +223,19 @@ export const CASES: Case[] = [
     name: "GET /api/v1/resources",
     url: async (c) => `${c.base}/api/v1/resources?limit=50&environment=production`,
     sql: (client) => run(client, [[`${LIST_SELECT} WHERE r.environment = 'PRODUCTION' ORDER BY r.name LIMIT 51`]]),
+  },
+  {
+    name: "resource CSV export (team)",
+    url: async (c, who) => `${c.base}/api/v1/resources.csv?team=${(await data(c)).readers[who].team}`,
+    sql: async (client, c) => {
+      const team = (await data(c)).readers.viewer.team;
+      const batch = `SELECT r.name, r.kind, r.environment, t.slug, s.name, c.name, r."patchGroup", r.tags, r.address, r."sshPort", r."sshUser", r.excluded, r."exclusionReason", r."exclusionUntil", r."lastPatchedAt", r."lastPatchTag", r."lastOutcome", r."pendingUpdates", r."securityUpdates", r."rebootPending"
+        FROM "Resource" r JOIN "Team" t ON t.id = r."teamId" JOIN "Service" s ON s.id = r."serviceId" LEFT JOIN "Cluster" c ON c.id = r."clusterId"
+        WHERE r."teamId" = (SELECT id FROM "Team" WHERE slug = $1) AND r."retiredAt" IS NULL AND r.name > $2 ORDER BY r.name LIMIT 2000`;
+      // A batch of up to 2,000 by name, then the next (none left: one team is 333 servers).
+      const { rows } = await client.query<{ name: string }>(batch, [team, ""]);
+      await client.query(batch, [team, rows[rows.length - 1]?.name ?? ""]);
+    },
   },
 ];
 

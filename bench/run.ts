@@ -1,14 +1,18 @@
 // `npm run bench`: a fresh database with 100,000 resources and ten years of parties, the
 // production server (`next build` output, `next start`), and load at 1 and 10 signed-in clients
-// on the pages and API people use most. Each case's raw SQL is timed through `pg` beside it.
-// Prints one table and writes bench/results.json. A benchmark, not a test: it prints figures.
+// on the pages and API people use most. Each read case is loaded by every reader in turn, the
+// viewer (every team's servers) and the owner of one team (its 333 only, issue 21), so that their
+// figures come from the same server minutes apart. Each case's raw SQL (the viewer's) is timed
+// through `pg` beside it. Prints one table, the readers side by side, and writes
+// bench/results.json. `npm run bench:scoped` (`--scoped`): the read cases only, written to
+// bench/scoped-results.json. A benchmark, not a test: it prints figures.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
 import { freePort } from "../lib/database/embedded";
-import { CASES, ROUND_TRIP, type BenchContext } from "./cases";
+import { CASES, ROUND_TRIP, type BenchContext, type Reader } from "./cases";
 import { loadGet, loadSteps, type LoadResult } from "./load";
 import { BENCH_USERS } from "./seed";
 import {
@@ -29,7 +33,22 @@ import {
 
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
 
-type CaseResult = { name: string; concurrency: number; p50Ms: number; p95Ms: number; p99Ms: number; rps: number; sqlMs: number; ratio: number; errors: number };
+/** `who`: the reader (the admin for the round trip); `sqlMs` and `ratio` are the viewer's and the round trip's only. */
+type CaseResult = {
+  name: string;
+  who: Reader | "admin";
+  concurrency: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  rps: number;
+  sqlMs: number | null;
+  ratio: number | null;
+  errors: number;
+};
+
+const scopedOnly = process.argv.includes("--scoped");
+const resultsFile = scopedOnly ? "bench/scoped-results.json" : "bench/results.json";
 
 /** First-load JavaScript of a page: the scripts its HTML loads, gzipped, in kB. */
 async function firstLoadJsKb(base: string, route: string, cookie: string): Promise<number> {
@@ -52,18 +71,43 @@ async function firstLoadJsKb(base: string, route: string, cookie: string): Promi
 }
 
 function table(rows: CaseResult[]) {
-  const head = ["case", "c", "p50 ms", "p95 ms", "p99 ms", "req/s", "SQL ms", "p50/SQL", "errors"];
+  const head = ["case", "c", "who", "p50 ms", "p95 ms", "p99 ms", "req/s", "SQL ms", "p50/SQL", "errors"];
   const body = rows.map((r) => [
     r.name,
     String(r.concurrency),
+    r.who,
     r.p50Ms.toFixed(1),
     r.p95Ms.toFixed(1),
     r.p99Ms.toFixed(1),
     r.rps.toFixed(0),
-    r.sqlMs.toFixed(2),
-    r.ratio.toFixed(1),
+    r.sqlMs?.toFixed(2) ?? "–",
+    r.ratio?.toFixed(1) ?? "–",
     String(r.errors),
   ]);
+  return formatTable(head, body, [0, 2]);
+}
+
+/** The readers side by side, a row per case and concurrency: each one's p50, p95 and req/s, and the last's p50 against the first's. */
+function readersTable(rows: CaseResult[], readers: Reader[]) {
+  const [first, ...others] = readers as [Reader, ...Reader[]];
+  const head = ["case", "c", ...readers.flatMap((w) => [`${w} p50`, `${w} p95`, `${w} req/s`]), ...others.map((w) => `${w}/${first} p50`)];
+  const body = rows
+    .filter((r) => r.who === first)
+    .map((row) => {
+      const of = (w: Reader) => rows.find((r) => r.name === row.name && r.concurrency === row.concurrency && r.who === w);
+      return [
+        row.name,
+        String(row.concurrency),
+        ...readers.flatMap((w) => {
+          const r = of(w);
+          return r ? [r.p50Ms.toFixed(1), r.p95Ms.toFixed(1), r.rps.toFixed(0)] : ["–", "–", "–"];
+        }),
+        ...others.map((w) => {
+          const r = of(w);
+          return r ? `${(r.p50Ms / Math.max(row.p50Ms, 0.1)).toFixed(2)}×` : "–";
+        }),
+      ];
+    });
   return formatTable(head, body);
 }
 
@@ -108,32 +152,46 @@ async function measure(database: BuiltDatabase) {
     base,
     now,
     viewer: await signIn(base, BENCH_USERS.viewer),
+    owner1: await signIn(base, BENCH_USERS.owner1),
     admin: await signIn(base, BENCH_USERS.admin),
     sql,
   };
   const results: CaseResult[] = [];
-  const record = (name: string, concurrency: number, r: LoadResult, sqlMs: number, unit: string) => {
-    results.push({ name, concurrency, ...r, sqlMs, ratio: Math.round((r.p50Ms / Math.max(sqlMs, 0.01)) * 10) / 10 });
-    log(`${name} × ${concurrency}: p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.rps} ${unit}/s, SQL ${sqlMs} ms${r.errors ? `, ${r.errors} errors` : ""}`);
+  const record = (name: string, who: CaseResult["who"], concurrency: number, r: LoadResult, sqlMs: number | null, unit: string) => {
+    results.push({ name, who, concurrency, ...r, sqlMs, ratio: sqlMs === null ? null : Math.round((r.p50Ms / Math.max(sqlMs, 0.01)) * 10) / 10 });
+    log(
+      `${name} × ${concurrency} (${who}): p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.rps} ${unit}/s${sqlMs === null ? "" : `, SQL ${sqlMs} ms`}${r.errors ? `, ${r.errors} errors` : ""}`,
+    );
   };
   const selected = selectedCases();
-  for (const c of selected.cases) {
-    const url = await c.url(context);
-    const headers = { Cookie: context.viewer };
+  const { readers } = selected;
+  for (const [i, c] of selected.cases.entries()) {
     const sqlMs = await sqlMedianMs(sql, (client) => c.sql(client, context));
-    const bytes = (await (await fetch(url, { headers })).arrayBuffer()).byteLength;
-    log(`${c.name}: ${Math.round(bytes / 1024)} kB of HTML/JSON`);
-    // Warm up at the higher concurrency, so that every server process has compiled this page's code
-    // (one connection reaches only one process; the first case once took the others' JIT warm-up in
-    // its tail).
-    await loadGet(url, headers, Math.max(...CONCURRENCY), 2);
-    for (const concurrency of CONCURRENCY) record(c.name, concurrency, await loadGet(url, headers, concurrency, SECONDS), sqlMs, "req");
+    const loads = new Map<Reader, { url: string; headers: Record<string, string> }>();
+    for (const who of readers) {
+      const load = { url: await c.url(context, who), headers: { Cookie: context[who] } };
+      loads.set(who, load);
+      const bytes = (await (await fetch(load.url, { headers: load.headers })).arrayBuffer()).byteLength;
+      log(`${c.name} (${who}): ${Math.round(bytes / 1024)} kB of HTML/JSON`);
+      // Warm up at the higher concurrency, so that every server process has compiled this page's code
+      // (one connection reaches only one process; the first case once took the others' JIT warm-up in
+      // its tail).
+      await loadGet(load.url, load.headers, Math.max(...CONCURRENCY), 2);
+    }
+    // The readers in turn, in the other order every other time: the one measured first would
+    // otherwise carry the machine's drift (bench/ab.ts).
+    for (const [j, concurrency] of CONCURRENCY.entries()) {
+      for (const who of (i + j) % 2 ? [...readers].reverse() : readers) {
+        const { url, headers } = loads.get(who)!;
+        record(c.name, who, concurrency, await loadGet(url, headers, concurrency, SECONDS), who === "viewer" ? sqlMs : null, "req");
+      }
+    }
   }
-  if (selected.roundTrip) {
+  if (selected.roundTrip && !scopedOnly) {
     const sqlMs = await sqlMedianMs(sql, (client) => ROUND_TRIP.sql(client, context));
     await loadSteps((client) => ROUND_TRIP.step(context, client), Math.max(...CONCURRENCY), 2); // warm up
     for (const concurrency of CONCURRENCY)
-      record(ROUND_TRIP.name, concurrency, await loadSteps((client) => ROUND_TRIP.step(context, client), concurrency, SECONDS), sqlMs, "round trips");
+      record(ROUND_TRIP.name, "admin", concurrency, await loadSteps((client) => ROUND_TRIP.step(context, client), concurrency, SECONDS), sqlMs, "round trips");
   }
   memory.stop();
   const firstLoadJs: Record<string, number> = {};
@@ -143,6 +201,10 @@ async function measure(database: BuiltDatabase) {
   log("");
   log(table(results));
   log("");
+  if (readers.length > 1) {
+    log(readersTable(results, readers));
+    log("");
+  }
   log(
     `Database built in ${seedSeconds} s; server peak memory ${Math.round(peak.pss)} MB proportional (${Math.round(peak.rss)} MB resident, shared pages counted per process); first-load JS (gzip): ${Object.entries(
       firstLoadJs,
@@ -151,17 +213,17 @@ async function measure(database: BuiltDatabase) {
       .join(", ")}`,
   );
   writeFileSync(
-    "bench/results.json",
-    `${JSON.stringify({ at: now.toISOString(), seconds: SECONDS, seedSeconds, seedPhasesMs: phases, webProcesses: server.processes, peakRssMb: Math.round(peak.rss), peakPssMb: Math.round(peak.pss), firstLoadJsKb: firstLoadJs, cases: results.map(({ errors: _e, ...r }) => r), errors: results.reduce((s, r) => s + r.errors, 0) }, null, 2)}\n`,
+    resultsFile,
+    `${JSON.stringify({ at: now.toISOString(), seconds: SECONDS, readers, seedSeconds, seedPhasesMs: phases, webProcesses: server.processes, peakRssMb: Math.round(peak.rss), peakPssMb: Math.round(peak.pss), firstLoadJsKb: firstLoadJs, cases: results.map(({ errors: _e, ...r }) => r), errors: results.reduce((s, r) => s + r.errors, 0) }, null, 2)}\n`,
   );
-  log("Wrote bench/results.json");
+  log(`Wrote ${resultsFile}`);
 }
 
 async function routesForJs(context: BenchContext): Promise<Record<string, string>> {
   const pages: Record<string, string> = {};
   for (const c of CASES) {
     if (!c.route) continue;
-    const url = new URL(await c.url(context));
+    const url = new URL(await c.url(context, "viewer"));
     pages[c.route] = url.pathname + url.search;
   }
   return pages;

@@ -8,7 +8,10 @@ import { generateParties } from "../lib/data/parties";
 
 export const BENCH = { resources: 100_000, teams: 300, clusters: 2_000, servicesPerTeam: 10, years: 10 };
 export const BENCH_PASSWORD = "patchparty";
-export const BENCH_USERS = { admin: "admin@bench.test", viewer: "viewer@bench.test", owner: "owner@bench.test" };
+/** `owner` owns two teams; `owner1` owns one (ONE_TEAM, 333 servers): the scoped reader of the cases (issue 21). */
+export const BENCH_USERS = { admin: "admin@bench.test", viewer: "viewer@bench.test", owner: "owner@bench.test", owner1: "owner1@bench.test" };
+/** The one team of BENCH_USERS.owner1: all production, nearly all in group 1 (resource i is in team 1 + i % teams). */
+export const ONE_TEAM = { id: "team1", slug: "team-1" };
 const DAY = 86_400_000;
 const KINDS = ["SERVER", "VM", "VM", "VM", "HYPERVISOR", "DATABASE_NODE", "BROKER_NODE", "STORAGE_NODE", "VIRTUAL_APPLIANCE"];
 
@@ -31,10 +34,10 @@ export async function seedBench(url: string, now: Date): Promise<SeedTimings> {
     await timed(timings, "teams, users, services, clusters", async () => {
       await q(`INSERT INTO "Team" (id, slug, name) SELECT 'team' || i, 'team-' || i, 'Team ' || i FROM generate_series(1, $1::int) i`, [BENCH.teams]);
       await q(
-        `INSERT INTO "User" (id, email, name, role, "passwordHash") VALUES ('u-admin', $1, 'Bench Admin', 'ADMIN', $4), ('u-viewer', $2, 'Bench Viewer', 'VIEWER', $4), ('u-owner', $3, 'Bench Owner', 'OWNER', $4)`,
-        [BENCH_USERS.admin, BENCH_USERS.viewer, BENCH_USERS.owner, hash],
+        `INSERT INTO "User" (id, email, name, role, "passwordHash") VALUES ('u-admin', $1, 'Bench Admin', 'ADMIN', $5), ('u-viewer', $2, 'Bench Viewer', 'VIEWER', $5), ('u-owner', $3, 'Bench Owner', 'OWNER', $5), ('u-owner1', $4, 'Bench Owner One', 'OWNER', $5)`,
+        [BENCH_USERS.admin, BENCH_USERS.viewer, BENCH_USERS.owner, BENCH_USERS.owner1, hash],
       );
-      await q(`INSERT INTO "TeamMembership" ("userId", "teamId") VALUES ('u-owner', 'team1'), ('u-owner', 'team2')`);
+      await q(`INSERT INTO "TeamMembership" ("userId", "teamId") VALUES ('u-owner', 'team1'), ('u-owner', 'team2'), ('u-owner1', $1)`, [ONE_TEAM.id]);
       await q(
         `INSERT INTO "TeamContact" (id, "teamId", name, email) SELECT 'tc' || i, 'team' || i, 'Desk', 'desk-' || i || '@customer.test' FROM generate_series(1, $1::int) i`,
         [BENCH.teams],

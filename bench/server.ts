@@ -12,7 +12,7 @@ import { grantAppRights } from "../lib/database/roles";
 import { disconnectDb } from "../lib/db";
 import { useDatabaseUrl } from "../lib/env";
 import { webServerCommand } from "../lib/web-server";
-import { CASES, ROUND_TRIP } from "./cases";
+import { CASES, READERS, ROUND_TRIP, type Reader } from "./cases";
 import { BENCH_PASSWORD, seedBench } from "./seed";
 
 /** Seconds per measurement (BENCH_SECONDS, 8). */
@@ -23,11 +23,17 @@ export const log = (line: string) => process.stdout.write(`${line}\n`);
 /** The clients a case is loaded with: one, then ten. */
 export const CONCURRENCY = [1, 10];
 
-/** The cases BENCH_CASES picks (a comma-separated list of parts of their names; all without it). */
+/**
+ * The cases BENCH_CASES picks (a comma-separated list of parts of their names; all without it),
+ * and the readers BENCH_READERS names (comma-separated, of READERS; all without it).
+ */
 export function selectedCases() {
   const only = process.env.BENCH_CASES?.split(",");
   const wanted = (name: string) => !only || only.some((o) => name.includes(o));
-  return { cases: CASES.filter((c) => wanted(c.name)), roundTrip: wanted(ROUND_TRIP.name) };
+  const readers = process.env.BENCH_READERS?.split(",").map((r) => r.trim()) ?? READERS;
+  const unknown = readers.filter((r) => !READERS.includes(r as Reader));
+  if (unknown.length) throw new Error(`BENCH_READERS: ${unknown.join(", ")} is none of ${READERS.join(", ")}`);
+  return { cases: CASES.filter((c) => wanted(c.name)), roundTrip: wanted(ROUND_TRIP.name), readers: readers as Reader[] };
 }
 
 /**
