@@ -682,14 +682,30 @@ export async function applySync(
   return succeed((await getSync(sourceId, syncId))!);
 }
 
-/** Drops a preview: nothing is written. */
+/** Drops a preview: no server is written; who dropped it, and what it held, is audited. */
 export async function discardSync(user: CurrentUser, sourceId: string, syncId: string, now: Date): Promise<Outcome<SyncView>> {
   if (!can(user, { action: "inventory:manage" })) return refuse(403, "forbidden", FORBIDDEN);
   if (sourceId.length > 40 || syncId.length > 60) return refuse(404, "not-found", SYNC_NOT_FOUND);
-  const done = await db.inventorySync.updateMany({ where: { id: syncId, sourceId, state: "PREVIEW" }, data: { state: "DISCARDED", finishedAt: now } });
+  const done = await db.$transaction(async (tx) => {
+    const dropped = await tx.inventorySync.updateManyAndReturn({
+      where: { id: syncId, sourceId, state: "PREVIEW" },
+      data: { state: "DISCARDED", finishedAt: now },
+      select: { added: true, changed: true, retired: true, unchanged: true, source: { select: { name: true } } },
+    });
+    for (const sync of dropped)
+      await recordAudit(tx, {
+        actor: { id: user.id, label: user.email },
+        action: "inventory.discard",
+        entityType: "inventory-source",
+        entityId: sourceId,
+        entityLabel: sync.source.name,
+        after: { sync: syncId, added: sync.added, changed: sync.changed, retired: sync.retired, unchanged: sync.unchanged },
+      });
+    return dropped.length;
+  });
   const sync = await getSync(sourceId, syncId);
   if (!sync) return refuse(404, "not-found", SYNC_NOT_FOUND);
-  if (done.count === 0) return refuse(409, "state", `This sync is ${sync.state.toLowerCase()}: only a preview can be discarded.`);
+  if (done === 0) return refuse(409, "state", `This sync is ${sync.state.toLowerCase()}: only a preview can be discarded.`);
   return succeed(sync);
 }
 

@@ -261,6 +261,10 @@ ${withH2 ? `        ${p}-h2:\n          patch_env: qa\n          patch_tags: "db
       items: Sync[];
     };
     expect(history.items[0]!.state).toBe("discarded");
+    // Who dropped it is in the audit log, with what the preview held.
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: source.id, action: "inventory.discard" } });
+    expect(audit).toMatchObject({ entityType: "inventory-source", after: expect.objectContaining({ sync: preview.id, changed: 1 }) });
+    expect(audit.actorLabel).toContain("@");
   });
 
   it("a scheduled sync picks due sources: autoApply applies, else a preview waits", async () => {
