@@ -27,16 +27,19 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 export default async function HomePage() {
   const user = await requireUser();
   const now = new Date();
+  const teams = readableTeams(user);
+  // An owner's figures are of their teams' servers (issue 21): the headings say so.
+  const whose = teams ? "your teams' servers" : "the fleet";
   const [next, fleet, last, zone, freezes, needs] = await Promise.all([
-    getNextParties(now, readableTeams(user)),
-    getFleetSummary(readableTeams(user)),
+    getNextParties(now, teams),
+    getFleetSummary(teams),
     getLastCompletedParty(now),
     viewerTimeZone(),
     freezesAfter(now),
     needsYou(user),
   ]);
   const frozen = (party: CalendarParty | undefined) => (party ? partyFreezes(party, freezes) : []);
-  const outcomes = last ? await getOutcomeCounts(last, readableTeams(user)) : null;
+  const outcomes = last ? await getOutcomeCounts(last, teams) : null;
   const attempted = outcomes ? outcomes.PATCHED + outcomes.FAILED : 0;
   return (
     <>
@@ -46,7 +49,7 @@ export default async function HomePage() {
         <NextPartyCard kind="qa" next={next.qa} now={now} viewerZone={zone} freezes={frozen(next.qa?.party)} />
         <NextPartyCard kind="production" next={next.production} now={now} viewerZone={zone} freezes={frozen(next.production?.party)} />
       </div>
-      <h2 className="mb-3 mt-10 text-sm font-semibold uppercase tracking-wide text-slate-500">Fleet</h2>
+      <h2 className="mb-3 mt-10 text-sm font-semibold uppercase tracking-wide text-slate-500">{teams ? "Your teams' servers" : "Fleet"}</h2>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat
           label="Resources"
@@ -56,7 +59,7 @@ export default async function HomePage() {
         <Stat
           label="Excluded from patching"
           value={fleet.excluded.toLocaleString("en")}
-          hint={fleet.total ? `${((fleet.excluded / fleet.total) * 100).toFixed(1)}% of the fleet` : undefined}
+          hint={fleet.total ? `${((fleet.excluded / fleet.total) * 100).toFixed(1)}% of ${whose}` : undefined}
         />
         <Stat
           label={last ? `Last party (${last.tag} ${last.kind === "QA" ? "QA" : "production"})` : "Last party"}
