@@ -1,6 +1,7 @@
 // Inventory sync (issue 21, decision 021): how a source's hosts become PatchParty's servers, and
 // what a sync would add, change, retire and restore. Pure: the readers (lib/inventory) hand the
 // hosts in, lib/data/inventory.ts the servers of the source and the names others hold.
+import { ENVIRONMENTS, KINDS } from "./resources";
 
 /** One host as a source gives it: the source's own id for it, its name, its groups and its variables (or NetBox's object). */
 export type SourceHost = {
@@ -26,19 +27,8 @@ export type Mapping = {
   values?: Partial<Record<MappedField, Record<string, string>>>;
 };
 
-export const ENVIRONMENT_VALUES = { production: "PRODUCTION", "non-production": "NON_PRODUCTION" } as const;
-export const KIND_VALUES = {
-  server: "SERVER",
-  vm: "VM",
-  hypervisor: "HYPERVISOR",
-  "container-node": "CONTAINER_NODE",
-  "database-node": "DATABASE_NODE",
-  "broker-node": "BROKER_NODE",
-  "storage-node": "STORAGE_NODE",
-  "virtual-appliance": "VIRTUAL_APPLIANCE",
-} as const;
-export type EnvironmentValue = (typeof ENVIRONMENT_VALUES)[keyof typeof ENVIRONMENT_VALUES];
-export type KindValue = (typeof KIND_VALUES)[keyof typeof KIND_VALUES];
+export type EnvironmentValue = (typeof ENVIRONMENTS)[keyof typeof ENVIRONMENTS];
+export type KindValue = (typeof KINDS)[keyof typeof KINDS];
 
 /** The kinds of expression, as a mapping writes them. */
 export const EXPRESSION_PREFIXES = ["var:", "field:", "cf:", "group:", "const:", "host:name"] as const;
@@ -159,11 +149,11 @@ export function mapHost(mapping: Mapping, host: SourceHost): { ok: true; host: M
     if (value.length > 200 || !clean(value)) return fail(`${field} "${value.slice(0, 80)}": must be one line of at most 200 characters`);
     values[field] = value;
   }
-  const environment = ENV_WORDS[values.environment!.toLowerCase()] ?? (Object.values(ENVIRONMENT_VALUES) as string[]).find((v) => v === values.environment);
+  const environment = ENV_WORDS[values.environment!.toLowerCase()] ?? (Object.values(ENVIRONMENTS) as string[]).find((v) => v === values.environment);
   if (!environment) return fail(`environment "${values.environment}": must be production or non-production (add a value map, e.g. prod → production)`);
   const kindWord = values.kind!.toLowerCase().replace(/_/g, "-");
-  const kind = KIND_VALUES[kindWord as keyof typeof KIND_VALUES];
-  if (!kind) return fail(`kind "${values.kind}": must be one of ${Object.keys(KIND_VALUES).join(", ")}`);
+  const kind = KINDS[kindWord as keyof typeof KINDS];
+  if (!kind) return fail(`kind "${values.kind}": must be one of ${Object.keys(KINDS).join(", ")}`);
   const mapped: MappedHost = {
     externalId: host.externalId,
     name,

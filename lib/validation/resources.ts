@@ -2,25 +2,16 @@
 // (how executors reach it), bulk actions.
 import { z } from "zod";
 import { PATCH_GROUPS } from "../domain/groups";
+import { ENVIRONMENTS, KINDS } from "../domain/resources";
 import { ISO_DAY, IsoDateSchema, numberInput, optionalText, RevisionSchema } from "./common";
 import { ADDRESS_MAX, HOST_LABEL_MAX, REASON_MAX, SSH_PORT_DEFAULT, SSH_PORT_MAX, SSH_PORT_MIN, SSH_USER_MAX } from "./limits";
 
+export { ENVIRONMENTS, KINDS };
 export { ADDRESS_MAX, HOST_LABEL_MAX, REASON_MAX, SSH_PORT_DEFAULT, SSH_PORT_MAX, SSH_PORT_MIN, SSH_USER_MAX };
 export const REASON_MIN = 3;
 export const BULK_MAX_IDS = 1_000;
 export const LIST_LIMIT_MAX = 200;
 
-export const ENVIRONMENTS = { production: "PRODUCTION", "non-production": "NON_PRODUCTION" } as const;
-export const KINDS = {
-  server: "SERVER",
-  vm: "VM",
-  hypervisor: "HYPERVISOR",
-  "container-node": "CONTAINER_NODE",
-  "database-node": "DATABASE_NODE",
-  "broker-node": "BROKER_NODE",
-  "storage-node": "STORAGE_NODE",
-  "virtual-appliance": "VIRTUAL_APPLIANCE",
-} as const;
 export const KIND_LABELS: Record<keyof typeof KINDS, string> = {
   server: "Server",
   vm: "VM",
