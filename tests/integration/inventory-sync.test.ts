@@ -1,10 +1,9 @@
 // Issue 21, point 1: inventory sync. Static YAML and INI inventories written here and read by
-// Debian's real ansible-inventory; NetBox played by a small HTTP server started here that answers
-// NetBox's documented JSON shapes ({ count, next, previous, results }, devices and virtual
-// machines as NetBox's REST API documentation shows them) and checks the token. Everything else is
-// real: the API routes, the data layer, PostgreSQL.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+// Debian's real ansible-inventory; NetBox played by a small HTTP server started here
+// (tests/fixtures/netbox.ts, shared with the browser test) that answers NetBox's documented JSON
+// shapes ({ count, next, previous, results }, devices and virtual machines as NetBox's REST API
+// documentation shows them) and checks the token. Everything else is real: the API routes, the data
+// layer, PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/inventory-sources/route";
 import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "@/app/api/v1/inventory-sources/[id]/route";
@@ -17,6 +16,7 @@ import { listResourcePage } from "@/lib/data/resource-list";
 import { runDueSyncs } from "@/lib/data/inventory";
 import { SCHEDULER } from "@/lib/data/audit";
 import { db } from "@/lib/db";
+import { netboxDevice, netboxVirtualMachine, startNetBox, type NetBox } from "../fixtures/netbox";
 import { makeFleet } from "./fixtures/fleet";
 
 let f: Awaited<ReturnType<typeof makeFleet>>;
@@ -305,77 +305,32 @@ describe("an Ansible source (static INI)", () => {
 
 describe("a NetBox source (its REST API, played by a server here)", () => {
   const TOKEN = "0123456789abcdef0123456789abcdef01234567";
-  let server: Server;
-  let url = "";
-  const seen: { path: string; auth: string | undefined }[] = [];
-  let devices: Record<string, unknown>[] = [];
+  let netbox: NetBox;
 
-  // A device as NetBox's REST API documents it (GET /api/dcim/devices/): nested objects for
-  // status, role, tenant, site, cluster, platform, primary_ip4; tags; custom_fields.
-  const device = (id: number, name: string, extra: Record<string, unknown> = {}) => ({
-    id,
-    url: `${url}/api/dcim/devices/${id}/`,
-    display: name,
-    name,
-    status: { value: "active", label: "Active" },
-    role: { id: 1, url: `${url}/api/dcim/device-roles/1/`, display: "Web", name: "Web", slug: `${f.prefix}-web-role` },
-    tenant: { id: 2, url: `${url}/api/tenancy/tenants/2/`, display: f.teamA.name, name: f.teamA.name, slug: f.teamA.slug },
-    site: { id: 3, url: `${url}/api/dcim/sites/3/`, display: "AMS1", name: "AMS1", slug: "ams1" },
-    cluster: null,
-    platform: { id: 4, name: "Debian 12", slug: "debian-12" },
-    primary_ip: { id: 9, family: { value: 4, label: "IPv4" }, address: `10.40.0.${id}/24` },
-    primary_ip4: { id: 9, family: { value: 4, label: "IPv4" }, address: `10.40.0.${id}/24` },
-    primary_ip6: null,
-    tags: [{ id: 7, url: `${url}/api/extras/tags/7/`, display: "PCI", name: "PCI", slug: "pci", color: "ff0000" }],
-    custom_fields: { patch_environment: "production" },
-    ...extra,
-  });
+  // A web device of team A, production by its custom field, tagged PCI; its address is 10.40.0.<id>/24.
+  const device = (id: number, name: string) =>
+    netboxDevice(netbox.url, id, name, {
+      role: { id: 1, name: "Web", slug: `${f.prefix}-web-role` },
+      tenant: { id: 2, name: f.teamA.name, slug: f.teamA.slug },
+      address: `10.40.0.${id}/24`,
+      tags: [{ id: 7, name: "PCI", slug: "pci" }],
+      customFields: { patch_environment: "production" },
+    });
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      const at = new URL(request.url ?? "/", url);
-      seen.push({ path: at.pathname, auth: request.headers.authorization });
-      if (request.headers.authorization !== `Token ${TOKEN}`) {
-        response.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "Invalid token" }));
-        return;
-      }
-      const limit = Number(at.searchParams.get("limit") ?? 50);
-      const offset = Number(at.searchParams.get("offset") ?? 0);
-      const all =
-        at.pathname === "/api/dcim/devices/"
-          ? devices
-          : at.pathname === "/api/virtualization/virtual-machines/"
-            ? [
-                {
-                  id: 77,
-                  name: `${f.prefix}-vm1`,
-                  status: { value: "staged", label: "Staged" },
-                  role: null,
-                  tenant: { id: 2, name: f.teamB.name, slug: f.teamB.slug },
-                  cluster: { id: 5, name: `${f.prefix}-nb-cluster` },
-                  primary_ip: null,
-                  primary_ip4: null,
-                  tags: [],
-                  custom_fields: { patch_service: `${f.prefix}-vm-svc` },
-                },
-              ]
-            : null;
-      if (!all) {
-        response.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ detail: "Not found." }));
-        return;
-      }
-      // The server pages by at most 2, whatever `limit` asks (NetBox's MAX_PAGE_SIZE does the same).
-      const size = Math.min(limit, 2);
-      const next = offset + size < all.length ? `${url}${at.pathname}?limit=${size}&offset=${offset + size}` : null;
-      response
-        .writeHead(200, { "Content-Type": "application/json" })
-        .end(JSON.stringify({ count: all.length, next, previous: null, results: all.slice(offset, offset + size) }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    devices = [1, 2, 3].map((i) => device(i, `${f.prefix}-nb${i}`));
+    netbox = await startNetBox({ token: TOKEN });
+    netbox.setVirtualMachines([
+      netboxVirtualMachine(netbox.url, 77, `${f.prefix}-vm1`, {
+        status: "staged",
+        role: null,
+        tenant: { id: 2, name: f.teamB.name, slug: f.teamB.slug },
+        cluster: { id: 5, name: `${f.prefix}-nb-cluster` },
+        customFields: { patch_service: `${f.prefix}-vm-svc` },
+      }),
+    ]);
+    netbox.setDevices([1, 2, 3].map((i) => device(i, `${f.prefix}-nb${i}`)));
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => netbox.close());
 
   const MAPPING = {
     fields: {
@@ -393,7 +348,13 @@ describe("a NetBox source (its REST API, played by a server here)", () => {
   it("reads devices and virtual machines page by page with the token, which no answer ever shows", async () => {
     const p = f.prefix;
     const created = await createRoute(
-      call("POST", "/api/v1/inventory-sources", "admin", { name: `${p} netbox`, kind: "netbox", config: { url: `${url}/` }, token: TOKEN, mapping: MAPPING }),
+      call("POST", "/api/v1/inventory-sources", "admin", {
+        name: `${p} netbox`,
+        kind: "netbox",
+        config: { url: `${netbox.url}/` },
+        token: TOKEN,
+        mapping: MAPPING,
+      }),
     );
     const createdText = await created.text();
     expect(created.status).toBe(201);
@@ -407,8 +368,8 @@ describe("a NetBox source (its REST API, played by a server here)", () => {
     const result = await sync(source.id, true);
     expect(result).toMatchObject({ state: "applied", added: 4, hostErrors: [] });
     // Devices over two pages (next followed), then the VMs, every request with the token.
-    expect(seen.filter((s) => s.path === "/api/dcim/devices/")).toHaveLength(2);
-    expect(seen.every((s) => s.auth === `Token ${TOKEN}`)).toBe(true);
+    expect(netbox.seen.filter((s) => s.path === "/api/dcim/devices/")).toHaveLength(2);
+    expect(netbox.seen.every((s) => s.auth === `Token ${TOKEN}`)).toBe(true);
     const made = await servers(source.id);
     expect(made.map((r) => r.name)).toEqual([`${p}-nb1`, `${p}-nb2`, `${p}-nb3`, `${p}-vm1`]);
     expect(made[0]).toMatchObject({
@@ -424,7 +385,7 @@ describe("a NetBox source (its REST API, played by a server here)", () => {
     expect(made[3]!.cluster?.name).toBe(`${p}-nb-cluster`);
 
     // A device renamed in NetBox is the same server (its id), renamed; one deleted is retired.
-    devices = [device(1, `${p}-nb1-renamed`), device(2, `${p}-nb2`)];
+    netbox.setDevices([device(1, `${p}-nb1-renamed`), device(2, `${p}-nb2`)]);
     const next = await sync(source.id, true);
     expect(next).toMatchObject({ changed: 1, retired: 1, added: 0 });
     expect((await db.resource.findUniqueOrThrow({ where: { id: made[0]!.id } })).name).toBe(`${p}-nb1-renamed`);
