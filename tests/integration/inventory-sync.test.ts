@@ -303,6 +303,46 @@ describe("an Ansible source (static INI)", () => {
   });
 });
 
+describe("an Ansible source from a dynamic inventory plugin's configuration", () => {
+  it("runs the plugin the configuration names (ansible-core's own generator) and maps what it makes", async () => {
+    const p = f.prefix;
+    // A plugin's configuration, not a list of hosts: ansible-inventory picks the plugin by `plugin:`.
+    // NetBox's, AWS EC2's or VMware's plugins take the same path with their collections installed.
+    const config = `plugin: ansible.builtin.generator
+hosts:
+  name: "${p}-gen-{{ environment }}-{{ n }}"
+  parents:
+    - name: "team_${p}-a"
+      vars:
+        patch_service: ${p}-gen-svc
+    - name: "tag_{{ environment }}-ring"
+      vars:
+        patch_env: "{{ environment }}"
+layers:
+  environment: [prod, qa]
+  n: ["1", "2"]
+`;
+    const source = await createSource({
+      name: `${p} generator`,
+      kind: "ansible",
+      config: { fileName: "inventory.yml", text: config },
+      mapping: ANSIBLE_MAPPING,
+    });
+    const preview = await sync(source.id);
+    expect(preview).toMatchObject({ state: "preview", added: 4, retired: 0 });
+    const decided = await decide(source.id, preview.id, "apply");
+    expect(decided.status).toBe(200);
+    const made = await servers(source.id);
+    expect(made.map((r) => [r.name, r.environment, r.service?.name, r.tags])).toEqual([
+      [`${p}-gen-prod-1`, "PRODUCTION", `${p}-gen-svc`, ["prod-ring"]],
+      [`${p}-gen-prod-2`, "PRODUCTION", `${p}-gen-svc`, ["prod-ring"]],
+      [`${p}-gen-qa-1`, "NON_PRODUCTION", `${p}-gen-svc`, ["qa-ring"]],
+      [`${p}-gen-qa-2`, "NON_PRODUCTION", `${p}-gen-svc`, ["qa-ring"]],
+    ]);
+    expect(new Set(made.map((r) => r.teamId))).toEqual(new Set([f.teamA.id]));
+  });
+});
+
 describe("a NetBox source (its REST API, played by a server here)", () => {
   const TOKEN = "0123456789abcdef0123456789abcdef01234567";
   let netbox: NetBox;
