@@ -23,6 +23,7 @@
 // BENCH_CASES   cases whose names contain one of these comma-separated parts (all without it).
 // BENCH_SECONDS seconds per measurement (8).
 // BENCH_AB_ROUNDS rounds at each concurrency (2).
+// BENCH_AB_READER who loads the pages: viewer (every team's servers; the default) or owner1 (one team's).
 //
 // Memory is the peak proportional (PSS) and resident size of each side's process tree while
 // that side is loaded. The sides' servers run the same Node binary, so its shared pages are
@@ -32,7 +33,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "../lib/database/embedded";
-import { ROUND_TRIP, type BenchContext } from "./cases";
+import { READERS, ROUND_TRIP, type BenchContext, type Reader } from "./cases";
 import { loadGet, loadSteps, type LoadResult } from "./load";
 import { BENCH_USERS } from "./seed";
 import {
@@ -52,6 +53,8 @@ import {
 } from "./server";
 
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 2);
+const AB_READER = (process.env.BENCH_AB_READER ?? "viewer") as Reader;
+if (!READERS.includes(AB_READER)) throw new Error(`BENCH_AB_READER: ${AB_READER} is none of ${READERS.join(", ")}`);
 const [ONE, MANY] = [Math.min(...CONCURRENCY), Math.max(...CONCURRENCY)];
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
 
@@ -186,15 +189,15 @@ async function compare(database: BuiltDatabase) {
     const urls = new Map<string, string>();
     const sizes: string[] = [];
     for (const s of started) {
-      // As the viewer: sides are compared on the same reader (npm run bench compares the readers).
-      const url = await c.url(s.context, "viewer");
+      // As one reader (the viewer, or BENCH_AB_READER): sides are compared on the same reader (npm run bench compares the readers).
+      const url = await c.url(s.context, AB_READER);
       urls.set(s.side.label, url);
-      const bytes = (await (await fetch(url, { headers: { Cookie: s.context.viewer } })).arrayBuffer()).byteLength;
+      const bytes = (await (await fetch(url, { headers: { Cookie: s.context[AB_READER] } })).arrayBuffer()).byteLength;
       sizes.push(`${s.side.label} ${Math.round(bytes / 1024)} kB`);
     }
     const sqlMs = await sqlMedianMs(sql, (client) => c.sql(client, started[0]!.context));
     log(`${c.name}: SQL ${sqlMs} ms; HTML/JSON ${sizes.join(", ")}`);
-    await compareCase(c.name, sqlMs, "req", (s, clients, duration) => loadGet(urls.get(s.side.label)!, { Cookie: s.context.viewer }, clients, duration));
+    await compareCase(c.name, sqlMs, "req", (s, clients, duration) => loadGet(urls.get(s.side.label)!, { Cookie: s.context[AB_READER] }, clients, duration));
   }
   if (selected.roundTrip) {
     const sqlMs = await sqlMedianMs(sql, (client) => ROUND_TRIP.sql(client, started[0]!.context));

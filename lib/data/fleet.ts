@@ -1,7 +1,7 @@
 import "server-only";
 import type { OutcomeStatus } from "@prisma/client";
 import { cache } from "react";
-import { db, execute, prepared, qb } from "../db";
+import { execute, prepared, qb } from "../db";
 import { freeze, type Frozen, type Store } from "../cache/store";
 import { completedPartyOutcomes } from "../cache/stores";
 import type { TeamScope } from "../auth/permissions";
@@ -32,15 +32,20 @@ type FleetCountRow = Awaited<ReturnType<typeof fleetCounts>>[number];
 export async function teamFleetCounts(teams: TeamScope): Promise<readonly FleetCountRow[]> {
   if (teams === null) return fleetCounts();
   if (teams.length === 0) return [];
-  return execute(
+  return countsOfTeams([...teams].sort().join(","));
+}
+
+/** Once per request, as `fleetCounts`: the home page asks three times (both next parties and the figures). */
+const countsOfTeams = cache((teamIds: string) =>
+  execute(
     qb
       .selectFrom("Resource")
       .select((eb) => ["environment", "excluded", "patchGroup", eb.cast<number>(eb.fn.countAll(), "integer").as("count")])
-      .where("teamId", "in", [...teams])
+      .where("teamId", "in", teamIds.split(","))
       .where("retiredAt", "is", null)
       .groupBy(["environment", "excluded", "patchGroup"]),
-  );
-}
+  ),
+);
 
 /** The home page's figures: the whole fleet's, or an owner's teams' (`readableTeams`). */
 export async function getFleetSummary(teams: TeamScope) {
@@ -72,13 +77,17 @@ export function keepIfCompleted<V>(store: Store<V>, party: { id: string; status:
 export async function getOutcomeCounts(party: { id: string; status: string }, teams: TeamScope): Promise<Frozen<Record<OutcomeStatus, number>>> {
   const known = teams === null ? completedPartyOutcomes.get(party.id) : undefined;
   if (known) return known;
-  const rows = await db.patchOutcome.groupBy({
-    by: ["status"],
-    where: { partyId: party.id, ...(teams ? { resource: { teamId: { in: [...teams] } } } : {}) },
-    _count: { _all: true },
-  });
+  const rows = await execute(
+    qb
+      .selectFrom("PatchOutcome as o")
+      .select((eb) => ["o.status", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
+      .where("o.partyId", "=", party.id)
+      // An owner's: from their teams' servers (index teamId), one probe of (resourceId, partyId) each.
+      .$if(teams !== null, (q) => q.innerJoin("Resource as r", "r.id", "o.resourceId").where((eb) => eb("r.teamId", "=", eb.fn.any(eb.val([...teams!])))))
+      .groupBy("o.status"),
+  );
   const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
-  for (const row of rows) counts[row.status] = row._count._all;
+  for (const row of rows) counts[row.status] = row.n;
   return teams === null ? keepIfCompleted(completedPartyOutcomes, party, counts) : freeze(counts);
 }
 

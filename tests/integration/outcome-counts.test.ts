@@ -39,6 +39,12 @@ it("counts a running party's outcomes every time, and a completed party's once",
   // A team's counts are not kept: they are read each time.
   const teamSlots = (await slotCounts([(await getParty(tag, "qa"))!], now, [f.web.teamId])).get(partyKey({ tag, kind: "qa" }));
   expect(teamSlots).toEqual({ 1: 1, 2: 1, 3: 1 });
+  // So are a team's outcome counts (issue 21): team A's servers hold all three outcomes, team B's none.
+  await outcome(f.other.id, 1, "FAILED");
+  expect(await getOutcomeCounts(completed, [f.teamA.id])).toEqual({ PATCHED: 2, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, [f.teamB.id])).toEqual({ PATCHED: 0, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, [f.teamA.id, f.teamB.id])).toEqual({ PATCHED: 2, FAILED: 2, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, [])).toEqual({ PATCHED: 0, FAILED: 0, SKIPPED: 0 });
 });
 
 it("finds the last party that ended before now, passing over cancelled ones and those still to come", async () => {

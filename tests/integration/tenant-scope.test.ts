@@ -21,6 +21,8 @@ import { readableTeams } from "@/lib/auth/permissions";
 import { createApiToken } from "@/lib/data/api-tokens";
 import { createFeed, feedEvents, feedWindows } from "@/lib/data/calendar-feed";
 import { longExclusions } from "@/lib/data/exclusion-report";
+import { getFleetSummary } from "@/lib/data/fleet";
+import { countIncludedByGroup } from "@/lib/data/parties";
 import { exportPartyCsv } from "@/lib/data/party-csv";
 import { listPartyExcluded, listPartyResources } from "@/lib/data/party-detail";
 import { countMatching, listResourcePage } from "@/lib/data/resource-list";
@@ -126,6 +128,17 @@ describe("an owner of another team", () => {
     expect(await csv(f.viewer)).toContain(node.name);
     expect(await csv(f.ownerB)).not.toContain(node.name);
     expect(await csv(f.ownerB)).toContain(f.other.name); // group 1, as the node
+  });
+
+  it("reads the home page's figures of their teams only: their servers, and those in the next parties' slots", async () => {
+    // Team A: three cluster nodes (groups 1–3) and the web server (group 2, excluded); team B: one server (group 1).
+    expect(await getFleetSummary(readableTeams(f.owner))).toEqual({ production: 4, nonProduction: 0, excluded: 1, total: 4 });
+    expect(await getFleetSummary(readableTeams(f.ownerB))).toEqual({ production: 1, nonProduction: 0, excluded: 0, total: 1 });
+    expect(await countIncludedByGroup("production", readableTeams(f.owner))).toEqual({ 1: 1, 2: 1, 3: 1 });
+    expect(await countIncludedByGroup("production", readableTeams(f.ownerB))).toEqual({ 1: 1, 2: 0, 3: 0 });
+    expect(await countIncludedByGroup("qa", readableTeams(f.ownerB))).toEqual({ 1: 0, 2: 0, 3: 0 });
+    // The viewer's are the whole fleet's: these two teams' five and any other test's.
+    expect((await getFleetSummary(readableTeams(f.viewer))).total).toBeGreaterThanOrEqual(5);
   });
 
   it("cannot follow a server or a team of team A in a calendar feed: they are not there for them", async () => {
