@@ -1,14 +1,12 @@
 // `npm run bench:inventory` (and the end of `npm run bench`): inventory sync at scale (issue 21,
-// point 4). A NetBox stand-in (node:http, NetBox's documented page shape, 1,000 a page) serving
+// point 4). The tests' NetBox stand-in (NetBox's documented page shape, 1,000 a page) serving
 // 100,000 devices generated here; the source is synced and applied (timed, wall clock), then
-// synced again with nothing changed, counting the Resource rows written (PostgreSQL's own
-// counters: must be 0). Then an Ansible static YAML inventory of BENCH_INVENTORY_ANSIBLE_HOSTS
+// synced again with nothing changed, counting the Resource rows it wrote (by their transaction
+// ids: must be 0). Then an Ansible static YAML inventory of BENCH_INVENTORY_ANSIBLE_HOSTS
 // (10,000) hosts, through the real ansible-inventory: its read and the whole sync, timed.
 // BENCH_INVENTORY_HOSTS (100000). Writes bench/inventory-results.json. A benchmark, not a test.
 process.env.NEXTAUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-00";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { freePort, startEmbeddedPostgres } from "../lib/database/embedded";
 import { migrateDatabase } from "../lib/database/migrate";
@@ -16,6 +14,7 @@ import { db, disconnectDb, execute, qb } from "../lib/db";
 import { useDatabaseUrl } from "../lib/env";
 import { createSource, startSync } from "../lib/data/inventory";
 import type { CurrentUser } from "../lib/auth/permissions";
+import { startNetBox } from "../tests/fixtures/netbox";
 
 const HOSTS = Number(process.env.BENCH_INVENTORY_HOSTS ?? 100_000);
 const ANSIBLE_HOSTS = Number(process.env.BENCH_INVENTORY_ANSIBLE_HOSTS ?? 10_000);
@@ -23,16 +22,26 @@ const TOKEN = "bench0123456789abcdef0123456789abcdef0123";
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (from: number) => Math.round((performance.now() - from) / 100) / 10;
 
-/** Rows PostgreSQL inserted and updated in Resource so far (its statistics, flushed first). */
-async function resourceWrites(): Promise<number> {
-  await execute(qb.selectNoFrom(sql<unknown>`pg_stat_force_next_flush()`.as("f")));
+/**
+ * A mark to count Resource rows written after: the next transaction id. PostgreSQL's statistics
+ * counters were used first, but each pooled connection flushes its own, up to ten seconds late,
+ * so one sync's writes showed up in the next one's count.
+ */
+async function writeMark(): Promise<bigint> {
+  const [row] = await execute(qb.selectNoFrom(sql<string>`txid_current()`.as("t")));
+  return BigInt(row!.t) + 1n;
+}
+
+/** Resource rows whose current version a transaction from `mark` on wrote (inserted or updated; a sync never deletes). */
+async function resourceRowsWrittenSince(mark: bigint): Promise<number> {
   const [row] = await execute(
     qb
-      .selectFrom(sql<{ n_tup_ins: bigint; n_tup_upd: bigint; n_tup_del: bigint; relname: string }>`pg_stat_user_tables`.as("t"))
-      .select((eb) => eb.cast<number>(sql`n_tup_ins + n_tup_upd + n_tup_del`, "integer").as("n"))
-      .where("t.relname", "=", "Resource"),
+      .selectFrom("Resource")
+      .select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("n"))
+      // xmin is the 32-bit part of the writer's transaction id; this database is far from wrapping.
+      .where(sql<boolean>`xmin::text::bigint >= ${Number(mark % 4_294_967_296n)}`),
   );
-  return Number(row?.n ?? 0);
+  return row!.n;
 }
 
 const server = await startEmbeddedPostgres({ port: await freePort() });
@@ -50,19 +59,9 @@ const devices = Array.from({ length: HOSTS }, (_, i) => ({
   tags: [{ id: 1, name: "Linux", slug: "linux" }],
   custom_fields: { patch_environment: i % 3 === 0 ? "non-production" : "production" },
 }));
-const netbox = createServer((request, response) => {
-  const url = new URL(request.url ?? "/", "http://x");
-  if (request.headers.authorization !== `Token ${TOKEN}`) return void response.writeHead(403).end("{}");
-  const all = url.pathname === "/api/dcim/devices/" ? devices : [];
-  const limit = Math.min(Number(url.searchParams.get("limit") ?? 50), 1000);
-  const offset = Number(url.searchParams.get("offset") ?? 0);
-  const next = offset + limit < all.length ? `http://127.0.0.1${url.pathname}?limit=${limit}&offset=${offset + limit}` : null;
-  response
-    .writeHead(200, { "Content-Type": "application/json" })
-    .end(JSON.stringify({ count: all.length, next, previous: null, results: all.slice(offset, offset + limit) }));
-});
-await new Promise<void>((resolve) => netbox.listen(0, "127.0.0.1", resolve));
-const netboxUrl = `http://127.0.0.1:${(netbox.address() as AddressInfo).port}`;
+// The tests' NetBox (tests/fixtures/netbox.ts), paging by 1,000 as the sync asks.
+const netbox = await startNetBox({ token: TOKEN, devices, maxPageSize: 1_000 });
+const netboxUrl = netbox.url;
 
 try {
   await migrateDatabase(server);
@@ -104,22 +103,25 @@ try {
     `NetBox, ${HOSTS.toLocaleString("en")} devices: first sync (read, plan, apply) ${firstSeconds} s; added ${first.value.added}, errors ${first.value.hostErrors.length}`,
   );
 
-  const writesBefore = await resourceWrites();
+  const writesBefore = await writeMark();
   started = performance.now();
   const second = await startSync(admin, nb.value.id, { actor, trigger: "person", apply: true }, new Date());
   const secondSeconds = seconds(started);
-  const written = (await resourceWrites()) - writesBefore;
+  const written = await resourceRowsWrittenSince(writesBefore);
   if (!second.ok) throw new Error(second.message);
   log(`  second sync, nothing changed: ${secondSeconds} s; ${second.value.unchanged} unchanged, Resource rows written: ${written}`);
 
   // A thousand devices change, a thousand leave.
   for (let i = 0; i < 1000; i++) devices[i]!.custom_fields.patch_environment = "non-production";
   devices.splice(HOSTS - 1000, 1000);
+  const thirdMark = await writeMark();
   started = performance.now();
   const third = await startSync(admin, nb.value.id, { actor, trigger: "person", apply: true }, new Date());
   const thirdSeconds = seconds(started);
   if (!third.ok) throw new Error(third.message);
-  log(`  third sync, ${third.value.changed} changed and ${third.value.retired} retired: ${thirdSeconds} s`);
+  // The count's own check: this sync must be seen writing what it changed and retired.
+  const thirdWritten = await resourceRowsWrittenSince(thirdMark);
+  log(`  third sync, ${third.value.changed} changed and ${third.value.retired} retired: ${thirdSeconds} s; Resource rows written: ${thirdWritten}`);
 
   // Ansible: a static YAML inventory through the real ansible-inventory.
   let ansible: Record<string, number> | { skipped: string } = { skipped: "BENCH_INVENTORY_ANSIBLE_HOSTS=0" };
@@ -150,11 +152,11 @@ try {
     const a = await startSync(admin, src.value.id, { actor, trigger: "person", apply: true }, new Date());
     const aSeconds = seconds(started);
     if (!a.ok || a.value.state !== "APPLIED") throw new Error(`ansible sync: ${JSON.stringify(a)}`);
-    const writes = await resourceWrites();
+    const writes = await writeMark();
     started = performance.now();
     const again = await startSync(admin, src.value.id, { actor, trigger: "person", apply: true }, new Date());
     const againSeconds = seconds(started);
-    const againWritten = (await resourceWrites()) - writes;
+    const againWritten = await resourceRowsWrittenSince(writes);
     ansible = { hosts: ANSIBLE_HOSTS, firstSyncSeconds: aSeconds, added: a.value.added, secondSyncSeconds: againSeconds, secondSyncRowsWritten: againWritten };
     log(
       `Ansible YAML, ${ANSIBLE_HOSTS.toLocaleString("en")} hosts: first sync ${aSeconds} s (added ${a.value.added}); second ${againSeconds} s, Resource rows written: ${againWritten}`,
@@ -171,7 +173,7 @@ try {
           firstSyncSeconds: firstSeconds,
           secondSyncSeconds: secondSeconds,
           secondSyncRowsWritten: written,
-          thirdSync: { seconds: thirdSeconds, changed: third.value.changed, retired: third.value.retired },
+          thirdSync: { seconds: thirdSeconds, changed: third.value.changed, retired: third.value.retired, rowsWritten: thirdWritten },
         },
         ansible,
       },
@@ -182,7 +184,7 @@ try {
   log("Wrote bench/inventory-results.json");
   if (written !== 0) process.exitCode = 1;
 } finally {
-  netbox.close();
+  await netbox.close();
   await disconnectDb();
   await server.stop();
 }
