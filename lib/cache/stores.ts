@@ -5,17 +5,7 @@ import "server-only";
 import type { OutcomeStatus } from "@prisma/client";
 import { DateTime } from "luxon";
 import type { JWT } from "next-auth/jwt";
-import {
-  buildMonthGrid,
-  partiesOfQuarter,
-  patchTag,
-  type CalendarDay,
-  type PartyRule,
-  type PatchGroup,
-  type PlannedParty,
-  type Quarter,
-  type StoredParty,
-} from "../domain";
+import { buildMonthGrid, partiesOfQuarter, patchTag, type CalendarDay, type PartyRule, type PlannedParty, type Quarter, type StoredParty } from "../domain";
 import type { DayForecast, ForecastSettings } from "../domain/forecast";
 import { boundedStore } from "./store";
 import { versionedStore } from "./versioned";
@@ -26,12 +16,16 @@ import { versionedStore } from "./versioned";
  */
 export const sessionTokens = boundedStore<JWT>("session-tokens", 5_000);
 
+/** One row of a completed party's outcomes: how many of a team's servers had a status in a group. */
+export type PartyTeamOutcome = { teamId: string; group: number; status: OutcomeStatus; n: number };
+
 /**
- * Counts of a completed party, by its id: outcomes are written only while one of its runs is open,
- * and a party is completed only once it has ended with no run open (lib/data/fleet.ts).
+ * A completed party's outcomes per team, group and status, by the party's id: outcomes are written
+ * only while one of its runs is open, and a party is completed only once it has ended with no run
+ * open (lib/data/fleet.ts). Kept until the "resource-teams" token moves (a server changes team or
+ * is deleted). The whole fleet's counts and any teams' (an owner's) are sums of these rows.
  */
-export const completedPartyOutcomes = boundedStore<Record<OutcomeStatus, number>>("completed-party-outcomes", 2_000);
-export const completedPartySlotCounts = boundedStore<Record<PatchGroup, number>>("completed-party-slot-counts", 2_000);
+export const completedPartyOutcomes = versionedStore<PartyTeamOutcome[]>("resource-teams", 100);
 
 /** iCalendar feeds rendered this minute, by their content (the key names every field rendered). */
 export const renderedFeeds = boundedStore<string>("rendered-feeds", 500);

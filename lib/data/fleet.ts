@@ -2,7 +2,7 @@ import "server-only";
 import type { OutcomeStatus } from "@prisma/client";
 import { cache } from "react";
 import { execute, prepared, qb } from "../db";
-import { freeze, type Frozen, type Store } from "../cache/store";
+import { freeze, type Frozen } from "../cache/store";
 import { completedPartyOutcomes } from "../cache/stores";
 import type { TeamScope } from "../auth/permissions";
 
@@ -61,22 +61,47 @@ export async function getFleetSummary(teams: TeamScope) {
   return summary;
 }
 
-/**
- * Keeps `value` in `store` if the party is completed: its counts never change after that, because
- * outcomes are written only while one of its runs is open, a party is COMPLETED only once it has
- * ended with no run open, and resources are never deleted. A party still running is counted every time.
- */
-export function keepIfCompleted<V>(store: Store<V>, party: { id: string; status: string }, value: V): Frozen<V> {
-  return party.status.toUpperCase() === "COMPLETED" ? store.set(party.id, value) : freeze(value);
+/** Whether a party's outcomes are final: outcomes are written only while one of its runs is open, and a party is COMPLETED only once it has ended with no run open. */
+export const isCompleted = (party: { status: string }) => party.status.toUpperCase() === "COMPLETED";
+
+/** Whether a row of `teamId` is within `teams` (a reader's `readableTeams`; null: all). */
+export function heldBy(teams: TeamScope): (teamId: string) => boolean {
+  if (teams === null) return () => true;
+  const set = new Set(teams);
+  return (teamId) => set.has(teamId);
 }
 
 /**
- * Outcome counts of one party: one aggregate query, once for a completed party. Of the servers of
- * `teams` (a reader's `readableTeams`), counted each time; null counts all.
+ * A completed party's outcomes per team, group and status: one aggregate over the party's
+ * outcomes, kept by the process until a server changes team (completedPartyOutcomes). The whole
+ * fleet's counts and an owner's are sums of its rows.
+ */
+export function completedOutcomes(partyId: string) {
+  return completedPartyOutcomes.read(
+    () =>
+      execute(
+        qb
+          .selectFrom("PatchOutcome as o")
+          .innerJoin("Resource as r", "r.id", "o.resourceId")
+          .select((eb) => ["r.teamId", "o.group", "o.status", eb.cast<number>(eb.fn.countAll(), "integer").as("n")])
+          .where("o.partyId", "=", partyId)
+          .groupBy(["r.teamId", "o.group", "o.status"]),
+      ),
+    partyId,
+  );
+}
+
+/**
+ * Outcome counts of one party, of the servers of `teams` (a reader's `readableTeams`; null: all):
+ * a completed party's from its kept rows, a running one's in one aggregate each time.
  */
 export async function getOutcomeCounts(party: { id: string; status: string }, teams: TeamScope): Promise<Frozen<Record<OutcomeStatus, number>>> {
-  const known = teams === null ? completedPartyOutcomes.get(party.id) : undefined;
-  if (known) return known;
+  const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
+  if (isCompleted(party)) {
+    const held = heldBy(teams);
+    for (const row of await completedOutcomes(party.id)) if (held(row.teamId)) counts[row.status] += row.n;
+    return freeze(counts);
+  }
   const rows = await execute(
     qb
       .selectFrom("PatchOutcome as o")
@@ -86,9 +111,8 @@ export async function getOutcomeCounts(party: { id: string; status: string }, te
       .$if(teams !== null, (q) => q.innerJoin("Resource as r", "r.id", "o.resourceId").where((eb) => eb("r.teamId", "=", eb.fn.any(eb.val([...teams!])))))
       .groupBy("o.status"),
   );
-  const counts: Record<OutcomeStatus, number> = { PATCHED: 0, FAILED: 0, SKIPPED: 0 };
   for (const row of rows) counts[row.status] = row.n;
-  return teams === null ? keepIfCompleted(completedPartyOutcomes, party, counts) : freeze(counts);
+  return freeze(counts);
 }
 
 const lastEnded = prepared((v: { now: Date }) =>

@@ -7,8 +7,8 @@ import type { TeamScope } from "../auth/permissions";
 import { db, execute, preparedShapes, qb } from "../db";
 import { parsePatchTag, partyKey, type CalendarParty, type PartyKind, type PatchGroup } from "../domain";
 import { storedParty, type SlotCounts } from "./parties";
-import { completedPartySlotCounts, keptPartiesOfQuarter } from "../cache/stores";
-import { fleetCounts, keepIfCompleted, teamFleetCounts } from "./fleet";
+import { keptPartiesOfQuarter } from "../cache/stores";
+import { completedOutcomes, fleetCounts, heldBy, isCompleted, teamFleetCounts } from "./fleet";
 import { executionScope, listExecutionRows, type ExecutionPageQuery, type StateCounts } from "./execution-rows";
 
 export const environmentOf = (kind: PartyKind): Environment => (kind === "production" ? "PRODUCTION" : "NON_PRODUCTION");
@@ -25,24 +25,19 @@ export async function getParty(tag: string, kind: PartyKind): Promise<CalendarPa
 const empty = (): SlotCounts => ({ 1: 0, 2: 0, 3: 0 });
 
 /**
- * Per-slot counts for many parties in two aggregate queries: a party that has run counts the
- * resources it patched or tried to; one still to come counts the included resources now. Of the
- * teams given (a reader's `readableTeams`, or a filter's), or of all (null).
+ * Per-slot counts for many parties: a party that has run counts the resources it patched or tried
+ * to (a completed party's from its kept outcome rows, completedOutcomes; one still running in one
+ * aggregate); one still to come counts the included resources now. Of the teams given (a reader's
+ * `readableTeams`, or a filter's), or of all (null).
  */
 export async function slotCounts(parties: CalendarParty[], now: Date, teams: TeamScope): Promise<Map<string, SlotCounts>> {
   const result = new Map<string, SlotCounts>();
   const ran = parties.filter((p) => p.id && p.endsAt <= now);
-  // The whole party's counts are kept once it is completed; some teams' are counted each time.
-  const known = new Map<string, SlotCounts>();
+  const completed = ran.filter(isCompleted);
+  const toCount = ran.filter((p) => !isCompleted(p));
   const teamIds = teams === null ? null : [...teams];
-  if (!teamIds) {
-    for (const p of ran) {
-      const kept = completedPartySlotCounts.get(p.id!); // a completed party's never change (keepIfCompleted)
-      if (kept) known.set(p.id!, kept);
-    }
-  }
-  const toCount = ran.filter((p) => !known.has(p.id!));
-  const [outcomes, current] = await Promise.all([
+  const [kept, outcomes, current] = await Promise.all([
+    Promise.all(completed.map((p) => completedOutcomes(p.id!))),
     toCount.length
       ? db.patchOutcome.groupBy({
           by: ["partyId", "group"],
@@ -52,9 +47,15 @@ export async function slotCounts(parties: CalendarParty[], now: Date, teams: Tea
       : Promise.resolve([]),
     teamFleetCounts(teams).then((rows) => rows.filter((r) => !r.excluded)),
   ]);
+  const known = new Map<string, SlotCounts>();
+  const held = heldBy(teams);
+  completed.forEach((party, i) => {
+    const counts = empty();
+    for (const row of kept[i]!) if (row.status !== "SKIPPED" && held(row.teamId)) counts[row.group as PatchGroup] += row.n;
+    known.set(party.id!, counts);
+  });
   for (const party of toCount) known.set(party.id!, empty());
   for (const row of outcomes) known.get(row.partyId)![row.group as PatchGroup] = row._count._all;
-  if (!teamIds) for (const party of toCount) keepIfCompleted(completedPartySlotCounts, { id: party.id!, status: party.status }, known.get(party.id!)!);
   for (const party of parties) {
     if (party.id && party.endsAt <= now) {
       result.set(partyKey(party), known.get(party.id)!);

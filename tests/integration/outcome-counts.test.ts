@@ -1,6 +1,7 @@
 // A party's outcome counts are read on the home, calendar and party pages. While the party runs
 // they change; once it is completed they cannot (outcomes are written only by open runs), so
-// they are counted once per process.
+// they are counted once per process, per team (an owner reads their teams'), until a server
+// changes team.
 import { expect, it } from "vitest";
 import { getLastCompletedParty, getOutcomeCounts } from "@/lib/data/fleet";
 import { getParty, slotCounts } from "@/lib/data/party-detail";
@@ -29,22 +30,30 @@ it("counts a running party's outcomes every time, and a completed party's once",
   expect(await getOutcomeCounts(party, null)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
   expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
 
+  // Team B's server failed too, before the party was completed.
+  await outcome(f.other.id, 1, "FAILED");
   const completed = await db.party.update({ where: { id: party.id }, data: { status: "COMPLETED" }, select: { id: true, status: true } });
-  expect(await getOutcomeCounts(completed, null)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
-  expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
+  expect(await getOutcomeCounts(completed, null)).toEqual({ PATCHED: 1, FAILED: 2, SKIPPED: 0 });
+  expect(await slots()).toEqual({ 1: 2, 2: 1, 3: 0 });
+  // A team's counts (issue 21) are sums of the same kept rows.
+  const teamSlots = async (teamId: string) => (await slotCounts([(await getParty(tag, "qa"))!], now, [teamId])).get(partyKey({ tag, kind: "qa" }));
+  expect(await getOutcomeCounts(completed, [f.teamA.id])).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, [f.teamB.id])).toEqual({ PATCHED: 0, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, [])).toEqual({ PATCHED: 0, FAILED: 0, SKIPPED: 0 });
+  expect(await teamSlots(f.teamA.id)).toEqual({ 1: 1, 2: 1, 3: 0 });
+  expect(await teamSlots(f.teamB.id)).toEqual({ 1: 1, 2: 0, 3: 0 });
   // The app never writes to a completed party; this row only shows that its counts are not read again.
   await outcome(f.nodes[2]!.id, 3, "PATCHED");
-  expect(await getOutcomeCounts(completed, null)).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
-  expect(await slots()).toEqual({ 1: 1, 2: 1, 3: 0 });
-  // A team's counts are not kept: they are read each time.
-  const teamSlots = (await slotCounts([(await getParty(tag, "qa"))!], now, [f.web.teamId])).get(partyKey({ tag, kind: "qa" }));
-  expect(teamSlots).toEqual({ 1: 1, 2: 1, 3: 1 });
-  // So are a team's outcome counts (issue 21): team A's servers hold all three outcomes, team B's none.
-  await outcome(f.other.id, 1, "FAILED");
-  expect(await getOutcomeCounts(completed, [f.teamA.id])).toEqual({ PATCHED: 2, FAILED: 1, SKIPPED: 0 });
-  expect(await getOutcomeCounts(completed, [f.teamB.id])).toEqual({ PATCHED: 0, FAILED: 1, SKIPPED: 0 });
-  expect(await getOutcomeCounts(completed, [f.teamA.id, f.teamB.id])).toEqual({ PATCHED: 2, FAILED: 2, SKIPPED: 0 });
-  expect(await getOutcomeCounts(completed, [])).toEqual({ PATCHED: 0, FAILED: 0, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, null)).toEqual({ PATCHED: 1, FAILED: 2, SKIPPED: 0 });
+  expect(await slots()).toEqual({ 1: 2, 2: 1, 3: 0 });
+  expect(await teamSlots(f.teamA.id)).toEqual({ 1: 1, 2: 1, 3: 0 });
+  // A server that changes team takes its outcomes along: the rows are counted again (and now hold
+  // the row written above).
+  await db.resource.update({ where: { id: f.web.id }, data: { teamId: f.teamB.id } });
+  expect(await getOutcomeCounts(completed, [f.teamB.id])).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await getOutcomeCounts(completed, [f.teamA.id])).toEqual({ PATCHED: 1, FAILED: 1, SKIPPED: 0 });
+  expect(await teamSlots(f.teamB.id)).toEqual({ 1: 1, 2: 1, 3: 0 });
+  expect(await slots()).toEqual({ 1: 2, 2: 1, 3: 1 });
 });
 
 it("finds the last party that ended before now, passing over cancelled ones and those still to come", async () => {
