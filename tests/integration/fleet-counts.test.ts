@@ -62,9 +62,9 @@ it("gives a party page the number of excluded resources of its environment, for 
   await db.resource.update({ where: { id: f.web.id }, data: { excluded: true, exclusionReason: "test" } });
   // Fleet-wide from the kept counts; counted live when narrowed to teams (test files run one at a time).
   const fleet = await listPartyExcluded("production", null);
-  expect(fleet.total).toBe(await db.resource.count({ where: { environment: "PRODUCTION", excluded: true } }));
+  expect(fleet.total).toBe(await db.resource.count({ where: { environment: "PRODUCTION", excluded: true, retiredAt: null } }));
   const mine = await listPartyExcluded("production", [f.teamA.id]);
   expect(fleet.total).toBeGreaterThan(0);
-  expect(mine.total).toBe(await db.resource.count({ where: { environment: "PRODUCTION", excluded: true, teamId: f.teamA.id } }));
+  expect(mine.total).toBe(await db.resource.count({ where: { environment: "PRODUCTION", excluded: true, teamId: f.teamA.id, retiredAt: null } }));
   expect(mine.rows.map((r) => r.name)).toContain(f.web.name);
 });
