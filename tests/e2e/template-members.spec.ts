@@ -23,7 +23,7 @@ async function freeVms(page: import("@playwright/test").Page, count: number) {
     .slice(0, count);
 }
 
-test("an admin adds a member on the template's page, sees it in the history, and edits the member query with a preview", async ({ page }) => {
+test("an admin adds and removes a member on the template's page, sees both in the history, and edits the member query with a preview", async ({ page }) => {
   test.setTimeout(90_000);
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
@@ -51,6 +51,10 @@ test("an admin adds a member on the template's page, sees it in the history, and
   const history = page.getByTestId("member-history");
   await expect(history.getByRole("row").filter({ hasText: second! })).toContainText("Joined");
   await expect(history.getByRole("row").filter({ hasText: second! })).toContainText("by admin@example.com");
+  // Removed again: it leaves the list, and the history says so.
+  await page.getByRole("button", { name: `Remove ${second}` }).click();
+  await expect(page.getByTestId("members").getByRole("link", { name: second! })).toHaveCount(0);
+  await expect(history.getByRole("row").filter({ hasText: second! }).filter({ hasText: "Left" })).toContainText("by admin@example.com");
 
   // The member query: the preview counts before anything is saved.
   const query = page.getByRole("form", { name: "Member query" });
