@@ -50,3 +50,30 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
 }
+
+/**
+ * VMs that no template holds yet (a server belongs to one template only), the first `count` by
+ * name (`order` "-name": the last, so that two tests in one run do not pick the same ones).
+ */
+export async function freeVms(page: Page, count: number, order: "name" | "-name" = "name") {
+  const taken = new Set<string>();
+  for (const t of (await (await page.request.get("/api/v1/templates")).json()) as { id: string }[]) {
+    let after: string | null = null;
+    do {
+      const query: string = after === null ? "" : `?after=${encodeURIComponent(after)}`;
+      const batch = (await (await page.request.get(`/api/v1/templates/${t.id}/members${query}`)).json()) as {
+        members: { name: string }[];
+        next: string | null;
+      };
+      for (const m of batch.members) taken.add(m.name);
+      after = batch.next;
+    } while (after !== null);
+  }
+  const list = (await (await page.request.get(`/api/v1/resources?kind=vm&limit=200${order === "-name" ? "&sort=-name" : ""}`)).json()) as {
+    items: { name: string }[];
+  };
+  return list.items
+    .map((i) => i.name)
+    .filter((n) => !taken.has(n))
+    .slice(0, count);
+}

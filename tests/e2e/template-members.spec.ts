@@ -1,33 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, fromThePortal, signIn } from "./helpers";
-
-/** VMs that no template holds yet (a server belongs to one template only). */
-async function freeVms(page: import("@playwright/test").Page, count: number) {
-  const taken = new Set<string>();
-  for (const t of (await (await page.request.get("/api/v1/templates")).json()) as { id: string }[]) {
-    let after: string | null = null;
-    do {
-      const query: string = after === null ? "" : `?after=${encodeURIComponent(after)}`;
-      const batch = (await (await page.request.get(`/api/v1/templates/${t.id}/members${query}`)).json()) as {
-        members: { name: string }[];
-        next: string | null;
-      };
-      for (const m of batch.members) taken.add(m.name);
-      after = batch.next;
-    } while (after !== null);
-  }
-  const list = (await (await page.request.get("/api/v1/resources?kind=vm&limit=200&sort=-name")).json()) as { items: { name: string }[] };
-  return list.items
-    .map((i) => i.name)
-    .filter((n) => !taken.has(n))
-    .slice(0, count);
-}
+import { failOnConsoleErrors, freeVms, fromThePortal, signIn } from "./helpers";
 
 test("an admin adds and removes a member on the template's page, sees both in the history, and edits the member query with a preview", async ({ page }) => {
   test.setTimeout(90_000);
   const noErrors = failOnConsoleErrors(page);
   await signIn(page, "admin@example.com");
-  const [first, second] = await freeVms(page, 2);
+  const [first, second] = await freeVms(page, 2, "-name");
   expect(second).toBeTruthy();
   const policies = (await (await page.request.get("/api/v1/policies")).json()) as { id: string; schedules: unknown[] }[];
   const policy = policies.find((p) => p.schedules.length > 0)!;

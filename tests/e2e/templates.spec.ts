@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { failOnConsoleErrors, signIn, signOut } from "./helpers";
+import { failOnConsoleErrors, freeVms, signIn, signOut } from "./helpers";
 
 test("an admin links a new policy to a template, bumps its version, gets the change approved and watches the members upgrade", async ({
   page,
@@ -25,24 +25,7 @@ test("an admin links a new policy to a template, bumps its version, gets the cha
   await expect(page.getByRole("heading", { level: 1, name: policy })).toBeVisible();
 
   // Six standalone VMs as the fleet: VMs that no template has yet (a member belongs to one only).
-  const taken = new Set<string>();
-  for (const t of (await (await page.request.get("/api/v1/templates")).json()) as { id: string }[]) {
-    let after: string | null = null;
-    do {
-      const query: string = after === null ? "" : `?after=${encodeURIComponent(after)}`;
-      const batch = (await (await page.request.get(`/api/v1/templates/${t.id}/members${query}`)).json()) as {
-        members: { name: string }[];
-        next: string | null;
-      };
-      for (const m of batch.members) taken.add(m.name);
-      after = batch.next;
-    } while (after !== null);
-  }
-  const list = (await (await page.request.get("/api/v1/resources?kind=vm&limit=200")).json()) as { items: { name: string }[] };
-  const members = list.items
-    .map((i) => i.name)
-    .filter((n) => !taken.has(n))
-    .slice(0, 6);
+  const members = await freeVms(page, 6);
   expect(members).toHaveLength(6);
 
   const name = `VM fleet ${Date.now()}`;
@@ -141,10 +124,19 @@ test("the demo templates show their states; a viewer sees no version controls", 
   expect((await page.request.get("/api/v1/notifications")).status()).toBe(403);
   await signOut(page);
   await signIn(page, "approver@example.com");
-  const api = (await (await page.request.get("/api/v1/notifications")).json()) as {
-    items: { subject: string; template: { name: string } | null; version: string | null }[];
-  };
-  expect(api.items.find((n) => n.template?.name === "Kubernetes clusters")).toMatchObject({
+  // Newest first, 50 a page: other tests' notices may come before it.
+  type Notice = { subject: string; template: { name: string } | null; version: string | null };
+  let found: Notice | undefined;
+  let cursor: string | null = null;
+  do {
+    const answer = (await (await page.request.get(`/api/v1/notifications${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`)).json()) as {
+      items: Notice[];
+      next: string | null;
+    };
+    found = answer.items.find((n) => n.template?.name === "Kubernetes clusters");
+    cursor = answer.next;
+  } while (!found && cursor);
+  expect(found).toMatchObject({
     version: "1.31.2",
     subject: expect.stringMatching(/^Planned maintenance: upgrade of Kubernetes clusters to 1\.31\.2 on /),
   });
